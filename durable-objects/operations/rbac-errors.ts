@@ -1,0 +1,23 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import type { VaultConfig } from "../domain/vault-config.ts";
+import type { VaultCall } from "../rpc.ts";
+
+/**
+ * Azure's RBAC denial: 403 Forbidden, innererror ForbiddenByRbac, naming caller, action and vault
+ * (rest-error-codes.md). It names only what the caller already knows about itself and the request.
+ */
+export function forbiddenByRbac(call: VaultCall, config: VaultConfig): VaultError {
+  return new VaultError(
+    "Forbidden",
+    "Caller is not authorized to perform action on resource.\r\n" +
+      "If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\n" +
+      `Caller: appid=${call.caller.appId};oid=${call.caller.objectId};iss=${config.tenantId}\r\n` +
+      `Action: '${call.action}'\r\n` +
+      `Resource: '/vaults/${config.name.toLowerCase()}'\r\n` +
+      "Assignment: (not found)\r\n" +
+      "DenyAssignmentId: null\r\n" +
+      "DecisionReason: 'DeniedWithNoValidRBAC' \r\n" +
+      `Vault: ${config.name};location=edge\r\n`,
+    "ForbiddenByRbac",
+  );
+}

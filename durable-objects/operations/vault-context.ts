@@ -1,0 +1,23 @@
+import type { Clock } from "../domain/clock.ts";
+import type { VaultConfig } from "../domain/vault-config.ts";
+import type { DataKey } from "../crypto/data-key.ts";
+import type { RootKey } from "../crypto/root-key.ts";
+import type { ObjectRepository } from "../storage/object-repository.ts";
+
+/** What an operation may use inside the vault object; handed to handlers by vault.ts. */
+export interface VaultContext {
+  readonly config: VaultConfig;
+  readonly objects: ObjectRepository;
+  readonly clock: Clock;
+  dataKey(): Promise<DataKey>;
+  rootKey(): Promise<RootKey>;
+  /** Runs synchronous writes atomically. Never await inside. */
+  transaction<T>(fn: () => T): T;
+  /** Points the alarm at the earliest scheduled purge (after soft delete or recover). */
+  reschedulePurge(): void;
+}
+
+/** AAD for a sealed object value: tenant, vault, kind, name and version (DESIGN.md §6.8). */
+export function valueAad(config: VaultConfig, kind: string, nameKey: string, version: string): string {
+  return `v1|${config.tenantId}|${config.name.toLowerCase()}|${kind}|${nameKey}|${version}`;
+}

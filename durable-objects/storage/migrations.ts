@@ -1,0 +1,15 @@
+import vault0001 from "../../migrations/vault/0001_init.sql";
+import vault0002 from "../../migrations/vault/0002_purge_schedule_index.sql";
+import tenant0001 from "../../migrations/tenant/0001_init.sql";
+import registry0001 from "../../migrations/registry/0001_init.sql";
+import type { Migration } from "./migrate.ts";
+
+/** Every shipped migration, per Durable Object class. Append only; never edit one that shipped. */
+export const VAULT_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "init", sql: vault0001 },
+  { version: 2, name: "purge_schedule_index", sql: vault0002 },
+];
+
+export const TENANT_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "init", sql: tenant0001 }];
+
+export const REGISTRY_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "init", sql: registry0001 }];

@@ -1,0 +1,215 @@
+import type { ObjectAttributes, Tags } from "../domain/attributes.ts";
+import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
+
+type VersionRow = {
+  name: string;
+  version: string;
+  seq: number;
+  enabled: number;
+  nbf: number | null;
+  exp: number | null;
+  created: number;
+  updated: number;
+  content_type: string | null;
+  tags: string | null;
+  managed: number;
+  sealed_value: ArrayBuffer;
+};
+
+type NameRow = { name: string; name_key: string; deleted_at: number | null; scheduled_purge_at: number | null };
+
+const VERSION_COLUMNS =
+  "o.name, v.version, v.seq, v.enabled, v.nbf, v.exp, v.created, v.updated, v.content_type, v.tags, v.managed, v.sealed_value";
+
+/** The latest version of each name is the one with the highest seq. */
+const LATEST_JOIN =
+  "JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key AND v.seq = " +
+  "(SELECT MAX(seq) FROM object_versions WHERE kind = o.kind AND name_key = o.name_key)";
+
+/** Rows ⇄ versioned objects for every kind. All SQL for objects lives here (DESIGN.md §3). */
+export class ObjectRepository {
+  constructor(private readonly sql: SqlStorage) {}
+
+  findName(kind: ObjectKind, key: string): NameState | null {
+    const rows = this.sql
+      .exec<NameRow>("SELECT name, name_key, deleted_at, scheduled_purge_at FROM objects WHERE kind = ? AND name_key = ?", kind, key)
+      .toArray();
+    const row = rows[0];
+    return row === undefined ? null : toNameState(row);
+  }
+
+  latest(kind: ObjectKind, key: string): StoredVersion | null {
+    const rows = this.sql
+      .exec<VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key ` +
+          "WHERE o.kind = ? AND o.name_key = ? ORDER BY v.seq DESC LIMIT 1",
+        kind,
+        key,
+      )
+      .toArray();
+    return rows[0] === undefined ? null : toVersion(rows[0]);
+  }
+
+  version(kind: ObjectKind, key: string, version: string): StoredVersion | null {
+    const rows = this.sql
+      .exec<VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key ` +
+          "WHERE o.kind = ? AND o.name_key = ? AND v.version = ?",
+        kind,
+        key,
+        version,
+      )
+      .toArray();
+    return rows[0] === undefined ? null : toVersion(rows[0]);
+  }
+
+  /** Every version, oldest first (backup). */
+  allVersions(kind: ObjectKind, key: string): StoredVersion[] {
+    return this.sql
+      .exec<VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key ` +
+          "WHERE o.kind = ? AND o.name_key = ? ORDER BY v.seq",
+        kind,
+        key,
+      )
+      .toArray()
+      .map(toVersion);
+  }
+
+  /** Versions after `afterSeq`, oldest first, at most `limit`. */
+  versionsPage(kind: ObjectKind, key: string, afterSeq: number, limit: number): StoredVersion[] {
+    return this.sql
+      .exec<VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key ` +
+          "WHERE o.kind = ? AND o.name_key = ? AND v.seq > ? ORDER BY v.seq LIMIT ?",
+        kind,
+        key,
+        afterSeq,
+        limit,
+      )
+      .toArray()
+      .map(toVersion);
+  }
+
+  /** Names after `afterKey` in name order with their latest version; live or soft-deleted ones. */
+  namesPage(kind: ObjectKind, deleted: boolean, afterKey: string, limit: number): NamedLatest[] {
+    const rows = this.sql
+      .exec<VersionRow & NameRow>(
+        `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at FROM objects o ${LATEST_JOIN} ` +
+          `WHERE o.kind = ? AND o.deleted_at IS ${deleted ? "NOT NULL" : "NULL"} AND o.name_key > ? ORDER BY o.name_key LIMIT ?`,
+        kind,
+        afterKey,
+        limit,
+      )
+      .toArray();
+    return rows.map((row) => ({ state: toNameState(row), latest: toVersion(row) }));
+  }
+
+  insertName(kind: ObjectKind, key: string, name: string): void {
+    this.sql.exec("INSERT INTO objects (kind, name_key, name) VALUES (?, ?, ?)", kind, key, name);
+  }
+
+  nextSeq(kind: ObjectKind, key: string): number {
+    const row = this.sql
+      .exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM object_versions WHERE kind = ? AND name_key = ?", kind, key)
+      .one();
+    return (row.s ?? 0) + 1;
+  }
+
+  insertVersion(kind: ObjectKind, key: string, v: StoredVersion): void {
+    this.sql.exec(
+      "INSERT INTO object_versions (kind, name_key, version, seq, enabled, nbf, exp, created, updated, content_type, tags, managed, sealed_value) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      kind,
+      key,
+      v.version,
+      v.seq,
+      v.attributes.enabled ? 1 : 0,
+      v.attributes.nbf ?? null,
+      v.attributes.exp ?? null,
+      v.attributes.created,
+      v.attributes.updated,
+      v.contentType ?? null,
+      v.tags === undefined ? null : JSON.stringify(v.tags),
+      v.managed ? 1 : 0,
+      v.sealedValue,
+    );
+  }
+
+  /** Rewrites a version's mutable metadata; the sealed value never changes. */
+  updateMetadata(kind: ObjectKind, key: string, v: StoredVersion): void {
+    this.sql.exec(
+      "UPDATE object_versions SET enabled = ?, nbf = ?, exp = ?, updated = ?, content_type = ?, tags = ? " +
+        "WHERE kind = ? AND name_key = ? AND version = ?",
+      v.attributes.enabled ? 1 : 0,
+      v.attributes.nbf ?? null,
+      v.attributes.exp ?? null,
+      v.attributes.updated,
+      v.contentType ?? null,
+      v.tags === undefined ? null : JSON.stringify(v.tags),
+      kind,
+      key,
+      v.version,
+    );
+  }
+
+  markDeleted(kind: ObjectKind, key: string, deletedAt: number, scheduledPurgeAt: number): void {
+    this.sql.exec(
+      "UPDATE objects SET deleted_at = ?, scheduled_purge_at = ? WHERE kind = ? AND name_key = ?",
+      deletedAt,
+      scheduledPurgeAt,
+      kind,
+      key,
+    );
+  }
+
+  markRecovered(kind: ObjectKind, key: string): void {
+    this.sql.exec("UPDATE objects SET deleted_at = NULL, scheduled_purge_at = NULL WHERE kind = ? AND name_key = ?", kind, key);
+  }
+
+  purge(kind: ObjectKind, key: string): void {
+    this.sql.exec("DELETE FROM object_versions WHERE kind = ? AND name_key = ?", kind, key);
+    this.sql.exec("DELETE FROM objects WHERE kind = ? AND name_key = ?", kind, key);
+  }
+
+  /** The earliest scheduled purge (Unix seconds), for the purge alarm. */
+  earliestScheduledPurge(): number | null {
+    return this.sql
+      .exec<{ t: number | null }>("SELECT MIN(scheduled_purge_at) AS t FROM objects WHERE scheduled_purge_at IS NOT NULL")
+      .one().t;
+  }
+
+  duePurges(nowSeconds: number): { kind: ObjectKind; key: string }[] {
+    return this.sql
+      .exec<{ kind: ObjectKind; name_key: string }>(
+        "SELECT kind, name_key FROM objects WHERE scheduled_purge_at IS NOT NULL AND scheduled_purge_at <= ?",
+        nowSeconds,
+      )
+      .toArray()
+      .map((r) => ({ kind: r.kind, key: r.name_key }));
+  }
+}
+
+function toNameState(row: NameRow): NameState {
+  return { name: row.name, deletedAt: row.deleted_at, scheduledPurgeAt: row.scheduled_purge_at };
+}
+
+function toVersion(row: VersionRow): StoredVersion {
+  const attributes: ObjectAttributes = {
+    enabled: row.enabled === 1,
+    ...(row.nbf === null ? {} : { nbf: row.nbf }),
+    ...(row.exp === null ? {} : { exp: row.exp }),
+    created: row.created,
+    updated: row.updated,
+  };
+  return {
+    name: row.name,
+    version: row.version,
+    seq: row.seq,
+    attributes,
+    ...(row.content_type === null ? {} : { contentType: row.content_type }),
+    ...(row.tags === null ? {} : { tags: JSON.parse(row.tags) as Tags }),
+    managed: row.managed === 1,
+    sealedValue: new Uint8Array(row.sealed_value),
+  };
+}

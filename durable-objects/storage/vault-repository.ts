@@ -1,0 +1,47 @@
+import type { VaultConfig } from "../domain/vault-config.ts";
+
+type VaultRow = {
+  name: string;
+  tenant_id: string;
+  retention_days: number;
+  purge_protection: number;
+  sku: string;
+  created: number;
+  wrapped_dek: ArrayBuffer;
+};
+
+/** The vault's single settings row and its wrapped data key. */
+export class VaultRepository {
+  constructor(private readonly sql: SqlStorage) {}
+
+  load(): { config: VaultConfig; wrappedDek: Uint8Array } | null {
+    const row = this.sql
+      .exec<VaultRow>("SELECT name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek FROM vault WHERE id = 1")
+      .toArray()[0];
+    if (row === undefined) return null;
+    return {
+      config: {
+        name: row.name,
+        tenantId: row.tenant_id,
+        retentionDays: row.retention_days,
+        purgeProtection: row.purge_protection === 1,
+        sku: row.sku === "premium" ? "premium" : "standard",
+        created: row.created,
+      },
+      wrappedDek: new Uint8Array(row.wrapped_dek),
+    };
+  }
+
+  insert(config: VaultConfig, wrappedDek: Uint8Array): void {
+    this.sql.exec(
+      "INSERT INTO vault (id, name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+      config.name,
+      config.tenantId,
+      config.retentionDays,
+      config.purgeProtection ? 1 : 0,
+      config.sku,
+      config.created,
+      wrappedDek,
+    );
+  }
+}

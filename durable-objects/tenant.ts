@@ -1,0 +1,190 @@
+import { DurableObject } from "cloudflare:workers";
+import type { JWK } from "jose";
+import { VaultError } from "../worker/errors/vault-error.ts";
+import { credentialMatches, hashCredential, identityHeader, newCredentialSecret } from "./crypto/credential-hash.ts";
+import { DataKey } from "./crypto/data-key.ts";
+import { rootKeyFromEnv } from "./crypto/root-key.ts";
+import { newSigningKey, openSigner, type TokenSigner } from "./crypto/token-signer.ts";
+import { systemClock, toUnixSeconds, type Clock } from "./domain/clock.ts";
+import type { CreatedPrincipal, IssuedToken, Principal, PrincipalType, TenantInfo } from "./domain/principal.ts";
+import { fail, ok, type Result } from "./domain/result.ts";
+import { issuerFor } from "./domain/issuer.ts";
+import { migrate } from "./storage/migrate.ts";
+import { TENANT_MIGRATIONS } from "./storage/migrations.ts";
+import { TenantRepository } from "./storage/tenant-repository.ts";
+
+/** Access tokens live an hour, like Entra's default for client credentials. */
+const TOKEN_LIFETIME_SECONDS = 3600;
+
+/** One generic message for every credential failure: which part was wrong is nobody's business. */
+const invalidClient = (): VaultError => new VaultError("InvalidClient", "The client credentials are invalid.");
+
+/**
+ * One Durable Object per tenant: the tenant's principals and their hashed credentials, its
+ * token-signing keys (private parts sealed), and the names of its vaults. It is the token service.
+ */
+export class TenantObject extends DurableObject<Env> {
+  clock: Clock = systemClock;
+
+  private readonly repo: TenantRepository;
+  private info: TenantInfo | null = null;
+  private wrappedDek: Uint8Array | null = null;
+  private signerPromise: Promise<TokenSigner> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.repo = new TenantRepository(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, TENANT_MIGRATIONS);
+      this.load();
+    });
+  }
+
+  async create(id: string, displayName: string): Promise<Result<TenantInfo>> {
+    if (this.info !== null) return fail(new VaultError("Conflict", `Tenant ${id} already exists.`));
+    const info: TenantInfo = { id, displayName, created: toUnixSeconds(this.clock.now()) };
+    const root = await rootKeyFromEnv(this.env.ROOT_KEY);
+    const { dataKey, wrapped } = await DataKey.create(root, `tenant|${id}`);
+    const signingKey = await newSigningKey(dataKey, id);
+    if (this.info !== null) return fail(new VaultError("Conflict", `Tenant ${id} already exists.`));
+    this.ctx.storage.transactionSync(() => {
+      this.repo.insert(info, wrapped);
+      this.repo.insertSigningKey(signingKey.kid, signingKey.publicJwk, signingKey.sealedPrivateJwk, info.created);
+    });
+    this.load();
+    return ok(info);
+  }
+
+  async describe(): Promise<TenantInfo | null> {
+    return this.info;
+  }
+
+  async destroy(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+    this.info = null;
+    this.wrappedDek = null;
+    this.signerPromise = null;
+  }
+
+  async createPrincipal(type: PrincipalType, displayName: string, tenantAdmin: boolean): Promise<Result<CreatedPrincipal>> {
+    const tenant = this.info;
+    if (tenant === null) return fail(tenantNotFound());
+    const secret = newCredentialSecret();
+    const principal: Principal = {
+      id: crypto.randomUUID(),
+      appId: crypto.randomUUID(),
+      type,
+      displayName,
+      tenantAdmin,
+      created: toUnixSeconds(this.clock.now()),
+    };
+    this.repo.insertPrincipal(principal, await hashCredential(secret));
+    const credential = type === "managedIdentity" ? identityHeader(tenant.id, principal.id, secret) : secret;
+    return ok({ principal, credential });
+  }
+
+  async listPrincipals(): Promise<Principal[]> {
+    return this.repo.principals();
+  }
+
+  async getPrincipal(id: string): Promise<Principal | null> {
+    return this.repo.findPrincipal(id)?.principal ?? null;
+  }
+
+  /** Deletes the principal; returns the tenant's vaults so the caller can revoke its role assignments. */
+  async deletePrincipal(id: string): Promise<Result<string[]>> {
+    const found = this.repo.findPrincipal(id);
+    if (found === null || found.principal.id !== id) return fail(new VaultError("PrincipalNotFound", `Principal ${id} was not found.`));
+    this.repo.deletePrincipal(id);
+    return ok(this.repo.vaults());
+  }
+
+  async addVault(name: string): Promise<void> {
+    this.repo.addVault(name, toUnixSeconds(this.clock.now()));
+  }
+
+  async removeVault(name: string): Promise<void> {
+    this.repo.removeVault(name);
+  }
+
+  async listVaults(): Promise<string[]> {
+    return this.repo.vaults();
+  }
+
+  /** Public keys that verify this tenant's tokens (published as JWKS). */
+  async jwks(): Promise<JWK[]> {
+    return this.repo.signingKeys().map((k) => JSON.parse(k.publicJwk) as JWK);
+  }
+
+  /**
+   * Issues an access token for `resource` to a principal that proves its credential: a service
+   * principal's client secret (looked up by client id) or a managed identity's header secret (by
+   * object id). Every failure looks the same to the caller.
+   */
+  async issueToken(request: {
+    via: "clientSecret" | "identityHeader";
+    principal: string;
+    secret: string;
+    resource: string;
+  }): Promise<Result<IssuedToken>> {
+    const tenant = this.info;
+    if (tenant === null) return fail(invalidClient());
+    const found = this.repo.findPrincipal(request.principal);
+    const expected = request.via === "clientSecret" ? found?.principal.appId : found?.principal.id;
+    const type: PrincipalType = request.via === "clientSecret" ? "servicePrincipal" : "managedIdentity";
+    const matches = found !== null && (await credentialMatches(request.secret, found.credentialHash));
+    if (found === null || !matches || expected !== request.principal || found.principal.type !== type) return fail(invalidClient());
+    return ok(await this.sign(tenant, found.principal, request.resource));
+  }
+
+  /** Issues a token without a credential: only for the operator-designated local default identity. */
+  async issueTokenForLocalIdentity(principalId: string, resource: string): Promise<Result<IssuedToken>> {
+    const tenant = this.info;
+    const found = this.repo.findPrincipal(principalId);
+    if (tenant === null || found === null) return fail(invalidClient());
+    return ok(await this.sign(tenant, found.principal, resource));
+  }
+
+  private async sign(tenant: TenantInfo, principal: Principal, resource: string): Promise<IssuedToken> {
+    const signer = await this.signer(tenant);
+    const now = toUnixSeconds(this.clock.now());
+    const accessToken = await signer.sign(
+      {
+        iss: issuerFor(this.env.ISSUER_ORIGIN, tenant.id),
+        aud: resource,
+        sub: principal.id,
+        oid: principal.id,
+        tid: tenant.id,
+        appid: principal.appId,
+        azp: principal.appId,
+        idtyp: "app",
+        ver: "2.0",
+        ...(principal.tenantAdmin ? { roles: ["TenantAdmin"] } : {}),
+      },
+      now,
+      TOKEN_LIFETIME_SECONDS,
+    );
+    return { accessToken, expiresOn: now + TOKEN_LIFETIME_SECONDS, expiresIn: TOKEN_LIFETIME_SECONDS, resource, clientId: principal.appId };
+  }
+
+  private signer(tenant: TenantInfo): Promise<TokenSigner> {
+    if (this.signerPromise === null) {
+      const wrapped = this.wrappedDek;
+      const newest = this.repo.signingKeys()[0];
+      if (wrapped === null || newest === undefined) return Promise.reject(new Error("tenant has no signing key"));
+      this.signerPromise = rootKeyFromEnv(this.env.ROOT_KEY)
+        .then((root) => DataKey.unwrap(root, `tenant|${tenant.id}`, wrapped))
+        .then((dataKey) => openSigner(dataKey, tenant.id, newest));
+      this.signerPromise.catch(() => (this.signerPromise = null));
+    }
+    return this.signerPromise;
+  }
+
+  private load(): void {
+    const loaded = this.repo.load();
+    this.info = loaded?.info ?? null;
+    this.wrappedDek = loaded?.wrappedDek ?? null;
+  }
+}
+
+const tenantNotFound = (): VaultError => new VaultError("TenantNotFound", "The tenant was not found.");

@@ -1,0 +1,184 @@
+import { DurableObject } from "cloudflare:workers";
+import { VaultError } from "../worker/errors/vault-error.ts";
+import { DataKey } from "./crypto/data-key.ts";
+import { rootKeyFromEnv, type RootKey } from "./crypto/root-key.ts";
+import { systemClock, toUnixSeconds, type Clock } from "./domain/clock.ts";
+import { anyRoleGrants } from "./domain/permission.ts";
+import type { RoleAssignment } from "./domain/role-assignment.ts";
+import type { VaultConfig } from "./domain/vault-config.ts";
+import { forbiddenByRbac } from "./operations/rbac-errors.ts";
+import { secretHandlers } from "./operations/secrets.ts";
+import type { VaultContext } from "./operations/vault-context.ts";
+import { fail, ok, type Result } from "./domain/result.ts";
+import type { OpKind, VaultCall, VaultOp, VaultResults, VaultSettings } from "./rpc.ts";
+import { migrate } from "./storage/migrate.ts";
+import { VAULT_MIGRATIONS } from "./storage/migrations.ts";
+import { ObjectRepository } from "./storage/object-repository.ts";
+import { RoleAssignmentRepository } from "./storage/role-assignment-repository.ts";
+import { VaultRepository } from "./storage/vault-repository.ts";
+
+const HANDLERS = { ...secretHandlers };
+
+/**
+ * One Durable Object per vault, named by the lower-cased vault name (so the name is globally unique
+ * by construction). It holds the vault's versioned objects, soft-delete state and role assignments,
+ * and is the single place a data-plane call is authorized.
+ */
+export class VaultObject extends DurableObject<Env> {
+  /** Replaced by tests through runInDurableObject to move time; never elsewhere. */
+  clock: Clock = systemClock;
+
+  private readonly vaults: VaultRepository;
+  private readonly objects: ObjectRepository;
+  private readonly assignments: RoleAssignmentRepository;
+  private config: VaultConfig | null = null;
+  private wrappedDek: Uint8Array | null = null;
+  private dataKeyPromise: Promise<DataKey> | null = null;
+  /** principal id → role definition ids; rebuilt from storage after any assignment change. */
+  private readonly rolesByPrincipal = new Map<string, readonly string[]>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.vaults = new VaultRepository(ctx.storage.sql);
+    this.objects = new ObjectRepository(ctx.storage.sql);
+    this.assignments = new RoleAssignmentRepository(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, VAULT_MIGRATIONS);
+      this.loadConfig();
+    });
+  }
+
+  /** Creates the vault (control plane). Fails if this name is already a vault. */
+  async create(settings: VaultSettings): Promise<Result<VaultConfig>> {
+    if (this.config !== null) return fail(new VaultError("VaultAlreadyExists", `The vault name '${settings.name}' is already in use.`));
+    const config: VaultConfig = { ...settings, created: toUnixSeconds(this.clock.now()) };
+    const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), dekOwner(config));
+    if (this.config !== null) return fail(new VaultError("VaultAlreadyExists", `The vault name '${settings.name}' is already in use.`));
+    this.vaults.insert(config, wrapped);
+    this.loadConfig();
+    this.dataKeyPromise = Promise.resolve(dataKey);
+    return ok(config);
+  }
+
+  async describe(): Promise<VaultConfig | null> {
+    return this.config;
+  }
+
+  /** Removes the vault and everything in it, irreversibly (control-plane vault deletion). */
+  async destroy(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.config = null;
+    this.wrappedDek = null;
+    this.dataKeyPromise = null;
+    this.rolesByPrincipal.clear();
+  }
+
+  async listRoleAssignments(): Promise<RoleAssignment[]> {
+    return this.assignments.all();
+  }
+
+  async putRoleAssignment(assignment: RoleAssignment): Promise<RoleAssignment> {
+    this.assignments.put(assignment);
+    this.rolesByPrincipal.clear();
+    return assignment;
+  }
+
+  async deleteRoleAssignment(id: string): Promise<boolean> {
+    const deleted = this.assignments.delete(id);
+    this.rolesByPrincipal.clear();
+    return deleted;
+  }
+
+  /** Called when a principal is deleted from its tenant: its grants go with it. */
+  async removePrincipal(principalId: string): Promise<number> {
+    const n = this.assignments.deleteForPrincipal(principalId);
+    this.rolesByPrincipal.clear();
+    return n;
+  }
+
+  /**
+   * The data plane's one entry point: the caller must belong to this vault's tenant and hold a role
+   * granting the action the route declared; then the operation runs.
+   */
+  async execute(call: VaultCall): Promise<Result<VaultResults[OpKind]>> {
+    try {
+      const config = this.requireConfig();
+      // The Worker verified the token against this tenant's keys; checked again here so no path can skip it.
+      if (call.caller.tenantId !== config.tenantId) throw new VaultError("Unauthorized", "AKV10032: Invalid issuer.");
+      if (!anyRoleGrants(this.rolesOf(call.caller.objectId), call.action)) throw forbiddenByRbac(call, config);
+      // The table is typed per operation (SecretResults); dispatch by the op's own kind.
+      const handler = HANDLERS[call.op.kind] as (ctx: VaultContext, op: VaultOp) => Promise<VaultResults[OpKind]>;
+      return ok(await handler(this.context(config), call.op));
+    } catch (err) {
+      if (err instanceof VaultError) return fail(err);
+      throw err;
+    }
+  }
+
+  /** Purges soft-deleted objects whose retention has ended, then re-arms for the next one. */
+  override async alarm(): Promise<void> {
+    const now = toUnixSeconds(this.clock.now());
+    this.ctx.storage.transactionSync(() => {
+      for (const due of this.objects.duePurges(now)) this.objects.purge(due.kind, due.key);
+    });
+    this.reschedulePurge();
+  }
+
+  private context(config: VaultConfig): VaultContext {
+    return {
+      config,
+      objects: this.objects,
+      clock: this.clock,
+      dataKey: () => this.dataKey(config),
+      rootKey: () => this.rootKey(),
+      transaction: (fn) => this.ctx.storage.transactionSync(fn),
+      reschedulePurge: () => this.reschedulePurge(),
+    };
+  }
+
+  private reschedulePurge(): void {
+    const next = this.objects.earliestScheduledPurge();
+    // setAlarm/deleteAlarm are covered by the output gate, so callers need not await them.
+    if (next === null) void this.ctx.storage.deleteAlarm();
+    else void this.ctx.storage.setAlarm(next * 1000);
+  }
+
+  private rolesOf(principalId: string): readonly string[] {
+    let roles = this.rolesByPrincipal.get(principalId);
+    if (roles === undefined) {
+      roles = this.assignments.forPrincipal(principalId).map((a) => a.roleDefinitionId);
+      this.rolesByPrincipal.set(principalId, roles);
+    }
+    return roles;
+  }
+
+  private loadConfig(): void {
+    const loaded = this.vaults.load();
+    this.config = loaded?.config ?? null;
+    this.wrappedDek = loaded?.wrappedDek ?? null;
+  }
+
+  private requireConfig(): VaultConfig {
+    if (this.config === null) throw new VaultError("VaultNotFound", "The vault was not found.");
+    return this.config;
+  }
+
+  private rootKey(): Promise<RootKey> {
+    return rootKeyFromEnv(this.env.ROOT_KEY);
+  }
+
+  private dataKey(config: VaultConfig): Promise<DataKey> {
+    if (this.dataKeyPromise === null) {
+      const wrapped = this.wrappedDek;
+      if (wrapped === null) return Promise.reject(new Error("vault has no data key"));
+      this.dataKeyPromise = this.rootKey().then((root) => DataKey.unwrap(root, dekOwner(config), wrapped));
+      this.dataKeyPromise.catch(() => (this.dataKeyPromise = null));
+    }
+    return this.dataKeyPromise;
+  }
+}
+
+function dekOwner(config: VaultConfig): string {
+  return `vault|${config.tenantId}|${config.name.toLowerCase()}`;
+}

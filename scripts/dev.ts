@@ -1,0 +1,65 @@
+/**
+ * `npm run dev`: the Worker on https://localhost:8443 with a local CA, a bootstrapped `dev` vault and an env file
+ * for SDKs. Re-running reuses everything in `.dev/`; stop with Ctrl-C.
+ */
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startDevServer, type DevServer } from "./dev/server.ts";
+
+const DEFAULT_PORT = 8443;
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const stateDir = join(root, ".dev");
+
+async function main(): Promise<void> {
+  let server: DevServer | undefined;
+  let stopping = false;
+  const startup = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping wrangler…\n`);
+    if (server === undefined) startup.abort();
+    else void server.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  try {
+    server = await startDevServer({ root, stateDir, port: DEFAULT_PORT, signal: startup.signal });
+  } catch (error) {
+    if (startup.signal.aborted) {
+      process.stdout.write("stopped before start-up finished.\n");
+      return;
+    }
+    process.stderr.write(`\nnpm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+
+  const envFile = relative(process.cwd(), join(stateDir, "env")) || join(stateDir, "env");
+  process.stdout.write(
+    [
+      "",
+      "Edge vault is running.",
+      `  admin API and token service  https://localhost:${server.port}  (operator key: OPERATOR_KEY in .dev.vars)`,
+      `  vault                        ${server.vaultUrl}`,
+      `  tenant                       ${server.tenantId}`,
+      `  managed identity             ${server.principalId}`,
+      "",
+      "In another shell, point the Azure SDKs at it with:",
+      `  source ${envFile}`,
+      "",
+      "Ctrl-C stops the server; data persists in .dev/wrangler-state.",
+      "",
+    ].join("\n"),
+  );
+
+  const how = await server.wranglerExited;
+  if (!stopping) {
+    process.stderr.write(`wrangler stopped by itself (${how}); see .dev/wrangler.log\n`);
+    process.exit(1);
+  }
+}
+
+await main();

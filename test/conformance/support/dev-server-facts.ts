@@ -1,0 +1,29 @@
+import { inject } from "vitest";
+
+/**
+ * What the global setup tells the test files about the dev server it started. Plain data: it crosses from the
+ * main vitest process into the forked test worker by serialization.
+ */
+export interface DevServerFacts {
+  readonly port: number;
+  /** https://localhost:<port>: admin API and token service. */
+  readonly origin: string;
+  readonly vaultUrl: string;
+  readonly caPath: string;
+  readonly stateDir: string;
+  readonly tenantId: string;
+  readonly principalId: string;
+  readonly identityHeader: string;
+  readonly operatorKey: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    devServer: DevServerFacts;
+  }
+}
+
+export function devServerFacts(): DevServerFacts {
+  return inject("devServer");
+}

@@ -1,0 +1,36 @@
+import { defineWorkersConfig } from "@cloudflare/vitest-pool-workers/config";
+import type { Plugin } from "vite";
+
+/** Bundles migrations/*.sql as text, as wrangler's `Text` rule does for deployment. */
+function sqlAsText(): Plugin {
+  return {
+    name: "sql-as-text",
+    transform(code, id) {
+      return id.endsWith(".sql") ? { code: `export default ${JSON.stringify(code)};`, map: null } : null;
+    },
+  };
+}
+
+/** Unit, Durable Object and API tiers run inside workerd with the real bindings (DESIGN.md §6.10). */
+export default defineWorkersConfig({
+  plugins: [sqlAsText()],
+  test: {
+    include: ["test/unit/**/*.test.ts", "test/do/**/*.test.ts", "test/api/**/*.test.ts"],
+    poolOptions: {
+      workers: {
+        singleWorker: true,
+        isolatedStorage: true,
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            // Test-only keys: fixed so failures reproduce; never used outside the test runtime.
+            ROOT_KEY: "dGVzdC1yb290LWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=",
+            OPERATOR_KEY: "test-operator-key-0123456789",
+            ISSUER_ORIGIN: "https://localhost:8443",
+            LOCAL_IMDS: "true",
+          },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,26 @@
+import type { Caller } from "../durable-objects/rpc.ts";
+import type { DataAction } from "../durable-objects/domain/permission.ts";
+import type { VaultConfig } from "../durable-objects/domain/vault-config.ts";
+import type { AdminCaller } from "./middleware/admin-auth.ts";
+
+/** Typed Hono context: bindings plus what middleware puts on the request. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    /** The api-version the client sent, echoed in nextLinks. */
+    apiVersion: string;
+    /** The vault addressed by the host name. */
+    vault: VaultConfig;
+    /** `https://{vault host}` as the client addressed it, port included: ids are built from it. */
+    vaultBaseUrl: string;
+    /** `https://vault.{domain}[:port]`: the token audience and challenge resource. */
+    vaultResource: string;
+    /** The authenticated caller (verified bearer token). */
+    caller: Caller;
+    /** The data action the route declared with `requires`. */
+    action: DataAction;
+    /** Control-plane caller (admin routes only). */
+    admin: AdminCaller;
+  };
+}

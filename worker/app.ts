@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env.ts";
+import { VaultError } from "./errors/vault-error.ts";
+import { toErrorResponse } from "./errors/to-response.ts";
+import { adminAuth } from "./middleware/admin-auth.ts";
+import { apiVersion } from "./middleware/api-version.ts";
+import { challengeAuth } from "./middleware/challenge-auth.ts";
+import { resolveVault } from "./middleware/resolve-vault.ts";
+import { responseHeaders } from "./middleware/response-headers.ts";
+import { adminTenantRoutes } from "./routes/admin-tenants.ts";
+import { adminVaultRoutes } from "./routes/admin-vaults.ts";
+import { deletedSecretRoutes } from "./routes/deleted-secrets.ts";
+import { managedIdentityRoutes } from "./routes/managed-identity.ts";
+import { oidcRoutes } from "./routes/oidc.ts";
+import { secretRoutes } from "./routes/secrets.ts";
+
+const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
+
+/**
+ * The data plane, served on vault hosts. Middleware order is the request path of DESIGN.md §2:
+ * request id → api-version → host → vault → challenge/auth → route (which declares its permission).
+ */
+export const vaultApp = new Hono<AppEnv>({ strict: false });
+vaultApp.use("*", responseHeaders, apiVersion, resolveVault, challengeAuth);
+vaultApp.route("/", secretRoutes);
+vaultApp.route("/", deletedSecretRoutes);
+vaultApp.notFound(notFound);
+vaultApp.onError((err) => toErrorResponse(err));
+
+/** Everything else: the token service (OIDC, managed identity) and the control-plane API. */
+export const identityApp = new Hono<AppEnv>({ strict: false });
+identityApp.use("*", responseHeaders);
+identityApp.get("/healthz", (c) => c.json({ status: "ok" }));
+// `az login` lists subscriptions after signing in; there are none here (client-contract.md §3).
+identityApp.get("/subscriptions", (c) => c.json({ value: [] }));
+identityApp.route("/", managedIdentityRoutes);
+identityApp.use("/admin/*", adminAuth);
+identityApp.route("/admin", adminTenantRoutes);
+identityApp.route("/admin", adminVaultRoutes);
+identityApp.route("/", oidcRoutes);
+identityApp.notFound(notFound);
+identityApp.onError((err) => toErrorResponse(err));

@@ -1,0 +1,43 @@
+import { errors, jwtVerify, type JWTPayload } from "jose";
+import { issuerFor } from "../../durable-objects/domain/issuer.ts";
+import type { Caller } from "../../durable-objects/rpc.ts";
+import { TOKEN_ALG } from "../../durable-objects/crypto/token-signer.ts";
+import { tenantKeys } from "./jwks-cache.ts";
+
+/** Clock skew tolerated on exp/nbf, in seconds. */
+const CLOCK_TOLERANCE_S = 60;
+
+export interface Expected {
+  readonly tenantId: string;
+  /** The resource the token must be for; accepted with or without a trailing "/" (client-contract.md §2). */
+  readonly audience: string;
+}
+
+/**
+ * Verifies a bearer token for a tenant: ES256 signature by one of the tenant's keys, issuer, audience,
+ * exp/nbf with small skew, and that `tid` is the tenant. Returns the caller, or null for any failure:
+ * callers answer every failure with the same challenge.
+ */
+export async function verifyToken(env: Env, token: string, expected: Expected): Promise<(Caller & { claims: JWTPayload }) | null> {
+  const options = {
+    algorithms: [TOKEN_ALG],
+    issuer: issuerFor(env.ISSUER_ORIGIN, expected.tenantId),
+    audience: [expected.audience, `${expected.audience}/`],
+    clockTolerance: CLOCK_TOLERANCE_S,
+    requiredClaims: ["exp", "tid", "oid"],
+  };
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, await tenantKeys(env, expected.tenantId), options));
+  } catch (err) {
+    if (!(err instanceof errors.JWKSNoMatchingKey)) return null;
+    try {
+      ({ payload } = await jwtVerify(token, await tenantKeys(env, expected.tenantId, true), options));
+    } catch {
+      return null;
+    }
+  }
+  const { tid, oid, appid } = payload;
+  if (tid !== expected.tenantId || typeof oid !== "string") return null;
+  return { tenantId: tid, objectId: oid, appId: typeof appid === "string" ? appid : oid, claims: payload };
+}

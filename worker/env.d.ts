@@ -1,0 +1,17 @@
+/**
+ * Bindings of the Worker (wrangler.toml). Written to match `wrangler types` output for these
+ * bindings; secrets (ROOT_KEY, OPERATOR_KEY) come from `.dev.vars` locally and `wrangler secret` in production.
+ */
+interface Env {
+  VAULT: DurableObjectNamespace<import("../durable-objects/vault.ts").VaultObject>;
+  TENANT: DurableObjectNamespace<import("../durable-objects/tenant.ts").TenantObject>;
+  REGISTRY: DurableObjectNamespace<import("../durable-objects/registry.ts").RegistryObject>;
+  /** Base64 of 32 random bytes; every stored secret depends on it. */
+  ROOT_KEY: string;
+  /** Bootstrap operator credential for the control-plane API. */
+  OPERATOR_KEY: string;
+  /** Origin of the token service, e.g. "https://localhost:8443". */
+  ISSUER_ORIGIN: string;
+  /** "true" enables credential-less IMDS / Cloud Shell token endpoints (local development only). */
+  LOCAL_IMDS: string;
+}

@@ -1,0 +1,32 @@
+import type { ErrorCode } from "./vault-error.ts";
+
+/**
+ * The single code → HTTP status mapping. Exhaustive: adding an ErrorCode without a status
+ * fails to compile. Statuses follow Azure Key Vault's REST error table
+ * (learn.microsoft.com/azure/key-vault/general/rest-error-codes).
+ */
+const STATUS: { readonly [C in ErrorCode]: number } = {
+  BadParameter: 400,
+  InvalidRequest: 400,
+  VaultNameNotValid: 400,
+  InvalidClient: 401,
+  Unauthorized: 401,
+  Forbidden: 403,
+  SecretNotFound: 404,
+  KeyNotFound: 404,
+  CertificateNotFound: 404,
+  NotFound: 404,
+  VaultNotFound: 404,
+  TenantNotFound: 404,
+  PrincipalNotFound: 404,
+  RoleAssignmentNotFound: 404,
+  MethodNotAllowed: 405,
+  Conflict: 409,
+  VaultAlreadyExists: 409,
+  Throttled: 429,
+  InternalError: 500,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}

@@ -1,0 +1,16 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env.ts";
+import { describeVault } from "../clients/vault-stub.ts";
+import { VaultError } from "../errors/vault-error.ts";
+import { parseVaultHost } from "../wire/vault-host.ts";
+
+/** Host → vault. An unknown vault is answered here, before any authentication work. */
+export const resolveVault = createMiddleware<AppEnv>(async (c, next) => {
+  const host = parseVaultHost(new URL(c.req.url));
+  const vault = host === null ? null : await describeVault(c.env, host.vaultName);
+  if (host === null || vault === null) throw new VaultError("VaultNotFound", "The vault was not found.");
+  c.set("vault", vault);
+  c.set("vaultBaseUrl", host.baseUrl);
+  c.set("vaultResource", host.resource);
+  await next();
+});

@@ -1,0 +1,139 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
+import { unwrap } from "../clients/unwrap.ts";
+import { forgetVault, vaultStub } from "../clients/vault-stub.ts";
+import { findRole, roleDefinitionPath, BUILT_IN_ROLES } from "../../durable-objects/domain/built-in-roles.ts";
+import type { RoleAssignment } from "../../durable-objects/domain/role-assignment.ts";
+import { RETENTION_DEFAULT_DAYS, RETENTION_MAX_DAYS, RETENTION_MIN_DAYS, type VaultConfig } from "../../durable-objects/domain/vault-config.ts";
+import { toUnixSeconds } from "../../durable-objects/domain/clock.ts";
+import { VaultError, badParameter } from "../errors/vault-error.ts";
+import { readJsonObject } from "../wire/json-body.ts";
+import { UUID } from "../wire/oauth.ts";
+import { assertVaultName } from "../wire/vault-name.ts";
+import { requireTenant } from "./admin-tenants.ts";
+
+/** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
+export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
+
+/** `https://{name}.vault.{domain}` as clients address it, derived from the token service's origin host. */
+function vaultUri(env: Env, name: string): string {
+  const origin = new URL(env.ISSUER_ORIGIN);
+  const domain = origin.hostname === "localhost" ? "localhost" : origin.hostname.replace(/^[^.]+\./, "");
+  return `https://${name.toLowerCase()}.vault.${domain}${origin.port === "" ? "" : `:${origin.port}`}`;
+}
+
+const vaultJson = (env: Env, v: VaultConfig) => ({
+  name: v.name,
+  tenantId: v.tenantId,
+  softDeleteRetentionInDays: v.retentionDays,
+  enablePurgeProtection: v.purgeProtection,
+  sku: v.sku,
+  vaultUri: vaultUri(env, v.name),
+  created: v.created,
+});
+
+const assignmentJson = (a: RoleAssignment) => {
+  const role = findRole(a.roleDefinitionId);
+  return {
+    id: a.id,
+    roleDefinitionId: role === undefined ? a.roleDefinitionId : roleDefinitionPath(role),
+    roleDefinitionName: role?.name ?? null,
+    principalId: a.principalId,
+    scope: a.scope,
+    created: a.created,
+  };
+};
+
+async function requireVault(env: Env, tenantId: string, name: string): Promise<VaultConfig> {
+  await requireTenant(env, tenantId);
+  const config = await vaultStub(env, assertVaultName(name)).describe();
+  // Another tenant's vault is reported exactly like a missing one.
+  if (config === null || config.tenantId !== tenantId) throw new VaultError("VaultNotFound", `The vault '${name}' was not found.`);
+  return config;
+}
+
+function retentionDays(value: unknown): number {
+  if (value === undefined || value === null) return RETENTION_DEFAULT_DAYS;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < RETENTION_MIN_DAYS || value > RETENTION_MAX_DAYS) {
+    throw badParameter(`softDeleteRetentionInDays must be an integer from ${RETENTION_MIN_DAYS} to ${RETENTION_MAX_DAYS}.`);
+  }
+  return value;
+}
+
+adminVaultRoutes.get("/roleDefinitions", (c) =>
+  c.json({ value: BUILT_IN_ROLES.map((r) => ({ id: roleDefinitionPath(r), name: r.id, roleName: r.name, dataActions: r.dataActions })) }),
+);
+
+adminVaultRoutes.put("/tenants/:tenantId/vaults/:name", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  const name = assertVaultName(c.req.param("name"));
+  await requireTenant(c.env, tenantId);
+  const body = await readJsonObject(c);
+  const purgeProtection = body.enablePurgeProtection ?? false;
+  if (typeof purgeProtection !== "boolean") throw badParameter("enablePurgeProtection must be a boolean.");
+  const sku = body.sku ?? "standard";
+  if (sku !== "standard" && sku !== "premium") throw badParameter("sku must be 'standard' or 'premium'.");
+  const settings = { name, tenantId, retentionDays: retentionDays(body.softDeleteRetentionInDays), purgeProtection, sku } as const;
+
+  const registry = registryStub(c.env);
+  unwrap(await registry.reserveVaultName(name, tenantId));
+  const created = await vaultStub(c.env, name).create(settings);
+  if (!created.ok) await registry.releaseVaultName(name);
+  const config = unwrap(created);
+  await tenantStub(c.env, tenantId).addVault(name.toLowerCase());
+  return c.json(vaultJson(c.env, config), 201);
+});
+
+adminVaultRoutes.get("/tenants/:tenantId/vaults", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  const names = await tenantStub(c.env, tenantId).listVaults();
+  const configs = await Promise.all(names.map((n) => vaultStub(c.env, n).describe()));
+  return c.json({ value: configs.flatMap((v) => (v === null ? [] : [vaultJson(c.env, v)])) });
+});
+
+adminVaultRoutes.get("/tenants/:tenantId/vaults/:name", async (c) =>
+  c.json(vaultJson(c.env, await requireVault(c.env, c.req.param("tenantId"), c.req.param("name")))),
+);
+
+/** Deleting a vault destroys it and everything in it at once (no vault-level soft delete yet). */
+adminVaultRoutes.delete("/tenants/:tenantId/vaults/:name", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  const config = await requireVault(c.env, tenantId, c.req.param("name"));
+  await vaultStub(c.env, config.name).destroy();
+  forgetVault(config.name);
+  await tenantStub(c.env, tenantId).removeVault(config.name.toLowerCase());
+  await registryStub(c.env).releaseVaultName(config.name);
+  return c.body(null, 204);
+});
+
+adminVaultRoutes.get("/tenants/:tenantId/vaults/:name/roleAssignments", async (c) => {
+  const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
+  return c.json({ value: (await vaultStub(c.env, config.name).listRoleAssignments()).map(assignmentJson) });
+});
+
+adminVaultRoutes.put("/tenants/:tenantId/vaults/:name/roleAssignments/:assignmentId", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  const config = await requireVault(c.env, tenantId, c.req.param("name"));
+  const id = c.req.param("assignmentId").toLowerCase();
+  if (!UUID.test(id)) throw badParameter("The role assignment id must be a GUID.");
+  const body = await readJsonObject(c);
+  const roleRef = typeof body.roleDefinitionId === "string" ? body.roleDefinitionId : body.roleDefinitionName;
+  const role = typeof roleRef === "string" ? findRole(roleRef) : undefined;
+  if (role === undefined) throw badParameter("Unknown role: give roleDefinitionId or roleDefinitionName of a built-in Key Vault role.");
+  const principalId = typeof body.principalId === "string" ? body.principalId : "";
+  const principal = await tenantStub(c.env, tenantId).getPrincipal(principalId);
+  if (principal === null || principal.id !== principalId) {
+    throw new VaultError("PrincipalNotFound", "The principal was not found in the vault's tenant.");
+  }
+  const assignment: RoleAssignment = { id, principalId, roleDefinitionId: role.id, scope: "/", created: toUnixSeconds(Date.now()) };
+  return c.json(assignmentJson(await vaultStub(c.env, config.name).putRoleAssignment(assignment)), 201);
+});
+
+adminVaultRoutes.delete("/tenants/:tenantId/vaults/:name/roleAssignments/:assignmentId", async (c) => {
+  const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
+  const deleted = await vaultStub(c.env, config.name).deleteRoleAssignment(c.req.param("assignmentId").toLowerCase());
+  if (!deleted) throw new VaultError("RoleAssignmentNotFound", "The role assignment was not found.");
+  return c.body(null, 204);
+});

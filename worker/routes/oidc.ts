@@ -1,0 +1,62 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { tenantStub } from "../clients/tenant-stub.ts";
+import { issuerFor } from "../../durable-objects/domain/issuer.ts";
+import { TOKEN_ALG } from "../../durable-objects/crypto/token-signer.ts";
+import { UUID, oauthError, readForm, resourceFromScope } from "../wire/oauth.ts";
+
+/**
+ * The tenant's OAuth 2.0 authority, shaped like Entra ID v2.0 so `ClientSecretCredential` works with
+ * `authorityHost` pointing here (client-contract.md §3): OIDC discovery, JWKS, client credentials.
+ */
+export const oidcRoutes = new Hono<AppEnv>({ strict: false });
+
+const origin = (env: Env): string => env.ISSUER_ORIGIN.replace(/\/+$/, "");
+
+async function tenantExists(env: Env, tenantId: string): Promise<boolean> {
+  return UUID.test(tenantId) && (await tenantStub(env, tenantId).describe()) !== null;
+}
+
+oidcRoutes.get("/:tenant/v2.0/.well-known/openid-configuration", async (c) => {
+  const tenantId = c.req.param("tenant");
+  if (!(await tenantExists(c.env, tenantId))) return oauthError(c, 400, "invalid_tenant", "Tenant not found.");
+  const base = `${origin(c.env)}/${tenantId}`;
+  return c.json({
+    issuer: issuerFor(c.env.ISSUER_ORIGIN, tenantId),
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_types_supported: ["token"],
+    grant_types_supported: ["client_credentials"],
+    subject_types_supported: ["pairwise"],
+    id_token_signing_alg_values_supported: [TOKEN_ALG],
+    token_endpoint_auth_methods_supported: ["client_secret_post"],
+    scopes_supported: ["openid"],
+    tenant_region_scope: null,
+    cloud_instance_name: "edge-vault",
+  });
+});
+
+oidcRoutes.get("/:tenant/discovery/v2.0/keys", async (c) => {
+  const tenantId = c.req.param("tenant");
+  if (!(await tenantExists(c.env, tenantId))) return oauthError(c, 400, "invalid_tenant", "Tenant not found.");
+  return c.json({ keys: await tenantStub(c.env, tenantId).jwks() });
+});
+
+oidcRoutes.post("/:tenant/oauth2/v2.0/token", async (c) => {
+  const tenantId = c.req.param("tenant");
+  const form = await readForm(c);
+  if (form.get("grant_type") !== "client_credentials") {
+    return oauthError(c, 400, "unsupported_grant_type", "Only client_credentials is supported.");
+  }
+  const clientId = form.get("client_id");
+  const clientSecret = form.get("client_secret");
+  const resource = resourceFromScope(form.get("scope") ?? undefined);
+  if (clientId === null || clientSecret === null) return oauthError(c, 400, "invalid_request", "client_id and client_secret are required.");
+  if (resource === null) return oauthError(c, 400, "invalid_scope", "scope must be an https resource followed by /.default.");
+  if (!UUID.test(tenantId)) return oauthError(c, 401, "invalid_client", "The client credentials are invalid.");
+  const result = await tenantStub(c.env, tenantId).issueToken({ via: "clientSecret", principal: clientId, secret: clientSecret, resource });
+  if (!result.ok) return oauthError(c, 401, "invalid_client", "The client credentials are invalid.");
+  const token = result.value;
+  return c.json({ token_type: "Bearer", expires_in: token.expiresIn, ext_expires_in: token.expiresIn, access_token: token.accessToken });
+});

@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { callVault } from "../clients/call-vault.ts";
+import { requires } from "../middleware/requires.ts";
+import { assertObjectName } from "../wire/assertions.ts";
+import { readJsonObject } from "../wire/json-body.ts";
+import { listBody, pageRequest } from "../wire/paging.ts";
+import { deletedSecretBundle, secretBundle, secretItem, secretVersionItem } from "../wire/secret-bundle.ts";
+import { restoreInput, setSecretInput, updateSecretInput } from "../wire/secret-input.ts";
+
+/** Azure REST "Secrets" operations (secrets.json, api-version 2025-07-01). Each route declares its data action. */
+export const secretRoutes = new Hono<AppEnv>({ strict: false });
+
+secretRoutes.get("/secrets", requires("secrets/readMetadata/action"), async (c) => {
+  const url = new URL(c.req.url);
+  const page = pageRequest(url);
+  const result = await callVault(c, { kind: "secret.list", page });
+  const base = c.get("vaultBaseUrl");
+  return c.json(listBody(result, (v) => secretItem(base, v), `${base}/secrets`, c.get("apiVersion"), page));
+});
+
+secretRoutes.post("/secrets/restore", requires("secrets/restore/action"), async (c) => {
+  const blob = restoreInput(await readJsonObject(c));
+  const restored = await callVault(c, { kind: "secret.restore", blob });
+  return c.json(secretBundle(c.get("vaultBaseUrl"), restored));
+});
+
+secretRoutes.put("/secrets/:name", requires("secrets/setSecret/action"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const input = setSecretInput(await readJsonObject(c));
+  const created = await callVault(c, { kind: "secret.set", name, ...input });
+  return c.json(secretBundle(c.get("vaultBaseUrl"), created));
+});
+
+secretRoutes.get("/secrets/:name/versions", requires("secrets/readMetadata/action"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const url = new URL(c.req.url);
+  const page = pageRequest(url);
+  const result = await callVault(c, { kind: "secret.listVersions", name, page });
+  const base = c.get("vaultBaseUrl");
+  return c.json(listBody(result, (v) => secretVersionItem(base, v), `${base}/secrets/${name}/versions`, c.get("apiVersion"), page));
+});
+
+secretRoutes.post("/secrets/:name/backup", requires("secrets/backup/action"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const { blob } = await callVault(c, { kind: "secret.backup", name });
+  return c.json({ value: blob });
+});
+
+// An empty version means the latest: SDKs send GET /secrets/{name}/ (client-contract.md §5).
+secretRoutes.get("/secrets/:name/:version?", requires("secrets/getSecret/action"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const version = c.req.param("version") || undefined;
+  const secret = await callVault(c, { kind: "secret.get", name, ...(version === undefined ? {} : { version }) });
+  return c.json(secretBundle(c.get("vaultBaseUrl"), secret));
+});
+
+secretRoutes.patch("/secrets/:name/:version?", requires("secrets/update/action"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const version = c.req.param("version") || undefined;
+  const input = updateSecretInput(await readJsonObject(c));
+  const updated = await callVault(c, { kind: "secret.update", name, ...(version === undefined ? {} : { version }), ...input });
+  return c.json(secretBundle(c.get("vaultBaseUrl"), updated));
+});
+
+secretRoutes.delete("/secrets/:name", requires("secrets/delete"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const deleted = await callVault(c, { kind: "secret.delete", name });
+  return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted));
+});

@@ -1,0 +1,55 @@
+import type { DeletedSecretView, SecretView } from "../../durable-objects/rpc.ts";
+
+/** Attributes as Azure writes them: IntDate seconds, absent fields omitted. */
+function attributes(v: SecretView) {
+  const a = v.attributes;
+  return {
+    enabled: a.enabled,
+    ...(a.nbf === undefined ? {} : { nbf: a.nbf }),
+    ...(a.exp === undefined ? {} : { exp: a.exp }),
+    created: a.created,
+    updated: a.updated,
+    recoveryLevel: a.recoveryLevel,
+    recoverableDays: a.recoverableDays,
+  };
+}
+
+function common(v: SecretView) {
+  return {
+    ...(v.contentType === undefined ? {} : { contentType: v.contentType }),
+    attributes: attributes(v),
+    ...(v.tags === undefined ? {} : { tags: v.tags }),
+    ...(v.managed ? { managed: true } : {}),
+  };
+}
+
+/** SecretBundle (secrets.json): id = {vault}/secrets/{name}/{version}; value only where returned. */
+export function secretBundle(base: string, v: SecretView) {
+  return {
+    ...(v.value === undefined ? {} : { value: v.value }),
+    id: `${base}/secrets/${v.name}/${v.version}`,
+    ...common(v),
+  };
+}
+
+/** SecretItem: the list shape, id without version and no value. */
+export function secretItem(base: string, v: SecretView) {
+  return { id: `${base}/secrets/${v.name}`, ...common(v) };
+}
+
+/** SecretItem for versions lists: id with version. */
+export function secretVersionItem(base: string, v: SecretView) {
+  return { id: `${base}/secrets/${v.name}/${v.version}`, ...common(v) };
+}
+
+function deletedFields(base: string, v: DeletedSecretView) {
+  return { recoveryId: `${base}/deletedsecrets/${v.name}`, deletedDate: v.deletedDate, scheduledPurgeDate: v.scheduledPurgeDate };
+}
+
+export function deletedSecretBundle(base: string, v: DeletedSecretView) {
+  return { ...deletedFields(base, v), ...secretBundle(base, v) };
+}
+
+export function deletedSecretItem(base: string, v: DeletedSecretView) {
+  return { ...deletedFields(base, v), ...secretItem(base, v) };
+}

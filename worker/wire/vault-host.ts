@@ -1,0 +1,21 @@
+/**
+ * Vaults are hosts: `{vault}.vault.{domain}[:port]` (client-contract.md §1). The challenge resource is the
+ * host without its first label, so SDKs' check `vaultHost.endsWith("." + resourceHost)` passes.
+ */
+export interface VaultHost {
+  readonly vaultName: string;
+  /** `https://{vault host}` including the port the client used; the base of every id. */
+  readonly baseUrl: string;
+  /** `https://vault.{domain}[:port]`: the token audience and challenge resource. */
+  readonly resource: string;
+}
+
+const VAULT_HOST = /^([^.]+)\.(vault\.[^/]+)$/;
+
+export function parseVaultHost(url: URL): VaultHost | null {
+  const host = url.host.toLowerCase();
+  const match = VAULT_HOST.exec(host);
+  if (match === null) return null;
+  const [, vaultName, parent] = match as unknown as [string, string, string];
+  return { vaultName, baseUrl: `https://${host}`, resource: `https://${parent}` };
+}
