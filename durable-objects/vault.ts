@@ -60,6 +60,11 @@ export class VaultObject extends DurableObject<Env> {
     return ok(config);
   }
 
+  /** Benchmark baseline: a bare Worker→Durable Object round trip that touches no storage. */
+  async echo(value: string): Promise<string> {
+    return value;
+  }
+
   async describe(): Promise<VaultConfig | null> {
     return this.config;
   }

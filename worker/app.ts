@@ -9,6 +9,7 @@ import { resolveVault } from "./middleware/resolve-vault.ts";
 import { responseHeaders } from "./middleware/response-headers.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { adminVaultRoutes } from "./routes/admin-vaults.ts";
+import { benchRoutes } from "./routes/bench.ts";
 import { deletedSecretRoutes } from "./routes/deleted-secrets.ts";
 import { managedIdentityRoutes } from "./routes/managed-identity.ts";
 import { oidcRoutes } from "./routes/oidc.ts";
@@ -34,6 +35,7 @@ identityApp.get("/healthz", (c) => c.json({ status: "ok" }));
 // `az login` lists subscriptions after signing in; there are none here (client-contract.md §3).
 identityApp.get("/subscriptions", (c) => c.json({ value: [] }));
 identityApp.route("/", managedIdentityRoutes);
+identityApp.route("/", benchRoutes);
 identityApp.use("/admin/*", adminAuth);
 identityApp.route("/admin", adminTenantRoutes);
 identityApp.route("/admin", adminVaultRoutes);

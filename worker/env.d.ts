@@ -14,4 +14,6 @@ interface Env {
   ISSUER_ORIGIN: string;
   /** "true" enables credential-less IMDS / Cloud Shell token endpoints (local development only). */
   LOCAL_IMDS: string;
+  /** "true" exposes GET /_bench/echo, the baseline `npm run bench` compares against. Never set in production. */
+  BENCH_ECHO?: string;
 }
