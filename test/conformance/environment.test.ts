@@ -45,13 +45,22 @@ describe("test worker environment", () => {
     expect(viaFetch.status).toBe(200);
   });
 
-  it("reaches the server on both loopback families and by vault host name", async () => {
+  it("reaches the server on both loopback families", async () => {
     const ca = await readFile(facts.caPath, "utf8");
-    for (const host of ["127.0.0.1", "[::1]", "dev.vault.localhost"]) {
+    for (const host of ["127.0.0.1", "[::1]"]) {
       const response = await httpsJson({ url: `https://${host}:${facts.port}/healthz`, ca });
       expect(response.status, host).toBe(200);
     }
+  });
+
+  it("reaches the vault by its own host name, which answers with the bearer challenge", async () => {
     await expect(lookup("dev.vault.localhost")).resolves.toBeDefined();
+    const ca = await readFile(facts.caPath, "utf8");
+    const response = await httpsJson({ url: `${facts.vaultUrl}/secrets?api-version=7.4`, ca });
+    expect(response.status, response.text).toBe(401);
+    expect(response.headers["www-authenticate"]).toBe(
+      `Bearer authorization="${facts.origin}/${facts.tenantId}", resource="https://vault.localhost:${facts.port}"`,
+    );
   });
 });
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { parseVaultHost } from "../../worker/wire/vault-host.ts";
+
+const parse = (u: string) => parseVaultHost(new URL(u));
+
+describe("parseVaultHost", () => {
+  it("takes the first label as the vault and the rest as the resource, keeping the port", () => {
+    expect(parse("https://kv1.vault.localhost:8443/secrets/x?api-version=7.4")).toStrictEqual({
+      vaultName: "kv1",
+      baseUrl: "https://kv1.vault.localhost:8443",
+      resource: "https://vault.localhost:8443",
+    });
+  });
+
+  it("works without a port and with a deeper domain", () => {
+    expect(parse("https://prod-kv.vault.example.com/")).toStrictEqual({
+      vaultName: "prod-kv",
+      baseUrl: "https://prod-kv.vault.example.com",
+      resource: "https://vault.example.com",
+    });
+  });
+
+  it("lower-cases the host", () => {
+    expect(parse("https://MyVault.VAULT.LocalHost:8443/")?.vaultName).toBe("myvault");
+    expect(parse("https://MyVault.VAULT.LocalHost:8443/")?.baseUrl).toBe("https://myvault.vault.localhost:8443");
+  });
+
+  it.each([
+    "https://localhost:8443/secrets",
+    "https://vault.localhost:8443/",
+    "https://a.b.vault.localhost:8443/",
+    "https://kv1.vaultx.localhost/",
+    "https://kv1.managed.localhost/",
+    "https://127.0.0.1:8443/",
+  ])("is not a vault host: %s", (u) => {
+    expect(parse(u)).toBeNull();
+  });
+
+  it("the challenge resource is a suffix the SDKs accept (vault host ends with '.' + resource host)", () => {
+    const host = parse("https://kv1.vault.localhost:8443/");
+    expect(host).not.toBeNull();
+    const vaultNetloc = new URL(host?.baseUrl ?? "").host;
+    const resourceNetloc = new URL(host?.resource ?? "").host;
+    expect(vaultNetloc.endsWith(`.${resourceNetloc}`)).toBe(true);
+  });
+});
