@@ -52,7 +52,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const certificates = await ensureCertificates(layout);
   reportFile(reporter, certificates.ca, layout.caCert, "local CA");
-  reportFile(reporter, certificates.server, layout.serverCert, certificates.serverReason ?? "server certificate");
+  const serverNote = certificates.serverReason === undefined ? "" : `; ${certificates.serverReason}`;
+  reportFile(reporter, certificates.server, layout.serverCert, `server certificate${serverNote}`);
   reportFile(reporter, await ensureCaBundle(layout), layout.caBundle, "system roots + local CA");
 
   const devVars = await ensureDevVars(layout.devVars);

@@ -27,8 +27,12 @@ describe("assertObjectName", () => {
     expect(assertObjectName(name)).toBe(name);
   });
 
-  it.each(["", "x".repeat(128), "a_b", "a.b", "a b", "a/b", "é", undefined])("refuses %j", (name) => {
+  it.each(["", "x".repeat(128), "a_b", "a.b", "a b", "a/b", undefined])("refuses %j", (name) => {
     badParameter(() => assertObjectName(name));
+  });
+
+  it("refuses non-ASCII letters", () => {
+    badParameter(() => assertObjectName("caf\u00e9"));
   });
 });
 
@@ -95,6 +99,7 @@ describe("optionalTags", () => {
     badParameter(() => optionalTags({ tags: tags(16) }));
     badParameter(() => optionalTags({ tags: { ["n".repeat(513)]: "v" } }));
     badParameter(() => optionalTags({ tags: { n: "v".repeat(513) } }));
+    badParameter(() => optionalTags({ tags: { "": "v" } }));
     badParameter(() => optionalTags({ tags: { n: 1 } }));
     badParameter(() => optionalTags({ tags: { n: null } }));
     badParameter(() => optionalTags({ tags: ["a"] }));

@@ -14,11 +14,11 @@ describe("recoveryLevel (DeletionRecoveryLevel)", () => {
     [7, true, "CustomizedRecoverable"],
     [89, false, "CustomizedRecoverable+Purgeable"],
     [89, true, "CustomizedRecoverable"],
-  ])("retention %i days, purge protection %s → %s", (retentionDays, purgeProtection, expected) => {
+  ])("retention %i days, purge protection %s -> %s", (retentionDays, purgeProtection, expected) => {
     expect(recoveryLevel({ retentionDays, purgeProtection })).toBe(expected);
   });
 
-  it("uses Azure's retention bounds (7–90, default 90)", () => {
+  it("uses Azure's retention bounds (7-90, default 90)", () => {
     expect([RETENTION_MIN_DAYS, RETENTION_MAX_DAYS, RETENTION_DEFAULT_DAYS]).toStrictEqual([7, 90, 90]);
   });
 });

@@ -1,0 +1,14 @@
+import { it } from "vitest";
+import { createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, constants } from "node:crypto";
+const J = {"kty":"RSA","n":"1L5RyIHY14VlBOp3FqVpzzPGbwjAtAjG-raMpCz1g5SNSBuutcxaejV0_W3pmgYJvCTVNJckgXr2EAE7VX_3tlF19Y4NMcJ4mKnvkpqIsmoEn1SBxqzrn-rSFV6693w-J8T7BZOpNLEIIvhikTSDQcC1gt7gVJlf_ppkUANkVRggDvKXkCvlreMeGbRuH95Itj4W6ARY2NG9PMMepz5NmF2cuugPDDFoN5CSx2wRvwFhSylBvqg_56w6A3rZgollrbapL-c5Te0BreO5-5b5_0JWMQExddcPbsiak3VYFAEtBVQwdeHy2XCxiUKtfqErc6II7ymR58oELueIrBCXdQ","e":"EQ","d":"GQdU6mmhCkvtxFfRxm3QNn6P0NPab4iP4UKnIl-kadU9zD9990U30iRoHdCyEh7T-ARVUXsxeKUN48Po3OHg6EXRpGsQnHE7XUErPmyIjXXibRkANX3BXhugPr_ZwsNSm0RZxGu5jbp5bYaiLzNavHEGS6HACfPtLQMa3DyiZFz6AKec5qDussQYJZdsYk80wk4YpMvIURHIhNnO8bq8TiWhZ6vuHu97X1GsBEnCFjqLuDG_eqLbnEqAwfToLI4LmnfdUAvXAIUfdMuR0wyYndNb7KCzKv1LhuJjCykuI3bzB1V_KBfPKGVJiuNpTFJhdUSqHXwFVURyuWnsXKZVSQ","p":"8ctKulpwSsfQuu_bOIjZzMSaaerw7EbV9eTeqwIGKuSbn-Mc6z89r-4qx-vAWfQnkzGoj-MhA-FCbYCoOkMNBdG89R2cQqDGTNYKnWPZSww27w0x3kg0kB3OBWtnZ5i_dDMb21FAP1s2WB5bUwpdRnlVivQq4Au31NYoB5EZWws","q":"4T4XJ41jrfaPlepSHFNjO34L24RPReDknu6pFJ6E4huCIOaVu8YAH58vlLc4xg3oKnvZ1kke8VXwhhIw6cTE_Tr-2unmUyi7KXcWxRXSnbWG2ch5YEA5fVZ2S0kv6E3OpxPhnE_XUqbdaE5aW2uHqJWE2ABghIdMYDC7KAdxZ38","dp":"cckUG3XafYs1DK0b3l6EnJjBIsjp2JnOGVylBS4hBSBJPC6kMngdB38jMOdpk74wvb0EB3nxazzT90uadcUzTghY69Gy8i2KfoLX0ZhmQW8o6PcmhriRNMK7TdgwqTjSkQj-DNrxDsGC_EqFVEEc1d6-1_puh40LNvteIa2xlEE","dq":"NP-M-j9iv4VO9hkEQuZxs6Uv92ptAWIXrOzcfVJ5np0Pj0VQaGrS2kOSuZSF1D-B6-Dn9i9SkyNHpxNWzZe14TsOyhjq5mPvzYVuxPYTcGbyjZiVB5akHX3BeyBHgfQwn8hxUfSrIoGdgfRRfuwf6255nDxS8gG3nimVctSTJ2k","qi":"Vw-OjmXG_G35QzGl_H6d0Ia5fFFg7-pu2KpWT4MGBS758mKnhCbKteku2bIG_KNDK4AaKUMOwW-uW51h7knG7IOSRrbkX2nwvUbZ76qAqTtL_LnzICZd9vgwMGWX4acqi4fOGfTxzk1YWcM7qjV2ta8iSuOVnnG_gAMFXZsWYPs"};
+it("probe", async () => {
+  try { await crypto.subtle.importKey("jwk", J, { name: "RSA-OAEP", hash: "SHA-256" }, true, ["decrypt"]); console.log("webcrypto e17 ok"); } catch (e) { console.log("webcrypto e17 ERR", String(e)); }
+  try { const k = createPrivateKey({ key: J, format: "jwk" }); const ct = publicEncrypt(createPublicKey(k), new Uint8Array([1,2,3])); console.log("node e17 ok", privateDecrypt(k, ct)); } catch (e) { console.log("node e17 ERR", String(e)); }
+  const k3 = await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([3]), hash: "SHA-256" }, true, ["sign","verify"]) as CryptoKeyPair;
+  console.log("e3", (await crypto.subtle.exportKey("jwk", k3.privateKey) as JsonWebKey).e);
+  for (const bits of [2048, 3072, 4096]) {
+    const ts: number[] = [];
+    for (let i = 0; i < 5; i++) { const t = performance.now(); await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: bits, publicExponent: new Uint8Array([1,0,1]), hash: "SHA-256" }, true, ["sign","verify"]); ts.push(Date.now() - t); }
+    console.log(bits, ts.join(","));
+  }
+});
