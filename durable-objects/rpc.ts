@@ -4,6 +4,7 @@
  */
 import type { AttributesPatch, ObjectAttributes, Tags } from "./domain/attributes.ts";
 import type { DataAction } from "./domain/permission.ts";
+import type { KeyOp, KeyResults } from "./key-rpc.ts";
 
 /** The verified caller, from the bearer token. */
 export interface Caller {
@@ -85,8 +86,8 @@ export interface SecretResults {
   "secret.purge": null;
 }
 
-export type VaultOp = SecretOp;
-export type VaultResults = SecretResults;
+export type VaultOp = SecretOp | KeyOp;
+export type VaultResults = SecretResults & KeyResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 

@@ -127,7 +127,7 @@ export class VaultObject extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       for (const due of this.objects.duePurges(now)) this.objects.purge(due.kind, due.key);
     });
-    this.reschedulePurge();
+    this.reschedule();
   }
 
   private context(config: VaultConfig): VaultContext {
@@ -138,11 +138,11 @@ export class VaultObject extends DurableObject<Env> {
       dataKey: () => this.dataKey(config),
       rootKey: () => this.rootKey(),
       transaction: (fn) => this.ctx.storage.transactionSync(fn),
-      reschedulePurge: () => this.reschedulePurge(),
+      reschedule: () => this.reschedule(),
     };
   }
 
-  private reschedulePurge(): void {
+  private reschedule(): void {
     const next = this.objects.earliestScheduledPurge();
     // setAlarm/deleteAlarm are covered by the output gate, so callers need not await them.
     if (next === null) void this.ctx.storage.deleteAlarm();

@@ -13,6 +13,8 @@ export interface StoredVersion {
   readonly tags?: Tags;
   readonly managed: boolean;
   readonly sealedValue: Uint8Array;
+  /** Kind-specific public properties as JSON (keys: KeyProperties). */
+  readonly props?: string;
 }
 
 /** The name's lifecycle state: live, or soft-deleted with a scheduled purge (Unix seconds). */

@@ -3,18 +3,20 @@ import type { VaultConfig } from "../domain/vault-config.ts";
 import type { DataKey } from "../crypto/data-key.ts";
 import type { RootKey } from "../crypto/root-key.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
+import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 
 /** What an operation may use inside the vault object; handed to handlers by vault.ts. */
 export interface VaultContext {
   readonly config: VaultConfig;
   readonly objects: ObjectRepository;
+  readonly rotations: RotationPolicyRepository;
   readonly clock: Clock;
   dataKey(): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
   /** Runs synchronous writes atomically. Never await inside. */
   transaction<T>(fn: () => T): T;
-  /** Points the alarm at the earliest scheduled purge (after soft delete or recover). */
-  reschedulePurge(): void;
+  /** Points the alarm at the next due work (scheduled purge, rotation) after a change to either. */
+  reschedule(): void;
 }
 
 /** AAD for a sealed object value: tenant, vault, kind, name and version (DESIGN.md §6.8). */

@@ -1,5 +1,6 @@
 import vault0001 from "../../migrations/vault/0001_init.sql";
 import vault0002 from "../../migrations/vault/0002_purge_schedule_index.sql";
+import vault0003 from "../../migrations/vault/0003_key_properties_and_rotation.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import type { Migration } from "./migrate.ts";
@@ -8,6 +9,7 @@ import type { Migration } from "./migrate.ts";
 export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "init", sql: vault0001 },
   { version: 2, name: "purge_schedule_index", sql: vault0002 },
+  { version: 3, name: "key_properties_and_rotation", sql: vault0003 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "init", sql: tenant0001 }];

@@ -14,12 +14,13 @@ type VersionRow = {
   tags: string | null;
   managed: number;
   sealed_value: ArrayBuffer;
+  props: string | null;
 };
 
 type NameRow = { name: string; name_key: string; deleted_at: number | null; scheduled_purge_at: number | null };
 
 const VERSION_COLUMNS =
-  "o.name, v.version, v.seq, v.enabled, v.nbf, v.exp, v.created, v.updated, v.content_type, v.tags, v.managed, v.sealed_value";
+  "o.name, v.version, v.seq, v.enabled, v.nbf, v.exp, v.created, v.updated, v.content_type, v.tags, v.managed, v.sealed_value, v.props";
 
 /** The latest version of each name is the one with the highest seq. */
 const LATEST_JOIN =
@@ -118,8 +119,8 @@ export class ObjectRepository {
 
   insertVersion(kind: ObjectKind, key: string, v: StoredVersion): void {
     this.sql.exec(
-      "INSERT INTO object_versions (kind, name_key, version, seq, enabled, nbf, exp, created, updated, content_type, tags, managed, sealed_value) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO object_versions (kind, name_key, version, seq, enabled, nbf, exp, created, updated, content_type, tags, managed, sealed_value, props) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       kind,
       key,
       v.version,
@@ -133,13 +134,14 @@ export class ObjectRepository {
       v.tags === undefined ? null : JSON.stringify(v.tags),
       v.managed ? 1 : 0,
       v.sealedValue,
+      v.props ?? null,
     );
   }
 
-  /** Rewrites a version's mutable metadata; the sealed value never changes. */
+  /** Rewrites a version's mutable metadata (attributes, tags, content type, properties); the sealed value never changes. */
   updateMetadata(kind: ObjectKind, key: string, v: StoredVersion): void {
     this.sql.exec(
-      "UPDATE object_versions SET enabled = ?, nbf = ?, exp = ?, updated = ?, content_type = ?, tags = ? " +
+      "UPDATE object_versions SET enabled = ?, nbf = ?, exp = ?, updated = ?, content_type = ?, tags = ?, props = ? " +
         "WHERE kind = ? AND name_key = ? AND version = ?",
       v.attributes.enabled ? 1 : 0,
       v.attributes.nbf ?? null,
@@ -147,6 +149,7 @@ export class ObjectRepository {
       v.attributes.updated,
       v.contentType ?? null,
       v.tags === undefined ? null : JSON.stringify(v.tags),
+      v.props ?? null,
       kind,
       key,
       v.version,
@@ -167,9 +170,11 @@ export class ObjectRepository {
     this.sql.exec("UPDATE objects SET deleted_at = NULL, scheduled_purge_at = NULL WHERE kind = ? AND name_key = ?", kind, key);
   }
 
+  /** Removes every trace of a name, including a key's rotation policy. */
   purge(kind: ObjectKind, key: string): void {
     this.sql.exec("DELETE FROM object_versions WHERE kind = ? AND name_key = ?", kind, key);
     this.sql.exec("DELETE FROM objects WHERE kind = ? AND name_key = ?", kind, key);
+    if (kind === "key") this.sql.exec("DELETE FROM key_rotation_policies WHERE name_key = ?", key);
   }
 
   /** The earliest scheduled purge (Unix seconds), for the purge alarm. */
@@ -211,5 +216,6 @@ function toVersion(row: VersionRow): StoredVersion {
     ...(row.tags === null ? {} : { tags: JSON.parse(row.tags) as Tags }),
     managed: row.managed === 1,
     sealedValue: new Uint8Array(row.sealed_value),
+    ...(row.props === null ? {} : { props: row.props }),
   };
 }

@@ -23,6 +23,8 @@ export interface DevServerOptions {
   readonly quiet?: boolean;
   /** Aborting during start-up stops wrangler and rejects; after start-up, use `stop()`. */
   readonly signal?: AbortSignal;
+  /** More Worker vars passed as `--var` (e.g. the bench's `BENCH_ECHO`); they override same-named defaults. */
+  readonly extraVars?: Readonly<Record<string, string>>;
 }
 
 export interface DevServer {
@@ -79,6 +81,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     vars: {
       ISSUER_ORIGIN: origin,
       ...(layout.devVarsReadByWrangler ? {} : devVars.vars),
+      ...options.extraVars,
     },
     forwardOutput: !(options.quiet ?? false),
   });

@@ -1,6 +1,7 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { createLocalJWKSet, jwtVerify, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
+import { ManualClock, systemClock } from "../../durable-objects/domain/clock.ts";
 import {
   ISSUER_ORIGIN,
   VAULT_RESOURCE,
@@ -12,6 +13,10 @@ import {
   vaultClient,
 } from "../support/fixture.ts";
 import { postForm, uniqueVaultName } from "../support/identity.ts";
+import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
+import { SLOW } from "../support/timeouts.ts";
+
+failOnlyOnTrulyUnhandledRejections();
 
 const API = "api-version=2019-08-01";
 const msiUrl = (resource = VAULT_RESOURCE) => `${ISSUER_ORIGIN}/msi/token?${API}&resource=${encodeURIComponent(resource)}`;
@@ -45,7 +50,7 @@ async function setLocalDefault(tenantId: string, principalId: string): Promise<R
   return admin("PUT", "/local-default-identity", { tenantId, principalId });
 }
 
-describe("App Service managed identity (GET /msi/token + X-IDENTITY-HEADER)", () => {
+describe("App Service managed identity (GET /msi/token + X-IDENTITY-HEADER)", SLOW, () => {
   it("returns the token shape ManagedIdentityCredential parses", async () => {
     const tenantId = await createTenant();
     const mi = await createPrincipal(tenantId, "managedIdentity");
@@ -115,7 +120,7 @@ describe("App Service managed identity (GET /msi/token + X-IDENTITY-HEADER)", ()
   });
 });
 
-describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", () => {
+describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, () => {
   it("issues nothing before the operator designates a local default identity", async () => {
     const tenantId = await createTenant();
     await createPrincipal(tenantId, "managedIdentity");
@@ -182,7 +187,7 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", () => {
   });
 });
 
-describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", () => {
+describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", SLOW, () => {
   const cloudShell = (headers: Record<string, string>, resource = VAULT_RESOURCE) =>
     postForm(`${ISSUER_ORIGIN}/msi/token`, { resource }, headers);
 
@@ -209,12 +214,11 @@ describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", ()
   });
 });
 
-describe("token signing uses the tenant's clock", () => {
+describe("token signing uses the tenant's clock", SLOW, () => {
   it("stamps iat/exp from the tenant object's clock (sanity for the refusal tests)", async () => {
     const tenantId = await createTenant();
     const mi = await createPrincipal(tenantId, "managedIdentity");
     const stub = env.TENANT.get(env.TENANT.idFromName(tenantId));
-    const { ManualClock, systemClock } = await import("../../durable-objects/domain/clock.ts");
     const at = Date.UTC(2031, 5, 1);
     await runInDurableObject(stub, (instance) => {
       instance.clock = new ManualClock(at);

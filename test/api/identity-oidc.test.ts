@@ -3,6 +3,10 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from "j
 import { describe, expect, it } from "vitest";
 import { ISSUER_ORIGIN, VAULT_RESOURCE, assignRole, createPrincipal, createTenant, createVault, vaultClient } from "../support/fixture.ts";
 import { clientCredentials, clientCredentialsToken, postForm, uniqueVaultName } from "../support/identity.ts";
+import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
+import { SLOW } from "../support/timeouts.ts";
+
+failOnlyOnTrulyUnhandledRejections();
 
 interface Discovery {
   issuer: string;
@@ -23,7 +27,7 @@ async function fetchJwks(jwksUri: string): Promise<{ keys: JWK[] }> {
   return (await response.json()) as { keys: JWK[] };
 }
 
-describe("OIDC discovery and JWKS", () => {
+describe("OIDC discovery and JWKS", SLOW, () => {
   it("describes the tenant's authority like Entra ID v2.0", async () => {
     const tenantId = await createTenant();
     const discovery = await discover(tenantId);
@@ -61,7 +65,7 @@ describe("OIDC discovery and JWKS", () => {
   });
 });
 
-describe("client credentials grant", () => {
+describe("client credentials grant", SLOW, () => {
   it("issues an ES256 token that verifies independently against the published JWKS", async () => {
     const tenantId = await createTenant();
     const sp = await createPrincipal(tenantId, "servicePrincipal");

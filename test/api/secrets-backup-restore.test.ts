@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { setupVault, type VaultClient } from "../support/fixture.ts";
 import {
   addVault,
@@ -10,6 +10,9 @@ import {
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
+
+// Many sequential requests per test; the shared runtime can be slow when other files run alongside.
+vi.setConfig({ testTimeout: 60_000 });
 
 async function backup(kv: VaultClient, name: string): Promise<string> {
   const res = await kv.json<{ value: string }>("POST", `/secrets/${name}/backup`);

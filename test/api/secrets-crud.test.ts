@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { setupVault } from "../support/fixture.ts";
 import {
   DAY_SECONDS,
@@ -10,6 +10,9 @@ import {
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
+
+// Many sequential requests per test; the shared runtime can be slow when other files run alongside.
+vi.setConfig({ testTimeout: 60_000 });
 
 const VERSION_ID = /^[0-9a-f]{32}$/;
 const nowSeconds = () => Math.floor(Date.now() / 1000);

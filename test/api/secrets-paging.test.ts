@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { setupVault, vaultClient, type VaultClient } from "../support/fixture.ts";
 import {
   allPages,
@@ -10,6 +10,9 @@ import {
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
+
+// Many sequential requests per test; the shared runtime can be slow when other files run alongside.
+vi.setConfig({ testTimeout: 60_000 });
 
 async function seed(kv: VaultClient, count: number, prefix = "s"): Promise<string[]> {
   const names: string[] = [];

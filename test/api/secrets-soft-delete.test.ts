@@ -1,5 +1,5 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { setupVault } from "../support/fixture.ts";
 import {
   DAY_SECONDS,
@@ -14,6 +14,9 @@ import {
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
+
+// Many sequential requests per test; the shared runtime can be slow when other files run alongside.
+vi.setConfig({ testTimeout: 60_000 });
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

@@ -7,7 +7,7 @@ import type { DataAction } from "../../durable-objects/domain/permission.ts";
  * object checks it against the caller's role assignments in one place; a route without a declaration
  * cannot reach the vault (see ../clients/call-vault.ts).
  */
-export function requires(action: `${"secrets" | "keys" | "certificates"}/${string}`) {
+export function requires(action: `${"secrets" | "keys" | "keyrotationpolicies" | "certificates"}/${string}` | "rng/action") {
   const full: DataAction = `Microsoft.KeyVault/vaults/${action}`;
   return createMiddleware<AppEnv>(async (c, next) => {
     c.set("action", full);

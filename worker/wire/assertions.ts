@@ -60,13 +60,12 @@ export function optionalTags(body: JsonObject): Tags | undefined {
   if (typeof value !== "object" || Array.isArray(value)) throw badParameter("The parameter 'tags' must be an object.");
   const entries = Object.entries(value as JsonObject);
   if (entries.length > MAX_TAGS) throw badParameter(`A maximum of ${MAX_TAGS} tags is allowed.`);
-  const tags: Record<string, string> = {};
   for (const [name, tagValue] of entries) {
     if (typeof tagValue !== "string") throw badParameter(`The value of tag '${name}' must be a string.`);
     if (name.length === 0 || name.length > MAX_TAG_LENGTH || tagValue.length > MAX_TAG_LENGTH) {
       throw badParameter(`Tag names and values must be 1–${MAX_TAG_LENGTH} characters.`);
     }
-    tags[name] = tagValue;
   }
-  return tags;
+  // fromEntries defines own properties, so a tag named "__proto__" stays a tag, not a prototype.
+  return Object.fromEntries(entries) as Tags;
 }

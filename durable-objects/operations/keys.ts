@@ -1,0 +1,184 @@
+import { openBackup, sealBackup } from "../crypto/backup-seal.ts";
+import { AZURE_KEY_TYPES, defaultKeyOps } from "../crypto/keys/key-types.ts";
+import { nameKey } from "../domain/ids.ts";
+import { parseKeyProperties, serializeKeyProperties } from "../domain/key-properties.ts";
+import { applyPatch } from "../domain/lifecycle.ts";
+import { toUnixSeconds } from "../domain/clock.ts";
+import type { StoredVersion } from "../domain/versioned-object.ts";
+import type { KeyResults } from "../key-rpc.ts";
+import type { OpOf } from "../rpc.ts";
+import { isKeyBackup } from "./key-backup.ts";
+import { assertKeyTypeAllowed } from "./key-generation.ts";
+import { openPrivateJwk, propertiesFor, sealPrivateJwk, storeKeyVersion } from "./key-material.ts";
+import { refreshRotation, rotateKey } from "./key-rotation.ts";
+import { deletedKeyView, keyView } from "./key-views.ts";
+import { invalidBackup, objectErrors } from "./object-errors.ts";
+import {
+  deletedObject,
+  deletedPage,
+  livePage,
+  liveVersion,
+  purge,
+  recover,
+  restoreVersions,
+  softDelete,
+  versionsPage,
+} from "./object-lifecycle.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+const KIND = "key";
+
+type ManagementKinds = Exclude<keyof KeyResults, "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng">;
+type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultContext, op: OpOf<K>) => Promise<KeyResults[K]> };
+
+/** Key management (Azure REST "Keys" operations other than cryptography). */
+export const keyHandlers: Handlers = {
+  async "key.create"(ctx, op) {
+    assertKeyTypeAllowed(ctx.config, op.kty);
+    const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.kty].family);
+    const stored = await storeKeyVersion(ctx, {
+      name: op.name,
+      jwk: op.jwk,
+      props: propertiesFor(op.jwk, op.kty, keyOps),
+      ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
+      ...(op.tags === undefined ? {} : { tags: op.tags }),
+    });
+    refreshRotation(ctx, op.name);
+    return keyView(ctx.config, stored);
+  },
+
+  async "key.import"(ctx, op) {
+    const kty = op.hsm ? (`${op.jwk.kty}-HSM` as const) : op.jwk.kty;
+    assertKeyTypeAllowed(ctx.config, kty);
+    const stored = await storeKeyVersion(ctx, {
+      name: op.name,
+      jwk: op.jwk,
+      props: propertiesFor(op.jwk, kty, op.keyOps ?? defaultKeyOps(op.jwk.kty)),
+      ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
+      ...(op.tags === undefined ? {} : { tags: op.tags }),
+    });
+    refreshRotation(ctx, op.name);
+    return keyView(ctx.config, stored);
+  },
+
+  // A disabled key's public part is still readable (UpdateEcHsmKeyEnabled recording: GET → 200).
+  async "key.get"(ctx, op) {
+    return keyView(ctx.config, liveVersion(ctx, KIND, op.name, op.version));
+  },
+
+  async "key.update"(ctx, op) {
+    const updated = ctx.transaction(() => {
+      const v = liveVersion(ctx, KIND, op.name, op.version);
+      const props = parseKeyProperties(v.props);
+      const next: StoredVersion = {
+        ...v,
+        attributes: applyPatch(v.attributes, op.attributes, ctx.clock.now()),
+        ...(op.tags === undefined ? {} : { tags: op.tags }),
+        props: serializeKeyProperties(op.keyOps === undefined ? props : { ...props, keyOps: [...op.keyOps] }),
+      };
+      ctx.objects.updateMetadata(KIND, nameKey(op.name), next);
+      // A new expiry on the latest version moves a timeBeforeExpiry rotation.
+      refreshRotation(ctx, op.name);
+      return next;
+    });
+    return keyView(ctx.config, updated);
+  },
+
+  async "key.delete"(ctx, op) {
+    const { state, latest } = softDelete(ctx, KIND, op.name);
+    refreshRotation(ctx, op.name);
+    return deletedKeyView(ctx.config, state, latest);
+  },
+
+  async "key.list"(ctx, op) {
+    return livePage(ctx, KIND, op.page, (r) => keyView(ctx.config, r.latest));
+  },
+
+  async "key.listVersions"(ctx, op) {
+    return versionsPage(ctx, KIND, op.name, op.page, (v) => keyView(ctx.config, v));
+  },
+
+  async "key.backup"(ctx, op) {
+    const key = nameKey(op.name);
+    const state = ctx.objects.findName(KIND, key);
+    if (state === null || state.deletedAt !== null) throw objectErrors(KIND).notFound(op.name);
+    const versions = await Promise.all(
+      ctx.objects.allVersions(KIND, key).map(async (v) => ({
+        version: v.version,
+        jwk: await openPrivateJwk(ctx, v),
+        props: parseKeyProperties(v.props),
+        attributes: v.attributes,
+        ...(v.tags === undefined ? {} : { tags: v.tags }),
+        managed: v.managed,
+      })),
+    );
+    const policy = ctx.rotations.get(key)?.policy;
+    const payload = { name: state.name, versions, ...(policy === undefined ? {} : { rotationPolicy: policy }) };
+    return { blob: await sealBackup(await ctx.rootKey(), ctx.config.tenantId, KIND, payload) };
+  },
+
+  async "key.restore"(ctx, op) {
+    const backup = await openBackup(await ctx.rootKey(), ctx.config.tenantId, KIND, op.blob);
+    if (!isKeyBackup(backup)) throw invalidBackup();
+    for (const v of backup.versions) assertKeyTypeAllowed(ctx.config, v.props.kty);
+    const sealed = await Promise.all(backup.versions.map((v) => sealPrivateJwk(ctx, backup.name, v.version, v.jwk)));
+    const versions: StoredVersion[] = backup.versions.map((v, i) => ({
+      name: backup.name,
+      version: v.version,
+      seq: i + 1,
+      attributes: v.attributes,
+      ...(v.tags === undefined ? {} : { tags: v.tags }),
+      managed: v.managed,
+      sealedValue: sealed[i] as Uint8Array,
+      props: serializeKeyProperties(v.props),
+    }));
+    const latest = ctx.transaction(() => {
+      const restored = restoreVersions(ctx, KIND, backup.name, versions);
+      if (backup.rotationPolicy !== undefined) ctx.rotations.put(nameKey(backup.name), backup.rotationPolicy, null);
+      refreshRotation(ctx, backup.name);
+      return restored;
+    });
+    return keyView(ctx.config, latest);
+  },
+
+  async "key.listDeleted"(ctx, op) {
+    return deletedPage(ctx, KIND, op.page, (r) => deletedKeyView(ctx.config, r.state, r.latest));
+  },
+
+  async "key.getDeleted"(ctx, op) {
+    const { state, latest } = deletedObject(ctx, KIND, op.name);
+    return deletedKeyView(ctx.config, state, latest);
+  },
+
+  async "key.recover"(ctx, op) {
+    const latest = recover(ctx, KIND, op.name);
+    refreshRotation(ctx, op.name);
+    return keyView(ctx.config, latest);
+  },
+
+  async "key.purge"(ctx, op) {
+    purge(ctx, KIND, op.name);
+    return null;
+  },
+
+  async "key.rotate"(ctx, op) {
+    return keyView(ctx.config, await rotateKey(ctx, op.name));
+  },
+
+  async "key.getRotationPolicy"(ctx, op) {
+    const v = liveVersion(ctx, KIND, op.name, undefined);
+    return { name: v.name, policy: ctx.rotations.get(nameKey(op.name))?.policy ?? null };
+  },
+
+  async "key.setRotationPolicy"(ctx, op) {
+    return ctx.transaction(() => {
+      const v = liveVersion(ctx, KIND, op.name, undefined);
+      const key = nameKey(op.name);
+      const now = toUnixSeconds(ctx.clock.now());
+      const policy = { ...op.policy, created: ctx.rotations.get(key)?.policy.created ?? now, updated: now };
+      ctx.rotations.put(key, policy, null);
+      refreshRotation(ctx, op.name);
+      return { name: v.name, policy };
+    });
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * What the encrypt/wrap modules rely on in workerd (`nodejs_compat`), measured, so a runtime upgrade
+ * that changes any of it fails here first rather than inside a decrypt.
+ */
+import { constants, createCipheriv, createDecipheriv, getCiphers, privateDecrypt, publicEncrypt, type JsonWebKey as NodeJwk } from "node:crypto";
+import { describe, expect, it } from "vitest";
+
+describe("workerd crypto capabilities the encrypt modules depend on", () => {
+  it("node:crypto offers bare AES-CBC and AES-ECB for every key size, but no key-wrap ciphers", () => {
+    const ciphers = getCiphers();
+    for (const bits of [128, 192, 256]) {
+      expect(ciphers).toContain(`aes-${bits}-cbc`);
+      expect(ciphers).toContain(`aes-${bits}-ecb`);
+      expect(ciphers).not.toContain(`id-aes${bits}-wrap`);
+      expect(ciphers).not.toContain(`id-aes${bits}-wrap-pad`);
+    }
+    expect(() => createCipheriv("id-aes128-wrap", new Uint8Array(16), new Uint8Array(8))).toThrow();
+  });
+
+  it("an ECB cipher with padding off returns each block from update() at once", () => {
+    const cipher = createCipheriv("aes-192-ecb", new Uint8Array(24), new Uint8Array(0));
+    cipher.setAutoPadding(false);
+    expect(cipher.update(new Uint8Array(16)).length).toBe(16);
+    expect(cipher.update(new Uint8Array(16)).length).toBe(16);
+    expect(cipher.final().length).toBe(0);
+  });
+
+  it("node:crypto AES-GCM quirks: setAAD(empty) throws, and update(empty) makes final() fail", () => {
+    const key = new Uint8Array(16);
+    const iv = new Uint8Array(12);
+    expect(() => createCipheriv("aes-128-gcm", key, iv).setAAD(new Uint8Array(0))).toThrow("Failed to set AAD");
+    const sealer = createCipheriv("aes-128-gcm", key, iv);
+    sealer.final();
+    const tag = sealer.getAuthTag();
+    const opener = createDecipheriv("aes-128-gcm", key, iv);
+    opener.setAuthTag(tag);
+    opener.update(new Uint8Array(0));
+    expect(() => opener.final()).toThrow();
+    const clean = createDecipheriv("aes-128-gcm", key, iv);
+    clean.setAuthTag(tag);
+    expect(clean.final().length).toBe(0);
+  });
+
+  it("WebCrypto imports 192-bit AES keys for AES-GCM and AES-KW (Chrome's BoringSSL build does not)", async () => {
+    const raw = new Uint8Array(24);
+    await expect(crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt"])).resolves.toBeDefined();
+    await expect(crypto.subtle.importKey("raw", raw, "AES-KW", false, ["wrapKey"])).resolves.toBeDefined();
+  });
+
+  describe("RSA", async () => {
+    const pair = (await crypto.subtle.generateKey(
+      { name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-1" },
+      true,
+      ["encrypt", "decrypt"],
+    )) as CryptoKeyPair;
+    const jwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as NodeJwk;
+    const pub = { kty: "RSA", n: jwk.n, e: jwk.e } as NodeJwk;
+
+    it("allows PKCS#1 v1.5 decryption (Node >= 20.11 refuses it) and fails bad padding with one message", () => {
+      const ct = publicEncrypt({ key: pub, format: "jwk", padding: constants.RSA_PKCS1_PADDING }, new Uint8Array([1, 2, 3]));
+      const pt = privateDecrypt({ key: jwk, format: "jwk", padding: constants.RSA_PKCS1_PADDING }, ct);
+      expect([...pt]).toEqual([1, 2, 3]);
+      expect(() => privateDecrypt({ key: jwk, format: "jwk", padding: constants.RSA_PKCS1_PADDING }, new Uint8Array(256).fill(3))).toThrow(
+        "Failed to cipher/decipher",
+      );
+    });
+
+    it("does not default oaepHash to SHA-1 as Node documents, so the hash must always be named", async () => {
+      const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "RSA-OAEP" }, pair.publicKey, new Uint8Array([4])));
+      expect(() => privateDecrypt({ key: jwk, format: "jwk", padding: constants.RSA_PKCS1_OAEP_PADDING }, ct)).toThrow();
+      expect([...privateDecrypt({ key: jwk, format: "jwk", padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, ct)]).toEqual([4]);
+    });
+  });
+});

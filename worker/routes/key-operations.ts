@@ -1,0 +1,109 @@
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { callVault } from "../clients/call-vault.ts";
+import { requires } from "../middleware/requires.ts";
+import { assertObjectName } from "../wire/assertions.ts";
+import { optionalBytes, requiredBytes } from "../wire/binary.ts";
+import { readJsonObject, type JsonObject } from "../wire/json-body.ts";
+import { operationResult } from "../wire/key-bundle.ts";
+import { randomCountInput } from "../wire/key-input.ts";
+import { bytesToBase64Url } from "../../durable-objects/crypto/bytes.ts";
+import { badParameter } from "../errors/vault-error.ts";
+
+/**
+ * Cryptographic operations, `POST /keys/{name}/{version}/{op}` (keys.json). The version may be empty
+ * (`/keys/{name}//sign`) or absent, both meaning the latest. The algorithm and every binary member are
+ * checked here for shape; whether they fit the key is the vault object's business.
+ */
+export const keyOperationRoutes = new Hono<AppEnv>({ strict: false });
+
+async function addressed(c: Context<AppEnv>): Promise<{ name: string; version?: string; body: JsonObject; alg: string }> {
+  const name = assertObjectName(c.req.param("name"));
+  const version = c.req.param("version") || undefined;
+  const body = await readJsonObject(c);
+  if (typeof body.alg !== "string" || body.alg === "") throw badParameter("The parameter 'alg' is required.");
+  return { name, ...(version === undefined ? {} : { version }), body, alg: body.alg };
+}
+
+/** Both `/keys/{name}/{version}/{op}` and the version-less forms. */
+function both(op: string): string[] {
+  return [`/keys/:name/:version/${op}`, `/keys/:name/${op}`];
+}
+
+for (const path of both("sign")) {
+  keyOperationRoutes.post(path, requires("keys/sign/action"), async (c) => {
+    const { body, ...a } = await addressed(c);
+    const result = await callVault(c, { kind: "key.sign", ...a, digest: requiredBytes(body, "value") });
+    return c.json(operationResult(c.get("vaultBaseUrl"), result));
+  });
+}
+
+for (const path of both("verify")) {
+  keyOperationRoutes.post(path, requires("keys/verify/action"), async (c) => {
+    const { body, ...a } = await addressed(c);
+    const result = await callVault(c, {
+      kind: "key.verify",
+      ...a,
+      digest: requiredBytes(body, "digest"),
+      signature: requiredBytes(body, "value"),
+    });
+    return c.json({ value: result.value });
+  });
+}
+
+for (const path of both("encrypt")) {
+  keyOperationRoutes.post(path, requires("keys/encrypt/action"), async (c) => {
+    const { body, ...a } = await addressed(c);
+    const iv = optionalBytes(body, "iv");
+    const aad = optionalBytes(body, "aad");
+    const result = await callVault(c, {
+      kind: "key.encrypt",
+      ...a,
+      plaintext: requiredBytes(body, "value"),
+      ...(iv === undefined ? {} : { iv }),
+      ...(aad === undefined ? {} : { aad }),
+    });
+    return c.json(operationResult(c.get("vaultBaseUrl"), result));
+  });
+}
+
+for (const path of both("decrypt")) {
+  keyOperationRoutes.post(path, requires("keys/decrypt/action"), async (c) => {
+    const { body, ...a } = await addressed(c);
+    const iv = optionalBytes(body, "iv");
+    const aad = optionalBytes(body, "aad");
+    const tag = optionalBytes(body, "tag");
+    const result = await callVault(c, {
+      kind: "key.decrypt",
+      ...a,
+      ciphertext: requiredBytes(body, "value"),
+      ...(iv === undefined ? {} : { iv }),
+      ...(aad === undefined ? {} : { aad }),
+      ...(tag === undefined ? {} : { tag }),
+    });
+    return c.json(operationResult(c.get("vaultBaseUrl"), result));
+  });
+}
+
+for (const path of both("wrapkey")) {
+  keyOperationRoutes.post(path, requires("keys/wrap/action"), async (c) => {
+    const { body, ...a } = await addressed(c);
+    const result = await callVault(c, { kind: "key.wrap", ...a, key: requiredBytes(body, "value") });
+    return c.json(operationResult(c.get("vaultBaseUrl"), result));
+  });
+}
+
+for (const path of both("unwrapkey")) {
+  keyOperationRoutes.post(path, requires("keys/unwrap/action"), async (c) => {
+    const { body, ...a } = await addressed(c);
+    const result = await callVault(c, { kind: "key.unwrap", ...a, wrapped: requiredBytes(body, "value") });
+    return c.json(operationResult(c.get("vaultBaseUrl"), result));
+  });
+}
+
+// Random bytes from the platform CSPRNG (keys.json GetRandomBytes; Azure serves it on Managed HSM).
+keyOperationRoutes.post("/rng", requires("rng/action"), async (c) => {
+  const count = randomCountInput(await readJsonObject(c));
+  const result = await callVault(c, { kind: "rng", count });
+  return c.json({ value: bytesToBase64Url(result.value) });
+});

@@ -1,0 +1,82 @@
+import type { RotationPolicy } from "../../durable-objects/domain/rotation-policy.ts";
+import { DEFAULT_NOTIFY } from "../../durable-objects/domain/rotation-policy.ts";
+import type { CryptoResult, DeletedKeyView, KeyView } from "../../durable-objects/key-rpc.ts";
+import { bytesToBase64Url } from "../../durable-objects/crypto/bytes.ts";
+import { AZURE_KEY_TYPES } from "../../durable-objects/crypto/keys/key-types.ts";
+
+/** Key attributes as Azure writes them (2025-07-01 recordings): `key_size` for sized keys, `hsmPlatform` "0" for software. */
+function attributes(v: KeyView) {
+  const a = v.attributes;
+  return {
+    enabled: a.enabled,
+    ...(a.nbf === undefined ? {} : { nbf: a.nbf }),
+    ...(a.exp === undefined ? {} : { exp: a.exp }),
+    ...(v.props.keySize === undefined ? {} : { key_size: v.props.keySize }),
+    created: a.created,
+    updated: a.updated,
+    recoveryLevel: a.recoveryLevel,
+    recoverableDays: a.recoverableDays,
+    exportable: v.props.exportable,
+    hsmPlatform: AZURE_KEY_TYPES[v.props.kty].hsm ? "2" : "0",
+  };
+}
+
+const common = (v: KeyView) => ({
+  attributes: attributes(v),
+  ...(v.tags === undefined ? {} : { tags: v.tags }),
+  ...(v.managed ? { managed: true } : {}),
+});
+
+/** KeyBundle: the public JWK with kid and key_ops; a symmetric key's material is never returned. */
+export function keyBundle(base: string, v: KeyView) {
+  const { kty: _family, ...publicMembers } = v.props.publicJwk ?? { kty: undefined };
+  return {
+    key: { kid: `${base}/keys/${v.name}/${v.version}`, kty: v.props.kty, key_ops: v.props.keyOps, ...publicMembers },
+    ...common(v),
+  };
+}
+
+/** KeyItem in lists: kid without version. */
+export function keyItem(base: string, v: KeyView) {
+  return { kid: `${base}/keys/${v.name}`, ...common(v) };
+}
+
+/** KeyItem in version lists: kid with version. */
+export function keyVersionItem(base: string, v: KeyView) {
+  return { kid: `${base}/keys/${v.name}/${v.version}`, ...common(v) };
+}
+
+const deletedFields = (base: string, v: DeletedKeyView) => ({
+  recoveryId: `${base}/deletedkeys/${v.name}`,
+  deletedDate: v.deletedDate,
+  scheduledPurgeDate: v.scheduledPurgeDate,
+});
+
+export function deletedKeyBundle(base: string, v: DeletedKeyView) {
+  return { ...deletedFields(base, v), ...keyBundle(base, v) };
+}
+
+export function deletedKeyItem(base: string, v: DeletedKeyView) {
+  return { ...deletedFields(base, v), ...keyItem(base, v) };
+}
+
+/** KeyRotationPolicy; a key without one answers Azure's default (no id, attributes null). */
+export function rotationPolicyBody(base: string, name: string, policy: RotationPolicy | null) {
+  if (policy === null) return { lifetimeActions: [DEFAULT_NOTIFY], attributes: null };
+  return {
+    id: `${base}/keys/${name}/rotationpolicy`,
+    lifetimeActions: policy.lifetimeActions,
+    attributes: { ...(policy.expiryTime === undefined ? {} : { expiryTime: policy.expiryTime }), created: policy.created, updated: policy.updated },
+  };
+}
+
+/** KeyOperationResult: kid of the version used, base64url value, and iv/tag/aad where the algorithm has them. */
+export function operationResult(base: string, r: CryptoResult) {
+  return {
+    kid: `${base}/keys/${r.name}/${r.version}`,
+    value: bytesToBase64Url(r.value),
+    ...(r.iv === undefined ? {} : { iv: bytesToBase64Url(r.iv) }),
+    ...(r.tag === undefined ? {} : { tag: bytesToBase64Url(r.tag) }),
+    ...(r.aad === undefined ? {} : { aad: bytesToBase64Url(r.aad) }),
+  };
+}

@@ -1,0 +1,104 @@
+import { AZURE_KEY_TYPES, isAzureKeyType, isEcCurve, type KeyOperation, type PrivateJwk } from "../../durable-objects/crypto/keys/key-types.ts";
+import { validateImportedJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
+import { isKeyOperation } from "../../durable-objects/domain/key-properties.ts";
+import { validateRotationPolicy, type RotationPolicyInput } from "../../durable-objects/domain/rotation-policy.ts";
+import type { KeyCreateSpec, KeyMetadataInput } from "../../durable-objects/key-rpc.ts";
+import { badParameter } from "../errors/vault-error.ts";
+import { optionalAttributes, optionalTags } from "./assertions.ts";
+import type { JsonObject } from "./json-body.ts";
+
+function optionalInteger(body: JsonObject, field: string): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value)) throw badParameter(`The parameter '${field}' must be an integer.`);
+  return value;
+}
+
+function keyOps(value: unknown): readonly KeyOperation[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every(isKeyOperation)) {
+    throw badParameter("'key_ops' must be an array of: encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import, export.");
+  }
+  return [...new Set(value)];
+}
+
+/**
+ * Exportable keys exist in Azure only with a release policy (secure key release), which needs an
+ * attestation service this vault does not have; both are refused rather than silently ignored.
+ */
+function refuseKeyRelease(body: JsonObject): void {
+  if (body.release_policy !== undefined && body.release_policy !== null) throw badParameter("Key release policies are not supported by this vault.");
+  const attributes = body.attributes;
+  if (typeof attributes === "object" && attributes !== null && (attributes as JsonObject).exportable === true) {
+    throw badParameter("Exportable keys require a release policy, which this vault does not support.");
+  }
+}
+
+function metadata(body: JsonObject, ops: unknown): KeyMetadataInput {
+  refuseKeyRelease(body);
+  const k = keyOps(ops);
+  const attributes = optionalAttributes(body);
+  const tags = optionalTags(body);
+  return {
+    ...(k === undefined ? {} : { keyOps: k }),
+    ...(attributes === undefined ? {} : { attributes }),
+    ...(tags === undefined ? {} : { tags }),
+  };
+}
+
+/** KeyCreateParameters (keys.json): kty required; size, exponent and curve checked against the type. */
+export function createKeyInput(body: JsonObject): { spec: KeyCreateSpec } & KeyMetadataInput {
+  const kty = body.kty;
+  if (!isAzureKeyType(kty)) throw badParameter("The parameter 'kty' must be one of: EC, EC-HSM, RSA, RSA-HSM, oct, oct-HSM.");
+  const family = AZURE_KEY_TYPES[kty].family;
+  const keySize = optionalInteger(body, "key_size");
+  const publicExponent = optionalInteger(body, "public_exponent");
+  const crv = body.crv ?? undefined;
+  if (crv !== undefined && !isEcCurve(crv)) throw badParameter("The parameter 'crv' must be one of: P-256, P-384, P-521, P-256K.");
+  if (family === "EC" && keySize !== undefined && crv === undefined) throw badParameter("EC keys are sized by 'crv', not 'key_size'.");
+  if (family !== "RSA" && publicExponent !== undefined) throw badParameter("'public_exponent' applies to RSA keys only.");
+  const spec: KeyCreateSpec = {
+    kty,
+    ...(family !== "EC" && keySize !== undefined ? { keySize } : {}),
+    ...(family === "RSA" && publicExponent !== undefined ? { publicExponent } : {}),
+    ...(family === "EC" && crv !== undefined ? { crv } : {}),
+  };
+  return { spec, ...metadata(body, body.key_ops) };
+}
+
+/** KeyImportParameters: `key` is a JWK with private parts; `Hsm` asks for HSM protection. */
+export function importKeyInput(body: JsonObject): { jwk: PrivateJwk; hsm: boolean } & KeyMetadataInput {
+  const key = body.key;
+  if (typeof key !== "object" || key === null || Array.isArray(key)) throw badParameter('The property "key" must be a valid JsonWebKey object.');
+  const jwkIn = key as JsonObject;
+  if (jwkIn.key_hsm !== undefined) throw badParameter("BYOK import (key_hsm) needs the HSM bridge, which is not configured for this vault.");
+  const kty = jwkIn.kty;
+  const hsmKty = isAzureKeyType(kty) && AZURE_KEY_TYPES[kty].hsm;
+  const hsmFlag = body.Hsm ?? false;
+  if (typeof hsmFlag !== "boolean") throw badParameter("The parameter 'Hsm' must be a boolean.");
+  const jwk = validateImportedJwk(hsmKty ? { ...jwkIn, kty: AZURE_KEY_TYPES[kty].family } : jwkIn);
+  return { jwk, hsm: hsmFlag || hsmKty, ...metadata(body, jwkIn.key_ops) };
+}
+
+/** KeyUpdateParameters: key_ops, attributes, tags. */
+export function updateKeyInput(body: JsonObject): KeyMetadataInput {
+  return metadata(body, body.key_ops);
+}
+
+/** KeyRotationPolicy on PUT: lifetimeActions and attributes.expiryTime. */
+export function rotationPolicyInput(body: JsonObject): RotationPolicyInput {
+  const attributes = body.attributes;
+  if (attributes !== undefined && attributes !== null && (typeof attributes !== "object" || Array.isArray(attributes))) {
+    throw badParameter("The parameter 'attributes' must be an object.");
+  }
+  return validateRotationPolicy(body.lifetimeActions, (attributes as JsonObject | null | undefined)?.expiryTime);
+}
+
+/** Azure's /rng: 1..128 random bytes (keys.json GetRandomBytesRequest). */
+export function randomCountInput(body: JsonObject): number {
+  const count = body.count;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > 128) {
+    throw badParameter("The parameter 'count' must be an integer from 1 to 128.");
+  }
+  return count;
+}
