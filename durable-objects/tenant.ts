@@ -61,6 +61,8 @@ export class TenantObject extends DurableObject<Env> {
 
   async destroy(): Promise<void> {
     await this.ctx.storage.deleteAll();
+    // A later request for this id must find an empty, migrated schema, not missing tables.
+    migrate(this.ctx.storage, TENANT_MIGRATIONS);
     this.info = null;
     this.wrappedDek = null;
     this.signerPromise = null;

@@ -8,6 +8,11 @@ import type { RoleAssignment } from "./domain/role-assignment.ts";
 import type { VaultConfig } from "./domain/vault-config.ts";
 import { forbiddenByRbac } from "./operations/rbac-errors.ts";
 import { secretHandlers } from "./operations/secrets.ts";
+import { keyHandlers } from "./operations/keys.ts";
+import { keyCryptoHandlers } from "./operations/key-crypto.ts";
+import { rotateKey } from "./operations/key-rotation.ts";
+import { SoftwareKeyProvider } from "./crypto/software-key-provider.ts";
+import { RotationPolicyRepository } from "./storage/rotation-policy-repository.ts";
 import type { VaultContext } from "./operations/vault-context.ts";
 import { fail, ok, type Result } from "./domain/result.ts";
 import type { OpKind, VaultCall, VaultOp, VaultResults, VaultSettings } from "./rpc.ts";
@@ -17,7 +22,7 @@ import { ObjectRepository } from "./storage/object-repository.ts";
 import { RoleAssignmentRepository } from "./storage/role-assignment-repository.ts";
 import { VaultRepository } from "./storage/vault-repository.ts";
 
-const HANDLERS = { ...secretHandlers };
+const HANDLERS = { ...secretHandlers, ...keyHandlers, ...keyCryptoHandlers };
 
 /**
  * One Durable Object per vault, named by the lower-cased vault name (so the name is globally unique
@@ -31,6 +36,9 @@ export class VaultObject extends DurableObject<Env> {
   private readonly vaults: VaultRepository;
   private readonly objects: ObjectRepository;
   private readonly assignments: RoleAssignmentRepository;
+  private readonly rotations: RotationPolicyRepository;
+  /** Prepared keys live as long as this object stays in memory (DESIGN.md §4: cache per isolate). */
+  private readonly keys = new SoftwareKeyProvider();
   private config: VaultConfig | null = null;
   private wrappedDek: Uint8Array | null = null;
   private dataKeyPromise: Promise<DataKey> | null = null;
@@ -42,6 +50,7 @@ export class VaultObject extends DurableObject<Env> {
     this.vaults = new VaultRepository(ctx.storage.sql);
     this.objects = new ObjectRepository(ctx.storage.sql);
     this.assignments = new RoleAssignmentRepository(ctx.storage.sql);
+    this.rotations = new RotationPolicyRepository(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, VAULT_MIGRATIONS);
       this.loadConfig();
@@ -73,6 +82,8 @@ export class VaultObject extends DurableObject<Env> {
   async destroy(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // The object lives on and its name may be reused: start again from an empty, migrated schema.
+    migrate(this.ctx.storage, VAULT_MIGRATIONS);
     this.config = null;
     this.wrappedDek = null;
     this.dataKeyPromise = null;
@@ -121,12 +132,25 @@ export class VaultObject extends DurableObject<Env> {
     }
   }
 
-  /** Purges soft-deleted objects whose retention has ended, then re-arms for the next one. */
+  /**
+   * Scheduled work: purges soft-deleted objects whose retention has ended and rotates keys whose
+   * rotation policy has fallen due, then re-arms for the next one. A rotation that fails is retried by
+   * the alarm's own retry; the others are already done and not repeated.
+   */
   override async alarm(): Promise<void> {
+    const config = this.config;
+    if (config === null) return;
     const now = toUnixSeconds(this.clock.now());
     this.ctx.storage.transactionSync(() => {
       for (const due of this.objects.duePurges(now)) this.objects.purge(due.kind, due.key);
     });
+    const context = this.context(config);
+    for (const nameKey of this.rotations.dueRotations(now)) {
+      const state = this.objects.findName("key", nameKey);
+      if (state === null) this.rotations.delete(nameKey);
+      else if (state.deletedAt !== null) this.rotations.setNextRotation(nameKey, null);
+      else await rotateKey(context, state.name);
+    }
     this.reschedule();
   }
 
@@ -134,7 +158,9 @@ export class VaultObject extends DurableObject<Env> {
     return {
       config,
       objects: this.objects,
+      rotations: this.rotations,
       clock: this.clock,
+      keys: this.keys,
       dataKey: () => this.dataKey(config),
       rootKey: () => this.rootKey(),
       transaction: (fn) => this.ctx.storage.transactionSync(fn),
@@ -143,7 +169,8 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   private reschedule(): void {
-    const next = this.objects.earliestScheduledPurge();
+    const times = [this.objects.earliestScheduledPurge(), this.rotations.earliestRotation()].filter((t): t is number => t !== null);
+    const next = times.length === 0 ? null : Math.min(...times);
     // setAlarm/deleteAlarm are covered by the output gate, so callers need not await them.
     if (next === null) void this.ctx.storage.deleteAlarm();
     else void this.ctx.storage.setAlarm(next * 1000);

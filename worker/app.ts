@@ -14,6 +14,9 @@ import { deletedSecretRoutes } from "./routes/deleted-secrets.ts";
 import { managedIdentityRoutes } from "./routes/managed-identity.ts";
 import { oidcRoutes } from "./routes/oidc.ts";
 import { secretRoutes } from "./routes/secrets.ts";
+import { keyRoutes } from "./routes/keys.ts";
+import { keyOperationRoutes } from "./routes/key-operations.ts";
+import { deletedKeyRoutes } from "./routes/deleted-keys.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
@@ -25,6 +28,9 @@ export const vaultApp = new Hono<AppEnv>({ strict: false });
 vaultApp.use("*", responseHeaders, apiVersion, resolveVault, challengeAuth);
 vaultApp.route("/", secretRoutes);
 vaultApp.route("/", deletedSecretRoutes);
+vaultApp.route("/", keyRoutes);
+vaultApp.route("/", keyOperationRoutes);
+vaultApp.route("/", deletedKeyRoutes);
 vaultApp.notFound(notFound);
 vaultApp.onError((err) => toErrorResponse(err));
 

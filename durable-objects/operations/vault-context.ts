@@ -2,6 +2,7 @@ import type { Clock } from "../domain/clock.ts";
 import type { VaultConfig } from "../domain/vault-config.ts";
 import type { DataKey } from "../crypto/data-key.ts";
 import type { RootKey } from "../crypto/root-key.ts";
+import type { KeyProvider } from "../crypto/key-provider.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 
@@ -11,6 +12,8 @@ export interface VaultContext {
   readonly objects: ObjectRepository;
   readonly rotations: RotationPolicyRepository;
   readonly clock: Clock;
+  /** Performs operations with key material (software keys here; HSM keys through the bridge later). */
+  readonly keys: KeyProvider;
   dataKey(): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
   /** Runs synchronous writes atomically. Never await inside. */

@@ -2,7 +2,7 @@
  * AES-GCM (A128GCM/A192GCM/A256GCM) against Wycheproof, plus an independent check: what the module
  * makes with WebCrypto is opened with node:crypto's `aes-N-gcm` decipher, and the other way round.
  */
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { createCipheriv, createDecipheriv, type CipherGCMTypes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import gcmVectors from "../vectors/aes-gcm-wycheproof.json";
 import { prepareAesKey } from "../../durable-objects/crypto/encrypt/aes-key.ts";
@@ -101,17 +101,17 @@ describe("AES-GCM independent check (module: WebCrypto; checker: node:crypto aes
       const plaintext = crypto.getRandomValues(new Uint8Array(length));
       const aad = crypto.getRandomValues(new Uint8Array(length % 7));
       const sealed = await aesGcmEncrypt(alg, key, plaintext, aad);
-      const decipher = createDecipheriv(`aes-${size * 8}-gcm`, raw, sealed.iv);
-      // workerd's node:crypto refuses setAAD with an empty buffer ("Failed to set AAD"); Node accepts it.
+      const decipher = createDecipheriv(`aes-${size * 8}-gcm` as CipherGCMTypes, raw, sealed.iv);
+      // workerd's node:crypto decipher refuses setAAD with an empty buffer ("Failed to set AAD"); Node accepts it.
       if (aad.length > 0) decipher.setAAD(aad);
       decipher.setAuthTag(sealed.tag);
-      // workerd quirk too: update() with zero bytes makes the later final() fail authentication.
+      // workerd quirk too: decipher.update() with zero bytes makes the later final() fail authentication.
       const head = sealed.ciphertext.length > 0 ? [...decipher.update(sealed.ciphertext)] : [];
       const nodePlain = new Uint8Array([...head, ...decipher.final()]);
       expect(toHex(nodePlain)).toBe(toHex(plaintext));
 
       const iv = crypto.getRandomValues(new Uint8Array(12));
-      const cipher = createCipheriv(`aes-${size * 8}-gcm`, raw, iv);
+      const cipher = createCipheriv(`aes-${size * 8}-gcm` as CipherGCMTypes, raw, iv);
       if (aad.length > 0) cipher.setAAD(aad);
       const ciphertext = new Uint8Array([...(plaintext.length > 0 ? cipher.update(plaintext) : []), ...cipher.final()]);
       const opened = await aesGcmDecrypt(alg, key, { ciphertext, iv, tag: new Uint8Array(cipher.getAuthTag()), aad });

@@ -31,7 +31,11 @@ export type InnerCode =
   | "SecretDisabled"
   | "ObjectIsDeletedButRecoverable"
   | "ObjectIsBeingDeleted"
-  | "SecretTooLarge";
+  | "SecretTooLarge"
+  | "KeyDisabled"
+  | "KeyOperationForbidden"
+  | "KeyExpired"
+  | "KeyNotYetValid";
 
 export interface ErrorValue {
   readonly code: ErrorCode;

@@ -78,7 +78,13 @@ adminVaultRoutes.put("/tenants/:tenantId/vaults/:name", async (c) => {
 
   const registry = registryStub(c.env);
   unwrap(await registry.reserveVaultName(name, tenantId));
-  const created = await vaultStub(c.env, name).create(settings);
+  // The reservation is released on any failure, so a name is never left held by a vault that does not exist.
+  const created = await vaultStub(c.env, name)
+    .create(settings)
+    .catch(async (err: unknown) => {
+      await registry.releaseVaultName(name);
+      throw err;
+    });
   if (!created.ok) await registry.releaseVaultName(name);
   const config = unwrap(created);
   await tenantStub(c.env, tenantId).addVault(name.toLowerCase());

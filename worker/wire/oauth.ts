@@ -26,8 +26,9 @@ export function resourceFromScope(scope: string | undefined): string | null {
 export async function readForm(c: Context): Promise<URLSearchParams> {
   const type = c.req.header("Content-Type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return new URLSearchParams();
-  const text = await c.req.text();
-  return new URLSearchParams(text.length > 16_384 ? "" : text);
+  // Read as bytes: workerd warns when a form body is read with .text().
+  const bytes = await c.req.arrayBuffer();
+  return new URLSearchParams(bytes.byteLength > 16_384 ? "" : new TextDecoder().decode(bytes));
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

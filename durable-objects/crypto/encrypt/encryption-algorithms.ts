@@ -15,9 +15,11 @@
  * - AES-GCM: the service makes the 96-bit IV ("For AES-GCM the service **must** generate the IV",
  *   keyvault-keys cryptographyClient.ts `initializeIV`; no SDK sends one) and returns `iv` and a
  *   128-bit `tag` (recording: `{"alg":"A256GCM","iv":"JBps4gx-Uniz-1xx","tag":"hacQmm-u4D1uD0Tsx9N45Q"}`).
- *   Decrypt needs both back, plus the same `aad`.
+ *   Decrypt needs both back, plus the same `aad`. Refusing a caller's GCM IV is our choice: what
+ *   Azure does with one is not documented, and only the service can keep IVs unique under a key.
  * - AES-CBC(PAD): the caller may send a 16-byte IV; absent, one is generated and returned ("If
- *   omitted, the service will generate and return a secure nonce", keyvault-keys models).
+ *   omitted, the service will generate and return a secure nonce", keyvault-keys models). The JS
+ *   SDK means to fill one in itself but tests `alg in [array]`, which is never true, so it sends none.
  *   `aad` is accepted and ignored (azure-sdk-for-python test_crypto_client.py encrypts CBC with aad).
  * - A*CBC without PAD zero-fills the last block: the .NET SDK uses `PaddingMode.Zeros`
  *   (Azure.Security.KeyVault.Keys/src/Cryptography/AesCbc.cs @ a8d0dc2d) and Python's live test
@@ -212,5 +214,5 @@ export function assertEncryptIv(alg: EncryptionAlgorithm, iv: Uint8Array | undef
   if (iv === undefined) return undefined;
   if (descriptor.family === "aes-gcm") throw bad(`Algorithm ${alg} generates its own iv; do not send one.`);
   if (descriptor.family === "aes-cbc") return assertIvLength(alg, iv);
-  return undefined; // RSA and key wrap take no IV; Azure ignores the member there.
+  return undefined; // RSA and key wrap take no IV; the wire schema is one flat object, so it is ignored.
 }
