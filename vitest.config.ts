@@ -16,6 +16,10 @@ export default defineWorkersConfig({
   plugins: [sqlAsText()],
   test: {
     include: ["test/unit/**/*.test.ts", "test/do/**/*.test.ts", "test/api/**/*.test.ts"],
+    // Generous limits: RSA-4096 generation alone can take seconds on a loaded 2-core machine, and a test
+    // cut off mid-request breaks isolated storage for the next one. Speed is measured by `npm run bench`.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     poolOptions: {
       workers: {
         singleWorker: true,

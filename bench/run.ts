@@ -3,6 +3,10 @@
  * Object echo measured in the same run against the same throwaway `wrangler dev` server. The echo runs first and
  * last and their mean is the baseline, because a small shared machine drifts within a minute. Exits non-zero if
  * any request failed (or the run could not start); the GET target is reported, not enforced.
+ *
+ * Environment: BENCH_SECONDS (timed phase, default 5), BENCH_CONCURRENCY (in flight, default 32),
+ * BENCH_WARMUP_SECONDS (default 1), BENCH_MAX_REQUESTS (per phase, default 100000), BENCH_SET_NAMES (default 100).
+ * Numbers go to stdout, progress to stderr.
  */
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";

@@ -21,19 +21,8 @@ import {
   type RsaEncryptionDescriptor,
 } from "./encryption-algorithms.ts";
 
-/** RFC 7517 §6.3 members, base64url. */
-export interface RsaPublicJwk {
-  readonly n: string;
-  readonly e: string;
-}
-export interface RsaPrivateJwk extends RsaPublicJwk {
-  readonly d: string;
-  readonly p: string;
-  readonly q: string;
-  readonly dp: string;
-  readonly dq: string;
-  readonly qi: string;
-}
+export type { RsaPrivateJwk, RsaPublicJwk } from "../sign/rsa-digest-signature.ts";
+import type { RsaPrivateJwk, RsaPublicJwk } from "../sign/rsa-digest-signature.ts";
 
 /** A bare JWK both WebCrypto and node:crypto accept: only RFC 7517 members, all strings. */
 type RsaJwk = { readonly kty: "RSA" } & Record<string, string>;

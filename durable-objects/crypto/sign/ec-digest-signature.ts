@@ -6,10 +6,9 @@
  * Signing is deterministic (RFC 6979 §3.2; noble's default without extraEntropy), so a signature
  * can be checked byte for byte against the RFC's vectors.
  */
-import type { ECDSA } from "@noble/curves/abstract/weierstrass.js";
-import { p256, p384, p521 } from "@noble/curves/nist.js";
-import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { VaultError } from "../../../worker/errors/vault-error.ts";
+import { EC_IMPLEMENTATIONS as CURVES } from "../keys/ec-curves.ts";
+import { KEY_TYPES, type EcPrivateJwk as StoredEcPrivateJwk } from "../keys/key-types.ts";
 import { base64UrlToBytes, concatBytes, timingSafeEqual } from "../bytes.ts";
 import {
   SIGNATURE_ALGORITHMS,
@@ -19,20 +18,12 @@ import {
   type EcSignatureAlgorithm,
 } from "./signature-algorithms.ts";
 
-const CURVES: Readonly<Record<CurveName, ECDSA>> = { "P-256": p256, "P-384": p384, "P-521": p521, "P-256K": secp256k1 };
-
 /** Bytes of a coordinate or scalar per curve (RFC 7518 §6.2.1.2: x, y, d are full length). */
-const FIELD_BYTES: Readonly<Record<CurveName, number>> = { "P-256": 32, "P-384": 48, "P-521": 66, "P-256K": 32 };
+const fieldBytes = (crv: CurveName): number => KEY_TYPES.EC.curves[crv].coordinateBytes;
 
-/** RFC 7518 §6.2 members, base64url; `crv` as Azure names it. */
-export interface EcPublicJwk {
-  readonly crv: string;
-  readonly x: string;
-  readonly y: string;
-}
-export interface EcPrivateJwk extends EcPublicJwk {
-  readonly d: string;
-}
+/** RFC 7518 §6.2 members as stored; `crv` may be any string here, since foreign keys are checked too. */
+export type EcPrivateJwk = Pick<StoredEcPrivateJwk, "x" | "y" | "d"> & { readonly crv: string };
+export type EcPublicJwk = Omit<EcPrivateJwk, "d">;
 
 export interface EcVerifyingKey {
   readonly curve: CurveName;
@@ -60,7 +51,7 @@ const invalidKey = (): VaultError => new VaultError("BadParameter", "The key is 
 /** Parses and checks the point is on the curve (SEC 1 §3.2.2.1 via noble's point decoding). */
 export function prepareEcVerifyingKey(jwk: EcPublicJwk): EcVerifyingKey {
   if (!isCurveName(jwk.crv)) throw invalidKey();
-  const size = FIELD_BYTES[jwk.crv];
+  const size = fieldBytes(jwk.crv);
   const publicKey = concatBytes(Uint8Array.of(0x04), fieldElement(jwk.x, size), fieldElement(jwk.y, size));
   if (!CURVES[jwk.crv].utils.isValidPublicKey(publicKey, false)) throw invalidKey();
   return { curve: jwk.crv, publicKey };
@@ -72,7 +63,7 @@ export function prepareEcVerifyingKey(jwk: EcPublicJwk): EcVerifyingKey {
  */
 export function prepareEcSigningKey(jwk: EcPrivateJwk): EcSigningKey {
   const { curve, publicKey } = prepareEcVerifyingKey(jwk);
-  const secretKey = fieldElement(jwk.d, FIELD_BYTES[curve]);
+  const secretKey = fieldElement(jwk.d, fieldBytes(curve));
   const ecdsa = CURVES[curve];
   if (!ecdsa.utils.isValidSecretKey(secretKey) || !timingSafeEqual(ecdsa.getPublicKey(secretKey, false), publicKey)) {
     throw invalidKey();

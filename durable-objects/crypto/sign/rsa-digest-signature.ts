@@ -8,6 +8,7 @@
  * options object; so RS* and RSNULL use `privateEncrypt(keyObject, T)` (PKCS#1 type-1 padding), and PS*
  * passes the cached PEM with RSA_NO_PADDING, which re-parses the key on each call.
  */
+import type { RsaPrivateJwk as StoredRsaPrivateJwk } from "../keys/key-types.ts";
 import {
   constants,
   createPrivateKey,
@@ -30,19 +31,9 @@ import {
   type RsaSignatureAlgorithm,
 } from "./signature-algorithms.ts";
 
-/** RFC 7517 §6.3 members, base64url. */
-export interface RsaPublicJwk {
-  readonly n: string;
-  readonly e: string;
-}
-export interface RsaPrivateJwk extends RsaPublicJwk {
-  readonly d: string;
-  readonly p: string;
-  readonly q: string;
-  readonly dp: string;
-  readonly dq: string;
-  readonly qi: string;
-}
+/** RFC 7518 §6.3 members, base64url, without `kty` so foreign keys can be checked too. */
+export type RsaPrivateJwk = Omit<StoredRsaPrivateJwk, "kty">;
+export type RsaPublicJwk = Pick<RsaPrivateJwk, "n" | "e">;
 
 /** A parsed public key; build once per key version and cache it (DESIGN.md §4). */
 export interface RsaVerifyingKey {
