@@ -232,6 +232,13 @@ describe("get key (GET /keys/{name}[/{version}])", SLOW, () => {
     const error = expectKvError(await kv.json("GET", "/keys/nope"), 404, "KeyNotFound");
     expect(error.message).toMatch(/^A key with \(name\/id\) nope was not found in this key vault\./);
     expectKvError(await kv.json("GET", `/keys/k/${"0".repeat(32)}`), 404, "KeyNotFound");
+    // A version of one key is not a version of another.
+    const other = await createKey(kv, "other", { kty: "EC" });
+    const foreignVersion = versionOfKid(other.key.kid);
+    expectKvError(await kv.json("GET", `/keys/k/${foreignVersion}`), 404, "KeyNotFound");
+    expectKvError(await keyOp(kv, "k", "sign", { alg: "ES256", value: b64u(new Uint8Array(32)) }, foreignVersion), 404, "KeyNotFound");
+    // Upper-case versions and names address the same key.
+    expect(expectOk(await kv.json<KeyBundle>("GET", `/keys/OTHER/${foreignVersion.toUpperCase()}`))).toEqual(other);
   });
 });
 

@@ -200,7 +200,7 @@ describe("the API verifies signatures made elsewhere", SLOW, () => {
     }
   });
 
-  it("ES256K: a noble secp256k1 key imported, noble signatures verify (low and high S)", async () => {
+  it("ES256K: a noble secp256k1 key imported, noble signatures verify, a flipped bit does not", async () => {
     const { kv } = await keyVault("svextk1");
     const secretKey = secp256k1.utils.randomSecretKey();
     const point = secp256k1.getPublicKey(secretKey, false);

@@ -75,6 +75,32 @@ describe("set secret (PUT /secrets/{name})", () => {
     expect(old.body.id).toBe(v1.id);
   });
 
+  it("read-only attributes sent by the client (created, updated, recoveryLevel, recoverableDays) are ignored", async () => {
+    const { kv } = await setupVault(uniqueVaultName("crud"));
+    const before = nowSeconds();
+    const b = await setSecret(kv, "ro", {
+      value: "v",
+      attributes: { created: 1, updated: 2, recoveryLevel: "Purgeable", recoverableDays: 1 },
+    });
+    expect(b.attributes.created).toBeGreaterThanOrEqual(before - 5);
+    expect(b.attributes.updated).toBe(b.attributes.created);
+    expect(b.attributes.recoveryLevel).toBe("Recoverable+Purgeable");
+    expect(b.attributes.recoverableDays).toBe(90);
+  });
+
+  it("concurrent sets on one name all become distinct versions", async () => {
+    const { kv } = await setupVault(uniqueVaultName("crud"));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => kv.json<SecretBundle>("PUT", "/secrets/race", { value: `v${i}` })));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const ids = results.map((r) => r.body.id);
+    expect(new Set(ids).size).toBe(8);
+    const versions = await kv.json<ListResult>("GET", "/secrets/race/versions");
+    expect(versions.body.value.map((i) => i.id).sort()).toEqual([...ids].sort());
+    const latest = await kv.json<SecretBundle>("GET", "/secrets/race");
+    expect(ids).toContain(latest.body.id);
+    expect(latest.body.value).toBe(results.find((r) => r.body.id === latest.body.id)?.body.value);
+  });
+
   it("accepts the value exactly as given (unicode, whitespace, empty-looking JSON text)", async () => {
     const { kv } = await setupVault(uniqueVaultName("crud"));
     const value = '  line1\nline2\t€ 🔑 "quoted" {} ';

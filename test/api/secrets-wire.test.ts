@@ -148,7 +148,8 @@ describe("401 challenge", () => {
   it("the SDK's first, bodiless PUT gets the 401 (not a 400 for the missing body)", async () => {
     const vault = uniqueVaultName("wire");
     const { tenantId, kv } = await setupVault(vault);
-    for (const headers of [{}, { "Content-Type": "application/json" }, { "Content-Type": "application/json", "Content-Length": "0" }]) {
+    const variants: Array<Record<string, string>> = [{}, { "Content-Type": "application/json" }, { "Content-Type": "application/json", "Content-Length": "0" }];
+    for (const headers of variants) {
       const res = await readJson(await rawVaultFetch(vault, "/secrets/first?api-version=2025-07-01", { method: "PUT", headers }));
       expectError(res, 401, "Unauthorized");
       expect(res.headers.get("WWW-Authenticate")).toBe(challengeFor(tenantId));

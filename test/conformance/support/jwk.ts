@@ -69,7 +69,7 @@ export function digest(hash: HashName, data: Uint8Array | string): Buffer {
   return createHash(hash).update(data).digest();
 }
 
-/** Byte-for-byte equality as plain arrays, so a mismatch prints readably. */
+/** Bytes as hex, so byte-for-byte comparisons print readably when they fail. */
 export function hex(data: Uint8Array | undefined): string {
   return data === undefined ? "(none)" : Buffer.from(data).toString("hex");
 }

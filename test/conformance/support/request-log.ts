@@ -8,6 +8,8 @@ export interface LoggedRequest {
   /** The URL path, without the query (api-version). */
   readonly path: string;
   readonly status: number;
+  /** The JSON body the SDK sent, when it sent one as text. */
+  readonly body?: string;
 }
 
 /**
@@ -25,7 +27,13 @@ export class RequestLog {
       name: "conformanceRequestLog",
       sendRequest: async (request, next) => {
         const response = await next(request);
-        this.entries.push({ method: request.method, path: new URL(request.url).pathname, status: response.status });
+        const body = typeof request.body === "string" ? request.body : undefined;
+        this.entries.push({
+          method: request.method,
+          path: new URL(request.url).pathname,
+          status: response.status,
+          ...(body === undefined ? {} : { body }),
+        });
         return response;
       },
     },
