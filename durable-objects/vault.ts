@@ -12,6 +12,7 @@ import { keyHandlers } from "./operations/keys.ts";
 import { keyCryptoHandlers } from "./operations/key-crypto.ts";
 import { rotateKey } from "./operations/key-rotation.ts";
 import { SoftwareKeyProvider } from "./crypto/software-key-provider.ts";
+import { primitiveRate, runPrimitive, type BenchPrimitive } from "./bench-primitives.ts";
 import { RotationPolicyRepository } from "./storage/rotation-policy-repository.ts";
 import type { VaultContext } from "./operations/vault-context.ts";
 import { fail, ok, type Result } from "./domain/result.ts";
@@ -72,6 +73,16 @@ export class VaultObject extends DurableObject<Env> {
   /** Benchmark baseline: a bare Worker→Durable Object round trip that touches no storage. */
   async echo(value: string): Promise<string> {
     return value;
+  }
+
+  /** Benchmark baseline for key operations: the round trip plus one raw primitive (bench-primitives.ts). */
+  async benchPrimitive(name: BenchPrimitive): Promise<number> {
+    return runPrimitive(name);
+  }
+
+  /** The raw primitive's rate inside this runtime, with no request around it. */
+  async benchPrimitiveRate(name: BenchPrimitive, ms: number): Promise<{ operations: number; seconds: number }> {
+    return primitiveRate(name, ms);
   }
 
   async describe(): Promise<VaultConfig | null> {

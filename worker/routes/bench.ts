@@ -1,14 +1,36 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { BENCH_PRIMITIVES, type BenchPrimitive } from "../../durable-objects/bench-primitives.ts";
 
 /**
- * The benchmark's baseline (issue: "a bare Worker→Durable-Object echo measured in the same run"):
- * the same request path minus auth, validation, storage and crypto. Off unless BENCH_ECHO is "true".
+ * Baselines for `npm run bench`, off unless BENCH_ECHO is "true":
+ * - GET /_bench/echo: a bare Worker→Durable Object round trip (the secrets API's baseline);
+ * - GET /_bench/primitive/{name}: the same round trip plus one raw primitive (the keys API's baseline);
+ * - GET /_bench/primitive-rate/{name}?ms=: the primitive back to back inside the Durable Object.
  */
 export const benchRoutes = new Hono<AppEnv>({ strict: false });
 
-benchRoutes.get("/_bench/echo", async (c) => {
+benchRoutes.use("/_bench/*", async (c, next) => {
   if (c.env.BENCH_ECHO !== "true") return c.notFound();
-  const stub = c.env.VAULT.get(c.env.VAULT.idFromName("_bench-echo"));
-  return c.json({ echo: await stub.echo(c.req.query("v") ?? "") });
+  return next();
+});
+
+const benchStub = (env: Env) => env.VAULT.get(env.VAULT.idFromName("_bench-echo"));
+
+const primitive = (name: string): BenchPrimitive | null =>
+  (BENCH_PRIMITIVES as readonly string[]).includes(name) ? (name as BenchPrimitive) : null;
+
+benchRoutes.get("/_bench/echo", async (c) => c.json({ echo: await benchStub(c.env).echo(c.req.query("v") ?? "") }));
+
+benchRoutes.get("/_bench/primitive/:name", async (c) => {
+  const name = primitive(c.req.param("name"));
+  if (name === null) return c.notFound();
+  return c.json({ bytes: await benchStub(c.env).benchPrimitive(name) });
+});
+
+benchRoutes.get("/_bench/primitive-rate/:name", async (c) => {
+  const name = primitive(c.req.param("name"));
+  const ms = Number(c.req.query("ms") ?? "1000");
+  if (name === null || !Number.isInteger(ms) || ms < 100 || ms > 10_000) return c.notFound();
+  return c.json(await benchStub(c.env).benchPrimitiveRate(name, ms));
 });
