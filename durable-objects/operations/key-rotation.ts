@@ -4,7 +4,7 @@ import { nameKey } from "../domain/ids.ts";
 import { parseKeyProperties } from "../domain/key-properties.ts";
 import { expiryFromPolicy, nextRotationMs } from "../domain/rotation-policy.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
-import { generateKey, publicExponentOf } from "./key-generation.ts";
+import { generateKey, publicExponentOf } from "../crypto/keys/generate-for-spec.ts";
 import { propertiesFor, storeKeyVersion } from "./key-material.ts";
 import { liveVersion } from "./object-lifecycle.ts";
 import type { VaultContext } from "./vault-context.ts";

@@ -8,7 +8,7 @@ import type { StoredVersion } from "../domain/versioned-object.ts";
 import type { KeyResults } from "../key-rpc.ts";
 import type { OpOf } from "../rpc.ts";
 import { isKeyBackup } from "./key-backup.ts";
-import { assertKeyTypeAllowed } from "./key-generation.ts";
+import { assertKeyTypeAllowed } from "../crypto/keys/generate-for-spec.ts";
 import { openPrivateJwk, propertiesFor, sealPrivateJwk, storeKeyVersion } from "./key-material.ts";
 import { refreshRotation, rotateKey } from "./key-rotation.ts";
 import { deletedKeyView, keyView } from "./key-views.ts";

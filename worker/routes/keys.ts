@@ -8,7 +8,7 @@ import { keyBundle, keyItem, keyVersionItem, deletedKeyBundle, rotationPolicyBod
 import { createKeyInput, importKeyInput, rotationPolicyInput, updateKeyInput } from "../wire/key-input.ts";
 import { listBody, pageRequest } from "../wire/paging.ts";
 import { restoreInput } from "../wire/secret-input.ts";
-import { assertKeyTypeAllowed, generateKey } from "../../durable-objects/operations/key-generation.ts";
+import { assertKeyTypeAllowed, generateKey } from "../../durable-objects/crypto/keys/generate-for-spec.ts";
 
 /** Azure REST "Keys" management operations (keys.json, api-version 2025-07-01). Each route declares its data action. */
 export const keyRoutes = new Hono<AppEnv>({ strict: false });

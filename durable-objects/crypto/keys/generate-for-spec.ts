@@ -1,9 +1,9 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { generateEc, generateOct, generateRsa } from "../crypto/keys/generate-key.ts";
-import { AZURE_KEY_TYPES, KEY_TYPES, type AzureKeyType, type EcCurve, type PrivateJwk } from "../crypto/keys/key-types.ts";
-import { base64UrlToBytes } from "../crypto/bytes.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import type { KeyCreateSpec } from "../key-rpc.ts";
+import { VaultError } from "../../../worker/errors/vault-error.ts";
+import { generateEc, generateOct, generateRsa } from "./generate-key.ts";
+import { AZURE_KEY_TYPES, KEY_TYPES, type AzureKeyType, type EcCurve, type PrivateJwk } from "./key-types.ts";
+import { base64UrlToBytes } from "../bytes.ts";
+import type { VaultConfig } from "../../domain/vault-config.ts";
+import type { KeyCreateSpec } from "../../key-rpc.ts";
 
 /**
  * HSM-class keys are delegated to the PKCS#11 bridge (wasm-hsm/), which this deployment does not have
