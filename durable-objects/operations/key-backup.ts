@@ -1,42 +1,36 @@
-import type { ObjectAttributes, Tags } from "../domain/attributes.ts";
-import { VERSION_PATTERN } from "../domain/ids.ts";
 import type { KeyProperties } from "../domain/key-properties.ts";
 import type { RotationPolicy } from "../domain/rotation-policy.ts";
 import type { PrivateJwk } from "../crypto/keys/key-types.ts";
+import type { BackedUpVersion } from "./object-backup.ts";
+import { isBackedUpVersion } from "./secret-backup.ts";
 
-/** What a key backup blob holds once opened: every version with its material, and the rotation policy. */
+/** A key version's backed-up value: its private JWK (inside the seal) and public properties. */
+export interface KeyBackupValue {
+  readonly jwk: PrivateJwk;
+  readonly props: KeyProperties;
+}
+
 export interface KeyBackup {
   readonly name: string;
-  readonly versions: readonly {
-    readonly version: string;
-    readonly jwk: PrivateJwk;
-    readonly props: KeyProperties;
-    readonly attributes: ObjectAttributes;
-    readonly tags?: Tags;
-    readonly managed: boolean;
-  }[];
+  readonly versions: readonly BackedUpVersion<KeyBackupValue>[];
   readonly rotationPolicy?: RotationPolicy;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The blob authenticated under this tenant's backup key; still check the shape before use. */
-export function isKeyBackup(value: unknown): value is KeyBackup {
-  if (!isRecord(value) || typeof value.name !== "string" || !Array.isArray(value.versions) || value.versions.length === 0) return false;
-  return value.versions.every(
-    (v: unknown) =>
-      isRecord(v) &&
-      typeof v.version === "string" &&
-      VERSION_PATTERN.test(v.version) &&
-      isRecord(v.jwk) &&
-      typeof v.jwk.kty === "string" &&
-      isRecord(v.props) &&
-      typeof v.props.kty === "string" &&
-      Array.isArray(v.props.keyOps) &&
-      isRecord(v.attributes) &&
-      typeof v.attributes.enabled === "boolean" &&
-      Number.isSafeInteger(v.attributes.created) &&
-      Number.isSafeInteger(v.attributes.updated) &&
-      typeof v.managed === "boolean",
+export function isKeyBackup(payload: unknown): payload is KeyBackup {
+  if (!isRecord(payload) || typeof payload.name !== "string" || !Array.isArray(payload.versions) || payload.versions.length === 0) return false;
+  return payload.versions.every((v: unknown) =>
+    isBackedUpVersion(
+      v,
+      (value) =>
+        isRecord(value) &&
+        isRecord(value.jwk) &&
+        typeof value.jwk.kty === "string" &&
+        isRecord(value.props) &&
+        typeof value.props.kty === "string" &&
+        Array.isArray(value.props.keyOps),
+    ),
   );
 }

@@ -1,4 +1,3 @@
-import { openBackup, sealBackup } from "../crypto/backup-seal.ts";
 import { AZURE_KEY_TYPES, defaultKeyOps } from "../crypto/keys/key-types.ts";
 import { nameKey } from "../domain/ids.ts";
 import { parseKeyProperties, serializeKeyProperties } from "../domain/key-properties.ts";
@@ -12,7 +11,7 @@ import { assertKeyTypeAllowed } from "../crypto/keys/generate-for-spec.ts";
 import { openPrivateJwk, propertiesFor, sealPrivateJwk, storeKeyVersion } from "./key-material.ts";
 import { refreshRotation, rotateKey } from "./key-rotation.ts";
 import { deletedKeyView, keyView } from "./key-views.ts";
-import { invalidBackup, objectErrors } from "./object-errors.ts";
+import { backUpObject, openObjectBackup, versionsFromBackup } from "./object-backup.ts";
 import {
   deletedObject,
   deletedPage,
@@ -99,38 +98,22 @@ export const keyHandlers: Handlers = {
   },
 
   async "key.backup"(ctx, op) {
-    const key = nameKey(op.name);
-    const state = ctx.objects.findName(KIND, key);
-    if (state === null || state.deletedAt !== null) throw objectErrors(KIND).notFound(op.name);
-    const versions = await Promise.all(
-      ctx.objects.allVersions(KIND, key).map(async (v) => ({
-        version: v.version,
-        jwk: await openPrivateJwk(ctx, v),
-        props: parseKeyProperties(v.props),
-        attributes: v.attributes,
-        ...(v.tags === undefined ? {} : { tags: v.tags }),
-        managed: v.managed,
-      })),
+    const policy = ctx.rotations.get(nameKey(op.name))?.policy;
+    return backUpObject(
+      ctx,
+      KIND,
+      op.name,
+      async (v) => ({ jwk: await openPrivateJwk(ctx, v), props: parseKeyProperties(v.props) }),
+      policy === undefined ? {} : { rotationPolicy: policy },
     );
-    const policy = ctx.rotations.get(key)?.policy;
-    const payload = { name: state.name, versions, ...(policy === undefined ? {} : { rotationPolicy: policy }) };
-    return { blob: await sealBackup(await ctx.rootKey(), ctx.config.tenantId, KIND, payload) };
   },
 
   async "key.restore"(ctx, op) {
-    const backup = await openBackup(await ctx.rootKey(), ctx.config.tenantId, KIND, op.blob);
-    if (!isKeyBackup(backup)) throw invalidBackup();
-    for (const v of backup.versions) assertKeyTypeAllowed(ctx.config, v.props.kty);
-    const sealed = await Promise.all(backup.versions.map((v) => sealPrivateJwk(ctx, backup.name, v.version, v.jwk)));
-    const versions: StoredVersion[] = backup.versions.map((v, i) => ({
-      name: backup.name,
-      version: v.version,
-      seq: i + 1,
-      attributes: v.attributes,
-      ...(v.tags === undefined ? {} : { tags: v.tags }),
-      managed: v.managed,
-      sealedValue: sealed[i] as Uint8Array,
-      props: serializeKeyProperties(v.props),
+    const backup = await openObjectBackup(ctx, KIND, op.blob, isKeyBackup);
+    for (const v of backup.versions) assertKeyTypeAllowed(ctx.config, v.value.props.kty);
+    const versions = await versionsFromBackup(backup.name, backup.versions, async (v) => ({
+      sealedValue: await sealPrivateJwk(ctx, backup.name, v.version, v.value.jwk),
+      props: serializeKeyProperties(v.value.props),
     }));
     const latest = ctx.transaction(() => {
       const restored = restoreVersions(ctx, KIND, backup.name, versions);

@@ -1,11 +1,10 @@
 import { VaultError } from "../../worker/errors/vault-error.ts";
-import { openBackup, sealBackup } from "../crypto/backup-seal.ts";
 import { utf8 } from "../crypto/bytes.ts";
 import { nameKey, newVersionId } from "../domain/ids.ts";
 import { applyPatch, newAttributes } from "../domain/lifecycle.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
 import type { OpOf, SecretResults } from "../rpc.ts";
-import { invalidBackup, objectErrors } from "./object-errors.ts";
+import { backUpObject, openObjectBackup, versionsFromBackup } from "./object-backup.ts";
 import {
   deletedObject,
   deletedPage,
@@ -89,38 +88,19 @@ export const secretHandlers: Handlers = {
   },
 
   async "secret.backup"(ctx, op) {
-    const key = nameKey(op.name);
-    const state = ctx.objects.findName(KIND, key);
-    if (state === null || state.deletedAt !== null) throw objectErrors(KIND).notFound(op.name);
     const dataKey = await ctx.dataKey();
-    const versions = await Promise.all(
-      ctx.objects.allVersions(KIND, key).map(async (v) => ({
-        version: v.version,
-        value: decoder.decode(await dataKey.open(v.sealedValue, valueAad(ctx.config, KIND, key, v.version))),
-        ...(v.contentType === undefined ? {} : { contentType: v.contentType }),
-        attributes: v.attributes,
-        ...(v.tags === undefined ? {} : { tags: v.tags }),
-        managed: v.managed,
-      })),
-    );
-    return { blob: await sealBackup(await ctx.rootKey(), ctx.config.tenantId, KIND, { name: state.name, versions }) };
+    return backUpObject(ctx, KIND, op.name, async (v) => ({
+      value: decoder.decode(await dataKey.open(v.sealedValue, valueAad(ctx.config, KIND, nameKey(v.name), v.version))),
+      ...(v.contentType === undefined ? {} : { contentType: v.contentType }),
+    }));
   },
 
   async "secret.restore"(ctx, op) {
-    const backup = await openBackup(await ctx.rootKey(), ctx.config.tenantId, KIND, op.blob);
-    if (!isSecretBackup(backup)) throw invalidBackup();
-    const key = nameKey(backup.name);
+    const backup = await openObjectBackup(ctx, KIND, op.blob, isSecretBackup);
     const dataKey = await ctx.dataKey();
-    const sealed = await Promise.all(backup.versions.map((v) => dataKey.seal(utf8(v.value), valueAad(ctx.config, KIND, key, v.version))));
-    const versions: StoredVersion[] = backup.versions.map((v, i) => ({
-      name: backup.name,
-      version: v.version,
-      seq: i + 1,
-      attributes: v.attributes,
-      ...(v.contentType === undefined ? {} : { contentType: v.contentType }),
-      ...(v.tags === undefined ? {} : { tags: v.tags }),
-      managed: v.managed,
-      sealedValue: sealed[i] as Uint8Array,
+    const versions = await versionsFromBackup(backup.name, backup.versions, async (v) => ({
+      sealedValue: await dataKey.seal(utf8(v.value.value), valueAad(ctx.config, KIND, nameKey(backup.name), v.version)),
+      ...(v.value.contentType === undefined ? {} : { contentType: v.value.contentType }),
     }));
     return secretView(ctx.config, restoreVersions(ctx, KIND, backup.name, versions));
   },

@@ -1,0 +1,68 @@
+import { openBackup, sealBackup } from "../crypto/backup-seal.ts";
+import { nameKey } from "../domain/ids.ts";
+import type { ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
+import { invalidBackup, objectErrors } from "./object-errors.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+/**
+ * Backup and restore as every kind does them (Azure BackupSecret/BackupKey): all versions of a live
+ * name, sealed for this tenant; restore accepts only a blob this tenant sealed for this kind.
+ */
+export interface BackedUpVersion<V> {
+  readonly version: string;
+  readonly attributes: StoredVersion["attributes"];
+  readonly tags?: StoredVersion["tags"];
+  readonly managed: boolean;
+  readonly value: V;
+}
+
+/** Opens each version's value with `open` and seals the lot, with `extra` fields for the kind. */
+export async function backUpObject<V>(
+  ctx: VaultContext,
+  kind: ObjectKind,
+  name: string,
+  open: (v: StoredVersion) => Promise<V>,
+  extra: Readonly<Record<string, unknown>> = {},
+): Promise<{ blob: string }> {
+  const key = nameKey(name);
+  const state = ctx.objects.findName(kind, key);
+  if (state === null || state.deletedAt !== null) throw objectErrors(kind).notFound(name);
+  const versions: BackedUpVersion<V>[] = await Promise.all(
+    ctx.objects.allVersions(kind, key).map(async (v) => ({
+      version: v.version,
+      attributes: v.attributes,
+      ...(v.tags === undefined ? {} : { tags: v.tags }),
+      managed: v.managed,
+      value: await open(v),
+    })),
+  );
+  return { blob: await sealBackup(await ctx.rootKey(), ctx.config.tenantId, kind, { ...extra, name: state.name, versions }) };
+}
+
+/** The payload of a blob this tenant sealed for `kind`, checked by the kind's shape guard; else 400 "Backup blob is corrupt." */
+export async function openObjectBackup<T>(ctx: VaultContext, kind: ObjectKind, blob: string, isValid: (v: unknown) => v is T): Promise<T> {
+  const payload = await openBackup(await ctx.rootKey(), ctx.config.tenantId, kind, blob);
+  if (!isValid(payload)) throw invalidBackup();
+  return payload;
+}
+
+/** The row fields a kind derives from a backed-up value: the value sealed afresh, and its own columns. */
+export type RestoredFields = Pick<StoredVersion, "sealedValue"> & Partial<Pick<StoredVersion, "props" | "contentType">>;
+
+/** Backed-up versions as stored rows, in backup order, each value sealed afresh by `seal`. */
+export async function versionsFromBackup<V>(
+  name: string,
+  versions: readonly BackedUpVersion<V>[],
+  seal: (v: BackedUpVersion<V>) => Promise<RestoredFields>,
+): Promise<StoredVersion[]> {
+  const sealed = await Promise.all(versions.map(seal));
+  return versions.map((v, i) => ({
+    name,
+    version: v.version,
+    seq: i + 1,
+    attributes: v.attributes,
+    ...(v.tags === undefined ? {} : { tags: v.tags }),
+    managed: v.managed,
+    ...(sealed[i] as RestoredFields),
+  }));
+}
