@@ -1,8 +1,7 @@
 import type { KeyProperties } from "../domain/key-properties.ts";
 import type { RotationPolicy } from "../domain/rotation-policy.ts";
 import type { PrivateJwk } from "../crypto/keys/key-types.ts";
-import type { BackedUpVersion } from "./object-backup.ts";
-import { isBackedUpVersion } from "./secret-backup.ts";
+import { isBackedUpVersion, isRecord, type BackedUpVersion } from "./object-backup.ts";
 
 /** A key version's backed-up value: its private JWK (inside the seal) and public properties. */
 export interface KeyBackupValue {
@@ -15,8 +14,6 @@ export interface KeyBackup {
   readonly versions: readonly BackedUpVersion<KeyBackupValue>[];
   readonly rotationPolicy?: RotationPolicy;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The blob authenticated under this tenant's backup key; still check the shape before use. */
 export function isKeyBackup(payload: unknown): payload is KeyBackup {

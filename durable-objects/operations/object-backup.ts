@@ -1,5 +1,5 @@
 import { openBackup, sealBackup } from "../crypto/backup-seal.ts";
-import { nameKey } from "../domain/ids.ts";
+import { VERSION_PATTERN, nameKey } from "../domain/ids.ts";
 import type { ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
 import { invalidBackup, objectErrors } from "./object-errors.ts";
 import type { VaultContext } from "./vault-context.ts";
@@ -65,4 +65,21 @@ export async function versionsFromBackup<V>(
     managed: v.managed,
     ...(sealed[i] as RestoredFields),
   }));
+}
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Shared shape of every backed-up version, whatever the kind. */
+export function isBackedUpVersion(v: unknown, isValue: (value: unknown) => boolean): boolean {
+  return (
+    isRecord(v) &&
+    typeof v.version === "string" &&
+    VERSION_PATTERN.test(v.version) &&
+    typeof v.managed === "boolean" &&
+    isRecord(v.attributes) &&
+    typeof v.attributes.enabled === "boolean" &&
+    Number.isSafeInteger(v.attributes.created) &&
+    Number.isSafeInteger(v.attributes.updated) &&
+    isValue(v.value)
+  );
 }
