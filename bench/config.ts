@@ -1,6 +1,8 @@
 /**
- * What a bench run does, from environment variables. The defaults keep a whole run (server start included)
- * under about a minute on a 2-core machine: five timed phases of BENCH_SECONDS plus their warm-ups.
+ * What a bench run does, from environment variables. The defaults keep a whole run under about three minutes on
+ * a 2-core machine: server start-up and connection probe (~15 s), the secrets part (four phases of BENCH_SECONDS
+ * plus warm-ups, ~25 s) and the keys part (ten cases of two phases of BENCH_KEY_SECONDS plus warm-ups and one
+ * in-runtime rate of BENCH_RATE_SECONDS, ~100 s). BENCH_ONLY=secrets or keys runs one part.
  */
 export interface BenchConfig {
   /** Requests kept in flight at once. wrangler dev adds milliseconds per request, so one at a time measures that. */
@@ -13,6 +15,12 @@ export interface BenchConfig {
   readonly maxRequests: number;
   /** How many distinct secret names the SET scenario cycles through. */
   readonly setNames: number;
+  /** Length of each timed phase of the keys part (API and primitive through the same path). */
+  readonly keySeconds: number;
+  /** How long the Durable Object runs each primitive back to back for the in-runtime rate (the server allows 0.1–10). */
+  readonly rateSeconds: number;
+  /** Which parts run. */
+  readonly parts: { readonly secrets: boolean; readonly keys: boolean };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
@@ -22,7 +30,23 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     warmupSeconds: positiveNumber(env, "BENCH_WARMUP_SECONDS", 1),
     maxRequests: positiveInteger(env, "BENCH_MAX_REQUESTS", 100_000),
     setNames: positiveInteger(env, "BENCH_SET_NAMES", 100),
+    keySeconds: positiveNumber(env, "BENCH_KEY_SECONDS", 3),
+    rateSeconds: rateSeconds(env),
+    parts: parts(env),
   };
+}
+
+function rateSeconds(env: NodeJS.ProcessEnv): number {
+  const value = positiveNumber(env, "BENCH_RATE_SECONDS", 2);
+  if (value < 0.1 || value > 10) throw new Error(`BENCH_RATE_SECONDS must be between 0.1 and 10, got "${env.BENCH_RATE_SECONDS ?? ""}"`);
+  return value;
+}
+
+function parts(env: NodeJS.ProcessEnv): BenchConfig["parts"] {
+  const raw = (env.BENCH_ONLY ?? "").trim();
+  if (raw === "") return { secrets: true, keys: true };
+  if (raw === "secrets" || raw === "keys") return { secrets: raw === "secrets", keys: raw === "keys" };
+  throw new Error(`BENCH_ONLY must be "secrets" or "keys" (or unset for both), got "${raw}"`);
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

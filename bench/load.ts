@@ -49,11 +49,14 @@ export async function drive(agent: Agent, scenario: Scenario, phase: Phase): Pro
       try {
         const reply = await send(agent, scenario.target, spec);
         const latency = performance.now() - sentAt;
-        if (reply.status === scenario.expectedStatus) {
+        const statusOk = reply.status === scenario.expectedStatus;
+        const problem = statusOk ? scenario.check?.(reply.body) : undefined;
+        if (statusOk && problem === undefined) {
           latencies[succeeded] = latency;
           succeeded += 1;
         } else {
-          noteError(`${spec.method} ${spec.path} → ${reply.status} ${reply.body.slice(0, 200)}`);
+          const why = problem === undefined ? "" : ` but ${problem}:`;
+          noteError(`${spec.method} ${spec.path} → ${reply.status}${why} ${reply.body.slice(0, 200)}`);
         }
       } catch (error) {
         noteError(`${spec.method} ${spec.path} → ${error instanceof Error ? error.message : String(error)}`);

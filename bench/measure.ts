@@ -14,6 +14,9 @@ export interface Measurement {
   readonly cpu: CpuShares | undefined;
 }
 
+/** Measures one scenario for the run (warm-up, timed phase, progress lines); `seconds` overrides the phase length. */
+export type PhaseRunner = (scenario: Scenario, seconds?: number) => Promise<Measurement>;
+
 export interface MeasureOptions {
   readonly ca: string;
   readonly config: BenchConfig;

@@ -19,9 +19,19 @@ export function formatFacts(machine: MachineFacts, config: BenchConfig, route: R
   const probes = route.probes.map((probe) => `${probe.route.label} ${fixed(probe.throughput, 0)} req/s`).join(", ");
   return [
     `machine      ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}, wrangler ${machine.wrangler}`,
-    `load         concurrency ${config.concurrency} (closed loop, keep-alive), ${config.warmupSeconds} s warm-up + ${config.seconds} s timed per scenario, at most ${config.maxRequests} requests per phase`,
+    `load         concurrency ${config.concurrency} (closed loop, keep-alive), at most ${config.maxRequests} requests per phase`,
+    `phases       ${phaseLengths(config)}`,
     `connection   ${route.chosen.label} (echo probe: ${probes})`,
   ].join("\n");
+}
+
+function phaseLengths(config: BenchConfig): string {
+  const parts: string[] = [];
+  if (config.parts.secrets) parts.push(`secrets ${config.warmupSeconds} s warm-up + ${config.seconds} s timed per scenario`);
+  if (config.parts.keys) {
+    parts.push(`keys ${config.warmupSeconds} s warm-up + ${config.keySeconds} s timed per scenario, in-runtime rate over ${config.rateSeconds} s`);
+  }
+  return parts.join("; ");
 }
 
 export function formatResults(measurements: readonly Measurement[], baseline: number): string {
@@ -105,15 +115,24 @@ export function formatTarget(get: Measurement, baseline: number): string {
   );
 }
 
+/** A failure outside the load phases (e.g. the in-runtime rate's one request). */
+export interface OtherFailure {
+  readonly name: string;
+  readonly sample: string;
+}
+
 /** Empty when nothing failed; otherwise a banner meant to be impossible to miss in CI output. */
-export function formatErrors(measurements: readonly Measurement[]): string {
-  const failing = measurements.filter((m) => totalErrors(m) > 0);
+export function formatErrors(measurements: readonly Measurement[], others: readonly OtherFailure[] = []): string {
+  const failing = [
+    ...measurements.filter((m) => totalErrors(m) > 0).map((m) => ({ name: m.scenario.name, count: totalErrors(m), samples: m.errorSamples })),
+    ...others.map((other) => ({ name: other.name, count: 1, samples: [other.sample] })),
+  ];
   if (failing.length === 0) return "";
-  const total = failing.reduce((sum, m) => sum + totalErrors(m), 0);
+  const total = failing.reduce((sum, f) => sum + f.count, 0);
   const lines = [
     "!".repeat(78),
     `!!! ${total} REQUEST(S) FAILED — these numbers are not valid. First failures:`,
-    ...failing.flatMap((m) => [`!!! ${m.scenario.name} (${totalErrors(m)}):`, ...m.errorSamples.map((sample) => `!!!   ${sample}`)]),
+    ...failing.flatMap((f) => [`!!! ${f.name} (${f.count}):`, ...f.samples.map((sample) => `!!!   ${sample}`)]),
     "!".repeat(78),
   ];
   return lines.join("\n");

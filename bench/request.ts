@@ -3,7 +3,7 @@ import { request } from "node:https";
 import type { Target } from "./target.ts";
 
 export interface RequestSpec {
-  readonly method: "GET" | "PUT";
+  readonly method: "GET" | "PUT" | "POST";
   /** Path and query. */
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;

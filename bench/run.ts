@@ -1,11 +1,20 @@
 /**
- * `npm run bench`: secret GET and SET throughput and latency under concurrency, beside a bare Worker→Durable
- * Object echo measured in the same run against the same throwaway `wrangler dev` server. The echo runs first and
- * last and their mean is the baseline, because a small shared machine drifts within a minute. Exits non-zero if
- * any request failed (or the run could not start); the GET target is reported, not enforced.
+ * `npm run bench`, two parts against the same throwaway `wrangler dev` server (HTTPS, fresh state, baselines on):
  *
- * Environment: BENCH_SECONDS (timed phase, default 5), BENCH_CONCURRENCY (in flight, default 32),
- * BENCH_WARMUP_SECONDS (default 1), BENCH_MAX_REQUESTS (per phase, default 100000), BENCH_SET_NAMES (default 100).
+ * - secrets: secret GET and SET throughput and latency under concurrency, beside a bare Worker→Durable Object
+ *   echo that runs first and last (its mean is the baseline, because a small shared machine drifts within a
+ *   minute). The GET target (≥ 60% of the echo) is reported, not enforced.
+ * - keys: per algorithm and operation (RS256/PS256/ES256/ES256K sign, RS256/ES256 verify, RSA-OAEP-256 and
+ *   A256GCM encrypt/decrypt), throughput through the API beside the same raw primitive behind the echo's path
+ *   (Worker→Durable Object plus one primitive, no vault logic) and the primitive's rate inside the Durable Object
+ *   with no HTTP at all, each measured right before its API phase. The target (RS256 and ES256 sign through the
+ *   API ≥ 70% of the primitive through the same path) is reported, not enforced.
+ *
+ * Exits non-zero if any request failed (or the run could not start). CPU per process is metered in every phase.
+ * Environment: BENCH_ONLY (secrets or keys; default both), BENCH_SECONDS (secrets phases, default 5),
+ * BENCH_KEY_SECONDS (keys phases, default 3), BENCH_RATE_SECONDS (in-runtime rate, default 2),
+ * BENCH_WARMUP_SECONDS (every phase, default 1), BENCH_CONCURRENCY (in flight, default 32),
+ * BENCH_MAX_REQUESTS (per phase, default 100000), BENCH_SET_NAMES (default 100).
  * Numbers go to stdout, progress to stderr.
  */
 import { readFileSync } from "node:fs";
@@ -15,13 +24,13 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { readConfig } from "./config.ts";
 import { CpuMeter } from "./cpu.ts";
-import { measure, totalErrors, type Measurement } from "./measure.ts";
+import { runKeyPart } from "./key-phases.ts";
+import { formatKeyCpu, formatKeyResults, formatKeyTargets } from "./key-report.ts";
+import { measure, totalErrors, type PhaseRunner } from "./measure.ts";
 import { formatBaseline, formatCpu, formatErrors, formatFacts, formatResults, formatTarget, type MachineFacts } from "./report.ts";
 import { chooseRoute } from "./route-choice.ts";
-import { echoScenario } from "./scenarios/echo.ts";
-import type { Scenario } from "./scenarios/scenario.ts";
-import { getLatestScenario, seedSecret, setScenario, vaultTarget } from "./scenarios/secrets.ts";
-import { mean } from "./stats.ts";
+import { vaultTarget } from "./scenarios/vault-api.ts";
+import { runSecretPart, type SecretPart } from "./secret-phases.ts";
 import { fixed } from "./table.ts";
 import { startBenchServer, type BenchServer } from "./throwaway-server.ts";
 import { createAgent } from "./target.ts";
@@ -65,32 +74,33 @@ async function main(): Promise<number> {
     let token: string;
     try {
       token = await managedIdentityToken(setupAgent, { name: "localhost", port, connectTo: route.chosen.connectTo }, server.identityHeader);
-      await seedSecret(setupAgent, vault, token);
     } finally {
       setupAgent.destroy();
     }
 
-    const run = async (scenario: Scenario): Promise<Measurement> => {
-      progress(`${scenario.name}: ${config.warmupSeconds} s warm-up + ${config.seconds} s…`);
-      const result = await measure(scenario, { ca, config, meter });
+    const run: PhaseRunner = async (scenario, seconds) => {
+      progress(`${scenario.name}: ${config.warmupSeconds} s warm-up + ${seconds ?? config.seconds} s…`);
+      const result = await measure(scenario, { ca, config, meter, ...(seconds === undefined ? {} : { seconds }) });
       progress(`${scenario.name}: ${fixed(result.summary.throughput, 0)} req/s, ${totalErrors(result)} errors`);
       return result;
     };
-    // The echo brackets the vault scenarios so that drift over the run shows, and averages out of the baseline.
-    const first = await run(echoScenario("echo (first)", port, route.chosen));
-    const get = await run(getLatestScenario(vault, token));
-    const set = await run(setScenario(vault, token, config.setNames));
-    const last = await run(echoScenario("echo (last)", port, route.chosen));
-    const measurements = [first, get, set, last];
+    const context = { ca, port, route: route.chosen, vault, token, run, progress };
+    const secrets = config.parts.secrets ? await runSecretPart({ ...context, setNames: config.setNames }) : undefined;
+    const keys = config.parts.keys ? await runKeyPart({ ...context, config, meter }) : undefined;
 
-    const baseline = mean([first.summary.throughput, last.summary.throughput]);
-    const errors = formatErrors(measurements);
+    const measurements = [...(secrets?.measurements ?? []), ...(keys?.flatMap((row) => [row.primitive, row.api]) ?? [])];
+    const rateFailures = (keys ?? []).flatMap(({ keyCase, rate }) =>
+      rate.error === undefined ? [] : [{ name: `${keyCase.name} in-runtime rate`, sample: rate.error }],
+    );
+    const errors = formatErrors(measurements, rateFailures);
     const sections = [
       formatFacts(machine, config, route),
-      formatResults(measurements, baseline),
-      formatBaseline(first, last, baseline),
+      ...secretSections(secrets),
+      ...(keys === undefined ? [] : [formatKeyResults(keys, machine.cores)]),
       formatCpu(measurements, machine.cores),
-      formatTarget(get, baseline),
+      keys === undefined ? undefined : formatKeyCpu(keys),
+      secrets === undefined ? undefined : formatTarget(secrets.get, secrets.baseline),
+      keys === undefined ? undefined : formatKeyTargets(keys),
       `total run time ${fixed((performance.now() - startedAt) / 1000, 1)} s (server start-up and connection probe included)`,
       errors,
     ];
@@ -101,6 +111,11 @@ async function main(): Promise<number> {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
   }
+}
+
+function secretSections(secrets: SecretPart | undefined): string[] {
+  if (secrets === undefined) return [];
+  return [formatResults(secrets.measurements, secrets.baseline), formatBaseline(secrets.first, secrets.last, secrets.baseline)];
 }
 
 function vaultName(vaultUrl: string): string {

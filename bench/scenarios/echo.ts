@@ -1,5 +1,10 @@
-import type { Route } from "../target.ts";
+import type { Route, Target } from "../target.ts";
 import type { Scenario } from "./scenario.ts";
+
+/** The non-vault host, where the Worker serves the /_bench/* baselines. */
+export function benchTarget(port: number, route: Route): Target {
+  return { name: "localhost", port, connectTo: route.connectTo };
+}
 
 /**
  * The baseline: the same wrangler proxy, TLS, Worker and Worker→Durable Object RPC as a vault call, minus
@@ -9,7 +14,7 @@ export function echoScenario(name: string, port: number, route: Route): Scenario
   return {
     name,
     description: "GET https://localhost:<port>/_bench/echo (Worker → Durable Object RPC, no auth, no storage)",
-    target: { name: "localhost", port, connectTo: route.connectTo },
+    target: benchTarget(port, route),
     expectedStatus: 200,
     request: () => ({ method: "GET", path: "/_bench/echo" }),
   };

@@ -1,20 +1,12 @@
 import type { Agent } from "node:https";
 import { send } from "../request.ts";
-import type { Route, Target } from "../target.ts";
+import type { Target } from "../target.ts";
 import type { Scenario } from "./scenario.ts";
+import { API_VERSION, bearer } from "./vault-api.ts";
 
-const API_VERSION = "2025-07-01";
 /** The one secret the GET scenario reads; written once before any phase. */
 export const SEED_SECRET = "bench";
 const SEED_VALUE = "bench-value";
-
-export function vaultTarget(vaultName: string, port: number, route: Route): Target {
-  return { name: `${vaultName}.vault.localhost`, port, connectTo: route.connectTo };
-}
-
-function bearer(token: string): Record<string, string> {
-  return { authorization: `Bearer ${token}` };
-}
 
 /**
  * Writes the secret the GET scenario reads and reads it back once, so a GET phase cannot "succeed" against a
