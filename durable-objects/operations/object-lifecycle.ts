@@ -14,12 +14,9 @@ import type { VaultContext } from "./vault-context.ts";
 
 /** A live (not soft-deleted) name's latest or given version, else the kind's 404. */
 export function liveVersion(ctx: VaultContext, kind: ObjectKind, name: string, version: string | undefined): StoredVersion {
-  const key = nameKey(name);
-  const state = ctx.objects.findName(kind, key);
-  if (state === null || state.deletedAt !== null) throw objectErrors(kind).notFound(name, version);
-  const v = version === undefined ? ctx.objects.latest(kind, key) : ctx.objects.version(kind, key, version.toLowerCase());
-  if (v === null) throw objectErrors(kind).notFound(name, version);
-  return v;
+  const found = ctx.objects.versionWithState(kind, nameKey(name), version?.toLowerCase());
+  if (found === null || found.state.deletedAt !== null) throw objectErrors(kind).notFound(name, version);
+  return found.latest;
 }
 
 /** A soft-deleted name with its latest version, else the kind's deleted-not-found 404. */

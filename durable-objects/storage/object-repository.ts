@@ -51,17 +51,20 @@ export class ObjectRepository {
     return rows[0] === undefined ? null : toVersion(rows[0]);
   }
 
-  version(kind: ObjectKind, key: string, version: string): StoredVersion | null {
-    const rows = this.sql
-      .exec<VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key ` +
-          "WHERE o.kind = ? AND o.name_key = ? AND v.version = ?",
-        kind,
-        key,
-        version,
-      )
-      .toArray();
-    return rows[0] === undefined ? null : toVersion(rows[0]);
+  /**
+   * A version (the latest when `version` is undefined) with its name's lifecycle state, in one query:
+   * this is every data-plane read's hot path.
+   */
+  versionWithState(kind: ObjectKind, key: string, version: string | undefined): NamedLatest | null {
+    const query =
+      `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at FROM objects o ` +
+      "JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key WHERE o.kind = ? AND o.name_key = ?";
+    const rows =
+      version === undefined
+        ? this.sql.exec<VersionRow & NameRow>(`${query} ORDER BY v.seq DESC LIMIT 1`, kind, key).toArray()
+        : this.sql.exec<VersionRow & NameRow>(`${query} AND v.version = ?`, kind, key, version).toArray();
+    const row = rows[0];
+    return row === undefined ? null : { state: toNameState(row), latest: toVersion(row) };
   }
 
   /** Every version, oldest first (backup). */

@@ -143,7 +143,7 @@ describe("vault migrations", SLOW, () => {
       const objects = new ObjectRepository(sql);
       for (const s of seeded.versions) {
         const key = s.name.toLowerCase();
-        const stored = objects.version("secret", key, s.version);
+        const stored = objects.versionWithState("secret", key, s.version)?.latest;
         expect(stored, s.version).not.toBeNull();
         expect(stored).toMatchObject({ name: s.name, seq: s.seq, contentType: "text/plain", tags: { era: "v1" } });
         const plain = await dataKey.open(stored?.sealedValue ?? new Uint8Array(), valueAad(seeded.config, "secret", key, s.version));
