@@ -99,7 +99,7 @@ export const keyHandlers: Handlers = {
 
   async "key.backup"(ctx, op) {
     const policy = ctx.rotations.get(nameKey(op.name))?.policy;
-    return backUpObject(
+    return await backUpObject(
       ctx,
       KIND,
       op.name,

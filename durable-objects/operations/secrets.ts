@@ -89,7 +89,7 @@ export const secretHandlers: Handlers = {
 
   async "secret.backup"(ctx, op) {
     const dataKey = await ctx.dataKey();
-    return backUpObject(ctx, KIND, op.name, async (v) => ({
+    return await backUpObject(ctx, KIND, op.name, async (v) => ({
       value: decoder.decode(await dataKey.open(v.sealedValue, valueAad(ctx.config, KIND, nameKey(v.name), v.version))),
       ...(v.contentType === undefined ? {} : { contentType: v.contentType }),
     }));

@@ -1,4 +1,4 @@
-import { errors, jwtVerify, type JWTPayload } from "jose";
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { issuerFor } from "../../durable-objects/domain/issuer.ts";
 import type { Caller } from "../../durable-objects/rpc.ts";
 import { TOKEN_ALG } from "../../durable-objects/crypto/token-signer.ts";
@@ -26,6 +26,14 @@ export async function verifyToken(env: Env, token: string, expected: Expected): 
     clockTolerance: CLOCK_TOLERANCE_S,
     requiredClaims: ["exp", "tid", "oid"],
   };
+  // Refuse malformed tokens and foreign algorithms before jose: it throws those synchronously inside a
+  // promise chain, which workerd reports as an unhandled rejection for every such request.
+  try {
+    const header = decodeProtectedHeader(token);
+    if (header.alg !== TOKEN_ALG || typeof header.kid !== "string") return null;
+  } catch {
+    return null;
+  }
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, await tenantKeys(env, expected.tenantId), options));
