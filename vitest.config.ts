@@ -22,7 +22,9 @@ export default defineWorkersConfig({
     hookTimeout: 60_000,
     poolOptions: {
       workers: {
-        singleWorker: true,
+        // One isolate per test file: with a single shared one, isolated storage snapshots every Durable
+        // Object of the whole run for each test, and the suite slows quadratically (20× measured).
+        singleWorker: false,
         isolatedStorage: true,
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {

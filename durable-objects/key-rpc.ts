@@ -79,7 +79,10 @@ export type KeyOp =
     } & Addressed)
   | ({ readonly kind: "key.wrap"; readonly alg: string; readonly key: Uint8Array } & Addressed)
   | ({ readonly kind: "key.unwrap"; readonly alg: string; readonly wrapped: Uint8Array } & Addressed)
-  | { readonly kind: "rng"; readonly count: number };
+  | { readonly kind: "rng"; readonly count: number }
+  // Checks the caller may perform the route's action and does nothing else: key creation asks this
+  // before the Worker spends seconds generating material for a caller who may not create.
+  | { readonly kind: "authorize" };
 
 export interface KeyResults {
   "key.create": KeyView;
@@ -105,4 +108,5 @@ export interface KeyResults {
   "key.wrap": CryptoResult;
   "key.unwrap": CryptoResult;
   rng: { readonly value: Uint8Array };
+  authorize: null;
 }

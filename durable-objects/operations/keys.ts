@@ -27,7 +27,10 @@ import type { VaultContext } from "./vault-context.ts";
 
 const KIND = "key";
 
-type ManagementKinds = Exclude<keyof KeyResults, "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng">;
+type ManagementKinds = Exclude<
+  keyof KeyResults,
+  "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng" | "authorize"
+>;
 type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultContext, op: OpOf<K>) => Promise<KeyResults[K]> };
 
 /** Key management (Azure REST "Keys" operations other than cryptography). */

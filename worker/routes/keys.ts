@@ -31,6 +31,8 @@ keyRoutes.post("/keys/:name/create", requires("keys/create/action"), async (c) =
   const name = assertObjectName(c.req.param("name"));
   const { spec, ...metadata } = createKeyInput(await readJsonObject(c));
   assertKeyTypeAllowed(c.get("vault"), spec.kty);
+  // Only a caller allowed to create may make the Worker spend CPU on generation.
+  await callVault(c, { kind: "authorize" });
   const { jwk } = await generateKey(spec);
   const created = await callVault(c, { kind: "key.create", name, kty: spec.kty, jwk, ...metadata });
   return c.json(keyBundle(c.get("vaultBaseUrl"), created));
