@@ -1,5 +1,7 @@
 import { toUnixSeconds } from "../domain/clock.ts";
-import { AZURE_KEY_TYPES } from "../crypto/keys/key-types.ts";
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { AZURE_KEY_TYPES, type PrivateJwk } from "../crypto/keys/key-types.ts";
+import type { KeyCreateSpec } from "../key-rpc.ts";
 import { nameKey } from "../domain/ids.ts";
 import { parseKeyProperties } from "../domain/key-properties.ts";
 import { expiryFromPolicy, nextRotationMs } from "../domain/rotation-policy.ts";
@@ -30,26 +32,42 @@ export function refreshRotation(ctx: VaultContext, name: string): void {
   ctx.reschedule();
 }
 
-/**
- * Keys – Rotate: a new version of the same type, size or curve and key_ops, tags carried over, expiring
- * after the policy's expiryTime when it sets one (KeyRotationPolicy.ExpiresIn).
- */
-export async function rotateKey(ctx: VaultContext, name: string): Promise<StoredVersion> {
-  const latest = liveVersion(ctx, KIND, name, undefined);
-  const props = parseKeyProperties(latest.props);
+/** What a rotation of this key generates: the latest version's type, size or curve, and exponent. */
+export function rotationSpec(ctx: VaultContext, name: string): KeyCreateSpec {
+  const props = parseKeyProperties(liveVersion(ctx, KIND, name, undefined).props);
   const family = AZURE_KEY_TYPES[props.kty].family;
-  const generated = await generateKey({
+  return {
     kty: props.kty,
     ...(props.keySize === undefined ? {} : { keySize: props.keySize }),
     ...(props.crv === undefined ? {} : { crv: props.crv }),
     ...(family === "RSA" && props.publicJwk?.kty === "RSA" ? { publicExponent: publicExponentOf(props.publicJwk.e) } : {}),
-  });
+  };
+}
+
+const sameShape = (jwk: PrivateJwk, spec: KeyCreateSpec): boolean => {
+  const made = propertiesFor(jwk, spec.kty, []);
+  return AZURE_KEY_TYPES[spec.kty].family === jwk.kty && made.keySize === spec.keySize && made.crv === spec.crv;
+};
+
+/**
+ * Keys – Rotate: a new version of the same type, size or curve and key_ops, tags carried over, expiring
+ * after the policy's expiryTime when it sets one (KeyRotationPolicy.ExpiresIn). Manual rotation brings
+ * material the Worker generated from {@link rotationSpec}; the alarm generates here, rarely and briefly.
+ */
+export async function rotateKey(ctx: VaultContext, name: string, material?: PrivateJwk): Promise<StoredVersion> {
+  const spec = rotationSpec(ctx, name);
+  if (material !== undefined && !sameShape(material, spec)) {
+    throw new VaultError("Conflict", `Key ${name} changed while it was being rotated; retry the rotation.`);
+  }
+  const generated = material ?? (await generateKey(spec)).jwk;
+  const latest = liveVersion(ctx, KIND, name, undefined);
+  const props = parseKeyProperties(latest.props);
   const now = ctx.clock.now();
   const exp = expiryFromPolicy(ctx.rotations.get(nameKey(name))?.policy ?? null, now);
   const stored = await storeKeyVersion(ctx, {
     name,
-    jwk: generated.jwk,
-    props: propertiesFor(generated.jwk, props.kty, props.keyOps),
+    jwk: generated,
+    props: propertiesFor(generated, props.kty, props.keyOps),
     ...(exp === undefined ? {} : { attributes: { exp: toUnixSeconds(exp) } }),
     ...(latest.tags === undefined ? {} : { tags: latest.tags }),
   });

@@ -9,7 +9,7 @@ import type { OpOf } from "../rpc.ts";
 import { isKeyBackup } from "./key-backup.ts";
 import { assertKeyTypeAllowed } from "../crypto/keys/generate-for-spec.ts";
 import { openPrivateJwk, propertiesFor, sealPrivateJwk, storeKeyVersion } from "./key-material.ts";
-import { refreshRotation, rotateKey } from "./key-rotation.ts";
+import { refreshRotation, rotateKey, rotationSpec } from "./key-rotation.ts";
 import { deletedKeyView, keyView } from "./key-views.ts";
 import { backUpObject, openObjectBackup, versionsFromBackup } from "./object-backup.ts";
 import {
@@ -147,8 +147,12 @@ export const keyHandlers: Handlers = {
     return null;
   },
 
+  async "key.rotationSpec"(ctx, op) {
+    return rotationSpec(ctx, op.name);
+  },
+
   async "key.rotate"(ctx, op) {
-    return keyView(ctx.config, await rotateKey(ctx, op.name));
+    return keyView(ctx.config, await rotateKey(ctx, op.name, op.jwk));
   },
 
   async "key.getRotationPolicy"(ctx, op) {

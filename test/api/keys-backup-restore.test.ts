@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { addVault, uniqueVaultName } from "../support/secrets.ts";
 import {
   EC_P256_JWK,
@@ -21,6 +20,7 @@ import {
   importKey,
   keyOp,
   keyVault,
+  sharedKeyVault,
   octJwk,
   publicOf,
   sign,
@@ -31,9 +31,13 @@ import {
   type GuardedClient,
   type KeyBundle,
   type KeyListResult,
+  SLOW_KEYS,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
+
+/** One empty vault for the file; each test makes its own keys (isolatedStorage undoes them after it). */
+const shared = sharedKeyVault("br");
 
 async function backup(kv: GuardedClient, name: string): Promise<string> {
   const res = expectOk(await kv.json<{ value: string }>("POST", `/keys/${name}/backup`));
@@ -52,9 +56,9 @@ async function versionKids(kv: GuardedClient, name: string): Promise<string[]> {
   return expectOk(await kv.json<KeyListResult>("GET", `/keys/${name}/versions`)).value.map((i) => i.kid).sort();
 }
 
-describe("backup and restore after purge", SLOW, () => {
+describe("backup and restore after purge", SLOW_KEYS, () => {
   it("restores every version with the same kids and attributes; sign before backup, verify after restore", async () => {
-    const { kv } = await keyVault("brround");
+    const { kv } = shared();
     const v1 = await importKey(kv, "k", EC_P256_JWK, { tags: { gen: "1" } });
     const v2 = await createKey(kv, "k", { kty: "EC", crv: "P-256", key_ops: ["sign", "verify"], tags: { gen: "2" } });
     const v1Updated = expectOk(await kv.json<KeyBundle>("PATCH", `/keys/k/${versionOfKid(v1.key.kid)}`, { attributes: { enabled: true }, tags: { gen: "1b" } }));
@@ -85,7 +89,7 @@ describe("backup and restore after purge", SLOW, () => {
   });
 
   it("a symmetric key restored decrypts what it encrypted before", async () => {
-    const { kv } = await keyVault("broct");
+    const { kv } = shared();
     await importKey(kv, "aes", octJwk(OCT_KEYS[256]));
     const sealed = expectOk(await keyOp(kv, "aes", "encrypt", { alg: "A256GCM", value: b64u(utf8("kept across backup")) }));
     const blob = await backup(kv, "aes");
@@ -96,7 +100,7 @@ describe("backup and restore after purge", SLOW, () => {
   });
 
   it("restores into another vault of the same tenant, with the same kid path", async () => {
-    const { tenantId, kv } = await keyVault("brsame");
+    const { tenantId, kv } = shared();
     const created = await createKey(kv, "moved", { kty: "EC", crv: "P-384" });
     const blob = await backup(kv, "moved");
     const otherVault = uniqueVaultName("brsame2");
@@ -110,9 +114,9 @@ describe("backup and restore after purge", SLOW, () => {
   });
 });
 
-describe("refused restores", SLOW, () => {
+describe("refused restores", SLOW_KEYS, () => {
   it("into another tenant's vault -> 400 and nothing is stored", async () => {
-    const { kv } = await keyVault("brtenant1");
+    const { kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     const blob = await backup(kv, "k");
     const foreign = await keyVault("brtenant2");
@@ -122,7 +126,7 @@ describe("refused restores", SLOW, () => {
   });
 
   it("over a live key -> 409 Conflict; over a soft-deleted one -> 409 ObjectIsDeletedButRecoverable", async () => {
-    const { kv } = await keyVault("brconflict");
+    const { kv } = shared();
     const created = await createKey(kv, "k", { kty: "EC" });
     const blob = await backup(kv, "k");
     expectKvError(await kv.json("POST", "/keys/restore", { value: blob }), 409, "Conflict");
@@ -132,7 +136,7 @@ describe("refused restores", SLOW, () => {
   });
 
   it("a tampered, truncated or made-up blob, or none -> 400 BadParameter", async () => {
-    const { kv } = await keyVault("brbad");
+    const { kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     const blob = await backup(kv, "k");
     await deleteAndPurge(kv, "k");
@@ -148,7 +152,7 @@ describe("refused restores", SLOW, () => {
   });
 
   it("backup of an unknown key -> 404 KeyNotFound", async () => {
-    const { kv } = await keyVault("brnf");
+    const { kv } = shared();
     expectKvError(await kv.json("POST", "/keys/none/backup"), 404, "KeyNotFound");
   });
 });

@@ -7,7 +7,6 @@
 import { constants, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import {
   OCT_KEYS,
   RSA_2048_JWK,
@@ -19,11 +18,12 @@ import {
   fromB64u,
   importKey,
   keyOp,
-  keyVault,
+  sharedKeyVault,
   octJwk,
   toHex,
   utf8,
-  type GuardedClient,
+  type KeyBundle,
+  SLOW_KEYS,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -81,17 +81,16 @@ function rsa15CiphertextWithoutSeparator(): Uint8Array<ArrayBuffer> {
   return toBytes(modPow(toBigInt(em), e, n), 256);
 }
 
-async function withKeys(prefix: string): Promise<GuardedClient> {
-  const { kv } = await keyVault(prefix);
+/** rsa (RFC 7517 A.2) and oct128/192/256 (OCT_KEYS), imported once for the file. */
+const shared = sharedKeyVault("ed", async ({ kv }) => {
   await importKey(kv, "rsa", RSA_2048_JWK);
   for (const bits of [128, 192, 256] as const) await importKey(kv, `oct${bits}`, octJwk(OCT_KEYS[bits]));
-  return kv;
-}
+});
 
-describe("RSA encryption (imported RFC 7517 A.2 key)", SLOW, () => {
+describe("RSA encryption (imported RFC 7517 A.2 key)", SLOW_KEYS, () => {
   it("API encrypt -> local decrypt (WebCrypto OAEP, node:crypto PKCS#1) and API decrypt; randomized", async () => {
-    const { kv } = await keyVault("edrsa");
-    const imported = await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
+    const imported = expectOk(await kv.json<KeyBundle>("GET", "/keys/rsa"));
     const plaintext = crypto.getRandomValues(new Uint8Array(32));
     for (const alg of ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"]) {
       const first = expectOk(await keyOp(kv, "rsa", "encrypt", { alg, value: b64u(plaintext) }), alg);
@@ -109,8 +108,7 @@ describe("RSA encryption (imported RFC 7517 A.2 key)", SLOW, () => {
   });
 
   it("local encrypt (WebCrypto OAEP, node:crypto PKCS#1) -> API decrypt", async () => {
-    const { kv } = await keyVault("edrsain");
-    await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
     for (const alg of ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"]) {
       const plaintext = utf8(`secret for ${alg}`);
       const ciphertext = await rsaEncryptLocally(alg, plaintext);
@@ -120,8 +118,7 @@ describe("RSA encryption (imported RFC 7517 A.2 key)", SLOW, () => {
   });
 
   it("plaintext limits: k-2hLen-2 for OAEP (214 / 190 bytes), k-11 for RSA1_5 (245); one more -> 400", async () => {
-    const { kv } = await keyVault("edrsamax");
-    await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
     const limits: [string, number][] = [
       ["RSA-OAEP", 214],
       ["RSA-OAEP-256", 190],
@@ -136,9 +133,9 @@ describe("RSA encryption (imported RFC 7517 A.2 key)", SLOW, () => {
   });
 });
 
-describe("AES-GCM (imported oct keys)", SLOW, () => {
+describe("AES-GCM (imported oct keys)", SLOW_KEYS, () => {
   it("API encrypt: service-made 12-byte iv, 16-byte tag, aad echoed; WebCrypto decrypts it", async () => {
-    const kv = await withKeys("edgcm");
+    const { kv } = shared();
     for (const bits of [128, 192, 256] as const) {
       const alg = `A${bits}GCM`;
       const plaintext = utf8(`gcm plaintext ${bits}`);
@@ -163,7 +160,7 @@ describe("AES-GCM (imported oct keys)", SLOW, () => {
   });
 
   it("without aad: no aad in the answer and WebCrypto decrypts with none", async () => {
-    const kv = await withKeys("edgcmnoaad");
+    const { kv } = shared();
     const plaintext = utf8("no aad");
     const res = expectOk(await keyOp(kv, "oct256", "encrypt", { alg: "A256GCM", value: b64u(plaintext) }));
     expect(res).not.toHaveProperty("aad");
@@ -173,7 +170,7 @@ describe("AES-GCM (imported oct keys)", SLOW, () => {
   });
 
   it("WebCrypto encrypt -> API decrypt with iv, tag and aad", async () => {
-    const kv = await withKeys("edgcmin");
+    const { kv } = shared();
     for (const bits of [128, 192, 256] as const) {
       const alg = `A${bits}GCM`;
       const key = await crypto.subtle.importKey("raw", OCT_KEYS[bits], "AES-GCM", false, ["encrypt"]);
@@ -189,7 +186,7 @@ describe("AES-GCM (imported oct keys)", SLOW, () => {
   });
 
   it("tampered tag, ciphertext or aad, or aad left out -> 400 with the one generic body", async () => {
-    const kv = await withKeys("edgcmbad");
+    const { kv } = shared();
     const aad = utf8("bound");
     const res = expectOk(await keyOp(kv, "oct256", "encrypt", { alg: "A256GCM", value: b64u(utf8("protected text")), aad: b64u(aad) }));
     const good = { alg: "A256GCM", value: res.value, iv: res.iv, tag: res.tag, aad: res.aad };
@@ -209,7 +206,7 @@ describe("AES-GCM (imported oct keys)", SLOW, () => {
   });
 
   it("a client-chosen iv on encrypt -> 400; missing or mis-sized iv/tag on decrypt -> 400", async () => {
-    const kv = await withKeys("edgcmiv");
+    const { kv } = shared();
     const value = b64u(utf8("x"));
     expectKvError(await keyOp(kv, "oct256", "encrypt", { alg: "A256GCM", value, iv: b64u(new Uint8Array(12)) }), 400, "BadParameter");
     const res = expectOk(await keyOp(kv, "oct256", "encrypt", { alg: "A256GCM", value }));
@@ -220,9 +217,9 @@ describe("AES-GCM (imported oct keys)", SLOW, () => {
   });
 });
 
-describe("AES-CBC and AES-CBCPAD (imported oct keys), checked with node:crypto", SLOW, () => {
+describe("AES-CBC and AES-CBCPAD (imported oct keys), checked with node:crypto", SLOW_KEYS, () => {
   it("A*CBC with a caller iv: the value is zero-filled to whole blocks; node decrypts it; the API returns the fill", async () => {
-    const kv = await withKeys("edcbc");
+    const { kv } = shared();
     for (const bits of [128, 192, 256] as const) {
       const alg = `A${bits}CBC`;
       const iv = crypto.getRandomValues(new Uint8Array(16));
@@ -248,7 +245,7 @@ describe("AES-CBC and AES-CBCPAD (imported oct keys), checked with node:crypto",
   });
 
   it("A*CBCPAD: PKCS#7 both ways against node:crypto; no iv -> the service makes and returns one", async () => {
-    const kv = await withKeys("edcbcpad");
+    const { kv } = shared();
     for (const bits of [128, 192, 256] as const) {
       const alg = `A${bits}CBCPAD`;
       const iv = crypto.getRandomValues(new Uint8Array(16));
@@ -274,7 +271,7 @@ describe("AES-CBC and AES-CBCPAD (imported oct keys), checked with node:crypto",
   });
 
   it("an iv that is not 16 bytes -> 400 on encrypt and decrypt; decrypt without iv -> 400", async () => {
-    const kv = await withKeys("edcbciv");
+    const { kv } = shared();
     for (const alg of ["A256CBC", "A256CBCPAD"]) {
       for (const ivLength of [8, 12, 17]) {
         const iv = b64u(new Uint8Array(ivLength));
@@ -286,9 +283,9 @@ describe("AES-CBC and AES-CBCPAD (imported oct keys), checked with node:crypto",
   });
 });
 
-describe("algorithms that do not fit", SLOW, () => {
+describe("algorithms that do not fit", SLOW_KEYS, () => {
   it("encrypt with a key-wrap algorithm, AES on RSA, RSA on oct, size mismatch -> 400", async () => {
-    const kv = await withKeys("edmismatch");
+    const { kv } = shared();
     const value = b64u(new Uint8Array(16).fill(1));
     const cases: [string, string, string][] = [
       ["oct256", "encrypt", "A256KW"],
@@ -309,9 +306,9 @@ describe("algorithms that do not fit", SLOW, () => {
   });
 });
 
-describe("one answer for every decryption failure", SLOW, () => {
+describe("one answer for every decryption failure", SLOW_KEYS, () => {
   it("bad GCM tag, bad RSA-OAEP, bad RSA1_5, bad CBCPAD padding and bad KW integrity give identical bodies", async () => {
-    const kv = await withKeys("edgeneric");
+    const { kv } = shared();
     const failures: Record<string, { status: number; body: unknown }> = {};
 
     const gcm = expectOk(await keyOp(kv, "oct256", "encrypt", { alg: "A256GCM", value: b64u(utf8("gcm")) }));

@@ -8,7 +8,6 @@
 import { constants, createPublicKey, publicEncrypt } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { setVaultClock } from "../support/secrets.ts";
 import {
   RSA_2048_JWK,
@@ -20,15 +19,19 @@ import {
   fromB64u,
   importKey,
   keyOp,
-  keyVault,
+  sharedKeyVault,
   nowSeconds,
   utf8,
   versionOfKid,
   type GuardedClient,
   type KeyBundle,
+  SLOW_KEYS,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
+
+/** One empty vault for the file; each test imports or creates its own keys. */
+const shared = sharedKeyVault("en");
 
 const RSA_PUBLIC_PEM = String(
   createPublicKey({ key: { kty: "RSA", n: RSA_2048_JWK.n as string, e: RSA_2048_JWK.e as string }, format: "jwk" }).export({ type: "spki", format: "pem" }),
@@ -69,9 +72,9 @@ function expectWorked(results: Awaited<ReturnType<typeof everyOperation>>, ops: 
   }
 }
 
-describe("key_ops", SLOW, () => {
+describe("key_ops", SLOW_KEYS, () => {
   it("a key with key_ops [\"sign\"]: encrypt -> 403 Forbidden/KeyOperationForbidden, and so is every other op but sign", async () => {
-    const { kv } = await keyVault("enops");
+    const { kv } = shared();
     await importKey(kv, "signer", { ...RSA_2048_JWK, key_ops: ["sign"] });
     const m = await externalMaterial();
     const results = await everyOperation(kv, "signer", m);
@@ -82,7 +85,7 @@ describe("key_ops", SLOW, () => {
   });
 
   it("key_ops changed by PATCH take effect at once", async () => {
-    const { kv } = await keyVault("enopspatch");
+    const { kv } = shared();
     const imported = await importKey(kv, "k", RSA_2048_JWK);
     const m = await externalMaterial();
     expectOk(await kv.json<KeyBundle>("PATCH", `/keys/k/${versionOfKid(imported.key.kid)}`, { key_ops: ["decrypt", "verify"] }));
@@ -92,9 +95,9 @@ describe("key_ops", SLOW, () => {
   });
 });
 
-describe("enabled", SLOW, () => {
+describe("enabled", SLOW_KEYS, () => {
   it("a disabled key refuses every crypto op with 403 Forbidden/KeyDisabled, but GET still answers 200", async () => {
-    const { kv } = await keyVault("endisabled");
+    const { kv } = shared();
     await importKey(kv, "off", RSA_2048_JWK, { attributes: { enabled: false } });
     await createKey(kv, "octoff", { kty: "oct", key_size: 256, attributes: { enabled: false } });
     const m = await externalMaterial();
@@ -115,7 +118,7 @@ describe("enabled", SLOW, () => {
   });
 
   it("disabling one version leaves the others usable", async () => {
-    const { kv } = await keyVault("endisver");
+    const { kv } = shared();
     const v1 = await importKey(kv, "k", RSA_2048_JWK);
     await importKey(kv, "k", RSA_2048_JWK);
     expectOk(await kv.json("PATCH", `/keys/k/${versionOfKid(v1.key.kid)}`, { attributes: { enabled: false } }));
@@ -125,9 +128,9 @@ describe("enabled", SLOW, () => {
   });
 });
 
-describe("validity window (nbf / exp)", SLOW, () => {
+describe("validity window (nbf / exp)", SLOW_KEYS, () => {
   it("nbf in the future: sign/encrypt/wrapKey -> 403 KeyNotYetValid; verify/decrypt/unwrapKey still work", async () => {
-    const { kv } = await keyVault("ennbf");
+    const { kv } = shared();
     await importKey(kv, "early", RSA_2048_JWK, { attributes: { nbf: nowSeconds() + 3600 } });
     const m = await externalMaterial();
     const results = await everyOperation(kv, "early", m);
@@ -136,7 +139,7 @@ describe("validity window (nbf / exp)", SLOW, () => {
   });
 
   it("exp in the past: sign/encrypt/wrapKey -> 403 KeyExpired; verify/decrypt/unwrapKey still work", async () => {
-    const { kv } = await keyVault("enexp");
+    const { kv } = shared();
     await importKey(kv, "late", RSA_2048_JWK, { attributes: { exp: nowSeconds() - 3600 } });
     const m = await externalMaterial();
     const results = await everyOperation(kv, "late", m);
@@ -145,7 +148,7 @@ describe("validity window (nbf / exp)", SLOW, () => {
   });
 
   it("with a moved vault clock: a key with exp = T signs before T and refuses sign after T (verify still works)", async () => {
-    const { vault, kv } = await keyVault("enclockexp");
+    const { vault, kv } = shared();
     const T = nowSeconds() + 30 * 86_400;
     const created = await createKey(kv, "k", { kty: "EC", crv: "P-256", attributes: { exp: T } });
     expect(created.attributes.exp).toBe(T);
@@ -165,7 +168,7 @@ describe("validity window (nbf / exp)", SLOW, () => {
   });
 
   it("with a moved vault clock: a key with nbf = T refuses encrypt before T and works after", async () => {
-    const { vault, kv } = await keyVault("enclocknbf");
+    const { vault, kv } = shared();
     const T = nowSeconds() + 7 * 86_400;
     await createKey(kv, "k", { kty: "oct", key_size: 128, attributes: { nbf: T } });
     const body = { alg: "A128GCM", value: b64u(utf8("later")) };

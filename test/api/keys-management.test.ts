@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import {
   EC_P256_JWK,
   EC_P521_JWK,
@@ -19,7 +18,7 @@ import {
   fromB64u,
   importKey,
   keyOp,
-  keyVault,
+  sharedKeyVault,
   kidPattern,
   nowSeconds,
   octJwk,
@@ -29,9 +28,14 @@ import {
   type KeyBundle,
   type KeyItem,
   type KeyListResult,
+  SLOW_KEYS,
+  SLOWEST_KEYS,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
+
+/** One empty vault for the file; each test makes its own keys (isolatedStorage undoes them after it). */
+const shared = sharedKeyVault("km");
 
 const RSA_DEFAULT_OPS = ["decrypt", "encrypt", "sign", "unwrapKey", "verify", "wrapKey"];
 const EC_DEFAULT_OPS = ["sign", "verify"];
@@ -60,9 +64,9 @@ function expectRsaKey(bundle: KeyBundle, vault: string, name: string, bits: numb
   for (const member of ["crv", "x", "y"]) expect(bundle.key).not.toHaveProperty(member);
 }
 
-describe("create key (POST /keys/{name}/create)", SLOW, () => {
+describe("create key (POST /keys/{name}/create)", SLOW_KEYS, () => {
   it("RSA (default size 2048): KeyBundle with kid, kty, default key_ops, n/e and the attributes", async () => {
-    const { vault, kv } = await keyVault("kmrsa");
+    const { vault, kv } = shared();
     const before = nowSeconds();
     const created = await createKey(kv, "rsa1", { kty: "RSA" });
     expectRsaKey(created, vault, "rsa1", 2048);
@@ -74,14 +78,14 @@ describe("create key (POST /keys/{name}/create)", SLOW, () => {
     expect(expectOk(await kv.json<KeyBundle>("GET", `/keys/rsa1/${versionOfKid(created.key.kid)}`))).toEqual(created);
   });
 
-  it("RSA 3072 and 4096 have 384- and 512-octet moduli", { timeout: 4 * SLOW.timeout }, async () => {
-    const { vault, kv } = await keyVault("kmrsabig");
+  it("RSA 3072 and 4096 have 384- and 512-octet moduli", SLOWEST_KEYS, async () => {
+    const { vault, kv } = shared();
     expectRsaKey(await createKey(kv, "r3072", { kty: "RSA", key_size: 3072 }), vault, "r3072", 3072);
     expectRsaKey(await createKey(kv, "r4096", { kty: "RSA", key_size: 4096 }), vault, "r4096", 4096);
   });
 
   it("RSA with public_exponent 3: e is \"Aw\" and the key signs (checked with WebCrypto)", async () => {
-    const { vault, kv } = await keyVault("kmrsae3");
+    const { vault, kv } = shared();
     const created = await createKey(kv, "e3", { kty: "RSA", key_size: 2048, public_exponent: 3, key_ops: ["sign", "verify"] });
     expectRsaKey(created, vault, "e3", 2048, "Aw");
     expect(created.key.key_ops).toEqual(["sign", "verify"]);
@@ -92,7 +96,7 @@ describe("create key (POST /keys/{name}/create)", SLOW, () => {
   });
 
   it("EC on each curve: crv, x/y of the curve's size forming a valid point, key_ops sign/verify", async () => {
-    const { vault, kv } = await keyVault("kmec");
+    const { vault, kv } = shared();
     const curves = [
       { crv: "P-256", size: 32, webCrypto: true },
       { crv: "P-384", size: 48, webCrypto: true },
@@ -123,14 +127,14 @@ describe("create key (POST /keys/{name}/create)", SLOW, () => {
   });
 
   it("EC without crv is P-256", async () => {
-    const { kv } = await keyVault("kmecdef");
+    const { kv } = shared();
     const created = await createKey(kv, "ec", { kty: "EC" });
     expect(created.key.crv).toBe("P-256");
     expect(fromB64u(created.key.x).length).toBe(32);
   });
 
   it("oct 128/192/256: no key material at all, default key_ops, and the size shows in which AES algorithm fits", async () => {
-    const { vault, kv } = await keyVault("kmoct");
+    const { vault, kv } = shared();
     for (const bits of [128, 192, 256]) {
       const name = `oct${bits}`;
       const before = nowSeconds();
@@ -148,7 +152,7 @@ describe("create key (POST /keys/{name}/create)", SLOW, () => {
   });
 
   it("key_ops, tags, enabled and nbf/exp given at creation are kept", async () => {
-    const { kv } = await keyVault("kmcreateattr");
+    const { kv } = shared();
     const nbf = nowSeconds() - 60;
     const exp = nowSeconds() + 3600;
     const created = await createKey(kv, "ec", {
@@ -164,9 +168,9 @@ describe("create key (POST /keys/{name}/create)", SLOW, () => {
   });
 });
 
-describe("import key (PUT /keys/{name})", SLOW, () => {
+describe("import key (PUT /keys/{name})", SLOW_KEYS, () => {
   it("RSA private JWK (RFC 7517 A.2): the public part comes back unchanged, default RSA key_ops", async () => {
-    const { vault, kv } = await keyVault("kmimprsa");
+    const { vault, kv } = shared();
     const before = nowSeconds();
     const imported = await importKey(kv, "imp", RSA_2048_JWK);
     expect(imported.key.kid).toMatch(kidPattern(vault, "imp"));
@@ -176,7 +180,7 @@ describe("import key (PUT /keys/{name})", SLOW, () => {
   });
 
   it("EC private JWKs (RFC 7515 A.3 P-256, A.4 P-521): crv/x/y unchanged", async () => {
-    const { kv } = await keyVault("kmimpec");
+    const { kv } = shared();
     const p256 = await importKey(kv, "p256", EC_P256_JWK);
     expect(p256.key).toMatchObject({ kty: "EC", crv: "P-256", x: EC_P256_JWK.x, y: EC_P256_JWK.y });
     expect(sorted(p256.key.key_ops)).toEqual(EC_DEFAULT_OPS);
@@ -185,7 +189,7 @@ describe("import key (PUT /keys/{name})", SLOW, () => {
   });
 
   it("a WebCrypto-generated P-384 key imports with its public point", async () => {
-    const { kv } = await keyVault("kmimpwc");
+    const { kv } = shared();
     const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const jwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
     const imported = await importKey(kv, "wc", { kty: "EC", crv: "P-384", x: jwk.x, y: jwk.y, d: jwk.d });
@@ -193,7 +197,7 @@ describe("import key (PUT /keys/{name})", SLOW, () => {
   });
 
   it("oct with key_ops, tags and attributes: no k in the answer, key_ops as given", async () => {
-    const { kv } = await keyVault("kmimpoct");
+    const { kv } = shared();
     const k = crypto.getRandomValues(new Uint8Array(32));
     const exp = nowSeconds() + 86_400;
     const imported = await importKey(kv, "oct", octJwk(k, ["wrapKey", "unwrapKey"]), { tags: { a: "b" }, attributes: { exp }, Hsm: false });
@@ -205,7 +209,7 @@ describe("import key (PUT /keys/{name})", SLOW, () => {
   });
 
   it("importing again under the same name adds a version", async () => {
-    const { vault, kv } = await keyVault("kmimpver");
+    const { vault, kv } = shared();
     const first = await importKey(kv, "twice", EC_P256_JWK);
     const second = await importKey(kv, "twice", EC_P521_JWK);
     expect(second.key.kid).toMatch(kidPattern(vault, "twice"));
@@ -214,9 +218,9 @@ describe("import key (PUT /keys/{name})", SLOW, () => {
   });
 });
 
-describe("get key (GET /keys/{name}[/{version}])", SLOW, () => {
+describe("get key (GET /keys/{name}[/{version}])", SLOW_KEYS, () => {
   it("/keys/{n} and /keys/{n}/ are the latest version; /keys/{n}/{v} an older one", async () => {
-    const { kv } = await keyVault("kmget");
+    const { kv } = shared();
     const v1 = await createKey(kv, "k", { kty: "EC", crv: "P-256" });
     const v2 = await createKey(kv, "k", { kty: "EC", crv: "P-384" });
     expect(expectOk(await kv.json<KeyBundle>("GET", "/keys/k"))).toEqual(v2);
@@ -227,7 +231,7 @@ describe("get key (GET /keys/{name}[/{version}])", SLOW, () => {
   });
 
   it("unknown name or version -> 404 KeyNotFound with Azure's message", async () => {
-    const { kv } = await keyVault("kmget404");
+    const { kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     const error = expectKvError(await kv.json("GET", "/keys/nope"), 404, "KeyNotFound");
     expect(error.message).toMatch(/^A key with \(name\/id\) nope was not found in this key vault\./);
@@ -242,9 +246,9 @@ describe("get key (GET /keys/{name}[/{version}])", SLOW, () => {
   });
 });
 
-describe("update key (PATCH /keys/{name}/{version})", SLOW, () => {
+describe("update key (PATCH /keys/{name}/{version})", SLOW_KEYS, () => {
   it("changes key_ops, enabled, nbf/exp and tags of that version only; updated moves, created stays", async () => {
-    const { kv } = await keyVault("kmupd");
+    const { kv } = shared();
     const v1 = await createKey(kv, "k", { kty: "EC", crv: "P-256", tags: { keep: "no" } });
     const v2 = await createKey(kv, "k", { kty: "EC", crv: "P-256" });
     const nbf = nowSeconds() - 100;
@@ -267,7 +271,7 @@ describe("update key (PATCH /keys/{name}/{version})", SLOW, () => {
   });
 
   it("PATCH /keys/{n}/ updates the latest; null clears exp; absent members stay", async () => {
-    const { kv } = await keyVault("kmupdlatest");
+    const { kv } = shared();
     const exp = nowSeconds() + 5000;
     await createKey(kv, "k", { kty: "EC", attributes: { exp }, tags: { t: "1" } });
     const updated = expectOk(await kv.json<KeyBundle>("PATCH", "/keys/k/", { attributes: { exp: null } }));
@@ -277,7 +281,7 @@ describe("update key (PATCH /keys/{name}/{version})", SLOW, () => {
   });
 
   it("exp before nbf -> 400 and the key is unchanged; unknown version -> 404", async () => {
-    const { kv } = await keyVault("kmupdbad");
+    const { kv } = shared();
     const created = await createKey(kv, "k", { kty: "EC" });
     const now = nowSeconds();
     expectKvError(await kv.json("PATCH", `/keys/k/${versionOfKid(created.key.kid)}`, { attributes: { nbf: now + 100, exp: now } }), 400, "BadParameter");
@@ -287,9 +291,9 @@ describe("update key (PATCH /keys/{name}/{version})", SLOW, () => {
   });
 });
 
-describe("list keys and versions", SLOW, () => {
+describe("list keys and versions", SLOW_KEYS, () => {
   it("GET /keys: KeyItems with versionless kid, attributes and tags, no key material; paging by maxresults", async () => {
-    const { vault, kv } = await keyVault("kmlist");
+    const { vault, kv } = shared();
     const names = ["alpha", "bravo", "charlie", "delta", "echo"];
     for (const name of names) await createKey(kv, name, { kty: "EC", tags: { name } });
     await createKey(kv, "alpha", { kty: "EC" }); // a second version is still one item
@@ -319,8 +323,8 @@ describe("list keys and versions", SLOW, () => {
     expect(seen.sort()).toEqual(all.value.map((i) => i.kid).sort());
   });
 
-  it("GET /keys/{n}/versions over more than 25 versions: 25 per page, nextLink, every version once", { timeout: 4 * SLOW.timeout }, async () => {
-    const { vault, kv } = await keyVault("kmversions");
+  it("GET /keys/{n}/versions over more than 25 versions: 25 per page, nextLink, every version once", SLOWEST_KEYS, async () => {
+    const { vault, kv } = shared();
     const kids: string[] = [];
     for (let i = 0; i < 27; i++) {
       const imported = await importKey(kv, "many", octJwk(crypto.getRandomValues(new Uint8Array(16))), { tags: { i: String(i) } });
@@ -354,7 +358,7 @@ describe("list keys and versions", SLOW, () => {
   });
 
   it("maxresults outside 1..25 -> 400; versions of an unknown name -> empty list", async () => {
-    const { kv } = await keyVault("kmlistbad");
+    const { kv } = shared();
     expectKvError(await kv.json("GET", "/keys?maxresults=26"), 400, "BadParameter");
     expectKvError(await kv.json("GET", "/keys?maxresults=0"), 400, "BadParameter");
     expectKvError(await kv.json("GET", "/keys/x/versions?maxresults=abc"), 400, "BadParameter");
@@ -362,9 +366,9 @@ describe("list keys and versions", SLOW, () => {
   });
 });
 
-describe("random bytes (POST /rng)", SLOW, () => {
+describe("random bytes (POST /rng)", SLOW_KEYS, () => {
   it("count 1 and 128 give that many bytes, base64url", async () => {
-    const { kv } = await keyVault("kmrng");
+    const { kv } = shared();
     for (const count of [1, 128]) {
       const res = await kv.json<{ value: string }>("POST", "/rng", { count });
       expect(fromB64u(expectOk(res).value).length).toBe(count);
@@ -375,7 +379,7 @@ describe("random bytes (POST /rng)", SLOW, () => {
   });
 
   it("count 0, 129, \"x\", 1.5 or missing -> 400 BadParameter", async () => {
-    const { kv } = await keyVault("kmrngbad");
+    const { kv } = shared();
     for (const body of [{ count: 0 }, { count: 129 }, { count: "x" }, { count: 1.5 }, {}]) {
       expectKvError(await kv.json("POST", "/rng", body), 400, "BadParameter");
     }

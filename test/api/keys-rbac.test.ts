@@ -13,7 +13,6 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import {
   EC_P256_JWK,
   b64u,
@@ -22,11 +21,13 @@ import {
   expectKvError,
   expectOk,
   keyOp,
-  keyVault,
+  sharedKeyVault,
   memberWithRole,
   utf8,
   type GuardedClient,
   type KeyVaultSetup,
+  SLOW_KEYS,
+  SLOWEST_KEYS,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -114,10 +115,12 @@ const ROLES: Record<string, string[]> = {
   "Key Vault Secrets Officer": [],
 };
 
-/** A vault with an EC key "ec", an oct key "oct", material for verify/decrypt/unwrap and a restorable blob. */
-async function rbacVault(prefix: string): Promise<{ setup: KeyVaultSetup; fixtures: Fixtures }> {
-  const setup = await keyVault(prefix);
-  const admin = setup.kv;
+/**
+ * One vault for the file, made by its Administrator: an EC key "ec", an oct key "oct", material for
+ * verify/decrypt/unwrap, and the backup blob of a purged key "res" (restorable).
+ */
+let fixtures: Fixtures | undefined;
+const shared = sharedKeyVault("rbac", async ({ kv: admin }) => {
   await createKey(admin, "ec", { kty: "EC", crv: "P-256" });
   await createKey(admin, "oct", { kty: "oct", key_size: 256 });
   const digest = b64u(await digestOf("SHA-256", utf8("rbac")));
@@ -128,7 +131,12 @@ async function rbacVault(prefix: string): Promise<{ setup: KeyVaultSetup; fixtur
   const blob = expectOk(await admin.json<{ value: string }>("POST", "/keys/res/backup")).value;
   expectOk(await admin.json("DELETE", "/keys/res"));
   expect((await admin.request("DELETE", "/deletedkeys/res")).status).toBe(204);
-  return { setup, fixtures: { digest, signature, gcm: { value: sealed.value, iv: sealed.iv as string, tag: sealed.tag as string }, wrapped, blob } };
+  fixtures = { digest, signature, gcm: { value: sealed.value, iv: sealed.iv as string, tag: sealed.tag as string }, wrapped, blob };
+});
+
+function rbacVault(): { setup: KeyVaultSetup; fixtures: Fixtures } {
+  if (fixtures === undefined) throw new Error("fixtures not made");
+  return { setup: shared(), fixtures };
 }
 
 function expectRbacDenied(res: { status: number; body: unknown }, op: Op, role: string): void {
@@ -136,10 +144,10 @@ function expectRbacDenied(res: { status: number; body: unknown }, op: Op, role: 
   expect(error.message, `${role} ${op.label}`).toContain(`Action: 'Microsoft.KeyVault/vaults/${op.action}'`);
 }
 
-describe("built-in roles on the key routes", SLOW, () => {
+describe("built-in roles on the key routes", SLOW_KEYS, () => {
   for (const [role, allowed] of Object.entries(ROLES)) {
-    it(`${role}: the operations its data actions grant succeed, every other key route -> 403 ForbiddenByRbac`, { timeout: 3 * SLOW.timeout }, async () => {
-      const { setup, fixtures } = await rbacVault("rbac");
+    it(`${role}: the operations its data actions grant succeed, every other key route -> 403 ForbiddenByRbac`, SLOWEST_KEYS, async () => {
+      const { setup, fixtures } = rbacVault();
       const tag = "r";
       await prepare(setup.kv, tag);
       const kv = role === "Key Vault Administrator" ? setup.kv : await memberWithRole(setup.tenantId, setup.vault, role);
@@ -154,14 +162,14 @@ describe("built-in roles on the key routes", SLOW, () => {
     });
   }
 
-  it("a principal with no role on the vault is refused every key route", { timeout: 3 * SLOW.timeout }, async () => {
-    const { setup, fixtures } = await rbacVault("rbacnone");
+  it("a principal with no role on the vault is refused every key route", SLOWEST_KEYS, async () => {
+    const { setup, fixtures } = rbacVault();
     const kv = await memberWithRole(setup.tenantId, setup.vault, null);
     for (const op of operations("n", fixtures)) expectRbacDenied(await kv.json(op.method, op.path, op.body), op, "no role");
   });
 
   it("denied requests change nothing: a Crypto User's create, delete, purge and rotate leave the vault as it was", async () => {
-    const { setup, fixtures } = await rbacVault("rbacnochange");
+    const { setup, fixtures } = rbacVault();
     await prepare(setup.kv, "u");
     const user = await memberWithRole(setup.tenantId, setup.vault, "Key Vault Crypto User");
     const ops = operations("u", fixtures).filter((o) => ["create", "import", "delete", "purge", "rotate", "recover", "restore"].includes(o.label));
@@ -177,10 +185,10 @@ describe("built-in roles on the key routes", SLOW, () => {
   });
 
   it("a caller refused keys/create/action makes the service generate no key material", async () => {
-    // Authorization happens in the vault object, but the create route generates the key first (in the
-    // Worker), so an unauthorized principal could make the service burn seconds of CPU per RSA-4096
+    // Key generation runs in the Worker before the vault object stores the key; unless the caller is
+    // authorized first, any principal of the tenant can make the service burn seconds of CPU per RSA-4096
     // request. Observed with a spy on WebCrypto key generation; the Administrator's create is the control.
-    const { setup } = await rbacVault("rbacgen");
+    const { setup } = rbacVault();
     const reader = await memberWithRole(setup.tenantId, setup.vault, "Key Vault Reader");
     const spy = vi.spyOn(crypto.subtle, "generateKey");
     try {

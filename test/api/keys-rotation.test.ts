@@ -6,7 +6,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { setVaultClock, vaultAlarm, vaultObject } from "../support/secrets.ts";
 import {
   OCT_KEYS,
@@ -19,7 +18,7 @@ import {
   fromB64u,
   importKey,
   keyOp,
-  keyVault,
+  sharedKeyVault,
   kidPattern,
   nowSeconds,
   octJwk,
@@ -28,9 +27,13 @@ import {
   type GuardedClient,
   type KeyBundle,
   type KeyListResult,
+  SLOW_KEYS,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
+
+/** One empty vault for the file; each test makes its own keys (isolatedStorage undoes them after it). */
+const shared = sharedKeyVault("ro");
 
 const DAY = 86_400;
 
@@ -50,9 +53,9 @@ async function versions(kv: GuardedClient, name: string): Promise<string[]> {
   return expectOk(await kv.json<KeyListResult>("GET", `/keys/${name}/versions`)).value.map((i) => i.kid);
 }
 
-describe("rotation policy (GET/PUT /keys/{name}/rotationpolicy)", SLOW, () => {
+describe("rotation policy (GET/PUT /keys/{name}/rotationpolicy)", SLOW_KEYS, () => {
   it("a key without a policy answers Azure's default Notify policy", async () => {
-    const { kv } = await keyVault("ropdefault");
+    const { kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     const res = await kv.json<RotationPolicy>("GET", "/keys/k/rotationpolicy");
     expect(expectOk(res)).toEqual(DEFAULT_POLICY);
@@ -61,7 +64,7 @@ describe("rotation policy (GET/PUT /keys/{name}/rotationpolicy)", SLOW, () => {
   });
 
   it("PUT a valid policy: id, Rotate kept, default Notify appended, attributes with created/updated; GET returns it", async () => {
-    const { vault, kv } = await keyVault("ropput");
+    const { vault, kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     const before = nowSeconds();
     const put = expectOk(await kv.json<RotationPolicy>("PUT", "/keys/k/rotationpolicy", ROTATE_30_EXPIRE_90));
@@ -94,7 +97,7 @@ describe("rotation policy (GET/PUT /keys/{name}/rotationpolicy)", SLOW, () => {
   });
 
   it("invalid policies -> 400 BadParameter and the stored policy is unchanged", async () => {
-    const { kv } = await keyVault("ropbad");
+    const { kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     const stored = expectOk(await kv.json<RotationPolicy>("PUT", "/keys/k/rotationpolicy", ROTATE_30_EXPIRE_90));
     const rotate = (trigger: Record<string, unknown>) => ({ trigger, action: { type: "Rotate" } });
@@ -119,9 +122,9 @@ describe("rotation policy (GET/PUT /keys/{name}/rotationpolicy)", SLOW, () => {
   });
 });
 
-describe("manual rotation (POST /keys/{name}/rotate)", SLOW, () => {
+describe("manual rotation (POST /keys/{name}/rotate)", SLOW_KEYS, () => {
   it("EC: a new version of the same curve, key_ops and tags; the old version stays", async () => {
-    const { vault, kv } = await keyVault("romanual");
+    const { vault, kv } = shared();
     const v1 = await createKey(kv, "k", { kty: "EC", crv: "P-384", key_ops: ["sign"], tags: { team: "a" } });
     const rotated = expectOk(await kv.json<KeyBundle>("POST", "/keys/k/rotate"));
     expect(rotated.key.kid).toMatch(kidPattern(vault, "k"));
@@ -138,7 +141,7 @@ describe("manual rotation (POST /keys/{name}/rotate)", SLOW, () => {
   });
 
   it("RSA (imported 2048-bit key): the new version is RSA 2048 with e AQAB and the same key_ops", async () => {
-    const { kv } = await keyVault("romanrsa");
+    const { kv } = shared();
     const v1 = await importKey(kv, "rsa", { ...RSA_2048_JWK, key_ops: ["sign", "verify"] });
     const rotated = expectOk(await kv.json<KeyBundle>("POST", "/keys/rsa/rotate"));
     expect(rotated.key.kty).toBe("RSA");
@@ -149,7 +152,7 @@ describe("manual rotation (POST /keys/{name}/rotate)", SLOW, () => {
   });
 
   it("oct (imported 192-bit key): the new version is a 192-bit key (A192GCM fits, A256GCM does not)", async () => {
-    const { kv } = await keyVault("romanoct");
+    const { kv } = shared();
     await importKey(kv, "oct", octJwk(OCT_KEYS[192]));
     const rotated = expectOk(await kv.json<KeyBundle>("POST", "/keys/oct/rotate"));
     expect(rotated.key.kty).toBe("oct");
@@ -159,7 +162,7 @@ describe("manual rotation (POST /keys/{name}/rotate)", SLOW, () => {
   });
 
   it("with a policy's expiryTime, the rotated version expires that long after its creation", async () => {
-    const { kv } = await keyVault("romanexp");
+    const { kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     expectOk(await kv.json("PUT", "/keys/k/rotationpolicy", ROTATE_30_EXPIRE_90));
     const rotated = expectOk(await kv.json<KeyBundle>("POST", "/keys/k/rotate"));
@@ -167,7 +170,7 @@ describe("manual rotation (POST /keys/{name}/rotate)", SLOW, () => {
   });
 
   it("rotating a disabled key gives an enabled new version; the old one stays disabled", async () => {
-    const { kv } = await keyVault("romandis");
+    const { kv } = shared();
     const v1 = await createKey(kv, "k", { kty: "EC", attributes: { enabled: false } });
     const rotated = expectOk(await kv.json<KeyBundle>("POST", "/keys/k/rotate"));
     expect(rotated.attributes.enabled).toBe(true);
@@ -175,14 +178,14 @@ describe("manual rotation (POST /keys/{name}/rotate)", SLOW, () => {
   });
 
   it("rotating an unknown key -> 404 KeyNotFound", async () => {
-    const { kv } = await keyVault("romannf");
+    const { kv } = shared();
     expectKvError(await kv.json("POST", "/keys/missing/rotate"), 404, "KeyNotFound");
   });
 });
 
-describe("automatic rotation by the vault alarm", SLOW, () => {
+describe("automatic rotation by the vault alarm", SLOW_KEYS, () => {
   it("Rotate after P30D with expiryTime P90D: 31 days later the alarm makes one new version, once", async () => {
-    const { vault, kv } = await keyVault("roalarm");
+    const { vault, kv } = shared();
     const T0 = (nowSeconds() - 10) * 1000;
     await setVaultClock(vault, T0);
     const v1 = await createKey(kv, "auto", { kty: "EC", crv: "P-256K", key_ops: ["sign", "verify"], tags: { a: "1" } });
@@ -215,7 +218,7 @@ describe("automatic rotation by the vault alarm", SLOW, () => {
   });
 
   it("Rotate timeBeforeExpiry: the alarm points at exp minus the duration", async () => {
-    const { vault, kv } = await keyVault("roalarmexp");
+    const { vault, kv } = shared();
     const exp = nowSeconds() + 60 * DAY;
     await createKey(kv, "k", { kty: "EC", attributes: { exp } });
     expectOk(
@@ -231,7 +234,7 @@ describe("automatic rotation by the vault alarm", SLOW, () => {
   });
 
   it("a soft-deleted key is not rotated; once recovered, its schedule resumes", async () => {
-    const { vault, kv } = await keyVault("roalarmdel");
+    const { vault, kv } = shared();
     const T0 = (nowSeconds() - 10) * 1000;
     await setVaultClock(vault, T0);
     await createKey(kv, "k", { kty: "EC" });
@@ -250,5 +253,17 @@ describe("automatic rotation by the vault alarm", SLOW, () => {
     expect(await runDurableObjectAlarm(vaultObject(vault))).toBe(true);
     expect(await versions(kv, "k")).toHaveLength(2);
     expect(expectOk(await kv.json<KeyBundle>("GET", "/keys/k")).attributes.exp).toBe(T1 / 1000 + 90 * DAY);
+  });
+
+  it("a policy with only a Notify action schedules no rotation", async () => {
+    const { vault, kv } = shared();
+    await createKey(kv, "k", { kty: "EC", attributes: { exp: nowSeconds() + 60 * DAY } });
+    expectOk(
+      await kv.json("PUT", "/keys/k/rotationpolicy", {
+        lifetimeActions: [{ trigger: { timeBeforeExpiry: "P10D" }, action: { type: "Notify" } }],
+        attributes: { expiryTime: "P60D" },
+      }),
+    );
+    expect(await vaultAlarm(vault)).toBeNull();
   });
 });

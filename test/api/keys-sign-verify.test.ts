@@ -7,7 +7,6 @@
 import { describe, expect, it } from "vitest";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import {
   EC_P256_JWK,
   EC_P521_JWK,
@@ -24,7 +23,7 @@ import {
   hexBytes,
   importKey,
   keyOp,
-  keyVault,
+  sharedKeyVault,
   octJwk,
   privateMembersIn,
   publicOf,
@@ -32,10 +31,25 @@ import {
   utf8,
   verify,
   versionOfKid,
+  type GuardedClient,
   type KeyBundle,
+  SLOW_KEYS,
+  type KnownJwk,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
+
+/** rsa (RFC 7517 A.2), p256 (RFC 7515 A.3), p521 (A.4), p384 and k1 (P-256K) created, mac/mac128 oct keys for HS*. */
+const shared = sharedKeyVault("sv", async ({ kv }) => {
+  await importKey(kv, "rsa", RSA_2048_JWK);
+  await importKey(kv, "p256", EC_P256_JWK);
+  await importKey(kv, "p521", EC_P521_JWK);
+  await createKey(kv, "p384", { kty: "EC", crv: "P-384" });
+  await createKey(kv, "k1", { kty: "EC", crv: "P-256K" });
+  await importKey(kv, "mac", octJwk(OCT_KEYS[256], ["sign", "verify"]));
+  await importKey(kv, "mac128", octJwk(OCT_KEYS[128], ["sign", "verify"]));
+});
+const getKey = async (kv: GuardedClient, name: string): Promise<KeyBundle> => expectOk(await kv.json<KeyBundle>("GET", `/keys/${name}`));
 
 type Hash = "SHA-256" | "SHA-384" | "SHA-512";
 const HASH: Record<string, Hash> = { "256": "SHA-256", "384": "SHA-384", "512": "SHA-512", "256K": "SHA-256" };
@@ -46,7 +60,7 @@ const SHA256_DIGEST_INFO_PREFIX = hexBytes("3031300d0609608648016503040201050004
 
 const message = (label: string): Uint8Array<ArrayBuffer> => utf8(`message signed by the vault: ${label}`);
 
-function webCryptoParams(alg: string, jwk: Record<string, string>) {
+function webCryptoParams(alg: string, jwk: KnownJwk) {
   const hash = hashOf(alg);
   if (alg.startsWith("RS")) return { importAlg: { name: "RSASSA-PKCS1-v1_5", hash }, signAlg: { name: "RSASSA-PKCS1-v1_5" } };
   if (alg.startsWith("PS")) {
@@ -55,13 +69,13 @@ function webCryptoParams(alg: string, jwk: Record<string, string>) {
   return { importAlg: { name: "ECDSA", namedCurve: jwk.crv as string }, signAlg: { name: "ECDSA", hash } };
 }
 
-async function webCryptoVerify(alg: string, publicJwk: Record<string, string>, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+async function webCryptoVerify(alg: string, publicJwk: KnownJwk, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   const { importAlg, signAlg } = webCryptoParams(alg, publicJwk);
   const key = await crypto.subtle.importKey("jwk", publicJwk, importAlg, false, ["verify"]);
   return crypto.subtle.verify(signAlg, key, new Uint8Array(signature), new Uint8Array(data));
 }
 
-async function webCryptoSign(alg: string, privateJwk: Record<string, string>, data: Uint8Array): Promise<Uint8Array> {
+async function webCryptoSign(alg: string, privateJwk: KnownJwk, data: Uint8Array): Promise<Uint8Array> {
   const { importAlg, signAlg } = webCryptoParams(alg, privateJwk);
   const key = await crypto.subtle.importKey("jwk", privateJwk, importAlg, false, ["sign"]);
   return new Uint8Array(await crypto.subtle.sign(signAlg, key, new Uint8Array(data)));
@@ -74,10 +88,10 @@ describe("the guard itself", () => {
   });
 });
 
-describe("signatures the API makes verify independently", SLOW, () => {
+describe("signatures the API makes verify independently", SLOW_KEYS, () => {
   it("RS256/384/512 and PS256/384/512 (imported RFC 7517 A.2 key) verify with WebCrypto over the message", async () => {
-    const { kv } = await keyVault("svrsa");
-    const imported = await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
+    const imported = await getKey(kv, "rsa");
     const pub = publicOf(imported.key);
     for (const alg of ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]) {
       const m = message(alg);
@@ -99,11 +113,11 @@ describe("signatures the API makes verify independently", SLOW, () => {
   });
 
   it("ES256 (P-256), ES384 (P-384), ES512 (P-521): raw r||s that WebCrypto verifies over the message", async () => {
-    const { kv } = await keyVault("svec");
+    const { kv } = shared();
     const keys: Record<string, KeyBundle> = {
-      ES256: await importKey(kv, "p256", EC_P256_JWK),
-      ES384: await createKey(kv, "p384", { kty: "EC", crv: "P-384" }),
-      ES512: await importKey(kv, "p521", EC_P521_JWK),
+      ES256: await getKey(kv, "p256"),
+      ES384: await getKey(kv, "p384"),
+      ES512: await getKey(kv, "p521"),
     };
     const names: Record<string, string> = { ES256: "p256", ES384: "p384", ES512: "p521" };
     const sizes: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132 };
@@ -121,8 +135,8 @@ describe("signatures the API makes verify independently", SLOW, () => {
   });
 
   it("ES256K (P-256K) verifies with @noble/curves secp256k1 over the digest", async () => {
-    const { kv } = await keyVault("svk1");
-    const created = await createKey(kv, "k1", { kty: "EC", crv: "P-256K" });
+    const { kv } = shared();
+    const created = await getKey(kv, "k1");
     const publicKey = concat(new Uint8Array([4]), fromB64u(created.key.x), fromB64u(created.key.y));
     for (const label of ["one", "two", "three"]) {
       const digest = await digestOf("SHA-256", message(label));
@@ -135,9 +149,8 @@ describe("signatures the API makes verify independently", SLOW, () => {
   });
 
   it("HS256/384/512 with an imported oct key: the signature is HMAC-SHA-x(k, digest)", async () => {
-    const { kv } = await keyVault("svhmac");
+    const { kv } = shared();
     const k = OCT_KEYS[256];
-    await importKey(kv, "mac", octJwk(k, ["sign", "verify"]));
     for (const alg of ["HS256", "HS384", "HS512"]) {
       const hash = hashOf(alg);
       const digest = await digestOf(hash, message(alg));
@@ -151,7 +164,7 @@ describe("signatures the API makes verify independently", SLOW, () => {
   });
 
   it("sign with an explicit older version uses that version's key and names it in kid", async () => {
-    const { kv } = await keyVault("svversion");
+    const { kv } = shared();
     const v1 = await createKey(kv, "k", { kty: "EC", crv: "P-256" });
     const v2 = await createKey(kv, "k", { kty: "EC", crv: "P-256" });
     const m = message("versions");
@@ -166,10 +179,9 @@ describe("signatures the API makes verify independently", SLOW, () => {
   });
 });
 
-describe("the API verifies signatures made elsewhere", SLOW, () => {
+describe("the API verifies signatures made elsewhere", SLOW_KEYS, () => {
   it("RSA (RS256, RS512, PS256, PS384): WebCrypto signs with the imported private key; a flipped bit is false", async () => {
-    const { kv } = await keyVault("svextrsa");
-    await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
     for (const alg of ["RS256", "RS512", "PS256", "PS384"]) {
       const m = message(`external ${alg}`);
       const signature = await webCryptoSign(alg, RSA_2048_JWK, m);
@@ -181,17 +193,17 @@ describe("the API verifies signatures made elsewhere", SLOW, () => {
   });
 
   it("EC P-256 (RFC 7515 A.3), P-384 (WebCrypto-generated), P-521 (A.4): WebCrypto signatures verify", async () => {
-    const { kv } = await keyVault("svextec");
+    const { kv } = shared();
     const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const p384 = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
     const p384Jwk = { kty: "EC", crv: "P-384", x: p384.x as string, y: p384.y as string, d: p384.d as string };
     const cases = [
       { alg: "ES256", name: "p256", jwk: EC_P256_JWK },
-      { alg: "ES384", name: "p384", jwk: p384Jwk },
+      { alg: "ES384", name: "wcp384", jwk: p384Jwk },
       { alg: "ES512", name: "p521", jwk: EC_P521_JWK },
     ];
+    await importKey(kv, "wcp384", p384Jwk);
     for (const { alg, name, jwk } of cases) {
-      await importKey(kv, name, jwk);
       const m = message(`external ${alg}`);
       const signature = await webCryptoSign(alg, jwk, m);
       const digest = await digestOf(hashOf(alg), m);
@@ -201,21 +213,21 @@ describe("the API verifies signatures made elsewhere", SLOW, () => {
   });
 
   it("ES256K: a noble secp256k1 key imported, noble signatures verify, a flipped bit does not", async () => {
-    const { kv } = await keyVault("svextk1");
+    const { kv } = shared();
     const secretKey = secp256k1.utils.randomSecretKey();
     const point = secp256k1.getPublicKey(secretKey, false);
-    await importKey(kv, "k1", { kty: "EC", crv: "P-256K", x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33, 65)), d: b64u(secretKey) });
+    await importKey(kv, "k1ext", { kty: "EC", crv: "P-256K", x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33, 65)), d: b64u(secretKey) });
     const digest = await digestOf("SHA-256", message("k1 external"));
     const signature = secp256k1.sign(digest, secretKey, { prehash: false });
-    expect(await verify(kv, "k1", "ES256K", digest, signature)).toBe(true);
-    expect(await verify(kv, "k1", "ES256K", digest, flipped(signature))).toBe(false);
+    expect(await verify(kv, "k1ext", "ES256K", digest, signature)).toBe(true);
+    expect(await verify(kv, "k1ext", "ES256K", digest, flipped(signature))).toBe(false);
   });
 });
 
-describe("RSNULL", SLOW, () => {
+describe("RSNULL", SLOW_KEYS, () => {
   it("over a DigestInfo-prefixed SHA-256 digest equals the RS256 signature of that digest", async () => {
-    const { kv } = await keyVault("svrsnull");
-    const imported = await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
+    const imported = await getKey(kv, "rsa");
     const m = message("RSNULL");
     const digest = await digestOf("SHA-256", m);
     const digestInfo = concat(SHA256_DIGEST_INFO_PREFIX, digest);
@@ -232,13 +244,9 @@ describe("RSNULL", SLOW, () => {
   });
 });
 
-describe("refused sign/verify requests", SLOW, () => {
+describe("refused sign/verify requests", SLOW_KEYS, () => {
   it("a digest of the wrong length -> 400 BadParameter for sign and verify", async () => {
-    const { kv } = await keyVault("svdigest");
-    await importKey(kv, "rsa", RSA_2048_JWK);
-    await importKey(kv, "p256", EC_P256_JWK);
-    await importKey(kv, "p521", EC_P521_JWK);
-    await importKey(kv, "mac", octJwk(OCT_KEYS[128], ["sign", "verify"]));
+    const { kv } = shared();
     const cases: [string, string, number][] = [
       ["rsa", "RS256", 31],
       ["rsa", "RS256", 33],
@@ -246,7 +254,7 @@ describe("refused sign/verify requests", SLOW, () => {
       ["rsa", "PS512", 48],
       ["p256", "ES256", 48],
       ["p521", "ES512", 66],
-      ["mac", "HS256", 20],
+      ["mac128", "HS256", 20],
       ["mac", "HS512", 32],
     ];
     for (const [name, alg, length] of cases) {
@@ -258,10 +266,7 @@ describe("refused sign/verify requests", SLOW, () => {
   });
 
   it("an algorithm that does not fit the key -> 400 BadParameter", async () => {
-    const { kv } = await keyVault("svmismatch");
-    await importKey(kv, "rsa", RSA_2048_JWK);
-    await importKey(kv, "p256", EC_P256_JWK);
-    await importKey(kv, "mac", octJwk(OCT_KEYS[256], ["sign", "verify"]));
+    const { kv } = shared();
     const d32 = new Uint8Array(32).fill(1);
     const d48 = new Uint8Array(48).fill(1);
     const cases: [string, string, Uint8Array][] = [
@@ -284,8 +289,7 @@ describe("refused sign/verify requests", SLOW, () => {
   });
 
   it("unknown or mis-cased algorithm, missing alg/value/digest -> 400 BadParameter", async () => {
-    const { kv } = await keyVault("svbadalg");
-    await importKey(kv, "p256", EC_P256_JWK);
+    const { kv } = shared();
     const d = b64u(new Uint8Array(32));
     for (const body of [{ alg: "es256", value: d }, { alg: "ES1", value: d }, { alg: "", value: d }, { value: d }, { alg: "ES256" }, { alg: 7, value: d }]) {
       expectKvError(await keyOp(kv, "p256", "sign", body), 400, "BadParameter");

@@ -2,9 +2,10 @@
  * Soft delete of keys (keys.json DeleteKey, GetDeletedKey(s), RecoverDeletedKey, PurgeDeletedKey):
  * DeletedKeyBundle shape, the blocked name (409 ObjectIsDeletedButRecoverable), recover and purge.
  */
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { setVaultClock, vaultAlarm, vaultObject } from "../support/secrets.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import {
   EC_P256_JWK,
   b64u,
@@ -15,6 +16,7 @@ import {
   importKey,
   keyOp,
   keyVault,
+  sharedKeyVault,
   nowSeconds,
   sign,
   utf8,
@@ -24,15 +26,19 @@ import {
   type DeletedKeyItem,
   type KeyBundle,
   type KeyListResult,
+  SLOW_KEYS,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 
+/** One empty vault for the file; each test makes its own keys (isolatedStorage undoes them after it). */
+const shared = sharedKeyVault("sd");
+
 const DAY = 86_400;
 
-describe("delete key (DELETE /keys/{name})", SLOW, () => {
+describe("delete key (DELETE /keys/{name})", SLOW_KEYS, () => {
   it("returns the DeletedKeyBundle: recoveryId, deletedDate, scheduledPurgeDate, the latest key's public part", async () => {
-    const { vault, kv } = await keyVault("sddelete");
+    const { vault, kv } = shared();
     await createKey(kv, "gone", { kty: "EC", crv: "P-256" });
     const latest = await createKey(kv, "gone", { kty: "EC", crv: "P-384", tags: { t: "1" } });
     const before = nowSeconds();
@@ -47,7 +53,7 @@ describe("delete key (DELETE /keys/{name})", SLOW, () => {
   });
 
   it("a deleted key is gone for get, list, versions, update, crypto, backup; a second delete is 404", async () => {
-    const { kv } = await keyVault("sdgone");
+    const { kv } = shared();
     const created = await createKey(kv, "gone", { kty: "EC" });
     await createKey(kv, "stays", { kty: "EC" });
     expectOk(await kv.json("DELETE", "/keys/gone"));
@@ -67,9 +73,9 @@ describe("delete key (DELETE /keys/{name})", SLOW, () => {
   });
 });
 
-describe("deleted keys (GET /deletedkeys[/{name}])", SLOW, () => {
+describe("deleted keys (GET /deletedkeys[/{name}])", SLOW_KEYS, () => {
   it("get and list show the deleted key with recoveryId and dates; list items have a versionless kid", async () => {
-    const { vault, kv } = await keyVault("sdlist");
+    const { vault, kv } = shared();
     await createKey(kv, "d1", { kty: "EC", tags: { a: "b" } });
     await createKey(kv, "d2", { kty: "oct", key_size: 128 });
     await createKey(kv, "live", { kty: "EC" });
@@ -97,7 +103,7 @@ describe("deleted keys (GET /deletedkeys[/{name}])", SLOW, () => {
   });
 
   it("getDeleted of a live or unknown name -> 404 KeyNotFound \"Deleted Key not found\"", async () => {
-    const { kv } = await keyVault("sdnf");
+    const { kv } = shared();
     await createKey(kv, "live", { kty: "EC" });
     const error = expectKvError(await kv.json("GET", "/deletedkeys/live"), 404, "KeyNotFound");
     expect(error.message).toBe("Deleted Key not found: live");
@@ -107,9 +113,9 @@ describe("deleted keys (GET /deletedkeys[/{name}])", SLOW, () => {
   });
 });
 
-describe("a soft-deleted name is blocked", SLOW, () => {
+describe("a soft-deleted name is blocked", SLOW_KEYS, () => {
   it("create and import on it -> 409 Conflict / ObjectIsDeletedButRecoverable with Azure's message", async () => {
-    const { kv } = await keyVault("sdblocked");
+    const { kv } = shared();
     await createKey(kv, "blocked", { kty: "EC" });
     expectOk(await kv.json("DELETE", "/keys/blocked"));
     const error = expectKvError(await kv.json("POST", "/keys/blocked/create", { kty: "EC" }), 409, "Conflict", "ObjectIsDeletedButRecoverable");
@@ -124,9 +130,9 @@ describe("a soft-deleted name is blocked", SLOW, () => {
   });
 });
 
-describe("recover (POST /deletedkeys/{name}/recover)", SLOW, () => {
+describe("recover (POST /deletedkeys/{name}/recover)", SLOW_KEYS, () => {
   it("brings back every version; the key signs again and old signatures verify", async () => {
-    const { kv } = await keyVault("sdrecover");
+    const { kv } = shared();
     const v1 = await importKey(kv, "back", EC_P256_JWK);
     const v2 = await createKey(kv, "back", { kty: "EC", crv: "P-256", tags: { x: "y" } });
     const digest = await digestOf("SHA-256", utf8("before delete"));
@@ -143,9 +149,9 @@ describe("recover (POST /deletedkeys/{name}/recover)", SLOW, () => {
   });
 });
 
-describe("purge (DELETE /deletedkeys/{name})", SLOW, () => {
+describe("purge (DELETE /deletedkeys/{name})", SLOW_KEYS, () => {
   it("204 with no body; the name is free again and the new key has only its own version", async () => {
-    const { kv } = await keyVault("sdpurge");
+    const { kv } = shared();
     await createKey(kv, "p", { kty: "EC" });
     await createKey(kv, "p", { kty: "EC" });
     expectOk(await kv.json("DELETE", "/keys/p"));
@@ -160,7 +166,7 @@ describe("purge (DELETE /deletedkeys/{name})", SLOW, () => {
   });
 
   it("purging a key removes its rotation policy: the same name re-created has the default policy", async () => {
-    const { kv } = await keyVault("sdpurgepol");
+    const { kv } = shared();
     await createKey(kv, "p", { kty: "EC" });
     expectOk(
       await kv.json("PUT", "/keys/p/rotationpolicy", {
@@ -184,5 +190,43 @@ describe("purge (DELETE /deletedkeys/{name})", SLOW, () => {
     expectOk(await kv.json("DELETE", "/keys/kept"));
     expectKvError(await kv.json("DELETE", "/deletedkeys/kept"), 403, "Forbidden");
     expect((await kv.json("GET", "/deletedkeys/kept")).status).toBe(200);
+  });
+
+  it("a vault with 7-day retention: CustomizedRecoverable+Purgeable, recoverableDays 7, purge date 7 days on", async () => {
+    const { kv } = await keyVault("sdseven", "Key Vault Administrator", { softDeleteRetentionInDays: 7 });
+    const created = await createKey(kv, "short", { kty: "EC" });
+    expect(created.attributes).toMatchObject({ recoveryLevel: "CustomizedRecoverable+Purgeable", recoverableDays: 7 });
+    const deleted = expectOk(await kv.json<DeletedKeyBundle>("DELETE", "/keys/short"));
+    expect(deleted.scheduledPurgeDate).toBe(deleted.deletedDate + 7 * DAY);
+  });
+});
+
+describe("purge by the vault alarm when retention ends", SLOW_KEYS, () => {
+  it("after scheduledPurgeDate the alarm purges the key and its rotation policy; before it, nothing happens", async () => {
+    const { vault, kv } = shared();
+    await createKey(kv, "old", { kty: "EC" });
+    expectOk(
+      await kv.json("PUT", "/keys/old/rotationpolicy", {
+        lifetimeActions: [],
+        attributes: { expiryTime: "P60D" },
+      }),
+    );
+    const deleted = expectOk(await kv.json<DeletedKeyBundle>("DELETE", "/keys/old"));
+    expect(await vaultAlarm(vault)).toBe(deleted.scheduledPurgeDate * 1000);
+
+    await setVaultClock(vault, (deleted.scheduledPurgeDate - 60) * 1000);
+    await runDurableObjectAlarm(vaultObject(vault));
+    expect(expectOk(await kv.json<DeletedKeyBundle>("GET", "/deletedkeys/old")).recoveryId).toBe(deleted.recoveryId);
+
+    await setVaultClock(vault, (deleted.scheduledPurgeDate + 1) * 1000);
+    expect(await runDurableObjectAlarm(vaultObject(vault))).toBe(true);
+    expectKvError(await kv.json("GET", "/deletedkeys/old"), 404, "KeyNotFound");
+    expect(expectOk(await kv.json<KeyListResult>("GET", "/deletedkeys")).value).toEqual([]);
+    await createKey(kv, "old", { kty: "EC" });
+    expect(expectOk(await kv.json("GET", "/keys/old/rotationpolicy"))).toEqual({
+      lifetimeActions: [{ trigger: { timeBeforeExpiry: "P30D" }, action: { type: "Notify" } }],
+      attributes: null,
+    });
+    expect(await vaultAlarm(vault)).toBeNull();
   });
 });

@@ -8,7 +8,6 @@ import { describe, expect, it } from "vitest";
 import kwpRfc5649 from "../vectors/aes-kwp-rfc5649.json";
 import kwRfc3394 from "../vectors/aes-kw-rfc3394.json";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import {
   OCT_KEYS,
   RSA_2048_JWK,
@@ -20,9 +19,11 @@ import {
   hexBytes,
   importKey,
   keyOp,
-  keyVault,
+  sharedKeyVault,
   octJwk,
   toHex,
+  SLOW_KEYS,
+  type KeyBundle,
 } from "../support/key-api.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -44,6 +45,12 @@ function wrapVectors(file: unknown): WrapVector[] {
   });
 }
 
+/** rsa (RFC 7517 A.2) and kek128/192/256 (OCT_KEYS), imported once for the file. */
+const shared = sharedKeyVault("wu", async ({ kv }) => {
+  await importKey(kv, "rsa", RSA_2048_JWK);
+  for (const bits of [128, 192, 256] as const) await importKey(kv, `kek${bits}`, octJwk(OCT_KEYS[bits]));
+});
+
 const RSA_PRIVATE_PEM = String(createPrivateKey({ key: RSA_2048_JWK, format: "jwk" }).export({ type: "pkcs8", format: "pem" }));
 
 /** WebCrypto's RFC 3394 wrap of `keyBytes` under `kek`. */
@@ -53,10 +60,10 @@ async function webCryptoKw(kek: Uint8Array, keyBytes: Uint8Array): Promise<Uint8
   return new Uint8Array(await crypto.subtle.wrapKey("raw", toWrap, wrappingKey, "AES-KW"));
 }
 
-describe("RSA key wrap (imported RFC 7517 A.2 key)", SLOW, () => {
+describe("RSA key wrap (imported RFC 7517 A.2 key)", SLOW_KEYS, () => {
   it("RSA-OAEP, RSA-OAEP-256, RSA1_5: the wrapped key opens locally and the API unwraps it", async () => {
-    const { kv } = await keyVault("wurs");
-    const imported = await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
+    const imported = expectOk(await kv.json<KeyBundle>("GET", "/keys/rsa"));
     const cek = crypto.getRandomValues(new Uint8Array(32));
     for (const alg of ["RSA-OAEP", "RSA-OAEP-256", "RSA1_5"]) {
       const wrapped = expectOk(await keyOp(kv, "rsa", "wrapkey", { alg, value: b64u(cek) }), alg);
@@ -78,8 +85,7 @@ describe("RSA key wrap (imported RFC 7517 A.2 key)", SLOW, () => {
   });
 
   it("a key wrapped by WebCrypto RSA-OAEP-256 unwraps through the API", async () => {
-    const { kv } = await keyVault("wursin");
-    await importKey(kv, "rsa", RSA_2048_JWK);
+    const { kv } = shared();
     const pub = await crypto.subtle.importKey("jwk", { kty: "RSA", n: RSA_2048_JWK.n, e: RSA_2048_JWK.e }, { name: "RSA-OAEP", hash: "SHA-256" }, false, ["wrapKey"]);
     const cek = crypto.getRandomValues(new Uint8Array(16));
     const aes = await crypto.subtle.importKey("raw", cek, "AES-GCM", true, ["encrypt"]);
@@ -89,26 +95,25 @@ describe("RSA key wrap (imported RFC 7517 A.2 key)", SLOW, () => {
   });
 });
 
-describe("AES key wrap (RFC 3394)", SLOW, () => {
+describe("AES key wrap (RFC 3394)", SLOW_KEYS, () => {
   it("A128KW / A192KW / A256KW and CKM_AES_KEY_WRAP equal WebCrypto AES-KW under the same KEK, and unwrap", async () => {
-    const { kv } = await keyVault("wukw");
-    for (const bits of [128, 192, 256] as const) await importKey(kv, `kek${bits}`, octJwk(OCT_KEYS[bits]));
+    const { kv } = shared();
+    // Key lengths vary with the KEK so each size of both is covered once.
+    const keyLengths = { 128: 32, 192: 16, 256: 24 } as const;
     for (const bits of [128, 192, 256] as const) {
-      for (const keyLength of [16, 24, 32]) {
-        const keyBytes = crypto.getRandomValues(new Uint8Array(keyLength));
-        const expected = toHex(await webCryptoKw(OCT_KEYS[bits], keyBytes));
-        for (const alg of [`A${bits}KW`, "CKM_AES_KEY_WRAP"]) {
-          const wrapped = expectOk(await keyOp(kv, `kek${bits}`, "wrapkey", { alg, value: b64u(keyBytes) }), alg);
-          expect(toHex(fromB64u(wrapped.value)), `${alg} wrapping ${keyLength} bytes`).toBe(expected);
-          const back = expectOk(await keyOp(kv, `kek${bits}`, "unwrapkey", { alg, value: wrapped.value }), alg);
-          expect(toHex(fromB64u(back.value))).toBe(toHex(keyBytes));
-        }
+      const keyBytes = crypto.getRandomValues(new Uint8Array(keyLengths[bits]));
+      const expected = toHex(await webCryptoKw(OCT_KEYS[bits], keyBytes));
+      for (const alg of [`A${bits}KW`, "CKM_AES_KEY_WRAP"]) {
+        const wrapped = expectOk(await keyOp(kv, `kek${bits}`, "wrapkey", { alg, value: b64u(keyBytes) }), alg);
+        expect(toHex(fromB64u(wrapped.value)), `${alg} wrapping ${keyBytes.length} bytes`).toBe(expected);
+        const back = expectOk(await keyOp(kv, `kek${bits}`, "unwrapkey", { alg, value: wrapped.value }), alg);
+        expect(toHex(fromB64u(back.value))).toBe(toHex(keyBytes));
       }
     }
   });
 
   it("RFC 3394 section 4 examples through the API (each KEK imported as an oct key)", async () => {
-    const { kv } = await keyVault("wukwrfc");
+    const { kv } = shared();
     let i = 0;
     for (const v of wrapVectors(kwRfc3394)) {
       const name = `kek${i++}`;
@@ -124,17 +129,16 @@ describe("AES key wrap (RFC 3394)", SLOW, () => {
   });
 
   it("A*KW whose name does not match the KEK size -> 400; key to wrap not a multiple of 8 bytes -> 400", async () => {
-    const { kv } = await keyVault("wukwbad");
-    await importKey(kv, "kek128", octJwk(OCT_KEYS[128]));
+    const { kv } = shared();
     expectKvError(await keyOp(kv, "kek128", "wrapkey", { alg: "A256KW", value: b64u(new Uint8Array(16)) }), 400, "BadParameter");
     expectKvError(await keyOp(kv, "kek128", "wrapkey", { alg: "A128KW", value: b64u(new Uint8Array(20)) }), 400, "BadParameter");
     expectKvError(await keyOp(kv, "kek128", "wrapkey", { alg: "A128GCM", value: b64u(new Uint8Array(16)) }), 400, "BadParameter");
   });
 });
 
-describe("AES key wrap with padding (CKM_AES_KEY_WRAP_PAD, RFC 5649)", SLOW, () => {
+describe("AES key wrap with padding (CKM_AES_KEY_WRAP_PAD, RFC 5649)", SLOW_KEYS, () => {
   it("matches the RFC 5649 section 6 examples with the vector's KEK imported, both ways", async () => {
-    const { kv } = await keyVault("wukwp");
+    const { kv } = shared();
     const vectors = wrapVectors(kwpRfc5649);
     expect(vectors.length).toBe(2);
     await importKey(kv, "kek", octJwk(hexBytes((vectors[0] as WrapVector).kek)));
@@ -148,17 +152,15 @@ describe("AES key wrap with padding (CKM_AES_KEY_WRAP_PAD, RFC 5649)", SLOW, () 
   });
 });
 
-describe("tampered wrapped keys", SLOW, () => {
+describe("tampered wrapped keys", SLOW_KEYS, () => {
   it("unwrap of a tampered blob -> 400 with the one generic body, for every wrap algorithm", async () => {
-    const { kv } = await keyVault("wutamper");
-    await importKey(kv, "rsa", RSA_2048_JWK);
-    await importKey(kv, "kek", octJwk(OCT_KEYS[256]));
+    const { kv } = shared();
     const cek = crypto.getRandomValues(new Uint8Array(32));
     const bodies: string[] = [];
     for (const [name, alg] of [
-      ["kek", "A256KW"],
-      ["kek", "CKM_AES_KEY_WRAP"],
-      ["kek", "CKM_AES_KEY_WRAP_PAD"],
+      ["kek256", "A256KW"],
+      ["kek256", "CKM_AES_KEY_WRAP"],
+      ["kek256", "CKM_AES_KEY_WRAP_PAD"],
       ["rsa", "RSA-OAEP"],
       ["rsa", "RSA-OAEP-256"],
     ] as const) {

@@ -6,13 +6,15 @@ import {
   newTenantWithVault,
   setSecret,
   uniqueVaultName,
+  unhandledRejectionsDuring,
   versionOf,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
 
-// Many sequential requests per test; the shared runtime can be slow when other files run alongside.
-vi.setConfig({ testTimeout: 60_000 });
+// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
+// slower as more tests have run, so long suites need generous timeouts.
+vi.setConfig({ testTimeout: 180_000 });
 
 async function backup(kv: VaultClient, name: string): Promise<string> {
   const res = await kv.json<{ value: string }>("POST", `/secrets/${name}/backup`);
@@ -44,12 +46,16 @@ describe("backup (POST /secrets/{name}/backup)", () => {
     expect(blob).not.toContain("plain-text-marker-123");
   });
 
-  it("backup of an unknown or soft-deleted secret -> 404 SecretNotFound", async () => {
+  it("backup of an unknown or soft-deleted secret -> 404 SecretNotFound, without unhandled rejections", async () => {
     const { kv } = await setupVault(uniqueVaultName("bkp"));
-    expectError(await kv.json("POST", "/secrets/none/backup"), 404, "SecretNotFound");
     await setSecret(kv, "del", { value: "v" });
     await kv.json("DELETE", "/secrets/del");
-    expectError(await kv.json("POST", "/secrets/del/backup"), 404, "SecretNotFound");
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      expectError(await kv.json("POST", "/secrets/none/backup"), 404, "SecretNotFound");
+      expectError(await kv.json("POST", "/secrets/del/backup"), 404, "SecretNotFound");
+    });
+    // A 404 is an ordinary answer: the Worker must not leave a rejected promise unhandled on the way.
+    expect(unhandled).toEqual([]);
   });
 });
 

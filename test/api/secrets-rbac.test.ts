@@ -11,8 +11,9 @@ import {
   type SecretBundle,
 } from "../support/secrets.ts";
 
-// Many sequential requests per test; the shared runtime can be slow when other files run alongside.
-vi.setConfig({ testTimeout: 60_000 });
+// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
+// slower as more tests have run, so long suites need generous timeouts.
+vi.setConfig({ testTimeout: 180_000 });
 
 /** An Administrator-run vault with a live secret "live" (two versions) and a soft-deleted "gone". */
 async function vaultWithSecrets() {

@@ -1,7 +1,8 @@
 import { SELF } from "cloudflare:test";
-import { expect } from "vitest";
+import { beforeAll, expect } from "vitest";
 import { setupVault, vaultClient, type CreatedIdentity, type VaultClient } from "./fixture.ts";
 import { principalWithRole, uniqueVaultName } from "./secrets.ts";
+import { SLOW } from "./timeouts.ts";
 import { vectorKey, type LooseJwk } from "./keys.ts";
 import rfc7517PrivateKeys from "../vectors/rfc7517-appendix-a2-private-keys.json";
 import rfc7515EcKeys from "../vectors/rfc7515-appendix-a3-a4-ec-keys.json";
@@ -13,6 +14,15 @@ import rfc7515EcKeys from "../vectors/rfc7515-appendix-a3-a4-ec-keys.json";
  * named like a private JWK part (d, p, q, dp, dq, qi, k) anywhere in the body — Azure never releases
  * private key material, and a symmetric key never shows its `k` (Keys – Get).
  */
+
+/**
+ * Key tests make dozens of sequential requests each (some generate RSA keys). On the shared 2-core
+ * machine a whole-suite run is several times slower than a file alone, and a test cut off mid-request
+ * breaks isolated storage for every later test, so they get SLOW several times over.
+ */
+export const SLOW_KEYS = { timeout: 8 * SLOW.timeout } as const;
+/** For the few tests that generate RSA-3072/4096 keys or make a hundred requests. */
+export const SLOWEST_KEYS = { timeout: 16 * SLOW.timeout } as const;
 
 /** RFC 7517/7518 private members; none may appear in any response body. */
 export const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"] as const;
@@ -93,12 +103,8 @@ export function privateMembersIn(value: unknown, path = "$"): string[] {
   ]);
 }
 
-/** How many responses the guard has checked in this isolate (so a file can show it checked some). */
-export const guardStats = { responses: 0 };
-
 async function inspect(method: string, url: string, response: Response): Promise<void> {
   const text = await response.clone().text();
-  guardStats.responses++;
   expect(response.status, `${method} ${url} answered ${response.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
   if (text === "") return;
   let parsed: unknown;
@@ -157,6 +163,25 @@ export async function keyVault(prefix: string, role = "Key Vault Administrator",
   return { vault, tenantId, principal, token, kv: guard(vaultClient(vault, token), token) };
 }
 
+/**
+ * One vault for every test of a file (or describe block), made in `beforeAll`; `prepare` may add keys.
+ * isolatedStorage keeps what beforeAll wrote and undoes each test's own writes, so every test starts
+ * from the same vault. This saves the five setup requests per test, which matters: the test pool's
+ * per-request cost grows with every request of the run (cloudflare/workers-sdk#15092).
+ */
+export function sharedKeyVault(prefix: string, prepare: (setup: KeyVaultSetup) => Promise<void> = async () => {}): () => KeyVaultSetup {
+  let setup: KeyVaultSetup | undefined;
+  beforeAll(async () => {
+    const made = await keyVault(prefix);
+    await prepare(made);
+    setup = made;
+  }, SLOW_KEYS.timeout);
+  return () => {
+    if (setup === undefined) throw new Error(`shared vault ${prefix} was not set up`);
+    return setup;
+  };
+}
+
 /** Another principal of the tenant with `role` on the vault (null: none), behind the guard. */
 export async function memberWithRole(tenantId: string, vault: string, role: string | null): Promise<GuardedClient> {
   const { token } = await principalWithRole(tenantId, vault, role);
@@ -188,7 +213,7 @@ export async function createKey(kv: VaultClient, name: string, body: Record<stri
   return expectOk(await kv.json<KeyBundle>("POST", `/keys/${name}/create`, body), `create ${name}`);
 }
 
-export async function importKey(kv: VaultClient, name: string, jwk: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<KeyBundle> {
+export async function importKey(kv: VaultClient, name: string, jwk: KnownJwk | Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<KeyBundle> {
   return expectOk(await kv.json<KeyBundle>("PUT", `/keys/${name}`, { key: jwk, ...extra }), `import ${name}`);
 }
 
@@ -273,8 +298,25 @@ export function versionOfKid(kid: string): string {
 
 // ---- known keys (published test vectors, or fixed here) ---------------------------------------------
 
-const onlyKeyMembers = (jwk: LooseJwk, members: readonly string[]): Record<string, string> =>
-  Object.fromEntries(members.map((m) => [m, jwk[m] as string]));
+/** A JWK with string members only, as WebCrypto, node:crypto and the import route take it. */
+export interface KnownJwk {
+  kty: string;
+  n?: string;
+  e?: string;
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  [member: string]: string | undefined;
+}
+
+const onlyKeyMembers = (jwk: LooseJwk, members: readonly string[]): KnownJwk =>
+  ({ ...Object.fromEntries(members.map((m) => [m, jwk[m] as string])), kty: jwk.kty as string }) as KnownJwk;
 
 /** RFC 7517 Appendix A.2 RSA private key (2048-bit). */
 export const RSA_2048_JWK = onlyKeyMembers(vectorKey(rfc7517PrivateKeys, 1), ["kty", "n", "e", "d", "p", "q", "dp", "dq", "qi"]);
@@ -296,7 +338,7 @@ export function octJwk(bytes: Uint8Array, keyOps?: string[]): Record<string, unk
 }
 
 /** The public part of a JWK, as WebCrypto imports it. */
-export function publicOf(jwk: { kty?: string; n?: string; e?: string; crv?: string; x?: string; y?: string }): Record<string, string> {
+export function publicOf(jwk: { kty?: string; n?: string; e?: string; crv?: string; x?: string; y?: string }): KnownJwk {
   return jwk.kty === "RSA" || jwk.n !== undefined
     ? { kty: "RSA", n: jwk.n as string, e: jwk.e as string }
     : { kty: "EC", crv: jwk.crv as string, x: jwk.x as string, y: jwk.y as string };

@@ -188,3 +188,20 @@ export function rawVaultFetch(vault: string, pathAndQuery: string, init: Request
 }
 
 export { API_VERSION };
+
+/**
+ * Runs `fn` and returns the reasons of any `unhandledrejection` events the runtime dispatched meanwhile
+ * (the Worker runs in this isolate, so its stray rejected promises show up here).
+ */
+export async function unhandledRejectionsDuring(fn: () => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  const record = (event: PromiseRejectionEvent) => seen.push(String(event.reason));
+  addEventListener("unhandledrejection", record);
+  try {
+    await fn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    removeEventListener("unhandledrejection", record);
+  }
+  return seen;
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   MAX_TAGS,
-  MAX_TAG_LENGTH,
+  MAX_KEY_TAG_LENGTH,
+  MAX_SECRET_TAG_LENGTH,
   assertObjectName,
   optionalAttributes,
   optionalString,
@@ -86,23 +87,28 @@ describe("optionalAttributes", () => {
 
 describe("optionalTags", () => {
   const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, `v${i}`]));
+  const limits = [
+    ["secrets", MAX_SECRET_TAG_LENGTH, 512],
+    ["keys", MAX_KEY_TAG_LENGTH, 256],
+  ] as const;
 
-  it("accepts up to 15 tags with names and values up to 512 characters", () => {
-    expect(optionalTags({})).toBeUndefined();
-    expect(optionalTags({ tags: tags(MAX_TAGS) })).toStrictEqual(tags(15));
-    const long = { ["n".repeat(MAX_TAG_LENGTH)]: "v".repeat(MAX_TAG_LENGTH) };
-    expect(optionalTags({ tags: long })).toStrictEqual(long);
-    expect(optionalTags({ tags: { empty: "" } })).toStrictEqual({ empty: "" });
+  it.each(limits)("%s: accepts up to 15 tags with names and values up to the limit", (_kind, limit, expected) => {
+    expect(limit).toBe(expected);
+    expect(optionalTags({}, limit)).toBeUndefined();
+    expect(optionalTags({ tags: tags(MAX_TAGS) }, limit)).toStrictEqual(tags(15));
+    const long = { ["n".repeat(limit)]: "v".repeat(limit) };
+    expect(optionalTags({ tags: long }, limit)).toStrictEqual(long);
+    expect(optionalTags({ tags: { empty: "" } }, limit)).toStrictEqual({ empty: "" });
   });
 
-  it("refuses too many tags, too long names or values, non-string values and non-objects", () => {
-    badParameter(() => optionalTags({ tags: tags(16) }));
-    badParameter(() => optionalTags({ tags: { ["n".repeat(513)]: "v" } }));
-    badParameter(() => optionalTags({ tags: { n: "v".repeat(513) } }));
-    badParameter(() => optionalTags({ tags: { "": "v" } }));
-    badParameter(() => optionalTags({ tags: { n: 1 } }));
-    badParameter(() => optionalTags({ tags: { n: null } }));
-    badParameter(() => optionalTags({ tags: ["a"] }));
-    badParameter(() => optionalTags({ tags: "a=b" }));
+  it.each(limits)("%s: refuses too many tags, too long names or values, non-string values and non-objects", (_kind, limit) => {
+    badParameter(() => optionalTags({ tags: tags(16) }, limit));
+    badParameter(() => optionalTags({ tags: { ["n".repeat(limit + 1)]: "v" } }, limit));
+    badParameter(() => optionalTags({ tags: { n: "v".repeat(limit + 1) } }, limit));
+    badParameter(() => optionalTags({ tags: { "": "v" } }, limit));
+    badParameter(() => optionalTags({ tags: { n: 1 } }, limit));
+    badParameter(() => optionalTags({ tags: { n: null } }, limit));
+    badParameter(() => optionalTags({ tags: ["a"] }, limit));
+    badParameter(() => optionalTags({ tags: "a=b" }, limit));
   });
 });

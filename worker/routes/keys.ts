@@ -58,9 +58,12 @@ keyRoutes.post("/keys/:name/backup", requires("keys/backup/action"), async (c) =
   return c.json({ value: blob });
 });
 
+// Generated here too (see create); asking for the spec also checks the caller may rotate.
 keyRoutes.post("/keys/:name/rotate", requires("keys/rotate/action"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
-  return c.json(keyBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "key.rotate", name })));
+  const spec = await callVault(c, { kind: "key.rotationSpec", name });
+  const { jwk } = await generateKey(spec);
+  return c.json(keyBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "key.rotate", name, jwk })));
 });
 
 keyRoutes.get("/keys/:name/rotationpolicy", requires("keyrotationpolicies/read"), async (c) => {

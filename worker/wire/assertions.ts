@@ -5,9 +5,10 @@ import type { JsonObject } from "./json-body.ts";
 /** Object names: 1–127 characters of 0-9a-zA-Z- (secrets.json `pattern`). */
 const OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
-/** Azure's tag limits (about-secrets.md): 15 tags, names and values up to 512 characters. */
+/** Azure's tag limits: 15 tags; names and values up to 512 characters on secrets (about-secrets.md), 256 on keys (about-keys-details.md). */
 export const MAX_TAGS = 15;
-export const MAX_TAG_LENGTH = 512;
+export const MAX_SECRET_TAG_LENGTH = 512;
+export const MAX_KEY_TAG_LENGTH = 256;
 
 export function assertObjectName(name: string | undefined): string {
   if (name === undefined || !OBJECT_NAME.test(name)) throw badParameter(`The request URI contains an invalid name: ${name ?? ""}`);
@@ -54,7 +55,7 @@ export function optionalAttributes(body: JsonObject): AttributesPatch | undefine
   };
 }
 
-export function optionalTags(body: JsonObject): Tags | undefined {
+export function optionalTags(body: JsonObject, maxLength: number): Tags | undefined {
   const value = body.tags;
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) throw badParameter("The parameter 'tags' must be an object.");
@@ -62,8 +63,8 @@ export function optionalTags(body: JsonObject): Tags | undefined {
   if (entries.length > MAX_TAGS) throw badParameter(`A maximum of ${MAX_TAGS} tags is allowed.`);
   for (const [name, tagValue] of entries) {
     if (typeof tagValue !== "string") throw badParameter(`The value of tag '${name}' must be a string.`);
-    if (name.length === 0 || name.length > MAX_TAG_LENGTH || tagValue.length > MAX_TAG_LENGTH) {
-      throw badParameter(`Tag names and values must be 1–${MAX_TAG_LENGTH} characters.`);
+    if (name.length === 0 || name.length > maxLength || tagValue.length > maxLength) {
+      throw badParameter(`Tag names and values must be 1–${maxLength} characters.`);
     }
   }
   // fromEntries defines own properties, so a tag named "__proto__" stays a tag, not a prototype.

@@ -4,7 +4,7 @@ import { isKeyOperation } from "../../durable-objects/domain/key-properties.ts";
 import { validateRotationPolicy, type RotationPolicyInput } from "../../durable-objects/domain/rotation-policy.ts";
 import type { KeyCreateSpec, KeyMetadataInput } from "../../durable-objects/key-rpc.ts";
 import { badParameter } from "../errors/vault-error.ts";
-import { optionalAttributes, optionalTags } from "./assertions.ts";
+import { MAX_KEY_TAG_LENGTH, optionalAttributes, optionalTags } from "./assertions.ts";
 import type { JsonObject } from "./json-body.ts";
 
 function optionalInteger(body: JsonObject, field: string): number | undefined {
@@ -38,7 +38,7 @@ function metadata(body: JsonObject, ops: unknown): KeyMetadataInput {
   refuseKeyRelease(body);
   const k = keyOps(ops);
   const attributes = optionalAttributes(body);
-  const tags = optionalTags(body);
+  const tags = optionalTags(body, MAX_KEY_TAG_LENGTH);
   return {
     ...(k === undefined ? {} : { keyOps: k }),
     ...(attributes === undefined ? {} : { attributes }),

@@ -1,6 +1,6 @@
 import type { SecretInput } from "../../durable-objects/rpc.ts";
 import { VaultError, badParameter } from "../errors/vault-error.ts";
-import { optionalAttributes, optionalString, optionalTags } from "./assertions.ts";
+import { MAX_SECRET_TAG_LENGTH, optionalAttributes, optionalString, optionalTags } from "./assertions.ts";
 import type { JsonObject } from "./json-body.ts";
 
 /** Azure: "Secret is beyond the maximum permitted length of 25600 characters." (25 KB, about-secrets.md). */
@@ -11,7 +11,7 @@ export const MAX_CONTENT_TYPE_LENGTH = 255;
 function secretMetadata(body: JsonObject): SecretInput {
   const contentType = optionalString(body, "contentType", MAX_CONTENT_TYPE_LENGTH);
   const attributes = optionalAttributes(body);
-  const tags = optionalTags(body);
+  const tags = optionalTags(body, MAX_SECRET_TAG_LENGTH);
   return {
     ...(contentType === undefined ? {} : { contentType }),
     ...(attributes === undefined ? {} : { attributes }),
