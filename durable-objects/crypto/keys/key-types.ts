@@ -109,7 +109,7 @@ export type AzureKeyType = keyof typeof AZURE_KEY_TYPES;
 /**
  * Public exponents we generate with. workerd's WebCrypto accepts exactly these ("The publicExponent
  * must be either 3 or 65537", measured). Azure vaults ignore `public_exponent: 3` and return AQAB
- * (azure-sdk-for-java KeyAsyncClientTest TODO "sets the JWK's e parameter to AQAB instead of Aw"),
+ * (a to-do note in azure-sdk-for-java KeyAsyncClientTest: "sets the JWK's e parameter to AQAB instead of Aw"),
  * Managed HSM honours it (KeyClientManagedHsmTest asserts e = 3); we honour it like Managed HSM.
  */
 export const RSA_GENERATION_EXPONENTS = [3, 65537] as const;
