@@ -8,20 +8,8 @@ import {
   optionalString,
   optionalTags,
 } from "../../worker/wire/assertions.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { badParameter } from "../support/bad-parameter.ts";
 
-function badParameter(fn: () => unknown): VaultError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof VaultError) {
-      expect(err.code).toBe("BadParameter");
-      return err;
-    }
-    throw err;
-  }
-  throw new Error("expected a BadParameter VaultError");
-}
 
 describe("assertObjectName", () => {
   it.each(["a", "db-pass", "A1-b2", "0", "x".repeat(127), "-leading-hyphen-ok"])("accepts %s", (name) => {

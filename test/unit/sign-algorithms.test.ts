@@ -9,20 +9,8 @@ import {
   type SignatureAlgorithm,
 } from "../../durable-objects/crypto/sign/signature-algorithms.ts";
 import { digestInfoPrefix } from "../../durable-objects/crypto/sign/rsa-digest-signature.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { badParameter } from "../support/bad-parameter.ts";
 
-function badParameter(fn: () => unknown): VaultError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof VaultError) {
-      expect(err.code).toBe("BadParameter");
-      return err;
-    }
-    throw err;
-  }
-  throw new Error("expected a BadParameter VaultError");
-}
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 

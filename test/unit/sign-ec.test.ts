@@ -10,7 +10,7 @@ import {
   type EcPrivateJwk,
 } from "../../durable-objects/crypto/sign/ec-digest-signature.ts";
 import { SIGNATURE_ALGORITHMS, type CurveName, type EcSignatureAlgorithm, type HashName } from "../../durable-objects/crypto/sign/signature-algorithms.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { badParameter } from "../support/bad-parameter.ts";
 import rfc6979 from "../vectors/rfc6979-ecdsa.json";
 import wycheproofP256 from "../vectors/wycheproof-ecdsa-p256-sha256-p1363.json";
 import wycheproofP384 from "../vectors/wycheproof-ecdsa-p384-sha384-p1363.json";
@@ -34,16 +34,6 @@ const ALG_OF: Record<CurveName, EcSignatureAlgorithm> = { "P-256": "ES256", "P-3
 const toInt = (bytes: Uint8Array): bigint => BigInt(`0x${toHex(bytes) || "0"}`);
 const toBytes = (n: bigint, size: number): Uint8Array => fromHex(n.toString(16).padStart(2 * size, "0"));
 
-function expectBadParameter(fn: () => unknown): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(VaultError);
-  expect((error as VaultError).code).toBe("BadParameter");
-}
 
 /** SEC 1 uncompressed point → JWK with full-length coordinates. */
 function jwkFromPoint(uncompressed: string, crv: CurveName) {
@@ -161,11 +151,11 @@ describe("input checks", () => {
 
   it("wrong digest lengths: BadParameter to sign, false to verify", () => {
     for (const length of [0, 20, 31, 33, 48, 64]) {
-      expectBadParameter(() => ecSignDigest("ES256", key, new Uint8Array(length)));
+      badParameter(() => ecSignDigest("ES256", key, new Uint8Array(length)));
       expect(ecVerifyDigest("ES256", key, new Uint8Array(length), good)).toBe(false);
     }
     const p521key = prepareEcSigningKey({ ...jwkFromPoint(toHex(p521.getPublicKey(fromHex("07".padStart(132, "0")), false)), "P-521"), d: b64u(fromHex("07".padStart(132, "0"))) });
-    expectBadParameter(() => ecSignDigest("ES512", p521key, new Uint8Array(66)));
+    badParameter(() => ecSignDigest("ES512", p521key, new Uint8Array(66)));
     expect(ecVerifyDigest("ES512", p521key, sha512(utf8("y")), ecSignDigest("ES512", p521key, sha512(utf8("y"))))).toBe(true);
   });
 
@@ -175,19 +165,19 @@ describe("input checks", () => {
     for (const signature of bad) expect(ecVerifyDigest("ES256", key, digest, signature)).toBe(false);
     expect(ecVerifyDigest("ES256K", key, digest, good)).toBe(false);
     expect(ecVerifyDigest("ES384", key, sha384(utf8("x")), new Uint8Array(96))).toBe(false);
-    expectBadParameter(() => ecSignDigest("ES384", key, sha384(utf8("x"))));
+    badParameter(() => ecSignDigest("ES384", key, sha384(utf8("x"))));
   });
 
   it("refuses keys that are not on the curve, out of range, or whose halves disagree", () => {
     const pub = jwkFromPoint(toHex(p256.getPublicKey(fromHex("01".padStart(64, "0")), false)), "P-256");
     const offCurve = { ...pub, y: b64u(fromHex("02".padStart(64, "0"))) };
-    expectBadParameter(() => prepareEcVerifyingKey(offCurve));
-    expectBadParameter(() => prepareEcVerifyingKey({ ...pub, crv: "secp256k1" }));
-    expectBadParameter(() => prepareEcVerifyingKey({ ...pub, x: "" }));
-    expectBadParameter(() => prepareEcVerifyingKey({ ...pub, x: b64u(new Uint8Array(33).fill(1)) }));
-    expectBadParameter(() => prepareEcSigningKey({ ...pub, d: b64u(fromHex("02".padStart(64, "0"))) })); // d·G ≠ (x, y)
-    expectBadParameter(() => prepareEcSigningKey({ ...pub, d: b64u(new Uint8Array(32)) })); // d = 0
-    expectBadParameter(() => prepareEcSigningKey({ ...pub, d: b64u(toBytes(ORDER["P-256"] + 1n, 32)) })); // d > n
+    badParameter(() => prepareEcVerifyingKey(offCurve));
+    badParameter(() => prepareEcVerifyingKey({ ...pub, crv: "secp256k1" }));
+    badParameter(() => prepareEcVerifyingKey({ ...pub, x: "" }));
+    badParameter(() => prepareEcVerifyingKey({ ...pub, x: b64u(new Uint8Array(33).fill(1)) }));
+    badParameter(() => prepareEcSigningKey({ ...pub, d: b64u(fromHex("02".padStart(64, "0"))) })); // d·G ≠ (x, y)
+    badParameter(() => prepareEcSigningKey({ ...pub, d: b64u(new Uint8Array(32)) })); // d = 0
+    badParameter(() => prepareEcSigningKey({ ...pub, d: b64u(toBytes(ORDER["P-256"] + 1n, 32)) })); // d > n
     expect(ALG_OF[prepareEcVerifyingKey(pub).curve]).toBe("ES256");
   });
 });
