@@ -3,7 +3,7 @@ import { VaultError } from "../../worker/errors/vault-error.ts";
 import { AZURE_KEY_TYPES, type PrivateJwk } from "../crypto/keys/key-types.ts";
 import type { KeyCreateSpec } from "../key-rpc.ts";
 import { nameKey } from "../domain/ids.ts";
-import { parseKeyProperties } from "../domain/key-properties.ts";
+import { parseKeyProperties, type KeyProperties } from "../domain/key-properties.ts";
 import { expiryFromPolicy, nextRotationMs } from "../domain/rotation-policy.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
 import { generateKey, publicExponentOf } from "../crypto/keys/generate-for-spec.ts";
@@ -22,8 +22,8 @@ export function refreshRotation(ctx: VaultContext, name: string): void {
   const key = nameKey(name);
   const entry = ctx.rotations.get(key);
   if (entry === null) return;
-  const state = ctx.objects.findName(KIND, key);
-  const latest = state === null || state.deletedAt !== null ? null : ctx.objects.latest(KIND, key);
+  const found = ctx.objects.versionWithState(KIND, key, undefined);
+  const latest = found === null || found.state.deletedAt !== null ? null : found.latest;
   const next =
     latest === null
       ? null
@@ -34,7 +34,10 @@ export function refreshRotation(ctx: VaultContext, name: string): void {
 
 /** What a rotation of this key generates: the latest version's type, size or curve, and exponent. */
 export function rotationSpec(ctx: VaultContext, name: string): KeyCreateSpec {
-  const props = parseKeyProperties(liveVersion(ctx, KIND, name, undefined).props);
+  return specOf(parseKeyProperties(liveVersion(ctx, KIND, name, undefined).props));
+}
+
+function specOf(props: KeyProperties): KeyCreateSpec {
   const family = AZURE_KEY_TYPES[props.kty].family;
   return {
     kty: props.kty,
@@ -55,13 +58,13 @@ const sameShape = (jwk: PrivateJwk, spec: KeyCreateSpec): boolean => {
  * material the Worker generated from {@link rotationSpec}; the alarm generates here, rarely and briefly.
  */
 export async function rotateKey(ctx: VaultContext, name: string, material?: PrivateJwk): Promise<StoredVersion> {
-  const spec = rotationSpec(ctx, name);
+  const latest = liveVersion(ctx, KIND, name, undefined);
+  const props = parseKeyProperties(latest.props);
+  const spec = specOf(props);
   if (material !== undefined && !sameShape(material, spec)) {
     throw new VaultError("Conflict", `Key ${name} changed while it was being rotated; retry the rotation.`);
   }
   const generated = material ?? (await generateKey(spec)).jwk;
-  const latest = liveVersion(ctx, KIND, name, undefined);
-  const props = parseKeyProperties(latest.props);
   const now = ctx.clock.now();
   const exp = expiryFromPolicy(ctx.rotations.get(nameKey(name))?.policy ?? null, now);
   const stored = await storeKeyVersion(ctx, {
