@@ -22,10 +22,9 @@ export function liveVersion(ctx: VaultContext, kind: ObjectKind, name: string, v
 /** A soft-deleted name with its latest version, else the kind's deleted-not-found 404. */
 export function deletedObject(ctx: VaultContext, kind: ObjectKind, name: string): { state: NameState; latest: StoredVersion } {
   const key = nameKey(name);
-  const state = ctx.objects.findName(kind, key);
-  const latest = state?.deletedAt == null ? null : ctx.objects.latest(kind, key);
-  if (state === null || latest === null) throw objectErrors(kind).deletedNotFound(name);
-  return { state, latest };
+  const found = ctx.objects.versionWithState(kind, key, undefined);
+  if (found === null || found.state.deletedAt === null) throw objectErrors(kind).deletedNotFound(name);
+  return found;
 }
 
 /** Stores a new version under a name, creating the name if needed; a soft-deleted name is a 409. */
@@ -45,9 +44,9 @@ export function insertNewVersion(ctx: VaultContext, kind: ObjectKind, name: stri
 export function softDelete(ctx: VaultContext, kind: ObjectKind, name: string): { state: NameState; latest: StoredVersion } {
   const key = nameKey(name);
   return ctx.transaction(() => {
-    const state = ctx.objects.findName(kind, key);
-    const latest = ctx.objects.latest(kind, key);
-    if (state === null || state.deletedAt !== null || latest === null) throw objectErrors(kind).notFound(name);
+    const found = ctx.objects.versionWithState(kind, key, undefined);
+    if (found === null || found.state.deletedAt !== null) throw objectErrors(kind).notFound(name);
+    const { state, latest } = found;
     const now = ctx.clock.now();
     const deleted = { ...state, deletedAt: toUnixSeconds(now), scheduledPurgeAt: scheduledPurge(ctx.config, now) };
     ctx.objects.markDeleted(kind, key, deleted.deletedAt, deleted.scheduledPurgeAt);

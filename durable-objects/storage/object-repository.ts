@@ -39,18 +39,6 @@ export class ObjectRepository {
     return row === undefined ? null : toNameState(row);
   }
 
-  latest(kind: ObjectKind, key: string): StoredVersion | null {
-    const rows = this.sql
-      .exec<VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key ` +
-          "WHERE o.kind = ? AND o.name_key = ? ORDER BY v.seq DESC LIMIT 1",
-        kind,
-        key,
-      )
-      .toArray();
-    return rows[0] === undefined ? null : toVersion(rows[0]);
-  }
-
   /**
    * A version (the latest when `version` is undefined) with its name's lifecycle state, in one query:
    * this is every data-plane read's hot path.

@@ -149,7 +149,7 @@ describe("vault migrations", SLOW, () => {
         const plain = await dataKey.open(stored?.sealedValue ?? new Uint8Array(), valueAad(seeded.config, "secret", key, s.version));
         expect(new TextDecoder().decode(plain)).toBe(s.value);
       }
-      expect(objects.latest("secret", "db-pass")?.version).toBe(seeded.versions[1]?.version);
+      expect(objects.versionWithState("secret", "db-pass", undefined)?.latest.version).toBe(seeded.versions[1]?.version);
       expect(objects.allVersions("secret", "db-pass").map((v) => v.seq)).toStrictEqual([1, 2]);
       expect(objects.namesPage("secret", false, "", 10).map((n) => n.state.name)).toStrictEqual(["Api-Key", "db-pass"]);
       expect(objects.findName("secret", seeded.deletedName)).toStrictEqual({ name: "gone", deletedAt: 3_999_000_000, scheduledPurgeAt: seeded.purgeAt });
