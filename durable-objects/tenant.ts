@@ -40,9 +40,10 @@ export class TenantObject extends DurableObject<Env> {
     });
   }
 
-  async create(id: string, displayName: string): Promise<Result<TenantInfo>> {
+  /** Takes the registry's record as is, so both report the same creation time. */
+  async create(info: TenantInfo): Promise<Result<TenantInfo>> {
+    const id = info.id;
     if (this.info !== null) return fail(new VaultError("Conflict", `Tenant ${id} already exists.`));
-    const info: TenantInfo = { id, displayName, created: toUnixSeconds(this.clock.now()) };
     const root = await rootKeyFromEnv(this.env.ROOT_KEY);
     const { dataKey, wrapped } = await DataKey.create(root, `tenant|${id}`);
     const signingKey = await newSigningKey(dataKey, id);

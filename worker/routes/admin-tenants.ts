@@ -34,7 +34,7 @@ adminTenantRoutes.post("/tenants", operatorOnly, async (c) => {
   const body = await readJsonObject(c);
   const displayName = optionalString(body, "displayName", MAX_DISPLAY_NAME) ?? "tenant";
   const tenant = await registryStub(c.env).addTenant(displayName);
-  unwrap(await tenantStub(c.env, tenant.id).create(tenant.id, displayName));
+  unwrap(await tenantStub(c.env, tenant.id).create(tenant));
   return c.json(tenant, 201);
 });
 
