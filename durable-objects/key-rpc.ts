@@ -84,7 +84,8 @@ export type KeyOp =
   | { readonly kind: "rng"; readonly count: number }
   // Checks the caller may perform the route's action and does nothing else: key creation asks this
   // before the Worker spends seconds generating material for a caller who may not create.
-  | { readonly kind: "authorize" };
+  // The key type lets the throttle charge an HSM create at its own weight.
+  | { readonly kind: "authorize"; readonly kty: AzureKeyType };
 
 export interface KeyResults {
   "key.create": KeyView;

@@ -5,12 +5,33 @@
 import type { AttributesPatch, ObjectAttributes, Tags } from "./domain/attributes.ts";
 import type { DataAction } from "./domain/permission.ts";
 import type { KeyOp, KeyResults } from "./key-rpc.ts";
+import type { AuditOp, AuditResults } from "./audit-rpc.ts";
 
 /** The verified caller, from the bearer token. */
 export interface Caller {
   readonly tenantId: string;
   readonly objectId: string;
   readonly appId: string;
+  /** "ServicePrincipal" or "ManagedIdentity", for the audit log. */
+  readonly principalType: string;
+}
+
+/**
+ * Which call of a request this is. Key create and rotate make two: a "preflight" (authorize, rotation
+ * spec) before the Worker generates material, then a "completion". The request is charged to the
+ * throttle once, at its first call, and audited once, at its last (or at the preflight if that refuses).
+ */
+export type CallStage = "single" | "preflight" | "completion";
+
+/** Facts about the HTTP request the audit record needs; never its headers or body. */
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly clientIp: string | null;
+  /** Wall-clock Unix milliseconds when the Worker received the request (for the record's duration). */
+  readonly receivedAtMs: number;
+  /** Azure's operation name the route declared ("SecretGet", "KeySign", …). */
+  readonly operation: string;
+  readonly stage: CallStage;
 }
 
 export interface PageRequest {
@@ -86,8 +107,8 @@ export interface SecretResults {
   "secret.purge": null;
 }
 
-export type VaultOp = SecretOp | KeyOp;
-export type VaultResults = SecretResults & KeyResults;
+export type VaultOp = SecretOp | KeyOp | AuditOp;
+export type VaultResults = SecretResults & KeyResults & AuditResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 
@@ -96,6 +117,7 @@ export interface VaultCall {
   readonly caller: Caller;
   readonly action: DataAction;
   readonly op: VaultOp;
+  readonly request: RequestInfo;
 }
 
 /** Vault settings the control plane sets at creation. */

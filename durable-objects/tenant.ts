@@ -12,6 +12,10 @@ import { issuerFor } from "./domain/issuer.ts";
 import { migrate } from "./storage/migrate.ts";
 import { TENANT_MIGRATIONS } from "./storage/migrations.ts";
 import { TenantRepository } from "./storage/tenant-repository.ts";
+import { ThrottleRepository } from "./storage/throttle-repository.ts";
+import { AZURE_VAULT_LIMITS, resolveLimits, tenantDefaults, type ThrottleBucket, type ThrottleLimits, type ThrottleOverrides } from "./domain/throttle-limits.ts";
+import { leaseGrant } from "./domain/throttle-lease.ts";
+import type { WindowCount } from "./domain/throttle-window.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -27,6 +31,9 @@ export class TenantObject extends DurableObject<Env> {
   clock: Clock = systemClock;
 
   private readonly repo: TenantRepository;
+  private readonly throttle: ThrottleRepository;
+  /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
+  private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
   private wrappedDek: Uint8Array | null = null;
   private signerPromise: Promise<TokenSigner> | null = null;
@@ -34,10 +41,42 @@ export class TenantObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.repo = new TenantRepository(ctx.storage.sql);
+    this.throttle = new ThrottleRepository(ctx.storage.sql, "tenant");
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
     });
+  }
+
+  /**
+   * Tenant-wide throttling (Azure: five times the per-vault limit across the subscription's vaults):
+   * grants a vault capacity in `bucket` for the window starting at `window` (Unix seconds, the vault's
+   * clock). A window older than the one being counted is charged to the current one.
+   */
+  async leaseThrottle(bucket: ThrottleBucket, window: number, cost: number): Promise<number> {
+    const count = this.leased.get(bucket);
+    const current = count !== undefined && count.windowStart >= window ? count : { windowStart: window, used: 0 };
+    const grant = leaseGrant(this.currentThrottleLimits()[bucket], current.used, cost);
+    if (grant === 0) return 0;
+    const next = { windowStart: current.windowStart, used: current.used + grant };
+    this.throttle.save(bucket, next);
+    this.leased.set(bucket, next);
+    return grant;
+  }
+
+  async throttleLimits(): Promise<ThrottleLimits> {
+    return this.currentThrottleLimits();
+  }
+
+  private currentThrottleLimits(): ThrottleLimits {
+    return resolveLimits(tenantDefaults(AZURE_VAULT_LIMITS), this.throttle.overrides());
+  }
+
+  /** A SaaS operator's tier for this tenant: overrides of the defaults, or null to return to them. */
+  async setThrottleLimits(overrides: ThrottleOverrides | null): Promise<Result<ThrottleLimits>> {
+    if (this.info === null) return fail(tenantNotFound());
+    this.throttle.setOverrides(overrides);
+    return ok(this.currentThrottleLimits());
   }
 
   /** Takes the registry's record as is, so both report the same creation time. */
@@ -67,6 +106,7 @@ export class TenantObject extends DurableObject<Env> {
     this.info = null;
     this.wrappedDek = null;
     this.signerPromise = null;
+    this.leased = new Map();
   }
 
   async createPrincipal(type: PrincipalType, displayName: string, tenantAdmin: boolean): Promise<Result<CreatedPrincipal>> {
@@ -163,6 +203,10 @@ export class TenantObject extends DurableObject<Env> {
         idtyp: "app",
         ver: "2.0",
         ...(principal.tenantAdmin ? { roles: ["TenantAdmin"] } : {}),
+        // Entra marks managed-identity tokens with the identity's resource id (`xms_mirid`).
+        ...(principal.type === "managedIdentity"
+          ? { xms_mirid: `/tenants/${tenant.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${principal.id}` }
+          : {}),
       },
       now,
       TOKEN_LIFETIME_SECONDS,
@@ -187,6 +231,7 @@ export class TenantObject extends DurableObject<Env> {
     const loaded = this.repo.load();
     this.info = loaded?.info ?? null;
     this.wrappedDek = loaded?.wrappedDek ?? null;
+    this.leased = this.throttle.counts();
   }
 }
 

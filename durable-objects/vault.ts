@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { VaultError } from "../worker/errors/vault-error.ts";
 import { DataKey } from "./crypto/data-key.ts";
 import { rootKeyFromEnv, type RootKey } from "./crypto/root-key.ts";
-import { systemClock, toUnixSeconds, type Clock } from "./domain/clock.ts";
+import { DAY_MS, systemClock, toUnixSeconds, type Clock } from "./domain/clock.ts";
 import { anyRoleGrants } from "./domain/permission.ts";
 import type { RoleAssignment } from "./domain/role-assignment.ts";
 import type { VaultConfig } from "./domain/vault-config.ts";
@@ -22,8 +22,20 @@ import { VAULT_MIGRATIONS } from "./storage/migrations.ts";
 import { ObjectRepository } from "./storage/object-repository.ts";
 import { RoleAssignmentRepository } from "./storage/role-assignment-repository.ts";
 import { VaultRepository } from "./storage/vault-repository.ts";
+import { AuditRepository } from "./storage/audit-repository.ts";
+import { ThrottleRepository } from "./storage/throttle-repository.ts";
+import { VaultThrottle } from "./operations/vault-throttle.ts";
+import { throttleCharge } from "./operations/throttle-charge.ts";
+import { RequestAudit } from "./operations/request-audit.ts";
+import { auditHandlers } from "./operations/audit-handlers.ts";
+import type { AuditRecord } from "./domain/audit-record.ts";
+import { statusOf } from "../worker/errors/status.ts";
+import type { VaultOperationalSettings, VaultSettingsPatch } from "./domain/vault-operational-settings.ts";
 
-const HANDLERS = { ...secretHandlers, ...keyHandlers, ...keyCryptoHandlers };
+const HANDLERS = { ...secretHandlers, ...keyHandlers, ...keyCryptoHandlers, ...auditHandlers };
+
+/** Audit pruning runs on the hour; records just past retention may wait that long. */
+const AUDIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * One Durable Object per vault, named by the lower-cased vault name (so the name is globally unique
@@ -38,6 +50,11 @@ export class VaultObject extends DurableObject<Env> {
   private readonly objects: ObjectRepository;
   private readonly assignments: RoleAssignmentRepository;
   private readonly rotations: RotationPolicyRepository;
+  private readonly audit: AuditRepository;
+  private readonly throttleStore: ThrottleRepository;
+  private readonly throttle: VaultThrottle;
+  /** Whether the alarm already covers pruning the audit log (so recording need not re-arm it). */
+  private auditPruneArmed = false;
   /** Prepared keys live as long as this object stays in memory (DESIGN.md §4: cache per isolate). */
   private readonly keys = new SoftwareKeyProvider();
   private config: VaultConfig | null = null;
@@ -52,10 +69,14 @@ export class VaultObject extends DurableObject<Env> {
     this.objects = new ObjectRepository(ctx.storage.sql);
     this.assignments = new RoleAssignmentRepository(ctx.storage.sql);
     this.rotations = new RotationPolicyRepository(ctx.storage.sql);
-    ctx.blockConcurrencyWhile(async () => {
-      migrate(ctx.storage, VAULT_MIGRATIONS);
-      this.loadConfig();
-    });
+    this.audit = new AuditRepository(ctx.storage.sql);
+    // Migrated before anything reads: the throttle loads its counters in its constructor.
+    migrate(ctx.storage, VAULT_MIGRATIONS);
+    this.throttleStore = new ThrottleRepository(ctx.storage.sql, "vault");
+    this.throttle = new VaultThrottle(this.throttleStore, (bucket, window, cost) =>
+      this.env.TENANT.get(this.env.TENANT.idFromName(this.requireConfig().tenantId)).leaseThrottle(bucket, window, cost),
+    );
+    this.loadConfig();
   }
 
   /** Creates the vault (control plane). Fails if this name is already a vault. */
@@ -95,6 +116,8 @@ export class VaultObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     // The object lives on and its name may be reused: start again from an empty, migrated schema.
     migrate(this.ctx.storage, VAULT_MIGRATIONS);
+    this.throttle.reload();
+    this.auditPruneArmed = false;
     this.config = null;
     this.wrappedDek = null;
     this.dataKeyPromise = null;
@@ -125,22 +148,70 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   /**
-   * The data plane's one entry point: the caller must belong to this vault's tenant and hold a role
-   * granting the action the route declared; then the operation runs.
+   * The data plane's one entry point: the caller must belong to this vault's tenant, fit within the
+   * throttle limits and hold a role granting the action the route declared; then the operation runs.
+   * Every call that ends a request leaves exactly one audit record, written in the same transaction as
+   * the operation's changes; if it cannot be written, the operation does not happen (fail closed).
    */
   async execute(call: VaultCall): Promise<Result<VaultResults[OpKind]>> {
+    const config = this.config;
+    if (config === null) return fail(new VaultError("VaultNotFound", "The vault was not found."));
+    const audit = new RequestAudit(call, config, this.clock);
     try {
-      const config = this.requireConfig();
       // The Worker verified the token against this tenant's keys; checked again here so no path can skip it.
       if (call.caller.tenantId !== config.tenantId) throw new VaultError("Unauthorized", "AKV10032: Invalid issuer.");
+      if (call.request.stage !== "completion") await this.throttle.admit(throttleCharge(call.op, this.objects), this.clock.now());
       if (!anyRoleGrants(this.rolesOf(call.caller.objectId), call.action)) throw forbiddenByRbac(call, config);
       // The table is typed per operation (SecretResults); dispatch by the op's own kind.
       const handler = HANDLERS[call.op.kind] as (ctx: VaultContext, op: VaultOp) => Promise<VaultResults[OpKind]>;
-      return ok(await handler(this.context(config), call.op));
+      const value = await handler(this.context(config, audit), call.op);
+      if (audit.recordsSuccess && !audit.written) this.record(audit.succeeded(value));
+      else if (!this.auditPruneArmed) this.reschedule();
+      return ok(value);
     } catch (err) {
-      if (err instanceof VaultError) return fail(err);
-      throw err;
+      const error = err instanceof VaultError ? err : null;
+      this.record(error === null ? audit.failed(500, "InternalError") : audit.failed(statusOf(error.code), error.code));
+      if (error === null) throw err;
+      return fail(error);
     }
+  }
+
+  /**
+   * The audit record of a request the Worker answered without calling {@link execute} (401 challenge,
+   * input rejected at the boundary, unknown route). Time and vault come from here.
+   */
+  async recordRequest(entry: Omit<AuditRecord, "timeMs" | "tenantId" | "vault">): Promise<void> {
+    const config = this.requireConfig();
+    this.ctx.storage.transactionSync(() => {
+      this.audit.insert({ ...entry, timeMs: this.clock.now(), tenantId: config.tenantId, vault: config.name });
+    });
+    if (!this.auditPruneArmed) this.reschedule();
+  }
+
+  /** Throttle limits, audit retention: what a SaaS operator may tune per vault. */
+  async operationalSettings(): Promise<VaultOperationalSettings> {
+    this.requireConfig();
+    return { throttleLimits: this.throttle.currentLimits(), auditRetentionDays: this.vaults.auditRetentionDays() };
+  }
+
+  async updateOperationalSettings(patch: VaultSettingsPatch): Promise<Result<VaultOperationalSettings>> {
+    if (this.config === null) return fail(new VaultError("VaultNotFound", "The vault was not found."));
+    this.ctx.storage.transactionSync(() => {
+      if (patch.throttleLimits !== undefined) this.throttleStore.setOverrides(patch.throttleLimits);
+      if (patch.auditRetentionDays !== undefined) this.vaults.setAuditRetentionDays(patch.auditRetentionDays);
+    });
+    this.throttle.reload();
+    this.reschedule();
+    return ok(await this.operationalSettings());
+  }
+
+  /** Writes a request's audit record with the throttle counts it consumed, atomically. */
+  private record(record: AuditRecord): void {
+    this.ctx.storage.transactionSync(() => {
+      this.throttle.persist();
+      this.audit.insert(record);
+    });
+    if (!this.auditPruneArmed) this.reschedule();
   }
 
   /**
@@ -155,7 +226,8 @@ export class VaultObject extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       for (const due of this.objects.duePurges(now)) this.objects.purge(due.kind, due.key);
     });
-    const context = this.context(config);
+    const context = this.context(config, null);
+    this.pruneAudit();
     for (const nameKey of this.rotations.dueRotations(now)) {
       const state = this.objects.findName("key", nameKey);
       if (state === null) this.rotations.delete(nameKey);
@@ -165,22 +237,57 @@ export class VaultObject extends DurableObject<Env> {
     this.reschedule();
   }
 
-  private context(config: VaultConfig): VaultContext {
+  /**
+   * What handlers may use. With a request's audit, the first transaction a handler runs also writes the
+   * request's record and throttle counts, so the change and its record commit together or not at all.
+   */
+  private context(config: VaultConfig, audit: RequestAudit | null): VaultContext {
     return {
       config,
       objects: this.objects,
       rotations: this.rotations,
+      audit: this.audit,
       clock: this.clock,
       keys: this.keys,
       dataKey: () => this.dataKey(config),
       rootKey: () => this.rootKey(),
-      transaction: (fn) => this.ctx.storage.transactionSync(fn),
+      transaction: (fn) =>
+        this.ctx.storage.transactionSync(() => {
+          const result = fn();
+          if (audit !== null && audit.recordsSuccess && !audit.written) {
+            this.throttle.persist();
+            this.audit.insert(audit.succeeded(result));
+            audit.written = true;
+          }
+          return result;
+        }),
       reschedule: () => this.reschedule(),
     };
   }
 
+  /** Deletes audit records past the vault's retention (issue 6: "pruning by alarm"). */
+  private pruneAudit(): void {
+    const cutoff = this.clock.now() - this.vaults.auditRetentionDays() * DAY_MS;
+    this.ctx.storage.transactionSync(() => this.audit.pruneOlderThan(cutoff));
+  }
+
+  /**
+   * When the oldest audit record leaves retention, rounded up to the hour so one alarm prunes an
+   * hour's records at a time.
+   */
+  private nextAuditPrune(): number | null {
+    const oldest = this.audit.oldestTimeMs();
+    if (oldest === null) return null;
+    const due = oldest + this.vaults.auditRetentionDays() * DAY_MS;
+    return Math.ceil(due / AUDIT_PRUNE_INTERVAL_MS) * (AUDIT_PRUNE_INTERVAL_MS / 1000);
+  }
+
   private reschedule(): void {
-    const times = [this.objects.earliestScheduledPurge(), this.rotations.earliestRotation()].filter((t): t is number => t !== null);
+    const auditPrune = this.nextAuditPrune();
+    this.auditPruneArmed = auditPrune !== null;
+    const times = [this.objects.earliestScheduledPurge(), this.rotations.earliestRotation(), auditPrune].filter(
+      (t): t is number => t !== null,
+    );
     const next = times.length === 0 ? null : Math.min(...times);
     // setAlarm/deleteAlarm are covered by the output gate, so callers need not await them.
     if (next === null) void this.ctx.storage.deleteAlarm();

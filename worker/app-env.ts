@@ -20,6 +20,12 @@ export interface AppEnv {
     caller: Caller;
     /** The data action the route declared with `requires`. */
     action: DataAction;
+    /** The audit operation name the route declared with `requires`. */
+    operation: string;
+    /** Wall-clock milliseconds when the request arrived (audit duration). */
+    receivedAtMs: number;
+    /** Set once the vault object has written this request's audit record. */
+    audited: boolean;
     /** Control-plane caller (admin routes only). */
     admin: AdminCaller;
   };

@@ -7,8 +7,10 @@ import { apiVersion } from "./middleware/api-version.ts";
 import { challengeAuth } from "./middleware/challenge-auth.ts";
 import { resolveVault } from "./middleware/resolve-vault.ts";
 import { responseHeaders } from "./middleware/response-headers.ts";
+import { auditTrail } from "./middleware/audit-trail.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { adminVaultRoutes } from "./routes/admin-vaults.ts";
+import { adminOperationalSettingsRoutes } from "./routes/admin-operational-settings.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { deletedSecretRoutes } from "./routes/deleted-secrets.ts";
 import { managedIdentityRoutes } from "./routes/managed-identity.ts";
@@ -22,10 +24,11 @@ const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The
 
 /**
  * The data plane, served on vault hosts. Middleware order is the request path of DESIGN.md §2:
- * request id → api-version → host → vault → challenge/auth → route (which declares its permission).
+ * request id → host → vault → audit trail → api-version → challenge/auth → route (which declares its
+ * permission and operation). The vault is resolved before api-version so a bad version is audited too.
  */
 export const vaultApp = new Hono<AppEnv>({ strict: false });
-vaultApp.use("*", responseHeaders, apiVersion, resolveVault, challengeAuth);
+vaultApp.use("*", responseHeaders, resolveVault, auditTrail, apiVersion, challengeAuth);
 vaultApp.route("/", secretRoutes);
 vaultApp.route("/", deletedSecretRoutes);
 vaultApp.route("/", keyRoutes);
@@ -45,6 +48,7 @@ identityApp.route("/", benchRoutes);
 identityApp.use("/admin/*", adminAuth);
 identityApp.route("/admin", adminTenantRoutes);
 identityApp.route("/admin", adminVaultRoutes);
+identityApp.route("/admin", adminOperationalSettingsRoutes);
 identityApp.route("/", oidcRoutes);
 identityApp.notFound(notFound);
 identityApp.onError((err) => toErrorResponse(err));

@@ -61,6 +61,10 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
     "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
     "Microsoft.KeyVault/vaults/keys/read",
   ]),
+  // Not an Azure role: Azure reads Key Vault logs through Azure Monitor. This project serves the audit
+  // log from the vault itself; auditors need no access to objects to read it (Key Vault Reader's
+  // `vaults/*/read` also covers it). The id is this project's own.
+  role("39bac55f-2a97-45c6-9e3c-65722c6a1879", "Key Vault Auditor", ["Microsoft.KeyVault/vaults/auditevents/read"]),
 ];
 
 export function findRole(idOrName: string): RoleDefinition | undefined {

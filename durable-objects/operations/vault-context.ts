@@ -5,18 +5,24 @@ import type { RootKey } from "../crypto/root-key.ts";
 import type { KeyProvider } from "../crypto/key-provider.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
+import type { AuditRepository } from "../storage/audit-repository.ts";
 
 /** What an operation may use inside the vault object; handed to handlers by vault.ts. */
 export interface VaultContext {
   readonly config: VaultConfig;
   readonly objects: ObjectRepository;
   readonly rotations: RotationPolicyRepository;
+  /** The vault's audit log (read by the audit query operations; written by vault.ts only). */
+  readonly audit: AuditRepository;
   readonly clock: Clock;
   /** Performs operations with key material (software keys here; HSM keys through the bridge later). */
   readonly keys: KeyProvider;
   dataKey(): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
-  /** Runs synchronous writes atomically. Never await inside. */
+  /**
+   * Runs synchronous writes atomically, together with the request's audit record (the first
+   * transaction of a request carries it). Never await inside.
+   */
   transaction<T>(fn: () => T): T;
   /** Points the alarm at the next due work (scheduled purge, rotation) after a change to either. */
   reschedule(): void;

@@ -1,7 +1,10 @@
 import vault0001 from "../../migrations/vault/0001_init.sql";
 import vault0002 from "../../migrations/vault/0002_purge_schedule_index.sql";
 import vault0003 from "../../migrations/vault/0003_key_properties_and_rotation.sql";
+import vault0004 from "../../migrations/vault/0004_throttle_and_audit.sql";
+import vault0005 from "../../migrations/vault/0005_events.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
+import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import type { Migration } from "./migrate.ts";
 
@@ -10,8 +13,13 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "init", sql: vault0001 },
   { version: 2, name: "purge_schedule_index", sql: vault0002 },
   { version: 3, name: "key_properties_and_rotation", sql: vault0003 },
+  { version: 4, name: "throttle_and_audit", sql: vault0004 },
+  { version: 5, name: "events", sql: vault0005 },
 ];
 
-export const TENANT_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "init", sql: tenant0001 }];
+export const TENANT_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "init", sql: tenant0001 },
+  { version: 2, name: "throttle", sql: tenant0002 },
+];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "init", sql: registry0001 }];

@@ -55,6 +55,22 @@ export class ObjectRepository {
     return row === undefined ? null : { state: toNameState(row), latest: toVersion(row) };
   }
 
+  /** A key version's public properties JSON (the latest when `version` is undefined), for throttle weights. */
+  keyProperties(key: string, version: string | undefined): string | null {
+    const rows =
+      version === undefined
+        ? this.sql.exec<{ props: string | null }>(
+            "SELECT props FROM object_versions WHERE kind = 'key' AND name_key = ? ORDER BY seq DESC LIMIT 1",
+            key,
+          )
+        : this.sql.exec<{ props: string | null }>(
+            "SELECT props FROM object_versions WHERE kind = 'key' AND name_key = ? AND version = ?",
+            key,
+            version,
+          );
+    return rows.toArray()[0]?.props ?? null;
+  }
+
   /** Every version, oldest first (backup). */
   allVersions(kind: ObjectKind, key: string): StoredVersion[] {
     return this.sql

@@ -1,4 +1,5 @@
 import type { VaultConfig } from "../domain/vault-config.ts";
+import { AUDIT_RETENTION_DEFAULT_DAYS } from "../domain/vault-operational-settings.ts";
 
 type VaultRow = {
   name: string;
@@ -30,6 +31,14 @@ export class VaultRepository {
       },
       wrappedDek: new Uint8Array(row.wrapped_dek),
     };
+  }
+
+  auditRetentionDays(): number {
+    return this.sql.exec<{ d: number }>("SELECT audit_retention_days AS d FROM vault WHERE id = 1").toArray()[0]?.d ?? AUDIT_RETENTION_DEFAULT_DAYS;
+  }
+
+  setAuditRetentionDays(days: number): void {
+    this.sql.exec("UPDATE vault SET audit_retention_days = ? WHERE id = 1", days);
   }
 
   insert(config: VaultConfig, wrappedDek: Uint8Array): void {

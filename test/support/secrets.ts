@@ -205,3 +205,18 @@ export async function unhandledRejectionsDuring(fn: () => Promise<void>): Promis
   }
   return seen;
 }
+
+/**
+ * The alarm time that only audit-log pruning asks for: the oldest record's time plus the vault's
+ * retention, rounded up to the hour (an independent restatement of vault.ts's schedule).
+ */
+export async function auditPruneAlarm(vault: string): Promise<number | null> {
+  return runInDurableObject(vaultObject(vault), (_instance, state) => {
+    const row = state.storage.sql
+      .exec<{ oldest: number | null; days: number }>("SELECT (SELECT MIN(time_ms) FROM audit_log) AS oldest, audit_retention_days AS days FROM vault")
+      .one();
+    if (row.oldest === null) return null;
+    const hour = 3_600_000;
+    return Math.ceil((row.oldest + row.days * 86_400_000) / hour) * hour;
+  });
+}

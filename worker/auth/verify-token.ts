@@ -47,5 +47,11 @@ export async function verifyToken(env: Env, token: string, expected: Expected): 
   }
   const { tid, oid, appid } = payload;
   if (tid !== expected.tenantId || typeof oid !== "string") return null;
-  return { tenantId: tid, objectId: oid, appId: typeof appid === "string" ? appid : oid, claims: payload };
+  return {
+    tenantId: tid,
+    objectId: oid,
+    appId: typeof appid === "string" ? appid : oid,
+    principalType: typeof payload["xms_mirid"] === "string" ? "ManagedIdentity" : "ServicePrincipal",
+    claims: payload,
+  };
 }

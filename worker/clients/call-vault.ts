@@ -1,12 +1,38 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import type { OpKind, OpOf, VaultResults } from "../../durable-objects/rpc.ts";
+import type { CallStage, OpKind, OpOf, VaultResults } from "../../durable-objects/rpc.ts";
+import { VaultError } from "../errors/vault-error.ts";
 import { executeOnVault } from "./vault-stub.ts";
 
-/** Runs an operation on the request's vault as the authenticated caller, under the route's declared action. */
-export function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>): Promise<VaultResults[K]> {
+/**
+ * Runs an operation on the request's vault as the authenticated caller, under the route's declared
+ * action and operation name. The vault object writes the request's audit record when the call is the
+ * request's last (or a preflight that refuses); the audit-trail middleware records everything else.
+ */
+export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>, stage: CallStage = "single"): Promise<VaultResults[K]> {
   const action = c.get("action");
+  const operation = c.get("operation");
   // A route that forgot `requires(...)` is a programming error, never an open door.
-  if (action === undefined) throw new Error(`route ${c.req.routePath} declares no permission`);
-  return executeOnVault(c.env, c.get("vault").name, { caller: c.get("caller"), action, op });
+  if (action === undefined || operation === undefined) throw new Error(`route ${c.req.routePath} declares no permission`);
+  const request = {
+    requestId: c.get("requestId"),
+    clientIp: clientIp(c),
+    receivedAtMs: c.get("receivedAtMs"),
+    operation,
+    stage,
+  };
+  try {
+    const result = await executeOnVault(c.env, c.get("vault").name, { caller: c.get("caller"), action, op, request });
+    if (stage !== "preflight") c.set("audited", true);
+    return result;
+  } catch (err) {
+    // An error value means the vault object recorded the refusal; a thrown exception may not have.
+    if (err instanceof VaultError) c.set("audited", true);
+    throw err;
+  }
+}
+
+/** Cloudflare sets CF-Connecting-IP on every request it proxies (also under wrangler dev). */
+export function clientIp(c: Context<AppEnv>): string | null {
+  return c.req.header("CF-Connecting-IP") ?? null;
 }

@@ -41,27 +41,34 @@ export interface ErrorValue {
   readonly code: ErrorCode;
   readonly message: string;
   readonly inner?: InnerCode;
+  /** Throttled only: whole seconds until the request would be admitted (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
 }
 
 export class VaultError extends Error {
   readonly code: ErrorCode;
   readonly inner: InnerCode | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, inner?: InnerCode) {
+  constructor(code: ErrorCode, message: string, inner?: InnerCode, retryAfterSeconds?: number) {
     super(message);
     this.name = "VaultError";
     this.code = code;
     this.inner = inner;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   static from(value: ErrorValue): VaultError {
-    return new VaultError(value.code, value.message, value.inner);
+    return new VaultError(value.code, value.message, value.inner, value.retryAfterSeconds);
   }
 
   toValue(): ErrorValue {
-    return this.inner === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, inner: this.inner };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.inner === undefined ? {} : { inner: this.inner }),
+      ...(this.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: this.retryAfterSeconds }),
+    };
   }
 }
 

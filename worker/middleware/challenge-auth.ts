@@ -21,6 +21,6 @@ export const challengeAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (match === null) return toErrorResponse(new VaultError("Unauthorized", MISSING_TOKEN), challenge);
   const caller = await verifyToken(c.env, match[1] as string, { tenantId: vault.tenantId, audience: resource });
   if (caller === null) return toErrorResponse(new VaultError("Unauthorized", INVALID_TOKEN), challenge);
-  c.set("caller", { tenantId: caller.tenantId, objectId: caller.objectId, appId: caller.appId });
+  c.set("caller", { tenantId: caller.tenantId, objectId: caller.objectId, appId: caller.appId, principalType: caller.principalType });
   await next();
 });

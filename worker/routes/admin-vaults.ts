@@ -45,7 +45,7 @@ const assignmentJson = (a: RoleAssignment) => {
   };
 };
 
-async function requireVault(env: Env, tenantId: string, name: string): Promise<VaultConfig> {
+export async function requireVault(env: Env, tenantId: string, name: string): Promise<VaultConfig> {
   await requireTenant(env, tenantId);
   const config = await vaultStub(env, assertVaultName(name)).describe();
   // Another tenant's vault is reported exactly like a missing one.

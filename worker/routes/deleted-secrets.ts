@@ -12,26 +12,26 @@ import { deletedSecretBundle, deletedSecretItem, secretBundle } from "../wire/se
  */
 export const deletedSecretRoutes = new Hono<AppEnv>({ strict: false });
 
-deletedSecretRoutes.get("/deletedsecrets", requires("secrets/readMetadata/action"), async (c) => {
+deletedSecretRoutes.get("/deletedsecrets", requires("secrets/readMetadata/action", "SecretListDeleted"), async (c) => {
   const page = pageRequest(new URL(c.req.url));
   const result = await callVault(c, { kind: "secret.listDeleted", page });
   const base = c.get("vaultBaseUrl");
   return c.json(listBody(result, (v) => deletedSecretItem(base, v), `${base}/deletedsecrets`, c.get("apiVersion"), page));
 });
 
-deletedSecretRoutes.get("/deletedsecrets/:name", requires("secrets/readMetadata/action"), async (c) => {
+deletedSecretRoutes.get("/deletedsecrets/:name", requires("secrets/readMetadata/action", "SecretGetDeleted"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const deleted = await callVault(c, { kind: "secret.getDeleted", name });
   return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted));
 });
 
-deletedSecretRoutes.delete("/deletedsecrets/:name", requires("secrets/purge/action"), async (c) => {
+deletedSecretRoutes.delete("/deletedsecrets/:name", requires("secrets/purge/action", "SecretPurge"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   await callVault(c, { kind: "secret.purge", name });
   return c.body(null, 204);
 });
 
-deletedSecretRoutes.post("/deletedsecrets/:name/recover", requires("secrets/recover/action"), async (c) => {
+deletedSecretRoutes.post("/deletedsecrets/:name/recover", requires("secrets/recover/action", "SecretRecover"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const recovered = await callVault(c, { kind: "secret.recover", name });
   return c.json(secretBundle(c.get("vaultBaseUrl"), recovered));

@@ -11,7 +11,7 @@ import { restoreInput, setSecretInput, updateSecretInput } from "../wire/secret-
 /** Azure REST "Secrets" operations (secrets.json, api-version 2025-07-01). Each route declares its data action. */
 export const secretRoutes = new Hono<AppEnv>({ strict: false });
 
-secretRoutes.get("/secrets", requires("secrets/readMetadata/action"), async (c) => {
+secretRoutes.get("/secrets", requires("secrets/readMetadata/action", "SecretList"), async (c) => {
   const url = new URL(c.req.url);
   const page = pageRequest(url);
   const result = await callVault(c, { kind: "secret.list", page });
@@ -19,20 +19,20 @@ secretRoutes.get("/secrets", requires("secrets/readMetadata/action"), async (c) 
   return c.json(listBody(result, (v) => secretItem(base, v), `${base}/secrets`, c.get("apiVersion"), page));
 });
 
-secretRoutes.post("/secrets/restore", requires("secrets/restore/action"), async (c) => {
+secretRoutes.post("/secrets/restore", requires("secrets/restore/action", "SecretRestore"), async (c) => {
   const blob = restoreInput(await readJsonObject(c));
   const restored = await callVault(c, { kind: "secret.restore", blob });
   return c.json(secretBundle(c.get("vaultBaseUrl"), restored));
 });
 
-secretRoutes.put("/secrets/:name", requires("secrets/setSecret/action"), async (c) => {
+secretRoutes.put("/secrets/:name", requires("secrets/setSecret/action", "SecretSet"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const input = setSecretInput(await readJsonObject(c));
   const created = await callVault(c, { kind: "secret.set", name, ...input });
   return c.json(secretBundle(c.get("vaultBaseUrl"), created));
 });
 
-secretRoutes.get("/secrets/:name/versions", requires("secrets/readMetadata/action"), async (c) => {
+secretRoutes.get("/secrets/:name/versions", requires("secrets/readMetadata/action", "SecretListVersions"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const url = new URL(c.req.url);
   const page = pageRequest(url);
@@ -41,21 +41,21 @@ secretRoutes.get("/secrets/:name/versions", requires("secrets/readMetadata/actio
   return c.json(listBody(result, (v) => secretVersionItem(base, v), `${base}/secrets/${name}/versions`, c.get("apiVersion"), page));
 });
 
-secretRoutes.post("/secrets/:name/backup", requires("secrets/backup/action"), async (c) => {
+secretRoutes.post("/secrets/:name/backup", requires("secrets/backup/action", "SecretBackup"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const { blob } = await callVault(c, { kind: "secret.backup", name });
   return c.json({ value: blob });
 });
 
 // An empty version means the latest: SDKs send GET /secrets/{name}/ (client-contract.md §5).
-secretRoutes.get("/secrets/:name/:version?", requires("secrets/getSecret/action"), async (c) => {
+secretRoutes.get("/secrets/:name/:version?", requires("secrets/getSecret/action", "SecretGet"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
   const secret = await callVault(c, { kind: "secret.get", name, ...(version === undefined ? {} : { version }) });
   return c.json(secretBundle(c.get("vaultBaseUrl"), secret));
 });
 
-secretRoutes.patch("/secrets/:name/:version?", requires("secrets/update/action"), async (c) => {
+secretRoutes.patch("/secrets/:name/:version?", requires("secrets/update/action", "SecretUpdate"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
   const input = updateSecretInput(await readJsonObject(c));
@@ -63,7 +63,7 @@ secretRoutes.patch("/secrets/:name/:version?", requires("secrets/update/action")
   return c.json(secretBundle(c.get("vaultBaseUrl"), updated));
 });
 
-secretRoutes.delete("/secrets/:name", requires("secrets/delete"), async (c) => {
+secretRoutes.delete("/secrets/:name", requires("secrets/delete", "SecretDelete"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const deleted = await callVault(c, { kind: "secret.delete", name });
   return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted));

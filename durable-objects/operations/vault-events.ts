@@ -1,0 +1,326 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { utf8 } from "../crypto/bytes.ts";
+import type { DataKey } from "../crypto/data-key.ts";
+import { generateWebhookSecret } from "../crypto/webhook-signature.ts";
+import { toUnixSeconds, type Clock } from "../domain/clock.ts";
+import { ATTEMPT_TIMEOUT_MS, attemptOutcome, retryDelaySeconds } from "../domain/delivery-backoff.ts";
+import { DAY_SECONDS, MAX_SUBSCRIPTIONS_PER_VAULT, wantsEvent, type EventSubscription } from "../domain/event-subscription.ts";
+import { expiryTriggers, expiryWants, notifyLeadSeconds, receivesExpiryEvent, type FiredTrigger } from "../domain/expiry-schedule.ts";
+import { nameKey } from "../domain/ids.ts";
+import { fail, ok, type Result } from "../domain/result.ts";
+import type { VaultConfig } from "../domain/vault-config.ts";
+import { accessPolicyChangedEvent, objectEvent, objectEventType, type EventSource, type VaultEvent } from "../domain/vault-event.ts";
+import type { ObjectKind } from "../domain/versioned-object.ts";
+import { DELIVERY_PAGE_MAX, type EventAdminKind, type EventAdminOp, type EventAdminOpOf, type EventAdminResult, type EventAdminResults } from "../event-rpc.ts";
+import { EventRepository, type PendingDelivery } from "../storage/event-repository.ts";
+import { ExpiryTriggerRepository, type CurrentVersion, type DueTrigger } from "../storage/expiry-trigger-repository.ts";
+import type { EventSink } from "./event-sink.ts";
+import { postWebhook, type PostResult } from "./webhook-post.ts";
+
+/** What VaultEvents needs from its Durable Object; everything is read when used, never captured. */
+export interface VaultEventsDeps {
+  config(): VaultConfig;
+  /** Read on every use: pass `{ now: () => this.clock.now() }` so a test's replacement clock is seen. */
+  readonly clock: Clock;
+  dataKey(): Promise<DataKey>;
+  /** `https://{vault}.vault.{domain}[:port]`, for `data.Id` in events. */
+  vaultBaseUrl(): string;
+  readonly fetch: typeof fetch;
+  /** Runs synchronous writes atomically (storage.transactionSync). */
+  transaction<T>(fn: () => T): T;
+  /** Points the alarm at the earliest due work, including {@link VaultEvents.nextDue}. */
+  reschedule(): void;
+  /** Per-attempt limit; tests shorten it. */
+  readonly attemptTimeoutMs?: number;
+}
+
+/** Deliveries attempted per run; more due ones make nextDue() return a past time, so the alarm runs again at once. */
+const DELIVERY_BATCH = 25;
+const TRIGGER_BATCH = 500;
+/** Finished deliveries stay visible through the API this long. */
+const DELIVERY_HISTORY_DAYS = 30;
+
+const decoder = new TextDecoder();
+
+/** One delivery per (subscription, event type, object version): the outbox's unique key (0005_events.sql). */
+const versionDedupeKey = (event: VaultEvent, kind: ObjectKind, version: string) =>
+  `${event.type}|${kind}|${nameKey(event.objectName)}|${version}`;
+
+/** AAD of a sealed signing secret (migrations/README.md). */
+const secretAad = (config: VaultConfig, id: string) => `webhook-secret|${config.tenantId}|${config.name.toLowerCase()}|${id}`;
+
+const notFound = (id: string) => new VaultError("NotFound", `The event subscription '${id}' was not found.`);
+
+/**
+ * A vault's events (Event Grid for Key Vault): operations record events in an outbox inside their own
+ * transactions (EventSink), expiry is found by triggers computed when inputs change, and the alarm
+ * delivers signed webhooks with retries and a dead letter.
+ */
+export class VaultEvents implements EventSink {
+  private readonly events: EventRepository;
+  private readonly triggers: ExpiryTriggerRepository;
+
+  constructor(sql: SqlStorage, private readonly deps: VaultEventsDeps) {
+    this.events = new EventRepository(sql);
+    this.triggers = new ExpiryTriggerRepository(sql);
+  }
+
+  // EventSink: synchronous, SQL only, inside the caller's transaction.
+
+  versionCreated(kind: ObjectKind, name: string, version: string): void {
+    const current = this.triggers.version(kind, nameKey(name), version);
+    if (current === null) return;
+    const type = objectEventType(kind, "NewVersionCreated");
+    const targets = this.events.subscriptions().filter((s) => wantsEvent(s, type, current.name));
+    if (targets.length === 0) return;
+    const event = objectEvent(kind, "NewVersionCreated", current, this.deps.clock.now());
+    this.enqueue(targets, event, versionDedupeKey(event, kind, version));
+    this.deps.reschedule();
+  }
+
+  expiryInputsChanged(kind: ObjectKind, name: string): void {
+    this.recompute(kind, nameKey(name), this.events.subscriptions());
+    this.deps.reschedule();
+  }
+
+  accessPolicyChanged(): void {
+    const config = this.deps.config();
+    const event = accessPolicyChangedEvent(config.name, this.deps.clock.now());
+    const targets = this.events.subscriptions().filter((s) => wantsEvent(s, event.type, event.objectName));
+    if (targets.length === 0) return;
+    // Every change is its own event: the event id is the dedupe key.
+    this.enqueue(targets, event, `${event.type}|${event.id}`);
+    this.deps.reschedule();
+  }
+
+  // Scheduling.
+
+  /** Unix seconds of the earliest pending trigger or delivery attempt; null when nothing waits. */
+  nextDue(): number | null {
+    const times = [this.triggers.earliestTrigger(), this.events.earliestDelivery()].filter((t): t is number => t !== null);
+    return times.length === 0 ? null : Math.min(...times);
+  }
+
+  /** Fires due expiry triggers into the outbox, then attempts due deliveries. `nowSeconds` is Unix seconds. */
+  async runDue(nowSeconds: number): Promise<void> {
+    this.deps.transaction(() => {
+      this.fireDueTriggers(nowSeconds);
+      this.events.pruneFinished(nowSeconds - DELIVERY_HISTORY_DAYS * DAY_SECONDS);
+    });
+    await this.deliverDue(nowSeconds);
+  }
+
+  // Control plane.
+
+  /** The control-plane operations VaultObject's RPC method forwards here (event-rpc.ts). */
+  async manage<K extends EventAdminKind>(op: EventAdminOpOf<K>): Promise<Result<EventAdminResults[K]>>;
+  async manage(op: EventAdminOp): Promise<Result<EventAdminResult>>;
+  async manage(op: EventAdminOp): Promise<Result<EventAdminResult>> {
+    try {
+      return ok(await this.run(op));
+    } catch (err) {
+      if (err instanceof VaultError) return fail(err);
+      throw err;
+    }
+  }
+
+  private async run(op: EventAdminOp): Promise<EventAdminResult> {
+    switch (op.kind) {
+      case "subscription.put":
+        return this.putSubscription(op);
+      case "subscription.get":
+        return this.requireSubscription(op.id);
+      case "subscription.list":
+        return this.events.subscriptions();
+      case "subscription.delete":
+        this.deps.transaction(() => {
+          if (!this.events.deleteSubscription(op.id)) throw notFound(op.id);
+          this.rebuildTriggers();
+        });
+        this.deps.reschedule();
+        return null;
+      case "delivery.list":
+        this.requireSubscription(op.subscriptionId);
+        return this.events.deliveries(op.subscriptionId, op.status, Math.min(Math.max(1, op.top), DELIVERY_PAGE_MAX));
+      case "delivery.redeliver":
+        return this.redeliver(op.subscriptionId, op.deliveryId);
+    }
+  }
+
+  private requireSubscription(id: string): EventSubscription {
+    const found = this.events.subscription(id);
+    if (found === null) throw notFound(id);
+    return found;
+  }
+
+  /** Creates with a new secret (sealed first: the only await), or replaces an existing subscription's settings. */
+  private async putSubscription(op: EventAdminOpOf<"subscription.put">): Promise<EventAdminResults["subscription.put"]> {
+    const update = () => {
+      const existing = this.events.subscription(op.id);
+      if (existing === null) return null;
+      this.events.updateSubscription(op.id, op.settings);
+      this.rebuildTriggers();
+      return { subscription: { ...op.settings, id: op.id, created: existing.created }, created: false, signingSecret: null };
+    };
+    const updated = this.deps.transaction(update);
+    if (updated !== null) {
+      this.deps.reschedule();
+      return updated;
+    }
+    if (this.events.subscriptionCount() >= MAX_SUBSCRIPTIONS_PER_VAULT) {
+      throw new VaultError("Conflict", `A vault may have at most ${MAX_SUBSCRIPTIONS_PER_VAULT} event subscriptions.`);
+    }
+    const secret = generateWebhookSecret();
+    const sealed = await (await this.deps.dataKey()).seal(utf8(secret), secretAad(this.deps.config(), op.id));
+    const result = this.deps.transaction(() => {
+      // Another request may have created it while the secret was being sealed; then this one updates it.
+      const raced = update();
+      if (raced !== null) return raced;
+      const subscription: EventSubscription = { ...op.settings, id: op.id, created: toUnixSeconds(this.deps.clock.now()) };
+      this.events.insertSubscription(subscription, sealed);
+      this.rebuildTriggers();
+      return { subscription, created: true, signingSecret: secret };
+    });
+    this.deps.reschedule();
+    return result;
+  }
+
+  private redeliver(subscriptionId: string, deliveryId: string): EventAdminResults["delivery.redeliver"] {
+    this.requireSubscription(subscriptionId);
+    const delivery = this.events.delivery(subscriptionId, deliveryId);
+    if (delivery === null) throw new VaultError("NotFound", `The delivery '${deliveryId}' was not found.`);
+    if (delivery.status !== "deadLettered") throw new VaultError("Conflict", "Only a dead-lettered delivery can be redelivered.");
+    this.events.restartDelivery(deliveryId, toUnixSeconds(this.deps.clock.now()));
+    this.deps.reschedule();
+    return this.events.delivery(subscriptionId, deliveryId) ?? delivery;
+  }
+
+  // Expiry triggers.
+
+  /** Triggers of one name from what is stored now; none unless its latest version is live, enabled and expiring. */
+  private recompute(kind: ObjectKind, key: string, subscriptions: readonly EventSubscription[]): void {
+    const current = subscriptions.length === 0 ? null : this.triggers.currentVersion(kind, key);
+    const version = current === null || current.deleted || !current.enabled || current.exp === null ? null : current;
+    this.triggers.replaceTriggers(kind, key, version?.version ?? null, version === null ? [] : this.triggersFor(version, subscriptions));
+  }
+
+  private triggersFor(current: CurrentVersion, subscriptions: readonly EventSubscription[]) {
+    const exp = current.exp ?? 0;
+    const types = { nearExpiry: objectEventType(current.kind, "NearExpiry"), expired: objectEventType(current.kind, "Expired") };
+    const wants = expiryWants(subscriptions, types, current.name, () => this.policyLead(current, exp));
+    return expiryTriggers(exp, wants, toUnixSeconds(this.deps.clock.now()));
+  }
+
+  private policyLead(current: Pick<CurrentVersion, "kind" | "nameKey">, exp: number): number | null {
+    return current.kind === "key" ? notifyLeadSeconds(this.triggers.rotationPolicy(current.nameKey), exp) : null;
+  }
+
+  /** After a subscription change the set of lead times changed: recompute every expiring name (control plane only). */
+  private rebuildTriggers(): void {
+    const subscriptions = this.events.subscriptions();
+    this.triggers.deleteAllTriggers();
+    if (subscriptions.length === 0) return;
+    for (const current of this.triggers.expiringCurrentVersions()) {
+      this.triggers.replaceTriggers(current.kind, current.nameKey, current.version, this.triggersFor(current, subscriptions));
+    }
+  }
+
+  private fireDueTriggers(nowSeconds: number): void {
+    const subscriptions = this.events.subscriptions();
+    for (;;) {
+      const due = this.triggers.dueTriggers(nowSeconds, TRIGGER_BATCH);
+      for (const trigger of due) this.fire(trigger, subscriptions);
+      if (due.length < TRIGGER_BATCH) return;
+    }
+  }
+
+  /** A trigger fires once: it is removed, and a version no longer current, live, enabled and expiring gets nothing. */
+  private fire(trigger: DueTrigger, subscriptions: readonly EventSubscription[]): void {
+    this.triggers.deleteTrigger(trigger);
+    const v = trigger.version;
+    if (v === null || !trigger.isCurrent || v.deleted || !v.enabled || v.exp === null) return;
+    const fired: FiredTrigger = {
+      ...trigger,
+      type: objectEventType(v.kind, trigger.event),
+      subject: v.name,
+      occurredAt: Math.max(trigger.dueAt, v.updated),
+      policyLeadSeconds: trigger.event === "NearExpiry" ? this.policyLead(v, v.exp) : null,
+    };
+    const targets = subscriptions.filter((s) => receivesExpiryEvent(s, fired));
+    if (targets.length === 0) return;
+    const event = objectEvent(v.kind, trigger.event, v, fired.occurredAt * 1000);
+    // Without the lead: a subscriber gets a version's NearExpiry once, whichever lead fires first.
+    this.enqueue(targets, event, versionDedupeKey(event, v.kind, v.version));
+  }
+
+  private enqueue(targets: readonly EventSubscription[], event: VaultEvent, dedupeKey: string): void {
+    const now = toUnixSeconds(this.deps.clock.now());
+    for (const s of targets) {
+      this.events.enqueue({ id: crypto.randomUUID(), subscriptionId: s.id, dedupeKey, event, nextAttemptAt: now, created: now });
+    }
+  }
+
+  // Delivery.
+
+  /**
+   * Each due delivery is claimed before it is sent (attempt counted, retry time set), so a crash
+   * mid-request retries it later instead of losing it or sending it in a loop: at-least-once, like Event Grid.
+   */
+  private async deliverDue(nowSeconds: number): Promise<void> {
+    const claimed = this.deps.transaction(() => this.claimDue(nowSeconds));
+    if (claimed.length === 0) return;
+    const config = this.deps.config();
+    const source: EventSource = { tenantId: config.tenantId, vaultName: config.name, vaultBaseUrl: this.deps.vaultBaseUrl() };
+    const secrets = await this.openSecrets(config, new Set(claimed.map((c) => c.subscription.id)));
+    const timeout = this.deps.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+    const results = await Promise.all(
+      claimed.map(async ({ delivery, subscription, attempt }): Promise<PostResult> => {
+        const secret = secrets.get(subscription.id);
+        if (secret === undefined) return { status: null, error: "signing secret unavailable" };
+        return postWebhook(this.deps.fetch, { subscription, secret, event: delivery.event, source, attempt, nowSeconds }, timeout);
+      }),
+    );
+    this.deps.transaction(() => {
+      claimed.forEach(({ delivery, subscription, attempt }, i) => {
+        const result = results[i] ?? { status: null, error: "no result" };
+        const outcome = attemptOutcome(result.status, attempt, subscription.maxDeliveryAttempts, nowSeconds);
+        if (outcome.kind === "delivered") this.events.finishAttempt(delivery.id, "delivered", null, null, nowSeconds);
+        else if (outcome.kind === "retry") this.events.finishAttempt(delivery.id, "pending", outcome.at, result.error, nowSeconds);
+        else this.events.finishAttempt(delivery.id, "deadLettered", null, result.error, nowSeconds);
+      });
+    });
+  }
+
+  private claimDue(nowSeconds: number): { delivery: PendingDelivery; subscription: EventSubscription; attempt: number }[] {
+    const claimed: { delivery: PendingDelivery; subscription: EventSubscription; attempt: number }[] = [];
+    const subscriptions = new Map(this.events.subscriptions().map((s) => [s.id, s]));
+    for (const delivery of this.events.dueDeliveries(nowSeconds, DELIVERY_BATCH)) {
+      const subscription = subscriptions.get(delivery.subscriptionId);
+      if (subscription === undefined || delivery.attempts >= subscription.maxDeliveryAttempts) {
+        // Its last attempt never reported back (or the subscription is gone): give up now.
+        this.events.finishAttempt(delivery.id, "deadLettered", null, "no result from the last attempt", nowSeconds);
+        continue;
+      }
+      const attempt = delivery.attempts + 1;
+      this.events.claimAttempt(delivery.id, attempt, nowSeconds + retryDelaySeconds(attempt), nowSeconds);
+      claimed.push({ delivery, subscription, attempt });
+    }
+    return claimed;
+  }
+
+  private async openSecrets(config: VaultConfig, ids: ReadonlySet<string>): Promise<Map<string, string>> {
+    const dataKey = await this.deps.dataKey();
+    const secrets = new Map<string, string>();
+    for (const id of ids) {
+      const sealed = this.events.sealedSecret(id);
+      if (sealed === null) continue;
+      try {
+        secrets.set(id, decoder.decode(await dataKey.open(sealed, secretAad(config, id))));
+      } catch (err) {
+        // A secret that does not open is a storage fault; its deliveries fail and retry, the others go out.
+        console.error("event subscription secret did not open", id, err);
+      }
+    }
+    return secrets;
+  }
+}

@@ -1,0 +1,120 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { resolveLimits, AZURE_VAULT_LIMITS, type ThrottleBucket, type ThrottleLimits } from "../domain/throttle-limits.ts";
+import { retryAfterSeconds, usedIn, windowStart, type WindowCount } from "../domain/throttle-window.ts";
+import type { ThrottleRepository } from "../storage/throttle-repository.ts";
+
+/** What one request costs: the bucket it is charged to and its weight there (throttle-limits.ts). */
+export interface ThrottleCharge {
+  readonly bucket: ThrottleBucket;
+  readonly cost: number;
+}
+
+/** Asks the tenant for capacity in a bucket and window; answers the units granted (0 = tenant limit reached). */
+export type TenantLeaser = (bucket: ThrottleBucket, window: number, cost: number) => Promise<number>;
+
+interface Lease {
+  readonly windowStart: number;
+  remaining: number;
+}
+
+/**
+ * Admission control of one vault: its own per-window limits, then the tenant's (Azure's subscription-wide
+ * limit). Tenant capacity is leased in chunks so most requests cost no call to the tenant object; a
+ * vault can hold at most one unused chunk per bucket, which bounds how far the tenant limit can be
+ * under-used. Requests refused here are not counted (issue 6: "Throttled requests do not count").
+ */
+export class VaultThrottle {
+  private counts: Map<ThrottleBucket, WindowCount>;
+  private limits: ThrottleLimits;
+  private readonly dirty = new Set<ThrottleBucket>();
+  private readonly leases = new Map<ThrottleBucket, Lease>();
+  private readonly leasing = new Map<ThrottleBucket, Promise<void>>();
+
+  constructor(
+    private readonly repo: ThrottleRepository,
+    private readonly leaseFromTenant: TenantLeaser,
+  ) {
+    this.counts = repo.counts();
+    this.limits = resolveLimits(AZURE_VAULT_LIMITS, repo.overrides());
+  }
+
+  /** After the limits or the whole store changed. */
+  reload(): void {
+    this.counts = this.repo.counts();
+    this.limits = resolveLimits(AZURE_VAULT_LIMITS, this.repo.overrides());
+    this.dirty.clear();
+    this.leases.clear();
+  }
+
+  currentLimits(): ThrottleLimits {
+    return this.limits;
+  }
+
+  /** Admits the charge or throws 429 Throttled with the exact seconds until the window ends. */
+  async admit(charge: ThrottleCharge, nowMs: number): Promise<void> {
+    const window = windowStart(nowMs);
+    this.assertVaultRoom(charge, window, nowMs);
+    await this.takeFromTenant(charge, window, nowMs);
+    // Re-checked: other requests may have been admitted while the tenant answered.
+    this.assertVaultRoom(charge, window, nowMs);
+    this.counts.set(charge.bucket, { windowStart: window, used: usedIn(this.counts.get(charge.bucket), window) + charge.cost });
+    this.dirty.add(charge.bucket);
+  }
+
+  /** Writes the counts admitted since the last call; run inside the transaction that records the request. */
+  persist(): void {
+    for (const bucket of this.dirty) {
+      const count = this.counts.get(bucket);
+      if (count !== undefined) this.repo.save(bucket, count);
+    }
+    this.dirty.clear();
+  }
+
+  private assertVaultRoom(charge: ThrottleCharge, window: number, nowMs: number): void {
+    if (usedIn(this.counts.get(charge.bucket), window) + charge.cost > this.limits[charge.bucket]) {
+      throw throttled("VaultRequestTypeLimitReached", nowMs);
+    }
+  }
+
+  private async takeFromTenant(charge: ThrottleCharge, window: number, nowMs: number): Promise<void> {
+    for (;;) {
+      const lease = this.leases.get(charge.bucket);
+      if (lease !== undefined && lease.windowStart === window && lease.remaining >= charge.cost) {
+        lease.remaining -= charge.cost;
+        return;
+      }
+      const inFlight = this.leasing.get(charge.bucket);
+      if (inFlight !== undefined) {
+        await inFlight;
+        continue;
+      }
+      const request = this.lease(charge, window);
+      this.leasing.set(charge.bucket, request.then(() => undefined));
+      let granted: number;
+      try {
+        granted = await request;
+      } finally {
+        this.leasing.delete(charge.bucket);
+      }
+      if (granted < charge.cost) throw throttled("TenantRequestLimitReached", nowMs);
+    }
+  }
+
+  private async lease(charge: ThrottleCharge, window: number): Promise<number> {
+    const granted = await this.leaseFromTenant(charge.bucket, window, charge.cost);
+    const lease = this.leases.get(charge.bucket);
+    if (lease !== undefined && lease.windowStart === window) lease.remaining += granted;
+    else this.leases.set(charge.bucket, { windowStart: window, remaining: granted });
+    return granted;
+  }
+}
+
+/** Azure's 429 body ("Request was not processed because too many requests were received. Reason: …"). */
+function throttled(reason: string, nowMs: number): VaultError {
+  return new VaultError(
+    "Throttled",
+    `Request was not processed because too many requests were received. Reason: ${reason}`,
+    undefined,
+    retryAfterSeconds(nowMs),
+  );
+}

@@ -1,0 +1,43 @@
+import { badParameter } from "../errors/vault-error.ts";
+import { MAX_LIMIT, THROTTLE_BUCKETS, type ThrottleOverrides } from "../../durable-objects/domain/throttle-limits.ts";
+import {
+  AUDIT_RETENTION_MAX_DAYS,
+  AUDIT_RETENTION_MIN_DAYS,
+  type VaultSettingsPatch,
+} from "../../durable-objects/domain/vault-operational-settings.ts";
+
+/**
+ * `throttleLimits`: units per 10-second window per bucket (secretCreate, secrets, keyCreate, keys),
+ * each an integer 1–1,000,000; omitted buckets keep Azure's default; null returns all to the defaults.
+ */
+export function throttleOverridesInput(value: unknown): ThrottleOverrides | null {
+  if (value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) throw badParameter("throttleLimits must be an object or null.");
+  const overrides: { [B in (typeof THROTTLE_BUCKETS)[number]]?: number } = {};
+  for (const [bucket, limit] of Object.entries(value)) {
+    const known = THROTTLE_BUCKETS.find((b) => b === bucket);
+    if (known === undefined) throw badParameter(`Unknown throttle bucket '${bucket}'; expected one of ${THROTTLE_BUCKETS.join(", ")}.`);
+    if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw badParameter(`throttleLimits.${bucket} must be an integer from 1 to ${MAX_LIMIT}.`);
+    }
+    overrides[known] = limit;
+  }
+  return overrides;
+}
+
+/** PATCH body of a vault's operational settings. */
+export function vaultSettingsInput(body: Record<string, unknown>): VaultSettingsPatch {
+  for (const key of Object.keys(body)) {
+    if (key !== "throttleLimits" && key !== "auditRetentionDays") throw badParameter(`Unknown setting '${key}'.`);
+  }
+  const patch: { throttleLimits?: ThrottleOverrides | null; auditRetentionDays?: number } = {};
+  if ("throttleLimits" in body) patch.throttleLimits = throttleOverridesInput(body.throttleLimits);
+  if ("auditRetentionDays" in body) {
+    const days = body.auditRetentionDays;
+    if (typeof days !== "number" || !Number.isInteger(days) || days < AUDIT_RETENTION_MIN_DAYS || days > AUDIT_RETENTION_MAX_DAYS) {
+      throw badParameter(`auditRetentionDays must be an integer from ${AUDIT_RETENTION_MIN_DAYS} to ${AUDIT_RETENTION_MAX_DAYS}.`);
+    }
+    patch.auditRetentionDays = days;
+  }
+  return patch;
+}
