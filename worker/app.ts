@@ -19,6 +19,7 @@ import { secretRoutes } from "./routes/secrets.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { keyOperationRoutes } from "./routes/key-operations.ts";
 import { deletedKeyRoutes } from "./routes/deleted-keys.ts";
+import { auditLogRoutes } from "./routes/audit-log.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
@@ -34,6 +35,7 @@ vaultApp.route("/", deletedSecretRoutes);
 vaultApp.route("/", keyRoutes);
 vaultApp.route("/", keyOperationRoutes);
 vaultApp.route("/", deletedKeyRoutes);
+vaultApp.route("/", auditLogRoutes);
 vaultApp.notFound(notFound);
 vaultApp.onError((err) => toErrorResponse(err));
 

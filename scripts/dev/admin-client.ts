@@ -130,6 +130,15 @@ export class AdminClient {
     );
   }
 
+  /** Per-vault throttle limits (units per 10 s by bucket) and audit retention. */
+  async setVaultSettings(
+    tenantId: string,
+    vaultName: string,
+    patch: { throttleLimits?: Record<string, number> | null; auditRetentionDays?: number },
+  ): Promise<void> {
+    await this.send("PATCH", `${vaultPath(tenantId, vaultName)}/settings`, [200], patch);
+  }
+
   async setLocalDefaultIdentity(tenantId: string, principalId: string): Promise<void> {
     await this.send("PUT", "/admin/local-default-identity", [200, 201, 204], { tenantId, principalId });
   }

@@ -4,7 +4,7 @@ import type { AuditFilter } from "../../durable-objects/audit-rpc.ts";
 import type { AuditRecord } from "../../durable-objects/domain/audit-record.ts";
 import { encodeCursor } from "../../durable-objects/domain/paging.ts";
 import { auditPage, decodePosition, encodePosition } from "../../durable-objects/operations/audit-handlers.ts";
-import { AuditRepository } from "../../durable-objects/storage/audit-repository.ts";
+import { AuditRepository, type AuditPosition } from "../../durable-objects/storage/audit-repository.ts";
 import { badParameter } from "../support/bad-parameter.ts";
 
 /** A fresh vault object per test (isolatedStorage): its constructor has migrated the schema. */
@@ -40,11 +40,11 @@ function record(over: Partial<AuditRecord> = {}): AuditRecord {
 const ids = (records: readonly AuditRecord[]) => records.map((r) => r.requestId);
 
 /** Every page of a query, following `next` to the end. */
-function allPages(repo: AuditRepository, filter: AuditFilter, maxResults: number, max = 25): { pages: AuditRecord[][]; items: AuditRecord[] } {
+function allPages(repo: AuditRepository, filter: AuditFilter, maxResults: number): { pages: AuditRecord[][]; items: AuditRecord[] } {
   const pages: AuditRecord[][] = [];
   let skipToken: string | undefined;
   for (let i = 0; i < 1000; i++) {
-    const page = auditPage(repo, filter, { maxResults, ...(skipToken === undefined ? {} : { skipToken }) }, max);
+    const page = auditPage(repo, filter, { maxResults, ...(skipToken === undefined ? {} : { skipToken }) }, 25);
     pages.push([...page.items]);
     if (page.next === null) return { pages, items: pages.flat() };
     skipToken = page.next;
@@ -56,7 +56,8 @@ describe("audit repository", () => {
   it("stores every field and reads it back, null caller, IP and object included", async () => {
     await withRepository((repo) => {
       const full = record({ object: { kind: "key", name: "k1", version: "0123456789abcdef0123456789abcdef" }, durationMs: 17 });
-      const bare = record({ timeMs: T0 + 1, caller: null, clientIp: null, object: null, operation: "Authentication", httpStatus: 401, resultCode: "Unauthorized" });
+      const refused = { operation: "Authentication", httpStatus: 401, resultCode: "Unauthorized" };
+      const bare = record({ timeMs: T0 + 1, caller: null, clientIp: null, object: null, ...refused });
       repo.insert(full);
       repo.insert(bare);
       expect(repo.query({}, null, 10, 100)).toEqual({ records: [full, bare], next: null });
@@ -89,8 +90,10 @@ describe("audit repository", () => {
   it("filters by operation, caller and object ignoring case, by kind, and by result", async () => {
     await withRepository((repo) => {
       const get = record({ operation: "SecretGet" });
-      const denied = record({ operation: "SecretGet", caller: { objectId: BOB, appId: "app-bob", type: "ServicePrincipal" }, httpStatus: 403, resultCode: "Forbidden" });
-      const missing = record({ operation: "SecretGet", object: { kind: "secret", name: "Other", version: null }, httpStatus: 404, resultCode: "SecretNotFound" });
+      const bob = { objectId: BOB, appId: "app-bob", type: "ServicePrincipal" };
+      const denied = record({ operation: "SecretGet", caller: bob, httpStatus: 403, resultCode: "Forbidden" });
+      const other = { kind: "secret", name: "Other", version: null } as const;
+      const missing = record({ operation: "SecretGet", object: other, httpStatus: 404, resultCode: "SecretNotFound" });
       const sign = record({ operation: "KeySign", object: { kind: "key", name: "db-pass", version: "0123456789abcdef0123456789abcdef" } });
       const anonymous = record({ operation: "Authentication", caller: null, object: null, httpStatus: 401, resultCode: "Unauthorized" });
       for (const r of [get, denied, missing, sign, anonymous]) repo.insert(r);
@@ -155,7 +158,7 @@ describe("audit repository", () => {
       const wanted = rs.filter((r) => r.operation === "KeySign");
 
       const found: AuditRecord[] = [];
-      let after = null;
+      let after: AuditPosition | null = null;
       let calls = 0;
       do {
         const scan = repo.query({ operation: "KeySign" }, after, 25, 7);
@@ -193,6 +196,17 @@ describe("audit repository", () => {
       expect(scanned).toContain("audit_log_by_time");
       expect(scanned).not.toContain("TEMP B-TREE");
       expect(plan("DELETE FROM audit_log WHERE time_ms < ?", T0)).toContain("audit_log_by_time");
+      // The repository's page query: the scan window as an ordered co-routine, filtered without a sort.
+      const page = plan(
+        "SELECT seq FROM (SELECT * FROM audit_log WHERE 1 = 1 AND time_ms >= ? ORDER BY time_ms, seq LIMIT ?) " +
+          "WHERE 1 = 1 AND operation = ? COLLATE NOCASE ORDER BY time_ms, seq LIMIT ?",
+        T0, 100, "SecretGet", 5,
+      );
+      expect(page).toContain("audit_log_by_time");
+      expect(page).not.toContain("TEMP B-TREE");
+      expect(plan("DELETE FROM audit_log WHERE seq IN (SELECT seq FROM audit_log WHERE time_ms < ? ORDER BY time_ms, seq LIMIT ?)", T0, 5)).toContain(
+        "audit_log_by_time",
+      );
     });
   });
 
@@ -237,7 +251,8 @@ describe("audit pages (the handlers' checks)", () => {
 
   it("refuse continuation tokens that are not theirs", () => {
     const b64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    for (const token of ["!!!", b64url("{}"), b64url('{"afterSeq":5}'), encodeCursor({ after: "db-pass" }), encodeCursor({ after: "1.x" }), encodeCursor({ after: "1.2.3" })]) {
+    const foreign = [b64url("{}"), b64url('{"afterSeq":5}'), encodeCursor({ after: "db-pass" })];
+    for (const token of ["!!!", ...foreign, encodeCursor({ after: "1.x" }), encodeCursor({ after: "1.2.3" })]) {
       badParameter(() => decodePosition(token));
     }
     expect(decodePosition(undefined)).toBeNull();

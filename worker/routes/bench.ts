@@ -6,7 +6,9 @@ import { BENCH_PRIMITIVES, type BenchPrimitive } from "../../durable-objects/ben
  * Baselines for `npm run bench`, off unless BENCH_ECHO is "true":
  * - GET /_bench/echo: a bare Worker→Durable Object round trip (the secrets API's baseline);
  * - GET /_bench/primitive/{name}: the same round trip plus one raw primitive (the keys API's baseline);
- * - GET /_bench/primitive-rate/{name}?ms=: the primitive back to back inside the Durable Object.
+ * - GET /_bench/primitive-rate/{name}?ms=: the primitive back to back inside the Durable Object;
+ * - GET /_bench/bookkeeping-rate?ms=: throttle admission and the counter + audit writes back to back inside the
+ *   Durable Object, rolled back (the cost of issue 6's bookkeeping per request).
  */
 export const benchRoutes = new Hono<AppEnv>({ strict: false });
 
@@ -33,4 +35,10 @@ benchRoutes.get("/_bench/primitive-rate/:name", async (c) => {
   const ms = Number(c.req.query("ms") ?? "1000");
   if (name === null || !Number.isInteger(ms) || ms < 100 || ms > 10_000) return c.notFound();
   return c.json(await benchStub(c.env).benchPrimitiveRate(name, ms));
+});
+
+benchRoutes.get("/_bench/bookkeeping-rate", async (c) => {
+  const ms = Number(c.req.query("ms") ?? "1000");
+  if (!Number.isInteger(ms) || ms < 100 || ms > 10_000) return c.notFound();
+  return c.json(await benchStub(c.env).benchBookkeepingRate(ms));
 });
