@@ -1,8 +1,10 @@
 /**
- * What a bench run does, from environment variables. The defaults keep a whole run under about three minutes on
+ * What a bench run does, from environment variables. The defaults keep a whole run under about four minutes on
  * a 2-core machine: server start-up and connection probe (~15 s), the secrets part (four phases of BENCH_SECONDS
- * plus warm-ups, ~25 s) and the keys part (ten cases of two phases of BENCH_KEY_SECONDS plus warm-ups and one
- * in-runtime rate of BENCH_RATE_SECONDS, ~100 s). BENCH_ONLY=secrets or keys runs one part.
+ * plus warm-ups, ~25 s), the keys part (ten cases of two phases of BENCH_KEY_SECONDS plus warm-ups and one
+ * in-runtime rate of BENCH_RATE_SECONDS, ~100 s) and the throttle part (three in-runtime rates of
+ * BENCH_RATE_SECONDS, then up to three windows of BENCH_THROTTLE_SECONDS and the waits to align them, ~60 s).
+ * BENCH_ONLY=secrets, keys or throttle runs one part.
  */
 export interface BenchConfig {
   /** Requests kept in flight at once. wrangler dev adds milliseconds per request, so one at a time measures that. */
@@ -19,8 +21,10 @@ export interface BenchConfig {
   readonly keySeconds: number;
   /** How long the Durable Object runs each primitive back to back for the in-runtime rate (the server allows 0.1–10). */
   readonly rateSeconds: number;
+  /** Length of each overload phase of the throttle part; 10 makes the first exactly one throttle window. */
+  readonly throttleSeconds: number;
   /** Which parts run. */
-  readonly parts: { readonly secrets: boolean; readonly keys: boolean };
+  readonly parts: { readonly secrets: boolean; readonly keys: boolean; readonly throttle: boolean };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
@@ -32,6 +36,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     setNames: positiveInteger(env, "BENCH_SET_NAMES", 100),
     keySeconds: positiveNumber(env, "BENCH_KEY_SECONDS", 3),
     rateSeconds: rateSeconds(env),
+    throttleSeconds: positiveNumber(env, "BENCH_THROTTLE_SECONDS", 10),
     parts: parts(env),
   };
 }
@@ -44,9 +49,11 @@ function rateSeconds(env: NodeJS.ProcessEnv): number {
 
 function parts(env: NodeJS.ProcessEnv): BenchConfig["parts"] {
   const raw = (env.BENCH_ONLY ?? "").trim();
-  if (raw === "") return { secrets: true, keys: true };
-  if (raw === "secrets" || raw === "keys") return { secrets: raw === "secrets", keys: raw === "keys" };
-  throw new Error(`BENCH_ONLY must be "secrets" or "keys" (or unset for both), got "${raw}"`);
+  if (raw === "") return { secrets: true, keys: true, throttle: true };
+  if (raw === "secrets" || raw === "keys" || raw === "throttle") {
+    return { secrets: raw === "secrets", keys: raw === "keys", throttle: raw === "throttle" };
+  }
+  throw new Error(`BENCH_ONLY must be "secrets", "keys" or "throttle" (or unset for all), got "${raw}"`);
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

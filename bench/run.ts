@@ -1,5 +1,5 @@
 /**
- * `npm run bench`, two parts against the same throwaway `wrangler dev` server (HTTPS, fresh state, baselines on):
+ * `npm run bench`, three parts against the same throwaway `wrangler dev` server (HTTPS, fresh state, baselines on):
  *
  * - secrets: secret GET and SET throughput and latency under concurrency, beside a bare Worker→Durable Object
  *   echo that runs first and last (its mean is the baseline, because a small shared machine drifts within a
@@ -9,13 +9,22 @@
  *   (Worker→Durable Object plus one primitive, no vault logic) and the primitive's rate inside the Durable Object
  *   with no HTTP at all, each measured right before its API phase. The target (RS256 and ES256 sign through the
  *   API ≥ 70% of the primitive through the same path) is reported, not enforced.
+ * - throttle: the throttling bookkeeping of every request (admission, counter upsert, audit insert) timed inside
+ *   the Durable Object with its writes rolled back, as a share of a GET's time (the secrets part's GET phase, or a
+ *   short one of its own); the target (< 5%) is reported, not enforced. Then two vaults of the dev tenant created
+ *   through the admin API: A with its `secrets` limit at half what GET pushed in 10 s, driven flat out for one
+ *   window beside B on the default limits (A's 429 share and latency, every Retry-After checked against the
+ *   server's window, a retry once one elapses, B all 200s); and a low tenant limit, under which B is throttled
+ *   too (TenantRequestLimitReached), reset afterwards.
  *
- * Exits non-zero if any request failed (or the run could not start). CPU per process is metered in every phase.
- * Environment: BENCH_ONLY (secrets or keys; default both), BENCH_SECONDS (secrets phases, default 5),
- * BENCH_KEY_SECONDS (keys phases, default 3), BENCH_RATE_SECONDS (in-runtime rate, default 2),
- * BENCH_WARMUP_SECONDS (every phase, default 1), BENCH_CONCURRENCY (in flight, default 32),
- * BENCH_MAX_REQUESTS (per phase, default 100000), BENCH_SET_NAMES (default 100).
- * Numbers go to stdout, progress to stderr.
+ * The secrets and keys parts run with the dev vault's and the tenant's limits lifted (they measure the vault,
+ * not the throttle; admission still runs on every request). Exits non-zero if any request failed, a throttle
+ * check failed, or the run could not start. CPU per process is metered in every load phase.
+ * Environment: BENCH_ONLY (secrets, keys or throttle; default all), BENCH_SECONDS (secrets phases, default 5),
+ * BENCH_KEY_SECONDS (keys phases, default 3), BENCH_RATE_SECONDS (each in-runtime rate, default 2),
+ * BENCH_THROTTLE_SECONDS (each overload phase, default 10), BENCH_WARMUP_SECONDS (every phase, default 1),
+ * BENCH_CONCURRENCY (in flight, default 32), BENCH_MAX_REQUESTS (per phase, default 100000),
+ * BENCH_SET_NAMES (default 100). Numbers go to stdout, progress to stderr.
  */
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -31,6 +40,9 @@ import { formatBaseline, formatCpu, formatErrors, formatFacts, formatResults, fo
 import { chooseRoute } from "./route-choice.ts";
 import { vaultTarget } from "./scenarios/vault-api.ts";
 import { runSecretPart, type SecretPart } from "./secret-phases.ts";
+import { ThrottleAdmin } from "./throttle-admin.ts";
+import { runThrottlePart } from "./throttle-phases.ts";
+import { formatBookkeeping, formatOverload, formatTenantPhase, throttleFailures } from "./throttle-report.ts";
 import { fixed } from "./table.ts";
 import { startBenchServer, type BenchServer } from "./throwaway-server.ts";
 import { createAgent } from "./target.ts";
@@ -68,7 +80,10 @@ async function main(): Promise<number> {
 
     progress("choosing how to connect (echo probe over 127.0.0.1 and over name resolution)…");
     const route = await chooseRoute(port, ca, config, meter);
-    const vault = vaultTarget(vaultName(server.vaultUrl), port, route.chosen);
+    const devVault = vaultName(server.vaultUrl);
+    const vault = vaultTarget(devVault, port, route.chosen);
+    const admin = new ThrottleAdmin(`https://localhost:${port}`, server.operatorKey, ca, server.tenantId);
+    await admin.liftLimits(devVault);
 
     const setupAgent = createAgent(ca, 1);
     let token: string;
@@ -87,12 +102,17 @@ async function main(): Promise<number> {
     const context = { ca, port, route: route.chosen, vault, token, run, progress };
     const secrets = config.parts.secrets ? await runSecretPart({ ...context, setNames: config.setNames }) : undefined;
     const keys = config.parts.keys ? await runKeyPart({ ...context, config, meter }) : undefined;
+    const throttle = config.parts.throttle ? await runThrottlePart({ ...context, admin, config, get: secrets?.get }) : undefined;
 
-    const measurements = [...(secrets?.measurements ?? []), ...(keys?.flatMap((row) => [row.primitive, row.api]) ?? [])];
+    const measurements = [
+      ...(secrets?.measurements ?? []),
+      ...(keys?.flatMap((row) => [row.primitive, row.api]) ?? []),
+      ...(throttle?.getMeasuredHere === true ? [throttle.get] : []),
+    ];
     const rateFailures = (keys ?? []).flatMap(({ keyCase, rate }) =>
       rate.error === undefined ? [] : [{ name: `${keyCase.name} in-runtime rate`, sample: rate.error }],
     );
-    const errors = formatErrors(measurements, rateFailures);
+    const errors = formatErrors(measurements, [...rateFailures, ...(throttle === undefined ? [] : throttleFailures(throttle))]);
     const sections = [
       formatFacts(machine, config, route),
       ...secretSections(secrets),
@@ -101,6 +121,9 @@ async function main(): Promise<number> {
       keys === undefined ? undefined : formatKeyCpu(keys),
       secrets === undefined ? undefined : formatTarget(secrets.get, secrets.baseline),
       keys === undefined ? undefined : formatKeyTargets(keys),
+      ...(throttle === undefined
+        ? []
+        : [formatBookkeeping(throttle), formatOverload(throttle, config.throttleSeconds), formatTenantPhase(throttle, config.throttleSeconds)]),
       `total run time ${fixed((performance.now() - startedAt) / 1000, 1)} s (server start-up and connection probe included)`,
       errors,
     ];

@@ -23,6 +23,8 @@ export interface AuditFilter {
   /** Object names are case-insensitive in Key Vault, so this is compared ignoring case. */
   readonly objectName?: string;
   readonly result?: AuditResultFilter;
+  /** The control-plane log holds every tenant's records; a tenant admin sees only its own. */
+  readonly tenantId?: string;
 }
 
 /** A query page holds what any Azure list page holds (`maxresults` 1..25). */

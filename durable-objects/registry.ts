@@ -6,6 +6,18 @@ import { fail, ok, type Result } from "./domain/result.ts";
 import { migrate } from "./storage/migrate.ts";
 import { REGISTRY_MIGRATIONS } from "./storage/migrations.ts";
 import { RegistryRepository } from "./storage/registry-repository.ts";
+import { AuditRepository, AUDIT_PRUNE_BATCH } from "./storage/audit-repository.ts";
+import { auditPage } from "./operations/audit-handlers.ts";
+import type { AuditFilter } from "./audit-rpc.ts";
+import type { AuditRecord } from "./domain/audit-record.ts";
+import type { Page, PageRequest } from "./rpc.ts";
+
+/** How long the control-plane audit log keeps records. */
+const CONTROL_PLANE_AUDIT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The outcome written into a record once the request it describes has been answered. */
+export type AuditOutcome = Pick<AuditRecord, "caller" | "httpStatus" | "resultCode" | "durationMs">;
 
 /** Where the credential-less local token endpoints (IMDS, Cloud Shell) point; dev only. */
 export interface LocalDefaultIdentity {
@@ -23,10 +35,12 @@ const LOCAL_DEFAULT_IDENTITY = "local-default-identity";
 export class RegistryObject extends DurableObject<Env> {
   clock: Clock = systemClock;
   private readonly repo: RegistryRepository;
+  private readonly audit: AuditRepository;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.repo = new RegistryRepository(ctx.storage.sql);
+    this.audit = new AuditRepository(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, REGISTRY_MIGRATIONS);
     });
@@ -67,6 +81,42 @@ export class RegistryObject extends DurableObject<Env> {
 
   async getLocalDefaultIdentity(): Promise<LocalDefaultIdentity | null> {
     return this.localDefault();
+  }
+
+  /**
+   * Write-ahead audit of a control-plane request: recorded as Pending before it runs (if this fails the
+   * request is refused), completed with its outcome after. Answers the record's sequence number.
+   */
+  async beginAuditRecord(entry: Omit<AuditRecord, "timeMs" | "httpStatus" | "resultCode" | "durationMs">): Promise<number> {
+    const seq = this.audit.insert({ ...entry, timeMs: this.clock.now(), httpStatus: 0, resultCode: "Pending", durationMs: 0 });
+    if ((await this.ctx.storage.getAlarm()) === null) await this.armPrune();
+    return seq;
+  }
+
+  async completeAuditRecord(seq: number, outcome: AuditOutcome): Promise<void> {
+    this.audit.complete(seq, outcome);
+  }
+
+  async queryAudit(filter: AuditFilter, page: PageRequest, maxResults: number): Promise<Result<Page<AuditRecord>>> {
+    try {
+      return ok(auditPage(this.audit, filter, page, maxResults));
+    } catch (err) {
+      if (err instanceof VaultError) return fail(err);
+      throw err;
+    }
+  }
+
+  /** Prunes records past retention, a batch at a time, and re-arms while more remain. */
+  override async alarm(): Promise<void> {
+    this.audit.pruneOlderThan(this.clock.now() - CONTROL_PLANE_AUDIT_RETENTION_MS, AUDIT_PRUNE_BATCH);
+    await this.armPrune();
+  }
+
+  private async armPrune(): Promise<void> {
+    const oldest = this.audit.oldestTimeMs();
+    if (oldest === null) return;
+    const due = oldest + CONTROL_PLANE_AUDIT_RETENTION_MS;
+    await this.ctx.storage.setAlarm(due <= this.clock.now() ? this.clock.now() : Math.ceil(due / HOUR_MS) * HOUR_MS);
   }
 
   private localDefault(): LocalDefaultIdentity | null {

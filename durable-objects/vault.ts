@@ -13,6 +13,7 @@ import { keyCryptoHandlers } from "./operations/key-crypto.ts";
 import { rotateKey } from "./operations/key-rotation.ts";
 import { SoftwareKeyProvider } from "./crypto/software-key-provider.ts";
 import { primitiveRate, runPrimitive, type BenchPrimitive } from "./bench-primitives.ts";
+import { bookkeepingRate, type BookkeepingRate } from "./bench-bookkeeping.ts";
 import { RotationPolicyRepository } from "./storage/rotation-policy-repository.ts";
 import type { VaultContext } from "./operations/vault-context.ts";
 import { fail, ok, type Result } from "./domain/result.ts";
@@ -22,7 +23,10 @@ import { VAULT_MIGRATIONS } from "./storage/migrations.ts";
 import { ObjectRepository } from "./storage/object-repository.ts";
 import { RoleAssignmentRepository } from "./storage/role-assignment-repository.ts";
 import { VaultRepository } from "./storage/vault-repository.ts";
-import { AuditRepository } from "./storage/audit-repository.ts";
+import { VaultEvents } from "./operations/vault-events.ts";
+import type { EventAdminOp, EventAdminResult } from "./event-rpc.ts";
+import { vaultUri } from "../worker/wire/vault-host.ts";
+import { AUDIT_PRUNE_BATCH, AuditRepository } from "./storage/audit-repository.ts";
 import { ThrottleRepository } from "./storage/throttle-repository.ts";
 import { VaultThrottle } from "./operations/vault-throttle.ts";
 import { throttleCharge } from "./operations/throttle-charge.ts";
@@ -50,6 +54,7 @@ export class VaultObject extends DurableObject<Env> {
   private readonly objects: ObjectRepository;
   private readonly assignments: RoleAssignmentRepository;
   private readonly rotations: RotationPolicyRepository;
+  private readonly events: VaultEvents;
   private readonly audit: AuditRepository;
   private readonly throttleStore: ThrottleRepository;
   private readonly throttle: VaultThrottle;
@@ -69,6 +74,17 @@ export class VaultObject extends DurableObject<Env> {
     this.objects = new ObjectRepository(ctx.storage.sql);
     this.assignments = new RoleAssignmentRepository(ctx.storage.sql);
     this.rotations = new RotationPolicyRepository(ctx.storage.sql);
+    this.events = new VaultEvents(ctx.storage.sql, {
+      config: () => this.requireConfig(),
+      // Read at each use, so a test that replaces `clock` is seen.
+      clock: { now: () => this.clock.now() },
+      dataKey: () => this.dataKey(this.requireConfig()),
+      vaultBaseUrl: () => vaultUri(env.ISSUER_ORIGIN, this.requireConfig().name),
+      // A wrapper, not the bare global: the outbound fetch is looked up at call time.
+      fetch: (input, init) => fetch(input, init),
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+      reschedule: () => this.reschedule(),
+    });
     this.audit = new AuditRepository(ctx.storage.sql);
     // Migrated before anything reads: the throttle loads its counters in its constructor.
     migrate(ctx.storage, VAULT_MIGRATIONS);
@@ -106,6 +122,11 @@ export class VaultObject extends DurableObject<Env> {
     return primitiveRate(name, ms);
   }
 
+  /** Benchmark: throttle and audit bookkeeping per request inside this runtime (bench-bookkeeping.ts); changes nothing. */
+  async benchBookkeepingRate(ms: number): Promise<BookkeepingRate> {
+    return bookkeepingRate(this.ctx.storage, ms);
+  }
+
   async describe(): Promise<VaultConfig | null> {
     return this.config;
   }
@@ -128,21 +149,39 @@ export class VaultObject extends DurableObject<Env> {
     return this.assignments.all();
   }
 
+  /** Webhook subscriptions and their deliveries (control plane; operations/vault-events.ts). */
+  async manageEvents(op: EventAdminOp): Promise<Result<EventAdminResult>> {
+    if (this.config === null) return fail(new VaultError("VaultNotFound", "The vault was not found."));
+    return this.events.manage(op);
+  }
+
+  /** Role assignment changes raise VaultAccessPolicyChanged in the same transaction (an outbox). */
   async putRoleAssignment(assignment: RoleAssignment): Promise<RoleAssignment> {
-    this.assignments.put(assignment);
+    this.ctx.storage.transactionSync(() => {
+      this.assignments.put(assignment);
+      this.events.accessPolicyChanged();
+    });
     this.rolesByPrincipal.clear();
     return assignment;
   }
 
   async deleteRoleAssignment(id: string): Promise<boolean> {
-    const deleted = this.assignments.delete(id);
+    const deleted = this.ctx.storage.transactionSync(() => {
+      const removed = this.assignments.delete(id);
+      if (removed) this.events.accessPolicyChanged();
+      return removed;
+    });
     this.rolesByPrincipal.clear();
     return deleted;
   }
 
   /** Called when a principal is deleted from its tenant: its grants go with it. */
   async removePrincipal(principalId: string): Promise<number> {
-    const n = this.assignments.deleteForPrincipal(principalId);
+    const n = this.ctx.storage.transactionSync(() => {
+      const removed = this.assignments.deleteForPrincipal(principalId);
+      if (removed > 0) this.events.accessPolicyChanged();
+      return removed;
+    });
     this.rolesByPrincipal.clear();
     return n;
   }
@@ -224,7 +263,10 @@ export class VaultObject extends DurableObject<Env> {
     if (config === null) return;
     const now = toUnixSeconds(this.clock.now());
     this.ctx.storage.transactionSync(() => {
-      for (const due of this.objects.duePurges(now)) this.objects.purge(due.kind, due.key);
+      for (const due of this.objects.duePurges(now)) {
+        this.objects.purge(due.kind, due.key);
+        this.events.expiryInputsChanged(due.kind, due.key);
+      }
     });
     const context = this.context(config, null);
     this.pruneAudit();
@@ -234,6 +276,7 @@ export class VaultObject extends DurableObject<Env> {
       else if (state.deletedAt !== null) this.rotations.setNextRotation(nameKey, null);
       else await rotateKey(context, state.name);
     }
+    await this.events.runDue(now);
     this.reschedule();
   }
 
@@ -262,30 +305,35 @@ export class VaultObject extends DurableObject<Env> {
           return result;
         }),
       reschedule: () => this.reschedule(),
+      events: this.events,
     };
   }
 
-  /** Deletes audit records past the vault's retention (issue 6: "pruning by alarm"). */
+  /**
+   * Deletes audit records past the vault's retention (issue 6: "pruning by alarm"), one bounded batch
+   * per alarm so the vault never stalls on a large delete; the next alarm comes at once while more remain.
+   */
   private pruneAudit(): void {
     const cutoff = this.clock.now() - this.vaults.auditRetentionDays() * DAY_MS;
-    this.ctx.storage.transactionSync(() => this.audit.pruneOlderThan(cutoff));
+    this.ctx.storage.transactionSync(() => this.audit.pruneOlderThan(cutoff, AUDIT_PRUNE_BATCH));
   }
 
   /**
-   * When the oldest audit record leaves retention, rounded up to the hour so one alarm prunes an
-   * hour's records at a time.
+   * When the oldest audit record leaves retention: at once if it already has, otherwise rounded up to
+   * the hour so one alarm prunes an hour's records.
    */
   private nextAuditPrune(): number | null {
     const oldest = this.audit.oldestTimeMs();
     if (oldest === null) return null;
     const due = oldest + this.vaults.auditRetentionDays() * DAY_MS;
+    if (due <= this.clock.now()) return toUnixSeconds(this.clock.now());
     return Math.ceil(due / AUDIT_PRUNE_INTERVAL_MS) * (AUDIT_PRUNE_INTERVAL_MS / 1000);
   }
 
   private reschedule(): void {
     const auditPrune = this.nextAuditPrune();
     this.auditPruneArmed = auditPrune !== null;
-    const times = [this.objects.earliestScheduledPurge(), this.rotations.earliestRotation(), auditPrune].filter(
+    const times = [this.objects.earliestScheduledPurge(), this.rotations.earliestRotation(), auditPrune, this.events.nextDue()].filter(
       (t): t is number => t !== null,
     );
     const next = times.length === 0 ? null : Math.min(...times);

@@ -79,6 +79,7 @@ export const keyHandlers: Handlers = {
         props: serializeKeyProperties(op.keyOps === undefined ? props : { ...props, keyOps: [...op.keyOps] }),
       };
       ctx.objects.updateMetadata(KIND, nameKey(op.name), next);
+      ctx.events.expiryInputsChanged(KIND, op.name);
       // A new expiry on the latest version moves a timeBeforeExpiry rotation.
       refreshRotation(ctx, op.name);
       return next;
@@ -168,6 +169,8 @@ export const keyHandlers: Handlers = {
       const policy = { ...op.policy, created: ctx.rotations.get(key)?.policy.created ?? now, updated: now };
       ctx.rotations.put(key, policy, null);
       refreshRotation(ctx, op.name);
+      // A Notify action's timeBeforeExpiry is a KeyNearExpiry lead time.
+      ctx.events.expiryInputsChanged(KIND, op.name);
       return { name: v.name, policy };
     });
   },

@@ -36,6 +36,8 @@ export function insertNewVersion(ctx: VaultContext, kind: ObjectKind, name: stri
     if (state === null) ctx.objects.insertName(kind, key, name);
     const v = build(state?.name ?? name, ctx.objects.nextSeq(kind, key));
     ctx.objects.insertVersion(kind, key, v);
+    ctx.events.versionCreated(kind, v.name, v.version);
+    ctx.events.expiryInputsChanged(kind, v.name);
     return v;
   });
 }
@@ -50,6 +52,7 @@ export function softDelete(ctx: VaultContext, kind: ObjectKind, name: string): {
     const now = ctx.clock.now();
     const deleted = { ...state, deletedAt: toUnixSeconds(now), scheduledPurgeAt: scheduledPurge(ctx.config, now) };
     ctx.objects.markDeleted(kind, key, deleted.deletedAt, deleted.scheduledPurgeAt);
+    ctx.events.expiryInputsChanged(kind, name);
     ctx.reschedule();
     return { state: deleted, latest };
   });
@@ -59,6 +62,7 @@ export function recover(ctx: VaultContext, kind: ObjectKind, name: string): Stor
   return ctx.transaction(() => {
     const { latest } = deletedObject(ctx, kind, name);
     ctx.objects.markRecovered(kind, nameKey(name));
+    ctx.events.expiryInputsChanged(kind, name);
     ctx.reschedule();
     return latest;
   });
@@ -70,6 +74,7 @@ export function purge(ctx: VaultContext, kind: ObjectKind, name: string): void {
     deletedObject(ctx, kind, name);
     if (ctx.config.purgeProtection) throw purgeProtected(ctx.config.name);
     ctx.objects.purge(kind, nameKey(name));
+    ctx.events.expiryInputsChanged(kind, name);
     ctx.reschedule();
   });
 }
@@ -111,6 +116,8 @@ export function restoreVersions(ctx: VaultContext, kind: ObjectKind, name: strin
     for (const v of versions) ctx.objects.insertVersion(kind, key, v);
     const latest = versions[versions.length - 1];
     if (latest === undefined) throw new Error("a backup holds at least one version");
+    // Restore brings back existing versions, so no NewVersionCreated; their expiry is watched again.
+    ctx.events.expiryInputsChanged(kind, name);
     return latest;
   });
 }

@@ -69,6 +69,7 @@ export const secretHandlers: Handlers = {
         ...(op.tags === undefined ? {} : { tags: op.tags }),
       };
       ctx.objects.updateMetadata(KIND, nameKey(op.name), next);
+      ctx.events.expiryInputsChanged(KIND, op.name);
       return next;
     });
     return secretView(ctx.config, updated);

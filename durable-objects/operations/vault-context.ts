@@ -6,6 +6,7 @@ import type { KeyProvider } from "../crypto/key-provider.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import type { AuditRepository } from "../storage/audit-repository.ts";
+import type { EventSink } from "./event-sink.ts";
 
 /** What an operation may use inside the vault object; handed to handlers by vault.ts. */
 export interface VaultContext {
@@ -26,6 +27,8 @@ export interface VaultContext {
   transaction<T>(fn: () => T): T;
   /** Points the alarm at the next due work (scheduled purge, rotation) after a change to either. */
   reschedule(): void;
+  /** Called inside write transactions so events are stored with the change (an outbox). */
+  readonly events: EventSink;
 }
 
 /** AAD for a sealed object value: tenant, vault, kind, name and version (DESIGN.md §6.8). */

@@ -1,53 +1,41 @@
 import { VaultError } from "../../worker/errors/vault-error.ts";
 import { utf8 } from "../crypto/bytes.ts";
-import type { DataKey } from "../crypto/data-key.ts";
 import { generateWebhookSecret } from "../crypto/webhook-signature.ts";
 import { toUnixSeconds, type Clock } from "../domain/clock.ts";
-import { ATTEMPT_TIMEOUT_MS, attemptOutcome, retryDelaySeconds } from "../domain/delivery-backoff.ts";
 import { DAY_SECONDS, MAX_SUBSCRIPTIONS_PER_VAULT, wantsEvent, type EventSubscription } from "../domain/event-subscription.ts";
 import { expiryTriggers, expiryWants, notifyLeadSeconds, receivesExpiryEvent, type FiredTrigger } from "../domain/expiry-schedule.ts";
 import { nameKey } from "../domain/ids.ts";
 import { fail, ok, type Result } from "../domain/result.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import { accessPolicyChangedEvent, objectEvent, objectEventType, type EventSource, type VaultEvent } from "../domain/vault-event.ts";
+import { accessPolicyChangedEvent, objectEvent, objectEventType, type VaultEvent } from "../domain/vault-event.ts";
 import type { ObjectKind } from "../domain/versioned-object.ts";
-import { DELIVERY_PAGE_MAX, type EventAdminKind, type EventAdminOp, type EventAdminOpOf, type EventAdminResult, type EventAdminResults } from "../event-rpc.ts";
-import { EventRepository, type PendingDelivery } from "../storage/event-repository.ts";
+import {
+  DELIVERY_PAGE_MAX,
+  type EventAdminKind,
+  type EventAdminOp,
+  type EventAdminOpOf,
+  type EventAdminResult,
+  type EventAdminResults,
+} from "../event-rpc.ts";
+import { EventRepository } from "../storage/event-repository.ts";
 import { ExpiryTriggerRepository, type CurrentVersion, type DueTrigger } from "../storage/expiry-trigger-repository.ts";
 import type { EventSink } from "./event-sink.ts";
-import { postWebhook, type PostResult } from "./webhook-post.ts";
+import { EventDelivery, webhookSecretAad, type DeliveryDeps } from "./event-delivery.ts";
 
 /** What VaultEvents needs from its Durable Object; everything is read when used, never captured. */
-export interface VaultEventsDeps {
-  config(): VaultConfig;
+export interface VaultEventsDeps extends DeliveryDeps {
   /** Read on every use: pass `{ now: () => this.clock.now() }` so a test's replacement clock is seen. */
   readonly clock: Clock;
-  dataKey(): Promise<DataKey>;
-  /** `https://{vault}.vault.{domain}[:port]`, for `data.Id` in events. */
-  vaultBaseUrl(): string;
-  readonly fetch: typeof fetch;
-  /** Runs synchronous writes atomically (storage.transactionSync). */
-  transaction<T>(fn: () => T): T;
   /** Points the alarm at the earliest due work, including {@link VaultEvents.nextDue}. */
   reschedule(): void;
-  /** Per-attempt limit; tests shorten it. */
-  readonly attemptTimeoutMs?: number;
 }
 
-/** Deliveries attempted per run; more due ones make nextDue() return a past time, so the alarm runs again at once. */
-const DELIVERY_BATCH = 25;
 const TRIGGER_BATCH = 500;
 /** Finished deliveries stay visible through the API this long. */
 const DELIVERY_HISTORY_DAYS = 30;
 
-const decoder = new TextDecoder();
-
 /** One delivery per (subscription, event type, object version): the outbox's unique key (0005_events.sql). */
 const versionDedupeKey = (event: VaultEvent, kind: ObjectKind, version: string) =>
   `${event.type}|${kind}|${nameKey(event.objectName)}|${version}`;
-
-/** AAD of a sealed signing secret (migrations/README.md). */
-const secretAad = (config: VaultConfig, id: string) => `webhook-secret|${config.tenantId}|${config.name.toLowerCase()}|${id}`;
 
 const notFound = (id: string) => new VaultError("NotFound", `The event subscription '${id}' was not found.`);
 
@@ -59,19 +47,23 @@ const notFound = (id: string) => new VaultError("NotFound", `The event subscript
 export class VaultEvents implements EventSink {
   private readonly events: EventRepository;
   private readonly triggers: ExpiryTriggerRepository;
+  private readonly delivery: EventDelivery;
 
   constructor(sql: SqlStorage, private readonly deps: VaultEventsDeps) {
     this.events = new EventRepository(sql);
     this.triggers = new ExpiryTriggerRepository(sql);
+    this.delivery = new EventDelivery(this.events, deps);
   }
 
   // EventSink: synchronous, SQL only, inside the caller's transaction.
 
   versionCreated(kind: ObjectKind, name: string, version: string): void {
+    const subscriptions = this.events.subscriptions();
+    if (subscriptions.length === 0) return;
     const current = this.triggers.version(kind, nameKey(name), version);
     if (current === null) return;
     const type = objectEventType(kind, "NewVersionCreated");
-    const targets = this.events.subscriptions().filter((s) => wantsEvent(s, type, current.name));
+    const targets = subscriptions.filter((s) => wantsEvent(s, type, current.name));
     if (targets.length === 0) return;
     const event = objectEvent(kind, "NewVersionCreated", current, this.deps.clock.now());
     this.enqueue(targets, event, versionDedupeKey(event, kind, version));
@@ -79,7 +71,10 @@ export class VaultEvents implements EventSink {
   }
 
   expiryInputsChanged(kind: ObjectKind, name: string): void {
-    this.recompute(kind, nameKey(name), this.events.subscriptions());
+    const subscriptions = this.events.subscriptions();
+    // Without subscriptions there are no triggers (rebuildTriggers cleared them): nothing to recompute.
+    if (subscriptions.length === 0) return;
+    this.recompute(kind, nameKey(name), subscriptions);
     this.deps.reschedule();
   }
 
@@ -107,7 +102,7 @@ export class VaultEvents implements EventSink {
       this.fireDueTriggers(nowSeconds);
       this.events.pruneFinished(nowSeconds - DELIVERY_HISTORY_DAYS * DAY_SECONDS);
     });
-    await this.deliverDue(nowSeconds);
+    await this.delivery.deliverDue(nowSeconds);
   }
 
   // Control plane.
@@ -171,7 +166,7 @@ export class VaultEvents implements EventSink {
       throw new VaultError("Conflict", `A vault may have at most ${MAX_SUBSCRIPTIONS_PER_VAULT} event subscriptions.`);
     }
     const secret = generateWebhookSecret();
-    const sealed = await (await this.deps.dataKey()).seal(utf8(secret), secretAad(this.deps.config(), op.id));
+    const sealed = await (await this.deps.dataKey()).seal(utf8(secret), webhookSecretAad(this.deps.config(), op.id));
     const result = this.deps.transaction(() => {
       // Another request may have created it while the secret was being sealed; then this one updates it.
       const raced = update();
@@ -199,7 +194,7 @@ export class VaultEvents implements EventSink {
 
   /** Triggers of one name from what is stored now; none unless its latest version is live, enabled and expiring. */
   private recompute(kind: ObjectKind, key: string, subscriptions: readonly EventSubscription[]): void {
-    const current = subscriptions.length === 0 ? null : this.triggers.currentVersion(kind, key);
+    const current = this.triggers.currentVersion(kind, key);
     const version = current === null || current.deleted || !current.enabled || current.exp === null ? null : current;
     this.triggers.replaceTriggers(kind, key, version?.version ?? null, version === null ? [] : this.triggersFor(version, subscriptions));
   }
@@ -258,69 +253,5 @@ export class VaultEvents implements EventSink {
     for (const s of targets) {
       this.events.enqueue({ id: crypto.randomUUID(), subscriptionId: s.id, dedupeKey, event, nextAttemptAt: now, created: now });
     }
-  }
-
-  // Delivery.
-
-  /**
-   * Each due delivery is claimed before it is sent (attempt counted, retry time set), so a crash
-   * mid-request retries it later instead of losing it or sending it in a loop: at-least-once, like Event Grid.
-   */
-  private async deliverDue(nowSeconds: number): Promise<void> {
-    const claimed = this.deps.transaction(() => this.claimDue(nowSeconds));
-    if (claimed.length === 0) return;
-    const config = this.deps.config();
-    const source: EventSource = { tenantId: config.tenantId, vaultName: config.name, vaultBaseUrl: this.deps.vaultBaseUrl() };
-    const secrets = await this.openSecrets(config, new Set(claimed.map((c) => c.subscription.id)));
-    const timeout = this.deps.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
-    const results = await Promise.all(
-      claimed.map(async ({ delivery, subscription, attempt }): Promise<PostResult> => {
-        const secret = secrets.get(subscription.id);
-        if (secret === undefined) return { status: null, error: "signing secret unavailable" };
-        return postWebhook(this.deps.fetch, { subscription, secret, event: delivery.event, source, attempt, nowSeconds }, timeout);
-      }),
-    );
-    this.deps.transaction(() => {
-      claimed.forEach(({ delivery, subscription, attempt }, i) => {
-        const result = results[i] ?? { status: null, error: "no result" };
-        const outcome = attemptOutcome(result.status, attempt, subscription.maxDeliveryAttempts, nowSeconds);
-        if (outcome.kind === "delivered") this.events.finishAttempt(delivery.id, "delivered", null, null, nowSeconds);
-        else if (outcome.kind === "retry") this.events.finishAttempt(delivery.id, "pending", outcome.at, result.error, nowSeconds);
-        else this.events.finishAttempt(delivery.id, "deadLettered", null, result.error, nowSeconds);
-      });
-    });
-  }
-
-  private claimDue(nowSeconds: number): { delivery: PendingDelivery; subscription: EventSubscription; attempt: number }[] {
-    const claimed: { delivery: PendingDelivery; subscription: EventSubscription; attempt: number }[] = [];
-    const subscriptions = new Map(this.events.subscriptions().map((s) => [s.id, s]));
-    for (const delivery of this.events.dueDeliveries(nowSeconds, DELIVERY_BATCH)) {
-      const subscription = subscriptions.get(delivery.subscriptionId);
-      if (subscription === undefined || delivery.attempts >= subscription.maxDeliveryAttempts) {
-        // Its last attempt never reported back (or the subscription is gone): give up now.
-        this.events.finishAttempt(delivery.id, "deadLettered", null, "no result from the last attempt", nowSeconds);
-        continue;
-      }
-      const attempt = delivery.attempts + 1;
-      this.events.claimAttempt(delivery.id, attempt, nowSeconds + retryDelaySeconds(attempt), nowSeconds);
-      claimed.push({ delivery, subscription, attempt });
-    }
-    return claimed;
-  }
-
-  private async openSecrets(config: VaultConfig, ids: ReadonlySet<string>): Promise<Map<string, string>> {
-    const dataKey = await this.deps.dataKey();
-    const secrets = new Map<string, string>();
-    for (const id of ids) {
-      const sealed = this.events.sealedSecret(id);
-      if (sealed === null) continue;
-      try {
-        secrets.set(id, decoder.decode(await dataKey.open(sealed, secretAad(config, id))));
-      } catch (err) {
-        // A secret that does not open is a storage fault; its deliveries fail and retry, the others go out.
-        console.error("event subscription secret did not open", id, err);
-      }
-    }
-    return secrets;
   }
 }

@@ -57,12 +57,15 @@ interface Clause {
 export class AuditRepository {
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Appends one record. The caller runs it inside the transaction of the operation it describes. */
-  insert(record: AuditRecord): void {
-    this.sql.exec(
+  /**
+   * Appends one record and answers its sequence number. The caller runs it inside the transaction of
+   * the operation it describes.
+   */
+  insert(record: AuditRecord): number {
+    return this.sql.exec<{ seq: number }>(
       "INSERT INTO audit_log (time_ms, request_id, tenant_id, vault, caller_object_id, caller_app_id, caller_type, client_ip, " +
         "operation, object_kind, object_name, object_version, http_status, result_code, duration_ms) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
       record.timeMs,
       record.requestId,
       record.tenantId,
@@ -78,6 +81,20 @@ export class AuditRepository {
       record.httpStatus,
       record.resultCode,
       record.durationMs,
+    ).one().seq;
+  }
+
+  /** Fills in how a request recorded ahead of time (write-ahead, see control-plane-audit-log.ts) ended. */
+  complete(seq: number, outcome: Pick<AuditRecord, "caller" | "httpStatus" | "resultCode" | "durationMs">): void {
+    this.sql.exec(
+      "UPDATE audit_log SET caller_object_id = ?, caller_app_id = ?, caller_type = ?, http_status = ?, result_code = ?, duration_ms = ? WHERE seq = ?",
+      outcome.caller?.objectId ?? null,
+      outcome.caller?.appId ?? null,
+      outcome.caller?.type ?? null,
+      outcome.httpStatus,
+      outcome.resultCode,
+      outcome.durationMs,
+      seq,
     );
   }
 
@@ -176,6 +193,7 @@ function otherClause(filter: AuditFilter): Clause {
     parts.push(sql);
     params.push(value);
   };
+  if (filter.tenantId !== undefined) add("tenant_id = ? COLLATE NOCASE", filter.tenantId);
   if (filter.operation !== undefined) add("operation = ? COLLATE NOCASE", filter.operation);
   if (filter.callerObjectId !== undefined) add("caller_object_id = ? COLLATE NOCASE", filter.callerObjectId);
   if (filter.objectKind !== undefined) add("object_kind = ?", filter.objectKind);

@@ -82,7 +82,8 @@ export class EventRepository {
 
   updateSubscription(id: string, settings: EventSubscriptionSettings): void {
     this.sql.exec(
-      "UPDATE event_subscriptions SET url = ?, event_types = ?, subject_prefix = ?, near_expiry_seconds = ?, event_schema = ?, max_attempts = ? WHERE id = ?",
+      "UPDATE event_subscriptions SET url = ?, event_types = ?, subject_prefix = ?, near_expiry_seconds = ?, event_schema = ?, " +
+        "max_attempts = ? WHERE id = ?",
       ...settingsValues(settings),
       id,
     );

@@ -6,6 +6,7 @@ import vault0005 from "../../migrations/vault/0005_events.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
+import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import type { Migration } from "./migrate.ts";
 
 /** Every shipped migration, per Durable Object class. Append only; never edit one that shipped. */
@@ -22,4 +23,7 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "throttle", sql: tenant0002 },
 ];
 
-export const REGISTRY_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "init", sql: registry0001 }];
+export const REGISTRY_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "init", sql: registry0001 },
+  { version: 2, name: "control_plane_audit", sql: registry0002 },
+];

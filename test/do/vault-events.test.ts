@@ -453,7 +453,14 @@ describe("subscriptions", SLOW, () => {
         await h.events.manage({
           kind: "subscription.put",
           id: "hook",
-          settings: { url: `${HOOK}/v2`, eventTypes: ["Microsoft.KeyVault.VaultAccessPolicyChanged"], subjectBeginsWith: null, nearExpirySeconds: D, schema: "EventGridSchema", maxDeliveryAttempts: 2 },
+          settings: {
+            url: `${HOOK}/v2`,
+            eventTypes: ["Microsoft.KeyVault.VaultAccessPolicyChanged"],
+            subjectBeginsWith: null,
+            nearExpirySeconds: D,
+            schema: "EventGridSchema",
+            maxDeliveryAttempts: 2,
+          },
         }),
       );
       expect(replaced).toMatchObject({ created: false, signingSecret: null, subscription: { id: "hook", url: `${HOOK}/v2`, created: T0 } });

@@ -8,7 +8,9 @@ import { verifyToken } from "../auth/verify-token.ts";
 import { UUID } from "../wire/oauth.ts";
 
 /** Who is using the control plane: the bootstrap operator, or a tenant admin confined to its tenant. */
-export type AdminCaller = { readonly kind: "operator" } | { readonly kind: "tenantAdmin"; readonly tenantId: string };
+export type AdminCaller =
+  | { readonly kind: "operator" }
+  | { readonly kind: "tenantAdmin"; readonly tenantId: string; readonly objectId: string; readonly appId: string };
 
 /** The control-plane token audience: `{ISSUER_ORIGIN}/admin`. */
 export const adminResource = (env: Env): string => `${env.ISSUER_ORIGIN.replace(/\/+$/, "")}/admin`;
@@ -35,8 +37,8 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (tenantId === undefined || !UUID.test(tenantId)) throw unauthorized();
   const caller = await verifyToken(c.env, token, { tenantId, audience: adminResource(c.env) });
   const principal = caller === null ? null : await tenantStub(c.env, tenantId).getPrincipal(caller.objectId);
-  if (principal === null || !principal.tenantAdmin) throw unauthorized();
-  c.set("admin", { kind: "tenantAdmin", tenantId });
+  if (caller === null || principal === null || !principal.tenantAdmin) throw unauthorized();
+  c.set("admin", { kind: "tenantAdmin", tenantId, objectId: caller.objectId, appId: caller.appId });
   return next();
 });
 

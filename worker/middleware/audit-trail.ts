@@ -4,6 +4,7 @@ import type { AuditObject } from "../../durable-objects/domain/audit-record.ts";
 import { AUDIT_SUCCESS } from "../../durable-objects/domain/audit-record.ts";
 import { clientIp } from "../clients/call-vault.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
+import { errorCodeOf } from "../errors/error-code-of.ts";
 
 /** Azure logs token failures under this operation name (AuditEvent "Authentication"). */
 const AUTHENTICATION = "Authentication";
@@ -30,7 +31,7 @@ export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
     operation: c.get("operation") ?? (response.status === 401 ? AUTHENTICATION : UNKNOWN_OPERATION),
     object: objectInPath(new URL(c.req.url).pathname),
     httpStatus: response.status,
-    resultCode: response.status < 400 ? AUDIT_SUCCESS : await errorCode(response),
+    resultCode: response.status < 400 ? AUDIT_SUCCESS : await errorCodeOf(response),
     durationMs: Date.now() - c.get("receivedAtMs"),
   });
 });
@@ -49,15 +50,4 @@ function objectInPath(path: string): AuditObject | null {
     decoded = name;
   }
   return { kind: collection.endsWith("keys") ? "key" : "secret", name: decoded.slice(0, 127), version: version?.toLowerCase() ?? null };
-}
-
-/** The Azure error code of an error response this app produced ({"error":{"code":…}}). */
-async function errorCode(response: Response): Promise<string> {
-  try {
-    const body: unknown = await response.clone().json();
-    const code = (body as { error?: { code?: unknown } }).error?.code;
-    return typeof code === "string" ? code : `Http${response.status}`;
-  } catch {
-    return `Http${response.status}`;
-  }
 }

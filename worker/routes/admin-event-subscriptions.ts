@@ -7,12 +7,11 @@ import type { Result } from "../../durable-objects/domain/result.ts";
 import type { VaultConfig } from "../../durable-objects/domain/vault-config.ts";
 import { eventTopic } from "../../durable-objects/domain/vault-event.ts";
 import type { EventAdminKind, EventAdminOpOf, EventAdminResults } from "../../durable-objects/event-rpc.ts";
-import { VaultError, badParameter } from "../errors/vault-error.ts";
+import { badParameter } from "../errors/vault-error.ts";
 import { assertSubscriptionId, parseDeliveryStatus, parseEventSubscriptionInput, parseTop } from "../wire/event-subscription-input.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { UUID } from "../wire/oauth.ts";
-import { assertVaultName } from "../wire/vault-name.ts";
-import { requireTenant } from "./admin-tenants.ts";
+import { requireVault } from "./admin-vaults.ts";
 
 /**
  * Control plane: a vault's event subscriptions (webhooks) and their deliveries. Mounted under /admin,
@@ -21,14 +20,6 @@ import { requireTenant } from "./admin-tenants.ts";
 export const adminEventSubscriptionRoutes = new Hono<AppEnv>({ strict: false });
 
 const BASE = "/tenants/:tenantId/vaults/:name/eventSubscriptions";
-
-async function requireVault(env: Env, tenantId: string, name: string): Promise<VaultConfig> {
-  await requireTenant(env, tenantId);
-  const config = await vaultStub(env, assertVaultName(name)).describe();
-  // Another tenant's vault is reported exactly like a missing one.
-  if (config === null || config.tenantId !== tenantId) throw new VaultError("VaultNotFound", `The vault '${name}' was not found.`);
-  return config;
-}
 
 /** One control-plane RPC, typed per operation (RPC stubs do not carry the method's generic). */
 async function manageEvents<K extends EventAdminKind>(env: Env, vault: VaultConfig, op: EventAdminOpOf<K>): Promise<EventAdminResults[K]> {
@@ -92,8 +83,8 @@ adminEventSubscriptionRoutes.get(`${BASE}/:id/deliveries`, async (c) => {
   const status = parseDeliveryStatus(c.req.query("status"));
   const top = parseTop(c.req.query("$top"));
   const vault = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  const deliveries = await manageEvents(c.env, vault, { kind: "delivery.list", subscriptionId: id, top, ...(status === undefined ? {} : { status }) });
-  return c.json({ value: deliveries });
+  const op = { kind: "delivery.list", subscriptionId: id, top, ...(status === undefined ? {} : { status }) } as const;
+  return c.json({ value: await manageEvents(c.env, vault, op) });
 });
 
 /** Sends a dead-lettered delivery again from attempt one (409 for any other state). */

@@ -11,17 +11,11 @@ import { VaultError, badParameter } from "../errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { UUID } from "../wire/oauth.ts";
 import { assertVaultName } from "../wire/vault-name.ts";
+import { vaultUri } from "../wire/vault-host.ts";
 import { requireTenant } from "./admin-tenants.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
 export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
-
-/** `https://{name}.vault.{domain}` as clients address it, derived from the token service's origin host. */
-function vaultUri(env: Env, name: string): string {
-  const origin = new URL(env.ISSUER_ORIGIN);
-  const domain = origin.hostname === "localhost" ? "localhost" : origin.hostname.replace(/^[^.]+\./, "");
-  return `https://${name.toLowerCase()}.vault.${domain}${origin.port === "" ? "" : `:${origin.port}`}`;
-}
 
 const vaultJson = (env: Env, v: VaultConfig) => ({
   name: v.name,
@@ -29,7 +23,7 @@ const vaultJson = (env: Env, v: VaultConfig) => ({
   softDeleteRetentionInDays: v.retentionDays,
   enablePurgeProtection: v.purgeProtection,
   sku: v.sku,
-  vaultUri: vaultUri(env, v.name),
+  vaultUri: vaultUri(env.ISSUER_ORIGIN, v.name),
   created: v.created,
 });
 

@@ -36,7 +36,7 @@ auditLogRoutes.get("/auditlog/export", requires(AUDIT_READ, "AuditLogExport"), a
   const base = c.get("vaultBaseUrl");
   const next = auditNextLink(`${base}/auditlog/export`, url, c.get("apiVersion"), page, result.next);
   return c.body(auditJsonLines(result.items, base), 200, {
-    "Content-Type": "application/x-ndjson",
+    "Content-Type": "application/x-ndjson; charset=utf-8",
     ...(next === null ? {} : { Link: `<${next}>; rel="next"` }),
   });
 });

@@ -19,3 +19,13 @@ export function parseVaultHost(url: URL): VaultHost | null {
   const [, vaultName, parent] = match as unknown as [string, string, string];
   return { vaultName, baseUrl: `https://${host}`, resource: `https://${parent}` };
 }
+
+/**
+ * `https://{name}.vault.{domain}` as clients address it, derived from the token service's origin host
+ * (the vault URI the control plane reports, and the object ids in events, which have no request host).
+ */
+export function vaultUri(issuerOrigin: string, name: string): string {
+  const origin = new URL(issuerOrigin);
+  const domain = origin.hostname === "localhost" ? "localhost" : origin.hostname.replace(/^[^.]+\./, "");
+  return `https://${name.toLowerCase()}.vault.${domain}${origin.port === "" ? "" : `:${origin.port}`}`;
+}
