@@ -19,7 +19,8 @@
  *
  * The secrets and keys parts run with the dev vault's and the tenant's limits lifted (they measure the vault,
  * not the throttle; admission still runs on every request). Exits non-zero if any request failed, a throttle
- * check failed, or the run could not start. CPU per process is metered in every load phase.
+ * check failed, or the run could not start. CPU per process is metered in every throughput phase (not
+ * in the throttle part's overload phases, whose point is their answers).
  * Environment: BENCH_ONLY (secrets, keys or throttle; default all), BENCH_SECONDS (secrets phases, default 5),
  * BENCH_KEY_SECONDS (keys phases, default 3), BENCH_RATE_SECONDS (each in-runtime rate, default 2),
  * BENCH_THROTTLE_SECONDS (each overload phase, default 10), BENCH_WARMUP_SECONDS (every phase, default 1),

@@ -16,8 +16,11 @@ import type { Page, PageRequest } from "./rpc.ts";
 const CONTROL_PLANE_AUDIT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
+const auditUnavailable = (): VaultError =>
+  new VaultError("ServiceUnavailable", "The request was not processed because its audit record could not be written.");
+
 /** The outcome written into a record once the request it describes has been answered. */
-export type AuditOutcome = Pick<AuditRecord, "caller" | "httpStatus" | "resultCode" | "durationMs">;
+export type AuditOutcome = Pick<AuditRecord, "tenantId" | "caller" | "httpStatus" | "resultCode" | "durationMs">;
 
 /** Where the credential-less local token endpoints (IMDS, Cloud Shell) point; dev only. */
 export interface LocalDefaultIdentity {
@@ -87,14 +90,27 @@ export class RegistryObject extends DurableObject<Env> {
    * Write-ahead audit of a control-plane request: recorded as Pending before it runs (if this fails the
    * request is refused), completed with its outcome after. Answers the record's sequence number.
    */
-  async beginAuditRecord(entry: Omit<AuditRecord, "timeMs" | "httpStatus" | "resultCode" | "durationMs">): Promise<number> {
-    const seq = this.audit.insert({ ...entry, timeMs: this.clock.now(), httpStatus: 0, resultCode: "Pending", durationMs: 0 });
+  async beginAuditRecord(entry: Omit<AuditRecord, "timeMs" | "httpStatus" | "resultCode" | "durationMs">): Promise<Result<number>> {
+    let seq: number;
+    try {
+      seq = this.ctx.storage.transactionSync(() =>
+        this.audit.insert({ ...entry, timeMs: this.clock.now(), httpStatus: 0, resultCode: "Pending", durationMs: 0 }),
+      );
+    } catch (err) {
+      console.error("control-plane audit record could not be written", err);
+      return fail(auditUnavailable());
+    }
     if ((await this.ctx.storage.getAlarm()) === null) await this.armPrune();
-    return seq;
+    return ok(seq);
   }
 
+  /** The request has run; if its outcome cannot be stored the record stays Pending, which is what is known. */
   async completeAuditRecord(seq: number, outcome: AuditOutcome): Promise<void> {
-    this.audit.complete(seq, outcome);
+    try {
+      this.ctx.storage.transactionSync(() => this.audit.complete(seq, outcome));
+    } catch (err) {
+      console.error("control-plane audit outcome could not be written", err);
+    }
   }
 
   async queryAudit(filter: AuditFilter, page: PageRequest, maxResults: number): Promise<Result<Page<AuditRecord>>> {

@@ -209,7 +209,13 @@ export class VaultObject extends DurableObject<Env> {
       return ok(value);
     } catch (err) {
       const error = err instanceof VaultError ? err : null;
-      this.record(error === null ? audit.failed(500, "InternalError") : audit.failed(statusOf(error.code), error.code));
+      try {
+        this.record(error === null ? audit.failed(500, "InternalError") : audit.failed(statusOf(error.code), error.code));
+      } catch (auditError) {
+        // Fail closed: nothing was committed (the record shares the operation's transaction) and nothing is returned.
+        console.error("audit record could not be written", auditError);
+        return fail(auditUnavailable());
+      }
       if (error === null) throw err;
       return fail(error);
     }
@@ -219,12 +225,19 @@ export class VaultObject extends DurableObject<Env> {
    * The audit record of a request the Worker answered without calling {@link execute} (401 challenge,
    * input rejected at the boundary, unknown route). Time and vault come from here.
    */
-  async recordRequest(entry: Omit<AuditRecord, "timeMs" | "tenantId" | "vault">): Promise<void> {
-    const config = this.requireConfig();
-    this.ctx.storage.transactionSync(() => {
-      this.audit.insert({ ...entry, timeMs: this.clock.now(), tenantId: config.tenantId, vault: config.name });
-    });
+  async recordRequest(entry: Omit<AuditRecord, "timeMs" | "tenantId" | "vault">): Promise<Result<null>> {
+    const config = this.config;
+    if (config === null) return fail(new VaultError("VaultNotFound", "The vault was not found."));
+    try {
+      this.ctx.storage.transactionSync(() => {
+        this.audit.insert({ ...entry, timeMs: this.clock.now(), tenantId: config.tenantId, vault: config.name });
+      });
+    } catch (err) {
+      console.error("audit record could not be written", err);
+      return fail(auditUnavailable());
+    }
     if (!this.auditPruneArmed) this.reschedule();
+    return ok(null);
   }
 
   /** Throttle limits, audit retention: what a SaaS operator may tune per vault. */
@@ -376,6 +389,9 @@ export class VaultObject extends DurableObject<Env> {
     return this.dataKeyPromise;
   }
 }
+
+const auditUnavailable = (): VaultError =>
+  new VaultError("ServiceUnavailable", "The request was not processed because its audit record could not be written.");
 
 function dekOwner(config: VaultConfig): string {
   return `vault|${config.tenantId}|${config.name.toLowerCase()}`;

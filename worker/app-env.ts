@@ -26,6 +26,8 @@ export interface AppEnv {
     receivedAtMs: number;
     /** Set once the vault object has written this request's audit record. */
     audited: boolean;
+    /** A control-plane route that creates a tenant names it here for the request's audit record. */
+    auditTenantId: string;
     /** Control-plane caller (admin routes only). */
     admin: AdminCaller;
   };

@@ -25,6 +25,7 @@ const STATUS: { readonly [C in ErrorCode]: number } = {
   VaultAlreadyExists: 409,
   Throttled: 429,
   InternalError: 500,
+  ServiceUnavailable: 503,
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -23,7 +23,8 @@ export type ErrorCode =
   | "RoleAssignmentNotFound"
   | "InvalidClient"
   | "InvalidRequest"
-  | "InternalError";
+  | "InternalError"
+  | "ServiceUnavailable";
 
 /** Innererror codes Azure uses beneath Forbidden/Conflict. */
 export type InnerCode =

@@ -5,6 +5,8 @@ import { AUDIT_SUCCESS } from "../../durable-objects/domain/audit-record.ts";
 import { clientIp } from "../clients/call-vault.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
 import { errorCodeOf } from "../errors/error-code-of.ts";
+import { toErrorResponse } from "../errors/to-response.ts";
+import { VaultError } from "../errors/vault-error.ts";
 
 /** Azure logs token failures under this operation name (AuditEvent "Authentication"). */
 const AUTHENTICATION = "Authentication";
@@ -24,7 +26,7 @@ export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
   if (c.get("audited")) return;
   const response = c.res;
   const caller = c.get("caller");
-  await vaultStub(c.env, c.get("vault").name).recordRequest({
+  const recorded = await vaultStub(c.env, c.get("vault").name).recordRequest({
     requestId: c.get("requestId"),
     caller: caller === undefined ? null : { objectId: caller.objectId, appId: caller.appId, type: caller.principalType },
     clientIp: clientIp(c),
@@ -34,6 +36,8 @@ export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
     resultCode: response.status < 400 ? AUDIT_SUCCESS : await errorCodeOf(response),
     durationMs: Date.now() - c.get("receivedAtMs"),
   });
+  // Fail closed: a request that could not be recorded is answered as unavailable, whatever it was.
+  if (!recorded.ok) c.res = toErrorResponse(VaultError.from(recorded.error));
 });
 
 const OBJECT_PATH = /^\/(secrets|keys|deletedsecrets|deletedkeys)\/([^/]+)(?:\/([0-9a-fA-F]{32}))?/;

@@ -4,6 +4,7 @@ import type { AuditCaller } from "../../durable-objects/domain/audit-record.ts";
 import { AUDIT_SUCCESS } from "../../durable-objects/domain/audit-record.ts";
 import { clientIp } from "../clients/call-vault.ts";
 import { registryStub } from "../clients/tenant-stub.ts";
+import { unwrap } from "../clients/unwrap.ts";
 import { controlPlaneOperation, controlPlaneTarget } from "../wire/control-plane-operations.ts";
 import { errorCodeOf } from "../errors/error-code-of.ts";
 import type { AdminCaller } from "./admin-auth.ts";
@@ -23,7 +24,7 @@ export const controlPlaneAudit = createMiddleware<AppEnv>(async (c, next) => {
   const path = new URL(c.req.url).pathname.replace(/^\/admin/, "");
   const target = controlPlaneTarget(path);
   const registry = registryStub(c.env);
-  const seq = await registry.beginAuditRecord({
+  const seq = unwrap(await registry.beginAuditRecord({
     requestId: c.get("requestId"),
     tenantId: target.tenantId ?? "",
     vault: target.vault ?? "",
@@ -31,10 +32,11 @@ export const controlPlaneAudit = createMiddleware<AppEnv>(async (c, next) => {
     clientIp: clientIp(c),
     operation: controlPlaneOperation(c.req.method, path),
     object: null,
-  });
+  }));
   await next();
   const response = c.res;
   await registry.completeAuditRecord(seq, {
+    tenantId: c.get("auditTenantId") ?? target.tenantId ?? "",
     caller: auditCaller(c.get("admin")),
     httpStatus: response.status,
     resultCode: response.status < 400 ? AUDIT_SUCCESS : await errorCodeOf(response),

@@ -35,6 +35,7 @@ adminTenantRoutes.post("/tenants", operatorOnly, async (c) => {
   const displayName = optionalString(body, "displayName", MAX_DISPLAY_NAME) ?? "tenant";
   const tenant = await registryStub(c.env).addTenant(displayName);
   unwrap(await tenantStub(c.env, tenant.id).create(tenant));
+  c.set("auditTenantId", tenant.id);
   return c.json(tenant, 201);
 });
 

@@ -71,6 +71,7 @@ const RESULT_CODES: { readonly [C in ErrorCode | typeof AUDIT_SUCCESS]: true } =
   InvalidClient: true,
   InvalidRequest: true,
   InternalError: true,
+  ServiceUnavailable: true,
 };
 
 const OBJECT_COLLECTIONS: { readonly [K in ObjectKind]: string } = { secret: "secrets", key: "keys", certificate: "certificates" };
