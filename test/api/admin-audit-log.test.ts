@@ -31,7 +31,8 @@ async function events(path: string, key?: string): Promise<AuditEvent[]> {
   const all: AuditEvent[] = [];
   let url: string | null = `${path}${path.includes("?") ? "&" : "?"}maxresults=25`;
   while (url !== null) {
-    const page = await readJson<{ value: AuditEvent[]; nextLink: string | null }>(await admin("GET", url.replace(`${ISSUER_ORIGIN}/admin`, ""), undefined, key));
+    const response: Response = await admin("GET", url.replace(`${ISSUER_ORIGIN}/admin`, ""), undefined, key);
+    const page = await readJson<{ value: AuditEvent[]; nextLink: string | null }>(response);
     expect(page.status, JSON.stringify(page.body)).toBe(200);
     all.push(...page.body.value);
     url = page.body.nextLink;

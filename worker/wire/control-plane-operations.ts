@@ -5,7 +5,8 @@
  */
 const SEGMENT = "[^/]+";
 
-const OPERATIONS: readonly { readonly method: string; readonly path: RegExp; readonly operation: string }[] = [
+/** [method, path under /admin with `*` for one segment, operation name] */
+const TABLE: readonly (readonly [string, string, string])[] = [
   ["POST", "/tenants", "TenantCreate"],
   ["GET", "/tenants", "TenantList"],
   ["GET", "/tenants/*", "TenantGet"],
@@ -36,10 +37,12 @@ const OPERATIONS: readonly { readonly method: string; readonly path: RegExp; rea
   ["GET", "/roleDefinitions", "RoleDefinitionList"],
   ["PUT", "/local-default-identity", "LocalDefaultIdentitySet"],
   ["GET", "/auditLog", "ControlPlaneAuditLogQuery"],
-].map(([method, path, operation]) => ({
-  method: method as string,
-  path: new RegExp(`^${(path as string).replace(/\*/g, SEGMENT)}/?$`),
-  operation: operation as string,
+];
+
+const OPERATIONS = TABLE.map(([method, path, operation]) => ({
+  method,
+  path: new RegExp(`^${path.replace(/\*/g, SEGMENT)}/?$`),
+  operation,
 }));
 
 /** `path` is the part after /admin. */
@@ -47,8 +50,11 @@ export function controlPlaneOperation(method: string, path: string): string {
   return OPERATIONS.find((o) => o.method === method && o.path.test(path))?.operation ?? "Unknown";
 }
 
-/** The tenant and vault a control-plane path addresses, for the audit record. */
+/**
+ * The tenant and vault a control-plane path addresses, for the audit record. Taken before the route has
+ * validated them, so bounded in length (tenant ids are GUIDs, vault names at most 24 characters).
+ */
 export function controlPlaneTarget(path: string): { tenantId: string | null; vault: string | null } {
   const match = /^\/tenants\/([^/]+)(?:\/vaults\/([^/]+))?/.exec(path);
-  return { tenantId: match?.[1] ?? null, vault: match?.[2]?.toLowerCase() ?? null };
+  return { tenantId: match?.[1]?.slice(0, 64) ?? null, vault: match?.[2]?.toLowerCase().slice(0, 64) ?? null };
 }
