@@ -6,6 +6,8 @@ import type { AttributesPatch, ObjectAttributes, Tags } from "./domain/attribute
 import type { DataAction } from "./domain/permission.ts";
 import type { KeyOp, KeyResults } from "./key-rpc.ts";
 import type { AuditOp, AuditResults } from "./audit-rpc.ts";
+import type { CertificateOp, CertificateResults } from "./certificate-rpc.ts";
+import type { CertificateIssuerOp, CertificateIssuerResults } from "./certificate-issuer-rpc.ts";
 
 /** The verified caller, from the bearer token. */
 export interface Caller {
@@ -107,8 +109,8 @@ export interface SecretResults {
   "secret.purge": null;
 }
 
-export type VaultOp = SecretOp | KeyOp | AuditOp;
-export type VaultResults = SecretResults & KeyResults & AuditResults;
+export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp;
+export type VaultResults = SecretResults & KeyResults & AuditResults & CertificateResults & CertificateIssuerResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 

@@ -32,11 +32,26 @@ import { VaultThrottle } from "./operations/vault-throttle.ts";
 import { throttleCharge } from "./operations/throttle-charge.ts";
 import { RequestAudit } from "./operations/request-audit.ts";
 import { auditHandlers } from "./operations/audit-handlers.ts";
+import { certificateHandlers } from "./operations/certificates.ts";
+import { certificateIssuerHandlers } from "./operations/certificate-issuers.ts";
+import { runDueLifetimeActions } from "./operations/certificate-lifetime.ts";
+import { CertificatePolicyRepository } from "./storage/certificate-policy-repository.ts";
+import { CertificateOperationRepository } from "./storage/certificate-operation-repository.ts";
+import { CertificateIssuerRepository } from "./storage/certificate-issuer-repository.ts";
+import { CertificateContactRepository } from "./storage/certificate-contact-repository.ts";
 import type { AuditRecord } from "./domain/audit-record.ts";
 import { statusOf } from "../worker/errors/status.ts";
+import { X509Error } from "./crypto/x509/x509-error.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "./domain/vault-operational-settings.ts";
 
-const HANDLERS = { ...secretHandlers, ...keyHandlers, ...keyCryptoHandlers, ...auditHandlers };
+const HANDLERS = {
+  ...secretHandlers,
+  ...keyHandlers,
+  ...keyCryptoHandlers,
+  ...auditHandlers,
+  ...certificateHandlers,
+  ...certificateIssuerHandlers,
+};
 
 /** Audit pruning runs on the hour; records just past retention may wait that long. */
 const AUDIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -56,6 +71,10 @@ export class VaultObject extends DurableObject<Env> {
   private readonly rotations: RotationPolicyRepository;
   private readonly events: VaultEvents;
   private readonly audit: AuditRepository;
+  private readonly certificatePolicies: CertificatePolicyRepository;
+  private readonly certificateOperations: CertificateOperationRepository;
+  private readonly certificateIssuers: CertificateIssuerRepository;
+  private readonly certificateContacts: CertificateContactRepository;
   private readonly throttleStore: ThrottleRepository;
   private readonly throttle: VaultThrottle;
   /** Whether the alarm already covers pruning the audit log (so recording need not re-arm it). */
@@ -86,6 +105,10 @@ export class VaultObject extends DurableObject<Env> {
       reschedule: () => this.reschedule(),
     });
     this.audit = new AuditRepository(ctx.storage.sql);
+    this.certificatePolicies = new CertificatePolicyRepository(ctx.storage.sql);
+    this.certificateOperations = new CertificateOperationRepository(ctx.storage.sql);
+    this.certificateIssuers = new CertificateIssuerRepository(ctx.storage.sql);
+    this.certificateContacts = new CertificateContactRepository(ctx.storage.sql);
     // Migrated before anything reads: the throttle loads its counters in its constructor.
     migrate(ctx.storage, VAULT_MIGRATIONS);
     this.throttleStore = new ThrottleRepository(ctx.storage.sql, "vault");
@@ -208,7 +231,8 @@ export class VaultObject extends DurableObject<Env> {
       else if (!this.auditPruneArmed) this.reschedule();
       return ok(value);
     } catch (err) {
-      const error = err instanceof VaultError ? err : null;
+      // The X.509 layer's errors describe the client's input (a corrupt chain, an unusable key).
+      const error = err instanceof VaultError ? err : err instanceof X509Error ? new VaultError("BadParameter", err.message) : null;
       try {
         this.record(error === null ? audit.failed(500, "InternalError") : audit.failed(statusOf(error.code), error.code));
       } catch (auditError) {
@@ -289,6 +313,7 @@ export class VaultObject extends DurableObject<Env> {
       else if (state.deletedAt !== null) this.rotations.setNextRotation(nameKey, null);
       else await rotateKey(context, state.name);
     }
+    await runDueLifetimeActions(context);
     await this.events.runDue(now);
     this.reschedule();
   }
@@ -303,6 +328,10 @@ export class VaultObject extends DurableObject<Env> {
       objects: this.objects,
       rotations: this.rotations,
       audit: this.audit,
+      certificatePolicies: this.certificatePolicies,
+      certificateOperations: this.certificateOperations,
+      certificateIssuers: this.certificateIssuers,
+      certificateContacts: this.certificateContacts,
       clock: this.clock,
       keys: this.keys,
       dataKey: () => this.dataKey(config),
@@ -346,9 +375,13 @@ export class VaultObject extends DurableObject<Env> {
   private reschedule(): void {
     const auditPrune = this.nextAuditPrune();
     this.auditPruneArmed = auditPrune !== null;
-    const times = [this.objects.earliestScheduledPurge(), this.rotations.earliestRotation(), auditPrune, this.events.nextDue()].filter(
-      (t): t is number => t !== null,
-    );
+    const times = [
+      this.objects.earliestScheduledPurge(),
+      this.rotations.earliestRotation(),
+      this.certificatePolicies.earliestAction(),
+      auditPrune,
+      this.events.nextDue(),
+    ].filter((t): t is number => t !== null);
     const next = times.length === 0 ? null : Math.min(...times);
     // setAlarm/deleteAlarm are covered by the output gate, so callers need not await them.
     if (next === null) void this.ctx.storage.deleteAlarm();

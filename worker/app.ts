@@ -23,6 +23,9 @@ import { keyRoutes } from "./routes/keys.ts";
 import { keyOperationRoutes } from "./routes/key-operations.ts";
 import { deletedKeyRoutes } from "./routes/deleted-keys.ts";
 import { auditLogRoutes } from "./routes/audit-log.ts";
+import { certificateIssuerRoutes } from "./routes/certificate-issuers.ts";
+import { certificateRoutes } from "./routes/certificates.ts";
+import { deletedCertificateRoutes } from "./routes/deleted-certificates.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
@@ -39,6 +42,10 @@ vaultApp.route("/", keyRoutes);
 vaultApp.route("/", keyOperationRoutes);
 vaultApp.route("/", deletedKeyRoutes);
 vaultApp.route("/", auditLogRoutes);
+// Contacts and issuers first: their paths would otherwise match /certificates/{name}.
+vaultApp.route("/", certificateIssuerRoutes);
+vaultApp.route("/", certificateRoutes);
+vaultApp.route("/", deletedCertificateRoutes);
 vaultApp.notFound(notFound);
 vaultApp.onError((err) => toErrorResponse(err));
 

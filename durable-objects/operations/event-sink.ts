@@ -13,6 +13,11 @@ export interface EventSink {
    * that name's pending NearExpiry/Expired triggers from what is stored now.
    */
   expiryInputsChanged(kind: ObjectKind, name: string): void;
+  /**
+   * A lifetime action that notifies (a certificate policy's EmailContacts) fell due for a version: its
+   * NearExpiry, at most once per version and subscription.
+   */
+  nearExpiryNotice(kind: ObjectKind, name: string, version: string): void;
   /** Role assignments on the vault changed: VaultAccessPolicyChanged. */
   accessPolicyChanged(): void;
 }

@@ -10,6 +10,7 @@ import { isKeyBackup } from "./key-backup.ts";
 import { assertKeyTypeAllowed } from "../crypto/keys/generate-for-spec.ts";
 import { openPrivateJwk, propertiesFor, sealPrivateJwk, storeKeyVersion } from "./key-material.ts";
 import { refreshRotation, rotateKey, rotationSpec } from "./key-rotation.ts";
+import { assertNotManaged } from "./managed-objects.ts";
 import { deletedKeyView, keyView } from "./key-views.ts";
 import { backUpObject, openObjectBackup, versionsFromBackup } from "./object-backup.ts";
 import {
@@ -50,6 +51,7 @@ export const keyHandlers: Handlers = {
   },
 
   async "key.import"(ctx, op) {
+    assertNotManaged(ctx, "key", op.name, "import");
     const kty = op.hsm ? (`${op.jwk.kty}-HSM` as const) : op.jwk.kty;
     assertKeyTypeAllowed(ctx.config, kty);
     const stored = await storeKeyVersion(ctx, {
@@ -69,6 +71,7 @@ export const keyHandlers: Handlers = {
   },
 
   async "key.update"(ctx, op) {
+    assertNotManaged(ctx, "key", op.name, "update");
     const updated = ctx.transaction(() => {
       const v = liveVersion(ctx, KIND, op.name, op.version);
       const props = parseKeyProperties(v.props);
@@ -88,6 +91,7 @@ export const keyHandlers: Handlers = {
   },
 
   async "key.delete"(ctx, op) {
+    assertNotManaged(ctx, "key", op.name, "delete");
     const { state, latest } = softDelete(ctx, KIND, op.name);
     refreshRotation(ctx, op.name);
     return deletedKeyView(ctx.config, state, latest);
@@ -149,6 +153,7 @@ export const keyHandlers: Handlers = {
   },
 
   async "key.rotationSpec"(ctx, op) {
+    assertNotManaged(ctx, "key", op.name, "rotate");
     return rotationSpec(ctx, op.name);
   },
 

@@ -52,8 +52,9 @@ export class RequestAudit {
   /** The object the operation addressed; the version it named, or the one it read or created. */
   private object(result: unknown): AuditObject | null {
     const op = this.call.op;
-    if (!("name" in op)) return null;
-    const kind = op.kind.startsWith("secret.") ? "secret" : "key";
+    // Issuers are named too, but they are not vault objects with versions.
+    if (!("name" in op) || op.kind.endsWith("Issuer")) return null;
+    const kind = op.kind.startsWith("secret.") ? "secret" : op.kind.startsWith("certificate.") ? "certificate" : "key";
     const named = "version" in op && typeof op.version === "string" ? op.version : undefined;
     return { kind, name: op.name, version: named ?? versionIn(result) };
   }

@@ -20,6 +20,7 @@ import {
 import { isSecretBackup } from "./secret-backup.ts";
 import { deletedSecretView, secretView } from "./secret-views.ts";
 import { valueAad, type VaultContext } from "./vault-context.ts";
+import { assertNotManaged } from "./managed-objects.ts";
 
 const KIND = "secret";
 const decoder = new TextDecoder();
@@ -36,6 +37,7 @@ type Handlers = { readonly [K in keyof SecretResults]: (ctx: VaultContext, op: O
  */
 export const secretHandlers: Handlers = {
   async "secret.set"(ctx, op) {
+    assertNotManaged(ctx, "secret", op.name, "set");
     const version = newVersionId();
     const sealedValue = await (await ctx.dataKey()).seal(utf8(op.value), valueAad(ctx.config, KIND, nameKey(op.name), version));
     const stored = insertNewVersion(ctx, KIND, op.name, (name, seq) => ({
@@ -60,6 +62,7 @@ export const secretHandlers: Handlers = {
   },
 
   async "secret.update"(ctx, op) {
+    assertNotManaged(ctx, "secret", op.name, "update");
     const updated = ctx.transaction(() => {
       const v = liveVersion(ctx, KIND, op.name, op.version);
       const next: StoredVersion = {
@@ -76,6 +79,7 @@ export const secretHandlers: Handlers = {
   },
 
   async "secret.delete"(ctx, op) {
+    assertNotManaged(ctx, "secret", op.name, "delete");
     const { state, latest } = softDelete(ctx, KIND, op.name);
     return deletedSecretView(ctx.config, state, latest);
   },

@@ -7,6 +7,10 @@ import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import type { AuditRepository } from "../storage/audit-repository.ts";
 import type { EventSink } from "./event-sink.ts";
+import type { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
+import type { CertificateOperationRepository } from "../storage/certificate-operation-repository.ts";
+import type { CertificateIssuerRepository } from "../storage/certificate-issuer-repository.ts";
+import type { CertificateContactRepository } from "../storage/certificate-contact-repository.ts";
 
 /** What an operation may use inside the vault object; handed to handlers by vault.ts. */
 export interface VaultContext {
@@ -15,6 +19,10 @@ export interface VaultContext {
   readonly rotations: RotationPolicyRepository;
   /** The vault's audit log (read by the audit query operations; written by vault.ts only). */
   readonly audit: AuditRepository;
+  readonly certificatePolicies: CertificatePolicyRepository;
+  readonly certificateOperations: CertificateOperationRepository;
+  readonly certificateIssuers: CertificateIssuerRepository;
+  readonly certificateContacts: CertificateContactRepository;
   readonly clock: Clock;
   /** Performs operations with key material (software keys here; HSM keys through the bridge later). */
   readonly keys: KeyProvider;

@@ -58,16 +58,12 @@ export class VaultEvents implements EventSink {
   // EventSink: synchronous, SQL only, inside the caller's transaction.
 
   versionCreated(kind: ObjectKind, name: string, version: string): void {
-    const subscriptions = this.events.subscriptions();
-    if (subscriptions.length === 0) return;
-    const current = this.triggers.version(kind, nameKey(name), version);
-    if (current === null) return;
-    const type = objectEventType(kind, "NewVersionCreated");
-    const targets = subscriptions.filter((s) => wantsEvent(s, type, current.name));
-    if (targets.length === 0) return;
-    const event = objectEvent(kind, "NewVersionCreated", current, this.deps.clock.now());
-    this.enqueue(targets, event, versionDedupeKey(event, kind, version));
-    this.deps.reschedule();
+    this.versionEvent(kind, name, version, "NewVersionCreated");
+  }
+
+  nearExpiryNotice(kind: ObjectKind, name: string, version: string): void {
+    // Same dedupe key as a trigger-fired NearExpiry: a subscriber hears it once per version either way.
+    this.versionEvent(kind, name, version, "NearExpiry");
   }
 
   expiryInputsChanged(kind: ObjectKind, name: string): void {
@@ -85,6 +81,19 @@ export class VaultEvents implements EventSink {
     if (targets.length === 0) return;
     // Every change is its own event: the event id is the dedupe key.
     this.enqueue(targets, event, `${event.type}|${event.id}`);
+    this.deps.reschedule();
+  }
+
+  private versionEvent(kind: ObjectKind, name: string, version: string, eventName: "NewVersionCreated" | "NearExpiry"): void {
+    const subscriptions = this.events.subscriptions();
+    if (subscriptions.length === 0) return;
+    const current = this.triggers.version(kind, nameKey(name), version);
+    if (current === null) return;
+    const type = objectEventType(kind, eventName);
+    const targets = subscriptions.filter((s) => wantsEvent(s, type, current.name));
+    if (targets.length === 0) return;
+    const event = objectEvent(kind, eventName, current, this.deps.clock.now());
+    this.enqueue(targets, event, versionDedupeKey(event, kind, version));
     this.deps.reschedule();
   }
 

@@ -3,6 +3,7 @@ import vault0002 from "../../migrations/vault/0002_purge_schedule_index.sql";
 import vault0003 from "../../migrations/vault/0003_key_properties_and_rotation.sql";
 import vault0004 from "../../migrations/vault/0004_throttle_and_audit.sql";
 import vault0005 from "../../migrations/vault/0005_events.sql";
+import vault0006 from "../../migrations/vault/0006_certificates.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
@@ -16,6 +17,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: "key_properties_and_rotation", sql: vault0003 },
   { version: 4, name: "throttle_and_audit", sql: vault0004 },
   { version: 5, name: "events", sql: vault0005 },
+  { version: 6, name: "certificates", sql: vault0006 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [

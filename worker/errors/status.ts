@@ -15,6 +15,8 @@ const STATUS: { readonly [C in ErrorCode]: number } = {
   SecretNotFound: 404,
   KeyNotFound: 404,
   CertificateNotFound: 404,
+  CertificateIssuerNotFound: 404,
+  ContactsNotFound: 404,
   NotFound: 404,
   VaultNotFound: 404,
   TenantNotFound: 404,

@@ -11,6 +11,8 @@ export type ErrorCode =
   | "SecretNotFound"
   | "KeyNotFound"
   | "CertificateNotFound"
+  | "CertificateIssuerNotFound"
+  | "ContactsNotFound"
   | "Conflict"
   | "NotFound"
   | "MethodNotAllowed"
@@ -36,7 +38,9 @@ export type InnerCode =
   | "KeyDisabled"
   | "KeyOperationForbidden"
   | "KeyExpired"
-  | "KeyNotYetValid";
+  | "KeyNotYetValid"
+  | "SecretManagedByKeyVault"
+  | "KeyManagedByKeyVault";
 
 export interface ErrorValue {
   readonly code: ErrorCode;

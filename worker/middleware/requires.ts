@@ -2,7 +2,9 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import type { DataAction } from "../../durable-objects/domain/permission.ts";
 
-type ActionSuffix = `${"secrets" | "keys" | "keyrotationpolicies" | "certificates" | "auditevents"}/${string}` | "rng/action";
+type ActionSuffix =
+  | `${"secrets" | "keys" | "keyrotationpolicies" | "certificates" | "certificatecas" | "certificatecontacts" | "auditevents"}/${string}`
+  | "rng/action";
 
 /**
  * Declares what a route is: the data action it needs (Azure's Microsoft.KeyVault/vaults/... names),

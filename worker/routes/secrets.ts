@@ -7,6 +7,7 @@ import { readJsonObject } from "../wire/json-body.ts";
 import { listBody, pageRequest } from "../wire/paging.ts";
 import { deletedSecretBundle, secretBundle, secretItem, secretVersionItem } from "../wire/secret-bundle.ts";
 import { restoreInput, setSecretInput, updateSecretInput } from "../wire/secret-input.ts";
+import { convertCertificateSecret } from "../wire/certificate-secret-format.ts";
 
 /** Azure REST "Secrets" operations (secrets.json, api-version 2025-07-01). Each route declares its data action. */
 export const secretRoutes = new Hono<AppEnv>({ strict: false });
@@ -52,7 +53,10 @@ secretRoutes.get("/secrets/:name/:version?", requires("secrets/getSecret/action"
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
   const secret = await callVault(c, { kind: "secret.get", name, ...(version === undefined ? {} : { version }) });
-  return c.json(secretBundle(c.get("vaultBaseUrl"), secret));
+  const outContentType = c.req.query("outContentType");
+  if (outContentType === undefined || !secret.managed || secret.value === undefined) return c.json(secretBundle(c.get("vaultBaseUrl"), secret));
+  const converted = await convertCertificateSecret(secret.value, secret.contentType, outContentType);
+  return c.json(secretBundle(c.get("vaultBaseUrl"), { ...secret, ...converted }));
 });
 
 secretRoutes.patch("/secrets/:name/:version?", requires("secrets/update/action", "SecretUpdate"), async (c) => {

@@ -58,6 +58,8 @@ const RESULT_CODES: { readonly [C in ErrorCode | typeof AUDIT_SUCCESS]: true } =
   SecretNotFound: true,
   KeyNotFound: true,
   CertificateNotFound: true,
+  CertificateIssuerNotFound: true,
+  ContactsNotFound: true,
   Conflict: true,
   NotFound: true,
   MethodNotAllowed: true,

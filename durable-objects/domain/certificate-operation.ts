@@ -1,0 +1,22 @@
+import type { CertificateOperationStatus } from "../certificate-rpc.ts";
+import type { IssuerParameters } from "./certificate-policy.ts";
+
+/**
+ * The stored state of a name's certificate operation (CertificateOperation in certificates.json). One
+ * per name: a new create replaces a finished one; an operation in progress blocks a new create (409).
+ */
+export interface CertificateOperationState {
+  readonly name: string;
+  readonly issuer: IssuerParameters;
+  /** base64 DER PKCS#10, or null for self-signed. */
+  readonly csr: string | null;
+  readonly cancellationRequested: boolean;
+  readonly status: CertificateOperationStatus;
+  readonly statusDetails: string;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly requestId: string;
+  /** The version the pending key will have (its material is sealed under it), and the one completed. */
+  readonly version: string;
+  readonly attributes?: { readonly enabled?: boolean };
+  readonly tags?: Readonly<Record<string, string>>;
+}

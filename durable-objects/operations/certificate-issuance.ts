@@ -1,0 +1,127 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { bytesToBase64, utf8 } from "../crypto/bytes.ts";
+import type { PrivateJwk, PublicJwk } from "../crypto/keys/key-types.ts";
+import { publicJwk } from "../crypto/keys/validate-jwk.ts";
+import { createCsr, issueSelfSigned } from "../crypto/x509/index.ts";
+import { isSelfIssued, type CertificatePolicy } from "../domain/certificate-policy.ts";
+import type { CertificateOperationState } from "../domain/certificate-operation.ts";
+import type { AttributesPatch, Tags } from "../domain/attributes.ts";
+import { nameKey, newVersionId } from "../domain/ids.ts";
+import type { StoredVersion } from "../domain/versioned-object.ts";
+import { storeCertificateVersion } from "./certificate-material.ts";
+import { objectErrors } from "./object-errors.ts";
+import { assertFreeForCertificate } from "./managed-objects.ts";
+import { valueAad, type VaultContext } from "./vault-context.ts";
+
+const COMPLETED = "Certificate issued successfully.";
+const PENDING = "Pending certificate created. Please perform merge to complete the request.";
+
+export interface Issuance {
+  readonly name: string;
+  readonly policy: CertificatePolicy;
+  readonly jwk: PrivateJwk;
+  readonly attributes?: AttributesPatch;
+  readonly tags?: Tags;
+}
+
+/**
+ * Makes a new version from the policy: a self-signed certificate is issued at once (the operation is
+ * completed when create answers); any other issuer gets a CSR to sign, and the key waits, sealed, for
+ * the merge of the CA's chain (certificates.json MergeCertificate).
+ */
+export async function issue(ctx: VaultContext, input: Issuance): Promise<CertificateOperationState> {
+  const key = nameKey(input.name);
+  assertNoOperationInProgress(ctx, key, input.name);
+  const name = ctx.objects.findName("certificate", key);
+  if (name?.deletedAt != null) throw objectErrors("certificate").isDeleted(name.name);
+  assertFreeForCertificate(ctx, input.name);
+  const version = newVersionId();
+  const requestId = crypto.randomUUID().replace(/-/g, "");
+  const pub = certificatePublicJwk(input.jwk);
+  const subject = subjectOf(input.policy);
+  if (isSelfIssued(input.policy)) {
+    const notBefore = new Date(ctx.clock.now());
+    const cer = await issueSelfSigned({ ...subject, notBefore, notAfter: addMonths(notBefore, input.policy.x509.validityMonths), privateJwk: input.jwk, publicJwk: pub });
+    const state = operationState(input, version, requestId, null, "completed", COMPLETED);
+    await storeCertificateVersion(ctx, {
+      name: input.name,
+      version,
+      jwk: input.jwk,
+      chain: [cer],
+      policy: input.policy,
+      ...optionalMetadata(input),
+      alsoInTransaction: () => {
+        ctx.certificatePolicies.put(key, input.policy);
+        ctx.certificateOperations.put(key, state, new Uint8Array(0), ctx.clock.now());
+      },
+    });
+    return state;
+  }
+  const csr = await createCsr({ ...subject, privateJwk: input.jwk, publicJwk: pub });
+  const sealed = await (await ctx.dataKey()).seal(utf8(JSON.stringify(input.jwk)), pendingKeyAad(ctx, key, version));
+  const state = operationState(input, version, requestId, bytesToBase64(csr), "inProgress", PENDING);
+  ctx.transaction(() => {
+    ctx.certificatePolicies.put(key, input.policy);
+    ctx.certificateOperations.put(key, state, sealed, ctx.clock.now());
+    return state;
+  });
+  return state;
+}
+
+/** The pending version's key, sealed apart from stored versions: AAD names it a pending key. */
+export function pendingKeyAad(ctx: VaultContext, key: string, version: string): string {
+  return valueAad(ctx.config, "certificate-pending", key, version);
+}
+
+function assertNoOperationInProgress(ctx: VaultContext, key: string, name: string): void {
+  if (ctx.certificateOperations.get(key)?.state.status === "inProgress") {
+    throw new VaultError("Conflict", `Certificate ${name} has a pending operation; complete, cancel or delete it first.`);
+  }
+}
+
+function operationState(
+  input: Issuance,
+  version: string,
+  requestId: string,
+  csr: string | null,
+  status: CertificateOperationState["status"],
+  statusDetails: string,
+): CertificateOperationState {
+  return {
+    name: input.name,
+    issuer: input.policy.issuer,
+    csr,
+    cancellationRequested: false,
+    status,
+    statusDetails,
+    error: null,
+    requestId,
+    version,
+    ...(input.attributes?.enabled === undefined ? {} : { attributes: { enabled: input.attributes.enabled } }),
+    ...(input.tags === undefined ? {} : { tags: input.tags }),
+  };
+}
+
+function subjectOf(policy: CertificatePolicy) {
+  const { subject, sans, ekus, keyUsage } = policy.x509;
+  return { subject, ekus, keyUsage, ...(sans === undefined ? {} : { sans }) };
+}
+
+function certificatePublicJwk(jwk: PrivateJwk): PublicJwk {
+  const pub = publicJwk(jwk);
+  if (pub === null) throw new VaultError("BadParameter", "A certificate needs an RSA or EC key.");
+  return pub;
+}
+
+function optionalMetadata(input: Issuance): { attributes?: AttributesPatch; tags?: Tags } {
+  return { ...(input.attributes === undefined ? {} : { attributes: input.attributes }), ...(input.tags === undefined ? {} : { tags: input.tags }) };
+}
+
+/** Calendar months on, in UTC (validity_months). */
+export function addMonths(from: Date, months: number): Date {
+  const to = new Date(from.getTime());
+  to.setUTCMonth(to.getUTCMonth() + months);
+  return to;
+}
+
+export type { StoredVersion };

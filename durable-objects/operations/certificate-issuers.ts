@@ -1,0 +1,171 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import type { CertificateIssuerOp, CertificateIssuerResults } from "../certificate-issuer-rpc.ts";
+import { utf8 } from "../crypto/bytes.ts";
+import { contactsNotFound } from "../domain/certificate-contact.ts";
+import {
+  assertIssuerComplete,
+  isReservedIssuerName,
+  issuerNotFound,
+  type IssuerSummary,
+  type IssuerView,
+  type OrganizationDetails,
+} from "../domain/certificate-issuer.ts";
+import { toUnixSeconds } from "../domain/clock.ts";
+import { nameKey } from "../domain/ids.ts";
+import { decodeNameCursor, encodeCursor } from "../domain/paging.ts";
+import type { VaultConfig } from "../domain/vault-config.ts";
+import type { Page, PageRequest } from "../rpc.ts";
+import type { StoredIssuer } from "../storage/certificate-issuer-repository.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+type IssuerOpOf<K extends CertificateIssuerOp["kind"]> = Extract<CertificateIssuerOp, { kind: K }>;
+type Handlers = {
+  readonly [K in keyof CertificateIssuerResults]: (ctx: VaultContext, op: IssuerOpOf<K>) => Promise<CertificateIssuerResults[K]>;
+};
+
+/** AAD of an issuer's sealed account password (migrations/README.md): bound to tenant, vault and issuer. */
+export function issuerCredentialsAad(config: VaultConfig, issuerNameKey: string): string {
+  return `issuer-credentials|${config.tenantId}|${config.name.toLowerCase()}|${issuerNameKey}`;
+}
+
+const reservedName = (name: string): VaultError =>
+  new VaultError("BadParameter", `The issuer name '${name}' is reserved for certificate policies (Self, Unknown) and cannot name an issuer.`);
+
+/**
+ * Certificate contacts and issuers (Azure REST "Certificates": Get/Set/DeleteCertificateContacts,
+ * GetCertificateIssuers, Get/Set/Update/DeleteCertificateIssuer). Sealing a password is awaited first;
+ * each write then reads, decides and writes inside one synchronous transaction.
+ */
+export const certificateIssuerHandlers: Handlers = {
+  async "certificate.getContacts"(ctx) {
+    const contacts = ctx.certificateContacts.get();
+    if (contacts === null) throw contactsNotFound();
+    return { contacts };
+  },
+
+  async "certificate.setContacts"(ctx, op) {
+    return ctx.transaction(() => {
+      ctx.certificateContacts.put(op.contacts);
+      return { contacts: op.contacts };
+    });
+  },
+
+  async "certificate.deleteContacts"(ctx) {
+    return ctx.transaction(() => {
+      const contacts = ctx.certificateContacts.get();
+      if (contacts === null) throw contactsNotFound();
+      ctx.certificateContacts.delete();
+      return { contacts };
+    });
+  },
+
+  async "certificate.listIssuers"(ctx, op) {
+    return issuersPage(ctx, op.page);
+  },
+
+  async "certificate.getIssuer"(ctx, op) {
+    const stored = ctx.certificateIssuers.get(nameKey(op.name));
+    if (stored === null) throw issuerNotFound();
+    return issuerView(stored);
+  },
+
+  // SetCertificateIssuer "adds or updates": the issuer is replaced whole (fields left out are gone,
+  // the password too); only its creation time survives a replacement.
+  async "certificate.setIssuer"(ctx, op) {
+    if (isReservedIssuerName(op.name)) throw reservedName(op.name);
+    assertIssuerComplete(op);
+    const key = nameKey(op.name);
+    const password = op.credentials?.password;
+    const sealedPassword = password === undefined ? null : await sealPassword(ctx, key, password);
+    const stored = ctx.transaction(() => {
+      const now = toUnixSeconds(ctx.clock.now());
+      const existing = ctx.certificateIssuers.get(key);
+      const accountId = op.credentials?.accountId;
+      const issuer: StoredIssuer = {
+        name: op.name,
+        provider: op.provider,
+        ...(accountId === undefined ? {} : { accountId }),
+        ...(op.orgDetails === undefined ? {} : { orgDetails: op.orgDetails }),
+        enabled: op.enabled ?? true,
+        created: existing?.created ?? now,
+        updated: now,
+        sealedPassword,
+      };
+      ctx.certificateIssuers.put(key, issuer);
+      return issuer;
+    });
+    return issuerView(stored);
+  },
+
+  // UpdateCertificateIssuer changes only what the request gives; `{}` just touches `updated`
+  // (keyvault-certificates recording "can create, read, and delete a certificate issuer").
+  async "certificate.updateIssuer"(ctx, op) {
+    const key = nameKey(op.name);
+    const password = op.credentials?.password;
+    const sealedPassword = password === undefined ? undefined : await sealPassword(ctx, key, password);
+    const stored = ctx.transaction(() => {
+      const existing = ctx.certificateIssuers.get(key);
+      if (existing === null) throw issuerNotFound();
+      const accountId = op.credentials?.accountId ?? existing.accountId;
+      const orgDetails = mergeOrgDetails(existing.orgDetails, op.orgDetails);
+      const next: StoredIssuer = {
+        name: existing.name,
+        provider: op.provider ?? existing.provider,
+        ...(accountId === undefined ? {} : { accountId }),
+        ...(orgDetails === undefined ? {} : { orgDetails }),
+        enabled: op.enabled ?? existing.enabled,
+        created: existing.created,
+        updated: toUnixSeconds(ctx.clock.now()),
+        sealedPassword: sealedPassword ?? existing.sealedPassword,
+      };
+      assertIssuerComplete(next);
+      ctx.certificateIssuers.put(key, next);
+      return next;
+    });
+    return issuerView(stored);
+  },
+
+  async "certificate.deleteIssuer"(ctx, op) {
+    const key = nameKey(op.name);
+    const deleted = ctx.transaction(() => {
+      const existing = ctx.certificateIssuers.get(key);
+      if (existing === null) throw issuerNotFound();
+      ctx.certificateIssuers.delete(key);
+      return existing;
+    });
+    return issuerView(deleted);
+  },
+};
+
+async function sealPassword(ctx: VaultContext, issuerNameKey: string, password: string): Promise<Uint8Array> {
+  return (await ctx.dataKey()).seal(utf8(password), issuerCredentialsAad(ctx.config, issuerNameKey));
+}
+
+/** Issuers in name order, one bounded page; one row more than the page tells whether another follows. */
+function issuersPage(ctx: VaultContext, page: PageRequest): Page<IssuerSummary> {
+  const rows = ctx.certificateIssuers.page(decodeNameCursor(page.skipToken), page.maxResults + 1);
+  const items = rows.slice(0, page.maxResults);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > page.maxResults && last !== undefined ? encodeCursor({ after: nameKey(last.name) }) : null };
+}
+
+/** A PATCH's org_details replaces the fields it gives (id, admin_details) and keeps the others. */
+function mergeOrgDetails(current: OrganizationDetails | undefined, patch: OrganizationDetails | undefined): OrganizationDetails | undefined {
+  if (patch === undefined) return current;
+  const id = patch.id ?? current?.id;
+  const adminDetails = patch.adminDetails ?? current?.adminDetails;
+  return { ...(id === undefined ? {} : { id }), ...(adminDetails === undefined ? {} : { adminDetails }) };
+}
+
+/** Everything but the sealed password: the only shape that leaves the vault object. */
+function issuerView(stored: StoredIssuer): IssuerView {
+  return {
+    name: stored.name,
+    provider: stored.provider,
+    ...(stored.accountId === undefined ? {} : { accountId: stored.accountId }),
+    ...(stored.orgDetails === undefined ? {} : { orgDetails: stored.orgDetails }),
+    enabled: stored.enabled,
+    created: stored.created,
+    updated: stored.updated,
+  };
+}

@@ -1,0 +1,81 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { utf8 } from "../crypto/bytes.ts";
+import type { PrivateJwk } from "../crypto/keys/key-types.ts";
+import { publicJwk } from "../crypto/keys/validate-jwk.ts";
+import { certificateMatchesKey, verifyChain } from "../crypto/x509/index.ts";
+import type { CertificateOp } from "../certificate-rpc.ts";
+import type { CertificateOperationState } from "../domain/certificate-operation.ts";
+import { nameKey } from "../domain/ids.ts";
+import type { StoredVersion } from "../domain/versioned-object.ts";
+import { storeCertificateVersion } from "./certificate-material.ts";
+import { pendingKeyAad } from "./certificate-issuance.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+const decoder = new TextDecoder();
+
+/** Azure: GET /certificates/{name}/pending for a name without an operation is a 404. */
+const operationNotFound = (name: string): VaultError =>
+  new VaultError("CertificateNotFound", `Pending certificate not found: ${name}`);
+
+export function requireOperation(ctx: VaultContext, name: string): { state: CertificateOperationState; sealedPendingKey: Uint8Array } {
+  const operation = ctx.certificateOperations.get(nameKey(name));
+  if (operation === null) throw operationNotFound(name);
+  return operation;
+}
+
+/** PATCH …/pending {cancellation_requested: true}: an operation in progress ends as cancelled; its key is dropped. */
+export function cancelOperation(ctx: VaultContext, name: string): CertificateOperationState {
+  return ctx.transaction(() => {
+    const { state } = requireOperation(ctx, name);
+    if (state.status !== "inProgress") return state;
+    const cancelled: CertificateOperationState = { ...state, cancellationRequested: true, status: "cancelled", statusDetails: "The certificate operation was cancelled." };
+    ctx.certificateOperations.put(nameKey(name), cancelled, new Uint8Array(0), ctx.clock.now());
+    return cancelled;
+  });
+}
+
+/** DELETE …/pending: the operation and any key waiting for a merge are gone; answers what was deleted. */
+export function deleteOperation(ctx: VaultContext, name: string): CertificateOperationState {
+  return ctx.transaction(() => {
+    const { state } = requireOperation(ctx, name);
+    ctx.certificateOperations.delete(nameKey(name));
+    // A name that never got a version keeps no policy either.
+    if (ctx.objects.findName("certificate", nameKey(name)) === null) ctx.certificatePolicies.delete(nameKey(name));
+    return state;
+  });
+}
+
+type MergeOp = Extract<CertificateOp, { kind: "certificate.merge" }>;
+
+/**
+ * MergeCertificate: the CA's chain completes the pending version. The leaf must carry the pending key's
+ * public key, and each certificate must be signed by the next; otherwise 400 and nothing changes.
+ */
+export async function mergeCertificate(ctx: VaultContext, op: MergeOp): Promise<StoredVersion> {
+  const key = nameKey(op.name);
+  const { state, sealedPendingKey } = requireOperation(ctx, op.name);
+  if (state.status !== "inProgress") throw new VaultError("BadParameter", `Certificate ${op.name} has no pending operation to merge.`);
+  const policy = ctx.certificatePolicies.get(key)?.policy;
+  if (policy === undefined) throw new Error("a pending certificate has a policy");
+  const plain = await (await ctx.dataKey()).open(sealedPendingKey, pendingKeyAad(ctx, key, state.version));
+  const jwk = JSON.parse(decoder.decode(plain)) as PrivateJwk;
+  const [leaf, ...rest] = op.chain;
+  const pub = publicJwk(jwk);
+  if (leaf === undefined || pub === null || !(await certificateMatchesKey(leaf, pub))) {
+    throw new VaultError("BadParameter", "Public key from x509 certificate and key of this instance doesn't match");
+  }
+  if (rest.length > 0 && !(await verifyChain(leaf, rest))) throw new VaultError("BadParameter", "The certificate chain does not verify.");
+  const completed: CertificateOperationState = { ...state, status: "completed", statusDetails: "Certificate merged successfully." };
+  const enabled = op.attributes?.enabled ?? state.attributes?.enabled;
+  const tags = op.tags ?? state.tags;
+  return storeCertificateVersion(ctx, {
+    name: op.name,
+    version: state.version,
+    jwk,
+    chain: op.chain,
+    policy,
+    ...(enabled === undefined ? {} : { attributes: { enabled } }),
+    ...(tags === undefined ? {} : { tags }),
+    alsoInTransaction: () => ctx.certificateOperations.put(key, completed, utf8(""), ctx.clock.now()),
+  });
+}

@@ -1,0 +1,195 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import type { CertificateResults } from "../certificate-rpc.ts";
+import { resolvePolicy } from "../domain/certificate-policy-patch.ts";
+import type { CertificatePolicy } from "../domain/certificate-policy.ts";
+import { toUnixSeconds } from "../domain/clock.ts";
+import { nameKey, newVersionId } from "../domain/ids.ts";
+import { applyPatch } from "../domain/lifecycle.ts";
+import type { ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
+import type { OpOf } from "../rpc.ts";
+import { backUpCertificate, restoreCertificate } from "./certificate-backup.ts";
+import { issue } from "./certificate-issuance.ts";
+import { refreshLifetimeAction } from "./certificate-lifetime.ts";
+import { storeCertificateVersion } from "./certificate-material.ts";
+import { cancelOperation, deleteOperation, mergeCertificate, requireOperation } from "./certificate-pending.ts";
+import { certificatePage } from "./certificate-paging.ts";
+import { certificateView, deletedCertificateView, operationView } from "./certificate-views.ts";
+import { deletedObject, deletedPage, liveVersion, purge, recover, softDelete, versionsPage } from "./object-lifecycle.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+const KIND = "certificate";
+/** A certificate's managed key and secret share its name and versions and follow its lifecycle. */
+const MANAGED: readonly ObjectKind[] = ["key", "secret"];
+
+type Handlers = { readonly [K in keyof CertificateResults]: (ctx: VaultContext, op: OpOf<K>) => Promise<CertificateResults[K]> };
+
+const policyOf = (ctx: VaultContext, name: string): CertificatePolicy | null => ctx.certificatePolicies.get(nameKey(name))?.policy ?? null;
+
+/**
+ * The certificates API (Azure REST "Certificates" operations). Crypto and encoding are awaited first;
+ * each change is one synchronous transaction over the certificate and its managed key and secret.
+ */
+export const certificateHandlers: Handlers = {
+  async "certificate.create"(ctx, op) {
+    const policy = resolvePolicy(op.policy, null, toUnixSeconds(ctx.clock.now()));
+    const state = await issue(ctx, { name: op.name, policy, jwk: op.jwk, ...metadata(op) });
+    refreshLifetimeAction(ctx, op.name);
+    return operationView(state);
+  },
+
+  async "certificate.import"(ctx, op) {
+    const policy = resolvePolicy(op.policy, null, toUnixSeconds(ctx.clock.now()));
+    const stored = await storeCertificateVersion(ctx, {
+      name: op.name,
+      version: newVersionId(),
+      jwk: op.jwk,
+      chain: op.chain,
+      policy,
+      ...metadata(op),
+      alsoInTransaction: () => ctx.certificatePolicies.put(nameKey(op.name), policy),
+    });
+    refreshLifetimeAction(ctx, op.name);
+    return certificateView(ctx.config, stored, policy);
+  },
+
+  async "certificate.get"(ctx, op) {
+    return certificateView(ctx.config, liveVersion(ctx, KIND, op.name, op.version), policyOf(ctx, op.name));
+  },
+
+  // Only `enabled` and tags change a version (its validity comes from the certificate); the managed key
+  // and secret of the version follow `enabled`. A policy in the body replaces parts of the policy.
+  async "certificate.update"(ctx, op) {
+    const now = ctx.clock.now();
+    const updated = ctx.transaction(() => {
+      const v = liveVersion(ctx, KIND, op.name, op.version);
+      const enabled = op.attributes?.enabled;
+      const next: StoredVersion = {
+        ...v,
+        attributes: applyPatch(v.attributes, enabled === undefined ? undefined : { enabled }, now),
+        ...(op.tags === undefined ? {} : { tags: op.tags }),
+      };
+      ctx.objects.updateMetadata(KIND, nameKey(op.name), next);
+      for (const kind of MANAGED) {
+        const managed = ctx.objects.versionWithState(kind, nameKey(op.name), v.version)?.latest;
+        if (managed !== undefined) ctx.objects.updateMetadata(kind, nameKey(op.name), { ...managed, attributes: { ...managed.attributes, enabled: next.attributes.enabled, updated: next.attributes.updated } });
+      }
+      if (op.policy !== undefined) ctx.certificatePolicies.put(nameKey(op.name), resolvePolicy(op.policy, policyOf(ctx, op.name), toUnixSeconds(now)));
+      ctx.events.expiryInputsChanged(KIND, op.name);
+      return next;
+    });
+    refreshLifetimeAction(ctx, op.name);
+    return certificateView(ctx.config, updated, policyOf(ctx, op.name));
+  },
+
+  async "certificate.list"(ctx, op) {
+    return certificatePage(ctx, op.page, op.includePending);
+  },
+
+  async "certificate.listVersions"(ctx, op) {
+    const policy = policyOf(ctx, op.name);
+    return versionsPage(ctx, KIND, op.name, op.page, (v) => certificateView(ctx.config, v, policy));
+  },
+
+  async "certificate.delete"(ctx, op) {
+    const deleted = ctx.transaction(() => {
+      const result = softDelete(ctx, KIND, op.name);
+      for (const kind of MANAGED) if (ctx.objects.findName(kind, nameKey(op.name))?.deletedAt === null) softDelete(ctx, kind, op.name);
+      ctx.certificatePolicies.setNextAction(nameKey(op.name), null);
+      return result;
+    });
+    return deletedCertificateView(ctx.config, deleted.state, deleted.latest, policyOf(ctx, op.name));
+  },
+
+  async "certificate.listDeleted"(ctx, op) {
+    return deletedPage(ctx, KIND, op.page, (r) => deletedCertificateView(ctx.config, r.state, r.latest, policyOf(ctx, r.state.name)));
+  },
+
+  async "certificate.getDeleted"(ctx, op) {
+    const { state, latest } = deletedObject(ctx, KIND, op.name);
+    return deletedCertificateView(ctx.config, state, latest, policyOf(ctx, op.name));
+  },
+
+  async "certificate.recover"(ctx, op) {
+    const latest = ctx.transaction(() => {
+      const recovered = recover(ctx, KIND, op.name);
+      for (const kind of MANAGED) if (ctx.objects.findName(kind, nameKey(op.name))?.deletedAt != null) recover(ctx, kind, op.name);
+      return recovered;
+    });
+    refreshLifetimeAction(ctx, op.name);
+    return certificateView(ctx.config, latest, policyOf(ctx, op.name));
+  },
+
+  async "certificate.purge"(ctx, op) {
+    ctx.transaction(() => {
+      purge(ctx, KIND, op.name);
+      for (const kind of MANAGED) if (ctx.objects.findName(kind, nameKey(op.name))?.deletedAt != null) purge(ctx, kind, op.name);
+      ctx.certificatePolicies.delete(nameKey(op.name));
+      ctx.certificateOperations.delete(nameKey(op.name));
+      return null;
+    });
+    return null;
+  },
+
+  async "certificate.getPolicy"(ctx, op) {
+    const v = liveVersionOrPending(ctx, op.name);
+    const policy = policyOf(ctx, op.name);
+    if (policy === null) throw notFound(op.name);
+    return { name: v, policy };
+  },
+
+  async "certificate.updatePolicy"(ctx, op) {
+    const name = liveVersionOrPending(ctx, op.name);
+    const policy = ctx.transaction(() => {
+      const next = resolvePolicy(op.policy, policyOf(ctx, op.name), toUnixSeconds(ctx.clock.now()));
+      ctx.certificatePolicies.put(nameKey(op.name), next);
+      return next;
+    });
+    refreshLifetimeAction(ctx, op.name);
+    return { name, policy };
+  },
+
+  async "certificate.getOperation"(ctx, op) {
+    return operationView(requireOperation(ctx, op.name).state);
+  },
+
+  async "certificate.cancelOperation"(ctx, op) {
+    return operationView(cancelOperation(ctx, op.name));
+  },
+
+  async "certificate.deleteOperation"(ctx, op) {
+    return operationView(deleteOperation(ctx, op.name));
+  },
+
+  async "certificate.merge"(ctx, op) {
+    const stored = await mergeCertificate(ctx, op);
+    refreshLifetimeAction(ctx, op.name);
+    return certificateView(ctx.config, stored, policyOf(ctx, op.name));
+  },
+
+  async "certificate.backup"(ctx, op) {
+    return backUpCertificate(ctx, op.name);
+  },
+
+  async "certificate.restore"(ctx, op) {
+    const restored = await restoreCertificate(ctx, op.blob);
+    refreshLifetimeAction(ctx, restored.name);
+    return certificateView(ctx.config, restored, policyOf(ctx, restored.name));
+  },
+};
+
+function metadata(op: { readonly attributes?: { readonly enabled?: boolean }; readonly tags?: Readonly<Record<string, string>> }) {
+  const enabled = op.attributes?.enabled;
+  return { ...(enabled === undefined ? {} : { attributes: { enabled } }), ...(op.tags === undefined ? {} : { tags: op.tags }) };
+}
+
+const notFound = (name: string): VaultError => new VaultError("CertificateNotFound", `A certificate with (name/id) ${name} was not found in this key vault.`);
+
+/** A policy belongs to a live certificate, or to a name whose first version is still pending. */
+function liveVersionOrPending(ctx: VaultContext, name: string): string {
+  const key = nameKey(name);
+  const state = ctx.objects.findName(KIND, key);
+  if (state !== null && state.deletedAt === null) return state.name;
+  const operation = ctx.certificateOperations.get(key);
+  if (state === null && operation !== null) return operation.state.name;
+  throw notFound(name);
+}

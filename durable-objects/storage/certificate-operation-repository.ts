@@ -1,0 +1,47 @@
+import type { CertificateOperationState } from "../domain/certificate-operation.ts";
+
+type OperationRow = { operation: string; sealed_pending_key: ArrayBuffer };
+
+/** Each certificate name's current operation and, while it waits for a merge, its sealed key. */
+export class CertificateOperationRepository {
+  constructor(private readonly sql: SqlStorage) {}
+
+  get(nameKey: string): { state: CertificateOperationState; sealedPendingKey: Uint8Array } | null {
+    const row = this.sql
+      .exec<OperationRow>("SELECT operation, sealed_pending_key FROM certificate_operations WHERE name_key = ?", nameKey)
+      .toArray()[0];
+    if (row === undefined) return null;
+    return { state: JSON.parse(row.operation) as CertificateOperationState, sealedPendingKey: new Uint8Array(row.sealed_pending_key) };
+  }
+
+  put(nameKey: string, state: CertificateOperationState, sealedPendingKey: Uint8Array, now: number): void {
+    this.sql.exec(
+      "INSERT INTO certificate_operations (name_key, name, operation, sealed_pending_key, created, updated) VALUES (?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, operation = excluded.operation, " +
+        "sealed_pending_key = excluded.sealed_pending_key, updated = excluded.updated",
+      nameKey,
+      state.name,
+      JSON.stringify(state),
+      sealedPendingKey,
+      now,
+      now,
+    );
+  }
+
+  delete(nameKey: string): boolean {
+    return this.sql.exec("DELETE FROM certificate_operations WHERE name_key = ?", nameKey).rowsWritten > 0;
+  }
+
+  /** Names whose operation is still in progress, after `afterKey`, in name order (ListCertificates includePending). */
+  pendingNames(afterKey: string, limit: number): { nameKey: string; name: string }[] {
+    return this.sql
+      .exec<{ name_key: string; name: string }>(
+        "SELECT name_key, name FROM certificate_operations WHERE name_key > ? AND json_extract(operation, '$.status') = 'inProgress' " +
+          "ORDER BY name_key LIMIT ?",
+        afterKey,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ nameKey: r.name_key, name: r.name }));
+  }
+}

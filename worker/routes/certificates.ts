@@ -1,0 +1,135 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { callVault } from "../clients/call-vault.ts";
+import { assertKeyTypeAllowed, generateKey } from "../../durable-objects/crypto/keys/generate-for-spec.ts";
+import { resolvePolicy } from "../../durable-objects/domain/certificate-policy-patch.ts";
+import { bytesToBase64 } from "../../durable-objects/crypto/bytes.ts";
+import { requires } from "../middleware/requires.ts";
+import { assertObjectName } from "../wire/assertions.ts";
+import { certificateBundle, certificateItem, certificateOperationBody, deletedCertificateBundle } from "../wire/certificate-bundle.ts";
+import { readImportedCertificate } from "../wire/certificate-import.ts";
+import {
+  cancellationInput,
+  createCertificateInput,
+  importCertificateInput,
+  mergeCertificateInput,
+  updateCertificateInput,
+} from "../wire/certificate-input.ts";
+import { certificatePolicyBody, certificatePolicyInput } from "../wire/certificate-policy.ts";
+import { readJsonObject } from "../wire/json-body.ts";
+import { restoreInput } from "../wire/secret-input.ts";
+import { listBody, pageRequest } from "../wire/paging.ts";
+
+/** Azure REST "Certificates" operations (certificates.json, api-version 2025-07-01). Each route declares its data action. */
+export const certificateRoutes = new Hono<AppEnv>({ strict: false });
+
+certificateRoutes.get("/certificates", requires("certificates/read", "CertificateList"), async (c) => {
+  const url = new URL(c.req.url);
+  const page = pageRequest(url);
+  const includePending = url.searchParams.get("includePending")?.toLowerCase() === "true";
+  const result = await callVault(c, { kind: "certificate.list", page, includePending });
+  const base = c.get("vaultBaseUrl");
+  return c.json(listBody(result, (v) => certificateItem(base, v), `${base}/certificates`, c.get("apiVersion"), page));
+});
+
+certificateRoutes.post("/certificates/restore", requires("certificates/restore/action", "CertificateRestore"), async (c) => {
+  const blob = restoreInput(await readJsonObject(c));
+  return c.json(certificateBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "certificate.restore", blob })));
+});
+
+// The key is generated here, in the stateless Worker (see keys.ts create); issuing from it is the vault's.
+certificateRoutes.post("/certificates/:name/create", requires("certificates/create/action", "CertificateCreate"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const input = createCertificateInput(await readJsonObject(c));
+  const { keyProps } = resolvePolicy(input.policy, null, 0);
+  assertKeyTypeAllowed(c.get("vault"), keyProps.kty);
+  await callVault(c, { kind: "authorize", kty: keyProps.kty }, "preflight");
+  const { jwk } = await generateKey(keyProps);
+  const operation = await callVault(c, { kind: "certificate.create", name, jwk, ...input }, "completion");
+  return c.json(certificateOperationBody(c.get("vaultBaseUrl"), operation), 202);
+});
+
+certificateRoutes.post("/certificates/:name/import", requires("certificates/import/action", "CertificateImport"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const input = importCertificateInput(await readJsonObject(c));
+  const imported = await readImportedCertificate(input);
+  const { attributes, tags } = input;
+  const op = { kind: "certificate.import", name, ...imported, ...(attributes === undefined ? {} : { attributes }), ...(tags === undefined ? {} : { tags }) } as const;
+  return c.json(certificateBundle(c.get("vaultBaseUrl"), await callVault(c, op)));
+});
+
+certificateRoutes.get("/certificates/:name/versions", requires("certificates/read", "CertificateListVersions"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const page = pageRequest(new URL(c.req.url));
+  const result = await callVault(c, { kind: "certificate.listVersions", name, page });
+  const base = c.get("vaultBaseUrl");
+  return c.json(listBody(result, (v) => certificateItem(base, v, true), `${base}/certificates/${name}/versions`, c.get("apiVersion"), page));
+});
+
+certificateRoutes.get("/certificates/:name/policy", requires("certificates/read", "CertificatePolicyGet"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const result = await callVault(c, { kind: "certificate.getPolicy", name });
+  return c.json(certificatePolicyBody(`${c.get("vaultBaseUrl")}/certificates/${result.name}`, result.policy));
+});
+
+certificateRoutes.patch("/certificates/:name/policy", requires("certificates/update/action", "CertificatePolicyUpdate"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const policy = certificatePolicyInput(await readJsonObject(c));
+  const result = await callVault(c, { kind: "certificate.updatePolicy", name, policy });
+  return c.json(certificatePolicyBody(`${c.get("vaultBaseUrl")}/certificates/${result.name}`, result.policy));
+});
+
+// `Accept: application/pkcs10` asks for the CSR alone, as base64 text (GetPendingCertificateSigningRequest).
+certificateRoutes.get("/certificates/:name/pending", requires("certificates/read", "CertificatePendingGet"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const operation = await callVault(c, { kind: "certificate.getOperation", name });
+  if ((c.req.header("Accept") ?? "").toLowerCase().includes("application/pkcs10") && operation.csr !== null) {
+    return c.body(bytesToBase64(operation.csr), 200, { "Content-Type": "application/pkcs10" });
+  }
+  return c.json(certificateOperationBody(c.get("vaultBaseUrl"), operation));
+});
+
+certificateRoutes.patch("/certificates/:name/pending", requires("certificates/update/action", "CertificatePendingUpdate"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const cancel = cancellationInput(await readJsonObject(c));
+  const operation = await callVault(c, cancel ? { kind: "certificate.cancelOperation", name } : { kind: "certificate.getOperation", name });
+  return c.json(certificateOperationBody(c.get("vaultBaseUrl"), operation));
+});
+
+certificateRoutes.delete("/certificates/:name/pending", requires("certificates/delete", "CertificatePendingDelete"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  return c.json(certificateOperationBody(c.get("vaultBaseUrl"), await callVault(c, { kind: "certificate.deleteOperation", name })));
+});
+
+certificateRoutes.post("/certificates/:name/pending/merge", requires("certificates/create/action", "CertificatePendingMerge"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const input = mergeCertificateInput(await readJsonObject(c));
+  const merged = await callVault(c, { kind: "certificate.merge", name, ...input });
+  return c.json(certificateBundle(c.get("vaultBaseUrl"), merged), 201);
+});
+
+certificateRoutes.post("/certificates/:name/backup", requires("certificates/backup/action", "CertificateBackup"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const { blob } = await callVault(c, { kind: "certificate.backup", name });
+  return c.json({ value: blob });
+});
+
+certificateRoutes.get("/certificates/:name/:version?", requires("certificates/read", "CertificateGet"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const version = c.req.param("version") || undefined;
+  const certificate = await callVault(c, { kind: "certificate.get", name, ...(version === undefined ? {} : { version }) });
+  return c.json(certificateBundle(c.get("vaultBaseUrl"), certificate));
+});
+
+certificateRoutes.patch("/certificates/:name/:version?", requires("certificates/update/action", "CertificateUpdate"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  const version = c.req.param("version") || undefined;
+  const input = updateCertificateInput(await readJsonObject(c));
+  const updated = await callVault(c, { kind: "certificate.update", name, ...(version === undefined ? {} : { version }), ...input });
+  return c.json(certificateBundle(c.get("vaultBaseUrl"), updated));
+});
+
+certificateRoutes.delete("/certificates/:name", requires("certificates/delete", "CertificateDelete"), async (c) => {
+  const name = assertObjectName(c.req.param("name"));
+  return c.json(deletedCertificateBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "certificate.delete", name })));
+});

@@ -1,0 +1,70 @@
+import type { CertificateInput } from "../../durable-objects/certificate-rpc.ts";
+import type { CertificatePolicyPatch } from "../../durable-objects/domain/certificate-policy-patch.ts";
+import { base64ToBytes } from "../../durable-objects/crypto/bytes.ts";
+import { badParameter } from "../errors/vault-error.ts";
+import { MAX_SECRET_TAG_LENGTH, optionalAttributes, optionalTags } from "./assertions.ts";
+import { certificatePolicyInput } from "./certificate-policy.ts";
+import type { JsonObject } from "./json-body.ts";
+
+/**
+ * Request bodies of the certificates API (certificates.json): CertificateCreateParameters,
+ * CertificateImportParameters, CertificateUpdateParameters, CertificateMergeParameters and the pending
+ * operation's CertificateOperationUpdateParameter.
+ */
+
+/** Attributes and tags; a certificate's nbf/exp come from the certificate itself, so only `enabled` is taken. */
+export function certificateMetadata(body: JsonObject): CertificateInput {
+  const attributes = optionalAttributes(body);
+  const tags = optionalTags(body, MAX_SECRET_TAG_LENGTH);
+  return {
+    ...(attributes?.enabled === undefined ? {} : { attributes: { enabled: attributes.enabled } }),
+    ...(tags === undefined ? {} : { tags }),
+  };
+}
+
+export function createCertificateInput(body: JsonObject): { policy: CertificatePolicyPatch } & CertificateInput {
+  if (body.policy === undefined || body.policy === null) throw badParameter("The parameter 'policy' is required to create a certificate.");
+  return { policy: certificatePolicyInput(body.policy), ...certificateMetadata(body) };
+}
+
+export function updateCertificateInput(body: JsonObject): { policy?: CertificatePolicyPatch } & CertificateInput {
+  return { ...(body.policy === undefined || body.policy === null ? {} : { policy: certificatePolicyInput(body.policy) }), ...certificateMetadata(body) };
+}
+
+export interface ImportInput extends CertificateInput {
+  /** PEM text, base64 of PEM text, or base64 of a PKCS#12 (JS sends PEM as text, Python base64 of it). */
+  readonly value: string;
+  readonly password: string | undefined;
+  readonly policy: CertificatePolicyPatch;
+}
+
+export function importCertificateInput(body: JsonObject): ImportInput {
+  const value = body.value;
+  if (typeof value !== "string" || value === "") throw badParameter("The parameter 'value' is required: the certificate as base64 PFX or PEM.");
+  const pwd = body.pwd;
+  if (pwd !== undefined && pwd !== null && typeof pwd !== "string") throw badParameter("The parameter 'pwd' must be a string.");
+  return {
+    value,
+    password: typeof pwd === "string" ? pwd : undefined,
+    policy: certificatePolicyInput(body.policy),
+    ...certificateMetadata(body),
+  };
+}
+
+/** `x5c`: the CA-signed chain, leaf first, each base64 DER. */
+export function mergeCertificateInput(body: JsonObject): { chain: Uint8Array[] } & CertificateInput {
+  const x5c = body.x5c;
+  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 10) throw badParameter("The parameter 'x5c' must be an array of 1 to 10 base64 certificates.");
+  const chain = x5c.map((entry) => {
+    if (typeof entry !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(entry)) throw badParameter("Each 'x5c' entry must be a base64 DER certificate.");
+    return base64ToBytes(entry);
+  });
+  return { chain, ...certificateMetadata(body) };
+}
+
+/** PATCH …/pending: only `cancellation_requested: true` is meaningful. */
+export function cancellationInput(body: JsonObject): boolean {
+  const value = body.cancellation_requested;
+  if (typeof value !== "boolean") throw badParameter("The parameter 'cancellation_requested' must be a boolean.");
+  return value;
+}
