@@ -165,7 +165,10 @@ describe("contacts", () => {
     ];
     expect(await client.setContacts(contacts)).toEqual(contacts);
     expect(await client.getContacts()).toEqual(contacts);
-    expect(await client.deleteContacts()).toEqual(contacts);
+    // @azure/keyvault-certificates 4.10.0 reads deleteContacts' answer as `contactList` from a raw body that
+    // has `contacts`, so it returns [] whatever the service deleted (asserted as observed; the wire shape is
+    // test/api/certificates-contacts.test.ts's).
+    expect(await client.deleteContacts()).toEqual([]);
     await expectRestError(client.getContacts(), { statusCode: 404, code: "ContactsNotFound" });
   });
 });
@@ -180,7 +183,9 @@ describe("issuers", () => {
       organizationId: "org-1",
       administratorContacts: [admin],
     });
-    expect(created.name).toBe(name);
+    // The SDK names an issuer by parsing its id as a certificate id: ".../certificates/issuers/{name}" gives
+    // name "issuers" (asserted as observed in 4.10.0; the id is the real name's).
+    expect(created.name).toBe("issuers");
     expect(created.id).toBe(`${facts.vaultUrl}/certificates/issuers/${name}`);
     expect(created.provider).toBe("Test");
     expect(created.accountId).toBe("keyvaultuser");
@@ -193,18 +198,21 @@ describe("issuers", () => {
     const read = await client.getIssuer(name);
     expect(read).toEqual(created);
 
-    const updated = await client.updateIssuer(name, { accountId: "keyvaultuser2", enabled: false });
+    // (Not `enabled: false`: 4.10.0's updateIssuer sends attributes only `if (enabled)`, so it cannot disable.)
+    const updated = await client.updateIssuer(name, { accountId: "keyvaultuser2", provider: "OneCertV2-PublicCA" });
     expect(updated.accountId).toBe("keyvaultuser2");
-    expect(updated.enabled).toBe(false);
+    expect(updated.provider).toBe("OneCertV2-PublicCA");
+    expect(updated.enabled).toBe(true);
     expect(updated.administratorContacts).toEqual([admin]);
     expect((await client.getIssuer(name)).accountId).toBe("keyvaultuser2");
 
     // The SDK passes the service's IssuerItem {id, provider} through as is.
     const listed = (await collect(client.listPropertiesOfIssuers())).filter((i) => i.id === created.id);
-    expect(listed).toEqual([{ id: created.id, provider: "Test" }]);
+    expect(listed).toEqual([{ id: created.id, provider: "OneCertV2-PublicCA" }]);
 
     const deleted = await client.deleteIssuer(name);
-    expect(deleted.name).toBe(name);
+    expect(deleted.id).toBe(created.id);
+    expect(deleted.accountId).toBe("keyvaultuser2");
     const failure = await expectRestError(client.getIssuer(name), { statusCode: 404, code: "CertificateIssuerNotFound" });
     expect(failure.message).toBe("Issuer not found");
   });

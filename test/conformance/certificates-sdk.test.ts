@@ -180,8 +180,8 @@ async function expectIssued(certificate: KeyVaultCertificateWithPolicy, { policy
 
   // Self-signed: issuer = subject, and the signature verifies under the certificate's own key.
   expect(subjectAttributes(cert.subject)).toEqual(subjectAttributes(policy.subject ?? ""));
+  // (Not checkIssued: OpenSSL's issuer check also wants keyCertSign, which a leaf does not have.)
   expect(cert.issuer).toBe(cert.subject);
-  expect(cert.checkIssued(cert)).toBe(true);
   expect(cert.verify(cert.publicKey)).toBe(true);
   expect(sanList(cert)).toEqual(expectedSans(policy));
   expect(sorted(cert.keyUsage)).toEqual(sorted(policy.enhancedKeyUsage ?? DEFAULT_EKUS));
@@ -300,13 +300,15 @@ describe("beginCreateCertificate (issuer Self)", () => {
   it.each(cases)("$label", { timeout: SLOW }, async ({ policy, keyUsage }) => {
     const name = uniqueName("self");
     const poller = await client.beginCreateCertificate(name, policy, { ...POLL, tags: { purpose: "conformance" } });
-    // The 202 answer and the first poll: an operation for the Self issuer.
-    const operation = poller.getOperationState().certificateOperation;
+    const certificate = await poller.pollUntilDone();
+    expect(poller.getOperationState().isCompleted).toBe(true);
+    expect(certificate.name).toBe(name);
+    // The operation that made it: completed, by the Self issuer, pointing at the certificate.
+    const operation = (await client.getCertificateOperation(name)).getOperationState().certificateOperation;
+    expect(operation?.status).toBe("completed");
     expect(operation?.issuerName).toBe("Self");
     expect(operation?.requestId).toMatch(/^[0-9a-f]{32}$/);
-    const certificate = await poller.pollUntilDone();
-    expect(poller.getOperationState().certificateOperation?.status).toBe("completed");
-    expect(certificate.name).toBe(name);
+    expect(operation?.target).toBe(`${facts.vaultUrl}/certificates/${name}`);
     expect(certificate.properties.tags).toEqual({ purpose: "conformance" });
 
     await expectIssued(certificate, { policy, keyUsage });
@@ -445,11 +447,15 @@ describe("certificate policy", () => {
       validityInMonths: 24,
       lifetimeActions: [{ lifetimePercentage: 90, action: "EmailContacts" }],
     };
-    const updated = await client.updateCertificatePolicy(name, changed);
+    // @azure/keyvault-certificates 4.10.0 returns toPublicPolicy(undefined) from updateCertificatePolicy (it never
+    // reads the response), so the answer is an empty policy whatever the service says; read the policy back.
+    const answered = await client.updateCertificatePolicy(name, changed);
+    expect(answered.subject).toBeUndefined();
+    const updated = await client.getCertificatePolicy(name);
     expect(updated).toMatchObject({ subject: "CN=api2.myapp.com", validityInMonths: 24, keyType: "RSA", keySize: 2048, issuerName: "Self" });
     expect(updated.subjectAlternativeNames).toEqual({ dnsNames: ["api2.myapp.com"] });
     expect(updated.lifetimeActions).toEqual([{ action: "EmailContacts", lifetimePercentage: 90, daysBeforeExpiry: undefined }]);
-    expect(await client.getCertificatePolicy(name)).toEqual(updated);
+    expect((await client.getCertificate(name)).policy).toEqual(updated);
     // The policy is the name's: the existing version's certificate is unchanged.
     expect(Buffer.from((await client.getCertificate(name)).cer ?? []).equals(Buffer.from(first.cer ?? []))).toBe(true);
 

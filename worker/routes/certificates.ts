@@ -29,7 +29,9 @@ certificateRoutes.get("/certificates", requires("certificates/read", "Certificat
   const includePending = url.searchParams.get("includePending")?.toLowerCase() === "true";
   const result = await callVault(c, { kind: "certificate.list", page, includePending });
   const base = c.get("vaultBaseUrl");
-  return c.json(listBody(result, (v) => certificateItem(base, v), `${base}/certificates`, c.get("apiVersion"), page));
+  const body = listBody(result, (v) => certificateItem(base, v), `${base}/certificates`, c.get("apiVersion"), page);
+  // The next page must keep listing pending certificates too.
+  return c.json(includePending && body.nextLink !== null ? { ...body, nextLink: `${body.nextLink}&includePending=true` } : body);
 });
 
 certificateRoutes.post("/certificates/restore", requires("certificates/restore/action", "CertificateRestore"), async (c) => {

@@ -5,6 +5,7 @@ import { KEY_TYPES } from "../keys/key-types.ts";
 import { base64UrlToBytes, bytesToBase64Url } from "../bytes.ts";
 import { X509Error } from "./x509-error.ts";
 import { OID } from "./oids.ts";
+import type { WebJwk } from "./web-jwk.ts";
 import { encodeDer, parseDerExactly, toArrayBuffer } from "./der.ts";
 import { curveForOid } from "./signing-key.ts";
 
@@ -98,10 +99,10 @@ function readPrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
   }
 }
 
-async function importExport(der: Uint8Array, algorithm: ImportAlgorithm): Promise<JsonWebKey> {
+async function importExport(der: Uint8Array, algorithm: ImportAlgorithm): Promise<WebJwk> {
   try {
     const key = await crypto.subtle.importKey("pkcs8", toArrayBuffer(der), algorithm, true, ["sign"]);
-    return (await crypto.subtle.exportKey("jwk", key)) as JsonWebKey;
+    return (await crypto.subtle.exportKey("jwk", key)) as WebJwk;
   } catch {
     throw new X509Error("The private key is not a valid key.");
   }

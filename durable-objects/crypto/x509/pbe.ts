@@ -9,7 +9,7 @@ import { rc2CbcDecrypt } from "./rc2.ts";
 
 /**
  * Password-based encryption of PFX contents. Reading takes PBES2 (RFC 8018 §6.2: PBKDF2 with
- * HMAC-SHA1…SHA512, then AES-128/192/256-CBC or DES-EDE3-CBC) — OpenSSL 3's default — and the
+ * HMAC-SHA1/256/384/512 — WebCrypto has no SHA-224 — then AES-128/192/256-CBC or DES-EDE3-CBC) — OpenSSL 3's default — and the
  * PKCS#12 schemes of RFC 7292 App. C that older tools write: 3-key and 2-key triple DES, 128- and
  * 40-bit RC2. RC4 is refused. Writing is PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC only.
  *
@@ -60,7 +60,6 @@ const REFUSED: Readonly<Record<string, string>> = {
 
 const PRF_HASHES: Readonly<Record<string, string>> = {
   [OID.hmacWithSha1]: "SHA-1",
-  [OID.hmacWithSha224]: "SHA-224",
   [OID.hmacWithSha256]: "SHA-256",
   [OID.hmacWithSha384]: "SHA-384",
   [OID.hmacWithSha512]: "SHA-512",

@@ -17,7 +17,7 @@ import { parseDerExactly } from "./der.ts";
  * no password.
  */
 export interface PemContents {
-  /** DER certificates; the one matching the private key first, the rest in the order given. */
+  /** DER certificates in the order given (Azure's PEM lists the leaf first; orderChain can sort others). */
   readonly certificates: Uint8Array<ArrayBuffer>[];
   /** DER PKCS#8 PrivateKeyInfo, if the text held a key. */
   readonly privateKeyPkcs8?: Uint8Array<ArrayBuffer>;

@@ -1,6 +1,6 @@
 import * as asn1js from "asn1js";
 import { AuthenticatedSafe, CertBag, EncryptedData, PFX, PKCS8ShroudedKeyBag, PrivateKeyInfo, SafeContents } from "pkijs";
-import { X509Error, PKCS12_UNREADABLE } from "./x509-error.ts";
+import { X509Error, PKCS12_UNREADABLE, orX509Error } from "./x509-error.ts";
 import { OID } from "./oids.ts";
 import { encodeDer, fromArrayBuffer, parseDerExactly } from "./der.ts";
 import { bmpPassword } from "./pkcs12-kdf.ts";
@@ -32,6 +32,11 @@ export const MAX_PASSWORD_LENGTH = 200;
  * 00 00 and "no password" as zero octets (tools differ on which they write for an empty password).
  */
 export async function readPfx(bytes: Uint8Array, password: string | undefined): Promise<PfxContents> {
+  // Whatever else fails underneath (a WebCrypto refusal, a pkijs surprise) is the same unreadable file.
+  return orX509Error(PKCS12_UNREADABLE, () => read(bytes, password));
+}
+
+async function read(bytes: Uint8Array, password: string | undefined): Promise<PfxContents> {
   if (password !== undefined && password.length > MAX_PASSWORD_LENGTH) {
     throw new X509Error(`The certificate password is longer than ${MAX_PASSWORD_LENGTH} characters.`);
   }

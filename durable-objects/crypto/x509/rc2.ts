@@ -51,8 +51,8 @@ export function rc2ExpandKey(key: Uint8Array, effectiveBits: number): Uint16Arra
 
 const SHIFTS = [1, 2, 3, 5] as const;
 
-/** RFC 2268 §4: one 8-octet block, decrypted in place. */
-function decryptBlock(k: Uint16Array, block: Uint8Array): void {
+/** RFC 2268 §4: one 8-octet block, decrypted in place (exported for the RFC 2268 §5 vectors). */
+export function rc2DecryptBlock(k: Uint16Array, block: Uint8Array): void {
   const r = [0, 1, 2, 3].map((i) => (block[2 * i] ?? 0) | ((block[2 * i + 1] ?? 0) << 8));
   const word = (i: number): number => r[i & 3] ?? 0;
   let j = 63;
@@ -88,7 +88,7 @@ export function rc2CbcDecrypt(key: Uint8Array, effectiveBits: number, iv: Uint8A
   let previous = iv;
   for (let offset = 0; offset < ciphertext.length; offset += 8) {
     const block = ciphertext.slice(offset, offset + 8);
-    decryptBlock(k, block);
+    rc2DecryptBlock(k, block);
     for (let i = 0; i < 8; i++) out[offset + i] = (block[i] ?? 0) ^ (previous[i] ?? 0);
     previous = ciphertext.subarray(offset, offset + 8);
   }

@@ -4,6 +4,7 @@ import { base64UrlToBytes } from "../bytes.ts";
 import type { EcPublicJwk, PrivateJwk, PublicJwk, RsaPublicJwk } from "../keys/key-types.ts";
 import { X509Error, SECP256K1_REFUSED } from "./x509-error.ts";
 import { OID } from "./oids.ts";
+import type { WebJwk } from "./web-jwk.ts";
 import { fromArrayBuffer, parseDerExactly, toArrayBuffer } from "./der.ts";
 
 /**
@@ -118,8 +119,7 @@ type AlgorithmIdentifierLike = { name: string; hash?: string };
 /** SubjectPublicKeyInfo DER (RFC 5280 §4.1.2.7) for a public JWK, as WebCrypto exports it. */
 export async function spkiFromPublicJwk(jwk: PublicJwk): Promise<Uint8Array<ArrayBuffer>> {
   const algorithm = webCryptoAlgorithm(jwk);
-  const publicOnly: JsonWebKey =
-    jwk.kty === "RSA" ? { kty: "RSA", n: jwk.n, e: jwk.e } : { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y };
+  const publicOnly = jwk.kty === "RSA" ? { kty: "RSA", n: jwk.n, e: jwk.e } : { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y };
   const key = await crypto.subtle.importKey("jwk", publicOnly, algorithm.import, true, ["verify"]).catch(() => {
     throw new X509Error("The public key is not a valid key.");
   });
@@ -159,10 +159,10 @@ export function curveForOid(oid: string): CertificateCurve {
   throw new X509Error(`Unsupported EC curve (${oid || "unnamed"}). Supported curves are [P-256, P-384, P-521]`);
 }
 
-async function importExport(spki: Uint8Array, algorithm: ImportAlgorithm): Promise<JsonWebKey> {
+async function importExport(spki: Uint8Array, algorithm: ImportAlgorithm): Promise<WebJwk> {
   try {
     const key = await crypto.subtle.importKey("spki", toArrayBuffer(spki), algorithm, true, ["verify"]);
-    return (await crypto.subtle.exportKey("jwk", key)) as JsonWebKey;
+    return (await crypto.subtle.exportKey("jwk", key)) as WebJwk;
   } catch {
     throw new X509Error("The public key is not a valid key.");
   }

@@ -34,12 +34,3 @@ export async function orX509Error<T>(message: string, operation: () => Promise<T
     throw new X509Error(message);
   }
 }
-
-export function orX509ErrorSync<T>(message: string, operation: () => T): T {
-  try {
-    return operation();
-  } catch (error) {
-    if (error instanceof X509Error) throw error;
-    throw new X509Error(message);
-  }
-}

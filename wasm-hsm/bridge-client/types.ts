@@ -1,0 +1,190 @@
+/**
+ * The bridge's JSON bodies, endpoint by endpoint: one definition the bridge validates against and the client is
+ * typed by. Binary values are unpadded base64url strings (RFC 4648 §5), as in Azure's key operations; algorithm
+ * and curve names are Azure's (JsonWebKeySignatureAlgorithm, JsonWebKeyEncryptionAlgorithm, JsonWebKeyCurveName),
+ * because the vault is the one caller and passes them through.
+ */
+
+export const KEY_TYPES = ["RSA", "EC", "oct"] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+
+export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
+export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
+/** P-256K is Azure's name for secp256k1 (SEC 2 §2.4.1). */
+export const CURVES = ["P-256", "P-384", "P-521", "P-256K"] as const;
+export type CurveName = (typeof CURVES)[number];
+export const AES_KEY_SIZES = [128, 192, 256] as const;
+export type AesKeySize = (typeof AES_KEY_SIZES)[number];
+
+export type GenerateKeyRequest =
+  | { readonly kty: "RSA"; readonly size: RsaKeySize }
+  | { readonly kty: "EC"; readonly curve: CurveName }
+  | { readonly kty: "oct"; readonly size: AesKeySize };
+
+export interface RsaPrivateJwk {
+  readonly kty: "RSA";
+  readonly n: string;
+  readonly e: string;
+  readonly d: string;
+  readonly p: string;
+  readonly q: string;
+  readonly dp: string;
+  readonly dq: string;
+  readonly qi: string;
+}
+export interface EcPrivateJwk {
+  readonly kty: "EC";
+  readonly crv: CurveName;
+  readonly x: string;
+  readonly y: string;
+  readonly d: string;
+}
+export interface OctJwk {
+  readonly kty: "oct";
+  readonly k: string;
+}
+/** Plaintext import (Azure's ImportKey with `hsm: true`): the material enters the token and never leaves it. */
+export interface ImportKeyRequest {
+  readonly jwk: RsaPrivateJwk | EcPrivateJwk | OctJwk;
+}
+
+export type PublicJwk =
+  | { readonly kty: "RSA"; readonly n: string; readonly e: string }
+  | { readonly kty: "EC"; readonly crv: CurveName; readonly x: string; readonly y: string };
+
+/** What generate, import and `GET /keys/{id}` answer. `id` is the random CKA_ID the vault stores. */
+export type KeyInfo =
+  | { readonly id: string; readonly kty: "RSA"; readonly size: number; readonly publicJwk: PublicJwk }
+  | { readonly id: string; readonly kty: "EC"; readonly curve: CurveName; readonly publicJwk: PublicJwk }
+  | { readonly id: string; readonly kty: "oct"; readonly size: number };
+
+export interface PublicKeyResponse {
+  readonly id: string;
+  readonly jwk: PublicJwk;
+}
+
+export const SIGN_ALGORITHMS = [
+  "RS256", "RS384", "RS512", "RSNULL", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K",
+] as const;
+export type SignAlgorithm = (typeof SIGN_ALGORITHMS)[number];
+
+export interface SignRequest {
+  readonly alg: SignAlgorithm;
+  /** The digest the caller computed (Azure signs digests); RSNULL: the bytes to pad and sign as they are. */
+  readonly digest: string;
+}
+export interface SignResponse {
+  readonly signature: string;
+}
+
+export const RSA_CIPHER_ALGORITHMS = ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"] as const;
+export type RsaCipherAlgorithm = (typeof RSA_CIPHER_ALGORITHMS)[number];
+export const AES_CIPHER_ALGORITHMS = [
+  "A128GCM", "A192GCM", "A256GCM", "A128CBC", "A192CBC", "A256CBC", "A128CBCPAD", "A192CBCPAD", "A256CBCPAD",
+] as const;
+export type AesCipherAlgorithm = (typeof AES_CIPHER_ALGORITHMS)[number];
+export type CipherAlgorithm = RsaCipherAlgorithm | AesCipherAlgorithm;
+
+export interface EncryptRequest {
+  readonly alg: CipherAlgorithm;
+  readonly plaintext: string;
+  /** CBC: 16 bytes, made by the bridge when absent. GCM: refused — the bridge makes every GCM IV. */
+  readonly iv?: string;
+  /** GCM only. */
+  readonly aad?: string;
+}
+export interface EncryptResponse {
+  readonly ciphertext: string;
+  readonly iv?: string;
+  /** GCM: the 16-byte tag, apart from the ciphertext as Azure returns it. */
+  readonly tag?: string;
+}
+
+export interface DecryptRequest {
+  readonly alg: CipherAlgorithm;
+  readonly ciphertext: string;
+  readonly iv?: string;
+  readonly aad?: string;
+  readonly tag?: string;
+}
+export interface DecryptResponse {
+  readonly plaintext: string;
+}
+
+export const AES_WRAP_ALGORITHMS = ["A128KW", "A192KW", "A256KW", "CKM_AES_KEY_WRAP", "CKM_AES_KEY_WRAP_PAD"] as const;
+export type AesWrapAlgorithm = (typeof AES_WRAP_ALGORITHMS)[number];
+export type WrapAlgorithm = AesWrapAlgorithm | RsaCipherAlgorithm;
+
+export interface WrapRequest {
+  readonly alg: WrapAlgorithm;
+  /** The key bytes to wrap. */
+  readonly key: string;
+}
+export interface WrapResponse {
+  readonly wrapped: string;
+}
+export interface UnwrapRequest {
+  readonly alg: WrapAlgorithm;
+  readonly wrapped: string;
+}
+export interface UnwrapResponse {
+  readonly key: string;
+}
+
+export interface DeleteKeyResponse {
+  readonly id: string;
+  readonly deleted: true;
+}
+
+/** C_GenerateRandom; Azure's Managed HSM `POST /rng` allows 1–128 bytes per call. */
+export const MAX_RANDOM_BYTES = 128;
+export interface RandomRequest {
+  readonly count: number;
+}
+export interface RandomResponse {
+  readonly bytes: string;
+}
+
+/** How an operation the token lacks natively is done (DESIGN.md §5), so callers and tests can see the path. */
+export type ImplementationPath = "native" | "emulated";
+
+export interface HealthResponse {
+  readonly status: "ok";
+  readonly module: {
+    readonly path: string;
+    readonly manufacturer: string;
+    readonly description: string;
+    readonly cryptokiVersion: string;
+    readonly libraryVersion: string;
+  };
+  readonly token: {
+    readonly label: string;
+    readonly manufacturer: string;
+    readonly model: string;
+    readonly serialNumber: string;
+    readonly hardwareVersion: string;
+    readonly firmwareVersion: string;
+  };
+  /** CKM_* names (hex for mechanisms without a standard name), as the token lists them. */
+  readonly mechanisms: readonly string[];
+  readonly paths: { readonly rsaOaepSha256: ImplementationPath };
+  readonly sessions: { readonly size: number; readonly idle: number; readonly waiting: number };
+}
+
+export const ERROR_CODES = [
+  "Unauthorized",
+  "BadParameter",
+  "KeyNotFound",
+  "NotFound",
+  "MethodNotAllowed",
+  "PayloadTooLarge",
+  "IdempotencyKeyReused",
+  "IdempotencyKeyInFlight",
+  "Unavailable",
+  "InternalError",
+] as const;
+export type BridgeErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  readonly error: { readonly code: BridgeErrorCode; readonly message: string };
+}

@@ -1,0 +1,94 @@
+/**
+ * Which path each operation takes on this token. The mechanism list alone cannot tell whether CKM_RSA_PKCS_OAEP
+ * accepts SHA-256 (SoftHSM2 2.6.1 lists the mechanism but allows only SHA-1 and answers CKR_ARGUMENTS_BAD), so the
+ * bridge asks the token once at start-up with a throwaway session key, and uses the native mechanism whenever a
+ * better token has it (issue 5: "chosen from the mechanism list, so a better token is used natively").
+ */
+import type { ImplementationPath } from "../../bridge-client/types.ts";
+import { BridgeFailure } from "../failure.ts";
+import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle } from "./binding.ts";
+import type { SessionPool } from "./session-pool.ts";
+import type { Token } from "./token.ts";
+
+export interface Capabilities {
+  readonly rsaOaepSha256: ImplementationPath;
+}
+
+/** Big enough that any token allows it (many refuse RSA below 2048 bits); made once, never stored. */
+const PROBE_RSA_BITS = 2048;
+
+export async function detectCapabilities(
+  token: Token,
+  pool: SessionPool,
+  oaepSha256: "auto" | "native" | "emulated",
+): Promise<Capabilities> {
+  const has = (mechanism: number) => token.mechanisms.has(mechanism);
+  let rsaOaepSha256: ImplementationPath;
+  if (oaepSha256 === "auto") {
+    const native = has(pkcs11js.CKM_RSA_PKCS_OAEP) && (await pool.use(async (session) => acceptsOaepSha256(token, session)));
+    rsaOaepSha256 = native ? "native" : "emulated";
+  } else {
+    rsaOaepSha256 = oaepSha256;
+  }
+  if (rsaOaepSha256 === "emulated" && !has(pkcs11js.CKM_RSA_X_509)) {
+    throw new BridgeFailure("Unavailable", "token has neither OAEP with SHA-256 nor raw RSA (CKM_RSA_X_509)");
+  }
+  return { rsaOaepSha256 };
+}
+
+async function acceptsOaepSha256(token: Token, session: Handle): Promise<boolean> {
+  const { module } = token;
+  const pair = await module.C_GenerateKeyPairAsync(
+    session,
+    { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
+    [
+      { type: pkcs11js.CKA_TOKEN, value: false },
+      { type: pkcs11js.CKA_MODULUS_BITS, value: PROBE_RSA_BITS },
+      { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+      { type: pkcs11js.CKA_ENCRYPT, value: true },
+    ],
+    [
+      { type: pkcs11js.CKA_TOKEN, value: false },
+      { type: pkcs11js.CKA_PRIVATE, value: true },
+      { type: pkcs11js.CKA_SENSITIVE, value: true },
+      { type: pkcs11js.CKA_DECRYPT, value: true },
+    ],
+  );
+  let native = true;
+  try {
+    module.C_DecryptInit(
+      session,
+      {
+        mechanism: pkcs11js.CKM_RSA_PKCS_OAEP,
+        parameter: {
+          type: pkcs11js.CK_PARAMS_RSA_OAEP,
+          hashAlg: pkcs11js.CKM_SHA256,
+          mgf: pkcs11js.CKG_MGF1_SHA256,
+          source: CKZ_DATA_SPECIFIED,
+        },
+      },
+      pair.privateKey,
+    );
+  } catch {
+    native = false;
+  }
+  if (native) {
+    // An initialized operation must end before the session is used again; a decrypt of junk ends it (v2.40 §5.2).
+    try {
+      module.C_Decrypt(session, Buffer.alloc(PROBE_RSA_BITS / 8), Buffer.alloc(PROBE_RSA_BITS / 8));
+    } catch {
+      // Expected: the probe's only purpose was the Init.
+    }
+  }
+  destroyQuietly(token, session, pair.privateKey);
+  destroyQuietly(token, session, pair.publicKey);
+  return native;
+}
+
+function destroyQuietly(token: Token, session: Handle, object: Handle): void {
+  try {
+    token.module.C_DestroyObject(session, object);
+  } catch {
+    // A session object disappears with its session anyway.
+  }
+}
