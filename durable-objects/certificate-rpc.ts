@@ -8,10 +8,12 @@ import type { DeletedView, Page, PageRequest, Recoverability } from "./rpc.ts";
 export interface CertificateView {
   readonly name: string;
   readonly version: string;
-  /** The X.509 certificate, DER. */
-  readonly cer: Uint8Array;
+  /** The X.509 certificate, DER; null while the version waits for a merge. */
+  readonly cer: Uint8Array | null;
   /** base64url SHA-1 thumbprint of `cer` (Azure's x5t). */
-  readonly x5t: string;
+  readonly x5t: string | null;
+  /** A version whose operation is still in progress (no certificate, key or secret yet). */
+  readonly pending: boolean;
   readonly attributes: ObjectAttributes & Recoverability;
   readonly tags?: Tags;
   /** The name's current policy (GetCertificate returns it). */

@@ -7,6 +7,8 @@ import type { IssuerParameters } from "./certificate-policy.ts";
  */
 export interface CertificateOperationState {
   readonly name: string;
+  /** Unix seconds: when the operation began (a pending certificate's created/nbf). */
+  readonly created: number;
   readonly issuer: IssuerParameters;
   /** base64 DER PKCS#10, or null for self-signed. */
   readonly csr: string | null;

@@ -7,6 +7,7 @@ import { isSelfIssued, type CertificatePolicy } from "../domain/certificate-poli
 import type { CertificateOperationState } from "../domain/certificate-operation.ts";
 import type { AttributesPatch, Tags } from "../domain/attributes.ts";
 import { nameKey, newVersionId } from "../domain/ids.ts";
+import { toUnixSeconds } from "../domain/clock.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
 import { storeCertificateVersion } from "./certificate-material.ts";
 import { objectErrors } from "./object-errors.ts";
@@ -14,7 +15,9 @@ import { assertFreeForCertificate } from "./managed-objects.ts";
 import { valueAad, type VaultContext } from "./vault-context.ts";
 
 const COMPLETED = "Certificate issued successfully.";
-const PENDING = "Pending certificate created. Please perform merge to complete the request.";
+const NOT_BEFORE_BACKDATE_MS = 10 * 60 * 1000;
+/** Azure's exact wording (az CLI tests compare it). */
+const PENDING = "Pending certificate created. Please Perform Merge to complete the request.";
 
 export interface Issuance {
   readonly name: string;
@@ -39,10 +42,15 @@ export async function issue(ctx: VaultContext, input: Issuance): Promise<Certifi
   const requestId = crypto.randomUUID().replace(/-/g, "");
   const pub = certificatePublicJwk(input.jwk);
   const subject = subjectOf(input.policy);
+  // Azure's operations carry the CSR for every issuer, Self included.
+  const csr = await createCsr({ ...subject, privateJwk: input.jwk, publicJwk: pub });
+  const created = ctx.clock.now();
   if (isSelfIssued(input.policy)) {
-    const notBefore = new Date(ctx.clock.now());
-    const cer = await issueSelfSigned({ ...subject, notBefore, notAfter: addMonths(notBefore, input.policy.x509.validityMonths), privateJwk: input.jwk, publicJwk: pub });
-    const state = operationState(input, version, requestId, null, "completed", COMPLETED);
+    // Azure backdates nbf by ten minutes against clock skew (recorded: nbf = created − 600 s).
+    const notBefore = new Date(created - NOT_BEFORE_BACKDATE_MS);
+    const notAfter = addMonths(new Date(created), input.policy.x509.validityMonths);
+    const cer = await issueSelfSigned({ ...subject, notBefore, notAfter, privateJwk: input.jwk, publicJwk: pub });
+    const state = operationState(input, version, requestId, bytesToBase64(csr), "completed", COMPLETED, created);
     await storeCertificateVersion(ctx, {
       name: input.name,
       version,
@@ -57,9 +65,8 @@ export async function issue(ctx: VaultContext, input: Issuance): Promise<Certifi
     });
     return state;
   }
-  const csr = await createCsr({ ...subject, privateJwk: input.jwk, publicJwk: pub });
   const sealed = await (await ctx.dataKey()).seal(utf8(JSON.stringify(input.jwk)), pendingKeyAad(ctx, key, version));
-  const state = operationState(input, version, requestId, bytesToBase64(csr), "inProgress", PENDING);
+  const state = operationState(input, version, requestId, bytesToBase64(csr), "inProgress", PENDING, created);
   ctx.transaction(() => {
     ctx.certificatePolicies.put(key, input.policy);
     ctx.certificateOperations.put(key, state, sealed, ctx.clock.now());
@@ -86,9 +93,11 @@ function operationState(
   csr: string | null,
   status: CertificateOperationState["status"],
   statusDetails: string,
+  createdMs: number,
 ): CertificateOperationState {
   return {
     name: input.name,
+    created: toUnixSeconds(createdMs),
     issuer: input.policy.issuer,
     csr,
     cancellationRequested: false,

@@ -13,9 +13,9 @@ import type { VaultContext } from "./vault-context.ts";
 
 const decoder = new TextDecoder();
 
-/** Azure: GET /certificates/{name}/pending for a name without an operation is a 404. */
+/** Azure: GET /certificates/{name}/pending for a name without an operation is 404 PendingCertificateNotFound. */
 const operationNotFound = (name: string): VaultError =>
-  new VaultError("CertificateNotFound", `Pending certificate not found: ${name}`);
+  new VaultError("PendingCertificateNotFound", `Pending certificate not found: ${name}`);
 
 export function requireOperation(ctx: VaultContext, name: string): { state: CertificateOperationState; sealedPendingKey: Uint8Array } {
   const operation = ctx.certificateOperations.get(nameKey(name));

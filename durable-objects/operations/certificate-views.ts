@@ -5,6 +5,8 @@ import type { NameState, StoredVersion } from "../domain/versioned-object.ts";
 import { recoveryLevel, type VaultConfig } from "../domain/vault-config.ts";
 import type { CertificateOperationView, CertificateView, DeletedCertificateView } from "../certificate-rpc.ts";
 import { storedCertificate } from "./certificate-material.ts";
+import { addMonths } from "./certificate-issuance.ts";
+import { toUnixSeconds } from "../domain/clock.ts";
 
 /** A stored certificate version as the Worker formats it (CertificateBundle). */
 export function certificateView(config: VaultConfig, v: StoredVersion, policy: CertificatePolicy | null): CertificateView {
@@ -14,8 +16,35 @@ export function certificateView(config: VaultConfig, v: StoredVersion, policy: C
     version: v.version,
     cer: base64ToBytes(stored.cer),
     x5t: stored.x5t,
+    pending: false,
     attributes: { ...v.attributes, recoverableDays: config.retentionDays, recoveryLevel: recoveryLevel(config) },
     ...(v.tags === undefined ? {} : { tags: v.tags }),
+    policy,
+  };
+}
+
+/**
+ * GetCertificate while the version waits for its merge (Azure: 200, disabled, the policy and a
+ * `pending` link; no cer, kid or sid yet). Validity is what the policy asks for from the operation's start.
+ */
+export function pendingCertificateView(config: VaultConfig, state: CertificateOperationState, policy: CertificatePolicy | null): CertificateView {
+  const exp = policy === null ? undefined : toUnixSeconds(addMonths(new Date(state.created * 1000), policy.x509.validityMonths).getTime());
+  return {
+    name: state.name,
+    version: state.version,
+    cer: null,
+    x5t: null,
+    pending: true,
+    attributes: {
+      enabled: false,
+      nbf: state.created,
+      ...(exp === undefined ? {} : { exp }),
+      created: state.created,
+      updated: state.created,
+      recoverableDays: config.retentionDays,
+      recoveryLevel: recoveryLevel(config),
+    },
+    ...(state.tags === undefined ? {} : { tags: state.tags }),
     policy,
   };
 }

@@ -13,7 +13,7 @@ import { refreshLifetimeAction } from "./certificate-lifetime.ts";
 import { storeCertificateVersion } from "./certificate-material.ts";
 import { cancelOperation, deleteOperation, mergeCertificate, requireOperation } from "./certificate-pending.ts";
 import { certificatePage } from "./certificate-paging.ts";
-import { certificateView, deletedCertificateView, operationView } from "./certificate-views.ts";
+import { certificateView, deletedCertificateView, operationView, pendingCertificateView } from "./certificate-views.ts";
 import { deletedObject, deletedPage, liveVersion, purge, recover, softDelete, versionsPage } from "./object-lifecycle.ts";
 import type { VaultContext } from "./vault-context.ts";
 
@@ -53,6 +53,10 @@ export const certificateHandlers: Handlers = {
   },
 
   async "certificate.get"(ctx, op) {
+    const operation = ctx.certificateOperations.get(nameKey(op.name))?.state;
+    if (operation?.status === "inProgress" && (op.version === undefined || op.version.toLowerCase() === operation.version)) {
+      return pendingCertificateView(ctx.config, operation, policyOf(ctx, op.name));
+    }
     return certificateView(ctx.config, liveVersion(ctx, KIND, op.name, op.version), policyOf(ctx, op.name));
   },
 

@@ -58,7 +58,10 @@ describe("certificates smoke: the seed's self-signed certificate, then its secre
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     expect(created.body.status).toBe("inProgress");
     expect(created.body.csr?.length).toBeGreaterThan(100);
-    expect((await kv.json("GET", "/certificates/waiting")).status).toBe(404);
+    // Azure answers a pending certificate with 200: disabled, no cer/kid/sid, a link to the operation.
+    const pendingCert = await kv.json<{ cer?: string; pending: { id: string }; attributes: { enabled: boolean } }>("GET", "/certificates/waiting");
+    expect([pendingCert.status, pendingCert.body.cer, pendingCert.body.attributes.enabled]).toEqual([200, undefined, false]);
+    expect(pendingCert.body.pending.id).toBe(`${kv.baseUrl}/certificates/waiting/pending`);
     const listed = await kv.json<{ value: { id: string }[] }>("GET", "/certificates?includePending=true");
     expect(listed.body.value.map((i) => i.id)).toContain(`${kv.baseUrl}/certificates/waiting`);
   });

@@ -5,11 +5,13 @@
  * refuses (400 BadParameter, nothing created), RBAC for the certificate roles, soft delete taking the managed
  * key and secret along, and AutoRenew by the vault's alarm with a moved clock. Certificates are read back with
  * node:crypto's X509Certificate (workerd's BoringSSL), not with the server's own X.509 code; the CA that signs
- * merged chains is built here with pkijs directly. workerd's X509Certificate reads names, SANs, EKUs and
- * validity but cannot give an EC certificate's public key (and crashed the runtime when probed further), so keys
- * are compared as SPKI through WebCrypto and signatures are verified with pkijs over WebCrypto; the fully
- * independent checks (OpenSSL, Node's X509Certificate) are the conformance tier's (certificates-sdk*.test.ts). Azure's answers are those of its recordings (azure-sdk-for-js
- * keyvault-certificates recordings, e.g. "can read, cancel and delete a certificate's operation") and docs.
+ * merged chains is built here with pkijs directly. workerd's X509Certificate reads names, SANs and validity,
+ * but cannot give an EC certificate's public key, and its `keyUsage` and `ca` getters crash workerd (SIGSEGV,
+ * workerd of wrangler 4.72.0); so extensions are read with pkijs, keys are compared as SPKI through WebCrypto
+ * and signatures are verified with pkijs over WebCrypto. The fully
+ * independent checks (OpenSSL, Node's X509Certificate) are the conformance tier's (certificates-sdk*.test.ts).
+ * Azure's answers are those of its recordings (azure-sdk-for-js keyvault-certificates, e.g. "can read, cancel
+ * and delete a certificate's operation"), the azure-sdk-for-js/-python merge tests, and Azure's docs.
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { createHash, X509Certificate } from "node:crypto";
@@ -429,6 +431,8 @@ describe("create (issuer Self) and the CertificateBundle", SLOWEST_KEYS, () => {
     expect.soft(secret.kid, "the managed secret's kid").toBe(bundle.kid);
     // Azure's 202 carries Location: the operation (…/pending?api-version=…&request_id=…).
     expect.soft(location, "Location header").toContain(`${base}/certificates/seed/pending`);
+    // Azure's operation carries the CSR for the Self issuer too (recordings: {"issuer":{"name":"Self"},"csr":"MIIC…"}).
+    expect.soft(operation.csr, "csr of a Self operation").toMatch(/^MII[A-Za-z0-9+/]+={0,2}$/);
   });
 
   it("PEM content type: the secret is the private key, then the certificate, as PEM text", async () => {
@@ -545,7 +549,7 @@ describe("bad input: 400 BadParameter and nothing created", SLOWEST_KEYS, () => 
     expect(listed.value).toEqual([]);
   });
 
-  it("days_before_expiry = validity_months × 27 is the largest Azure accepts", async () => {
+  it("days_before_expiry = validity_months x 27 is the largest Azure accepts", async () => {
     const { kv } = shared();
     await create(kv, "edge", ecPolicy({ lifetime: [autoRenew({ days_before_expiry: 12 * 27 })] }));
     expect((await getCertificate(kv, "edge")).policy?.lifetime_actions).toEqual([autoRenew({ days_before_expiry: 324 })]);
@@ -767,6 +771,9 @@ describe("RBAC", SLOWEST_KEYS, () => {
     expectOk(await officer.json("POST", "/certificates/restore", { value: backup }));
     expectOk(await officer.json("DELETE", "/certificates/i"));
     expectOk(await officer.json("POST", "/deletedcertificates/i/recover"));
+    await create(officer, "u", ecPolicy({ issuer: "Unknown" }));
+    expectOk(await officer.json("PATCH", "/certificates/u/pending", { cancellation_requested: true }));
+    expectOk(await officer.json("DELETE", "/certificates/u/pending"));
     denied(await officer.json("GET", "/secrets/c"), "secrets/getSecret/action", "GET secret");
   });
 });

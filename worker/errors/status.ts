@@ -16,6 +16,7 @@ const STATUS: { readonly [C in ErrorCode]: number } = {
   KeyNotFound: 404,
   CertificateNotFound: 404,
   CertificateIssuerNotFound: 404,
+  PendingCertificateNotFound: 404,
   ContactsNotFound: 404,
   NotFound: 404,
   VaultNotFound: 404,

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "KeyNotFound"
   | "CertificateNotFound"
   | "CertificateIssuerNotFound"
+  | "PendingCertificateNotFound"
   | "ContactsNotFound"
   | "Conflict"
   | "NotFound"

@@ -48,7 +48,10 @@ certificateRoutes.post("/certificates/:name/create", requires("certificates/crea
   await callVault(c, { kind: "authorize", kty: keyProps.kty }, "preflight");
   const { jwk } = await generateKey(keyProps);
   const operation = await callVault(c, { kind: "certificate.create", name, jwk, ...input }, "completion");
-  return c.json(certificateOperationBody(c.get("vaultBaseUrl"), operation), 202);
+  const base = c.get("vaultBaseUrl");
+  // Azure points the 202 at the operation to poll.
+  const location = `${base}/certificates/${name}/pending?api-version=${encodeURIComponent(c.get("apiVersion"))}&request_id=${operation.requestId}`;
+  return c.json(certificateOperationBody(base, operation), 202, { Location: location });
 });
 
 certificateRoutes.post("/certificates/:name/import", requires("certificates/import/action", "CertificateImport"), async (c) => {

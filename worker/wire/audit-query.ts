@@ -59,6 +59,7 @@ const RESULT_CODES: { readonly [C in ErrorCode | typeof AUDIT_SUCCESS]: true } =
   KeyNotFound: true,
   CertificateNotFound: true,
   CertificateIssuerNotFound: true,
+  PendingCertificateNotFound: true,
   ContactsNotFound: true,
   Conflict: true,
   NotFound: true,

@@ -31,22 +31,22 @@ export function certificateBundle(base: string, v: CertificateView) {
   const id = `${base}/certificates/${v.name}`;
   return {
     id: `${id}/${v.version}`,
-    kid: `${base}/keys/${v.name}/${v.version}`,
-    sid: `${base}/secrets/${v.name}/${v.version}`,
-    x5t: v.x5t,
-    cer: bytesToBase64(v.cer),
+    ...(v.cer === null
+      ? {}
+      : { kid: `${base}/keys/${v.name}/${v.version}`, sid: `${base}/secrets/${v.name}/${v.version}`, x5t: v.x5t, cer: bytesToBase64(v.cer) }),
     attributes: attributes(v),
     ...tags(v),
     ...(v.policy === null ? {} : { policy: certificatePolicyBody(id, v.policy) }),
+    ...(v.pending ? { pending: { id: `${id}/pending` } } : {}),
   };
 }
 
 /** A list item: the name's id (versions lists carry the version). Pending names have no certificate yet. */
 export function certificateItem(base: string, v: CertificateView | PendingCertificateItem, withVersion = false) {
-  if ("pending" in v) return { id: `${base}/certificates/${v.name}`, attributes: { enabled: false } };
+  if (!("version" in v)) return { id: `${base}/certificates/${v.name}`, attributes: { enabled: false } };
   return {
     id: `${base}/certificates/${v.name}${withVersion ? `/${v.version}` : ""}`,
-    x5t: v.x5t,
+    ...(v.x5t === null ? {} : { x5t: v.x5t }),
     attributes: attributes(v),
     ...tags(v),
   };

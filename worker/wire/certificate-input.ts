@@ -56,10 +56,25 @@ export function mergeCertificateInput(body: JsonObject): { chain: Uint8Array[] }
   const x5c = body.x5c;
   if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 10) throw badParameter("The parameter 'x5c' must be an array of 1 to 10 base64 certificates.");
   const chain = x5c.map((entry) => {
-    if (typeof entry !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(entry)) throw badParameter("Each 'x5c' entry must be a base64 DER certificate.");
-    return base64ToBytes(entry);
+    if (typeof entry !== "string" || !BASE64.test(entry)) throw badParameter("Each 'x5c' entry must be a base64 DER certificate.");
+    return certificateDer(base64ToBytes(entry));
   });
   return { chain, ...certificateMetadata(body) };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const decoder = new TextDecoder();
+
+/**
+ * An x5c entry's certificate. Azure takes DER, and also what the official SDK tests send: base64 of the
+ * certificate's base64 or PEM text (azure-sdk-for-js mergeAndImport.spec, azure-sdk-for-python
+ * test_merge_certificate both pass against Azure), so text is decoded once more.
+ */
+function certificateDer(bytes: Uint8Array): Uint8Array {
+  if (bytes[0] === 0x30) return bytes;
+  const text = decoder.decode(bytes).replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
+  if (!BASE64.test(text)) throw badParameter("Each 'x5c' entry must be a base64 DER certificate.");
+  return base64ToBytes(text);
 }
 
 /** PATCH …/pending: only `cancellation_requested: true` is meaningful. */

@@ -28,6 +28,8 @@ export function secretBundle(base: string, v: SecretView) {
   return {
     ...(v.value === undefined ? {} : { value: v.value }),
     id: `${base}/secrets/${v.name}/${v.version}`,
+    // A certificate's secret names the certificate's key (SecretBundle.kid, "if this is a secret backing a KV certificate").
+    ...(v.managed ? { kid: `${base}/keys/${v.name}/${v.version}` } : {}),
     ...common(v),
   };
 }

@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 
 export type Pkcs11Js = typeof import("pkcs11js");
-export type { Attribute, Handle, Mechanism, PKCS11, Template, TokenInfo } from "pkcs11js";
+export type { GcmParams, Handle, Mechanism, PKCS11, RsaOAEP, RsaPSS, Template } from "pkcs11js";
 
 export const pkcs11js: Pkcs11Js = createRequire(import.meta.url)("pkcs11js") as Pkcs11Js;
 

@@ -6,7 +6,7 @@
  */
 import type { ImplementationPath } from "../../bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";
-import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle } from "./binding.ts";
+import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type RsaOAEP } from "./binding.ts";
 import type { SessionPool } from "./session-pool.ts";
 import type { Token } from "./token.ts";
 
@@ -54,21 +54,15 @@ async function acceptsOaepSha256(token: Token, session: Handle): Promise<boolean
       { type: pkcs11js.CKA_DECRYPT, value: true },
     ],
   );
+  const parameter: RsaOAEP = {
+    type: pkcs11js.CK_PARAMS_RSA_OAEP,
+    hashAlg: pkcs11js.CKM_SHA256,
+    mgf: pkcs11js.CKG_MGF1_SHA256,
+    source: CKZ_DATA_SPECIFIED,
+  };
   let native = true;
   try {
-    module.C_DecryptInit(
-      session,
-      {
-        mechanism: pkcs11js.CKM_RSA_PKCS_OAEP,
-        parameter: {
-          type: pkcs11js.CK_PARAMS_RSA_OAEP,
-          hashAlg: pkcs11js.CKM_SHA256,
-          mgf: pkcs11js.CKG_MGF1_SHA256,
-          source: CKZ_DATA_SPECIFIED,
-        },
-      },
-      pair.privateKey,
-    );
+    module.C_DecryptInit(session, { mechanism: pkcs11js.CKM_RSA_PKCS_OAEP, parameter }, pair.privateKey);
   } catch {
     native = false;
   }

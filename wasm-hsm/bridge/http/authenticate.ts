@@ -1,0 +1,123 @@
+/**
+ * Request authentication (DESIGN.md §5, protocol in ../../bridge-client/protocol.ts). Checked in this order, each
+ * failure a 401: headers present and well-formed, known key id, timestamp within ±30 s, signature over the
+ * request as received (the body hash is computed here, never taken from the caller), and only then the nonce —
+ * recorded after the signature verified, so unauthenticated traffic cannot fill the nonce cache.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import { decodeBase64url, isBase64url } from "../../bridge-client/base64url.ts";
+import {
+  HEADER,
+  isFreshTimestamp,
+  MAX_CLOCK_SKEW_SECONDS,
+  NONCE_PATTERN,
+  requestSigningInput,
+  sha256Base64url,
+  TOKEN_PATTERN,
+  unixSeconds,
+} from "../../bridge-client/protocol.ts";
+import { ed25519Signer, ed25519Verifier, hmacSha256Key, type Signer, type Verifier } from "../../bridge-client/signing-keys.ts";
+import type { BridgeConfig } from "../config.ts";
+import { BridgeFailure } from "../failure.ts";
+import { NonceCache } from "./nonce-cache.ts";
+
+export interface ClientAuth {
+  readonly id: string;
+  readonly requestVerifier: Verifier;
+  readonly responseSigner: Signer;
+}
+
+/** Who a request claims to be and which nonce it carries: enough to sign the answer, even a 401. */
+export interface Claimed {
+  readonly client: ClientAuth;
+  readonly nonce: string;
+}
+
+export interface Authenticated extends Claimed {
+  readonly idempotencyKey: string | undefined;
+  readonly bodySha256: string;
+}
+
+export async function clientAuths(config: BridgeConfig): Promise<Map<string, ClientAuth>> {
+  const bridgeSigner = config.responseSigningKey === undefined ? undefined : await ed25519Signer(config.responseSigningKey);
+  const entries = await Promise.all(
+    config.clients.map(async (client): Promise<[string, ClientAuth]> => {
+      if (client.kind === "hmac-sha256") {
+        const key = await hmacSha256Key(client.secret);
+        return [client.id, { id: client.id, requestVerifier: key, responseSigner: key }];
+      }
+      if (bridgeSigner === undefined) throw new Error("responseSigningKey missing"); // config.ts already refuses this
+      return [client.id, { id: client.id, requestVerifier: await ed25519Verifier(client.publicKey), responseSigner: bridgeSigner }];
+    }),
+  );
+  return new Map(entries);
+}
+
+export class Authenticator {
+  private readonly nonces = new NonceCache(MAX_CLOCK_SKEW_SECONDS);
+
+  constructor(
+    private readonly clients: ReadonlyMap<string, ClientAuth>,
+    private readonly now: () => number,
+  ) {}
+
+  claimed(headers: IncomingHttpHeaders): Claimed | undefined {
+    const keyId = single(headers, HEADER.keyId);
+    const nonce = single(headers, HEADER.nonce);
+    const client = keyId === undefined ? undefined : this.clients.get(keyId);
+    if (client === undefined || nonce === undefined || !NONCE_PATTERN.test(nonce)) return undefined;
+    return { client, nonce };
+  }
+
+  async authenticate(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    body: Uint8Array<ArrayBuffer>,
+  ): Promise<Authenticated> {
+    const claimed = this.claimed(headers);
+    const timestampText = single(headers, HEADER.timestamp);
+    const signature = single(headers, HEADER.signature);
+    const idempotencyKey = single(headers, HEADER.idempotencyKey);
+    if (claimed === undefined || timestampText === undefined || signature === undefined) {
+      throw unauthorized("missing or unknown signature headers");
+    }
+    if (!/^\d{1,12}$/.test(timestampText) || signature.length > 256 || !isBase64url(signature)) {
+      throw unauthorized("malformed signature headers");
+    }
+    if (idempotencyKey !== undefined && !TOKEN_PATTERN.test(idempotencyKey)) {
+      throw new BridgeFailure("BadParameter", "idempotency-key: 1–128 printable ASCII characters");
+    }
+    const timestamp = Number(timestampText);
+    const nowSeconds = unixSeconds(this.now());
+    if (!isFreshTimestamp(timestamp, nowSeconds)) throw unauthorized("timestamp outside the allowed clock skew");
+
+    const bodySha256 = await sha256Base64url(body);
+    const input = requestSigningInput({
+      keyId: claimed.client.id,
+      method,
+      path,
+      timestamp,
+      nonce: claimed.nonce,
+      idempotencyKey: idempotencyKey ?? "",
+      bodySha256,
+    });
+    if (!(await claimed.client.requestVerifier.verify(input, decodeBase64url(signature)))) {
+      throw unauthorized("signature does not verify");
+    }
+    if (!this.nonces.remember(claimed.client.id, claimed.nonce, timestamp, nowSeconds)) {
+      throw unauthorized("nonce already used");
+    }
+    return { ...claimed, idempotencyKey, bodySha256 };
+  }
+}
+
+function unauthorized(message: string): BridgeFailure {
+  return new BridgeFailure("Unauthorized", message);
+}
+
+/** A header sent twice is ambiguous about what was signed: treated as absent. */
+function single(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === "string" ? value : undefined;
+}

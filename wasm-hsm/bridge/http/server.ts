@@ -1,0 +1,163 @@
+/**
+ * The HTTP side of the bridge. A request's path: read the body (bounded) → authenticate (401 before anything else
+ * is revealed) → route (404/405) → idempotency for state-changing calls → handler → one JSON answer, signed for
+ * the caller that signed the request. Every failure becomes `{"error":{"code","message"}}` through BridgeFailure;
+ * anything else is a 500 whose detail only the log sees.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import { HEADER, responseSigningInput, sha256Base64url, unixSeconds } from "../../bridge-client/protocol.ts";
+import type { ErrorBody } from "../../bridge-client/types.ts";
+import type { BridgeConfig } from "../config.ts";
+import type { BridgeContext } from "../context.ts";
+import { BridgeFailure } from "../failure.ts";
+import type { Logger } from "../log.ts";
+import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
+import { Authenticator, type Authenticated, type Claimed, type ClientAuth } from "./authenticate.ts";
+import { IdempotencyStore, type Outcome } from "./idempotency.ts";
+import { readBody } from "./read-body.ts";
+import { matchRoute } from "./routes.ts";
+
+/** Seconds a caller should wait after a 503 (RFC 9110 §10.2.3); token trouble is usually brief or needs a human. */
+const RETRY_AFTER_SECONDS = 1;
+
+export interface ServerOptions {
+  readonly config: BridgeConfig;
+  readonly context: BridgeContext;
+  readonly clients: ReadonlyMap<string, ClientAuth>;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+export function createBridgeServer(options: ServerOptions): Server {
+  const now = options.now ?? (() => Date.now());
+  const authenticator = new Authenticator(options.clients, now);
+  const idempotency = new IdempotencyStore(options.config.idempotencyTtlSeconds * 1000, now);
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    void handle(request, response, { ...options, now, authenticator, idempotency });
+  };
+  const { tls } = options.config;
+  const server = tls === undefined
+    ? createHttpServer(handler)
+    : createHttpsServer(
+        {
+          cert: tls.cert,
+          key: tls.key,
+          minVersion: "TLSv1.2",
+          // mTLS: with a client CA, a caller without a certificate it issued never gets past the handshake.
+          ...(tls.clientCa === undefined ? {} : { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }),
+        },
+        handler,
+      );
+  // A slow or stalled client must not hold a socket for long (the vault's own deadline is 10 s).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
+}
+
+interface Handling extends ServerOptions {
+  readonly now: () => number;
+  readonly authenticator: Authenticator;
+  readonly idempotency: IdempotencyStore;
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, handling: Handling): Promise<void> {
+  const method = request.method ?? "GET";
+  const path = request.url ?? "/";
+  const claimed = handling.authenticator.claimed(request.headers);
+  let outcome: Outcome & { replayed?: boolean };
+  try {
+    const body = await readBody(request, handling.config.maxBodyBytes);
+    const authenticated = await handling.authenticator.authenticate(method, path, request.headers, body);
+    outcome = await dispatch(method, path, body, authenticated, handling);
+  } catch (error) {
+    outcome = failureOutcome(error, method, path, handling.log);
+  }
+  try {
+    await send(response, outcome, claimed, handling.now());
+  } catch (error) {
+    handling.log("error", "could not send response", { method, path, error: String(error) });
+    response.destroy();
+  }
+}
+
+async function dispatch(
+  method: string,
+  path: string,
+  body: Uint8Array,
+  authenticated: Authenticated,
+  handling: Handling,
+): Promise<Outcome & { replayed?: boolean }> {
+  const pathname = path.split("?", 1)[0] ?? path;
+  const match = matchRoute(method, pathname);
+  if (match.route === undefined) {
+    throw match.allowed
+      ? new BridgeFailure("MethodNotAllowed", `${method} is not allowed on ${pathname}`)
+      : new BridgeFailure("NotFound", `no endpoint ${pathname}`);
+  }
+  const { route, id } = match;
+  const key = authenticated.idempotencyKey;
+  const run = async (label: string | undefined): Promise<Outcome> => {
+    try {
+      const result = await route.handle({ context: handling.context, id, body, idempotencyLabel: label });
+      return { status: result.status, body: json(result.body) };
+    } catch (error) {
+      // Client errors are answers too: a repeated delete of a missing key gets the same 404 (idempotency.ts).
+      return failureOutcome(error, method, path, handling.log);
+    }
+  };
+  if (!route.changesState || key === undefined) return run(undefined);
+  const fingerprint = `${method}\n${pathname}\n${authenticated.bodySha256}`;
+  // The label outlives a restart on the token itself; hashed so it reveals nothing and fits CKA_LABEL.
+  const label = `idem:${await sha256Base64url(new TextEncoder().encode(`${authenticated.client.id}\n${key}\n${fingerprint}`))}`;
+  return handling.idempotency.run(authenticated.client.id, key, fingerprint, () => run(label));
+}
+
+function failureOutcome(error: unknown, method: string, path: string, log: Logger): Outcome {
+  const failure = error instanceof BridgeFailure ? error : failureFromPkcs11(error, "request");
+  if (failure.detail !== undefined || failure.status >= 500) {
+    log(failure.status >= 500 ? "error" : "warn", failure.message, {
+      method,
+      path,
+      code: failure.code,
+      detail: failure.detail ?? (error instanceof Error ? error.stack : String(error)),
+    });
+  }
+  const body: ErrorBody = { error: { code: failure.code, message: failure.message } };
+  return { status: failure.status, body: json(body) };
+}
+
+/** Signs the answer when the request named a known client and a nonce, even when it then failed to verify. */
+async function send(
+  response: ServerResponse,
+  outcome: Outcome & { replayed?: boolean },
+  claimed: Claimed | undefined,
+  nowMs: number,
+): Promise<void> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "content-length": String(outcome.body.length),
+    "cache-control": "no-store",
+  };
+  if (outcome.status === 503) headers["retry-after"] = String(RETRY_AFTER_SECONDS);
+  if (outcome.replayed === true) headers["idempotent-replayed"] = "true";
+  if (claimed !== undefined) {
+    const timestamp = unixSeconds(nowMs);
+    const input = responseSigningInput({
+      keyId: claimed.client.id,
+      status: outcome.status,
+      requestNonce: claimed.nonce,
+      timestamp,
+      bodySha256: await sha256Base64url(new Uint8Array(outcome.body)),
+    });
+    headers[HEADER.timestamp] = String(timestamp);
+    headers[HEADER.signature] = encodeBase64url(await claimed.client.responseSigner.sign(input));
+  }
+  response.writeHead(outcome.status, headers);
+  response.end(outcome.body);
+}
+
+function json(value: unknown): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(value));
+}

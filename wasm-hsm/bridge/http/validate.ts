@@ -1,0 +1,130 @@
+/**
+ * Request bodies checked at the boundary with small named assertions (DESIGN.md §6.5): each parser returns the
+ * typed request or throws BadParameter naming the field. Binary fields must be canonical base64url.
+ */
+import { isBase64url } from "../../bridge-client/base64url.ts";
+import {
+  AES_CIPHER_ALGORITHMS,
+  AES_KEY_SIZES,
+  AES_WRAP_ALGORITHMS,
+  CURVES,
+  MAX_RANDOM_BYTES,
+  RSA_CIPHER_ALGORITHMS,
+  RSA_KEY_SIZES,
+  SIGN_ALGORITHMS,
+  type DecryptRequest,
+  type EncryptRequest,
+  type GenerateKeyRequest,
+  type ImportKeyRequest,
+  type RandomRequest,
+  type SignRequest,
+  type UnwrapRequest,
+  type WrapRequest,
+} from "../../bridge-client/types.ts";
+import { badParameter } from "../failure.ts";
+
+type Fields = Record<string, unknown>;
+
+const CIPHER_ALGORITHMS = [...RSA_CIPHER_ALGORITHMS, ...AES_CIPHER_ALGORITHMS] as const;
+const WRAP_ALGORITHMS = [...AES_WRAP_ALGORITHMS, ...RSA_CIPHER_ALGORITHMS] as const;
+
+export function parseJsonBody(body: Uint8Array): Fields {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    throw badParameter("body must be a JSON object");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw badParameter("body must be a JSON object");
+  return value as Fields;
+}
+
+export function parseGenerate(fields: Fields): GenerateKeyRequest {
+  const kty = oneOf(fields, "kty", ["RSA", "EC", "oct"] as const);
+  if (kty === "RSA") return { kty, size: oneOf(fields, "size", RSA_KEY_SIZES) };
+  if (kty === "EC") return { kty, curve: oneOf(fields, "curve", CURVES) };
+  return { kty, size: oneOf(fields, "size", AES_KEY_SIZES) };
+}
+
+export function parseImport(fields: Fields): ImportKeyRequest {
+  const jwk = field(fields, "jwk");
+  if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) throw badParameter("jwk must be an object");
+  const key = jwk as Fields;
+  const kty = oneOf(key, "kty", ["RSA", "EC", "oct"] as const);
+  if (kty === "oct") return { jwk: { kty, k: bytes(key, "k") } };
+  if (kty === "EC") {
+    return { jwk: { kty, crv: oneOf(key, "crv", CURVES), x: bytes(key, "x"), y: bytes(key, "y"), d: bytes(key, "d") } };
+  }
+  const [n, e, d, p, q, dp, dq, qi] = (["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const).map((name) => bytes(key, name)) as [
+    string, string, string, string, string, string, string, string,
+  ];
+  return { jwk: { kty, n, e, d, p, q, dp, dq, qi } };
+}
+
+export function parseSign(fields: Fields): SignRequest {
+  return { alg: oneOf(fields, "alg", SIGN_ALGORITHMS), digest: bytes(fields, "digest") };
+}
+
+export function parseEncrypt(fields: Fields): EncryptRequest {
+  return {
+    alg: oneOf(fields, "alg", CIPHER_ALGORITHMS),
+    plaintext: bytes(fields, "plaintext", { allowEmpty: true }),
+    ...optionalBytes(fields, "iv"),
+    ...optionalBytes(fields, "aad"),
+  };
+}
+
+export function parseDecrypt(fields: Fields): DecryptRequest {
+  return {
+    alg: oneOf(fields, "alg", CIPHER_ALGORITHMS),
+    ciphertext: bytes(fields, "ciphertext", { allowEmpty: true }),
+    ...optionalBytes(fields, "iv"),
+    ...optionalBytes(fields, "aad"),
+    ...optionalBytes(fields, "tag"),
+  };
+}
+
+export function parseWrap(fields: Fields): WrapRequest {
+  return { alg: oneOf(fields, "alg", WRAP_ALGORITHMS), key: bytes(fields, "key") };
+}
+
+export function parseUnwrap(fields: Fields): UnwrapRequest {
+  return { alg: oneOf(fields, "alg", WRAP_ALGORITHMS), wrapped: bytes(fields, "wrapped") };
+}
+
+export function parseRandom(fields: Fields): RandomRequest {
+  const count = field(fields, "count");
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_RANDOM_BYTES) {
+    throw badParameter(`count must be an integer from 1 to ${MAX_RANDOM_BYTES}`);
+  }
+  return { count };
+}
+
+/** A key id is the base64url of 16 random bytes: 22 characters. */
+export function assertKeyId(id: string): void {
+  if (!/^[A-Za-z0-9_-]{22}$/.test(id) || !isBase64url(id)) throw badParameter("key id must be base64url of 16 bytes");
+}
+
+function field(fields: Fields, name: string): unknown {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
+
+function oneOf<const T extends string | number>(fields: Fields, name: string, allowed: readonly T[]): T {
+  const value = field(fields, name);
+  const match = allowed.find((candidate) => candidate === value);
+  if (match === undefined) throw badParameter(`${name} must be one of ${allowed.join(", ")}`);
+  return match;
+}
+
+function bytes(fields: Fields, name: string, options: { allowEmpty?: boolean } = {}): string {
+  const value = field(fields, name);
+  if (typeof value !== "string" || !isBase64url(value) || (value === "" && options.allowEmpty !== true)) {
+    throw badParameter(`${name} must be ${options.allowEmpty === true ? "" : "non-empty "}unpadded base64url`);
+  }
+  return value;
+}
+
+function optionalBytes<K extends string>(fields: Fields, name: K): Partial<Record<K, string>> {
+  if (field(fields, name) === undefined) return {};
+  return { [name]: bytes(fields, name, { allowEmpty: name === "aad" }) } as Record<K, string>;
+}

@@ -1,0 +1,20 @@
+/**
+ * GET /health: the module, the token and its mechanism list (DESIGN.md §5: "report the token's mechanism list on
+ * the bridge's health endpoint"), plus the path chosen for what the token lacks. Reading the token info also
+ * proves the token is still there: a removed token answers 503.
+ */
+import type { HealthResponse } from "../../bridge-client/types.ts";
+import type { BridgeContext } from "../context.ts";
+import { mechanismName } from "../pkcs11/mechanism-names.ts";
+
+export function health(context: BridgeContext): HealthResponse {
+  const { token, capabilities, pool } = context;
+  return {
+    status: "ok",
+    module: token.moduleInfo(),
+    token: token.tokenInfo(),
+    mechanisms: [...token.mechanisms].sort((a, b) => a - b).map(mechanismName),
+    paths: { rsaOaepSha256: capabilities.rsaOaepSha256 },
+    sessions: pool.stats(),
+  };
+}

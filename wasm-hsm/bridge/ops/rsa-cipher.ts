@@ -1,0 +1,102 @@
+/**
+ * RSA encryption and decryption (RSA1_5, RSA-OAEP, RSA-OAEP-256), used by encrypt/decrypt and by wrap/unwrap,
+ * which for RSA keys are the same operation (Azure: "WRAPKEY/UNWRAPKEY, ENCRYPT/DECRYPT").
+ *
+ * RSA-OAEP-256 takes the path chosen at start-up (pkcs11/capabilities.ts): the token's CKM_RSA_PKCS_OAEP with
+ * SHA-256 when it has it, else raw RSA on the token and OAEP decoding here (ops/oaep-decode.ts). Encryption is a
+ * public-key operation, so in the emulated case it runs here with node:crypto (issue 5: "public-key operations
+ * may run locally"); the private key never leaves the token either way.
+ */
+import { constants, createPublicKey, publicEncrypt } from "node:crypto";
+import type { RsaCipherAlgorithm } from "../../bridge-client/types.ts";
+import type { BridgeContext } from "../context.ts";
+import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
+import type { StoredKey } from "../keys/key-store.ts";
+import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type Mechanism, type RsaOAEP } from "../pkcs11/binding.ts";
+import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
+import { oaepDecode } from "./oaep-decode.ts";
+
+function oaep(hash: number, mgf: number): Mechanism {
+  const parameter: RsaOAEP = { type: pkcs11js.CK_PARAMS_RSA_OAEP, hashAlg: hash, mgf, source: CKZ_DATA_SPECIFIED };
+  return { mechanism: pkcs11js.CKM_RSA_PKCS_OAEP, parameter };
+}
+
+/** RFC 7518 §4.2/§4.3 and Azure's RSA-OAEP-256: MGF1 uses the same hash as OAEP, the label is empty. */
+const NATIVE_MECHANISMS: Readonly<Record<RsaCipherAlgorithm, Mechanism>> = {
+  RSA1_5: { mechanism: pkcs11js.CKM_RSA_PKCS },
+  "RSA-OAEP": oaep(pkcs11js.CKM_SHA_1, pkcs11js.CKG_MGF1_SHA1),
+  "RSA-OAEP-256": oaep(pkcs11js.CKM_SHA256, pkcs11js.CKG_MGF1_SHA256),
+};
+
+export async function rsaEncrypt(
+  context: BridgeContext,
+  session: Handle,
+  key: StoredKey,
+  alg: RsaCipherAlgorithm,
+  plaintext: Buffer,
+): Promise<Buffer> {
+  const publicKey = assertRsa(key).publicKey;
+  if (alg === "RSA-OAEP-256" && context.capabilities.rsaOaepSha256 === "emulated") {
+    if (key.publicJwk === undefined) throw new BridgeFailure("InternalError", "internal error", "RSA key without public JWK");
+    try {
+      const nodeKey = createPublicKey({ key: { ...key.publicJwk }, format: "jwk" });
+      return publicEncrypt({ key: nodeKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, plaintext);
+    } catch {
+      throw badParameter("plaintext too long for this key");
+    }
+  }
+  const { module } = context.token;
+  try {
+    module.C_EncryptInit(session, NATIVE_MECHANISMS[alg], publicKey);
+    return await module.C_EncryptAsync(session, plaintext, Buffer.alloc(modulusBytes(key)));
+  } catch (error) {
+    throw failureFromPkcs11(error, "encrypt");
+  }
+}
+
+/** Every failure that could depend on the ciphertext is the one generic error (DESIGN.md §6.6). */
+export async function rsaDecrypt(
+  context: BridgeContext,
+  session: Handle,
+  key: StoredKey,
+  alg: RsaCipherAlgorithm,
+  ciphertext: Buffer,
+): Promise<Buffer> {
+  const privateKey = assertRsa(key).privateKey;
+  const k = modulusBytes(key);
+  // RFC 8017 §7.1.2 step 1b / §7.2.2 step 1: the ciphertext is exactly k bytes. Public knowledge, not an oracle.
+  if (ciphertext.length !== k) throw new BridgeFailure("BadParameter", DECRYPTION_FAILED, "ciphertext length");
+  const emulated = alg === "RSA-OAEP-256" && context.capabilities.rsaOaepSha256 === "emulated";
+  const mechanism = emulated ? { mechanism: pkcs11js.CKM_RSA_X_509 } : NATIVE_MECHANISMS[alg];
+  const { module } = context.token;
+  let output: Buffer;
+  try {
+    module.C_DecryptInit(session, mechanism, privateKey);
+    output = await module.C_DecryptAsync(session, ciphertext, Buffer.alloc(k));
+  } catch (error) {
+    throw genericDecryptFailure(error);
+  }
+  if (!emulated) return output;
+  const message = oaepDecode(output, k, "sha256");
+  output.fill(0);
+  if (message === undefined) throw new BridgeFailure("BadParameter", DECRYPTION_FAILED, "OAEP decoding");
+  return message;
+}
+
+/** Keeps token trouble (Unavailable, KeyNotFound) visible; everything else becomes "decryption failed". */
+export function genericDecryptFailure(error: unknown): BridgeFailure {
+  const failure = failureFromPkcs11(error, "decrypt");
+  if (failure.code === "Unavailable" || failure.code === "KeyNotFound") return failure;
+  return new BridgeFailure("BadParameter", DECRYPTION_FAILED, failure.detail ?? failure.message);
+}
+
+function assertRsa(key: StoredKey): { privateKey: Handle; publicKey: Handle } {
+  if (key.kty !== "RSA" || key.privateKey === undefined || key.publicKey === undefined) {
+    throw badParameter("algorithm needs an RSA key");
+  }
+  return { privateKey: key.privateKey, publicKey: key.publicKey };
+}
+
+function modulusBytes(key: StoredKey): number {
+  return Math.ceil((key.size ?? 0) / 8);
+}
