@@ -20,5 +20,10 @@ export interface CertificateOperationState {
   /** The version the pending key will have (its material is sealed under it), and the one completed. */
   readonly version: string;
   readonly attributes?: { readonly enabled?: boolean };
+  /**
+   * DeleteCertificateOperation on a name with no version yet: the operation is gone (404
+   * PendingCertificateNotFound) but, as in Azure, the pending certificate stays readable.
+   */
+  readonly deleted?: true;
   readonly tags?: Readonly<Record<string, string>>;
 }

@@ -19,7 +19,7 @@ const operationNotFound = (name: string): VaultError =>
 
 export function requireOperation(ctx: VaultContext, name: string): { state: CertificateOperationState; sealedPendingKey: Uint8Array } {
   const operation = ctx.certificateOperations.get(nameKey(name));
-  if (operation === null) throw operationNotFound(name);
+  if (operation === null || operation.state.deleted === true) throw operationNotFound(name);
   return operation;
 }
 
@@ -34,13 +34,20 @@ export function cancelOperation(ctx: VaultContext, name: string): CertificateOpe
   });
 }
 
-/** DELETE …/pending: the operation and any key waiting for a merge are gone; answers what was deleted. */
+/**
+ * DELETE …/pending: the operation and any key waiting for a merge are gone; answers what was deleted.
+ * A name that never got a version keeps its pending certificate readable, as Azure does.
+ */
 export function deleteOperation(ctx: VaultContext, name: string): CertificateOperationState {
   return ctx.transaction(() => {
     const { state } = requireOperation(ctx, name);
-    ctx.certificateOperations.delete(nameKey(name));
-    // A name that never got a version keeps no policy either.
-    if (ctx.objects.findName("certificate", nameKey(name)) === null) ctx.certificatePolicies.delete(nameKey(name));
+    const key = nameKey(name);
+    if (ctx.objects.findName("certificate", key) === null) {
+      const status = state.status === "inProgress" ? "cancelled" : state.status;
+      ctx.certificateOperations.put(key, { ...state, status, deleted: true }, new Uint8Array(0), ctx.clock.now());
+    } else {
+      ctx.certificateOperations.delete(key);
+    }
     return state;
   });
 }

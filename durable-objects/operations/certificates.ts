@@ -54,7 +54,8 @@ export const certificateHandlers: Handlers = {
 
   async "certificate.get"(ctx, op) {
     const operation = ctx.certificateOperations.get(nameKey(op.name))?.state;
-    if (operation?.status === "inProgress" && (op.version === undefined || op.version.toLowerCase() === operation.version)) {
+    const pending = operation !== undefined && (operation.status === "inProgress" || operation.deleted === true);
+    if (pending && (op.version === undefined || op.version.toLowerCase() === operation.version)) {
       return pendingCertificateView(ctx.config, operation, policyOf(ctx, op.name));
     }
     return certificateView(ctx.config, liveVersion(ctx, KIND, op.name, op.version), policyOf(ctx, op.name));

@@ -28,6 +28,13 @@ const NATIVE_MECHANISMS: Readonly<Record<RsaCipherAlgorithm, Mechanism>> = {
   "RSA-OAEP-256": oaep(pkcs11js.CKM_SHA256, pkcs11js.CKG_MGF1_SHA256),
 };
 
+/** RFC 8017 §7.1.1 step 1b (OAEP: k − 2hLen − 2) and §7.2.1 step 1 (v1.5: k − 11): the longest message. */
+const MESSAGE_OVERHEAD: Readonly<Record<RsaCipherAlgorithm, number>> = {
+  RSA1_5: 11,
+  "RSA-OAEP": 2 * 20 + 2,
+  "RSA-OAEP-256": 2 * 32 + 2,
+};
+
 export async function rsaEncrypt(
   context: BridgeContext,
   session: Handle,
@@ -36,13 +43,16 @@ export async function rsaEncrypt(
   plaintext: Buffer,
 ): Promise<Buffer> {
   const publicKey = assertRsa(key).publicKey;
+  // Checked here: SoftHSM2 answers an over-long message with CKR_GENERAL_ERROR, not CKR_DATA_LEN_RANGE.
+  const limit = modulusBytes(key) - MESSAGE_OVERHEAD[alg];
+  if (plaintext.length > limit) throw badParameter(`${alg} encrypts at most ${limit} bytes with this key`);
   if (alg === "RSA-OAEP-256" && context.capabilities.rsaOaepSha256 === "emulated") {
     if (key.publicJwk === undefined) throw new BridgeFailure("InternalError", "internal error", "RSA key without public JWK");
     try {
       const nodeKey = createPublicKey({ key: { ...key.publicJwk }, format: "jwk" });
       return publicEncrypt({ key: nodeKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, plaintext);
-    } catch {
-      throw badParameter("plaintext too long for this key");
+    } catch (error) {
+      throw new BridgeFailure("InternalError", "internal error", `RSA-OAEP-256 encrypt: ${String(error)}`);
     }
   }
   const { module } = context.token;
