@@ -21,6 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const facts: BridgeFacts = {
     url: bridge.url,
+    listeningAt: Date.now(),
     dir,
     label: token.label,
     softhsmConf: token.softhsmConf,

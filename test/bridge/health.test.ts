@@ -18,11 +18,12 @@ describe("GET /health", () => {
     expect(health.sessions.size).toBe(4);
   });
 
-  it("chooses raw RSA plus OAEP decoding in the bridge, because SoftHSM2 2.6.1's OAEP refuses SHA-256", async () => {
+  it("works around SoftHSM2 2.6.1's gaps: OAEP without SHA-256, CKM_AES_KEY_WRAP_PAD that is not RFC 5649", async () => {
     const health = await (await hmacClient()).health();
-    // A newer SoftHSM2 (or another module) may do it natively; the bridge must then say so and use it.
+    // A newer SoftHSM2 (or another module) may do these natively; the bridge must then say so and use them.
     const expected = health.token.firmwareVersion === "2.6" ? ["emulated"] : ["native", "emulated"];
     expect(expected).toContain(health.paths.rsaOaepSha256);
+    expect(expected).toContain(health.paths.aesKeyWrapPad);
   });
 });
 

@@ -5,7 +5,7 @@
 import type { BridgeCredentials } from "./credentials.ts";
 import { BridgeError } from "./errors.ts";
 import { responseProblem, signRequest } from "./request-signing.ts";
-import { newNonce } from "./protocol.ts";
+import { newNonce, utf8 } from "./protocol.ts";
 import type {
   BridgeErrorCode,
   DecryptRequest,
@@ -106,7 +106,7 @@ export class BridgeClient {
 
   /** One signed call: sign, send with a deadline, verify the answer, then parse it. */
   async call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    const bytes = body === undefined ? new Uint8Array(0) : new TextEncoder().encode(JSON.stringify(body));
+    const bytes = body === undefined ? new Uint8Array(0) : utf8(JSON.stringify(body));
     const signed = await signRequest(
       this.options.credentials,
       { method, path, body: bytes, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },

@@ -96,6 +96,7 @@ export function newNonce(): string {
   return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
+/** Copied into a fresh Uint8Array: workers-types type encode()'s result as possibly shared-buffer-backed. */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(text);
+  return new Uint8Array(new TextEncoder().encode(text));
 }

@@ -167,7 +167,7 @@ export interface HealthResponse {
   };
   /** CKM_* names (hex for mechanisms without a standard name), as the token lists them. */
   readonly mechanisms: readonly string[];
-  readonly paths: { readonly rsaOaepSha256: ImplementationPath };
+  readonly paths: { readonly rsaOaepSha256: ImplementationPath; readonly aesKeyWrapPad: ImplementationPath };
   readonly sessions: { readonly size: number; readonly idle: number; readonly waiting: number };
 }
 

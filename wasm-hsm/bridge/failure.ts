@@ -25,6 +25,8 @@ export class BridgeFailure extends Error {
     readonly code: BridgeErrorCode,
     message: string,
     readonly detail?: string,
+    /** The CKR_* name when the token raised it: the session may then be mid-operation (pkcs11/session-pool.ts). */
+    readonly ckr?: string,
   ) {
     super(message);
   }

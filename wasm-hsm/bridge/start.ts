@@ -32,7 +32,7 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
     pool.warmUp();
     const capabilities = await detectCapabilities(token, pool, config.oaepSha256);
     const context: BridgeContext = { token, pool, keys: new KeyStore(token.module, pool), capabilities };
-    const server = createBridgeServer({ config, context, clients: await clientAuths(config), log });
+    const server = createBridgeServer({ config, context, clients: clientAuths(config), log });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.listen.port, config.listen.host, () => {

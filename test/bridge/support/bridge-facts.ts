@@ -6,6 +6,8 @@ import { inject } from "vitest";
  */
 export interface BridgeFacts {
   readonly url: string;
+  /** When the bridge announced it listens (ms): it refuses requests signed before it started. */
+  readonly listeningAt: number;
   /** The throwaway token's directory (softhsm2.conf, tokens/, secrets). */
   readonly dir: string;
   readonly label: string;

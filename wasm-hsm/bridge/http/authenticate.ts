@@ -3,6 +3,10 @@
  * failure a 401: headers present and well-formed, known key id, timestamp within ±30 s, signature over the
  * request as received (the body hash is computed here, never taken from the caller), and only then the nonce —
  * recorded after the signature verified, so unauthenticated traffic cannot fill the nonce cache.
+ *
+ * Nonces live in memory, so a restarted bridge has forgotten them; to keep a request captured before the restart
+ * from being replayed after it, requests signed before the bridge started are refused. The price: for as many
+ * seconds as a caller's clock runs behind, its requests right after a restart are refused too (401, and retried).
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { decodeBase64url, isBase64url } from "../../bridge-client/base64url.ts";
@@ -12,14 +16,14 @@ import {
   MAX_CLOCK_SKEW_SECONDS,
   NONCE_PATTERN,
   requestSigningInput,
-  sha256Base64url,
   TOKEN_PATTERN,
   unixSeconds,
 } from "../../bridge-client/protocol.ts";
-import { ed25519Signer, ed25519Verifier, hmacSha256Key, type Signer, type Verifier } from "../../bridge-client/signing-keys.ts";
+import type { Signer, Verifier } from "../../bridge-client/signing-keys.ts";
 import type { BridgeConfig } from "../config.ts";
 import { BridgeFailure } from "../failure.ts";
 import { NonceCache } from "./nonce-cache.ts";
+import { nodeEd25519Signer, nodeEd25519Verifier, nodeHmacKey, sha256Base64urlSync } from "./node-signing.ts";
 
 export interface ClientAuth {
   readonly id: string;
@@ -38,28 +42,29 @@ export interface Authenticated extends Claimed {
   readonly bodySha256: string;
 }
 
-export async function clientAuths(config: BridgeConfig): Promise<Map<string, ClientAuth>> {
-  const bridgeSigner = config.responseSigningKey === undefined ? undefined : await ed25519Signer(config.responseSigningKey);
-  const entries = await Promise.all(
-    config.clients.map(async (client): Promise<[string, ClientAuth]> => {
-      if (client.kind === "hmac-sha256") {
-        const key = await hmacSha256Key(client.secret);
-        return [client.id, { id: client.id, requestVerifier: key, responseSigner: key }];
-      }
-      if (bridgeSigner === undefined) throw new Error("responseSigningKey missing"); // config.ts already refuses this
-      return [client.id, { id: client.id, requestVerifier: await ed25519Verifier(client.publicKey), responseSigner: bridgeSigner }];
-    }),
-  );
+export function clientAuths(config: BridgeConfig): Map<string, ClientAuth> {
+  const bridgeSigner = config.responseSigningKey === undefined ? undefined : nodeEd25519Signer(config.responseSigningKey);
+  const entries = config.clients.map((client): [string, ClientAuth] => {
+    if (client.kind === "hmac-sha256") {
+      const key = nodeHmacKey(client.secret);
+      return [client.id, { id: client.id, requestVerifier: key, responseSigner: key }];
+    }
+    if (bridgeSigner === undefined) throw new Error("responseSigningKey missing"); // config.ts already refuses this
+    return [client.id, { id: client.id, requestVerifier: nodeEd25519Verifier(client.publicKey), responseSigner: bridgeSigner }];
+  });
   return new Map(entries);
 }
 
 export class Authenticator {
   private readonly nonces = new NonceCache(MAX_CLOCK_SKEW_SECONDS);
+  private readonly startedAt: number;
 
   constructor(
     private readonly clients: ReadonlyMap<string, ClientAuth>,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.startedAt = unixSeconds(now());
+  }
 
   claimed(headers: IncomingHttpHeaders): Claimed | undefined {
     const keyId = single(headers, HEADER.keyId);
@@ -91,8 +96,9 @@ export class Authenticator {
     const timestamp = Number(timestampText);
     const nowSeconds = unixSeconds(this.now());
     if (!isFreshTimestamp(timestamp, nowSeconds)) throw unauthorized("timestamp outside the allowed clock skew");
+    if (timestamp < this.startedAt) throw unauthorized("request signed before the bridge started");
 
-    const bodySha256 = await sha256Base64url(body);
+    const bodySha256 = sha256Base64urlSync(body);
     const input = requestSigningInput({
       keyId: claimed.client.id,
       method,

@@ -7,7 +7,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { encodeBase64url } from "../../bridge-client/base64url.ts";
-import { HEADER, responseSigningInput, sha256Base64url, unixSeconds } from "../../bridge-client/protocol.ts";
+import { HEADER, responseSigningInput, unixSeconds } from "../../bridge-client/protocol.ts";
 import type { ErrorBody } from "../../bridge-client/types.ts";
 import type { BridgeConfig } from "../config.ts";
 import type { BridgeContext } from "../context.ts";
@@ -16,6 +16,7 @@ import type { Logger } from "../log.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
 import { Authenticator, type Authenticated, type Claimed, type ClientAuth } from "./authenticate.ts";
 import { IdempotencyStore, type Outcome } from "./idempotency.ts";
+import { sha256Base64urlSync } from "./node-signing.ts";
 import { readBody } from "./read-body.ts";
 import { matchRoute } from "./routes.ts";
 
@@ -110,7 +111,7 @@ async function dispatch(
   if (!route.changesState || key === undefined) return run(undefined);
   const fingerprint = `${method}\n${pathname}\n${authenticated.bodySha256}`;
   // The label outlives a restart on the token itself; hashed so it reveals nothing and fits CKA_LABEL.
-  const label = `idem:${await sha256Base64url(new TextEncoder().encode(`${authenticated.client.id}\n${key}\n${fingerprint}`))}`;
+  const label = `idem:${sha256Base64urlSync(new TextEncoder().encode(`${authenticated.client.id}\n${key}\n${fingerprint}`))}`;
   return handling.idempotency.run(authenticated.client.id, key, fingerprint, () => run(label));
 }
 
@@ -149,7 +150,7 @@ async function send(
       status: outcome.status,
       requestNonce: claimed.nonce,
       timestamp,
-      bodySha256: await sha256Base64url(new Uint8Array(outcome.body)),
+      bodySha256: sha256Base64urlSync(outcome.body),
     });
     headers[HEADER.timestamp] = String(timestamp);
     headers[HEADER.signature] = encodeBase64url(await claimed.client.responseSigner.sign(input));

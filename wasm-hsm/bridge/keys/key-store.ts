@@ -8,7 +8,7 @@ import type { CurveName, KeyType, PublicJwk } from "../../bridge-client/types.ts
 import { encodeBase64url } from "../../bridge-client/base64url.ts";
 import { BridgeFailure } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11 } from "../pkcs11/binding.ts";
-import { ckrName, failureFromPkcs11, HANDLE_STALE } from "../pkcs11/ckr.ts";
+import { ckrOf, failureFromPkcs11, HANDLE_STALE } from "../pkcs11/ckr.ts";
 import type { SessionPool } from "../pkcs11/session-pool.ts";
 import { curveOfParams, type CurveSpec } from "./curves.ts";
 import { pointFromAttribute } from "./ec-point.ts";
@@ -27,6 +27,8 @@ export interface StoredKey {
 
 /** A key pair or a secret key, plus room for a leftover from an interrupted create; more means someone else wrote. */
 const MAX_OBJECTS_PER_ID = 4;
+/** Cached lookups are a few hundred bytes each; past this many the oldest go (they are found again on use). */
+const MAX_CACHED_KEYS = 100_000;
 
 export class KeyStore {
   private readonly cache = new Map<string, StoredKey>();
@@ -43,7 +45,7 @@ export class KeyStore {
       try {
         return await work(session, cached ?? this.lookup(session, id));
       } catch (error) {
-        if (cached === undefined || !HANDLE_STALE.has(ckrName(error) ?? "")) throw error;
+        if (cached === undefined || !HANDLE_STALE.has(ckrOf(error) ?? "")) throw error;
         this.cache.delete(id);
         return work(session, this.lookup(session, id));
       }
@@ -55,6 +57,10 @@ export class KeyStore {
     const handles = this.findById(session, Buffer.from(id, "base64url"));
     if (handles.length === 0) throw new BridgeFailure("KeyNotFound", "key not found");
     const key = this.describe(session, id, handles);
+    if (this.cache.size >= MAX_CACHED_KEYS) {
+      const oldest = this.cache.keys().next();
+      if (oldest.done !== true) this.cache.delete(oldest.value);
+    }
     this.cache.set(id, key);
     return key;
   }

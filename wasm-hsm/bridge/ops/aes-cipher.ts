@@ -66,7 +66,10 @@ export async function aesEncrypt(
   let output: Buffer;
   try {
     module.C_EncryptInit(session, mechanism(descriptor, iv, input.aad), secretKey);
-    output = await module.C_EncryptAsync(session, plaintext, Buffer.alloc(plaintext.length + 2 * AES_BLOCK_BYTES));
+    const room = Buffer.alloc(plaintext.length + 2 * AES_BLOCK_BYTES);
+    // pkcs11js passes an empty buffer as NULL, which SoftHSM2 refuses (CKR_ARGUMENTS_BAD); C_EncryptFinal alone
+    // encrypts the empty message (CBC-PAD: one padding block; GCM: just the tag), as v2.40 §5.8 allows.
+    output = plaintext.length === 0 ? module.C_EncryptFinal(session, room) : await module.C_EncryptAsync(session, plaintext, room);
   } catch (error) {
     throw failureFromPkcs11(error, "encrypt");
   }

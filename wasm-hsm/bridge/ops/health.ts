@@ -14,7 +14,7 @@ export function health(context: BridgeContext): HealthResponse {
     module: token.moduleInfo(),
     token: token.tokenInfo(),
     mechanisms: [...token.mechanisms].sort((a, b) => a - b).map(mechanismName),
-    paths: { rsaOaepSha256: capabilities.rsaOaepSha256 },
+    paths: { rsaOaepSha256: capabilities.rsaOaepSha256, aesKeyWrapPad: capabilities.aesKeyWrapPad },
     sessions: pool.stats(),
   };
 }

@@ -4,8 +4,9 @@
  *
  * RSA-OAEP-256 takes the path chosen at start-up (pkcs11/capabilities.ts): the token's CKM_RSA_PKCS_OAEP with
  * SHA-256 when it has it, else raw RSA on the token and OAEP decoding here (ops/oaep-decode.ts). Encryption is a
- * public-key operation, so in the emulated case it runs here with node:crypto (issue 5: "public-key operations
- * may run locally"); the private key never leaves the token either way.
+ * public-key operation, so in the emulated case — and for the empty message, which pkcs11js cannot hand to the
+ * token — it runs here with node:crypto (issue 5: "public-key operations may run locally"); the private key never
+ * leaves the token either way.
  */
 import { constants, createPublicKey, publicEncrypt } from "node:crypto";
 import type { RsaCipherAlgorithm } from "../../bridge-client/types.ts";
@@ -46,14 +47,9 @@ export async function rsaEncrypt(
   // Checked here: SoftHSM2 answers an over-long message with CKR_GENERAL_ERROR, not CKR_DATA_LEN_RANGE.
   const limit = modulusBytes(key) - MESSAGE_OVERHEAD[alg];
   if (plaintext.length > limit) throw badParameter(`${alg} encrypts at most ${limit} bytes with this key`);
-  if (alg === "RSA-OAEP-256" && context.capabilities.rsaOaepSha256 === "emulated") {
-    if (key.publicJwk === undefined) throw new BridgeFailure("InternalError", "internal error", "RSA key without public JWK");
-    try {
-      const nodeKey = createPublicKey({ key: { ...key.publicJwk }, format: "jwk" });
-      return publicEncrypt({ key: nodeKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, plaintext);
-    } catch (error) {
-      throw new BridgeFailure("InternalError", "internal error", `RSA-OAEP-256 encrypt: ${String(error)}`);
-    }
+  // pkcs11js passes an empty message as NULL, which SoftHSM2 refuses; the empty message is valid RSA input.
+  if ((alg === "RSA-OAEP-256" && context.capabilities.rsaOaepSha256 === "emulated") || plaintext.length === 0) {
+    return encryptLocally(key, alg, plaintext);
   }
   const { module } = context.token;
   try {
@@ -61,6 +57,22 @@ export async function rsaEncrypt(
     return await module.C_EncryptAsync(session, plaintext, Buffer.alloc(modulusBytes(key)));
   } catch (error) {
     throw failureFromPkcs11(error, "encrypt");
+  }
+}
+
+const LOCAL_PADDING: Readonly<Record<RsaCipherAlgorithm, { padding: number; oaepHash?: string }>> = {
+  RSA1_5: { padding: constants.RSA_PKCS1_PADDING },
+  "RSA-OAEP": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+  "RSA-OAEP-256": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+};
+
+function encryptLocally(key: StoredKey, alg: RsaCipherAlgorithm, plaintext: Buffer): Buffer {
+  if (key.publicJwk === undefined) throw new BridgeFailure("InternalError", "internal error", "RSA key without public JWK");
+  try {
+    const nodeKey = createPublicKey({ key: { ...key.publicJwk }, format: "jwk" });
+    return publicEncrypt({ key: nodeKey, ...LOCAL_PADDING[alg] }, plaintext);
+  } catch (error) {
+    throw new BridgeFailure("InternalError", "internal error", `${alg} local encrypt: ${String(error)}`);
   }
 }
 
@@ -97,7 +109,7 @@ export async function rsaDecrypt(
 export function genericDecryptFailure(error: unknown): BridgeFailure {
   const failure = failureFromPkcs11(error, "decrypt");
   if (failure.code === "Unavailable" || failure.code === "KeyNotFound") return failure;
-  return new BridgeFailure("BadParameter", DECRYPTION_FAILED, failure.detail ?? failure.message);
+  return new BridgeFailure("BadParameter", DECRYPTION_FAILED, failure.detail ?? failure.message, failure.ckr);
 }
 
 function assertRsa(key: StoredKey): { privateKey: Handle; publicKey: Handle } {

@@ -3,7 +3,8 @@
  * are AES key wrap: RFC 3394 (A*KW, CKM_AES_KEY_WRAP) or RFC 5649 (CKM_AES_KEY_WRAP_PAD). PKCS#11 wraps key
  * OBJECTS, not bytes (v2.40 §5.14 C_WrapKey), so the bytes become a short-lived session object — generic secret,
  * extractable, never on the token — which is wrapped and destroyed at once; unwrapping goes the other way
- * (DESIGN.md §5: "AES-KW via a session object + C_WrapKey").
+ * (DESIGN.md §5: "AES-KW via a session object + C_WrapKey"). RFC 5649 wrapping on a token that gets it wrong is
+ * built here from the token's AES (ops/aes-kwp-wrap.ts).
  */
 import type { AesWrapAlgorithm, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse } from "../../bridge-client/types.ts";
 import { encodeBase64url } from "../../bridge-client/base64url.ts";
@@ -12,6 +13,7 @@ import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";
 import { pkcs11js, type Handle, type Template } from "../pkcs11/binding.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
+import { aesKwpWrap } from "./aes-kwp-wrap.ts";
 import { isRsaAlgorithm } from "./cipher.ts";
 import { genericDecryptFailure, rsaDecrypt, rsaEncrypt } from "./rsa-cipher.ts";
 
@@ -57,8 +59,16 @@ export async function wrap(context: BridgeContext, id: string, request: WrapRequ
     throw badParameter(descriptor.padded ? "nothing to wrap" : "AES-KW wraps 16 bytes or more, in 8-byte steps");
   }
   return context.keys.withKey(id, async (session, key) => {
-    const kek = assertKek(context, key, descriptor);
     const { module } = context.token;
+    if (descriptor.padded && context.capabilities.aesKeyWrapPad === "emulated") {
+      const kek = assertKek(context, key, descriptor, pkcs11js.CKM_AES_ECB);
+      try {
+        return { wrapped: encodeBase64url(aesKwpWrap(module, session, kek, material)) };
+      } catch (error) {
+        throw failureFromPkcs11(error, "wrap");
+      }
+    }
+    const kek = assertKek(context, key, descriptor);
     let transient: Handle | undefined;
     try {
       transient = module.C_CreateObject(session, [...TRANSIENT_SECRET, { type: pkcs11js.CKA_VALUE, value: material }]);
@@ -111,12 +121,13 @@ export async function unwrap(context: BridgeContext, id: string, request: Unwrap
   });
 }
 
-function assertKek(context: BridgeContext, key: StoredKey, descriptor: AesWrapDescriptor): Handle {
+/** `mechanism`: what the token must have for this path (the descriptor's own unless emulated). */
+function assertKek(context: BridgeContext, key: StoredKey, descriptor: AesWrapDescriptor, mechanism = descriptor.mechanism): Handle {
   if (key.kty !== "oct" || key.secretKey === undefined) throw badParameter("algorithm needs an oct key");
   if (descriptor.keyBits !== null && key.size !== descriptor.keyBits) {
     throw badParameter(`algorithm needs a ${descriptor.keyBits}-bit key`);
   }
-  if (!context.token.mechanisms.has(descriptor.mechanism)) throw badParameter("this token cannot do that key wrap");
+  if (!context.token.mechanisms.has(mechanism)) throw badParameter("this token cannot do that key wrap");
   return key.secretKey;
 }
 

@@ -3,7 +3,10 @@
  * accepts SHA-256 (SoftHSM2 2.6.1 lists the mechanism but allows only SHA-1 and answers CKR_ARGUMENTS_BAD), so the
  * bridge asks the token once at start-up with a throwaway session key, and uses the native mechanism whenever a
  * better token has it (issue 5: "chosen from the mechanism list, so a better token is used natively").
+ * Likewise CKM_AES_KEY_WRAP_PAD: SoftHSM2 2.6.1 lists it but its wrap is not RFC 5649 for keys whose length is not
+ * a multiple of 8 (ops/aes-kwp-wrap.ts), so a known answer is checked once.
  */
+import { createCipheriv } from "node:crypto";
 import type { ImplementationPath } from "../../bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";
 import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type RsaOAEP } from "./binding.ts";
@@ -12,6 +15,8 @@ import type { Token } from "./token.ts";
 
 export interface Capabilities {
   readonly rsaOaepSha256: ImplementationPath;
+  /** RFC 5649 wrapping (unwrapping is always the token's CKM_AES_KEY_WRAP_PAD). */
+  readonly aesKeyWrapPad: ImplementationPath;
 }
 
 /** Big enough that any token allows it (many refuse RSA below 2048 bits); made once, never stored. */
@@ -33,7 +38,49 @@ export async function detectCapabilities(
   if (rsaOaepSha256 === "emulated" && !has(pkcs11js.CKM_RSA_X_509)) {
     throw new BridgeFailure("Unavailable", "token has neither OAEP with SHA-256 nor raw RSA (CKM_RSA_X_509)");
   }
-  return { rsaOaepSha256 };
+  const aesKeyWrapPad: ImplementationPath =
+    has(pkcs11js.CKM_AES_KEY_WRAP_PAD) && (await pool.use(async (session) => wrapsRfc5649(token, session)))
+      ? "native"
+      : "emulated";
+  if (aesKeyWrapPad === "emulated" && !has(pkcs11js.CKM_AES_ECB)) {
+    throw new BridgeFailure("Unavailable", "token has neither RFC 5649 key wrap nor AES-ECB to build it from");
+  }
+  return { rsaOaepSha256, aesKeyWrapPad };
+}
+
+/** Known answer: a 7-byte key under a throwaway session KEK, compared with OpenSSL's RFC 5649 (via node:crypto). */
+async function wrapsRfc5649(token: Token, session: Handle): Promise<boolean> {
+  const { module } = token;
+  const kekValue = Buffer.alloc(16, 0x5a);
+  const keyValue = Buffer.from("466f7250617369", "hex"); // RFC 5649 §6's second example's key
+  const cipher = createCipheriv("id-aes128-wrap-pad", kekValue, Buffer.from("a65959a6", "hex"));
+  const expected = Buffer.concat([cipher.update(keyValue), cipher.final()]);
+  const created: Handle[] = [];
+  try {
+    const kek = module.C_CreateObject(session, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+      { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
+      { type: pkcs11js.CKA_TOKEN, value: false },
+      { type: pkcs11js.CKA_VALUE, value: kekValue },
+      { type: pkcs11js.CKA_WRAP, value: true },
+    ]);
+    created.push(kek);
+    const key = module.C_CreateObject(session, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+      { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_GENERIC_SECRET },
+      { type: pkcs11js.CKA_TOKEN, value: false },
+      { type: pkcs11js.CKA_VALUE, value: keyValue },
+      { type: pkcs11js.CKA_EXTRACTABLE, value: true },
+      { type: pkcs11js.CKA_SENSITIVE, value: false },
+    ]);
+    created.push(key);
+    const wrapped = module.C_WrapKey(session, { mechanism: pkcs11js.CKM_AES_KEY_WRAP_PAD }, kek, key, Buffer.alloc(64));
+    return wrapped.equals(expected);
+  } catch {
+    return false;
+  } finally {
+    for (const handle of created) destroyQuietly(token, session, handle);
+  }
 }
 
 async function acceptsOaepSha256(token: Token, session: Handle): Promise<boolean> {

@@ -9,17 +9,14 @@ const UNAVAILABLE = new Set([
   "CKR_TOKEN_NOT_PRESENT", "CKR_TOKEN_NOT_RECOGNIZED", "CKR_DEVICE_REMOVED", "CKR_DEVICE_ERROR", "CKR_DEVICE_MEMORY",
   "CKR_HOST_MEMORY", "CKR_SESSION_CLOSED", "CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_COUNT", "CKR_USER_NOT_LOGGED_IN",
   "CKR_CRYPTOKI_NOT_INITIALIZED", "CKR_FUNCTION_CANCELED", "CKR_CANT_LOCK", "CKR_PIN_LOCKED", "CKR_PIN_EXPIRED",
-  "CKR_SLOT_ID_INVALID", "CKR_RANDOM_NO_RNG",
-]);
-
-/** Errors that mean the session itself is unusable; the pool closes it and opens another. */
-export const SESSION_BROKEN = new Set([
-  "CKR_SESSION_CLOSED", "CKR_SESSION_HANDLE_INVALID", "CKR_USER_NOT_LOGGED_IN", "CKR_OPERATION_ACTIVE",
-  "CKR_DEVICE_REMOVED", "CKR_TOKEN_NOT_PRESENT",
+  "CKR_SLOT_ID_INVALID", "CKR_RANDOM_NO_RNG", "CKR_PIN_INCORRECT", "CKR_PIN_INVALID", "CKR_PIN_LEN_RANGE",
+  "CKR_USER_PIN_NOT_INITIALIZED",
 ]);
 
 /** The key object vanished between lookup and use (destroyed meanwhile): KeyNotFound, after one fresh lookup. */
-export const HANDLE_STALE = new Set(["CKR_OBJECT_HANDLE_INVALID", "CKR_KEY_HANDLE_INVALID"]);
+export const HANDLE_STALE = new Set([
+  "CKR_OBJECT_HANDLE_INVALID", "CKR_KEY_HANDLE_INVALID", "CKR_WRAPPING_KEY_HANDLE_INVALID", "CKR_UNWRAPPING_KEY_HANDLE_INVALID",
+]);
 
 /** The request asked for something this key or mechanism cannot do with these inputs. */
 const BAD_PARAMETER = new Set([
@@ -39,14 +36,19 @@ export function ckrName(error: unknown): string | undefined {
   return match?.[0];
 }
 
+/** The CKR_* name behind an error, whether raw from pkcs11js or already mapped to a BridgeFailure. */
+export function ckrOf(error: unknown): string | undefined {
+  return error instanceof BridgeFailure ? error.ckr : ckrName(error);
+}
+
 /** Maps a thrown PKCS#11 error to the bridge's failure; `what` names the operation for the log. */
 export function failureFromPkcs11(error: unknown, what: string): BridgeFailure {
   if (error instanceof BridgeFailure) return error;
   const name = ckrName(error);
   const detail = `${what}: ${name ?? (error instanceof Error ? error.message : String(error))}`;
-  if (name === undefined) return new BridgeFailure("InternalError", "internal error", detail);
-  if (HANDLE_STALE.has(name)) return new BridgeFailure("KeyNotFound", "key not found", detail);
-  if (UNAVAILABLE.has(name)) return new BridgeFailure("Unavailable", "HSM token unavailable", detail);
-  if (BAD_PARAMETER.has(name)) return new BridgeFailure("BadParameter", `${what} refused by the token`, detail);
-  return new BridgeFailure("InternalError", "internal error", detail);
+  if (name === undefined) return new BridgeFailure("InternalError", "internal error", detail, "(not a CKR)");
+  if (HANDLE_STALE.has(name)) return new BridgeFailure("KeyNotFound", "key not found", detail, name);
+  if (UNAVAILABLE.has(name)) return new BridgeFailure("Unavailable", "HSM token unavailable", detail, name);
+  if (BAD_PARAMETER.has(name)) return new BridgeFailure("BadParameter", `${what} refused by the token`, detail, name);
+  return new BridgeFailure("InternalError", "internal error", detail, name);
 }

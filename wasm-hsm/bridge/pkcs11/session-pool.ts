@@ -3,10 +3,15 @@
  * request borrows one for its Init…Final sequence; the crypto itself runs on libuv's thread pool through the
  * module's *Async calls, so the sessions work in parallel on every core while the event loop keeps serving HTTP.
  * A session that breaks (closed, logged out, stuck in an operation) is closed and replaced, not handed out again.
+ *
+ * One more session, the anchor, is opened first and never lent: closing an application's last session logs it out
+ * and, in SoftHSM2, invalidates every object handle it holds (v2.40 §5.6 C_CloseSession: "when the last session
+ * is closed, the user is logged out"). With the anchor open, replacing a broken session never costs the login or
+ * the cached key handles.
  */
 import { BridgeFailure } from "../failure.ts";
 import { pkcs11js, type Handle } from "./binding.ts";
-import { ckrName, failureFromPkcs11, SESSION_BROKEN } from "./ckr.ts";
+import { ckrName, failureFromPkcs11 } from "./ckr.ts";
 import type { Token } from "./token.ts";
 
 /** Past this many queued requests the bridge is overloaded: answer 503 now rather than time out later. */
@@ -23,6 +28,7 @@ export class SessionPool {
   private readonly waiters: Array<{ resolve(session: Handle): void; reject(error: unknown): void }> = [];
   private open = 0;
   private closed = false;
+  private anchor: Handle | undefined;
 
   constructor(
     private readonly token: Token,
@@ -32,6 +38,7 @@ export class SessionPool {
 
   /** Opens and logs in the first session now, so a wrong PIN stops start-up instead of the first request. */
   warmUp(): void {
+    this.anchor ??= this.openSession(false);
     this.release(this.openSession());
   }
 
@@ -41,7 +48,7 @@ export class SessionPool {
     try {
       return await work(session);
     } catch (error) {
-      broken = SESSION_BROKEN.has(ckrName(error) ?? "");
+      broken = fromToken(error);
       throw error;
     } finally {
       if (broken) this.discard(session);
@@ -57,6 +64,8 @@ export class SessionPool {
     this.closed = true;
     for (const session of this.idle.splice(0)) this.closeQuietly(session);
     for (const waiter of this.waiters.splice(0)) waiter.reject(new BridgeFailure("Unavailable", "bridge is shutting down"));
+    if (this.anchor !== undefined) this.closeQuietly(this.anchor, false);
+    this.anchor = undefined;
   }
 
   private acquire(): Promise<Handle> {
@@ -98,7 +107,8 @@ export class SessionPool {
     }
   }
 
-  private openSession(): Handle {
+  /** `lent`: counts towards the pool's size (the anchor does not). */
+  private openSession(lent = true): Handle {
     const { module, slot } = this.token;
     let session: Handle;
     try {
@@ -106,26 +116,38 @@ export class SessionPool {
     } catch (error) {
       throw failureFromPkcs11(error, "C_OpenSession");
     }
-    this.open += 1;
+    if (lent) this.open += 1;
     try {
       // Login state is per application and token (v2.40 §5.6 C_Login), so only the first session's login does
       // anything; after every session was lost it is needed again, hence on each new one.
       module.C_Login(session, pkcs11js.CKU_USER, this.pin);
     } catch (error) {
       if (ckrName(error) !== "CKR_USER_ALREADY_LOGGED_IN") {
-        this.closeQuietly(session);
+        this.closeQuietly(session, lent);
         throw failureFromPkcs11(error, "C_Login");
       }
     }
     return session;
   }
 
-  private closeQuietly(session: Handle): void {
-    this.open -= 1;
+  private closeQuietly(session: Handle, lent = true): void {
+    if (lent) this.open -= 1;
     try {
       this.token.module.C_CloseSession(session);
     } catch {
       // Already gone with the token or the module; nothing left to release.
     }
   }
+}
+
+/**
+ * Whether the token raised the error. Then the session is not handed out again: PKCS#11 says a failed C_Encrypt
+ * ends the operation (v2.40 §5.8), but modules differ — SoftHSM2 answers C_Encrypt on empty input with
+ * CKR_ARGUMENTS_BAD and leaves the operation active, so the next C_EncryptInit on that session would fail with
+ * CKR_OPERATION_ACTIVE. Closing the session ends whatever was left (§5.6 C_CloseSession); a new one costs little.
+ * The bridge's own refusals (bad input, unknown key, OAEP decoding) leave the session clean and keep it.
+ */
+function fromToken(error: unknown): boolean {
+  if (error instanceof BridgeFailure) return error.ckr !== undefined;
+  return true;
 }
