@@ -79,6 +79,9 @@ export class VaultObject extends DurableObject<Env> {
   private readonly throttle: VaultThrottle;
   /** Whether the alarm already covers pruning the audit log (so recording need not re-arm it). */
   private auditPruneArmed = false;
+  /** Records of reads waiting for their shared commit (recordTogether). */
+  private pendingRecords: AuditRecord[] = [];
+  private pendingFlush: Promise<void> | null = null;
   /** Prepared keys live as long as this object stays in memory (DESIGN.md §4: cache per isolate). */
   private readonly keys = new SoftwareKeyProvider();
   private config: VaultConfig | null = null;
@@ -227,7 +230,9 @@ export class VaultObject extends DurableObject<Env> {
       // The table is typed per operation (SecretResults); dispatch by the op's own kind.
       const handler = HANDLERS[call.op.kind] as (ctx: VaultContext, op: VaultOp) => Promise<VaultResults[OpKind]>;
       const value = await handler(this.context(config, audit), call.op);
-      if (audit.recordsSuccess && !audit.written) this.record(audit.succeeded(value));
+      // A read changed nothing: its record joins those of concurrent reads in one commit (group commit),
+      // and the answer still waits until the record is written.
+      if (audit.recordsSuccess && !audit.written) await this.recordTogether(audit.succeeded(value));
       else if (!this.auditPruneArmed) this.reschedule();
       return ok(value);
     } catch (err) {
@@ -279,6 +284,37 @@ export class VaultObject extends DurableObject<Env> {
     this.throttle.reload();
     this.reschedule();
     return ok(await this.operationalSettings());
+  }
+
+  /**
+   * Records of requests that changed nothing, written together: each commit costs far more than a row
+   * (bench: ~0.3 ms of CPU per commit against ~0.04 ms per row), so reads arriving while the first waits
+   * share its commit. Each caller's answer waits for the transaction holding its record; if that fails,
+   * every caller in it fails closed.
+   */
+  private recordTogether(record: AuditRecord): Promise<void> {
+    this.pendingRecords.push(record);
+    if (this.pendingFlush === null) {
+      this.pendingFlush = new Promise<void>((resolve, reject) => {
+        // A macrotask: requests already queued for this object run (and queue their records) first.
+        setTimeout(() => {
+          const batch = this.pendingRecords;
+          this.pendingRecords = [];
+          this.pendingFlush = null;
+          try {
+            this.ctx.storage.transactionSync(() => {
+              this.throttle.persist();
+              for (const r of batch) this.audit.insert(r);
+            });
+            if (!this.auditPruneArmed) this.reschedule();
+            resolve();
+          } catch (err) {
+            reject(err);
+          }
+        }, 0);
+      });
+    }
+    return this.pendingFlush;
   }
 
   /** Writes a request's audit record with the throttle counts it consumed, atomically. */
