@@ -1,4 +1,5 @@
 import { bytesToBase64 } from "../../durable-objects/crypto/bytes.ts";
+import { attributesBody } from "./attributes-body.ts";
 import type {
   CertificateOperationView,
   CertificateView,
@@ -12,19 +13,6 @@ import { certificatePolicyBody } from "./certificate-policy.ts";
  * tags, policy}; CertificateItem {id, x5t, attributes, tags}; CertificateOperation; the deleted forms
  * add recoveryId, deletedDate and scheduledPurgeDate.
  */
-function attributes(v: CertificateView) {
-  const a = v.attributes;
-  return {
-    enabled: a.enabled,
-    ...(a.nbf === undefined ? {} : { nbf: a.nbf }),
-    ...(a.exp === undefined ? {} : { exp: a.exp }),
-    created: a.created,
-    updated: a.updated,
-    recoveryLevel: a.recoveryLevel,
-    recoverableDays: a.recoverableDays,
-  };
-}
-
 const tags = (v: CertificateView) => (v.tags === undefined ? {} : { tags: v.tags });
 
 export function certificateBundle(base: string, v: CertificateView) {
@@ -34,7 +22,7 @@ export function certificateBundle(base: string, v: CertificateView) {
     ...(v.cer === null
       ? {}
       : { kid: `${base}/keys/${v.name}/${v.version}`, sid: `${base}/secrets/${v.name}/${v.version}`, x5t: v.x5t, cer: bytesToBase64(v.cer) }),
-    attributes: attributes(v),
+    attributes: attributesBody(v.attributes),
     ...tags(v),
     ...(v.policy === null ? {} : { policy: certificatePolicyBody(id, v.policy) }),
     ...(v.pending ? { pending: { id: `${id}/pending` } } : {}),
@@ -47,7 +35,7 @@ export function certificateItem(base: string, v: CertificateView | PendingCertif
   return {
     id: `${base}/certificates/${v.name}${withVersion ? `/${v.version}` : ""}`,
     ...(v.x5t === null ? {} : { x5t: v.x5t }),
-    attributes: attributes(v),
+    attributes: attributesBody(v.attributes),
     ...tags(v),
   };
 }

@@ -1,23 +1,10 @@
 import type { DeletedSecretView, SecretView } from "../../durable-objects/rpc.ts";
-
-/** Attributes as Azure writes them: IntDate seconds, absent fields omitted. */
-function attributes(v: SecretView) {
-  const a = v.attributes;
-  return {
-    enabled: a.enabled,
-    ...(a.nbf === undefined ? {} : { nbf: a.nbf }),
-    ...(a.exp === undefined ? {} : { exp: a.exp }),
-    created: a.created,
-    updated: a.updated,
-    recoveryLevel: a.recoveryLevel,
-    recoverableDays: a.recoverableDays,
-  };
-}
+import { attributesBody } from "./attributes-body.ts";
 
 function common(v: SecretView) {
   return {
     ...(v.contentType === undefined ? {} : { contentType: v.contentType }),
-    attributes: attributes(v),
+    attributes: attributesBody(v.attributes),
     ...(v.tags === undefined ? {} : { tags: v.tags }),
     ...(v.managed ? { managed: true } : {}),
   };
