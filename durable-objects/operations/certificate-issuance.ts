@@ -8,7 +8,6 @@ import type { CertificateOperationState } from "../domain/certificate-operation.
 import type { AttributesPatch, Tags } from "../domain/attributes.ts";
 import { nameKey, newVersionId } from "../domain/ids.ts";
 import { toUnixSeconds } from "../domain/clock.ts";
-import type { StoredVersion } from "../domain/versioned-object.ts";
 import { storeCertificateVersion } from "./certificate-material.ts";
 import { objectErrors } from "./object-errors.ts";
 import { assertFreeForCertificate } from "./managed-objects.ts";
@@ -133,4 +132,3 @@ export function addMonths(from: Date, months: number): Date {
   return to;
 }
 
-export type { StoredVersion };

@@ -2,7 +2,7 @@ import { VaultError } from "../../worker/errors/vault-error.ts";
 import { bytesToBase64, utf8 } from "../crypto/bytes.ts";
 import type { AzureKeyType, PrivateJwk } from "../crypto/keys/key-types.ts";
 import { AZURE_KEY_TYPES, defaultKeyOps } from "../crypto/keys/key-types.ts";
-import { parseCertificate, pkcs8FromPrivateJwk, writePem, writePfx, type ParsedCertificate } from "../crypto/x509/index.ts";
+import { parseCertificate, pkcs8FromPrivateJwk, writePem, writePfx } from "../crypto/x509/index.ts";
 import type { AttributesPatch, Tags } from "../domain/attributes.ts";
 import { PKCS12, type CertificatePolicy, type SecretContentType } from "../domain/certificate-policy.ts";
 import { serializeKeyProperties } from "../domain/key-properties.ts";
@@ -94,4 +94,3 @@ export function storedCertificate(v: StoredVersion): StoredCertificate {
   return JSON.parse(v.props) as StoredCertificate;
 }
 
-export type { ParsedCertificate };
