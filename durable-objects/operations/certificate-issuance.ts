@@ -131,4 +131,3 @@ export function addMonths(from: Date, months: number): Date {
   to.setUTCMonth(to.getUTCMonth() + months);
   return to;
 }
-

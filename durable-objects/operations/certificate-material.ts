@@ -93,4 +93,3 @@ export function storedCertificate(v: StoredVersion): StoredCertificate {
   if (v.props === undefined) throw new Error("certificate version has no properties");
   return JSON.parse(v.props) as StoredCertificate;
 }
-
