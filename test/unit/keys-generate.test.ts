@@ -24,7 +24,10 @@ async function crossCheckRsa(jwk: JsonWebKey): Promise<void> {
 }
 
 describe("generateRsa", () => {
-  const sizes: RsaKeySize[] = [2048, 3072, 4096];
+  // RSA-4096 generation blocks the isolate for seconds (workerd generates synchronously); in this shared
+  // test pool under full load that stalls the pool's own storage connection. It is covered where it runs
+  // alone: test/api/keys-management.test.ts through the API and test/conformance/keys-sdk-management.test.ts.
+  const sizes: RsaKeySize[] = [2048, 3072];
   for (const bits of sizes) {
     it(`makes an RSA-${bits} key that passes import validation and works in WebCrypto and node:crypto`, async () => {
       const started = performance.now();
