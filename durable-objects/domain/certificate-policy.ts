@@ -1,4 +1,5 @@
 import type { EcCurve } from "../crypto/keys/key-types.ts";
+import { KEY_USAGE_NAMES, type KeyUsageName } from "../crypto/x509/key-usage.ts";
 
 /**
  * A certificate's management policy (certificates.json CertificatePolicy): how its key is made, in what
@@ -29,28 +30,9 @@ export interface SubjectAlternativeNames {
   readonly ipAddresses?: readonly string[];
 }
 
-export type KeyUsage =
-  | "digitalSignature"
-  | "nonRepudiation"
-  | "keyEncipherment"
-  | "dataEncipherment"
-  | "keyAgreement"
-  | "keyCertSign"
-  | "cRLSign"
-  | "encipherOnly"
-  | "decipherOnly";
-
-export const KEY_USAGES: readonly KeyUsage[] = [
-  "digitalSignature",
-  "nonRepudiation",
-  "keyEncipherment",
-  "dataEncipherment",
-  "keyAgreement",
-  "keyCertSign",
-  "cRLSign",
-  "encipherOnly",
-  "decipherOnly",
-];
+/** KeyUsage names (certificates.json KeyUsageType), one list with the X.509 layer's bit order. */
+export type KeyUsage = KeyUsageName;
+export const KEY_USAGES: readonly KeyUsage[] = KEY_USAGE_NAMES;
 
 export interface X509Props {
   readonly subject: string;
@@ -92,7 +74,7 @@ export const SELF_ISSUER = "Self";
 export const UNKNOWN_ISSUER = "Unknown";
 
 /** TLS server and client authentication: what Azure puts in a self-signed certificate when the policy names none. */
-export const DEFAULT_EKUS: readonly string[] = ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"];
+export { DEFAULT_EKUS } from "../crypto/x509/extensions.ts";
 export const DEFAULT_VALIDITY_MONTHS = 12;
 export const MAX_VALIDITY_MONTHS = 1200;
 /** Azure's default lifetime action: renew at 80% of the lifetime (self-signed), e-mail the contacts otherwise. */
