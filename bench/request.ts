@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { Agent } from "node:https";
 import { request } from "node:https";
 import type { Target } from "./target.ts";
@@ -14,6 +15,7 @@ export interface RequestSpec {
 export interface Reply {
   readonly status: number;
   readonly body: string;
+  readonly headers: IncomingHttpHeaders;
 }
 
 /**
@@ -44,7 +46,9 @@ export function send(agent: Agent, target: Target, spec: RequestSpec, timeoutMs 
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", reject);
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: response.headers }),
+        );
       },
     );
     outgoing.on("timeout", () => outgoing.destroy(new Error(`${spec.method} ${spec.path} timed out after ${timeoutMs} ms`)));

@@ -1,7 +1,6 @@
 import type { Agent } from "node:https";
-import { request } from "node:https";
 import { performance } from "node:perf_hooks";
-import type { RequestSpec } from "./request.ts";
+import { send, type RequestSpec } from "./request.ts";
 import type { Target } from "./target.ts";
 
 /** A reply with what the throttle checks need beyond status and body: Retry-After, and when it was sent and answered. */
@@ -16,50 +15,18 @@ export interface TimedReply {
   readonly latencyMs: number;
 }
 
-/**
- * `send` (request.ts) plus headers and times. Kept apart because request.ts answers status and body only;
- * the load phases there need nothing else and should not pay for it.
- */
-export function sendTimed(agent: Agent, target: Target, spec: RequestSpec, timeoutMs = 30_000): Promise<TimedReply> {
-  const headers: Record<string, string> = { host: `${target.name}:${target.port}`, accept: "application/json", ...spec.headers };
-  if (spec.jsonBody !== undefined) {
-    headers["content-type"] = "application/json";
-    headers["content-length"] = String(Buffer.byteLength(spec.jsonBody));
-  }
+/** `send` (request.ts) with Retry-After and the times the throttle checks compare against the server's windows. */
+export async function sendTimed(agent: Agent, target: Target, spec: RequestSpec, timeoutMs = 30_000): Promise<TimedReply> {
   const sentAtMs = Date.now();
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        agent,
-        method: spec.method,
-        host: target.connectTo ?? target.name,
-        port: target.port,
-        path: spec.path,
-        headers,
-        servername: target.name,
-        timeout: timeoutMs,
-      },
-      (response) => {
-        const receivedAtMs = Date.now();
-        const chunks: Buffer[] = [];
-        const retryAfter = response.headers["retry-after"];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", reject);
-        response.on("end", () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString("utf8"),
-            retryAfter: Array.isArray(retryAfter) ? retryAfter.join(",") : retryAfter,
-            sentAtMs,
-            receivedAtMs,
-            latencyMs: performance.now() - started,
-          }),
-        );
-      },
-    );
-    outgoing.on("timeout", () => outgoing.destroy(new Error(`${spec.method} ${spec.path} timed out after ${timeoutMs} ms`)));
-    outgoing.on("error", reject);
-    outgoing.end(spec.jsonBody);
-  });
+  const reply = await send(agent, target, spec, timeoutMs);
+  const retryAfter = reply.headers["retry-after"];
+  return {
+    status: reply.status,
+    body: reply.body,
+    retryAfter: Array.isArray(retryAfter) ? retryAfter.join(",") : retryAfter,
+    sentAtMs,
+    receivedAtMs: Date.now(),
+    latencyMs: performance.now() - started,
+  };
 }
