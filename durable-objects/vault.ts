@@ -12,6 +12,12 @@ import { keyHandlers } from "./operations/keys.ts";
 import { keyCryptoHandlers } from "./operations/key-crypto.ts";
 import { rotateKey } from "./operations/key-rotation.ts";
 import { SoftwareKeyProvider } from "./crypto/software-key-provider.ts";
+import { KeyProviders } from "./crypto/key-providers.ts";
+import { HsmBridge } from "./crypto/hsm/hsm-bridge.ts";
+import { HsmKeyProvider } from "./crypto/hsm/hsm-key-provider.ts";
+import type { HsmKeyReference } from "./crypto/hsm/hsm-key-reference.ts";
+import { destroyTokenKeys } from "./operations/hsm-keys.ts";
+import { purgeableTokenKeys } from "./operations/hsm-key-lifecycle.ts";
 import { primitiveRate, runPrimitive, type BenchPrimitive } from "./bench-primitives.ts";
 import { bookkeepingRate, type BookkeepingRate } from "./bench-bookkeeping.ts";
 import { RotationPolicyRepository } from "./storage/rotation-policy-repository.ts";
@@ -83,7 +89,8 @@ export class VaultObject extends DurableObject<Env> {
   private pendingRecords: AuditRecord[] = [];
   private pendingFlush: Promise<void> | null = null;
   /** Prepared keys live as long as this object stays in memory (DESIGN.md §4: cache per isolate). */
-  private readonly keys = new SoftwareKeyProvider();
+  private readonly keys: KeyProviders;
+  private readonly hsm: HsmBridge | null;
   private config: VaultConfig | null = null;
   private wrappedDek: Uint8Array | null = null;
   private dataKeyPromise: Promise<DataKey> | null = null;
@@ -92,6 +99,8 @@ export class VaultObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.hsm = HsmBridge.fromEnv(env);
+    this.keys = new KeyProviders(new SoftwareKeyProvider(), this.hsm === null ? null : new HsmKeyProvider(this.hsm));
     this.vaults = new VaultRepository(ctx.storage.sql);
     this.objects = new ObjectRepository(ctx.storage.sql);
     this.assignments = new RoleAssignmentRepository(ctx.storage.sql);
@@ -335,13 +344,22 @@ export class VaultObject extends DurableObject<Env> {
     const config = this.config;
     if (config === null) return;
     const now = toUnixSeconds(this.clock.now());
-    this.ctx.storage.transactionSync(() => {
-      for (const due of this.objects.duePurges(now)) {
-        this.objects.purge(due.kind, due.key);
-        this.events.expiryInputsChanged(due.kind, due.key);
-      }
-    });
     const context = this.context(config, null);
+    // HSM keys' token objects, read before the purge (opening references awaits) and destroyed after it.
+    const tokenKeys = new Map<string, HsmKeyReference[]>();
+    for (const due of this.objects.duePurges(now)) {
+      if (due.kind === "key") tokenKeys.set(due.key, await purgeableTokenKeys(context, due.key));
+    }
+    const purged = this.ctx.storage.transactionSync(() => {
+      // Asked again: a key recovered meanwhile is no longer due, and its token objects must stay.
+      const due = this.objects.duePurges(now);
+      for (const d of due) {
+        this.objects.purge(d.kind, d.key);
+        this.events.expiryInputsChanged(d.kind, d.key);
+      }
+      return due;
+    });
+    await destroyTokenKeys(context, purged.flatMap((d) => (d.kind === "key" ? (tokenKeys.get(d.key) ?? []) : [])));
     this.pruneAudit();
     for (const nameKey of this.rotations.dueRotations(now)) {
       const state = this.objects.findName("key", nameKey);
@@ -370,6 +388,7 @@ export class VaultObject extends DurableObject<Env> {
       certificateContacts: this.certificateContacts,
       clock: this.clock,
       keys: this.keys,
+      hsm: this.hsm,
       dataKey: () => this.dataKey(config),
       rootKey: () => this.rootKey(),
       transaction: (fn) =>

@@ -14,6 +14,15 @@ interface Env {
   ISSUER_ORIGIN: string;
   /** "true" enables credential-less IMDS / Cloud Shell token endpoints (local development only). */
   LOCAL_IMDS: string;
+  /** The PKCS#11 bridge (wasm-hsm/README.md); all three set, or premium vaults refuse -HSM key types. */
+  HSM_BRIDGE_URL?: string;
+  HSM_BRIDGE_KEY_ID?: string;
+  /** HMAC secret shared with the bridge (base64url, ≥ 32 bytes): `wrangler secret put` in production. */
+  HSM_BRIDGE_SECRET?: string;
+  /** Per-call deadline in milliseconds (default 10 000). */
+  HSM_BRIDGE_TIMEOUT_MS?: string;
+  /** attributes.hsmPlatform of new HSM keys: "2" (FIPS 140-3 L3, the default), "1", or "0" for a software token. */
+  HSM_PLATFORM?: string;
   /** "true" exposes GET /_bench/echo, the baseline `npm run bench` compares against. Never set in production. */
   BENCH_ECHO?: string;
 }

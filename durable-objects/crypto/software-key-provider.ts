@@ -6,7 +6,7 @@ import { aesKeyUnwrap, aesKeyWrap, type AesKeyWrapAlgorithm } from "./encrypt/ae
 import { DecryptionFailed } from "./encrypt/decryption-failed.ts";
 import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, type RsaEncryptionAlgorithm } from "./encrypt/encryption-algorithms.ts";
 import { RsaEncryptionKey } from "./encrypt/rsa-encryption.ts";
-import type { EncryptOutput, KeyHandle, KeyProvider } from "./key-provider.ts";
+import type { EncryptOutput, KeyProvider, SoftwareKeyHandle } from "./key-provider.ts";
 import type { PrivateJwk } from "./keys/key-types.ts";
 import { ecSignDigest, ecVerifyDigest, prepareEcSigningKey, type EcSigningKey } from "./sign/ec-digest-signature.ts";
 import { hmacSignDigest, hmacVerifyDigest, prepareHmacKey, type HmacKey } from "./sign/hmac-signature.ts";
@@ -62,10 +62,10 @@ class PreparedKey {
 const CACHE_LIMIT = 512;
 
 /** Keys held in this Worker's memory, used with WebCrypto, node:crypto and @noble (DESIGN.md §4). */
-export class SoftwareKeyProvider implements KeyProvider {
+export class SoftwareKeyProvider implements KeyProvider<SoftwareKeyHandle> {
   private readonly cache = new Map<string, Promise<PreparedKey>>();
 
-  async sign(key: KeyHandle, alg: SignatureAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
+  async sign(key: SoftwareKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
     const prepared = await this.prepared(key);
     switch (SIGNATURE_ALGORITHMS[alg].family) {
       case "RSA":
@@ -77,7 +77,7 @@ export class SoftwareKeyProvider implements KeyProvider {
     }
   }
 
-  async verify(key: KeyHandle, alg: SignatureAlgorithm, digest: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  async verify(key: SoftwareKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array, signature: Uint8Array): Promise<boolean> {
     const prepared = await this.prepared(key);
     switch (SIGNATURE_ALGORITHMS[alg].family) {
       case "RSA":
@@ -89,7 +89,7 @@ export class SoftwareKeyProvider implements KeyProvider {
     }
   }
 
-  async encrypt(key: KeyHandle, alg: EncryptionAlgorithm, plaintext: Uint8Array, options: { iv?: Uint8Array; aad?: Uint8Array }): Promise<EncryptOutput> {
+  async encrypt(key: SoftwareKeyHandle, alg: EncryptionAlgorithm, plaintext: Uint8Array, options: { iv?: Uint8Array; aad?: Uint8Array }): Promise<EncryptOutput> {
     const prepared = await this.prepared(key);
     switch (ENCRYPTION_ALGORITHMS[alg].family) {
       case "rsa":
@@ -108,7 +108,7 @@ export class SoftwareKeyProvider implements KeyProvider {
   }
 
   async decrypt(
-    key: KeyHandle,
+    key: SoftwareKeyHandle,
     alg: EncryptionAlgorithm,
     ciphertext: Uint8Array,
     options: { iv?: Uint8Array; aad?: Uint8Array; tag?: Uint8Array },
@@ -126,7 +126,7 @@ export class SoftwareKeyProvider implements KeyProvider {
     }
   }
 
-  async wrap(key: KeyHandle, alg: EncryptionAlgorithm, keyToWrap: Uint8Array): Promise<Uint8Array> {
+  async wrap(key: SoftwareKeyHandle, alg: EncryptionAlgorithm, keyToWrap: Uint8Array): Promise<Uint8Array> {
     const prepared = await this.prepared(key);
     const family = ENCRYPTION_ALGORITHMS[alg].family;
     if (family === "rsa") return prepared.rsaCipher().encrypt(alg as RsaEncryptionAlgorithm, keyToWrap);
@@ -134,7 +134,7 @@ export class SoftwareKeyProvider implements KeyProvider {
     throw new Error(`${alg} is not a key-wrap algorithm`);
   }
 
-  async unwrap(key: KeyHandle, alg: EncryptionAlgorithm, wrapped: Uint8Array): Promise<Uint8Array> {
+  async unwrap(key: SoftwareKeyHandle, alg: EncryptionAlgorithm, wrapped: Uint8Array): Promise<Uint8Array> {
     const prepared = await this.prepared(key);
     const family = ENCRYPTION_ALGORITHMS[alg].family;
     if (family === "rsa") return prepared.rsaCipher().decrypt(alg as RsaEncryptionAlgorithm, wrapped);
@@ -147,7 +147,7 @@ export class SoftwareKeyProvider implements KeyProvider {
     this.cache.delete(id);
   }
 
-  private prepared(key: KeyHandle): Promise<PreparedKey> {
+  private prepared(key: SoftwareKeyHandle): Promise<PreparedKey> {
     let entry = this.cache.get(key.id);
     if (entry === undefined) {
       entry = key.material().then((jwk) => new PreparedKey(jwk));

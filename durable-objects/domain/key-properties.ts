@@ -13,6 +13,13 @@ export interface KeyProperties {
   /** RSA {n,e} or EC {crv,x,y}; symmetric keys have none (Azure never releases oct material). */
   readonly publicJwk?: PublicJwk;
   readonly exportable: boolean;
+  /** HSM keys: Azure's `attributes.hsmPlatform` for the HSM that made them ("0" software … "2" FIPS 140-3 L3). */
+  readonly hsmPlatform?: string;
+  /**
+   * HSM keys: set once a backup of this version exists. Such a backup refers to the token object, so purging
+   * keeps the object for the backup's sake (as an Azure backup outlives a purge); otherwise purge destroys it.
+   */
+  readonly backedUp?: true;
 }
 
 export const ALL_KEY_OPERATIONS: readonly KeyOperation[] = [

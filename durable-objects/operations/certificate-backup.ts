@@ -4,7 +4,7 @@ import type { PrivateJwk } from "../crypto/keys/key-types.ts";
 import type { CertificatePolicy } from "../domain/certificate-policy.ts";
 import { nameKey } from "../domain/ids.ts";
 import type { ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
-import { openPrivateJwk, sealPrivateJwk } from "./key-material.ts";
+import { openPrivateJwk, sealKeyMaterial } from "./key-material.ts";
 import { isBackedUpVersion, isRecord, openObjectBackup, versionsFromBackup, type BackedUpVersion } from "./object-backup.ts";
 import { objectErrors } from "./object-errors.ts";
 import { restoreVersions } from "./object-lifecycle.ts";
@@ -47,7 +47,7 @@ export async function restoreCertificate(ctx: VaultContext, blob: string): Promi
   const key = nameKey(backup.name);
   const certificates = await versionsFromBackup(backup.name, backup.versions, async (v) => ({ sealedValue: new Uint8Array(0), props: v.value }));
   const keys = await versionsFromBackup(backup.name, backup.keys, async (v) => ({
-    sealedValue: await sealPrivateJwk(ctx, backup.name, v.version, v.value),
+    sealedValue: await sealKeyMaterial(ctx, backup.name, v.version, v.value),
     props: backup.keys.find((k) => k.version === v.version)?.props ?? "",
   }));
   const secrets = await versionsFromBackup(backup.name, backup.secrets, async (v) => ({

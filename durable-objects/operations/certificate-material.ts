@@ -9,7 +9,7 @@ import { serializeKeyProperties } from "../domain/key-properties.ts";
 import { toUnixSeconds } from "../domain/clock.ts";
 import { nameKey } from "../domain/ids.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
-import { propertiesFor, sealPrivateJwk } from "./key-material.ts";
+import { propertiesFor, sealKeyMaterial } from "./key-material.ts";
 import { insertNewVersion } from "./object-lifecycle.ts";
 import { valueAad, type VaultContext } from "./vault-context.ts";
 import { assertFreeForCertificate } from "./managed-objects.ts";
@@ -45,7 +45,7 @@ export async function storeCertificateVersion(ctx: VaultContext, input: NewCerti
   const parsed = await parseCertificate(leaf);
   const secretValue = await secretValueFor(input.policy.secretContentType, input.jwk, input.chain);
   const key = nameKey(input.name);
-  const sealedKey = await sealPrivateJwk(ctx, input.name, input.version, input.jwk);
+  const sealedKey = await sealKeyMaterial(ctx, input.name, input.version, input.jwk);
   const sealedSecret = await (await ctx.dataKey()).seal(utf8(secretValue), valueAad(ctx.config, "secret", key, input.version));
   const now = toUnixSeconds(ctx.clock.now());
   const attributes = {

@@ -1,11 +1,11 @@
 import type { KeyProperties } from "../domain/key-properties.ts";
 import type { RotationPolicy } from "../domain/rotation-policy.ts";
-import type { PrivateJwk } from "../crypto/keys/key-types.ts";
+import type { StoredKeyMaterial } from "../crypto/hsm/hsm-key-reference.ts";
 import { isBackedUpVersion, isRecord, type BackedUpVersion } from "./object-backup.ts";
 
-/** A key version's backed-up value: its private JWK (inside the seal) and public properties. */
+/** A key version's backed-up value: its private JWK or HSM reference (inside the seal) and public properties. */
 export interface KeyBackupValue {
-  readonly jwk: PrivateJwk;
+  readonly jwk: StoredKeyMaterial;
   readonly props: KeyProperties;
 }
 

@@ -17,7 +17,7 @@ import { parseKeyProperties, type KeyProperties } from "../domain/key-properties
 import type { StoredVersion } from "../domain/versioned-object.ts";
 import type { KeyResults } from "../key-rpc.ts";
 import type { OpOf } from "../rpc.ts";
-import { openPrivateJwk } from "./key-material.ts";
+import { keyHandleFor } from "./key-material.ts";
 import { assertKeyUsable } from "./key-usage.ts";
 import { liveVersion } from "./object-lifecycle.ts";
 import type { VaultContext } from "./vault-context.ts";
@@ -36,11 +36,7 @@ function usable(ctx: VaultContext, op: { name: string; version?: string }, opera
   const version = liveVersion(ctx, "key", op.name, op.version);
   const props = parseKeyProperties(version.props);
   assertKeyUsable(operation, version.attributes, props, toUnixSeconds(ctx.clock.now()));
-  const handle: KeyHandle = {
-    id: `${ctx.config.tenantId}/${ctx.config.name.toLowerCase()}/${version.name.toLowerCase()}/${version.version}`,
-    material: () => openPrivateJwk(ctx, version),
-  };
-  return { version, props, handle };
+  return { version, props, handle: keyHandleFor(ctx, version, props) };
 }
 
 /** RSA modulus length in bytes (RSNULL digests and RSA plaintexts are bounded by it). */

@@ -1,6 +1,8 @@
-import type { AzureKeyType, KeyOperation, PrivateJwk } from "../crypto/keys/key-types.ts";
+import { AZURE_KEY_TYPES, type AzureKeyType, type KeyOperation, type PrivateJwk } from "../crypto/keys/key-types.ts";
 import { publicJwk } from "../crypto/keys/validate-jwk.ts";
 import { base64UrlToBytes, utf8 } from "../crypto/bytes.ts";
+import { isHsmReference, type StoredKeyMaterial } from "../crypto/hsm/hsm-key-reference.ts";
+import type { KeyHandle } from "../crypto/key-provider.ts";
 import { nameKey, newVersionId } from "../domain/ids.ts";
 import { serializeKeyProperties, type KeyProperties } from "../domain/key-properties.ts";
 import { newAttributes } from "../domain/lifecycle.ts";
@@ -12,19 +14,45 @@ import { valueAad, type VaultContext } from "./vault-context.ts";
 const KIND = "key";
 const decoder = new TextDecoder();
 
-/** Private key material is sealed like a secret value: under the vault data key, AAD naming the version. */
-export async function sealPrivateJwk(ctx: VaultContext, name: string, version: string, jwk: PrivateJwk): Promise<Uint8Array> {
-  return (await ctx.dataKey()).seal(utf8(JSON.stringify(jwk)), valueAad(ctx.config, KIND, nameKey(name), version));
+/**
+ * A key version's material — private JWK, or for HSM keys the reference to the token object — is sealed
+ * like a secret value: under the vault data key, AAD naming the version.
+ */
+export async function sealKeyMaterial(ctx: VaultContext, name: string, version: string, material: StoredKeyMaterial): Promise<Uint8Array> {
+  return (await ctx.dataKey()).seal(utf8(JSON.stringify(material)), valueAad(ctx.config, KIND, nameKey(name), version));
 }
 
-export async function openPrivateJwk(ctx: VaultContext, v: StoredVersion): Promise<PrivateJwk> {
+export async function openKeyMaterial(ctx: VaultContext, v: StoredVersion): Promise<StoredKeyMaterial> {
   const plain = await (await ctx.dataKey()).open(v.sealedValue, valueAad(ctx.config, KIND, nameKey(v.name), v.version));
-  return JSON.parse(decoder.decode(plain)) as PrivateJwk;
+  return JSON.parse(decoder.decode(plain)) as StoredKeyMaterial;
+}
+
+/** Private material of a software key version; certificates' keys are software keys. */
+export async function openPrivateJwk(ctx: VaultContext, v: StoredVersion): Promise<PrivateJwk> {
+  const material = await openKeyMaterial(ctx, v);
+  if (isHsmReference(material)) throw new Error("an HSM key version has no private material in the vault");
+  return material;
+}
+
+/** The handle a provider works with: software material opened on first use, or the HSM reference. */
+export function keyHandleFor(ctx: VaultContext, version: StoredVersion, props: KeyProperties): KeyHandle {
+  const id = `${ctx.config.tenantId}/${ctx.config.name.toLowerCase()}/${version.name.toLowerCase()}/${version.version}`;
+  if (!AZURE_KEY_TYPES[props.kty].hsm) return { kind: "software", id, material: () => openPrivateJwk(ctx, version) };
+  return {
+    kind: "hsm",
+    id,
+    ...(props.publicJwk === undefined ? {} : { publicJwk: props.publicJwk }),
+    reference: async () => {
+      const material = await openKeyMaterial(ctx, version);
+      if (!isHsmReference(material)) throw new Error("an HSM key version holds software material");
+      return material;
+    },
+  };
 }
 
 export interface NewKeyVersion {
   readonly name: string;
-  readonly jwk: PrivateJwk;
+  readonly material: StoredKeyMaterial;
   readonly props: KeyProperties;
   readonly attributes?: AttributesPatch;
   readonly tags?: Tags;
@@ -33,7 +61,7 @@ export interface NewKeyVersion {
 /** Seals the material (awaited first), then stores the version in one synchronous transaction. */
 export async function storeKeyVersion(ctx: VaultContext, input: NewKeyVersion): Promise<StoredVersion> {
   const version = newVersionId();
-  const sealedValue = await sealPrivateJwk(ctx, input.name, version, input.jwk);
+  const sealedValue = await sealKeyMaterial(ctx, input.name, version, input.material);
   return insertNewVersion(ctx, KIND, input.name, (name, seq) => ({
     name,
     version,

@@ -8,6 +8,7 @@ import { expiryFromPolicy, nextRotationMs } from "../domain/rotation-policy.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
 import { generateKey, publicExponentOf } from "../crypto/keys/generate-for-spec.ts";
 import { propertiesFor, storeKeyVersion } from "./key-material.ts";
+import { generateHsmKey, storeOrDestroy } from "./hsm-keys.ts";
 import { liveVersion } from "./object-lifecycle.ts";
 import type { VaultContext } from "./vault-context.ts";
 
@@ -64,16 +65,22 @@ export async function rotateKey(ctx: VaultContext, name: string, material?: Priv
   if (material !== undefined && !sameShape(material, spec)) {
     throw new VaultError("Conflict", `Key ${name} changed while it was being rotated; retry the rotation.`);
   }
-  const generated = material ?? (await generateKey(spec)).jwk;
   const now = ctx.clock.now();
   const exp = expiryFromPolicy(ctx.rotations.get(nameKey(name))?.policy ?? null, now);
-  const stored = await storeKeyVersion(ctx, {
+  const metadata = {
     name,
-    jwk: generated,
-    props: propertiesFor(generated, props.kty, props.keyOps),
     ...(exp === undefined ? {} : { attributes: { exp: toUnixSeconds(exp) } }),
     ...(latest.tags === undefined ? {} : { tags: latest.tags }),
-  });
+  };
+  let stored: StoredVersion;
+  if (AZURE_KEY_TYPES[spec.kty].hsm) {
+    // The token generates the new version; the bridge call is remote I/O, not CPU held by this object.
+    const made = await generateHsmKey(ctx, spec, props.keyOps);
+    stored = await storeOrDestroy(ctx, made, (key) => storeKeyVersion(ctx, { ...metadata, material: key.reference, props: key.props }));
+  } else {
+    const generated = material ?? (await generateKey(spec)).jwk;
+    stored = await storeKeyVersion(ctx, { ...metadata, material: generated, props: propertiesFor(generated, props.kty, props.keyOps) });
+  }
   refreshRotation(ctx, name);
   return stored;
 }

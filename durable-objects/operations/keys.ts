@@ -8,7 +8,9 @@ import type { KeyResults } from "../key-rpc.ts";
 import type { OpOf } from "../rpc.ts";
 import { isKeyBackup } from "./key-backup.ts";
 import { assertKeyTypeAllowed } from "../crypto/keys/generate-for-spec.ts";
-import { openPrivateJwk, propertiesFor, sealPrivateJwk, storeKeyVersion } from "./key-material.ts";
+import { openKeyMaterial, propertiesFor, sealKeyMaterial, storeKeyVersion } from "./key-material.ts";
+import { destroyTokenKeys, generateHsmKey, importHsmKey, storeOrDestroy } from "./hsm-keys.ts";
+import { assertTokenHolds, markHsmVersionsBackedUp, purgeableTokenKeys } from "./hsm-key-lifecycle.ts";
 import { refreshRotation, rotateKey, rotationSpec } from "./key-rotation.ts";
 import { assertNotManaged } from "./managed-objects.ts";
 import { deletedKeyView, keyView } from "./key-views.ts";
@@ -37,15 +39,17 @@ type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultContext, op: OpOf<
 /** Key management (Azure REST "Keys" operations other than cryptography). */
 export const keyHandlers: Handlers = {
   async "key.create"(ctx, op) {
-    assertKeyTypeAllowed(ctx.config, op.kty);
+    assertKeyTypeAllowed(ctx.config, op.kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.kty].family);
-    const stored = await storeKeyVersion(ctx, {
+    const metadata = {
       name: op.name,
-      jwk: op.jwk,
-      props: propertiesFor(op.jwk, op.kty, keyOps),
       ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
       ...(op.tags === undefined ? {} : { tags: op.tags }),
-    });
+    };
+    const stored =
+      op.hsmSpec !== undefined
+        ? await storeOrDestroy(ctx, await generateHsmKey(ctx, op.hsmSpec, keyOps), (key) => storeKeyVersion(ctx, { ...metadata, material: key.reference, props: key.props }))
+        : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, op.kty, keyOps) });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },
@@ -53,14 +57,16 @@ export const keyHandlers: Handlers = {
   async "key.import"(ctx, op) {
     assertNotManaged(ctx, "key", op.name, "import");
     const kty = op.hsm ? (`${op.jwk.kty}-HSM` as const) : op.jwk.kty;
-    assertKeyTypeAllowed(ctx.config, kty);
-    const stored = await storeKeyVersion(ctx, {
+    assertKeyTypeAllowed(ctx.config, kty, ctx.hsm !== null);
+    const keyOps = op.keyOps ?? defaultKeyOps(op.jwk.kty);
+    const metadata = {
       name: op.name,
-      jwk: op.jwk,
-      props: propertiesFor(op.jwk, kty, op.keyOps ?? defaultKeyOps(op.jwk.kty)),
       ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
       ...(op.tags === undefined ? {} : { tags: op.tags }),
-    });
+    };
+    const stored = op.hsm
+      ? await storeOrDestroy(ctx, await importHsmKey(ctx, op.jwk, keyOps), (key) => storeKeyVersion(ctx, { ...metadata, material: key.reference, props: key.props }))
+      : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, kty, keyOps) });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },
@@ -107,20 +113,23 @@ export const keyHandlers: Handlers = {
 
   async "key.backup"(ctx, op) {
     const policy = ctx.rotations.get(nameKey(op.name))?.policy;
-    return await backUpObject(
+    const backup = await backUpObject(
       ctx,
       KIND,
       op.name,
-      async (v) => ({ jwk: await openPrivateJwk(ctx, v), props: parseKeyProperties(v.props) }),
+      async (v) => ({ jwk: await openKeyMaterial(ctx, v), props: parseKeyProperties(v.props) }),
       policy === undefined ? {} : { rotationPolicy: policy },
     );
+    markHsmVersionsBackedUp(ctx, op.name);
+    return backup;
   },
 
   async "key.restore"(ctx, op) {
     const backup = await openObjectBackup(ctx, KIND, op.blob, isKeyBackup);
-    for (const v of backup.versions) assertKeyTypeAllowed(ctx.config, v.value.props.kty);
+    for (const v of backup.versions) assertKeyTypeAllowed(ctx.config, v.value.props.kty, ctx.hsm !== null);
+    await assertTokenHolds(ctx, backup.versions.map((v) => v.value.jwk));
     const versions = await versionsFromBackup(backup.name, backup.versions, async (v) => ({
-      sealedValue: await sealPrivateJwk(ctx, backup.name, v.version, v.value.jwk),
+      sealedValue: await sealKeyMaterial(ctx, backup.name, v.version, v.value.jwk),
       props: serializeKeyProperties(v.value.props),
     }));
     const latest = ctx.transaction(() => {
@@ -148,7 +157,9 @@ export const keyHandlers: Handlers = {
   },
 
   async "key.purge"(ctx, op) {
+    const tokenKeys = await purgeableTokenKeys(ctx, op.name);
     purge(ctx, KIND, op.name);
+    await destroyTokenKeys(ctx, tokenKeys);
     return null;
   },
 

@@ -3,6 +3,7 @@ import type { VaultConfig } from "../domain/vault-config.ts";
 import type { DataKey } from "../crypto/data-key.ts";
 import type { RootKey } from "../crypto/root-key.ts";
 import type { KeyProvider } from "../crypto/key-provider.ts";
+import type { HsmBridge } from "../crypto/hsm/hsm-bridge.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import type { AuditRepository } from "../storage/audit-repository.ts";
@@ -24,8 +25,10 @@ export interface VaultContext {
   readonly certificateIssuers: CertificateIssuerRepository;
   readonly certificateContacts: CertificateContactRepository;
   readonly clock: Clock;
-  /** Performs operations with key material (software keys here; HSM keys through the bridge later). */
+  /** Performs operations with key material: software keys here, HSM keys through the bridge. */
   readonly keys: KeyProvider;
+  /** The PKCS#11 bridge, when this deployment has one: creates, imports and destroys HSM keys. */
+  readonly hsm: HsmBridge | null;
   dataKey(): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
   /**

@@ -29,6 +29,7 @@ export interface Vault {
   readonly enablePurgeProtection: boolean;
   readonly vaultUri: string;
   readonly created: number;
+  readonly sku?: string;
 }
 
 export interface RoleAssignment {
@@ -105,7 +106,7 @@ export class AdminClient {
   createVault(
     tenantId: string,
     vaultName: string,
-    settings: { softDeleteRetentionInDays: number; enablePurgeProtection: boolean },
+    settings: { softDeleteRetentionInDays: number; enablePurgeProtection: boolean; sku?: "standard" | "premium" },
   ): Promise<Vault> {
     return this.expect("PUT", vaultPath(tenantId, vaultName), [201], settings, isVault);
   }

@@ -3,6 +3,8 @@ import { AdminApiError, type AdminClient } from "./admin-client.ts";
 import { readTextIfExists, writeFileAtomic } from "./files.ts";
 
 export const DEV_VAULT_NAME = "dev";
+/** Premium, so RSA-HSM/EC-HSM/oct-HSM work whenever the HSM bridge runs (without it they are refused with a reason). */
+const DEV_VAULT_SKU = "premium";
 const TENANT_DISPLAY_NAME = "dev";
 const IDENTITY_DISPLAY_NAME = "dev-identity";
 const DEV_ROLE = "Key Vault Administrator";
@@ -28,17 +30,18 @@ export type BootstrapOutcome = "reused" | "created" | "recreated-vault";
 export async function ensureBootstrap(
   admin: AdminClient,
   statePath: string,
-): Promise<{ state: BootstrapState; outcome: BootstrapOutcome }> {
+): Promise<{ state: BootstrapState; outcome: BootstrapOutcome; sku: string }> {
   const saved = await readState(statePath);
   if (saved !== undefined && (await admin.getTenant(saved.tenantId)) !== undefined) {
-    if ((await admin.getVault(saved.tenantId, saved.vaultName)) !== undefined) {
+    const vault = await admin.getVault(saved.tenantId, saved.vaultName);
+    if (vault !== undefined) {
       // Cheap and idempotent; repairs the setting should the server have lost only that.
       await admin.setLocalDefaultIdentity(saved.tenantId, saved.principalId);
-      return { state: saved, outcome: "reused" };
+      return { state: saved, outcome: "reused", sku: vault.sku ?? "standard" };
     }
     const state = await createVaultWithRole(admin, saved);
     await saveState(statePath, state);
-    return { state, outcome: "recreated-vault" };
+    return { state, outcome: "recreated-vault", sku: DEV_VAULT_SKU };
   }
 
   const tenant = await admin.createTenant(TENANT_DISPLAY_NAME);
@@ -51,7 +54,7 @@ export async function ensureBootstrap(
     vaultName: DEV_VAULT_NAME,
   });
   await saveState(statePath, state);
-  return { state, outcome: "created" };
+  return { state, outcome: "created", sku: DEV_VAULT_SKU };
 }
 
 async function createVaultWithRole(
@@ -62,6 +65,7 @@ async function createVaultWithRole(
     await admin.createVault(identity.tenantId, identity.vaultName, {
       softDeleteRetentionInDays: 90,
       enablePurgeProtection: false,
+      sku: DEV_VAULT_SKU,
     });
   } catch (error) {
     if (error instanceof AdminApiError && error.code === "VaultAlreadyExists") {

@@ -7,11 +7,15 @@ import { ensureCertificates } from "./certificates.ts";
 import { ensureDevVars, isWellFormedRootKey } from "./dev-vars.ts";
 import { clientEnvironment, writeEnvFile } from "./env-file.ts";
 import { isPortFree } from "./port.ts";
+import { SOFTHSM_MODULE, softhsmInstalled, startDevBridge, type DevBridge } from "./hsm-bridge.ts";
 import { unreachableLoopbacks, vaultHostResolutionAdvice } from "./reachability.ts";
 import { createReporter, type FileOutcome, type Reporter } from "./reporter.ts";
 import { stateLayout } from "./state-layout.ts";
 import { waitForHealth } from "./wait-for-health.ts";
 import { startWrangler } from "./wrangler-process.ts";
+
+/** The bridge's documented default port (wasm-hsm/README.md). */
+const DEFAULT_BRIDGE_PORT = 8450;
 
 export interface DevServerOptions {
   /** Project root: where wrangler.toml and node_modules are. */
@@ -25,6 +29,8 @@ export interface DevServerOptions {
   readonly signal?: AbortSignal;
   /** More Worker vars passed as `--var` (e.g. the bench's `BENCH_ECHO`); they override same-named defaults. */
   readonly extraVars?: Readonly<Record<string, string>>;
+  /** Where the HSM bridge listens when its config is first written (default 8450). */
+  readonly hsmBridgePort?: number;
 }
 
 export interface DevServer {
@@ -37,6 +43,8 @@ export interface DevServer {
   readonly principalId: string;
   readonly identityHeader: string;
   readonly operatorKey: string;
+  /** The PKCS#11 bridge over a SoftHSM2 token under `<stateDir>/hsm`, when softhsm2 is installed. */
+  readonly hsmBridge?: { readonly url: string; readonly dir: string };
   /** Resolves (with how it ended) if wrangler exits by itself, so a caller can stop waiting on a dead server. */
   readonly wranglerExited: Promise<string>;
   stop(): Promise<void>;
@@ -70,6 +78,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   options.signal?.throwIfAborted();
+  const bridge = await startBridgeIfInstalled(options, layout.hsmDir, reporter);
   const origin = `https://localhost:${options.port}`;
   const wrangler = startWrangler({
     root: options.root,
@@ -81,6 +90,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     vars: {
       ISSUER_ORIGIN: origin,
       ...(layout.devVarsReadByWrangler ? {} : devVars.vars),
+      ...bridge?.vars,
       ...options.extraVars,
     },
     forwardOutput: !(options.quiet ?? false),
@@ -100,8 +110,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
 
     const admin = new AdminClient(origin, devVars.vars.OPERATOR_KEY, ca);
-    const { state, outcome } = await ensureBootstrap(admin, layout.bootstrapState);
-    reporter.step(`${describeBootstrap(outcome)}: tenant ${state.tenantId}, identity ${state.principalId}, vault "${state.vaultName}"`);
+    const { state, outcome, sku } = await ensureBootstrap(admin, layout.bootstrapState);
+    reporter.step(`${describeBootstrap(outcome)}: tenant ${state.tenantId}, identity ${state.principalId}, vault "${state.vaultName}" (${sku})`);
+    if (bridge !== undefined && sku !== "premium") {
+      reporter.warn(`vault "${state.vaultName}" is a standard vault (made before HSM support): delete ${display(layout.wranglerState)} to recreate it as premium.`);
+    }
 
     const vaultUrl = `https://${state.vaultName}.vault.localhost:${options.port}`;
     const env = clientEnvironment({
@@ -128,15 +141,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       principalId: state.principalId,
       identityHeader: state.identityHeader,
       operatorKey: devVars.vars.OPERATOR_KEY,
+      ...(bridge === undefined ? {} : { hsmBridge: { url: bridge.url, dir: layout.hsmDir } }),
       wranglerExited: wrangler.exited,
-      stop: () => wrangler.stop(),
+      stop: async () => {
+        await wrangler.stop();
+        await bridge?.stop();
+      },
     };
   } catch (error) {
     await wrangler.stop();
+    await bridge?.stop();
     throw options.signal?.aborted === true ? new Error("start-up interrupted", { cause: error }) : error;
   } finally {
     options.signal?.removeEventListener("abort", abortStartup);
   }
+}
+
+/** HSM keys need the bridge, the bridge needs SoftHSM2 locally; without it the vault runs with software keys only. */
+async function startBridgeIfInstalled(options: DevServerOptions, dir: string, reporter: Reporter): Promise<DevBridge | undefined> {
+  if (!(await softhsmInstalled())) {
+    reporter.step(`HSM keys off: SoftHSM2 is not installed (${SOFTHSM_MODULE}); apt-get install softhsm2 to enable RSA-HSM/EC-HSM/oct-HSM`);
+    return undefined;
+  }
+  const bridge = await startDevBridge({ root: options.root, dir, port: options.hsmBridgePort ?? DEFAULT_BRIDGE_PORT });
+  reporter.step(`started HSM bridge on ${bridge.url} (SoftHSM2 token in ${display(dir)}, log in ${display(bridge.logPath)})`);
+  return bridge;
 }
 
 function reportFile(reporter: Reporter, outcome: FileOutcome, path: string, note: string): void {

@@ -14,6 +14,8 @@ export interface StateLayout {
   readonly wranglerLog: string;
   readonly bootstrapState: string;
   readonly envFile: string;
+  /** SoftHSM2 token and bridge config for HSM keys (wasm-hsm/bridge/init-token.sh). */
+  readonly hsmDir: string;
   /**
    * Where ROOT_KEY / OPERATOR_KEY / LOCAL_IMDS live. For the developer's own state dir (`<root>/.dev`) this is
    * `<root>/.dev.vars`, which wrangler reads by itself; any other state dir (tests) keeps its own copy and the
@@ -40,6 +42,7 @@ export function stateLayout(root: string, stateDir: string): StateLayout {
     wranglerLog: join(dir, "wrangler.log"),
     bootstrapState: join(dir, "state.json"),
     envFile: join(dir, "env"),
+    hsmDir: join(dir, "hsm"),
     devVars: isDeveloperStateDir ? join(absoluteRoot, ".dev.vars") : join(dir, "dev.vars"),
     devVarsReadByWrangler: isDeveloperStateDir,
   };

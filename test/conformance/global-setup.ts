@@ -10,6 +10,9 @@ import type { DevServerFacts } from "./support/dev-server-facts.ts";
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 /** Not 8443, so the suite can run while a developer's `npm run dev` is up. */
 const PREFERRED_PORT = 18443;
+/** Not 8450, for the same reason. */
+const PREFERRED_BRIDGE_PORT = 18450;
+const BRIDGE_TIMEOUT_MS = 2_000;
 
 /**
  * Variables that would make ManagedIdentityCredential pick another flow (Service Fabric, Azure ML, Cloud Shell,
@@ -25,7 +28,10 @@ const COMPETING_IDENTITY_VARIABLES = ["IDENTITY_SERVER_THUMBPRINT", "MSI_ENDPOIN
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stateDir = await mkdtemp(join(tmpdir(), "edge-vault-conformance-"));
   const port = await findFreePort(PREFERRED_PORT);
-  const server = await startDevServer({ root: ROOT, stateDir, port, quiet: true }).catch((error: unknown) => {
+  // A short bridge deadline, so the fault tests' stopped bridge becomes a 503 quickly.
+  const hsmBridgePort = await findFreePort(PREFERRED_BRIDGE_PORT);
+  const extraVars = { HSM_BRIDGE_TIMEOUT_MS: String(BRIDGE_TIMEOUT_MS) };
+  const server = await startDevServer({ root: ROOT, stateDir, port, quiet: true, hsmBridgePort, extraVars }).catch((error: unknown) => {
     process.stderr.write(`conformance: dev server failed to start; its files are kept in ${stateDir}\n`);
     throw error;
   });
@@ -48,6 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     identityHeader: server.identityHeader,
     operatorKey: server.operatorKey,
     env: server.env,
+    ...(server.hsmBridge === undefined ? {} : { hsm: { ...server.hsmBridge, timeoutMs: BRIDGE_TIMEOUT_MS } }),
   };
   project.provide("devServer", facts);
 

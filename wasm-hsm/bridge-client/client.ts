@@ -15,6 +15,7 @@ import type {
   EncryptResponse,
   GenerateKeyRequest,
   HealthResponse,
+  ImportByokRequest,
   ImportKeyRequest,
   KeyInfo,
   PublicKeyResponse,
@@ -66,6 +67,11 @@ export class BridgeClient {
 
   importKey(request: ImportKeyRequest, idempotencyKey: string = newNonce()): Promise<KeyInfo> {
     return this.call("POST", "/keys/import", request, idempotencyKey);
+  }
+
+  /** BYOK: unwraps a .byok ciphertext under the RSA key `kekId` into a new key; the vault checks key_ops first. */
+  importByok(kekId: string, request: ImportByokRequest, idempotencyKey: string = newNonce()): Promise<KeyInfo> {
+    return this.call("POST", `/keys/${encodeURIComponent(kekId)}/import-byok`, request, idempotencyKey);
   }
 
   getKey(id: string): Promise<KeyInfo> {

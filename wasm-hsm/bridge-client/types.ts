@@ -48,11 +48,23 @@ export interface ImportKeyRequest {
   readonly jwk: RsaPrivateJwk | EcPrivateJwk | OctJwk;
 }
 
+/**
+ * BYOK ("Bring your own key specification"): what the vault declares the wrapped target key to be. RSA and EC
+ * targets are PKCS#8 (RFC 5208; EC inside it per RFC 5915), oct targets the raw 16, 24 or 32 bytes.
+ */
+export type ByokTarget = { readonly kty: "RSA" } | { readonly kty: "EC"; readonly curve: CurveName } | { readonly kty: "oct" };
+/** `POST /keys/{kekId}/import-byok`: the .byok file's ciphertext, unwrapped on the token under the KEK. */
+export interface ImportByokRequest {
+  /** CKM_RSA_AES_KEY_WRAP output: RSA-OAEP-SHA1(KEK, ephemeral AES key) ‖ AES-KWP (RFC 5649)(ephemeral, target). */
+  readonly ciphertext: string;
+  readonly target: ByokTarget;
+}
+
 export type PublicJwk =
   | { readonly kty: "RSA"; readonly n: string; readonly e: string }
   | { readonly kty: "EC"; readonly crv: CurveName; readonly x: string; readonly y: string };
 
-/** What generate, import and `GET /keys/{id}` answer. `id` is the random CKA_ID the vault stores. */
+/** What generate, import, import-byok and `GET /keys/{id}` answer. `id` is the random CKA_ID the vault stores. */
 export type KeyInfo =
   | { readonly id: string; readonly kty: "RSA"; readonly size: number; readonly publicJwk: PublicJwk }
   | { readonly id: string; readonly kty: "EC"; readonly curve: CurveName; readonly publicJwk: PublicJwk }
@@ -147,6 +159,12 @@ export interface RandomResponse {
 
 /** How an operation the token lacks natively is done (DESIGN.md §5), so callers and tests can see the path. */
 export type ImplementationPath = "native" | "emulated";
+/**
+ * BYOK unwrapping: `two-step` is CKM_RSA_PKCS_OAEP then CKM_AES_KEY_WRAP_PAD, both inside the token (the BYOK spec
+ * calls it equivalent to CKM_RSA_AES_KEY_WRAP); `unavailable` when the token cannot, since the spec forbids the
+ * target key in plaintext outside an HSM.
+ */
+export type ByokUnwrapPath = "two-step" | "unavailable";
 
 export interface HealthResponse {
   readonly status: "ok";
@@ -167,7 +185,11 @@ export interface HealthResponse {
   };
   /** CKM_* names (hex for mechanisms without a standard name), as the token lists them. */
   readonly mechanisms: readonly string[];
-  readonly paths: { readonly rsaOaepSha256: ImplementationPath; readonly aesKeyWrapPad: ImplementationPath };
+  readonly paths: {
+    readonly rsaOaepSha256: ImplementationPath;
+    readonly aesKeyWrapPad: ImplementationPath;
+    readonly rsaAesKeyWrap: ByokUnwrapPath;
+  };
   readonly sessions: { readonly size: number; readonly idle: number; readonly waiting: number };
 }
 

@@ -47,7 +47,7 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
       url,
       token: token.label,
       sessions: pool.size,
-      rsaOaepSha256: capabilities.rsaOaepSha256,
+      ...capabilities,
       mtls: config.tls?.clientCa !== undefined,
     });
 

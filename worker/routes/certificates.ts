@@ -2,6 +2,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
 import { assertKeyTypeAllowed, generateKey } from "../../durable-objects/crypto/keys/generate-for-spec.ts";
+import { hsmBridgeConfigured } from "../../durable-objects/crypto/hsm/hsm-bridge.ts";
+import { AZURE_KEY_TYPES } from "../../durable-objects/crypto/keys/key-types.ts";
+import { VaultError } from "../errors/vault-error.ts";
 import { resolvePolicy } from "../../durable-objects/domain/certificate-policy-patch.ts";
 import { bytesToBase64 } from "../../durable-objects/crypto/bytes.ts";
 import { requires } from "../middleware/requires.ts";
@@ -44,7 +47,9 @@ certificateRoutes.post("/certificates/:name/create", requires("certificates/crea
   const name = assertObjectName(c.req.param("name"));
   const input = createCertificateInput(await readJsonObject(c));
   const { keyProps } = resolvePolicy(input.policy, null, 0);
-  assertKeyTypeAllowed(c.get("vault"), keyProps.kty);
+  assertKeyTypeAllowed(c.get("vault"), keyProps.kty, hsmBridgeConfigured(c.env));
+  // A certificate's key is signed with and issued from inside the vault object; HSM keys sign only in the token.
+  if (AZURE_KEY_TYPES[keyProps.kty].hsm) throw new VaultError("BadParameter", "Certificates with HSM-protected keys are not supported yet.");
   await callVault(c, { kind: "authorize", kty: keyProps.kty }, "preflight");
   const { jwk } = await generateKey(keyProps);
   const operation = await callVault(c, { kind: "certificate.create", name, jwk, ...input }, "completion");

@@ -4,7 +4,10 @@ import type { CryptoResult, DeletedKeyView, KeyView } from "../../durable-object
 import { bytesToBase64Url } from "../../durable-objects/crypto/bytes.ts";
 import { AZURE_KEY_TYPES } from "../../durable-objects/crypto/keys/key-types.ts";
 
-/** Key attributes as Azure writes them (2025-07-01 recordings): `key_size` for sized keys, `hsmPlatform` "0" for software. */
+/**
+ * Key attributes as Azure writes them (2025-07-01 recordings): `key_size` for sized keys, `hsmPlatform` "0" for
+ * software and, for HSM keys, the platform recorded when the HSM made them.
+ */
 function attributes(v: KeyView) {
   const a = v.attributes;
   return {
@@ -17,7 +20,7 @@ function attributes(v: KeyView) {
     recoveryLevel: a.recoveryLevel,
     recoverableDays: a.recoverableDays,
     exportable: v.props.exportable,
-    hsmPlatform: AZURE_KEY_TYPES[v.props.kty].hsm ? "2" : "0",
+    hsmPlatform: AZURE_KEY_TYPES[v.props.kty].hsm ? (v.props.hsmPlatform ?? "2") : "0",
   };
 }
 

@@ -6,14 +6,14 @@ import type { VaultConfig } from "../../domain/vault-config.ts";
 import type { KeyCreateSpec } from "../../key-rpc.ts";
 
 /**
- * HSM-class keys are delegated to the PKCS#11 bridge (wasm-hsm/), which this deployment does not have
- * yet. A standard vault refuses them as Azure does ("Hardware key operation not allowed on standard vault",
- * azure-sdk-for-net#6551); a premium vault refuses them until the bridge is configured.
+ * HSM-class keys are delegated to the PKCS#11 bridge (wasm-hsm/). A standard vault refuses them as Azure does
+ * ("Hardware key operation not allowed on standard vault", azure-sdk-for-net#6551); a premium vault accepts
+ * them when this deployment has a bridge.
  */
-export function assertKeyTypeAllowed(config: VaultConfig, kty: AzureKeyType): void {
+export function assertKeyTypeAllowed(config: VaultConfig, kty: AzureKeyType, hsmBridge: boolean): void {
   if (!AZURE_KEY_TYPES[kty].hsm) return;
   if (config.sku === "standard") throw new VaultError("BadParameter", "Hardware key operation not allowed on standard vault.");
-  throw new VaultError("BadParameter", "HSM-protected keys need the PKCS#11 bridge, which is not configured for this vault.");
+  if (!hsmBridge) throw new VaultError("BadParameter", "HSM-protected keys need the PKCS#11 bridge, which is not configured for this vault.");
 }
 
 export interface GeneratedKey {

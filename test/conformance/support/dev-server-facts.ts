@@ -16,6 +16,8 @@ export interface DevServerFacts {
   readonly identityHeader: string;
   readonly operatorKey: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The HSM bridge the server runs (SoftHSM2 installed): its URL, its directory (bridge.pid…) and the vault's deadline. */
+  readonly hsm?: { readonly url: string; readonly dir: string; readonly timeoutMs: number };
 }
 
 declare module "vitest" {

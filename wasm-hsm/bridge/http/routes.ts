@@ -1,5 +1,6 @@
 /** The bridge's endpoints as one table: method, path pattern, whether it changes state, and the handler. */
 import type { BridgeContext } from "../context.ts";
+import { importByok } from "../keys/byok-import.ts";
 import { deleteKey } from "../keys/delete.ts";
 import { generateKey } from "../keys/generate.ts";
 import { importKey } from "../keys/import.ts";
@@ -16,6 +17,7 @@ import {
   parseEncrypt,
   parseGenerate,
   parseImport,
+  parseImportByok,
   parseJsonBody,
   parseRandom,
   parseSign,
@@ -65,6 +67,15 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/keys\/import$/,
     changesState: true,
     handle: async (input) => ({ status: 201, body: await importKey(input.context, parseImport(json(input))) }),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/keys/${KEY}/import-byok$`),
+    changesState: true,
+    handle: async (input) => ({
+      status: 201,
+      body: await importByok(input.context, input.id, parseImportByok(json(input))),
+    }),
   },
   {
     method: "GET",

@@ -14,7 +14,9 @@ import {
   SIGN_ALGORITHMS,
   type DecryptRequest,
   type EncryptRequest,
+  type ByokTarget,
   type GenerateKeyRequest,
+  type ImportByokRequest,
   type ImportKeyRequest,
   type RandomRequest,
   type SignRequest,
@@ -59,6 +61,17 @@ export function parseImport(fields: Fields): ImportKeyRequest {
     string, string, string, string, string, string, string, string,
   ];
   return { jwk: { kty, n, e, d, p, q, dp, dq, qi } };
+}
+
+export function parseImportByok(fields: Fields): ImportByokRequest {
+  const target = field(fields, "target");
+  if (typeof target !== "object" || target === null || Array.isArray(target)) throw badParameter("target must be an object");
+  return { ciphertext: bytes(fields, "ciphertext"), target: byokTarget(target as Fields) };
+}
+
+function byokTarget(target: Fields): ByokTarget {
+  const kty = oneOf(target, "kty", ["RSA", "EC", "oct"] as const);
+  return kty === "EC" ? { kty, curve: oneOf(target, "curve", CURVES) } : { kty };
 }
 
 export function parseSign(fields: Fields): SignRequest {

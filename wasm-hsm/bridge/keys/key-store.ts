@@ -12,6 +12,7 @@ import { ckrOf, failureFromPkcs11, HANDLE_STALE } from "../pkcs11/ckr.ts";
 import type { SessionPool } from "../pkcs11/session-pool.ts";
 import { curveOfParams, type CurveSpec } from "./curves.ts";
 import { pointFromAttribute } from "./ec-point.ts";
+import { bitsOfSizeLabel } from "./templates.ts";
 
 export interface StoredKey {
   readonly id: string;
@@ -128,8 +129,11 @@ export class KeyStore {
     }
 
     if (keyType === pkcs11js.CKK_AES && secretKey !== undefined) {
-      const length = ulong(this.read(session, secretKey, [pkcs11js.CKA_VALUE_LEN]).get(pkcs11js.CKA_VALUE_LEN));
-      return { id, kty: "oct", size: length * 8, secretKey };
+      const values = this.read(session, secretKey, [pkcs11js.CKA_VALUE_LEN, pkcs11js.CKA_LABEL]);
+      const length = ulong(values.get(pkcs11js.CKA_VALUE_LEN));
+      const size = length > 0 ? length * 8 : bitsOfSizeLabel(values.get(pkcs11js.CKA_LABEL)?.toString("utf8") ?? "");
+      if (size === undefined) throw new BridgeFailure("InternalError", "internal error", `key ${id}: AES key of unknown size`);
+      return { id, kty: "oct", size, secretKey };
     }
     // A pair missing its private half is what an interrupted create could leave: not a usable key.
     if (privateKey === undefined || publicKey === undefined) throw new BridgeFailure("KeyNotFound", "key not found");

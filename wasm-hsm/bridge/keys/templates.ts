@@ -11,8 +11,27 @@ import { pkcs11js, type Template } from "../pkcs11/binding.ts";
 export interface ObjectNaming {
   /** The random 16-byte CKA_ID shared by every object of the key. */
   readonly id: Buffer;
-  /** CKA_LABEL, set only when an idempotency key must be findable after a restart (keys/generate.ts). */
+  /**
+   * CKA_LABEL, set only when an idempotency key must be findable after a restart (keys/generate.ts), or to record
+   * an unwrapped AES key's size (sizeLabel).
+   */
   readonly label?: string;
+}
+
+/**
+ * An AES key unwrapped by SoftHSM2 2.6.1 reads CKA_VALUE_LEN 0, and the token refuses the attribute in the unwrap
+ * template (CKR_ATTRIBUTE_READ_ONLY) and in C_SetAttributeValue; so the bridge records the size, which it checked
+ * on the token (keys/byok-targets.ts), in the label instead. The key store reads it only when CKA_VALUE_LEN is 0.
+ */
+const SIZE_LABEL = /^aes-bits:(128|192|256)$/;
+
+export function sizeLabel(bits: number): string {
+  return `aes-bits:${bits}`;
+}
+
+export function bitsOfSizeLabel(label: string): number | undefined {
+  const match = SIZE_LABEL.exec(label);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
 const USAGE = {

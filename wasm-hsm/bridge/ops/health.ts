@@ -14,7 +14,11 @@ export function health(context: BridgeContext): HealthResponse {
     module: token.moduleInfo(),
     token: token.tokenInfo(),
     mechanisms: [...token.mechanisms].sort((a, b) => a - b).map(mechanismName),
-    paths: { rsaOaepSha256: capabilities.rsaOaepSha256, aesKeyWrapPad: capabilities.aesKeyWrapPad },
+    paths: {
+      rsaOaepSha256: capabilities.rsaOaepSha256,
+      aesKeyWrapPad: capabilities.aesKeyWrapPad,
+      rsaAesKeyWrap: capabilities.rsaAesKeyWrap,
+    },
     sessions: pool.stats(),
   };
 }

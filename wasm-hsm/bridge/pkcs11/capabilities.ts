@@ -4,10 +4,11 @@
  * bridge asks the token once at start-up with a throwaway session key, and uses the native mechanism whenever a
  * better token has it (issue 5: "chosen from the mechanism list, so a better token is used natively").
  * Likewise CKM_AES_KEY_WRAP_PAD: SoftHSM2 2.6.1 lists it but its wrap is not RFC 5649 for keys whose length is not
- * a multiple of 8 (ops/aes-kwp-wrap.ts), so a known answer is checked once.
+ * a multiple of 8 (ops/aes-kwp-wrap.ts), so a known answer is checked once. Its unwrap is checked too, against
+ * RFC 5649's own example: BYOK (keys/byok-import.ts) depends on it and has no fallback outside the token.
  */
 import { createCipheriv } from "node:crypto";
-import type { ImplementationPath } from "../../bridge-client/types.ts";
+import type { ByokUnwrapPath, ImplementationPath } from "../../bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";
 import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type RsaOAEP } from "./binding.ts";
 import type { SessionPool } from "./session-pool.ts";
@@ -17,6 +18,7 @@ export interface Capabilities {
   readonly rsaOaepSha256: ImplementationPath;
   /** RFC 5649 wrapping (unwrapping is always the token's CKM_AES_KEY_WRAP_PAD). */
   readonly aesKeyWrapPad: ImplementationPath;
+  readonly rsaAesKeyWrap: ByokUnwrapPath;
 }
 
 /** Big enough that any token allows it (many refuse RSA below 2048 bits); made once, never stored. */
@@ -45,7 +47,52 @@ export async function detectCapabilities(
   if (aesKeyWrapPad === "emulated" && !has(pkcs11js.CKM_AES_ECB)) {
     throw new BridgeFailure("Unavailable", "token has neither RFC 5649 key wrap nor AES-ECB to build it from");
   }
-  return { rsaOaepSha256, aesKeyWrapPad };
+  // The one-mechanism CKM_RSA_AES_KEY_WRAP is not used even where listed: its parameters hold a pointer to the OAEP
+  // parameters (PKCS#11 v2.40 CK_RSA_AES_KEY_WRAP_PARAMS.pOAEPParams), which pkcs11js 2.1.7 cannot pass.
+  const rsaAesKeyWrap: ByokUnwrapPath =
+    has(pkcs11js.CKM_RSA_PKCS_OAEP) &&
+    has(pkcs11js.CKM_AES_KEY_WRAP_PAD) &&
+    (await pool.use(async (session) => unwrapsRfc5649(token, session)))
+      ? "two-step"
+      : "unavailable";
+  return { rsaOaepSha256, aesKeyWrapPad, rsaAesKeyWrap };
+}
+
+/** RFC 5649 §6, first example: 20 octets (padding and more than one semiblock) under a 192-bit KEK. */
+const RFC5649_EXAMPLE = {
+  kek: Buffer.from("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8", "hex"),
+  key: Buffer.from("c37b7e6492584340bed12207808941155068f738", "hex"),
+  wrapped: Buffer.from("138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a", "hex"),
+};
+
+/** Known answer: the token's CKM_AES_KEY_WRAP_PAD unwrap of the RFC's wrapped key gives back the RFC's key. */
+async function unwrapsRfc5649(token: Token, session: Handle): Promise<boolean> {
+  const { module } = token;
+  const created: Handle[] = [];
+  try {
+    const kek = module.C_CreateObject(session, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+      { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
+      { type: pkcs11js.CKA_TOKEN, value: false },
+      { type: pkcs11js.CKA_VALUE, value: RFC5649_EXAMPLE.kek },
+      { type: pkcs11js.CKA_UNWRAP, value: true },
+    ]);
+    created.push(kek);
+    const key = module.C_UnwrapKey(session, { mechanism: pkcs11js.CKM_AES_KEY_WRAP_PAD }, kek, RFC5649_EXAMPLE.wrapped, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+      { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_GENERIC_SECRET },
+      { type: pkcs11js.CKA_TOKEN, value: false },
+      { type: pkcs11js.CKA_SENSITIVE, value: false },
+      { type: pkcs11js.CKA_EXTRACTABLE, value: true },
+    ]);
+    created.push(key);
+    const [value] = module.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_VALUE }]);
+    return value?.value.equals(RFC5649_EXAMPLE.key) === true;
+  } catch {
+    return false;
+  } finally {
+    for (const handle of created) destroyQuietly(token, session, handle);
+  }
 }
 
 /** Known answer: a 7-byte key under a throwaway session KEK, compared with OpenSSL's RFC 5649 (via node:crypto). */

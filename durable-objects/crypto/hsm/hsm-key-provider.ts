@@ -1,0 +1,148 @@
+import { VaultError } from "../../../worker/errors/vault-error.ts";
+import type { AesCipherAlgorithm, AesWrapAlgorithm, CipherAlgorithm, SignAlgorithm } from "../../../wasm-hsm/bridge-client/index.ts";
+import { base64UrlToBytes, bytesToBase64Url } from "../bytes.ts";
+import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, type RsaEncryptionAlgorithm } from "../encrypt/encryption-algorithms.ts";
+import { RsaEncryptionKey } from "../encrypt/rsa-encryption.ts";
+import type { EncryptOutput, HsmKeyHandle, KeyProvider } from "../key-provider.ts";
+import type { PublicJwk } from "../keys/key-types.ts";
+import { ecVerifyDigest, prepareEcVerifyingKey, type EcVerifyingKey } from "../sign/ec-digest-signature.ts";
+import { prepareRsaVerifyingKey, rsaVerifyDigest, type RsaVerifyingKey } from "../sign/rsa-digest-signature.ts";
+import { SIGNATURE_ALGORITHMS, type EcSignatureAlgorithm, type RsaSignatureAlgorithm, type SignatureAlgorithm } from "../sign/signature-algorithms.ts";
+import { decryptionErrorOfBridge } from "./bridge-faults.ts";
+import type { HsmBridge } from "./hsm-bridge.ts";
+
+/** Public halves prepared for local use, per key version, like the software provider's cache. */
+class PublicKeys {
+  private rsaVerify?: RsaVerifyingKey;
+  private rsaCipher?: RsaEncryptionKey;
+  private ec?: EcVerifyingKey;
+
+  constructor(private readonly jwk: PublicJwk) {}
+
+  rsaVerifying(): RsaVerifyingKey {
+    if (this.jwk.kty !== "RSA") throw new Error("not an RSA key");
+    return (this.rsaVerify ??= prepareRsaVerifyingKey(this.jwk));
+  }
+
+  rsaEncryption(): RsaEncryptionKey {
+    if (this.jwk.kty !== "RSA") throw new Error("not an RSA key");
+    return (this.rsaCipher ??= RsaEncryptionKey.fromPublicJwk(this.jwk));
+  }
+
+  ecVerifying(): EcVerifyingKey {
+    if (this.jwk.kty !== "EC") throw new Error("not an EC key");
+    return (this.ec ??= prepareEcVerifyingKey(this.jwk));
+  }
+}
+
+const CACHE_LIMIT = 512;
+
+/** HMAC needs a generic-secret token object; an oct-HSM key is an AES key (PKCS#11 v2.40 §2.8 vs §2.14). */
+const hmacOnHsm = (alg: SignatureAlgorithm): VaultError =>
+  new VaultError("BadParameter", `Algorithm ${alg} is not supported for oct-HSM keys: they are AES keys.`);
+
+/**
+ * HSM keys through the PKCS#11 bridge (DESIGN.md §3, §5). Private-key and secret-key operations run in the
+ * token; the public-key ones (verify, RSA encrypt and wrap) run here on the public JWK, as Azure's SDKs may
+ * do themselves, saving a round trip. Every bridge failure leaves as the vault's error (bridge-faults.ts).
+ */
+export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
+  private readonly publicKeys = new Map<string, PublicKeys>();
+
+  constructor(private readonly bridge: HsmBridge) {}
+
+  async sign(key: HsmKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
+    if (SIGNATURE_ALGORITHMS[alg].family === "oct") throw hmacOnHsm(alg);
+    const { hsmKeyId } = await key.reference();
+    const { signature } = await this.bridge.call((c) => c.sign(hsmKeyId, { alg: alg as SignAlgorithm, digest: bytesToBase64Url(digest) }));
+    return decoded(signature);
+  }
+
+  async verify(key: HsmKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    switch (SIGNATURE_ALGORITHMS[alg].family) {
+      case "RSA":
+        return rsaVerifyDigest(alg as RsaSignatureAlgorithm, this.publicOf(key).rsaVerifying(), digest, signature);
+      case "EC":
+        return ecVerifyDigest(alg as EcSignatureAlgorithm, this.publicOf(key).ecVerifying(), digest, signature);
+      case "oct":
+        throw hmacOnHsm(alg);
+    }
+  }
+
+  async encrypt(key: HsmKeyHandle, alg: EncryptionAlgorithm, plaintext: Uint8Array, options: { iv?: Uint8Array; aad?: Uint8Array }): Promise<EncryptOutput> {
+    if (ENCRYPTION_ALGORITHMS[alg].family === "rsa") {
+      return { value: await this.publicOf(key).rsaEncryption().encrypt(alg as RsaEncryptionAlgorithm, plaintext) };
+    }
+    const { hsmKeyId } = await key.reference();
+    const out = await this.bridge.call((c) =>
+      c.encrypt(hsmKeyId, {
+        alg: alg as AesCipherAlgorithm,
+        plaintext: bytesToBase64Url(plaintext),
+        ...(options.iv === undefined ? {} : { iv: bytesToBase64Url(options.iv) }),
+        ...(options.aad === undefined ? {} : { aad: bytesToBase64Url(options.aad) }),
+      }),
+    );
+    return {
+      value: decoded(out.ciphertext),
+      ...(out.iv === undefined ? {} : { iv: decoded(out.iv) }),
+      ...(out.tag === undefined ? {} : { tag: decoded(out.tag) }),
+    };
+  }
+
+  async decrypt(
+    key: HsmKeyHandle,
+    alg: EncryptionAlgorithm,
+    ciphertext: Uint8Array,
+    options: { iv?: Uint8Array; aad?: Uint8Array; tag?: Uint8Array },
+  ): Promise<Uint8Array> {
+    const { hsmKeyId } = await key.reference();
+    const out = await this.bridge.call(
+      (c) =>
+        c.decrypt(hsmKeyId, {
+          alg: alg as CipherAlgorithm,
+          ciphertext: bytesToBase64Url(ciphertext),
+          ...(options.iv === undefined ? {} : { iv: bytesToBase64Url(options.iv) }),
+          ...(options.aad === undefined ? {} : { aad: bytesToBase64Url(options.aad) }),
+          ...(options.tag === undefined ? {} : { tag: bytesToBase64Url(options.tag) }),
+        }),
+      decryptionErrorOfBridge,
+    );
+    return decoded(out.plaintext);
+  }
+
+  async wrap(key: HsmKeyHandle, alg: EncryptionAlgorithm, keyToWrap: Uint8Array): Promise<Uint8Array> {
+    if (ENCRYPTION_ALGORITHMS[alg].family === "rsa") return this.publicOf(key).rsaEncryption().encrypt(alg as RsaEncryptionAlgorithm, keyToWrap);
+    const { hsmKeyId } = await key.reference();
+    const out = await this.bridge.call((c) => c.wrap(hsmKeyId, { alg: alg as AesWrapAlgorithm, key: bytesToBase64Url(keyToWrap) }));
+    return decoded(out.wrapped);
+  }
+
+  async unwrap(key: HsmKeyHandle, alg: EncryptionAlgorithm, wrapped: Uint8Array): Promise<Uint8Array> {
+    const { hsmKeyId } = await key.reference();
+    const out = await this.bridge.call(
+      (c) => c.unwrap(hsmKeyId, { alg: alg as AesWrapAlgorithm | RsaEncryptionAlgorithm, wrapped: bytesToBase64Url(wrapped) }),
+      decryptionErrorOfBridge,
+    );
+    return decoded(out.key);
+  }
+
+  private publicOf(key: HsmKeyHandle): PublicKeys {
+    if (key.publicJwk === undefined) throw new Error("an HSM key without a public JWK has no public-key operations");
+    let entry = this.publicKeys.get(key.id);
+    if (entry === undefined) {
+      entry = new PublicKeys(key.publicJwk);
+      if (this.publicKeys.size >= CACHE_LIMIT) this.publicKeys.delete(this.publicKeys.keys().next().value as string);
+    } else {
+      this.publicKeys.delete(key.id); // re-insert: Map order is the LRU order
+    }
+    this.publicKeys.set(key.id, entry);
+    return entry;
+  }
+}
+
+/** The bridge signs its answers, so a malformed field is a fault of the bridge, not of the caller. */
+function decoded(value: string): Uint8Array {
+  const bytes = base64UrlToBytes(value);
+  if (bytes === null) throw new VaultError("InternalError", "The HSM bridge answered with a malformed value.");
+  return bytes;
+}

@@ -1,0 +1,50 @@
+import { BridgeError } from "../../wasm-hsm/bridge-client/index.ts";
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { vaultErrorOfBridge } from "../crypto/hsm/bridge-faults.ts";
+import { isHsmReference, type HsmKeyReference, type StoredKeyMaterial } from "../crypto/hsm/hsm-key-reference.ts";
+import { AZURE_KEY_TYPES } from "../crypto/keys/key-types.ts";
+import { nameKey } from "../domain/ids.ts";
+import { parseKeyProperties, serializeKeyProperties } from "../domain/key-properties.ts";
+import { openKeyMaterial } from "./key-material.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+const KIND = "key";
+
+/**
+ * What backup and purge mean for HSM keys. The token objects are non-extractable, so a backup blob carries the
+ * reference to the token object, not the key: such a backup restores while the HSM holds that object (Azure
+ * likewise restores HSM backups only within the same HSM security domain). Purge destroys the token objects of
+ * versions never backed up; a backed-up version's object is kept for its backup, as an Azure backup outlives a
+ * purge.
+ */
+export function markHsmVersionsBackedUp(ctx: VaultContext, name: string): void {
+  ctx.transaction(() => {
+    for (const v of ctx.objects.allVersions(KIND, nameKey(name))) {
+      const props = parseKeyProperties(v.props);
+      if (!AZURE_KEY_TYPES[props.kty].hsm || props.backedUp === true) continue;
+      ctx.objects.updateMetadata(KIND, nameKey(name), { ...v, props: serializeKeyProperties({ ...props, backedUp: true }) });
+    }
+  });
+}
+
+/** Token objects to destroy once the purge of this (soft-deleted) key has committed. */
+export async function purgeableTokenKeys(ctx: VaultContext, name: string): Promise<HsmKeyReference[]> {
+  const versions = ctx.objects.allVersions(KIND, nameKey(name)).filter((v) => {
+    const props = parseKeyProperties(v.props);
+    return AZURE_KEY_TYPES[props.kty].hsm && props.backedUp !== true;
+  });
+  const materials = await Promise.all(versions.map((v) => openKeyMaterial(ctx, v)));
+  return materials.filter(isHsmReference);
+}
+
+/** Restoring an HSM key's backup needs the token objects it refers to; checked before anything is stored. */
+export async function assertTokenHolds(ctx: VaultContext, materials: readonly StoredKeyMaterial[]): Promise<void> {
+  const references = materials.filter(isHsmReference);
+  if (references.length === 0 || ctx.hsm === null) return;
+  const bridge = ctx.hsm;
+  const gone = (error: unknown): unknown =>
+    error instanceof BridgeError && error.code === "KeyNotFound"
+      ? new VaultError("BadParameter", "The backup refers to HSM key material that this vault's HSM no longer holds.")
+      : vaultErrorOfBridge(error);
+  await Promise.all(references.map((r) => bridge.call((c) => c.getKey(r.hsmKeyId), gone)));
+}
