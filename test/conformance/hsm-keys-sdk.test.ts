@@ -123,8 +123,8 @@ describe("oct-HSM", () => {
     const opened = await harness.remoteOnly(key).decrypt({
       algorithm: "A256GCM",
       ciphertext: sealed.result,
-      iv: sealed.iv,
-      authenticationTag: sealed.authenticationTag,
+      iv: sealed.iv ?? new Uint8Array(),
+      authenticationTag: sealed.authenticationTag ?? new Uint8Array(),
     });
     expect(Buffer.from(opened.result).toString()).toBe("round trip");
   });

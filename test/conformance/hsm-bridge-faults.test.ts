@@ -1,0 +1,97 @@
+/**
+ * The vault when its PKCS#11 bridge fails (issue 5, failure behaviour), over raw HTTP so no SDK retry hides a
+ * status: a stopped bridge (slow: the vault's deadline passes) and a killed one (connection reset) give 503 with
+ * Retry-After for HSM keys only, software keys keep working, a create that failed leaves no key, and once the dev
+ * server's supervisor has started the bridge again the keys made before are there and work.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { devServerFacts } from "./support/dev-server-facts.ts";
+import { digest } from "./support/jwk.ts";
+import { uniqueName } from "./support/names.ts";
+
+const facts = devServerFacts();
+const credential = new ManagedIdentityCredential();
+const API = "api-version=7.5";
+
+interface Answer {
+  readonly status: number;
+  readonly retryAfter: string | null;
+  readonly json: { readonly error?: { readonly code: string }; readonly value?: unknown } | null;
+}
+
+async function call(method: string, path: string, body?: unknown): Promise<Answer> {
+  // The audience is the vault host without its first label, as the server's 401 challenge names it.
+  const token = await credential.getToken(`${facts.vaultUrl.replace("//dev.", "//")}/.default`);
+  const response = await fetch(`${facts.vaultUrl}${path}?${API}`, {
+    method,
+    headers: { authorization: `Bearer ${token?.token ?? ""}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), json: text === "" ? null : (JSON.parse(text) as Answer["json"]) };
+}
+
+const signBody = { alg: "RS256", value: digest("sha256", "fault test").toString("base64url") };
+const bridgePid = (): number => Number(readFileSync(join(facts.hsm?.dir ?? "", "bridge.pid"), "utf8").trim());
+
+function expectUnavailable(answer: Answer): void {
+  expect(answer.status, JSON.stringify(answer.json)).toBe(503);
+  expect(answer.json?.error?.code).toBe("ServiceUnavailable");
+  expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+}
+
+describe("HSM bridge faults", () => {
+  const hsmKey = uniqueName("fault-hsm");
+  const softwareKey = uniqueName("fault-sw");
+  let stopped: number | undefined;
+
+  beforeAll(async () => {
+    expect(facts.hsm, "the dev server runs the HSM bridge (apt-get install softhsm2)").toBeDefined();
+    expect((await call("POST", `/keys/${hsmKey}/create`, { kty: "RSA-HSM", key_size: 2048 })).status).toBe(200);
+    expect((await call("POST", `/keys/${softwareKey}/create`, { kty: "RSA", key_size: 2048 })).status).toBe(200);
+  });
+
+  afterAll(() => {
+    // Never leave the bridge frozen for the files that run after this one.
+    if (stopped !== undefined) process.kill(stopped, "SIGCONT");
+  });
+
+  it("a stopped (unanswering) bridge: 503 + Retry-After for HSM keys, software keys unaffected, no half-made key", async () => {
+    stopped = bridgePid();
+    process.kill(stopped, "SIGSTOP");
+
+    expectUnavailable(await call("POST", `/keys/${hsmKey}/sign`, signBody));
+    expect((await call("POST", `/keys/${softwareKey}/sign`, signBody)).status).toBe(200);
+
+    const failedCreate = uniqueName("fault-create");
+    expectUnavailable(await call("POST", `/keys/${failedCreate}/create`, { kty: "EC-HSM", crv: "P-256" }));
+    expect((await call("GET", `/keys/${failedCreate}`)).status).toBe(404);
+    expect((await call("GET", `/keys/${failedCreate}/versions`)).json?.value).toEqual([]);
+    // Reading an HSM key's public part needs no bridge.
+    expect((await call("GET", `/keys/${hsmKey}`)).status).toBe(200);
+  }, 60_000);
+
+  it("a killed bridge: the request in flight gets 503; after the restart the key made before still signs", async () => {
+    const pid = stopped ?? bridgePid();
+    const inFlight = call("POST", `/keys/${hsmKey}/sign`, signBody);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    process.kill(pid, "SIGKILL");
+    stopped = undefined;
+    expectUnavailable(await inFlight);
+
+    // The dev server's supervisor starts the bridge again on the same token; keys live in the token, not in it.
+    const deadline = Date.now() + 45_000;
+    let answer = await call("POST", `/keys/${hsmKey}/sign`, signBody);
+    while (answer.status === 503 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      answer = await call("POST", `/keys/${hsmKey}/sign`, signBody);
+    }
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    expect(bridgePid()).not.toBe(pid);
+    const verified = await call("POST", `/keys/${hsmKey}/verify`, { ...signBody, digest: signBody.value, value: answer.json?.value });
+    expect(verified.json).toEqual({ value: true });
+  }, 90_000);
+});
