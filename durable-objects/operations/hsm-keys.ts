@@ -35,7 +35,8 @@ function generateRequest(spec: KeyCreateSpec): GenerateKeyRequest {
   }
 }
 
-function made(ctx: VaultContext, info: KeyInfo, kty: AzureKeyType, keyOps: readonly KeyOperation[]): HsmKeyMade {
+/** What the vault keeps of a key the token now holds: the reference to seal and the public properties. */
+export function hsmKeyMade(ctx: VaultContext, info: KeyInfo, kty: AzureKeyType, keyOps: readonly KeyOperation[]): HsmKeyMade {
   const size = info.kty === "EC" ? { crv: info.curve } : { keySize: info.size };
   return {
     reference: { kty: info.kty, hsmKeyId: info.id },
@@ -53,14 +54,14 @@ function made(ctx: VaultContext, info: KeyInfo, kty: AzureKeyType, keyOps: reado
 /** CreateKey / RotateKey of an -HSM type: the token generates the key; its private half never leaves it. */
 export async function generateHsmKey(ctx: VaultContext, spec: KeyCreateSpec, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
   const request = generateRequest(spec);
-  const info = await bridgeOf(ctx).call((c) => c.generateKey(request));
-  return made(ctx, info, spec.kty, keyOps);
+  const info = await bridgeOf(ctx).call((c) => c.generateKey(request), undefined, true);
+  return hsmKeyMade(ctx, info, spec.kty, keyOps);
 }
 
 /** ImportKey with `hsm: true` or an -HSM kty: the material goes into the token and the vault keeps only the reference. */
 export async function importHsmKey(ctx: VaultContext, jwk: PrivateJwk, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
-  const info = await bridgeOf(ctx).call((c) => c.importKey({ jwk }));
-  return made(ctx, info, `${jwk.kty}-HSM`, keyOps);
+  const info = await bridgeOf(ctx).call((c) => c.importKey({ jwk }), undefined, true);
+  return hsmKeyMade(ctx, info, `${jwk.kty}-HSM`, keyOps);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { OpOf } from "../rpc.ts";
 import { isKeyBackup } from "./key-backup.ts";
 import { assertKeyTypeAllowed } from "../crypto/keys/generate-for-spec.ts";
 import { openKeyMaterial, propertiesFor, sealKeyMaterial, storeKeyVersion } from "./key-material.ts";
+import { importByokKey } from "./byok-import.ts";
 import { destroyTokenKeys, generateHsmKey, importHsmKey, storeOrDestroy } from "./hsm-keys.ts";
 import { assertTokenHolds, markHsmVersionsBackedUp, purgeableTokenKeys } from "./hsm-key-lifecycle.ts";
 import { refreshRotation, rotateKey, rotationSpec } from "./key-rotation.ts";
@@ -67,6 +68,24 @@ export const keyHandlers: Handlers = {
     const stored = op.hsm
       ? await storeOrDestroy(ctx, await importHsmKey(ctx, op.jwk, keyOps), (key) => storeKeyVersion(ctx, { ...metadata, material: key.reference, props: key.props }))
       : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, kty, keyOps) });
+    refreshRotation(ctx, op.name);
+    return keyView(ctx.config, stored);
+  },
+
+  async "key.importByok"(ctx, op) {
+    assertNotManaged(ctx, "key", op.name, "import");
+    assertKeyTypeAllowed(ctx.config, op.target.kty, ctx.hsm !== null);
+    const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.target.kty].family);
+    const made = await importByokKey(ctx, op.target, op.transfer, keyOps);
+    const stored = await storeOrDestroy(ctx, made, (key) =>
+      storeKeyVersion(ctx, {
+        name: op.name,
+        material: key.reference,
+        props: key.props,
+        ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
+        ...(op.tags === undefined ? {} : { tags: op.tags }),
+      }),
+    );
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },

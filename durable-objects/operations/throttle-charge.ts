@@ -23,6 +23,8 @@ export function throttleCharge(op: VaultOp, objects: ObjectRepository): Throttle
       return { bucket: "keyCreate", cost: keyCreateCost(op.kty) };
     case "key.import":
       return { bucket: "keys", cost: keyTransactionCost(importedKey(op.jwk, op.hsm)) };
+    case "key.importByok":
+      return { bucket: "keys", cost: keyTransactionCost({ kty: op.target.kty }) };
     case "key.list":
     case "key.listDeleted":
     case "key.restore":

@@ -6,40 +6,22 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devServerFacts } from "./support/dev-server-facts.ts";
 import { digest } from "./support/jwk.ts";
 import { uniqueName } from "./support/names.ts";
+import { RawVault, type RawAnswer } from "./support/raw-vault.ts";
 
 const facts = devServerFacts();
-const credential = new ManagedIdentityCredential();
-const API = "api-version=7.5";
-
-interface Answer {
-  readonly status: number;
-  readonly retryAfter: string | null;
-  readonly json: { readonly error?: { readonly code: string }; readonly value?: unknown } | null;
-}
-
-async function call(method: string, path: string, body?: unknown): Promise<Answer> {
-  // The audience is the vault host without its first label, as the server's 401 challenge names it.
-  const token = await credential.getToken(`${facts.vaultUrl.replace("//dev.", "//")}/.default`);
-  const response = await fetch(`${facts.vaultUrl}${path}?${API}`, {
-    method,
-    headers: { authorization: `Bearer ${token?.token ?? ""}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), json: text === "" ? null : (JSON.parse(text) as Answer["json"]) };
-}
+const vault = new RawVault(facts);
+const call = (method: string, path: string, body?: unknown) => vault.call(method, path, body);
 
 const signBody = { alg: "RS256", value: digest("sha256", "fault test").toString("base64url") };
 const bridgePid = (): number => Number(readFileSync(join(facts.hsm?.dir ?? "", "bridge.pid"), "utf8").trim());
 
-function expectUnavailable(answer: Answer): void {
+function expectUnavailable(answer: RawAnswer): void {
   expect(answer.status, JSON.stringify(answer.json)).toBe(503);
-  expect(answer.json?.error?.code).toBe("ServiceUnavailable");
+  expect(answer.json.error?.code).toBe("ServiceUnavailable");
   expect(Number(answer.retryAfter)).toBeGreaterThan(0);
 }
 
@@ -69,7 +51,7 @@ describe("HSM bridge faults", () => {
     const failedCreate = uniqueName("fault-create");
     expectUnavailable(await call("POST", `/keys/${failedCreate}/create`, { kty: "EC-HSM", crv: "P-256" }));
     expect((await call("GET", `/keys/${failedCreate}`)).status).toBe(404);
-    expect((await call("GET", `/keys/${failedCreate}/versions`)).json?.value).toEqual([]);
+    expect((await call("GET", `/keys/${failedCreate}/versions`)).json.value).toEqual([]);
     // Reading an HSM key's public part needs no bridge.
     expect((await call("GET", `/keys/${hsmKey}`)).status).toBe(200);
   }, 60_000);
@@ -91,7 +73,7 @@ describe("HSM bridge faults", () => {
     }
     expect(answer.status, JSON.stringify(answer.json)).toBe(200);
     expect(bridgePid()).not.toBe(pid);
-    const verified = await call("POST", `/keys/${hsmKey}/verify`, { ...signBody, digest: signBody.value, value: answer.json?.value });
+    const verified = await call("POST", `/keys/${hsmKey}/verify`, { ...signBody, digest: signBody.value, value: answer.json.value });
     expect(verified.json).toEqual({ value: true });
   }, 90_000);
 });

@@ -43,8 +43,8 @@ keyRoutes.post("/keys/:name/create", requires("keys/create/action", "KeyCreate")
 
 keyRoutes.put("/keys/:name", requires("keys/import/action", "KeyImport"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
-  const input = importKeyInput(await readJsonObject(c));
-  return c.json(keyBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "key.import", name, ...input })));
+  const input = importKeyInput(await readJsonObject(c), c.get("vaultBaseUrl"));
+  return c.json(keyBundle(c.get("vaultBaseUrl"), await callVault(c, { ...input, name })));
 });
 
 keyRoutes.get("/keys/:name/versions", requires("keys/read", "KeyListVersions"), async (c) => {

@@ -2,7 +2,8 @@ import { AZURE_KEY_TYPES, isAzureKeyType, isEcCurve, type KeyOperation, type Pri
 import { validateImportedJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
 import { isKeyOperation } from "../../durable-objects/domain/key-properties.ts";
 import { validateRotationPolicy, type RotationPolicyInput } from "../../durable-objects/domain/rotation-policy.ts";
-import type { KeyCreateSpec, KeyMetadataInput } from "../../durable-objects/key-rpc.ts";
+import type { ByokTarget, ByokTransfer, KeyCreateSpec, KeyMetadataInput } from "../../durable-objects/key-rpc.ts";
+import { byokTransferInput } from "./byok-transfer.ts";
 import { badParameter } from "../errors/vault-error.ts";
 import { MAX_KEY_TAG_LENGTH, optionalAttributes, optionalTags } from "./assertions.ts";
 import type { JsonObject } from "./json-body.ts";
@@ -66,18 +67,38 @@ export function createKeyInput(body: JsonObject): { spec: KeyCreateSpec } & KeyM
   return { spec, ...metadata(body, body.key_ops) };
 }
 
-/** KeyImportParameters: `key` is a JWK with private parts; `Hsm` asks for HSM protection. */
-export function importKeyInput(body: JsonObject): { jwk: PrivateJwk; hsm: boolean } & KeyMetadataInput {
+export type ImportKeyInput =
+  | ({ readonly kind: "key.import"; readonly jwk: PrivateJwk; readonly hsm: boolean } & KeyMetadataInput)
+  | ({ readonly kind: "key.importByok"; readonly target: ByokTarget; readonly transfer: ByokTransfer } & KeyMetadataInput);
+
+/**
+ * KeyImportParameters: `key` is a JWK with private parts, `Hsm` asking for HSM protection; or, for BYOK, a JWK
+ * whose `key_hsm` holds a key transfer blob, `kty` an HSM type and, for EC, `crv` (BYOK specification: "To import
+ * an EC key, you must specify key type and the curve name").
+ */
+export function importKeyInput(body: JsonObject, vaultBaseUrl: string): ImportKeyInput {
   const key = body.key;
   if (typeof key !== "object" || key === null || Array.isArray(key)) throw badParameter('The property "key" must be a valid JsonWebKey object.');
   const jwkIn = key as JsonObject;
-  if (jwkIn.key_hsm !== undefined) throw badParameter("BYOK import (key_hsm) needs the HSM bridge, which is not configured for this vault.");
+  if (jwkIn.key_hsm !== undefined && jwkIn.key_hsm !== null) {
+    return { kind: "key.importByok", target: byokTarget(jwkIn), transfer: byokTransferInput(jwkIn.key_hsm, vaultBaseUrl), ...metadata(body, jwkIn.key_ops) };
+  }
   const kty = jwkIn.kty;
   const hsmKty = isAzureKeyType(kty) && AZURE_KEY_TYPES[kty].hsm;
   const hsmFlag = body.Hsm ?? false;
   if (typeof hsmFlag !== "boolean") throw badParameter("The parameter 'Hsm' must be a boolean.");
   const jwk = validateImportedJwk(hsmKty ? { ...jwkIn, kty: AZURE_KEY_TYPES[kty].family } : jwkIn);
-  return { jwk, hsm: hsmFlag || hsmKty, ...metadata(body, jwkIn.key_ops) };
+  return { kind: "key.import", jwk, hsm: hsmFlag || hsmKty, ...metadata(body, jwkIn.key_ops) };
+}
+
+/** A BYOK target is always HSM-protected: `RSA` and `RSA-HSM` both mean RSA-HSM (the CLI sends the latter). */
+function byokTarget(jwk: JsonObject): ByokTarget {
+  const kty = jwk.kty;
+  if (!isAzureKeyType(kty)) throw badParameter("The parameter 'kty' must be one of: EC-HSM, RSA-HSM, oct-HSM.");
+  const family = AZURE_KEY_TYPES[kty].family;
+  if (family !== "EC") return { kty: `${family}-HSM` };
+  if (!isEcCurve(jwk.crv)) throw badParameter("A BYOK import of an EC key needs 'crv': one of P-256, P-384, P-521, P-256K.");
+  return { kty: "EC-HSM", crv: jwk.crv };
 }
 
 /** KeyUpdateParameters: key_ops, attributes, tags. */

@@ -16,6 +16,12 @@ export interface HsmBridgeEnv {
   readonly HSM_PLATFORM?: string;
 }
 
+/**
+ * Generating a key takes the token far longer than using one (RSA-4096: seconds on SoftHSM2), so key-making calls
+ * get at least this deadline whatever HSM_BRIDGE_TIMEOUT_MS says.
+ */
+const MIN_GENERATION_TIMEOUT_MS = 30_000;
+
 /** Whether this deployment has a bridge: premium vaults accept `-HSM` key types only then. */
 export function hsmBridgeConfigured(env: HsmBridgeEnv): boolean {
   return Boolean(env.HSM_BRIDGE_URL && env.HSM_BRIDGE_KEY_ID && env.HSM_BRIDGE_SECRET);
@@ -28,7 +34,7 @@ const PLATFORMS = new Set(["0", "1", "2"]);
  * asynchronous) and every call's failure is turned into the vault's error on the way out.
  */
 export class HsmBridge {
-  private client?: Promise<BridgeClient>;
+  private clients?: Promise<{ readonly fast: BridgeClient; readonly slow: BridgeClient }>;
   readonly platform: string;
 
   private constructor(private readonly env: Required<Pick<HsmBridgeEnv, "HSM_BRIDGE_URL" | "HSM_BRIDGE_KEY_ID" | "HSM_BRIDGE_SECRET">> & HsmBridgeEnv) {
@@ -40,11 +46,15 @@ export class HsmBridge {
     return new HsmBridge({ ...env, HSM_BRIDGE_URL: env.HSM_BRIDGE_URL, HSM_BRIDGE_KEY_ID: env.HSM_BRIDGE_KEY_ID, HSM_BRIDGE_SECRET: env.HSM_BRIDGE_SECRET });
   }
 
-  /** Runs one bridge call; BridgeErrors leave as VaultErrors (503 + Retry-After when the bridge is at fault). */
-  async call<T>(run: (client: BridgeClient) => Promise<T>, mapError: (error: unknown) => unknown = vaultErrorOfBridge): Promise<T> {
+  /**
+   * Runs one bridge call; BridgeErrors leave as VaultErrors (503 + Retry-After when the bridge is at fault).
+   * `makesKey`: generation and imports, which get the longer deadline.
+   */
+  async call<T>(run: (client: BridgeClient) => Promise<T>, mapError: (error: unknown) => unknown = vaultErrorOfBridge, makesKey = false): Promise<T> {
     let client: BridgeClient;
     try {
-      client = await this.connect();
+      const clients = await this.connect();
+      client = makesKey ? clients.slow : clients.fast;
     } catch {
       // A secret that cannot be imported is a deployment fault: the HSM is unavailable, software keys are not.
       throw new VaultError("ServiceUnavailable", HSM_UNAVAILABLE_MESSAGE, undefined, HSM_RETRY_AFTER_SECONDS);
@@ -56,12 +66,14 @@ export class HsmBridge {
     }
   }
 
-  private connect(): Promise<BridgeClient> {
-    this.client ??= hmacCredentials(this.env.HSM_BRIDGE_KEY_ID, this.env.HSM_BRIDGE_SECRET).then(
-      (credentials) => new BridgeClient({ baseUrl: this.env.HSM_BRIDGE_URL, credentials, timeoutMs: timeoutOf(this.env.HSM_BRIDGE_TIMEOUT_MS) }),
-    );
-    this.client.catch(() => (this.client = undefined));
-    return this.client;
+  private connect(): Promise<{ readonly fast: BridgeClient; readonly slow: BridgeClient }> {
+    this.clients ??= hmacCredentials(this.env.HSM_BRIDGE_KEY_ID, this.env.HSM_BRIDGE_SECRET).then((credentials) => {
+      const timeoutMs = timeoutOf(this.env.HSM_BRIDGE_TIMEOUT_MS);
+      const client = (ms: number) => new BridgeClient({ baseUrl: this.env.HSM_BRIDGE_URL, credentials, timeoutMs: ms });
+      return { fast: client(timeoutMs), slow: client(Math.max(timeoutMs, MIN_GENERATION_TIMEOUT_MS)) };
+    });
+    this.clients.catch(() => (this.clients = undefined));
+    return this.clients;
   }
 }
 

@@ -1,0 +1,52 @@
+import { BridgeError, type ByokTarget as ByokTargetRequest } from "../../wasm-hsm/bridge-client/index.ts";
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { vaultErrorOfBridge } from "../crypto/hsm/bridge-faults.ts";
+import { bytesToBase64Url } from "../crypto/bytes.ts";
+import type { KeyOperation } from "../crypto/keys/key-types.ts";
+import { toUnixSeconds } from "../domain/clock.ts";
+import { parseKeyProperties } from "../domain/key-properties.ts";
+import type { ByokTarget, ByokTransfer } from "../key-rpc.ts";
+import { hsmKeyMade, type HsmKeyMade } from "./hsm-keys.ts";
+import { keyHandleFor } from "./key-material.ts";
+import { assertKeyUsable } from "./key-usage.ts";
+import { liveVersion } from "./object-lifecycle.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+/** One answer for every way a transfer blob can fail to open: which step failed is no business of the caller's. */
+const NOT_IMPORTED = "The key transfer blob could not be imported with this key exchange key.";
+
+function bridgeTarget(target: ByokTarget): ByokTargetRequest {
+  switch (target.kty) {
+    case "RSA-HSM":
+      return { kty: "RSA" };
+    case "EC-HSM":
+      return { kty: "EC", curve: target.crv };
+    case "oct-HSM":
+      return { kty: "oct" };
+  }
+}
+
+/**
+ * BYOK import (Azure "Bring your own key specification"). The key exchange key must be an RSA-HSM key of this vault
+ * whose key_ops are exactly `import`, usable now; the token unwraps the ephemeral AES key with it and the target
+ * with that, so the target's plaintext never exists outside the HSM (CKM_RSA_AES_KEY_WRAP, or its two-step
+ * equivalent the spec allows).
+ */
+export async function importByokKey(ctx: VaultContext, target: ByokTarget, transfer: ByokTransfer, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
+  const kek = liveVersion(ctx, "key", transfer.kek.name, transfer.kek.version);
+  const props = parseKeyProperties(kek.props);
+  if (props.kty !== "RSA-HSM" || props.keyOps.length !== 1 || props.keyOps[0] !== "import") {
+    throw new VaultError("BadParameter", "The key exchange key must be an RSA-HSM key whose key_ops are exactly ['import'].");
+  }
+  assertKeyUsable("import", kek.attributes, props, toUnixSeconds(ctx.clock.now()));
+  const handle = keyHandleFor(ctx, kek, props);
+  if (handle.kind !== "hsm" || ctx.hsm === null) throw new VaultError("BadParameter", "The key exchange key must be an RSA-HSM key.");
+  const { hsmKeyId } = await handle.reference();
+  const request = { ciphertext: bytesToBase64Url(transfer.ciphertext), target: bridgeTarget(target) };
+  const info = await ctx.hsm.call(
+    (c) => c.importByok(hsmKeyId, request),
+    (error) => (error instanceof BridgeError && error.code === "BadParameter" ? new VaultError("BadParameter", NOT_IMPORTED) : vaultErrorOfBridge(error)),
+    true,
+  );
+  return hsmKeyMade(ctx, info, target.kty, keyOps);
+}

@@ -1,0 +1,44 @@
+import { ManagedIdentityCredential } from "@azure/identity";
+import type { DevServerFacts } from "./dev-server-facts.ts";
+
+/** A JSON answer as the wire has it: status, Retry-After and the parsed body. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly retryAfter: string | null;
+  readonly json: Readonly<Record<string, unknown>> & { readonly error?: { readonly code: string; readonly message: string } };
+}
+
+/**
+ * Raw HTTP against the dev vault with the managed identity's token, for what the SDKs hide: exact statuses
+ * and headers (they retry 503s), and every algorithm name whether or not an SDK offers it.
+ */
+export class RawVault {
+  private readonly credential = new ManagedIdentityCredential();
+
+  constructor(
+    private readonly facts: DevServerFacts,
+    private readonly apiVersion = "7.5",
+  ) {}
+
+  async call(method: string, path: string, body?: unknown): Promise<RawAnswer> {
+    // The audience is the vault host without its first label, as the server's 401 challenge names it.
+    const token = await this.credential.getToken(`${this.facts.vaultUrl.replace("//dev.", "//")}/.default`);
+    const response = await fetch(`${this.facts.vaultUrl}${path}?api-version=${this.apiVersion}`, {
+      method,
+      headers: { authorization: `Bearer ${token?.token ?? ""}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, retryAfter: response.headers.get("retry-after"), json: text === "" ? {} : (JSON.parse(text) as RawAnswer["json"]) };
+  }
+
+  /** The call must answer 200; its body, or a failure naming the error it got. */
+  async ok(method: string, path: string, body?: unknown): Promise<RawAnswer["json"]> {
+    const answer = await this.call(method, path, body);
+    if (answer.status !== 200) throw new Error(`${method} ${path} → ${answer.status} ${JSON.stringify(answer.json)}`);
+    return answer.json;
+  }
+}
+
+export const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
+export const fromB64u = (value: unknown): Buffer => Buffer.from(String(value), "base64url");
