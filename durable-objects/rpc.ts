@@ -129,4 +129,5 @@ export interface VaultSettings {
   readonly retentionDays: number;
   readonly purgeProtection: boolean;
   readonly sku: "standard" | "premium";
+  readonly dataKeyProtection?: "hsm";
 }

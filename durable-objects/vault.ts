@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { VaultError } from "../worker/errors/vault-error.ts";
-import { DataKey } from "./crypto/data-key.ts";
+import type { DataKey } from "./crypto/data-key.ts";
+import { VaultDataKey } from "./crypto/vault-data-key.ts";
 import { rootKeyFromEnv, type RootKey } from "./crypto/root-key.ts";
 import { DAY_MS, systemClock, toUnixSeconds, type Clock } from "./domain/clock.ts";
 import { anyRoleGrants } from "./domain/permission.ts";
@@ -17,7 +18,7 @@ import { HsmBridge } from "./crypto/hsm/hsm-bridge.ts";
 import { HsmKeyProvider } from "./crypto/hsm/hsm-key-provider.ts";
 import type { HsmKeyReference } from "./crypto/hsm/hsm-key-reference.ts";
 import { destroyTokenKeys } from "./operations/hsm-keys.ts";
-import { purgeableTokenKeys } from "./operations/hsm-key-lifecycle.ts";
+import { purgeableTokenKeys, vaultTokenKeys } from "./operations/hsm-key-lifecycle.ts";
 import { primitiveRate, runPrimitive, type BenchPrimitive } from "./bench-primitives.ts";
 import { bookkeepingRate, type BookkeepingRate } from "./bench-bookkeeping.ts";
 import { RotationPolicyRepository } from "./storage/rotation-policy-repository.ts";
@@ -92,14 +93,14 @@ export class VaultObject extends DurableObject<Env> {
   private readonly keys: KeyProviders;
   private readonly hsm: HsmBridge | null;
   private config: VaultConfig | null = null;
-  private wrappedDek: Uint8Array | null = null;
-  private dataKeyPromise: Promise<DataKey> | null = null;
+  private readonly dek: VaultDataKey;
   /** principal id → role definition ids; rebuilt from storage after any assignment change. */
   private readonly rolesByPrincipal = new Map<string, readonly string[]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.hsm = HsmBridge.fromEnv(env);
+    this.dek = new VaultDataKey(() => this.rootKey(), this.hsm);
     this.keys = new KeyProviders(new SoftwareKeyProvider(), this.hsm === null ? null : new HsmKeyProvider(this.hsm));
     this.vaults = new VaultRepository(ctx.storage.sql);
     this.objects = new ObjectRepository(ctx.storage.sql);
@@ -134,11 +135,20 @@ export class VaultObject extends DurableObject<Env> {
   async create(settings: VaultSettings): Promise<Result<VaultConfig>> {
     if (this.config !== null) return fail(new VaultError("VaultAlreadyExists", `The vault name '${settings.name}' is already in use.`));
     const config: VaultConfig = { ...settings, created: toUnixSeconds(this.clock.now()) };
-    const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), dekOwner(config));
-    if (this.config !== null) return fail(new VaultError("VaultAlreadyExists", `The vault name '${settings.name}' is already in use.`));
-    this.vaults.insert(config, wrapped);
+    let made: Awaited<ReturnType<VaultDataKey["create"]>>;
+    try {
+      made = await this.dek.create(config);
+    } catch (error) {
+      if (error instanceof VaultError) return fail(error);
+      throw error;
+    }
+    if (this.config !== null) {
+      await made.undo();
+      return fail(new VaultError("VaultAlreadyExists", `The vault name '${settings.name}' is already in use.`));
+    }
+    this.vaults.insert(config, made.stored.wrapped, made.stored.hsmKeyId);
     this.loadConfig();
-    this.dataKeyPromise = Promise.resolve(dataKey);
+    this.dek.adopt(made.stored, made.dataKey);
     return ok(config);
   }
 
@@ -168,6 +178,8 @@ export class VaultObject extends DurableObject<Env> {
 
   /** Removes the vault and everything in it, irreversibly (control-plane vault deletion). */
   async destroy(): Promise<void> {
+    const config = this.config;
+    const tokenKeys = await this.tokenKeysToDestroy();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // The object lives on and its name may be reused: start again from an empty, migrated schema.
@@ -175,9 +187,24 @@ export class VaultObject extends DurableObject<Env> {
     this.throttle.reload();
     this.auditPruneArmed = false;
     this.config = null;
-    this.wrappedDek = null;
-    this.dataKeyPromise = null;
+    this.dek.use(null);
     this.rolesByPrincipal.clear();
+    if (config !== null) await destroyTokenKeys(this.context(config, null), tokenKeys);
+  }
+
+  /**
+   * The HSM keys a vault deletion takes with it: its key versions never backed up, and its data key's wrapping key.
+   * Best effort, like every token clean-up: what cannot be read now is logged and left (hsm-keys.ts).
+   */
+  private async tokenKeysToDestroy(): Promise<HsmKeyReference[]> {
+    const config = this.config;
+    if (config === null || this.hsm === null) return [];
+    const dekKey = this.dek.hsmKeyId;
+    const keys = await vaultTokenKeys(this.context(config, null)).catch((error: unknown) => {
+      console.warn(JSON.stringify({ event: "hsm-keys-not-listed", vault: config.name, reason: error instanceof Error ? error.message : String(error) }));
+      return [];
+    });
+    return dekKey === null ? keys : [...keys, { kty: "oct", hsmKeyId: dekKey }];
   }
 
   async listRoleAssignments(): Promise<RoleAssignment[]> {
@@ -455,7 +482,7 @@ export class VaultObject extends DurableObject<Env> {
   private loadConfig(): void {
     const loaded = this.vaults.load();
     this.config = loaded?.config ?? null;
-    this.wrappedDek = loaded?.wrappedDek ?? null;
+    this.dek.use(loaded === null ? null : { wrapped: loaded.wrappedDek, hsmKeyId: loaded.dekHsmKeyId });
   }
 
   private requireConfig(): VaultConfig {
@@ -468,19 +495,11 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   private dataKey(config: VaultConfig): Promise<DataKey> {
-    if (this.dataKeyPromise === null) {
-      const wrapped = this.wrappedDek;
-      if (wrapped === null) return Promise.reject(new Error("vault has no data key"));
-      this.dataKeyPromise = this.rootKey().then((root) => DataKey.unwrap(root, dekOwner(config), wrapped));
-      this.dataKeyPromise.catch(() => (this.dataKeyPromise = null));
-    }
-    return this.dataKeyPromise;
+    return this.dek.open(config);
   }
 }
 
 const auditUnavailable = (): VaultError =>
   new VaultError("ServiceUnavailable", "The request was not processed because its audit record could not be written.");
 
-function dekOwner(config: VaultConfig): string {
-  return `vault|${config.tenantId}|${config.name.toLowerCase()}`;
-}
+

@@ -5,25 +5,40 @@ import type { RootKey } from "./root-key.ts";
 const KEK_PURPOSE = "kek/v1";
 
 /**
+ * A second wrapping layer inside the root key's: an AES key in the HSM (premium vaults that ask for it), so that
+ * the root key and the stored rows together no longer open a vault's data.
+ */
+export interface DataKeyLayer {
+  wrap(raw: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+  unwrap(wrapped: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+}
+
+/** The AAD names the layering too, so a layered row cannot be passed off as a plain one or the reverse. */
+const aadOf = (owner: string, layer: DataKeyLayer | undefined): string => (layer === undefined ? `dek|${owner}` : `dek+hsm|${owner}`);
+
+/**
  * Envelope encryption (DESIGN.md §6.8): each Durable Object owns a random 256-bit data key,
- * stored only wrapped by the root-derived KEK with AAD naming its owner ("dek|vault|{tenant}|{vault}").
+ * stored only wrapped by the root-derived KEK with AAD naming its owner ("dek|vault|{tenant}|{vault}"),
+ * and for HSM-protected vaults wrapped by the HSM's key inside that.
  */
 export class DataKey {
   private constructor(private readonly key: CryptoKey) {}
 
   /** Creates a fresh data key; returns it with its wrapped form for storage. */
-  static async create(root: RootKey, owner: string): Promise<{ dataKey: DataKey; wrapped: Uint8Array<ArrayBuffer> }> {
+  static async create(root: RootKey, owner: string, layer?: DataKeyLayer): Promise<{ dataKey: DataKey; wrapped: Uint8Array<ArrayBuffer> }> {
     const raw = crypto.getRandomValues(new Uint8Array(32));
     const kek = await root.deriveAesKey(KEK_PURPOSE);
-    const wrapped = await seal(kek, raw, `dek|${owner}`);
+    const inner = layer === undefined ? raw : await layer.wrap(raw);
+    const wrapped = await seal(kek, inner, aadOf(owner, layer));
     const dataKey = new DataKey(await importAes(raw));
     raw.fill(0);
     return { dataKey, wrapped };
   }
 
-  static async unwrap(root: RootKey, owner: string, wrapped: Uint8Array): Promise<DataKey> {
+  static async unwrap(root: RootKey, owner: string, wrapped: Uint8Array, layer?: DataKeyLayer): Promise<DataKey> {
     const kek = await root.deriveAesKey(KEK_PURPOSE);
-    const raw = await open(kek, wrapped, `dek|${owner}`);
+    const inner = await open(kek, wrapped, aadOf(owner, layer));
+    const raw = layer === undefined ? inner : await layer.unwrap(inner);
     const dataKey = new DataKey(await importAes(raw));
     raw.fill(0);
     return dataKey;

@@ -9,6 +9,8 @@ export interface VaultConfig {
   readonly sku: "standard" | "premium";
   /** Unix seconds. */
   readonly created: number;
+  /** Premium only: the data key is wrapped by an AES key in the HSM too, not by the root key alone. */
+  readonly dataKeyProtection?: "hsm";
 }
 
 export const RETENTION_MIN_DAYS = 7;

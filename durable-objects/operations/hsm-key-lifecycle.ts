@@ -5,6 +5,7 @@ import { isHsmReference, type HsmKeyReference, type StoredKeyMaterial } from "..
 import { AZURE_KEY_TYPES } from "../crypto/keys/key-types.ts";
 import { nameKey } from "../domain/ids.ts";
 import { parseKeyProperties, serializeKeyProperties } from "../domain/key-properties.ts";
+import type { StoredVersion } from "../domain/versioned-object.ts";
 import { openKeyMaterial } from "./key-material.ts";
 import type { VaultContext } from "./vault-context.ts";
 
@@ -28,12 +29,21 @@ export function markHsmVersionsBackedUp(ctx: VaultContext, name: string): void {
 }
 
 /** Token objects to destroy once the purge of this (soft-deleted) key has committed. */
-export async function purgeableTokenKeys(ctx: VaultContext, name: string): Promise<HsmKeyReference[]> {
-  const versions = ctx.objects.allVersions(KIND, nameKey(name)).filter((v) => {
+export function purgeableTokenKeys(ctx: VaultContext, name: string): Promise<HsmKeyReference[]> {
+  return tokenKeysOf(ctx, ctx.objects.allVersions(KIND, nameKey(name)));
+}
+
+/** Token objects to destroy once the whole vault is deleted. */
+export function vaultTokenKeys(ctx: VaultContext): Promise<HsmKeyReference[]> {
+  return tokenKeysOf(ctx, ctx.objects.allVersionsOfKind(KIND));
+}
+
+async function tokenKeysOf(ctx: VaultContext, versions: readonly StoredVersion[]): Promise<HsmKeyReference[]> {
+  const unbackedHsm = versions.filter((v) => {
     const props = parseKeyProperties(v.props);
     return AZURE_KEY_TYPES[props.kty].hsm && props.backedUp !== true;
   });
-  const materials = await Promise.all(versions.map((v) => openKeyMaterial(ctx, v)));
+  const materials = await Promise.all(unbackedHsm.map((v) => openKeyMaterial(ctx, v)));
   return materials.filter(isHsmReference);
 }
 

@@ -4,6 +4,7 @@ import vault0003 from "../../migrations/vault/0003_key_properties_and_rotation.s
 import vault0004 from "../../migrations/vault/0004_throttle_and_audit.sql";
 import vault0005 from "../../migrations/vault/0005_events.sql";
 import vault0006 from "../../migrations/vault/0006_certificates.sql";
+import vault0007 from "../../migrations/vault/0007_hsm_data_key.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
@@ -18,6 +19,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "throttle_and_audit", sql: vault0004 },
   { version: 5, name: "events", sql: vault0005 },
   { version: 6, name: "certificates", sql: vault0006 },
+  { version: 7, name: "hsm_data_key", sql: vault0007 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [

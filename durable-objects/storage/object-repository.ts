@@ -71,6 +71,14 @@ export class ObjectRepository {
     return rows.toArray()[0]?.props ?? null;
   }
 
+  /** Every version of every name of a kind, deleted ones included (vault deletion). */
+  allVersionsOfKind(kind: ObjectKind): StoredVersion[] {
+    return this.sql
+      .exec<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key WHERE o.kind = ?`, kind)
+      .toArray()
+      .map(toVersion);
+  }
+
   /** Every version, oldest first (backup). */
   allVersions(kind: ObjectKind, key: string): StoredVersion[] {
     return this.sql

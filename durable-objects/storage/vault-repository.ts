@@ -9,15 +9,16 @@ type VaultRow = {
   sku: string;
   created: number;
   wrapped_dek: ArrayBuffer;
+  dek_hsm_key_id: string | null;
 };
 
 /** The vault's single settings row and its wrapped data key. */
 export class VaultRepository {
   constructor(private readonly sql: SqlStorage) {}
 
-  load(): { config: VaultConfig; wrappedDek: Uint8Array } | null {
+  load(): { config: VaultConfig; wrappedDek: Uint8Array; dekHsmKeyId: string | null } | null {
     const row = this.sql
-      .exec<VaultRow>("SELECT name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek FROM vault WHERE id = 1")
+      .exec<VaultRow>("SELECT name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id FROM vault WHERE id = 1")
       .toArray()[0];
     if (row === undefined) return null;
     return {
@@ -28,8 +29,10 @@ export class VaultRepository {
         purgeProtection: row.purge_protection === 1,
         sku: row.sku === "premium" ? "premium" : "standard",
         created: row.created,
+        ...(row.dek_hsm_key_id === null ? {} : { dataKeyProtection: "hsm" as const }),
       },
       wrappedDek: new Uint8Array(row.wrapped_dek),
+      dekHsmKeyId: row.dek_hsm_key_id,
     };
   }
 
@@ -41,9 +44,9 @@ export class VaultRepository {
     this.sql.exec("UPDATE vault SET audit_retention_days = ? WHERE id = 1", days);
   }
 
-  insert(config: VaultConfig, wrappedDek: Uint8Array): void {
+  insert(config: VaultConfig, wrappedDek: Uint8Array, dekHsmKeyId: string | null): void {
     this.sql.exec(
-      "INSERT INTO vault (id, name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO vault (id, name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
       config.name,
       config.tenantId,
       config.retentionDays,
@@ -51,6 +54,7 @@ export class VaultRepository {
       config.sku,
       config.created,
       wrappedDek,
+      dekHsmKeyId,
     );
   }
 }

@@ -30,6 +30,7 @@ export interface Vault {
   readonly vaultUri: string;
   readonly created: number;
   readonly sku?: string;
+  readonly dataKeyProtection?: string;
 }
 
 export interface RoleAssignment {
@@ -106,7 +107,7 @@ export class AdminClient {
   createVault(
     tenantId: string,
     vaultName: string,
-    settings: { softDeleteRetentionInDays: number; enablePurgeProtection: boolean; sku?: "standard" | "premium" },
+    settings: { softDeleteRetentionInDays: number; enablePurgeProtection: boolean; sku?: "standard" | "premium"; dataKeyProtection?: "rootKey" | "hsm" },
   ): Promise<Vault> {
     return this.expect("PUT", vaultPath(tenantId, vaultName), [201], settings, isVault);
   }
@@ -138,6 +139,10 @@ export class AdminClient {
     patch: { throttleLimits?: Record<string, number> | null; auditRetentionDays?: number },
   ): Promise<void> {
     await this.send("PATCH", `${vaultPath(tenantId, vaultName)}/settings`, [200], patch);
+  }
+
+  async deleteVault(tenantId: string, vaultName: string): Promise<void> {
+    await this.send("DELETE", vaultPath(tenantId, vaultName), [204]);
   }
 
   async setLocalDefaultIdentity(tenantId: string, principalId: string): Promise<void> {

@@ -72,6 +72,7 @@ describe("vault creation", SLOW, () => {
       softDeleteRetentionInDays: 90,
       enablePurgeProtection: false,
       sku: "standard",
+      dataKeyProtection: "rootKey",
       vaultUri: `https://${name}.vault.localhost:8443`,
     });
     expect(Math.abs(vault.created - Date.now() / 1000)).toBeLessThan(120);
@@ -112,6 +113,10 @@ describe("vault creation", SLOW, () => {
     [{ softDeleteRetentionInDays: 7.5 }],
     [{ enablePurgeProtection: "yes" }],
     [{ sku: "gold" }],
+    [{ dataKeyProtection: "tpm" }],
+    // HSM data key protection needs a premium vault, and a bridge this tier does not have.
+    [{ dataKeyProtection: "hsm" }],
+    [{ sku: "premium", dataKeyProtection: "hsm" }],
   ])("refuses %j with 400 BadParameter and reserves nothing", async (body) => {
     const tenantId = await createTenant();
     const name = uniqueVaultName("vbad");

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { hsmBridgeConfigured } from "../../durable-objects/crypto/hsm/hsm-bridge.ts";
 import type { AppEnv } from "../app-env.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
@@ -23,6 +24,7 @@ const vaultJson = (env: Env, v: VaultConfig) => ({
   softDeleteRetentionInDays: v.retentionDays,
   enablePurgeProtection: v.purgeProtection,
   sku: v.sku,
+  dataKeyProtection: v.dataKeyProtection ?? "rootKey",
   vaultUri: vaultUri(env.ISSUER_ORIGIN, v.name),
   created: v.created,
 });
@@ -59,6 +61,18 @@ adminVaultRoutes.get("/roleDefinitions", (c) =>
   c.json({ value: BUILT_IN_ROLES.map((r) => ({ id: roleDefinitionPath(r), name: r.id, roleName: r.name, dataActions: r.dataActions })) }),
 );
 
+/**
+ * `"rootKey"` (default): the data key is wrapped by the root key. `"hsm"`: by an AES key in the HSM inside that
+ * (premium vaults, where the deployment has a bridge); checked here so a refused vault reserves no name.
+ */
+function dataKeyProtection(value: unknown, sku: "standard" | "premium", hsmBridge: boolean): { dataKeyProtection?: "hsm" } {
+  if (value === undefined || value === null || value === "rootKey") return {};
+  if (value !== "hsm") throw badParameter("dataKeyProtection must be 'rootKey' or 'hsm'.");
+  if (sku !== "premium") throw badParameter("Only premium vaults can protect their data key with the HSM.");
+  if (!hsmBridge) throw badParameter("HSM data key protection needs the PKCS#11 bridge, which is not configured.");
+  return { dataKeyProtection: "hsm" };
+}
+
 adminVaultRoutes.put("/tenants/:tenantId/vaults/:name", async (c) => {
   const tenantId = c.req.param("tenantId");
   const name = assertVaultName(c.req.param("name"));
@@ -68,7 +82,14 @@ adminVaultRoutes.put("/tenants/:tenantId/vaults/:name", async (c) => {
   if (typeof purgeProtection !== "boolean") throw badParameter("enablePurgeProtection must be a boolean.");
   const sku = body.sku ?? "standard";
   if (sku !== "standard" && sku !== "premium") throw badParameter("sku must be 'standard' or 'premium'.");
-  const settings = { name, tenantId, retentionDays: retentionDays(body.softDeleteRetentionInDays), purgeProtection, sku } as const;
+  const settings = {
+    name,
+    tenantId,
+    retentionDays: retentionDays(body.softDeleteRetentionInDays),
+    purgeProtection,
+    sku,
+    ...dataKeyProtection(body.dataKeyProtection, sku, hsmBridgeConfigured(c.env)),
+  } as const;
 
   const registry = registryStub(c.env);
   unwrap(await registry.reserveVaultName(name, tenantId));

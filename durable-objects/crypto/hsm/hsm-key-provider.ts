@@ -48,12 +48,14 @@ const hmacOnHsm = (alg: SignatureAlgorithm): VaultError =>
  */
 export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
   private readonly publicKeys = new Map<string, PublicKeys>();
+  /** Opened references (CKA_IDs) per key version: opening one is an AES-GCM open under the data key. */
+  private readonly tokenIds = new Map<string, Promise<string>>();
 
   constructor(private readonly bridge: HsmBridge) {}
 
   async sign(key: HsmKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
     if (SIGNATURE_ALGORITHMS[alg].family === "oct") throw hmacOnHsm(alg);
-    const { hsmKeyId } = await key.reference();
+    const hsmKeyId = await this.tokenIdOf(key);
     const { signature } = await this.bridge.call((c) => c.sign(hsmKeyId, { alg: alg as SignAlgorithm, digest: bytesToBase64Url(digest) }));
     return decoded(signature);
   }
@@ -73,7 +75,7 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
     if (ENCRYPTION_ALGORITHMS[alg].family === "rsa") {
       return { value: await this.publicOf(key).rsaEncryption().encrypt(alg as RsaEncryptionAlgorithm, plaintext) };
     }
-    const { hsmKeyId } = await key.reference();
+    const hsmKeyId = await this.tokenIdOf(key);
     const out = await this.bridge.call((c) =>
       c.encrypt(hsmKeyId, {
         alg: alg as AesCipherAlgorithm,
@@ -95,7 +97,7 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
     ciphertext: Uint8Array,
     options: { iv?: Uint8Array; aad?: Uint8Array; tag?: Uint8Array },
   ): Promise<Uint8Array> {
-    const { hsmKeyId } = await key.reference();
+    const hsmKeyId = await this.tokenIdOf(key);
     const out = await this.bridge.call(
       (c) =>
         c.decrypt(hsmKeyId, {
@@ -112,13 +114,13 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
 
   async wrap(key: HsmKeyHandle, alg: EncryptionAlgorithm, keyToWrap: Uint8Array): Promise<Uint8Array> {
     if (ENCRYPTION_ALGORITHMS[alg].family === "rsa") return this.publicOf(key).rsaEncryption().encrypt(alg as RsaEncryptionAlgorithm, keyToWrap);
-    const { hsmKeyId } = await key.reference();
+    const hsmKeyId = await this.tokenIdOf(key);
     const out = await this.bridge.call((c) => c.wrap(hsmKeyId, { alg: alg as AesWrapAlgorithm, key: bytesToBase64Url(keyToWrap) }));
     return decoded(out.wrapped);
   }
 
   async unwrap(key: HsmKeyHandle, alg: EncryptionAlgorithm, wrapped: Uint8Array): Promise<Uint8Array> {
-    const { hsmKeyId } = await key.reference();
+    const hsmKeyId = await this.tokenIdOf(key);
     const out = await this.bridge.call(
       (c) => c.unwrap(hsmKeyId, { alg: alg as AesWrapAlgorithm | RsaEncryptionAlgorithm, wrapped: bytesToBase64Url(wrapped) }),
       decryptionErrorOfBridge,
@@ -127,17 +129,31 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
   }
 
   private publicOf(key: HsmKeyHandle): PublicKeys {
-    if (key.publicJwk === undefined) throw new Error("an HSM key without a public JWK has no public-key operations");
-    let entry = this.publicKeys.get(key.id);
-    if (entry === undefined) {
-      entry = new PublicKeys(key.publicJwk);
-      if (this.publicKeys.size >= CACHE_LIMIT) this.publicKeys.delete(this.publicKeys.keys().next().value as string);
-    } else {
-      this.publicKeys.delete(key.id); // re-insert: Map order is the LRU order
-    }
-    this.publicKeys.set(key.id, entry);
-    return entry;
+    const jwk = key.publicJwk;
+    if (jwk === undefined) throw new Error("an HSM key without a public JWK has no public-key operations");
+    return cached(this.publicKeys, key.id, () => new PublicKeys(jwk));
   }
+
+  private tokenIdOf(key: HsmKeyHandle): Promise<string> {
+    return cached(this.tokenIds, key.id, () => {
+      const opened = key.reference().then((r) => r.hsmKeyId);
+      opened.catch(() => this.tokenIds.delete(key.id));
+      return opened;
+    });
+  }
+}
+
+/** An LRU entry: made on first use, the least recently used dropped past CACHE_LIMIT (Map order is use order). */
+function cached<T>(cache: Map<string, T>, id: string, make: () => T): T {
+  let entry = cache.get(id);
+  if (entry === undefined) {
+    entry = make();
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  } else {
+    cache.delete(id);
+  }
+  cache.set(id, entry);
+  return entry;
 }
 
 /** The bridge signs its answers, so a malformed field is a fault of the bridge, not of the caller. */

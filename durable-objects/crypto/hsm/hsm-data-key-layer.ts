@@ -1,0 +1,20 @@
+import { bytesToBase64Url, base64UrlToBytes } from "../bytes.ts";
+import type { DataKeyLayer } from "../data-key.ts";
+import type { HsmBridge } from "./hsm-bridge.ts";
+
+/**
+ * A vault's data key wrapped by an AES-256 key in the HSM with A256KW (RFC 3394): the token key never leaves the
+ * HSM, so opening a premium vault that asked for it needs the bridge as well as the root key. A bridge that is
+ * down makes such a vault answer 503 until it is back (hsm-bridge.ts), software keys and secrets included.
+ */
+export function hsmDataKeyLayer(bridge: HsmBridge, hsmKeyId: string): DataKeyLayer {
+  const bytes = (value: string): Uint8Array<ArrayBuffer> => {
+    const decoded = base64UrlToBytes(value);
+    if (decoded === null) throw new Error("the HSM bridge answered with a malformed value");
+    return decoded;
+  };
+  return {
+    wrap: async (raw) => bytes((await bridge.call((c) => c.wrap(hsmKeyId, { alg: "A256KW", key: bytesToBase64Url(raw) }))).wrapped),
+    unwrap: async (wrapped) => bytes((await bridge.call((c) => c.unwrap(hsmKeyId, { alg: "A256KW", wrapped: bytesToBase64Url(wrapped) }))).key),
+  };
+}
