@@ -1,10 +1,11 @@
 /**
- * What a bench run does, from environment variables. The defaults keep a whole run under about four minutes on
+ * What a bench run does, from environment variables. The defaults keep a whole run under about five minutes on
  * a 2-core machine: server start-up and connection probe (~15 s), the secrets part (four phases of BENCH_SECONDS
  * plus warm-ups, ~25 s), the keys part (ten cases of two phases of BENCH_KEY_SECONDS plus warm-ups and one
- * in-runtime rate of BENCH_RATE_SECONDS, ~100 s) and the throttle part (three in-runtime rates of
+ * in-runtime rate of BENCH_RATE_SECONDS, ~100 s), the hsm part (HSM keys generated on the token, ~10 s, then six cases of
+ * a direct and an API phase of BENCH_KEY_SECONDS plus warm-ups, ~50 s) and the throttle part (three in-runtime rates of
  * BENCH_RATE_SECONDS, then up to three windows of BENCH_THROTTLE_SECONDS and the waits to align them, ~60 s).
- * BENCH_ONLY=secrets, keys or throttle runs one part.
+ * BENCH_ONLY=secrets, keys, hsm or throttle runs one part.
  */
 export interface BenchConfig {
   /** Requests kept in flight at once. wrangler dev adds milliseconds per request, so one at a time measures that. */
@@ -17,14 +18,14 @@ export interface BenchConfig {
   readonly maxRequests: number;
   /** How many distinct secret names the SET scenario cycles through. */
   readonly setNames: number;
-  /** Length of each timed phase of the keys part (API and primitive through the same path). */
+  /** Length of each timed phase of the keys part (API and primitive through the same path) and of the hsm part. */
   readonly keySeconds: number;
   /** How long the Durable Object runs each primitive back to back for the in-runtime rate (the server allows 0.1–10). */
   readonly rateSeconds: number;
   /** Length of each overload phase of the throttle part; 10 makes the first exactly one throttle window. */
   readonly throttleSeconds: number;
   /** Which parts run. */
-  readonly parts: { readonly secrets: boolean; readonly keys: boolean; readonly throttle: boolean };
+  readonly parts: { readonly secrets: boolean; readonly keys: boolean; readonly hsm: boolean; readonly throttle: boolean };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
@@ -49,11 +50,11 @@ function rateSeconds(env: NodeJS.ProcessEnv): number {
 
 function parts(env: NodeJS.ProcessEnv): BenchConfig["parts"] {
   const raw = (env.BENCH_ONLY ?? "").trim();
-  if (raw === "") return { secrets: true, keys: true, throttle: true };
-  if (raw === "secrets" || raw === "keys" || raw === "throttle") {
-    return { secrets: raw === "secrets", keys: raw === "keys", throttle: raw === "throttle" };
+  if (raw === "") return { secrets: true, keys: true, hsm: true, throttle: true };
+  if (raw === "secrets" || raw === "keys" || raw === "hsm" || raw === "throttle") {
+    return { secrets: raw === "secrets", keys: raw === "keys", hsm: raw === "hsm", throttle: raw === "throttle" };
   }
-  throw new Error(`BENCH_ONLY must be "secrets", "keys" or "throttle" (or unset for all), got "${raw}"`);
+  throw new Error(`BENCH_ONLY must be "secrets", "keys", "hsm" or "throttle" (or unset for all), got "${raw}"`);
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`, three parts against the same throwaway `wrangler dev` server (HTTPS, fresh state, baselines on):
+ * `npm run bench`, four parts against the same throwaway `wrangler dev` server (HTTPS, fresh state, baselines on):
  *
  * - secrets: secret GET and SET throughput and latency under concurrency, beside a bare Worker→Durable Object
  *   echo that runs first and last (its mean is the baseline, because a small shared machine drifts within a
@@ -9,6 +9,11 @@
  *   (Worker→Durable Object plus one primitive, no vault logic) and the primitive's rate inside the Durable Object
  *   with no HTTP at all, each measured right before its API phase. The target (RS256 and ES256 sign through the
  *   API ≥ 70% of the primitive through the same path) is reported, not enforced.
+ * - hsm: HSM sign and decrypt (RSA-HSM RS256/PS256 sign and RSA-OAEP/RSA-OAEP-256 decrypt, EC-HSM ES256 sign,
+ *   oct-HSM A256GCM decrypt) through the API on keys created there, beside the same PKCS#11 calls made from this
+ *   process straight on the bench server's SoftHSM2 token (same token, same session count as the bridge, an
+ *   equivalent key), each direct phase right before its API phase. The target (every case through the API ≥ 70% of
+ *   direct) is reported, not enforced. Skipped, saying so, when the server runs without a bridge (no SoftHSM2).
  * - throttle: the throttling bookkeeping of every request (admission, counter upsert, audit insert) timed inside
  *   the Durable Object with its writes rolled back, as a share of a GET's time (the secrets part's GET phase, or a
  *   short one of its own); the target (< 5%) is reported, not enforced. Then two vaults of the dev tenant created
@@ -17,12 +22,12 @@
  *   server's window, a retry once one elapses, B all 200s); and a low tenant limit, under which B is throttled
  *   too (TenantRequestLimitReached), reset afterwards.
  *
- * The secrets and keys parts run with the dev vault's and the tenant's limits lifted (they measure the vault,
+ * The secrets, keys and hsm parts run with the dev vault's and the tenant's limits lifted (they measure the vault,
  * not the throttle; admission still runs on every request). Exits non-zero if any request failed, a throttle
  * check failed, or the run could not start. CPU per process is metered in every throughput phase (not
  * in the throttle part's overload phases, whose point is their answers).
- * Environment: BENCH_ONLY (secrets, keys or throttle; default all), BENCH_SECONDS (secrets phases, default 5),
- * BENCH_KEY_SECONDS (keys phases, default 3), BENCH_RATE_SECONDS (each in-runtime rate, default 2),
+ * Environment: BENCH_ONLY (secrets, keys, hsm or throttle; default all), BENCH_SECONDS (secrets phases, default 5),
+ * BENCH_KEY_SECONDS (keys and hsm phases, default 3), BENCH_RATE_SECONDS (each in-runtime rate, default 2),
  * BENCH_THROTTLE_SECONDS (each overload phase, default 10), BENCH_WARMUP_SECONDS (every phase, default 1),
  * BENCH_CONCURRENCY (in flight, default 32), BENCH_MAX_REQUESTS (per phase, default 100000),
  * BENCH_SET_NAMES (default 100). Numbers go to stdout, progress to stderr.
@@ -34,6 +39,8 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { readConfig } from "./config.ts";
 import { CpuMeter } from "./cpu.ts";
+import { runHsmPart } from "./hsm-phases.ts";
+import { formatHsmResults, formatHsmTarget } from "./hsm-report.ts";
 import { runKeyPart } from "./key-phases.ts";
 import { formatKeyCpu, formatKeyResults, formatKeyTargets } from "./key-report.ts";
 import { measure, totalErrors, type PhaseRunner } from "./measure.ts";
@@ -103,11 +110,13 @@ async function main(): Promise<number> {
     const context = { ca, port, route: route.chosen, vault, token, run, progress };
     const secrets = config.parts.secrets ? await runSecretPart({ ...context, setNames: config.setNames }) : undefined;
     const keys = config.parts.keys ? await runKeyPart({ ...context, config, meter }) : undefined;
+    const hsm = config.parts.hsm ? await runHsmPart({ ...context, config, bridgeDir: server.hsmBridge?.dir }) : undefined;
     const throttle = config.parts.throttle ? await runThrottlePart({ ...context, admin, config, get: secrets?.get }) : undefined;
 
     const measurements = [
       ...(secrets?.measurements ?? []),
       ...(keys?.flatMap((row) => [row.primitive, row.api]) ?? []),
+      ...(hsm === undefined || "skipped" in hsm ? [] : hsm.rows.map((row) => row.api)),
       ...(throttle?.getMeasuredHere === true ? [throttle.get] : []),
     ];
     const rateFailures = (keys ?? []).flatMap(({ keyCase, rate }) =>
@@ -118,10 +127,12 @@ async function main(): Promise<number> {
       formatFacts(machine, config, route),
       ...secretSections(secrets),
       ...(keys === undefined ? [] : [formatKeyResults(keys, machine.cores)]),
+      hsm === undefined ? undefined : formatHsmResults(hsm, config),
       formatCpu(measurements, machine.cores),
       keys === undefined ? undefined : formatKeyCpu(keys),
       secrets === undefined ? undefined : formatTarget(secrets.get, secrets.baseline),
       keys === undefined ? undefined : formatKeyTargets(keys),
+      hsm === undefined ? undefined : formatHsmTarget(hsm),
       ...(throttle === undefined
         ? []
         : [formatBookkeeping(throttle), formatOverload(throttle, config.throttleSeconds), formatTenantPhase(throttle, config.throttleSeconds)]),

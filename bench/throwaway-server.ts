@@ -15,10 +15,13 @@ export interface BenchServer {
 
 /** Not 8443 or the conformance tier's 18443, so a bench can run beside either. */
 const PREFERRED_PORT = 18543;
+/** Likewise for the HSM bridge: not `npm run dev`'s 8450 or the conformance tier's 18450. */
+const PREFERRED_BRIDGE_PORT = 18550;
 
 /**
- * A dev server of its own: a fresh state directory (so the developer's `.dev` data, keys and CA are never
- * touched and every run starts from the same empty vault), a free port, no console output, and the echo route on.
+ * A dev server of its own: a fresh state directory (so the developer's `.dev` data, keys, CA and SoftHSM2 token
+ * are never touched and every run starts from the same empty vault), free ports for it and its HSM bridge, no
+ * console output, and the echo route on.
  */
 export async function startBenchServer(root: string, signal?: AbortSignal): Promise<BenchServer> {
   const stateDir = await mkdtemp(join(tmpdir(), "edge-vault-bench-"));
@@ -26,7 +29,8 @@ export async function startBenchServer(root: string, signal?: AbortSignal): Prom
   let server: DevServer;
   try {
     const port = await findFreePort(PREFERRED_PORT);
-    server = await startDevServer({ root, stateDir, port, quiet: true, signal, extraVars: { BENCH_ECHO: "true" } });
+    const hsmBridgePort = await findFreePort(PREFERRED_BRIDGE_PORT);
+    server = await startDevServer({ root, stateDir, port, hsmBridgePort, quiet: true, signal, extraVars: { BENCH_ECHO: "true" } });
   } catch (error) {
     await removeState();
     throw error;

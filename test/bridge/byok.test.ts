@@ -4,7 +4,7 @@
  * verifies with the original public key, the bridge's AES-GCM ciphertext opens with the original bytes. Every bad
  * blob gets the same 400 and leaves nothing on the token.
  */
-import { createDecipheriv, createHash, createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
+import { constants, createDecipheriv, createHash, createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BridgeClient, ByokTarget, KeyInfo, SignAlgorithm } from "../../wasm-hsm/bridge-client/index.ts";
 import { byokCiphertext } from "./support/byok-blob.ts";
@@ -45,7 +45,11 @@ async function expectSignatureVerifies(key: KeyInfo, alg: SignAlgorithm, hash: s
   const message = randomBytes(64);
   const digest = createHash(hash).update(message).digest();
   const { signature } = await client.sign(key.id, { alg, digest: b64(digest) });
-  const options = key.kty === "EC" ? { key: original, dsaEncoding: "ieee-p1363" as const } : original;
+  const options = key.kty === "EC"
+    ? { key: original, dsaEncoding: "ieee-p1363" as const }
+    : alg.startsWith("PS")
+      ? { key: original, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: digest.length }
+      : original;
   expect(verify(hash, message, options, bytesOf(signature))).toBe(true);
 }
 
@@ -109,7 +113,7 @@ describe("POST /keys/{kekId}/import-byok", () => {
     await expectSignatureVerifies(key, "ES384", "sha384", original.publicKey);
   });
 
-  it("leaves keys like generated ones: token objects, private, sensitive, never extractable, one id", async () => {
+  it("leaves keys like imported ones: token objects, private, sensitive, not extractable, one id", async () => {
     const rsa = await importBlob(byokCiphertext(kek.publicJwk, pkcs8(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey)), { kty: "RSA" });
     const aes = await importBlob(byokCiphertext(kek.publicJwk, randomBytes(32)), { kty: "oct" });
     for (const [key, objects] of [[rsa, 2], [aes, 1]] as const) {
@@ -120,7 +124,9 @@ describe("POST /keys/{kekId}/import-byok", () => {
         if (!token.flag(handle, pkcs11js.CKA_PRIVATE)) continue; // the public half
         expect(token.flag(handle, pkcs11js.CKA_SENSITIVE)).toBe(true);
         expect(token.flag(handle, pkcs11js.CKA_EXTRACTABLE)).toBe(false);
-        expect(token.flag(handle, pkcs11js.CKA_NEVER_EXTRACTABLE)).toBe(true);
+        // PKCS#11 C_UnwrapKey: an unwrapped key was outside this token once, so these two are false, as for import.
+        expect(token.flag(handle, pkcs11js.CKA_ALWAYS_SENSITIVE)).toBe(false);
+        expect(token.flag(handle, pkcs11js.CKA_NEVER_EXTRACTABLE)).toBe(false);
       }
     }
   });
@@ -145,7 +151,8 @@ describe("refused BYOK blobs", () => {
   const p256Blob = () => byokCiphertext(kek.publicJwk, pkcs8(p256Key));
   const flip = (blob: Buffer, at: number) => {
     const copy = Buffer.from(blob);
-    copy[at < 0 ? copy.length + at : at] ^= 0x01;
+    const index = at < 0 ? copy.length + at : at;
+    copy[index] = (copy[index] ?? 0) ^ 0x01;
     return copy;
   };
 
@@ -159,6 +166,7 @@ describe("refused BYOK blobs", () => {
     { name: "a P-256 key declared oct", blob: p256Blob, target: { kty: "oct" } },
     { name: "an AES key declared RSA", blob: () => byokCiphertext(kek.publicJwk, randomBytes(32)), target: { kty: "RSA" } },
     { name: "20 bytes declared oct (not an AES size)", blob: () => byokCiphertext(kek.publicJwk, randomBytes(20)), target: { kty: "oct" } },
+    { name: "an RSA key whose private exponents are wrong", blob: () => byokCiphertext(kek.publicJwk, inconsistentRsaPkcs8()), target: { kty: "RSA" } },
     { name: "an RSA-1024 key (not a size Azure allows)", blob: () => byokCiphertext(kek.publicJwk, pkcs8(generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey)), target: { kty: "RSA" } },
     { name: "a blob cut by one semiblock", blob: () => rsaBlob().subarray(0, -8), target: { kty: "RSA" } },
     { name: "a blob cut by one byte", blob: () => rsaBlob().subarray(0, -1), target: { kty: "RSA" } },
@@ -197,6 +205,20 @@ describe("refused BYOK blobs", () => {
     }
   });
 });
+
+/**
+ * A well-formed PKCS#8 RSA key whose d and dp are both off by two: OpenSSL encodes it and the token stores it, but
+ * its signatures fail (a wrong dp alone would not show: OpenSSL checks a CRT result and redoes it with d).
+ */
+function inconsistentRsaPkcs8(): Buffer {
+  const jwk = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
+  const plusTwo = (value: string | undefined, bytes: number) => {
+    const next = BigInt(`0x${Buffer.from(value ?? "", "base64url").toString("hex")}`) + 2n;
+    return Buffer.from(next.toString(16).padStart(2 * bytes, "0"), "hex").toString("base64url");
+  };
+  const key = createPrivateKey({ key: { ...jwk, d: plusTwo(jwk.d, 256), dp: plusTwo(jwk.dp, 128) }, format: "jwk" });
+  return pkcs8(key);
+}
 
 function pick(jwk: Record<string, unknown>, ...names: string[]): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, jwk[name]]));

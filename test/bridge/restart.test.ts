@@ -2,7 +2,8 @@
  * Keys live on the token, not in the bridge: a bridge stopped and started again on the same token finds every key
  * by its id, signs with the same private keys, decrypts what the first process encrypted, and still recognises an
  * idempotent generate it answered before. A request captured before the restart cannot be replayed after it.
- * Runs its own token and bridge processes, apart from the shared ones.
+ * Runs its own token and bridge processes, apart from the shared ones, as one process each (`workers: 1`); the
+ * shared bridge is a cluster.
  */
 import { createHash, randomBytes, randomUUID, verify } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -22,7 +23,7 @@ let running: BridgeProcess | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-vault-bridge-restart-"));
-  token = await createTokenDir(dir, "restart-tests");
+  token = await createTokenDir(dir, "restart-tests", 1);
   credentials = await hmacCredentials("vault", token.hmacSecret);
 });
 

@@ -190,7 +190,10 @@ export interface HealthResponse {
     readonly aesKeyWrapPad: ImplementationPath;
     readonly rsaAesKeyWrap: ByokUnwrapPath;
   };
+  /** This process's session pool. */
   readonly sessions: { readonly size: number; readonly idle: number; readonly waiting: number };
+  /** Which process answered (one of `workers`, each with its own sessions). */
+  readonly process: { readonly pid: number; readonly workers: number };
 }
 
 export const ERROR_CODES = [

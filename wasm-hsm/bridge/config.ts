@@ -5,6 +5,7 @@
  * so the file itself can be committed or shared without the PIN and keys.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { decodeBase64url, isBase64url } from "../bridge-client/base64url.ts";
 import { MIN_HMAC_SECRET_BYTES } from "../bridge-client/signing-keys.ts";
@@ -15,6 +16,8 @@ export const DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 /** One session per libuv thread (4 by default) keeps every thread busy without queueing inside the module. */
 export const DEFAULT_SESSIONS = 4;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** DESIGN.md §5: RSA signing scales with processes, one per core (~840/s per process, ~1,700/s with two). */
+export const DEFAULT_WORKERS = availableParallelism();
 /** IETF idempotency-key draft §2.5 leaves expiry to the server; a day covers any sane retry loop. */
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -36,7 +39,10 @@ export interface BridgeConfig {
   /** Set before the module is loaded (SoftHSM2 reads SOFTHSM2_CONF). */
   readonly moduleEnv: Readonly<Record<string, string>>;
   readonly token: { readonly label: string; readonly pin: string };
+  /** Sessions per worker process. */
   readonly sessions: number;
+  /** Worker processes (cluster/), each with its own module instance, login and sessions; 1 is one process. */
+  readonly workers: number;
   readonly clients: readonly ClientKey[];
   /** PKCS#8 Ed25519 key the bridge signs its answers to Ed25519 clients with. */
   readonly responseSigningKey?: Uint8Array<ArrayBuffer>;
@@ -99,6 +105,7 @@ export function parseConfig(raw: unknown, baseDir: string): BridgeConfig {
     moduleEnv,
     token: { label: string(token.label, "token.label"), pin: secret(token.pin, "token.pin", baseDir) },
     sessions: integer(root.sessions ?? DEFAULT_SESSIONS, "sessions", 1, 256),
+    workers: integer(root.workers ?? DEFAULT_WORKERS, "workers", 1, 256),
     clients,
     ...(responseSigningKey === undefined ? {} : { responseSigningKey }),
     maxBodyBytes: integer(root.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, "maxBodyBytes", 1024, 16 * 1024 * 1024),

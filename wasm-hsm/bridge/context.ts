@@ -9,4 +9,6 @@ export interface BridgeContext {
   readonly pool: SessionPool;
   readonly keys: KeyStore;
   readonly capabilities: Capabilities;
+  /** How many processes serve requests (health shows it; each has its own context). */
+  readonly workers: number;
 }

@@ -2,9 +2,13 @@
  * `npm run hsm-bridge -- --config PATH`: runs the PKCS#11 bridge until SIGINT/SIGTERM. The config comes from
  * --config, else $HSM_BRIDGE_CONFIG, else .dev/hsm/bridge.json (what init-token.sh writes). Once listening it
  * prints one JSON line on stdout, `{"event":"listening","url":…}`, for scripts and tests to wait for; logs go to
- * stderr.
+ * stderr. With `workers` above 1 this process is the cluster's primary (cluster/primary.ts) and node:cluster runs
+ * this same file, with the same arguments, as each worker.
  */
+import cluster from "node:cluster";
 import { parseArgs } from "node:util";
+import { startCluster } from "./cluster/primary.ts";
+import { runWorker } from "./cluster/worker.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { BridgeFailure } from "./failure.ts";
 import { jsonLogger } from "./log.ts";
@@ -14,22 +18,31 @@ const DEFAULT_CONFIG = ".dev/hsm/bridge.json";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: "string" } } });
-  const path = values.config ?? process.env.HSM_BRIDGE_CONFIG ?? DEFAULT_CONFIG;
-  const bridge = await startBridge(loadConfig(path), jsonLogger);
-  process.stdout.write(`${JSON.stringify({ event: "listening", url: bridge.url })}\n`);
+  const config = loadConfig(values.config ?? process.env.HSM_BRIDGE_CONFIG ?? DEFAULT_CONFIG);
+  if (cluster.isWorker) {
+    await runWorker(config, jsonLogger);
+    return;
+  }
 
-  const shutdown = (signal: string) => {
-    jsonLogger("info", "bridge stopping", { signal });
+  let stopping = false;
+  const shutdown = (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    jsonLogger("info", "bridge stopping", { reason });
     void bridge.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         jsonLogger("error", "bridge did not stop cleanly", { error: String(error) });
         process.exit(1);
       },
     );
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  const bridge = config.workers === 1
+    ? await startBridge(config, jsonLogger)
+    : await startCluster(config, jsonLogger, () => shutdown("a worker was lost", 1));
+  process.stdout.write(`${JSON.stringify({ event: "listening", url: bridge.url })}\n`);
+  process.once("SIGINT", () => shutdown("SIGINT", 0));
+  process.once("SIGTERM", () => shutdown("SIGTERM", 0));
 }
 
 main().catch((error: unknown) => {

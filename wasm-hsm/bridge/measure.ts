@@ -2,8 +2,10 @@
  * One-off throughput measurement (not a test): sign ops/s through the bridge's HTTP API, beside direct PKCS#11
  * calls on the same token in the same run (issue 5 asks for the API rate as a share of the direct one).
  *
- *   node --import tsx wasm-hsm/bridge/measure.ts [seconds per case, default 3]
+ *   node --import tsx wasm-hsm/bridge/measure.ts [--seconds 3] [--workers 1] [--skip-direct]
  *
+ * `--workers N` runs the bridge as a cluster of N worker processes (cluster/primary.ts; 1 = one process), so the
+ * API columns compare with DESIGN.md §5's "process per core"; the direct columns are one process either way.
  * Makes a throwaway SoftHSM2 token under the temp directory, runs the bridge as its own process on a loopback
  * port, and removes everything afterwards. Traffic goes to 127.0.0.1 only, bounded by time. Two API columns:
  * "client" is the typed BridgeClient on Node's fetch (undici), which verifies every answer; "http" signs with the
@@ -17,6 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type SignAlgorithm } from "../bridge-client/index.ts";
 import { loadConfig } from "./config.ts";
 import { pkcs11js, type Handle } from "./pkcs11/binding.ts";
@@ -26,7 +29,20 @@ import { KeyStore } from "./keys/key-store.ts";
 import { HASHES } from "./ops/sign-algorithms.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
-const SECONDS = Number(process.argv[2] ?? "3");
+const { values: options } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "3" },
+    workers: { type: "string", default: "1" },
+    "skip-direct": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (options.help) {
+  process.stdout.write("usage: node --import tsx wasm-hsm/bridge/measure.ts [--seconds 3] [--workers 1] [--skip-direct]\n");
+  process.exit(0);
+}
+const SECONDS = Number(options.seconds);
+const WORKERS = Number(options.workers);
 const CONCURRENCY = 16;
 const SESSIONS = 4;
 
@@ -35,7 +51,7 @@ try {
   execFileSync("bash", [join(HERE, "init-token.sh"), dir, "measure"], { env: { ...process.env, HSM_BRIDGE_PORT: "0" }, stdio: ["ignore", "ignore", "ignore"] });
   const configPath = join(dir, "bridge.json");
   const config = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
-  writeFileSync(configPath, JSON.stringify({ ...config, sessions: SESSIONS }));
+  writeFileSync(configPath, JSON.stringify({ ...config, sessions: SESSIONS, workers: WORKERS }));
 
   const bridge = spawn(process.execPath, ["--import", "tsx", join(HERE, "main.ts"), "--config", configPath], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
@@ -59,14 +75,20 @@ try {
       const request = { alg: alg as SignAlgorithm, digest: digest.toString("base64url") };
       const viaClient = await rate(CONCURRENCY, () => client.sign(id, request));
       const viaHttp = await rate(CONCURRENCY, () => post(`/keys/${id}/sign`, request));
+      const api = `API (${CONCURRENCY} in flight): client ${fmt(viaClient)}, http ${fmt(viaHttp)}`;
+      if (options["skip-direct"]) {
+        rows.push(`${name.padEnd(15)} ${api}`);
+        continue;
+      }
       const direct = await directRate(loadConfig(configPath), id, alg, digest);
       rows.push(
         `${name.padEnd(15)} direct: 1 session ${fmt(direct.sequential)}, ${SESSIONS} sessions ${fmt(direct.parallel)} | ` +
-          `API (${CONCURRENCY} in flight): client ${fmt(viaClient)}, http ${fmt(viaHttp)} = ` +
-          `${Math.round((100 * viaHttp) / direct.parallel)}% of direct`,
+          `${api} = ${Math.round((100 * viaHttp) / direct.parallel)}% of direct`,
       );
     }
-    process.stdout.write(`${cpus().length} cores, ${SECONDS} s per case, bridge with ${SESSIONS} sessions\n${rows.join("\n")}\n`);
+    process.stdout.write(
+      `${cpus().length} cores, ${SECONDS} s per case, bridge with ${WORKERS} worker(s) × ${SESSIONS} sessions\n${rows.join("\n")}\n`,
+    );
   } finally {
     bridge.kill("SIGTERM");
     await new Promise((resolve) => bridge.once("exit", resolve));

@@ -1,12 +1,14 @@
 /**
  * Start-up in order: module environment → token (by label) → logged-in session pool → capability probe → HTTP.
  * Anything wrong (no module, no token, wrong PIN) fails here, before the bridge listens, so a running bridge is a
- * working one. `stop()` lets in-flight requests finish, then logs out and finalizes the module.
+ * working one. `stop()` lets in-flight requests finish, then logs out and finalizes the module. A cluster worker
+ * (cluster/worker.ts) runs this too, with the primary's request memory instead of its own.
  */
 import type { AddressInfo } from "node:net";
 import type { BridgeConfig } from "./config.ts";
 import type { BridgeContext } from "./context.ts";
 import { clientAuths } from "./http/authenticate.ts";
+import { inProcessMemory, LocalRequestMemory, type RequestMemory } from "./http/request-memory.ts";
 import { createBridgeServer } from "./http/server.ts";
 import { KeyStore } from "./keys/key-store.ts";
 import type { Logger } from "./log.ts";
@@ -23,7 +25,11 @@ export interface RunningBridge {
   stop(): Promise<void>;
 }
 
-export async function startBridge(config: BridgeConfig, log: Logger): Promise<RunningBridge> {
+export async function startBridge(
+  config: BridgeConfig,
+  log: Logger,
+  memory: RequestMemory = inProcessMemory(new LocalRequestMemory(config.idempotencyTtlSeconds, Date.now)),
+): Promise<RunningBridge> {
   // SoftHSM2 reads SOFTHSM2_CONF when the module initializes; other modules have their own variables.
   Object.assign(process.env, config.moduleEnv);
   const token = openToken(config.module, config.token.label);
@@ -31,8 +37,8 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
   try {
     pool.warmUp();
     const capabilities = await detectCapabilities(token, pool, config.oaepSha256);
-    const context: BridgeContext = { token, pool, keys: new KeyStore(token.module, pool), capabilities };
-    const server = createBridgeServer({ config, context, clients: clientAuths(config), log });
+    const context: BridgeContext = { token, pool, keys: new KeyStore(token.module, pool), capabilities, workers: config.workers };
+    const server = createBridgeServer({ config, context, clients: clientAuths(config), log, memory });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.listen.port, config.listen.host, () => {

@@ -13,6 +13,8 @@ const STOP_GRACE_MS = 10_000;
 export interface BridgeProcess {
   readonly url: string;
   readonly pid: number;
+  /** Resolves with the exit code (or signal) once the process ends, however it ends. */
+  readonly exited: Promise<string>;
   /** What the bridge wrote to stderr (its JSON log lines). */
   log(): string;
   stop(): Promise<void>;
@@ -52,6 +54,7 @@ export async function startBridgeProcess(configPath: string): Promise<BridgeProc
   return {
     url,
     pid: child.pid ?? -1,
+    exited,
     log: () => stderr,
     stop() {
       stopping ??= (async () => {

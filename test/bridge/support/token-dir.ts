@@ -1,6 +1,8 @@
 /**
  * A throwaway token for one test run, made by the script developers use (wasm-hsm/bridge/init-token.sh), plus a
- * bridge config with both client kinds: HMAC ("vault") and Ed25519 ("vault-ed"), on a kernel-chosen port.
+ * bridge config with both client kinds: HMAC ("vault") and Ed25519 ("vault-ed"), on a kernel-chosen port. Two
+ * worker processes unless told otherwise — fixed, not the machine's core count, so every machine runs the same
+ * paths: the shared bridge serves the whole suite as a cluster, and restart.test.ts runs the single process.
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -23,7 +25,7 @@ export interface TokenDir {
   readonly ed25519BridgePublicKey: string;
 }
 
-export async function createTokenDir(dir: string, label: string): Promise<TokenDir> {
+export async function createTokenDir(dir: string, label: string, workers = 2): Promise<TokenDir> {
   const { stdout } = await promisify(execFile)("bash", [INIT_TOKEN, dir, label], {
     env: { ...process.env, HSM_BRIDGE_PORT: "0" },
   });
@@ -45,6 +47,7 @@ export async function createTokenDir(dir: string, label: string): Promise<TokenD
   const config = {
     ...base,
     sessions: 4,
+    workers,
     clients: [...base.clients, { id: "vault-ed", ed25519PublicKey: rawPublic(client.publicKey) }],
     responseSigningKey: "file:bridge-ed25519.pk8",
   };

@@ -4,16 +4,16 @@
  * request as received (the body hash is computed here, never taken from the caller), and only then the nonce —
  * recorded after the signature verified, so unauthenticated traffic cannot fill the nonce cache.
  *
- * Nonces live in memory, so a restarted bridge has forgotten them; to keep a request captured before the restart
- * from being replayed after it, requests signed before the bridge started are refused. The price: for as many
- * seconds as a caller's clock runs behind, its requests right after a restart are refused too (401, and retried).
+ * Nonces live in memory (http/request-memory.ts, one for all workers), so a restarted bridge has forgotten them;
+ * to keep a request captured before the restart from being replayed after it, requests signed before that memory
+ * began are refused. The price: for as many seconds as a caller's clock runs behind, its requests right after a
+ * restart are refused too (401, and retried).
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { decodeBase64url, isBase64url } from "../../bridge-client/base64url.ts";
 import {
   HEADER,
   isFreshTimestamp,
-  MAX_CLOCK_SKEW_SECONDS,
   NONCE_PATTERN,
   requestSigningInput,
   TOKEN_PATTERN,
@@ -22,7 +22,7 @@ import {
 import type { Signer, Verifier } from "../../bridge-client/signing-keys.ts";
 import type { BridgeConfig } from "../config.ts";
 import { BridgeFailure } from "../failure.ts";
-import { NonceCache } from "./nonce-cache.ts";
+import type { RequestMemory } from "./request-memory.ts";
 import { nodeEd25519Signer, nodeEd25519Verifier, nodeHmacKey, sha256Base64urlSync } from "./node-signing.ts";
 
 export interface ClientAuth {
@@ -56,15 +56,11 @@ export function clientAuths(config: BridgeConfig): Map<string, ClientAuth> {
 }
 
 export class Authenticator {
-  private readonly nonces = new NonceCache(MAX_CLOCK_SKEW_SECONDS);
-  private readonly startedAt: number;
-
   constructor(
     private readonly clients: ReadonlyMap<string, ClientAuth>,
     private readonly now: () => number,
-  ) {
-    this.startedAt = unixSeconds(now());
-  }
+    private readonly memory: RequestMemory,
+  ) {}
 
   claimed(headers: IncomingHttpHeaders): Claimed | undefined {
     const keyId = single(headers, HEADER.keyId);
@@ -96,7 +92,7 @@ export class Authenticator {
     const timestamp = Number(timestampText);
     const nowSeconds = unixSeconds(this.now());
     if (!isFreshTimestamp(timestamp, nowSeconds)) throw unauthorized("timestamp outside the allowed clock skew");
-    if (timestamp < this.startedAt) throw unauthorized("request signed before the bridge started");
+    if (timestamp < this.memory.startedAt) throw unauthorized("request signed before the bridge started");
 
     const bodySha256 = sha256Base64urlSync(body);
     const input = requestSigningInput({
@@ -111,7 +107,7 @@ export class Authenticator {
     if (!(await claimed.client.requestVerifier.verify(input, decodeBase64url(signature)))) {
       throw unauthorized("signature does not verify");
     }
-    if (!this.nonces.remember(claimed.client.id, claimed.nonce, timestamp, nowSeconds)) {
+    if (!(await this.memory.rememberNonce(claimed.client.id, claimed.nonce, timestamp, nowSeconds))) {
       throw unauthorized("nonce already used");
     }
     return { ...claimed, idempotencyKey, bodySha256 };

@@ -15,9 +15,10 @@ import { BridgeFailure } from "../failure.ts";
 import type { Logger } from "../log.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
 import { Authenticator, type Authenticated, type Claimed, type ClientAuth } from "./authenticate.ts";
-import { IdempotencyStore, type Outcome } from "./idempotency.ts";
+import { runIdempotent, type Outcome } from "./idempotency.ts";
 import { sha256Base64urlSync } from "./node-signing.ts";
 import { readBody } from "./read-body.ts";
+import type { RequestMemory } from "./request-memory.ts";
 import { matchRoute } from "./routes.ts";
 
 /** Seconds a caller should wait after a 503 (RFC 9110 §10.2.3); token trouble is usually brief or needs a human. */
@@ -28,15 +29,16 @@ export interface ServerOptions {
   readonly context: BridgeContext;
   readonly clients: ReadonlyMap<string, ClientAuth>;
   readonly log: Logger;
+  /** Nonces and idempotent answers: this process's own, or the cluster primary's (cluster/). */
+  readonly memory: RequestMemory;
   readonly now?: () => number;
 }
 
 export function createBridgeServer(options: ServerOptions): Server {
   const now = options.now ?? (() => Date.now());
-  const authenticator = new Authenticator(options.clients, now);
-  const idempotency = new IdempotencyStore(options.config.idempotencyTtlSeconds * 1000, now);
+  const authenticator = new Authenticator(options.clients, now, options.memory);
   const handler = (request: IncomingMessage, response: ServerResponse) => {
-    void handle(request, response, { ...options, now, authenticator, idempotency });
+    void handle(request, response, { ...options, now, authenticator });
   };
   const { tls } = options.config;
   const server = tls === undefined
@@ -60,7 +62,6 @@ export function createBridgeServer(options: ServerOptions): Server {
 interface Handling extends ServerOptions {
   readonly now: () => number;
   readonly authenticator: Authenticator;
-  readonly idempotency: IdempotencyStore;
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, handling: Handling): Promise<void> {
@@ -112,7 +113,7 @@ async function dispatch(
   const fingerprint = `${method}\n${pathname}\n${authenticated.bodySha256}`;
   // The label outlives a restart on the token itself; hashed so it reveals nothing and fits CKA_LABEL.
   const label = `idem:${sha256Base64urlSync(new TextEncoder().encode(`${authenticated.client.id}\n${key}\n${fingerprint}`))}`;
-  return handling.idempotency.run(authenticated.client.id, key, fingerprint, () => run(label));
+  return runIdempotent(handling.memory.idempotency, authenticated.client.id, key, fingerprint, () => run(label));
 }
 
 function failureOutcome(error: unknown, method: string, path: string, log: Logger): Outcome {

@@ -44,7 +44,7 @@ export async function importByok(context: BridgeContext, kekId: string, request:
           // Best effort; the failure being reported is the one that matters.
         }
       }
-      throw genericDecryptFailure(error);
+      throw genericDecryptFailure(error, "BYOK import");
     }
   });
 }

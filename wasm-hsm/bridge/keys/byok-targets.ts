@@ -1,6 +1,5 @@
 /**
- * What a BYOK target key becomes on the token, per declared type (DESIGN.md §6.4: a table, not scattered switches).
- * The token parses the plaintext itself through the unwrap template — CKO_PRIVATE_KEY with CKK_RSA or CKK_EC takes
+ * What a BYOK target key becomes on the token, per declared type. The token parses the plaintext itself through the unwrap template — CKO_PRIVATE_KEY with CKK_RSA or CKK_EC takes
  * PKCS#8, CKK_AES the raw bytes — so a blob holding another type fails in the unwrap. `finish` then checks the new
  * object against the declaration on the token, and makes the public half the key store needs beside a private
  * key. Every mismatch is the one generic failure (DESIGN.md §6.6); the detail is for the log.

@@ -2,7 +2,7 @@
  * Plaintext import (Azure's ImportKey with `hsm: true`): the key material enters the token as a sensitive,
  * non-extractable object and the bridge keeps no copy. The material is checked before it goes in — SoftHSM2
  * stores whatever it is given, and an inconsistent RSA key would only fail later, one signature at a time.
- * (BYOK import, where the material arrives wrapped for the token, is a later step: issue 5.)
+ * BYOK import, where the material arrives wrapped for the token, is keys/byok-import.ts.
  */
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import type { EcPrivateJwk, ImportKeyRequest, KeyInfo, OctJwk, RsaPrivateJwk } from "../../bridge-client/types.ts";

@@ -8,7 +8,7 @@ import type { BridgeContext } from "../context.ts";
 import { mechanismName } from "../pkcs11/mechanism-names.ts";
 
 export function health(context: BridgeContext): HealthResponse {
-  const { token, capabilities, pool } = context;
+  const { token, capabilities, pool, workers } = context;
   return {
     status: "ok",
     module: token.moduleInfo(),
@@ -20,5 +20,6 @@ export function health(context: BridgeContext): HealthResponse {
       rsaAesKeyWrap: capabilities.rsaAesKeyWrap,
     },
     sessions: pool.stats(),
+    process: { pid: process.pid, workers },
   };
 }

@@ -105,9 +105,12 @@ export async function rsaDecrypt(
   return message;
 }
 
-/** Keeps token trouble (Unavailable, KeyNotFound) visible; everything else becomes "decryption failed". */
-export function genericDecryptFailure(error: unknown): BridgeFailure {
-  const failure = failureFromPkcs11(error, "decrypt");
+/**
+ * Keeps token trouble (Unavailable, KeyNotFound) visible; everything else becomes "decryption failed". `what` names
+ * the operation in the log's detail.
+ */
+export function genericDecryptFailure(error: unknown, what = "decrypt"): BridgeFailure {
+  const failure = failureFromPkcs11(error, what);
   if (failure.code === "Unavailable" || failure.code === "KeyNotFound") return failure;
   return new BridgeFailure("BadParameter", DECRYPTION_FAILED, failure.detail ?? failure.message, failure.ckr);
 }
