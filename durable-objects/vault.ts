@@ -11,14 +11,15 @@ import { forbiddenByRbac } from "./operations/rbac-errors.ts";
 import { secretHandlers } from "./operations/secrets.ts";
 import { keyHandlers } from "./operations/keys.ts";
 import { keyCryptoHandlers } from "./operations/key-crypto.ts";
-import { rotateKey } from "./operations/key-rotation.ts";
+import { rotateDueKeys } from "./operations/key-rotation.ts";
+import { purgeDueObjects } from "./operations/scheduled-purge.ts";
 import { SoftwareKeyProvider } from "./crypto/software-key-provider.ts";
 import { KeyProviders } from "./crypto/key-providers.ts";
 import { HsmBridge } from "./crypto/hsm/hsm-bridge.ts";
 import { HsmKeyProvider } from "./crypto/hsm/hsm-key-provider.ts";
 import type { HsmKeyReference } from "./crypto/hsm/hsm-key-reference.ts";
 import { destroyTokenKeys } from "./operations/hsm-keys.ts";
-import { purgeableTokenKeys, vaultTokenKeys } from "./operations/hsm-key-lifecycle.ts";
+import { vaultTokenKeys } from "./operations/hsm-key-lifecycle.ts";
 import { primitiveRate, runPrimitive, type BenchPrimitive } from "./bench-primitives.ts";
 import { bookkeepingRate, type BookkeepingRate } from "./bench-bookkeeping.ts";
 import { RotationPolicyRepository } from "./storage/rotation-policy-repository.ts";
@@ -372,28 +373,9 @@ export class VaultObject extends DurableObject<Env> {
     if (config === null) return;
     const now = toUnixSeconds(this.clock.now());
     const context = this.context(config, null);
-    // HSM keys' token objects, read before the purge (opening references awaits) and destroyed after it.
-    const tokenKeys = new Map<string, HsmKeyReference[]>();
-    for (const due of this.objects.duePurges(now)) {
-      if (due.kind === "key") tokenKeys.set(due.key, await purgeableTokenKeys(context, due.key));
-    }
-    const purged = this.ctx.storage.transactionSync(() => {
-      // Asked again: a key recovered meanwhile is no longer due, and its token objects must stay.
-      const due = this.objects.duePurges(now);
-      for (const d of due) {
-        this.objects.purge(d.kind, d.key);
-        this.events.expiryInputsChanged(d.kind, d.key);
-      }
-      return due;
-    });
-    await destroyTokenKeys(context, purged.flatMap((d) => (d.kind === "key" ? (tokenKeys.get(d.key) ?? []) : [])));
+    await purgeDueObjects(context, now);
     this.pruneAudit();
-    for (const nameKey of this.rotations.dueRotations(now)) {
-      const state = this.objects.findName("key", nameKey);
-      if (state === null) this.rotations.delete(nameKey);
-      else if (state.deletedAt !== null) this.rotations.setNextRotation(nameKey, null);
-      else await rotateKey(context, state.name);
-    }
+    await rotateDueKeys(context, now);
     await runDueLifetimeActions(context);
     await this.events.runDue(now);
     this.reschedule();

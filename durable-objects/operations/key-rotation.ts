@@ -85,3 +85,13 @@ export async function rotateKey(ctx: VaultContext, name: string, material?: Priv
   return stored;
 }
 
+
+/** Rotates the keys whose policy's Rotate action has fallen due (the alarm); a failure is retried by the alarm. */
+export async function rotateDueKeys(ctx: VaultContext, nowSeconds: number): Promise<void> {
+  for (const key of ctx.rotations.dueRotations(nowSeconds)) {
+    const state = ctx.objects.findName(KIND, key);
+    if (state === null) ctx.rotations.delete(key);
+    else if (state.deletedAt !== null) ctx.rotations.setNextRotation(key, null);
+    else await rotateKey(ctx, state.name);
+  }
+}
