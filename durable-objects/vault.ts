@@ -13,6 +13,8 @@ import { keyHandlers } from "./operations/keys.ts";
 import { keyCryptoHandlers } from "./operations/key-crypto.ts";
 import { rotateDueKeys } from "./operations/key-rotation.ts";
 import { purgeDueObjects } from "./operations/scheduled-purge.ts";
+import { undoPendingTokenKeys } from "./operations/hsm-pending-keys.ts";
+import { HsmPendingKeyRepository } from "./storage/hsm-pending-key-repository.ts";
 import { SoftwareKeyProvider } from "./crypto/software-key-provider.ts";
 import { KeyProviders } from "./crypto/key-providers.ts";
 import { HsmBridge } from "./crypto/hsm/hsm-bridge.ts";
@@ -95,6 +97,7 @@ export class VaultObject extends DurableObject<Env> {
   private readonly hsm: HsmBridge | null;
   private config: VaultConfig | null = null;
   private readonly dek: VaultDataKey;
+  private readonly hsmPendingKeys: HsmPendingKeyRepository;
   /** principal id → role definition ids; rebuilt from storage after any assignment change. */
   private readonly rolesByPrincipal = new Map<string, readonly string[]>();
 
@@ -104,6 +107,7 @@ export class VaultObject extends DurableObject<Env> {
     this.dek = new VaultDataKey(() => this.rootKey(), this.hsm);
     this.keys = new KeyProviders(new SoftwareKeyProvider(), this.hsm === null ? null : new HsmKeyProvider(this.hsm));
     this.vaults = new VaultRepository(ctx.storage.sql);
+    this.hsmPendingKeys = new HsmPendingKeyRepository(ctx.storage.sql);
     this.objects = new ObjectRepository(ctx.storage.sql);
     this.assignments = new RoleAssignmentRepository(ctx.storage.sql);
     this.rotations = new RotationPolicyRepository(ctx.storage.sql);
@@ -376,6 +380,7 @@ export class VaultObject extends DurableObject<Env> {
     await purgeDueObjects(context, now);
     this.pruneAudit();
     await rotateDueKeys(context, now);
+    await undoPendingTokenKeys(context, now);
     await runDueLifetimeActions(context);
     await this.events.runDue(now);
     this.reschedule();
@@ -398,6 +403,7 @@ export class VaultObject extends DurableObject<Env> {
       clock: this.clock,
       keys: this.keys,
       hsm: this.hsm,
+      hsmPendingKeys: this.hsmPendingKeys,
       dataKey: () => this.dataKey(config),
       rootKey: () => this.rootKey(),
       transaction: (fn) =>
@@ -410,6 +416,7 @@ export class VaultObject extends DurableObject<Env> {
           }
           return result;
         }),
+      bookkeeping: (fn) => this.ctx.storage.transactionSync(fn),
       reschedule: () => this.reschedule(),
       events: this.events,
     };
@@ -445,6 +452,7 @@ export class VaultObject extends DurableObject<Env> {
       this.certificatePolicies.earliestAction(),
       auditPrune,
       this.events.nextDue(),
+      this.hsmPendingKeys.nextDue(),
     ].filter((t): t is number => t !== null);
     const next = times.length === 0 ? null : Math.min(...times);
     // setAlarm/deleteAlarm are covered by the output gate, so callers need not await them.

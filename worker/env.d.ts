@@ -21,6 +21,8 @@ interface Env {
   HSM_BRIDGE_SECRET?: string;
   /** Per-call deadline in milliseconds (default 10 000). */
   HSM_BRIDGE_TIMEOUT_MS?: string;
+  /** Deadline of key-making calls in milliseconds (default 30 000: RSA-4096 generation takes seconds). */
+  HSM_BRIDGE_KEYGEN_TIMEOUT_MS?: string;
   /** attributes.hsmPlatform of new HSM keys: "2" (FIPS 140-3 L3, the default), "1", or "0" for a software token. */
   HSM_PLATFORM?: string;
   /** "true" exposes GET /_bench/echo, the baseline `npm run bench` compares against. Never set in production. */

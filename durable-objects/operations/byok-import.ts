@@ -7,6 +7,7 @@ import { toUnixSeconds } from "../domain/clock.ts";
 import { parseKeyProperties } from "../domain/key-properties.ts";
 import type { ByokTarget, ByokTransfer } from "../key-rpc.ts";
 import { hsmKeyMade, type HsmKeyMade } from "./hsm-keys.ts";
+import { makeTokenKey } from "./hsm-pending-keys.ts";
 import { keyHandleFor } from "./key-material.ts";
 import { assertKeyUsable } from "./key-usage.ts";
 import { liveVersion } from "./object-lifecycle.ts";
@@ -42,11 +43,9 @@ export async function importByokKey(ctx: VaultContext, target: ByokTarget, trans
   const handle = keyHandleFor(ctx, kek, props);
   if (handle.kind !== "hsm" || ctx.hsm === null) throw new VaultError("BadParameter", "The key exchange key must be an RSA-HSM key.");
   const { hsmKeyId } = await handle.reference();
-  const request = { ciphertext: bytesToBase64Url(transfer.ciphertext), target: bridgeTarget(target) };
-  const info = await ctx.hsm.call(
-    (c) => c.importByok(hsmKeyId, request),
-    (error) => (error instanceof BridgeError && error.code === "BadParameter" ? new VaultError("BadParameter", NOT_IMPORTED) : vaultErrorOfBridge(error)),
-    true,
+  const body = { ciphertext: bytesToBase64Url(transfer.ciphertext), target: bridgeTarget(target) };
+  const info = await makeTokenKey(ctx, ctx.hsm, { endpoint: "importByok", kekId: hsmKeyId, body }, (error) =>
+    error instanceof BridgeError && error.code === "BadParameter" ? new VaultError("BadParameter", NOT_IMPORTED) : vaultErrorOfBridge(error),
   );
   return hsmKeyMade(ctx, info, target.kty, keyOps);
 }

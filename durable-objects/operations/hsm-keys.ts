@@ -5,6 +5,7 @@ import type { AzureKeyType, KeyOperation, PrivateJwk } from "../crypto/keys/key-
 import { AZURE_KEY_TYPES, KEY_TYPES } from "../crypto/keys/key-types.ts";
 import type { KeyProperties } from "../domain/key-properties.ts";
 import type { KeyCreateSpec } from "../key-rpc.ts";
+import { makeTokenKey } from "./hsm-pending-keys.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 /** The only RSA public exponent the bridge generates with (F4, RFC 8017 §3.1 recommends nothing smaller). */
@@ -53,14 +54,13 @@ export function hsmKeyMade(ctx: VaultContext, info: KeyInfo, kty: AzureKeyType, 
 
 /** CreateKey / RotateKey of an -HSM type: the token generates the key; its private half never leaves it. */
 export async function generateHsmKey(ctx: VaultContext, spec: KeyCreateSpec, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
-  const request = generateRequest(spec);
-  const info = await bridgeOf(ctx).call((c) => c.generateKey(request), undefined, true);
+  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "generate", body: generateRequest(spec) });
   return hsmKeyMade(ctx, info, spec.kty, keyOps);
 }
 
 /** ImportKey with `hsm: true` or an -HSM kty: the material goes into the token and the vault keeps only the reference. */
 export async function importHsmKey(ctx: VaultContext, jwk: PrivateJwk, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
-  const info = await bridgeOf(ctx).call((c) => c.importKey({ jwk }), undefined, true);
+  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "import", body: { jwk } });
   return hsmKeyMade(ctx, info, `${jwk.kty}-HSM`, keyOps);
 }
 

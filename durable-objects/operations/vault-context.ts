@@ -4,6 +4,7 @@ import type { DataKey } from "../crypto/data-key.ts";
 import type { RootKey } from "../crypto/root-key.ts";
 import type { KeyProvider } from "../crypto/key-provider.ts";
 import type { HsmBridge } from "../crypto/hsm/hsm-bridge.ts";
+import type { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import type { AuditRepository } from "../storage/audit-repository.ts";
@@ -29,6 +30,8 @@ export interface VaultContext {
   readonly keys: KeyProvider;
   /** The PKCS#11 bridge, when this deployment has one: creates, imports and destroys HSM keys. */
   readonly hsm: HsmBridge | null;
+  /** Key-making bridge calls of unknown outcome, for the alarm to undo (hsm-pending-keys.ts). */
+  readonly hsmPendingKeys: HsmPendingKeyRepository;
   dataKey(): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
   /**
@@ -36,6 +39,11 @@ export interface VaultContext {
    * transaction of a request carries it). Never await inside.
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs synchronous writes atomically on their own, never with the request's audit record: bookkeeping that must
+   * stay even though the request fails (a bridge call to undo later).
+   */
+  bookkeeping<T>(fn: () => T): T;
   /** Points the alarm at the next due work (scheduled purge, rotation) after a change to either. */
   reschedule(): void;
   /** Called inside write transactions so events are stored with the change (an outbox). */

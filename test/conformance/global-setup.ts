@@ -13,6 +13,8 @@ const PREFERRED_PORT = 18443;
 /** Not 8450, for the same reason. */
 const PREFERRED_BRIDGE_PORT = 18450;
 const BRIDGE_TIMEOUT_MS = 2_000;
+/** RSA-4096 generation on a loaded 2-core machine fits well inside this. */
+const BRIDGE_KEYGEN_TIMEOUT_MS = 20_000;
 
 /**
  * Variables that would make ManagedIdentityCredential pick another flow (Service Fabric, Azure ML, Cloud Shell,
@@ -30,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const port = await findFreePort(PREFERRED_PORT);
   // A short bridge deadline, so the fault tests' stopped bridge becomes a 503 quickly.
   const hsmBridgePort = await findFreePort(PREFERRED_BRIDGE_PORT);
-  const extraVars = { HSM_BRIDGE_TIMEOUT_MS: String(BRIDGE_TIMEOUT_MS) };
+  const extraVars = { HSM_BRIDGE_TIMEOUT_MS: String(BRIDGE_TIMEOUT_MS), HSM_BRIDGE_KEYGEN_TIMEOUT_MS: String(BRIDGE_KEYGEN_TIMEOUT_MS) };
   const server = await startDevServer({ root: ROOT, stateDir, port, quiet: true, hsmBridgePort, extraVars }).catch((error: unknown) => {
     process.stderr.write(`conformance: dev server failed to start; its files are kept in ${stateDir}\n`);
     throw error;
@@ -54,7 +56,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     identityHeader: server.identityHeader,
     operatorKey: server.operatorKey,
     env: server.env,
-    ...(server.hsmBridge === undefined ? {} : { hsm: { ...server.hsmBridge, timeoutMs: BRIDGE_TIMEOUT_MS } }),
+    ...(server.hsmBridge === undefined ? {} : { hsm: { ...server.hsmBridge, timeoutMs: BRIDGE_TIMEOUT_MS, keygenTimeoutMs: BRIDGE_KEYGEN_TIMEOUT_MS } }),
   };
   project.provide("devServer", facts);
 

@@ -11,6 +11,7 @@ import { devServerFacts } from "./support/dev-server-facts.ts";
 import { digest } from "./support/jwk.ts";
 import { uniqueName } from "./support/names.ts";
 import { RawVault, type RawAnswer } from "./support/raw-vault.ts";
+import { countTokenKeys } from "./support/token-objects.ts";
 
 const facts = devServerFacts();
 const vault = new RawVault(facts);
@@ -29,11 +30,14 @@ describe("HSM bridge faults", () => {
   const hsmKey = uniqueName("fault-hsm");
   const softwareKey = uniqueName("fault-sw");
   let stopped: number | undefined;
+  /** Token key objects once this file's keys exist; every failed create must come back to it. */
+  let tokenKeysAtStart = 0;
 
   beforeAll(async () => {
     expect(facts.hsm, "the dev server runs the HSM bridge (apt-get install softhsm2)").toBeDefined();
     expect((await call("POST", `/keys/${hsmKey}/create`, { kty: "RSA-HSM", key_size: 2048 })).status).toBe(200);
     expect((await call("POST", `/keys/${softwareKey}/create`, { kty: "RSA", key_size: 2048 })).status).toBe(200);
+    tokenKeysAtStart = countTokenKeys(facts.hsm?.dir ?? "");
   });
 
   afterAll(() => {
@@ -76,4 +80,30 @@ describe("HSM bridge faults", () => {
     const verified = await call("POST", `/keys/${hsmKey}/verify`, { ...signBody, digest: signBody.value, value: answer.json.value });
     expect(verified.json).toEqual({ value: true });
   }, 90_000);
+
+  it("a create whose answer never came: the key the bridge made late is destroyed by the vault's alarm", async () => {
+    const pid = bridgePid();
+    process.kill(pid, "SIGSTOP");
+    stopped = pid;
+    const name = uniqueName("fault-late");
+    // The request waits in the stopped bridge's socket; the vault gives up after its key-making deadline.
+    expectUnavailable(await call("POST", `/keys/${name}/create`, { kty: "EC-HSM", crv: "P-256" }));
+    process.kill(pid, "SIGCONT");
+    stopped = undefined;
+
+    // Resumed, the bridge runs the queued generate: a token key nobody refers to.
+    await waitFor(() => countTokenKeys(facts.hsm?.dir ?? "") === tokenKeysAtStart + 1, 20_000);
+    expect((await call("GET", `/keys/${name}`)).status).toBe(404);
+    // The alarm replays the call under its idempotency key, gets that key's id, and destroys it; the create the
+    // killed bridge never saw (above) is replayed too, and what it makes is destroyed at once.
+    await waitFor(() => countTokenKeys(facts.hsm?.dir ?? "") === tokenKeysAtStart, 150_000);
+  }, 240_000);
 });
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -12,15 +12,17 @@ export interface HsmBridgeEnv {
   readonly HSM_BRIDGE_SECRET?: string;
   /** Per-call deadline; a slow bridge becomes 503 after this long. */
   readonly HSM_BRIDGE_TIMEOUT_MS?: string;
+  /** Deadline of key-making calls (generate, import), default 30 000 ms. */
+  readonly HSM_BRIDGE_KEYGEN_TIMEOUT_MS?: string;
   /** `attributes.hsmPlatform` of HSM keys: "2" FIPS 140-3 L3 (Azure Premium), "1" L2, "0" software (SoftHSM). */
   readonly HSM_PLATFORM?: string;
 }
 
 /**
  * Generating a key takes the token far longer than using one (RSA-4096: seconds on SoftHSM2), so key-making calls
- * get at least this deadline whatever HSM_BRIDGE_TIMEOUT_MS says.
+ * have their own deadline (HSM_BRIDGE_KEYGEN_TIMEOUT_MS).
  */
-const MIN_GENERATION_TIMEOUT_MS = 30_000;
+const DEFAULT_KEYGEN_TIMEOUT_MS = 30_000;
 
 /** Whether this deployment has a bridge: premium vaults accept `-HSM` key types only then. */
 export function hsmBridgeConfigured(env: HsmBridgeEnv): boolean {
@@ -68,16 +70,18 @@ export class HsmBridge {
 
   private connect(): Promise<{ readonly fast: BridgeClient; readonly slow: BridgeClient }> {
     this.clients ??= hmacCredentials(this.env.HSM_BRIDGE_KEY_ID, this.env.HSM_BRIDGE_SECRET).then((credentials) => {
-      const timeoutMs = timeoutOf(this.env.HSM_BRIDGE_TIMEOUT_MS);
       const client = (ms: number) => new BridgeClient({ baseUrl: this.env.HSM_BRIDGE_URL, credentials, timeoutMs: ms });
-      return { fast: client(timeoutMs), slow: client(Math.max(timeoutMs, MIN_GENERATION_TIMEOUT_MS)) };
+      return {
+        fast: client(timeoutOf(this.env.HSM_BRIDGE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS)),
+        slow: client(timeoutOf(this.env.HSM_BRIDGE_KEYGEN_TIMEOUT_MS, DEFAULT_KEYGEN_TIMEOUT_MS)),
+      };
     });
     this.clients.catch(() => (this.clients = undefined));
     return this.clients;
   }
 }
 
-function timeoutOf(raw: string | undefined): number {
+function timeoutOf(raw: string | undefined, fallback: number): number {
   const ms = Number(raw);
-  return Number.isInteger(ms) && ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
+  return Number.isInteger(ms) && ms > 0 ? ms : fallback;
 }

@@ -17,7 +17,7 @@ export interface DevServerFacts {
   readonly operatorKey: string;
   readonly env: Readonly<Record<string, string>>;
   /** The HSM bridge the server runs (SoftHSM2 installed): its URL, its directory (bridge.pid…) and the vault's deadline. */
-  readonly hsm?: { readonly url: string; readonly dir: string; readonly timeoutMs: number };
+  readonly hsm?: { readonly url: string; readonly dir: string; readonly timeoutMs: number; readonly keygenTimeoutMs: number };
 }
 
 declare module "vitest" {
