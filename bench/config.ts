@@ -2,9 +2,10 @@
  * What a bench run does, from environment variables. The defaults keep a whole run under about five minutes on
  * a 2-core machine: server start-up and connection probe (~15 s), the secrets part (four phases of BENCH_SECONDS
  * plus warm-ups, ~25 s), the keys part (ten cases of two phases of BENCH_KEY_SECONDS plus warm-ups and one
- * in-runtime rate of BENCH_RATE_SECONDS, ~100 s), the hsm part (HSM keys generated on the token, ~10 s, then six cases of
- * a direct and an API phase of BENCH_KEY_SECONDS plus warm-ups, ~50 s) and the throttle part (three in-runtime rates of
- * BENCH_RATE_SECONDS, then up to three windows of BENCH_THROTTLE_SECONDS and the waits to align them, ~60 s).
+ * in-runtime rate of BENCH_RATE_SECONDS, ~100 s), the hsm part (keys generated on the token, ~10 s, then six
+ * cases of a direct and an API phase of BENCH_KEY_SECONDS plus warm-ups, ~50 s) and the throttle part (three
+ * in-runtime rates of BENCH_RATE_SECONDS, then up to three windows of BENCH_THROTTLE_SECONDS and the waits to
+ * align them, ~60 s).
  * BENCH_ONLY=secrets, keys, hsm or throttle runs one part.
  */
 export interface BenchConfig {

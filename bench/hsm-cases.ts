@@ -1,0 +1,57 @@
+/**
+ * What the hsm part measures: one case per HSM key and operation, each through the vault API (on a key created
+ * there, so the bridge generated it on the token) and as the same PKCS#11 call straight on that token (on an
+ * equivalent key generated there with the bridge's own code: the vault keeps its keys' CKA_IDs to itself).
+ * Sign cases sign a SHA-256 digest; decrypt cases open 32 bytes of plaintext.
+ */
+import type { GenerateKeyRequest, SignAlgorithm } from "../wasm-hsm/bridge-client/types.ts";
+import type { JsonFields } from "./scenarios/reply.ts";
+
+export type HsmKeyKind = "rsa2048" | "rsa3072" | "p256" | "aes256";
+
+export interface HsmKey {
+  /** The key's name in the dev vault. */
+  readonly name: string;
+  /** Body of POST /keys/{name}/create. */
+  readonly create: JsonFields;
+  /** The bridge's generate request for the equivalent key on the token (wasm-hsm/bridge/keys/generate.ts). */
+  readonly generate: GenerateKeyRequest;
+}
+
+export const HSM_KEYS: Readonly<Record<HsmKeyKind, HsmKey>> = {
+  rsa2048: { name: "bench-hsm-rsa2048", create: { kty: "RSA-HSM", key_size: 2048 }, generate: { kty: "RSA", size: 2048 } },
+  rsa3072: { name: "bench-hsm-rsa3072", create: { kty: "RSA-HSM", key_size: 3072 }, generate: { kty: "RSA", size: 3072 } },
+  p256: { name: "bench-hsm-p256", create: { kty: "EC-HSM", crv: "P-256" }, generate: { kty: "EC", curve: "P-256" } },
+  aes256: { name: "bench-hsm-aes256", create: { kty: "oct-HSM", key_size: 256 }, generate: { kty: "oct", size: 256 } },
+};
+
+interface HsmCaseOf<Op extends string, Alg extends string> {
+  readonly name: string;
+  readonly key: HsmKeyKind;
+  readonly op: Op;
+  readonly alg: Alg;
+}
+
+export type HsmCase =
+  | HsmCaseOf<"sign", Extract<SignAlgorithm, "RS256" | "PS256" | "ES256">>
+  | HsmCaseOf<"decrypt", "RSA-OAEP" | "RSA-OAEP-256" | "A256GCM">;
+
+export const HSM_CASES: readonly HsmCase[] = [
+  { name: "RSA-2048 RS256 sign", key: "rsa2048", op: "sign", alg: "RS256" },
+  { name: "RSA-3072 PS256 sign", key: "rsa3072", op: "sign", alg: "PS256" },
+  { name: "P-256 ES256 sign", key: "p256", op: "sign", alg: "ES256" },
+  // SoftHSM2 2.6.1 does OAEP with SHA-1 natively; with SHA-256 the bridge decodes raw RSA itself (DESIGN.md §5).
+  { name: "RSA-2048 RSA-OAEP decrypt", key: "rsa2048", op: "decrypt", alg: "RSA-OAEP" },
+  { name: "RSA-2048 RSA-OAEP-256 decrypt", key: "rsa2048", op: "decrypt", alg: "RSA-OAEP-256" },
+  { name: "AES-256 A256GCM decrypt", key: "aes256", op: "decrypt", alg: "A256GCM" },
+];
+
+/** What is signed (a SHA-256 digest) and what is encrypted, on both sides. */
+export const HSM_INPUT_BYTES = 32;
+
+/** Bytes of a sign's JWS signature (RSA: the modulus; ES256: r‖s) or of a decrypt's plaintext. */
+export function hsmOutputBytes(c: HsmCase): number {
+  if (c.op === "decrypt") return HSM_INPUT_BYTES;
+  const { generate } = HSM_KEYS[c.key];
+  return generate.kty === "RSA" ? generate.size / 8 : 64;
+}

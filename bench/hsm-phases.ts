@@ -1,0 +1,112 @@
+import { generateKey } from "../wasm-hsm/bridge/keys/generate.ts";
+import { SOFTHSM_MODULE } from "../scripts/dev/hsm-bridge.ts";
+import type { BenchConfig } from "./config.ts";
+import { HSM_CASES, HSM_KEYS, type HsmCase, type HsmKeyKind } from "./hsm-cases.ts";
+import { directMaterial, type DirectMaterial } from "./hsm-direct.ts";
+import { DirectProcesses } from "./hsm-direct-processes.ts";
+import type { DirectRate } from "./hsm-direct-rate.ts";
+import { createHsmKeys, hsmScenario } from "./hsm-scenarios.ts";
+import { bridgeShape, openDirectToken } from "./hsm-token.ts";
+import type { Measurement, PhaseRunner } from "./measure.ts";
+import type { Scenario } from "./scenarios/scenario.ts";
+import { fixed } from "./table.ts";
+import { createAgent, type Target } from "./target.ts";
+
+/** One case: through the vault API, and straight on the token with the same PKCS#11 calls. */
+export interface HsmRow {
+  readonly hsmCase: HsmCase;
+  readonly api: Measurement;
+  readonly direct: DirectRate & { readonly description: string };
+}
+
+export type HsmPart =
+  | { readonly skipped: string }
+  | {
+      readonly rows: readonly HsmRow[];
+      /** The bridge's shape (bridge.json), which the direct side copies. */
+      readonly workers: number;
+      readonly sessions: number;
+      readonly callersPerProcess: number;
+      readonly tokenLabel: string;
+    };
+
+export interface HsmPartContext {
+  readonly ca: string;
+  readonly vault: Target;
+  readonly token: string;
+  /** `<stateDir>/hsm` of the bench server's bridge; undefined when it runs without one. */
+  readonly bridgeDir: string | undefined;
+  readonly config: BenchConfig;
+  readonly run: PhaseRunner;
+  readonly progress: (message: string) => void;
+}
+
+/**
+ * One operation waiting behind each running one keeps every session busy back to back (a session runs one
+ * operation at a time, PKCS#11 v2.40 §5.6); more callers would only lengthen the pool's queue.
+ */
+const CALLERS_PER_SESSION = 2;
+
+/**
+ * Creates the HSM keys through the API and prepares each case's request; makes an equivalent key per kind on
+ * the same token and starts the direct processes; then per case the direct rate and, right after it, the API
+ * phase, so each ratio compares phases seconds apart on a machine whose speed drifts.
+ */
+export async function runHsmPart(ctx: HsmPartContext): Promise<HsmPart> {
+  if (ctx.bridgeDir === undefined) {
+    return { skipped: `the bench server has no HSM bridge: SoftHSM2 is not installed (${SOFTHSM_MODULE}; apt-get install softhsm2)` };
+  }
+  const agent = createAgent(ctx.ca, 1);
+  let processes: DirectProcesses | undefined;
+  try {
+    ctx.progress("creating the HSM keys through the API and preparing each case…");
+    const versions = await createHsmKeys(agent, ctx.vault, ctx.token);
+    const scenarios: Scenario[] = [];
+    for (const c of HSM_CASES) scenarios.push(await hsmScenario(agent, ctx.vault, ctx.token, c, versions[c.key]));
+
+    ctx.progress("generating equivalent keys on the bench server's SoftHSM2 token and starting the direct processes…");
+    const materials = await prepareDirect(ctx.bridgeDir);
+    const shape = bridgeShape(ctx.bridgeDir);
+    const callersPerProcess = CALLERS_PER_SESSION * shape.sessions;
+    processes = await DirectProcesses.start(shape.workers, ctx.bridgeDir, materials, callersPerProcess);
+
+    const rows: HsmRow[] = [];
+    for (const [index, hsmCase] of HSM_CASES.entries()) {
+      const scenario = scenarios[index];
+      const description = processes.descriptions[index];
+      if (scenario === undefined || description === undefined) throw new Error(`${hsmCase.name}: not prepared`);
+      ctx.progress(`${hsmCase.name} direct: ${ctx.config.warmupSeconds} s warm-up + ${ctx.config.keySeconds} s on the token…`);
+      const rate = await processes.rate(index, ctx.config.warmupSeconds, ctx.config.keySeconds);
+      ctx.progress(`${hsmCase.name} direct: ${fixed(rate.opsPerSecond, 0)} ops/s`);
+      const api = await ctx.run(scenario, ctx.config.keySeconds);
+      rows.push({ hsmCase, api, direct: { ...rate, description } });
+    }
+    return { rows, workers: shape.workers, sessions: shape.sessions, callersPerProcess, tokenLabel: shape.label };
+  } finally {
+    await processes?.close();
+    agent.destroy();
+  }
+}
+
+/**
+ * One key per kind, made by the bridge's own generate (templates and all), and what each case works on, in
+ * HSM_CASES order. The keys stay on the token, which lives in the run's state directory and goes with it.
+ */
+async function prepareDirect(bridgeDir: string): Promise<DirectMaterial[]> {
+  const direct = await openDirectToken(bridgeDir);
+  try {
+    const keyIds = new Map<HsmKeyKind, string>();
+    for (const kind of Object.keys(HSM_KEYS) as HsmKeyKind[]) {
+      keyIds.set(kind, (await generateKey(direct.context, HSM_KEYS[kind].generate)).id);
+    }
+    const materials: DirectMaterial[] = [];
+    for (const c of HSM_CASES) {
+      const keyId = keyIds.get(c.key);
+      if (keyId === undefined) throw new Error(`${c.name}: no token key of kind ${c.key}`);
+      materials.push(await directMaterial(direct.context, c, keyId));
+    }
+    return materials;
+  } finally {
+    direct.close();
+  }
+}

@@ -1,0 +1,76 @@
+import type { BenchConfig } from "./config.ts";
+import type { HsmPart, HsmRow } from "./hsm-phases.ts";
+import type { Measurement } from "./measure.ts";
+import { fixed, renderTable } from "./table.ts";
+
+/** The issue's target: HSM sign and decrypt through the API at no less than this share of direct PKCS#11. */
+export const HSM_TARGET_RATIO = 0.7;
+
+const HEADER = [
+  "HSM operation",
+  "API req/s",
+  "p50 ms",
+  "p99 ms",
+  "direct ops/s",
+  "API ÷ direct",
+  "CPU ms/op direct",
+  "CPU ms/req API",
+];
+
+export function formatHsmResults(part: HsmPart, config: BenchConfig): string {
+  if ("skipped" in part) return `hsm: skipped, ${part.skipped}`;
+  const processes = `${part.workers} ${part.workers === 1 ? "process" : "processes"}`;
+  const table = renderTable(
+    HEADER,
+    part.rows.map(({ hsmCase, api, direct }) => [
+      hsmCase.name,
+      fixed(api.summary.throughput, 0),
+      fixed(api.summary.p50Ms, 2),
+      fixed(api.summary.p99Ms, 2),
+      fixed(direct.opsPerSecond, 0),
+      percent(ratio({ hsmCase, api, direct })),
+      fixed(direct.cpuMsPerOp, 2),
+      fixed(allMs(api), 2),
+    ]),
+  );
+  return [
+    `HSM operations: ${config.warmupSeconds} s warm-up + ${config.keySeconds} s timed, direct then API, per case`,
+    table,
+    "",
+    `API: ${config.concurrency} in flight on the version created through the API (RSA-HSM 2048 and 3072, EC-HSM P-256, oct-HSM 256); ` +
+      "the Worker's Durable Object calls the bridge (HMAC-signed HTTP), which calls the token:",
+    ...part.rows.map(({ api }) => `  ${api.scenario.description}`),
+    `direct: the same calls on the same token '${part.tokenLabel}', shaped like the bridge (bridge.json): ${processes} ` +
+      `of the bench's, each with its own module instance and ${part.sessions} sessions, ${part.callersPerProcess} ` +
+      "callers each, on an equivalent key made with the bridge's own generate; measured right before its API phase:",
+    ...part.rows.map(({ hsmCase, direct }) => `  ${hsmCase.name}: ${direct.description}`),
+    "CPU ms/op direct: the direct processes' (the token works on their libuv threads); CPU ms/req API: every process of the " +
+      "bench's (generator, wrangler, both workerd, the bridge) per request served; in the CPU table below, wrangler's Node " +
+      "label counts the bridge's processes too.",
+  ].join("\n");
+}
+
+export function formatHsmTarget(part: HsmPart): string | undefined {
+  if ("skipped" in part) return undefined;
+  const short = part.rows.filter((row) => !(ratio(row) >= HSM_TARGET_RATIO));
+  const verdict = short.length === 0 ? "PASS" : "FAIL";
+  const below = short.length === 0 ? "" : `; below: ${short.map((row) => `${row.hsmCase.name} ${percent(ratio(row))}`).join(", ")}`;
+  return (
+    `target: HSM sign/decrypt through the API ≥ ${HSM_TARGET_RATIO * 100}% of direct PKCS#11 on the same token: ` +
+    `${part.rows.length - short.length} of ${part.rows.length} cases${below} → ${verdict}`
+  );
+}
+
+function ratio({ api, direct }: HsmRow): number {
+  return api.summary.throughput / direct.opsPerSecond;
+}
+
+function percent(value: number): string {
+  return Number.isFinite(value) ? `${fixed(value * 100, 0)}%` : "n/a";
+}
+
+/** CPU ms per request served of all of the bench's processes; NaN without CPU figures. */
+function allMs(m: Measurement): number {
+  if (m.cpu === undefined) return Number.NaN;
+  return (m.cpu.byLabel.reduce((sum, [, share]) => sum + share, 0) / 100 / m.summary.throughput) * 1000;
+}
