@@ -16,7 +16,10 @@ export const DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 /** One session per libuv thread (4 by default) keeps every thread busy without queueing inside the module. */
 export const DEFAULT_SESSIONS = 4;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-/** DESIGN.md §5: RSA signing scales with processes, one per core (~840/s per process, ~1,700/s with two). */
+/**
+ * A worker per core (issue 5), so HTTP, JSON and request signatures — one event loop's work per process — use every
+ * core. On a 2-core machine with the caller on the same cores it measured slower than one process (README.md).
+ */
 export const DEFAULT_WORKERS = availableParallelism();
 /** IETF idempotency-key draft §2.5 leaves expiry to the server; a day covers any sane retry loop. */
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
