@@ -31,6 +31,7 @@ function phaseLengths(config: BenchConfig): string {
   if (config.parts.keys) {
     parts.push(`keys ${config.warmupSeconds} s warm-up + ${config.keySeconds} s timed per scenario, in-runtime rate over ${config.rateSeconds} s`);
   }
+  if (config.parts.hsm) parts.push(`hsm ${config.warmupSeconds} s warm-up + ${config.keySeconds} s timed per phase, direct and API`);
   if (config.parts.throttle) {
     parts.push(`throttle in-runtime rates over ${config.rateSeconds} s, overload phases of ${config.throttleSeconds} s`);
   }

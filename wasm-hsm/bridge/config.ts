@@ -17,10 +17,11 @@ export const DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 export const DEFAULT_SESSIONS = 4;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /**
- * A worker per core (issue 5), so HTTP, JSON and request signatures — one event loop's work per process — use every
- * core. On a 2-core machine with the caller on the same cores it measured slower than one process (README.md).
+ * A worker per core (issue 5), so HTTP, JSON and request signatures — one event loop's work per process — use the
+ * cores, less one for the primary's request memory and the callers: measured on 2 cores, two workers served ~20%
+ * less than one process (README.md), so there the default is one process and no cluster.
  */
-export const DEFAULT_WORKERS = availableParallelism();
+export const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1);
 /** IETF idempotency-key draft §2.5 leaves expiry to the server; a day covers any sane retry loop. */
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
