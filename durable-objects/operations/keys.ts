@@ -149,7 +149,8 @@ export const keyHandlers: Handlers = {
     await assertTokenHolds(ctx, backup.versions.map((v) => v.value.jwk));
     const versions = await versionsFromBackup(backup.name, backup.versions, async (v) => ({
       sealedValue: await sealKeyMaterial(ctx, backup.name, v.version, v.value.jwk),
-      props: serializeKeyProperties(v.value.props),
+      // A restored HSM version's token object is the backup's too: a purge must leave it for the next restore.
+      props: serializeKeyProperties(AZURE_KEY_TYPES[v.value.props.kty].hsm ? { ...v.value.props, backedUp: true } : v.value.props),
     }));
     const latest = ctx.transaction(() => {
       const restored = restoreVersions(ctx, KIND, backup.name, versions);

@@ -52,6 +52,11 @@ describe("token objects over a key's life", () => {
     expect(tokenKeys(), "a backed-up key's token object outlives the purge").toBe(before + 1);
     const restored = await keys.restoreKeyBackup(blob ?? new Uint8Array());
     expect(restored.keyType).toBe("EC-HSM");
+    // The blob still refers to the object, so purging the restored key keeps it, and the blob restores again.
+    await (await keys.beginDeleteKey(kept, POLL)).pollUntilDone();
+    await keys.purgeDeletedKey(kept);
+    expect(tokenKeys()).toBe(before + 1);
+    expect((await keys.restoreKeyBackup(blob ?? new Uint8Array())).keyType).toBe("EC-HSM");
   }, SLOW);
 });
 
