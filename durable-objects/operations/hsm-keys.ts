@@ -2,13 +2,21 @@ import { VaultError } from "../../worker/errors/vault-error.ts";
 import type { GenerateKeyRequest, KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
 import type { HsmKeyReference } from "../crypto/hsm/hsm-key-reference.ts";
 import type { AzureKeyType, KeyOperation, PrivateJwk } from "../crypto/keys/key-types.ts";
-import { AZURE_KEY_TYPES, KEY_TYPES } from "../crypto/keys/key-types.ts";
+import {
+  AZURE_KEY_TYPES,
+  KEY_TYPES,
+  isEcCurve,
+  isOctKeySize,
+  isRsaKeySize,
+  unsupportedCurveMessage,
+  unsupportedSizeMessage,
+} from "../crypto/keys/key-types.ts";
 import type { KeyProperties } from "../domain/key-properties.ts";
 import type { KeyCreateSpec } from "../key-rpc.ts";
 import { makeTokenKey } from "./hsm-pending-keys.ts";
 import type { VaultContext } from "./vault-context.ts";
 
-/** The only RSA public exponent the bridge generates with (F4, RFC 8017 §3.1 recommends nothing smaller). */
+/** The one RSA public exponent the bridge generates with (65537, "F4"). */
 const F4 = 65537;
 
 /** A key the HSM holds, not yet stored by the vault: what to seal and what GetKey will show. */
@@ -22,17 +30,27 @@ function bridgeOf(ctx: VaultContext) {
   return ctx.hsm;
 }
 
+/** The sizes and curves Azure allows, checked here with the software path's messages before the token is asked. */
 function generateRequest(spec: KeyCreateSpec): GenerateKeyRequest {
   switch (AZURE_KEY_TYPES[spec.kty].family) {
-    case "RSA":
+    case "RSA": {
       if (spec.publicExponent !== undefined && spec.publicExponent !== F4) {
         throw new VaultError("BadParameter", `RSA-HSM keys are generated with public exponent ${F4}.`);
       }
-      return { kty: "RSA", size: (spec.keySize ?? KEY_TYPES.RSA.defaultSize) as 2048 | 3072 | 4096 };
-    case "EC":
-      return { kty: "EC", curve: spec.crv ?? KEY_TYPES.EC.defaultCurve };
-    case "oct":
-      return { kty: "oct", size: (spec.keySize ?? KEY_TYPES.oct.defaultSize) as 128 | 192 | 256 };
+      const size = spec.keySize ?? KEY_TYPES.RSA.defaultSize;
+      if (!isRsaKeySize(size)) throw new VaultError("BadParameter", unsupportedSizeMessage(size, KEY_TYPES.RSA.sizes));
+      return { kty: "RSA", size };
+    }
+    case "EC": {
+      const curve = spec.crv ?? KEY_TYPES.EC.defaultCurve;
+      if (!isEcCurve(curve)) throw new VaultError("BadParameter", unsupportedCurveMessage(curve));
+      return { kty: "EC", curve };
+    }
+    case "oct": {
+      const size = spec.keySize ?? KEY_TYPES.oct.defaultSize;
+      if (!isOctKeySize(size)) throw new VaultError("BadParameter", unsupportedSizeMessage(size, KEY_TYPES.oct.sizes));
+      return { kty: "oct", size };
+    }
   }
 }
 

@@ -197,6 +197,18 @@ describe("management of HSM keys", () => {
     expect(fromB64u(opened.value).toString()).toBe("old version");
   });
 
+  it("sizes and curves Azure does not offer are refused as for software keys, before the token is asked", async () => {
+    for (const [hsm, software] of [
+      [{ kty: "RSA-HSM", key_size: 1024 }, { kty: "RSA", key_size: 1024 }],
+      [{ kty: "oct-HSM", key_size: 512 }, { kty: "oct", key_size: 512 }],
+    ]) {
+      const a = await vault.call("POST", `/keys/${uniqueName("hsm-size")}/create`, hsm);
+      const b = await vault.call("POST", `/keys/${uniqueName("sw-size")}/create`, software);
+      expect([a.status, a.json.error?.code]).toEqual([400, "BadParameter"]);
+      expect(a.json.error?.message).toBe(b.json.error?.message);
+    }
+  });
+
   it("RSA-HSM with public exponent 3 is refused: the token generates with 65537", async () => {
     const answer = await vault.call("POST", `/keys/${uniqueName("hsm-e3")}/create`, { kty: "RSA-HSM", public_exponent: 3 });
     expect(answer.status).toBe(400);
