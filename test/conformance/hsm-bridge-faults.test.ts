@@ -81,7 +81,7 @@ describe("HSM bridge faults", () => {
     expect(verified.json).toEqual({ value: true });
   }, 90_000);
 
-  it("a create whose answer never came: the key the bridge made late is destroyed by the vault's alarm", async () => {
+  it("a create whose answer never came leaves no key on the token once the vault's alarm has replayed it", async () => {
     const pid = bridgePid();
     process.kill(pid, "SIGSTOP");
     stopped = pid;
@@ -91,12 +91,14 @@ describe("HSM bridge faults", () => {
     process.kill(pid, "SIGCONT");
     stopped = undefined;
 
-    // Resumed, the bridge runs the queued generate: a token key nobody refers to.
-    await waitFor(() => countTokenKeys(facts.hsm?.dir ?? "") === tokenKeysAtStart + 1, 20_000);
-    expect((await call("GET", `/keys/${name}`)).status).toBe(404);
-    // The alarm replays the call under its idempotency key, gets that key's id, and destroys it; the create the
-    // killed bridge never saw (above) is replayed too, and what it makes is destroyed at once.
+    // Resumed, the bridge may still run the queued generate (whether it reads a request its caller has given up on
+    // is up to the kernel and Node): a token key nobody refers to. The alarm replays the call under its idempotency
+    // key — the bridge answers that key's id, or makes one now — and destroys it; the create the killed bridge never
+    // saw (above) is replayed likewise. The replay logic itself is tested deterministically in
+    // test/do/hsm-pending-keys.test.ts; here, end to end, nothing may remain.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     await waitFor(() => countTokenKeys(facts.hsm?.dir ?? "") === tokenKeysAtStart, 150_000);
+    expect((await call("GET", `/keys/${name}`)).status).toBe(404);
   }, 240_000);
 });
 
