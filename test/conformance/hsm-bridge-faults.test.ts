@@ -88,6 +88,7 @@ describe("HSM bridge faults", () => {
     const name = uniqueName("fault-late");
     // The request waits in the stopped bridge's socket; the vault gives up after its key-making deadline.
     expectUnavailable(await call("POST", `/keys/${name}/create`, { kty: "EC-HSM", crv: "P-256" }));
+    const gaveUpAt = Date.now();
     process.kill(pid, "SIGCONT");
     stopped = undefined;
 
@@ -96,11 +97,14 @@ describe("HSM bridge faults", () => {
     // key — the bridge answers that key's id, or makes one now — and destroys it; the create the killed bridge never
     // saw (above) is replayed likewise. The replay logic itself is tested deterministically in
     // test/do/hsm-pending-keys.test.ts; here, end to end, nothing may remain.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await waitFor(() => countTokenKeys(facts.hsm?.dir ?? "") === tokenKeysAtStart, 150_000);
+    // The first replay is due 30 s after the vault gave up; wait past it, so no replay runs into the next file.
+    await waitFor(() => Date.now() - gaveUpAt > REPLAY_DUE_MS + 5_000 && countTokenKeys(facts.hsm?.dir ?? "") === tokenKeysAtStart, 150_000);
     expect((await call("GET", `/keys/${name}`)).status).toBe(404);
   }, 240_000);
 });
+
+/** hsm-pending-keys.ts: FIRST_RETRY_SECONDS. */
+const REPLAY_DUE_MS = 30_000;
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
