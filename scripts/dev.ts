@@ -46,6 +46,9 @@ async function main(): Promise<void> {
       `  vault                        ${server.vaultUrl}`,
       `  tenant                       ${server.tenantId}`,
       `  managed identity             ${server.principalId}`,
+      server.hsmBridge === undefined
+        ? "  HSM keys                     off: install softhsm2 and restart for RSA-HSM/EC-HSM/oct-HSM"
+        : `  HSM bridge (PKCS#11)         ${server.hsmBridge.url}, SoftHSM2 token in ${relative(process.cwd(), server.hsmBridge.dir) || server.hsmBridge.dir}`,
       "",
       "In another shell, point the Azure SDKs at it with:",
       `  source ${envFile}`,
