@@ -13,7 +13,9 @@ import {
 } from "../crypto/keys/key-types.ts";
 import type { KeyProperties } from "../domain/key-properties.ts";
 import type { KeyCreateSpec } from "../key-rpc.ts";
+import type { StoredVersion } from "../domain/versioned-object.ts";
 import { makeTokenKey } from "./hsm-pending-keys.ts";
+import { storeKeyVersion, type NewKeyVersion } from "./key-material.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 /** The one RSA public exponent the bridge generates with (65537, "F4"). */
@@ -83,12 +85,12 @@ export async function importHsmKey(ctx: VaultContext, jwk: PrivateJwk, keyOps: r
 }
 
 /**
- * Stores a key the HSM already made; if storing fails (name managed by a certificate, throttled, storage
+ * Stores a key the HSM already made as a new version; if storing fails (name managed by a certificate, storage
  * fault) the token object is destroyed again, so a failed create leaves no key behind on either side.
  */
-export async function storeOrDestroy<T>(ctx: VaultContext, key: HsmKeyMade, store: (key: HsmKeyMade) => Promise<T>): Promise<T> {
+export async function storeHsmKeyVersion(ctx: VaultContext, key: HsmKeyMade, version: Omit<NewKeyVersion, "material" | "props">): Promise<StoredVersion> {
   try {
-    return await store(key);
+    return await storeKeyVersion(ctx, { ...version, material: key.reference, props: key.props });
   } catch (error) {
     await destroyTokenKeys(ctx, [key.reference]);
     throw error;

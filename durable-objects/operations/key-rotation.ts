@@ -8,7 +8,7 @@ import { expiryFromPolicy, nextRotationMs } from "../domain/rotation-policy.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
 import { generateKey, publicExponentOf } from "../crypto/keys/generate-for-spec.ts";
 import { propertiesFor, storeKeyVersion } from "./key-material.ts";
-import { generateHsmKey, storeOrDestroy } from "./hsm-keys.ts";
+import { generateHsmKey, storeHsmKeyVersion } from "./hsm-keys.ts";
 import { liveVersion } from "./object-lifecycle.ts";
 import type { VaultContext } from "./vault-context.ts";
 
@@ -76,7 +76,7 @@ export async function rotateKey(ctx: VaultContext, name: string, material?: Priv
   if (AZURE_KEY_TYPES[spec.kty].hsm) {
     // The token generates the new version; the bridge call is remote I/O, not CPU held by this object.
     const made = await generateHsmKey(ctx, spec, props.keyOps);
-    stored = await storeOrDestroy(ctx, made, (key) => storeKeyVersion(ctx, { ...metadata, material: key.reference, props: key.props }));
+    stored = await storeHsmKeyVersion(ctx, made, metadata);
   } else {
     const generated = material ?? (await generateKey(spec)).jwk;
     stored = await storeKeyVersion(ctx, { ...metadata, material: generated, props: propertiesFor(generated, props.kty, props.keyOps) });

@@ -4,13 +4,13 @@ import { parseKeyProperties, serializeKeyProperties } from "../domain/key-proper
 import { applyPatch } from "../domain/lifecycle.ts";
 import { toUnixSeconds } from "../domain/clock.ts";
 import type { StoredVersion } from "../domain/versioned-object.ts";
-import type { KeyResults } from "../key-rpc.ts";
+import type { KeyMetadataInput, KeyResults } from "../key-rpc.ts";
 import type { OpOf } from "../rpc.ts";
 import { isKeyBackup } from "./key-backup.ts";
 import { assertKeyTypeAllowed } from "../crypto/keys/generate-for-spec.ts";
 import { openKeyMaterial, propertiesFor, sealKeyMaterial, storeKeyVersion } from "./key-material.ts";
 import { importByokKey } from "./byok-import.ts";
-import { destroyTokenKeys, generateHsmKey, importHsmKey, storeOrDestroy } from "./hsm-keys.ts";
+import { destroyTokenKeys, generateHsmKey, importHsmKey, storeHsmKeyVersion } from "./hsm-keys.ts";
 import { assertTokenHolds, markHsmVersionsBackedUp, purgeableTokenKeys } from "./hsm-key-lifecycle.ts";
 import { refreshRotation, rotateKey, rotationSpec } from "./key-rotation.ts";
 import { assertNotManaged } from "./managed-objects.ts";
@@ -37,19 +37,24 @@ type ManagementKinds = Exclude<
 >;
 type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultContext, op: OpOf<K>) => Promise<KeyResults[K]> };
 
+/** What a created or imported version takes from its request besides material: name, attributes, tags. */
+function versionMetadata(op: { readonly name: string } & KeyMetadataInput) {
+  return {
+    name: op.name,
+    ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
+    ...(op.tags === undefined ? {} : { tags: op.tags }),
+  };
+}
+
 /** Key management (Azure REST "Keys" operations other than cryptography). */
 export const keyHandlers: Handlers = {
   async "key.create"(ctx, op) {
     assertKeyTypeAllowed(ctx.config, op.kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.kty].family);
-    const metadata = {
-      name: op.name,
-      ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
-      ...(op.tags === undefined ? {} : { tags: op.tags }),
-    };
+    const metadata = versionMetadata(op);
     const stored =
       op.hsmSpec !== undefined
-        ? await storeOrDestroy(ctx, await generateHsmKey(ctx, op.hsmSpec, keyOps), (key) => storeKeyVersion(ctx, { ...metadata, material: key.reference, props: key.props }))
+        ? await storeHsmKeyVersion(ctx, await generateHsmKey(ctx, op.hsmSpec, keyOps), metadata)
         : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, op.kty, keyOps) });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
@@ -60,13 +65,9 @@ export const keyHandlers: Handlers = {
     const kty = op.hsm ? (`${op.jwk.kty}-HSM` as const) : op.jwk.kty;
     assertKeyTypeAllowed(ctx.config, kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(op.jwk.kty);
-    const metadata = {
-      name: op.name,
-      ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
-      ...(op.tags === undefined ? {} : { tags: op.tags }),
-    };
+    const metadata = versionMetadata(op);
     const stored = op.hsm
-      ? await storeOrDestroy(ctx, await importHsmKey(ctx, op.jwk, keyOps), (key) => storeKeyVersion(ctx, { ...metadata, material: key.reference, props: key.props }))
+      ? await storeHsmKeyVersion(ctx, await importHsmKey(ctx, op.jwk, keyOps), metadata)
       : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, kty, keyOps) });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
@@ -76,16 +77,7 @@ export const keyHandlers: Handlers = {
     assertNotManaged(ctx, "key", op.name, "import");
     assertKeyTypeAllowed(ctx.config, op.target.kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.target.kty].family);
-    const made = await importByokKey(ctx, op.target, op.transfer, keyOps);
-    const stored = await storeOrDestroy(ctx, made, (key) =>
-      storeKeyVersion(ctx, {
-        name: op.name,
-        material: key.reference,
-        props: key.props,
-        ...(op.attributes === undefined ? {} : { attributes: op.attributes }),
-        ...(op.tags === undefined ? {} : { tags: op.tags }),
-      }),
-    );
+    const stored = await storeHsmKeyVersion(ctx, await importByokKey(ctx, op.target, op.transfer, keyOps), versionMetadata(op));
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },

@@ -1,5 +1,6 @@
 import { BridgeError } from "../../../wasm-hsm/bridge-client/index.ts";
 import { VaultError } from "../../../worker/errors/vault-error.ts";
+import { base64UrlToBytes } from "../bytes.ts";
 import { DecryptionFailed } from "../encrypt/decryption-failed.ts";
 
 /** How long a caller should wait before retrying an HSM operation the bridge could not serve. */
@@ -34,4 +35,11 @@ export function vaultErrorOfBridge(error: unknown): unknown {
 export function decryptionErrorOfBridge(error: unknown): unknown {
   if (error instanceof BridgeError && error.code === "BadParameter") return new DecryptionFailed();
   return vaultErrorOfBridge(error);
+}
+
+/** A binary field of a bridge answer. The bridge signs its answers, so a malformed one is its fault, not the caller's. */
+export function bridgeBytes(value: string): Uint8Array<ArrayBuffer> {
+  const bytes = base64UrlToBytes(value);
+  if (bytes === null) throw new VaultError("InternalError", "The HSM bridge answered with a malformed value.");
+  return bytes;
 }

@@ -1,5 +1,6 @@
-import { bytesToBase64Url, base64UrlToBytes } from "../bytes.ts";
+import { bytesToBase64Url } from "../bytes.ts";
 import type { DataKeyLayer } from "../data-key.ts";
+import { bridgeBytes } from "./bridge-faults.ts";
 import type { HsmBridge } from "./hsm-bridge.ts";
 
 /**
@@ -8,13 +9,8 @@ import type { HsmBridge } from "./hsm-bridge.ts";
  * down makes such a vault answer 503 until it is back (hsm-bridge.ts), software keys and secrets included.
  */
 export function hsmDataKeyLayer(bridge: HsmBridge, hsmKeyId: string): DataKeyLayer {
-  const bytes = (value: string): Uint8Array<ArrayBuffer> => {
-    const decoded = base64UrlToBytes(value);
-    if (decoded === null) throw new Error("the HSM bridge answered with a malformed value");
-    return decoded;
-  };
   return {
-    wrap: async (raw) => bytes((await bridge.call((c) => c.wrap(hsmKeyId, { alg: "A256KW", key: bytesToBase64Url(raw) }))).wrapped),
-    unwrap: async (wrapped) => bytes((await bridge.call((c) => c.unwrap(hsmKeyId, { alg: "A256KW", wrapped: bytesToBase64Url(wrapped) }))).key),
+    wrap: async (raw) => bridgeBytes((await bridge.call((c) => c.wrap(hsmKeyId, { alg: "A256KW", key: bytesToBase64Url(raw) }))).wrapped),
+    unwrap: async (wrapped) => bridgeBytes((await bridge.call((c) => c.unwrap(hsmKeyId, { alg: "A256KW", wrapped: bytesToBase64Url(wrapped) }))).key),
   };
 }

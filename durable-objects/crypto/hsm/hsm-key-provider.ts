@@ -1,6 +1,6 @@
 import { VaultError } from "../../../worker/errors/vault-error.ts";
 import type { AesCipherAlgorithm, AesWrapAlgorithm, CipherAlgorithm, SignAlgorithm } from "../../../wasm-hsm/bridge-client/index.ts";
-import { base64UrlToBytes, bytesToBase64Url } from "../bytes.ts";
+import { bytesToBase64Url } from "../bytes.ts";
 import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, type RsaEncryptionAlgorithm } from "../encrypt/encryption-algorithms.ts";
 import { RsaEncryptionKey } from "../encrypt/rsa-encryption.ts";
 import type { EncryptOutput, HsmKeyHandle, KeyProvider } from "../key-provider.ts";
@@ -8,7 +8,7 @@ import type { PublicJwk } from "../keys/key-types.ts";
 import { ecVerifyDigest, prepareEcVerifyingKey, type EcVerifyingKey } from "../sign/ec-digest-signature.ts";
 import { prepareRsaVerifyingKey, rsaVerifyDigest, type RsaVerifyingKey } from "../sign/rsa-digest-signature.ts";
 import { SIGNATURE_ALGORITHMS, type EcSignatureAlgorithm, type RsaSignatureAlgorithm, type SignatureAlgorithm } from "../sign/signature-algorithms.ts";
-import { decryptionErrorOfBridge } from "./bridge-faults.ts";
+import { bridgeBytes, decryptionErrorOfBridge } from "./bridge-faults.ts";
 import type { HsmBridge } from "./hsm-bridge.ts";
 
 /** Public halves prepared for local use, per key version, like the software provider's cache. */
@@ -57,7 +57,7 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
     if (SIGNATURE_ALGORITHMS[alg].family === "oct") throw hmacOnHsm(alg);
     const hsmKeyId = await this.tokenIdOf(key);
     const { signature } = await this.bridge.call((c) => c.sign(hsmKeyId, { alg: alg as SignAlgorithm, digest: bytesToBase64Url(digest) }));
-    return decoded(signature);
+    return bridgeBytes(signature);
   }
 
   async verify(key: HsmKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array, signature: Uint8Array): Promise<boolean> {
@@ -85,9 +85,9 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
       }),
     );
     return {
-      value: decoded(out.ciphertext),
-      ...(out.iv === undefined ? {} : { iv: decoded(out.iv) }),
-      ...(out.tag === undefined ? {} : { tag: decoded(out.tag) }),
+      value: bridgeBytes(out.ciphertext),
+      ...(out.iv === undefined ? {} : { iv: bridgeBytes(out.iv) }),
+      ...(out.tag === undefined ? {} : { tag: bridgeBytes(out.tag) }),
     };
   }
 
@@ -109,14 +109,14 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
         }),
       decryptionErrorOfBridge,
     );
-    return decoded(out.plaintext);
+    return bridgeBytes(out.plaintext);
   }
 
   async wrap(key: HsmKeyHandle, alg: EncryptionAlgorithm, keyToWrap: Uint8Array): Promise<Uint8Array> {
     if (ENCRYPTION_ALGORITHMS[alg].family === "rsa") return this.publicOf(key).rsaEncryption().encrypt(alg as RsaEncryptionAlgorithm, keyToWrap);
     const hsmKeyId = await this.tokenIdOf(key);
     const out = await this.bridge.call((c) => c.wrap(hsmKeyId, { alg: alg as AesWrapAlgorithm, key: bytesToBase64Url(keyToWrap) }));
-    return decoded(out.wrapped);
+    return bridgeBytes(out.wrapped);
   }
 
   async unwrap(key: HsmKeyHandle, alg: EncryptionAlgorithm, wrapped: Uint8Array): Promise<Uint8Array> {
@@ -125,7 +125,7 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
       (c) => c.unwrap(hsmKeyId, { alg: alg as AesWrapAlgorithm | RsaEncryptionAlgorithm, wrapped: bytesToBase64Url(wrapped) }),
       decryptionErrorOfBridge,
     );
-    return decoded(out.key);
+    return bridgeBytes(out.key);
   }
 
   private publicOf(key: HsmKeyHandle): PublicKeys {
@@ -154,11 +154,4 @@ function cached<T>(cache: Map<string, T>, id: string, make: () => T): T {
   }
   cache.set(id, entry);
   return entry;
-}
-
-/** The bridge signs its answers, so a malformed field is a fault of the bridge, not of the caller. */
-function decoded(value: string): Uint8Array {
-  const bytes = base64UrlToBytes(value);
-  if (bytes === null) throw new VaultError("InternalError", "The HSM bridge answered with a malformed value.");
-  return bytes;
 }
