@@ -19,12 +19,14 @@ const KIND = "key";
  * purge.
  */
 export function markHsmVersionsBackedUp(ctx: VaultContext, name: string): void {
+  const unmarked = ctx.objects.allVersions(KIND, nameKey(name)).flatMap((v) => {
+    const props = parseKeyProperties(v.props);
+    return AZURE_KEY_TYPES[props.kty].hsm && props.backedUp !== true ? [{ ...v, props: serializeKeyProperties({ ...props, backedUp: true }) }] : [];
+  });
+  // A software key's backup stays a read (its audit record joins the group commit).
+  if (unmarked.length === 0) return;
   ctx.transaction(() => {
-    for (const v of ctx.objects.allVersions(KIND, nameKey(name))) {
-      const props = parseKeyProperties(v.props);
-      if (!AZURE_KEY_TYPES[props.kty].hsm || props.backedUp === true) continue;
-      ctx.objects.updateMetadata(KIND, nameKey(name), { ...v, props: serializeKeyProperties({ ...props, backedUp: true }) });
-    }
+    for (const v of unmarked) ctx.objects.updateMetadata(KIND, nameKey(name), v);
   });
 }
 
