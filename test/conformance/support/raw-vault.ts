@@ -8,6 +8,9 @@ export interface RawAnswer {
   readonly json: Readonly<Record<string, unknown>> & { readonly error?: { readonly code: string; readonly message: string } };
 }
 
+/** As the SDKs' throttling policy does, a 429 is retried after its Retry-After; the files share the dev vault's limits. */
+const THROTTLE_RETRIES = 5;
+
 /**
  * Raw HTTP against the dev vault with the managed identity's token, for what the SDKs hide: exact statuses
  * and headers (they retry 503s), and every algorithm name whether or not an SDK offers it.
@@ -21,6 +24,14 @@ export class RawVault {
   ) {}
 
   async call(method: string, path: string, body?: unknown): Promise<RawAnswer> {
+    for (let attempt = 0; ; attempt += 1) {
+      const answer = await this.once(method, path, body);
+      if (answer.status !== 429 || attempt === THROTTLE_RETRIES) return answer;
+      await new Promise((resolve) => setTimeout(resolve, Number(answer.retryAfter ?? "1") * 1000));
+    }
+  }
+
+  private async once(method: string, path: string, body?: unknown): Promise<RawAnswer> {
     // The audience is the vault host without its first label, as the server's 401 challenge names it.
     const token = await this.credential.getToken(`${this.facts.vaultUrl.replace("//dev.", "//")}/.default`);
     const response = await fetch(`${this.facts.vaultUrl}${path}?api-version=${this.apiVersion}`, {
