@@ -23,6 +23,8 @@ export interface DevBridge {
   readonly url: string;
   /** The Worker vars that connect the vault to this bridge (durable-objects/crypto/hsm/hsm-bridge.ts). */
   readonly vars: Readonly<Record<string, string>>;
+  /** The same, for the shared secret: bound as a secret, so wrangler never prints it. */
+  readonly secrets: Readonly<Record<string, string>>;
   readonly logPath: string;
   stop(): Promise<void>;
 }
@@ -66,7 +68,8 @@ export async function startDevBridge(options: DevBridgeOptions): Promise<DevBrid
     url,
     logPath,
     // SoftHSM is a software token: its keys report hsmPlatform "0", not a FIPS level (DESIGN.md §5).
-    vars: { HSM_BRIDGE_URL: url, HSM_BRIDGE_KEY_ID: "vault", HSM_BRIDGE_SECRET: secret, HSM_PLATFORM: "0" },
+    vars: { HSM_BRIDGE_URL: url, HSM_BRIDGE_KEY_ID: "vault", HSM_PLATFORM: "0" },
+    secrets: { HSM_BRIDGE_SECRET: secret },
     async stop() {
       stopping = true;
       const running = child;

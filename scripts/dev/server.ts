@@ -87,12 +87,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     certPath: layout.serverCert,
     persistTo: layout.wranglerState,
     logPath: layout.wranglerLog,
-    vars: {
-      ISSUER_ORIGIN: origin,
-      ...(layout.devVarsReadByWrangler ? {} : devVars.vars),
-      ...bridge?.vars,
-      ...options.extraVars,
-    },
+    vars: { ISSUER_ORIGIN: origin, ...bridge?.vars, ...options.extraVars },
+    secrets: { ...(layout.devVarsReadByWrangler ? {} : devVars.vars), ...bridge?.secrets },
     forwardOutput: !(options.quiet ?? false),
   });
   reporter.step(`started wrangler dev (pid ${wrangler.pid}), log in ${display(layout.wranglerLog)}`);

@@ -2,16 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { OutputTail } from "./output-tail.ts";
+import { WORKER_HOST_OPTIONS_VARIABLE, type WorkerHostOptions } from "./worker-host-options.ts";
 
-export interface WranglerOptions {
-  readonly root: string;
-  readonly port: number;
-  readonly keyPath: string;
-  readonly certPath: string;
-  readonly persistTo: string;
+export interface WranglerOptions extends Omit<WorkerHostOptions, "inspector"> {
   readonly logPath: string;
-  /** Bindings passed as `--var KEY:VALUE` (wrangler splits at the first colon, so values may contain colons). */
-  readonly vars: Readonly<Record<string, string>>;
   /** Mirror wrangler's output on this process's stdout/stderr. */
   readonly forwardOutput: boolean;
 }
@@ -26,23 +20,15 @@ export interface WranglerProcess {
 }
 
 const STOP_GRACE_MS = 5_000;
+const HOST_SCRIPT = join("scripts", "dev", "worker-host.ts");
 
+/** Runs wrangler's dev server in a child process (worker-host.ts explains why not the `wrangler dev` command). */
 export function startWrangler(options: WranglerOptions): WranglerProcess {
-  const args = [
-    "dev",
-    "--local-protocol", "https",
-    "--https-key-path", options.keyPath,
-    "--https-cert-path", options.certPath,
-    "--ip", "::",
-    "--port", String(options.port),
-    "--persist-to", options.persistTo,
-    "--show-interactive-dev-session=false",
-    ...Object.entries(options.vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
-  ];
-  const binary = join(options.root, "node_modules", ".bin", "wrangler");
-  const child = spawn(binary, args, {
+  const { logPath, forwardOutput, ...host } = options;
+  const hostOptions: WorkerHostOptions = { ...host, inspector: process.env.EDGE_VAULT_INSPECTOR === "1" };
+  const child = spawn(process.execPath, ["--import", "tsx", HOST_SCRIPT], {
     cwd: options.root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", [WORKER_HOST_OPTIONS_VARIABLE]: JSON.stringify(hostOptions) },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so stopping it also stops the workerd it spawns, and a Ctrl-C in the terminal
     // reaches only us: we then stop wrangler in order instead of racing it.
@@ -51,20 +37,20 @@ export function startWrangler(options: WranglerOptions): WranglerProcess {
   // Spawn failures (no such binary) also arrive as an 'error' event; unheard, it would crash the process.
   child.on("error", () => undefined);
   if (child.pid === undefined) {
-    throw new Error(`could not start ${binary}; is wrangler installed (npm install)?`);
+    throw new Error(`could not start ${HOST_SCRIPT}`);
   }
   const pid = child.pid;
 
   const tail = new OutputTail();
-  const log = createWriteStream(options.logPath, { flags: "a" });
-  // The header names the --var keys but not their values: some of them are secrets.
-  const shownArgs = args.map((arg, index) => (args[index - 1] === "--var" ? `${arg.split(":")[0]}:…` : arg));
-  log.write(`\n--- wrangler ${shownArgs.join(" ")} (${new Date().toISOString()}) ---\n`);
+  const log = createWriteStream(logPath, { flags: "a" });
+  // The header names the bindings but not their values: some of them are secrets.
+  const shown = `port ${options.port}, inspector ${hostOptions.inspector ? "on" : "off"}, vars ${Object.keys(options.vars).join(", ")}, secrets ${Object.keys(options.secrets).join(", ")}`;
+  log.write(`\n--- wrangler dev server (${HOST_SCRIPT}; ${shown}) (${new Date().toISOString()}) ---\n`);
   const capture = (target: NodeJS.WriteStream) => (chunk: Buffer) => {
     const text = chunk.toString("utf8");
     tail.push(text);
     log.write(text);
-    if (options.forwardOutput) target.write(text);
+    if (forwardOutput) target.write(text);
   };
   child.stdout?.on("data", capture(process.stdout));
   child.stderr?.on("data", capture(process.stderr));

@@ -1,0 +1,55 @@
+/**
+ * The child process that runs the Worker for `npm run dev`, the conformance tests and the bench: wrangler's
+ * programmatic dev server (`unstable_startWorker`, the API its own `wrangler dev` command is built on) with the
+ * options the CLI cannot express — above all `inspector: false`. `wrangler dev` always attaches a DevTools
+ * inspector to the runtime and relays its events through its proxy Worker and its Node process; with an HSM key
+ * that cost more CPU per bridge subrequest than the vault's own work (bench/hsm-*.ts measured ~5 ms per request
+ * on two cores), and a deployed Worker has no such relay. `EDGE_VAULT_INSPECTOR=1` turns it back on to debug.
+ *
+ * Options arrive as JSON in the environment (`EDGE_VAULT_WORKER_HOST`), not as arguments: some bindings are
+ * secrets, and any local user can read a process's argument list.
+ */
+import { join } from "node:path";
+import { unstable_startWorker } from "wrangler";
+import { WORKER_HOST_OPTIONS_VARIABLE, type WorkerHostOptions } from "./worker-host-options.ts";
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.env[WORKER_HOST_OPTIONS_VARIABLE] ?? "") as WorkerHostOptions;
+  delete process.env[WORKER_HOST_OPTIONS_VARIABLE];
+  const worker = await unstable_startWorker({
+    config: join(options.root, "wrangler.toml"),
+    bindings: {
+      ...Object.fromEntries(Object.entries(options.vars).map(([name, value]) => [name, { type: "plain_text", value }])),
+      ...Object.fromEntries(Object.entries(options.secrets).map(([name, value]) => [name, { type: "secret_text", value }])),
+    },
+    build: {
+      // What `wrangler dev` derives from the config: nodejs_compat with a compatibility date from 2024-09-23 on
+      // means the "v2" mode (developers.cloudflare.com/workers/runtime-apis/nodejs/); without it esbuild treats
+      // node:crypto as missing.
+      nodejsCompatMode: (config) => {
+        if (!config.compatibility_flags.includes("nodejs_compat")) return null;
+        return (config.compatibility_date ?? "") >= "2024-09-23" ? "v2" : "v1";
+      },
+    },
+    dev: {
+      server: { hostname: "::", port: options.port, secure: true, httpsKeyPath: options.keyPath, httpsCertPath: options.certPath },
+      persist: options.persistTo,
+      inspector: options.inspector ? {} : false,
+      // No other Worker of ours to find, so no dev registry to watch.
+      registry: undefined,
+      watch: true,
+    },
+  });
+  await worker.ready;
+  console.log(`[worker-host] ready on ${(await worker.url).origin}`);
+  const stop = () => {
+    void worker.dispose().finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[worker-host] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
