@@ -1,6 +1,8 @@
 import { VaultError } from "../../worker/errors/vault-error.ts";
-import type { GenerateKeyRequest, KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
+import type { GenerateKeyRequest, ImportKeyRequest, KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
+import { HMAC_KEY_SIZES } from "../../wasm-hsm/bridge-client/types.ts";
 import type { HsmKeyReference } from "../crypto/hsm/hsm-key-reference.ts";
+import { octHsmPurpose } from "../crypto/hsm/oct-hsm-purpose.ts";
 import type { AzureKeyType, KeyOperation, PrivateJwk } from "../crypto/keys/key-types.ts";
 import {
   AZURE_KEY_TYPES,
@@ -32,8 +34,12 @@ function bridgeOf(ctx: VaultContext) {
   return ctx.hsm;
 }
 
-/** The sizes and curves Azure allows, checked here with the software path's messages before the token is asked. */
-function generateRequest(spec: KeyCreateSpec): GenerateKeyRequest {
+/**
+ * The sizes and curves Azure allows, checked here with the software path's messages before the token is asked.
+ * HMAC keys (oct-HSM with key_ops sign/verify) come in 256, 384 and 512 bits instead: RFC 7518 §3.2 requires an
+ * HS* key at least as long as the hash, so only these sizes serve HS256, HS384 and HS512 respectively.
+ */
+function generateRequest(spec: KeyCreateSpec, keyOps: readonly KeyOperation[]): GenerateKeyRequest {
   switch (AZURE_KEY_TYPES[spec.kty].family) {
     case "RSA": {
       if (spec.publicExponent !== undefined && spec.publicExponent !== F4) {
@@ -50,10 +56,18 @@ function generateRequest(spec: KeyCreateSpec): GenerateKeyRequest {
     }
     case "oct": {
       const size = spec.keySize ?? KEY_TYPES.oct.defaultSize;
+      if (octHsmPurpose(keyOps) === "hmac") {
+        if (!isHmacKeySize(size)) throw new VaultError("BadParameter", unsupportedSizeMessage(size, HMAC_KEY_SIZES));
+        return { kty: "oct", size, purpose: "hmac" };
+      }
       if (!isOctKeySize(size)) throw new VaultError("BadParameter", unsupportedSizeMessage(size, KEY_TYPES.oct.sizes));
       return { kty: "oct", size };
     }
   }
+}
+
+function isHmacKeySize(size: number): size is (typeof HMAC_KEY_SIZES)[number] {
+  return HMAC_KEY_SIZES.some((allowed) => allowed === size);
 }
 
 /** What the vault keeps of a key the token now holds: the reference to seal and the public properties. */
@@ -74,13 +88,24 @@ export function hsmKeyMade(ctx: VaultContext, info: KeyInfo, kty: AzureKeyType, 
 
 /** CreateKey / RotateKey of an -HSM type: the token generates the key; its private half never leaves it. */
 export async function generateHsmKey(ctx: VaultContext, spec: KeyCreateSpec, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
-  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "generate", body: generateRequest(spec) });
+  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "generate", body: generateRequest(spec, keyOps) });
   return hsmKeyMade(ctx, info, spec.kty, keyOps);
 }
 
-/** ImportKey with `hsm: true` or an -HSM kty: the material goes into the token and the vault keeps only the reference. */
+/**
+ * ImportKey with `hsm: true` or an -HSM kty: the material goes into the token and the vault keeps only the
+ * reference. An oct key whose key_ops ask for sign/verify goes in as an HMAC key; the JWK checks allow oct keys of
+ * 128–256 bits, of which RFC 7518 §3.2 leaves 256 for HMAC (HS256).
+ */
 export async function importHsmKey(ctx: VaultContext, jwk: PrivateJwk, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
-  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "import", body: { jwk } });
+  let body: ImportKeyRequest = { jwk };
+  if (jwk.kty === "oct" && octHsmPurpose(keyOps) === "hmac") {
+    // Unpadded base64url (the JWK checks normalized it): 4 characters per 3 bytes.
+    const bits = Math.floor((jwk.k.length * 3) / 4) * 8;
+    if (!isHmacKeySize(bits)) throw new VaultError("BadParameter", unsupportedSizeMessage(bits, HMAC_KEY_SIZES));
+    body = { jwk, purpose: "hmac" };
+  }
+  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "import", body });
   return hsmKeyMade(ctx, info, `${jwk.kty}-HSM`, keyOps);
 }
 

@@ -95,7 +95,7 @@ describe("POST /keys/{kekId}/import-byok", () => {
   ] as const)("imports an AES-$bits key (ephemeral AES-$aesBits): the bridge's ciphertext opens with the original bytes", async ({ bits, aesBits, alg }) => {
     const value = randomBytes(bits / 8);
     const key = await importBlob(byokCiphertext(kek.publicJwk, value, aesBits), { kty: "oct" });
-    expect(key).toEqual({ id: key.id, kty: "oct", size: bits });
+    expect(key).toEqual({ id: key.id, kty: "oct", size: bits, purpose: "aes" });
     expect(await client.getKey(key.id)).toEqual(key);
     const plaintext = randomBytes(45);
     const sealed = await client.encrypt(key.id, { alg, plaintext: b64(plaintext), aad: b64("a1b2") });

@@ -26,7 +26,8 @@ describe("objects on the token", () => {
     { kty: "RSA", size: 2048 },
     { kty: "EC", curve: "P-521" },
     { kty: "oct", size: 128 },
-  ] as const)("$kty: token, private, sensitive, never extractable; the secret value cannot be read", async (request) => {
+    { kty: "oct", size: 256, purpose: "hmac" },
+  ] as const)("%j: token, private, sensitive, never extractable; the secret value cannot be read", async (request) => {
     const key: KeyInfo = await (await hmacClient()).generateKey(request);
     const handles = token.objectsWithId(key.id);
     expect(handles).toHaveLength(request.kty === "oct" ? 1 : 2);
@@ -55,6 +56,35 @@ describe("objects on the token", () => {
     expect(() => token.module.C_GetAttributeValue(token.session, handle, [{ type: pkcs11js.CKA_VALUE }])).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
   });
 
+  it.each([
+    {
+      purpose: "aes",
+      request: { kty: "oct", size: 256, purpose: "aes" },
+      keyType: pkcs11js.CKK_AES,
+      allowed: [pkcs11js.CKA_ENCRYPT, pkcs11js.CKA_DECRYPT, pkcs11js.CKA_WRAP, pkcs11js.CKA_UNWRAP],
+    },
+    {
+      purpose: "hmac",
+      request: { kty: "oct", size: 384, purpose: "hmac" },
+      keyType: pkcs11js.CKK_GENERIC_SECRET,
+      allowed: [pkcs11js.CKA_SIGN, pkcs11js.CKA_VERIFY],
+    },
+  ] as const)("an oct key for $purpose has its key type, its length and its usage flags", async ({ purpose, request, keyType, allowed }) => {
+    const key = await (await hmacClient()).generateKey(request);
+    const [handle] = token.objectsWithId(key.id);
+    if (handle === undefined) throw new Error("not on the token");
+    const [type, length] = token.module.C_GetAttributeValue(token.session, handle, [{ type: pkcs11js.CKA_KEY_TYPE }, { type: pkcs11js.CKA_VALUE_LEN }]);
+    expect(Number(type?.value.readBigUInt64LE(0))).toBe(keyType);
+    expect(Number(length?.value.readBigUInt64LE(0))).toBe(request.size / 8);
+    for (const flag of allowed) expect(token.flag(handle, flag)).toBe(true);
+    // An HMAC key must not double as a cipher key (SoftHSM2 would default these to true if left out).
+    if (purpose === "hmac") {
+      for (const flag of [pkcs11js.CKA_ENCRYPT, pkcs11js.CKA_DECRYPT, pkcs11js.CKA_WRAP, pkcs11js.CKA_UNWRAP, pkcs11js.CKA_DERIVE]) {
+        expect(token.flag(handle, flag)).toBe(false);
+      }
+    }
+  });
+
   it("delete leaves no object with the id; wrap's transient objects never reach the token", async () => {
     const client = await hmacClient();
     const key = await client.generateKey({ kty: "EC", curve: "P-256" });
@@ -64,8 +94,14 @@ describe("objects on the token", () => {
     expect(token.objectsWithId(key.id)).toHaveLength(0);
     const { module, session } = token;
     module.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_GENERIC_SECRET }, { type: pkcs11js.CKA_TOKEN, value: true }]);
-    const generic = module.C_FindObjects(session, 10);
+    const generic = module.C_FindObjects(session, 100_000);
     module.C_FindObjectsFinal(session);
-    expect(generic).toHaveLength(0);
+    // HMAC keys are generic secrets on the token too, but carry the 16-byte id the bridge gave them; a transient
+    // wrap object has none.
+    for (const handle of generic) {
+      const [id] = module.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_ID }]);
+      expect(id?.value).toHaveLength(16);
+      expect(token.flag(handle, pkcs11js.CKA_SIGN)).toBe(true);
+    }
   });
 });

@@ -29,10 +29,10 @@ describe("POST /keys", () => {
     expect(nodePublicKey(jwk).asymmetricKeyDetails).toEqual({ namedCurve: NODE_CURVE[curve] });
   });
 
-  it.each([128, 192, 256] as const)("generates an AES-%i key, which has no public half", async (size) => {
+  it.each([128, 192, 256] as const)("generates an AES-%i key (purpose aes), which has no public half", async (size) => {
     const client = await hmacClient();
     const key = await client.generateKey({ kty: "oct", size });
-    expect(key).toEqual({ id: expect.stringMatching(KEY_ID), kty: "oct", size });
+    expect(key).toEqual({ id: expect.stringMatching(KEY_ID), kty: "oct", size, purpose: "aes" });
     await expectBridgeError(client.publicKey(key.id), "BadParameter", 400);
   });
 
@@ -48,6 +48,8 @@ describe("POST /keys", () => {
     { kty: "EC", curve: "P-224" },
     { kty: "EC", curve: "secp256k1" },
     { kty: "oct", size: 512 },
+    { kty: "oct", size: 128, purpose: "hmac" },
+    { kty: "oct", size: 256, purpose: "mac" },
     { kty: "DSA", size: 2048 },
   ])("refuses %j with BadParameter", async (request) => {
     const client = await hmacClient();
@@ -58,7 +60,8 @@ describe("POST /keys", () => {
 describe("key lookup by id", () => {
   it("GET /keys/{id} and GET /keys/{id}/public answer what generate answered", async () => {
     const client = await hmacClient();
-    for (const request of [{ kty: "RSA", size: 2048 }, { kty: "EC", curve: "P-384" }, { kty: "oct", size: 192 }] as const) {
+    const requests = [{ kty: "RSA", size: 2048 }, { kty: "EC", curve: "P-384" }, { kty: "oct", size: 192 }, { kty: "oct", size: 512, purpose: "hmac" }] as const;
+    for (const request of requests) {
       const created = await client.generateKey(request);
       expect(await client.getKey(created.id)).toEqual(created);
       if (created.kty !== "oct") expect(await client.publicKey(created.id)).toEqual({ id: created.id, jwk: created.publicJwk });

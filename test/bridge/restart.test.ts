@@ -1,7 +1,7 @@
 /**
  * Keys live on the token, not in the bridge: a bridge stopped and started again on the same token finds every key
- * by its id, signs with the same private keys, decrypts what the first process encrypted, and still recognises an
- * idempotent generate it answered before. A request captured before the restart cannot be replayed after it.
+ * by its id, signs with the same private and HMAC keys, decrypts what the first process encrypted, and still
+ * recognises an idempotent generate it answered before. A request captured before the restart cannot be replayed after it.
  * Runs its own token and bridge processes, apart from the shared ones, as one process each (`workers: 1`); the
  * shared bridge is a cluster.
  */
@@ -43,6 +43,10 @@ describe("a bridge restart", () => {
     const sealed: EncryptResponse = await client.encrypt(aes.id, { alg: "A256GCM", plaintext: b64(plaintext) });
     const idempotencyKey = randomUUID();
     const remembered = await client.generateKey({ kty: "EC", curve: "P-384" }, idempotencyKey);
+    const hmacIdempotencyKey = randomUUID();
+    const hmac = await client.generateKey({ kty: "oct", size: 384, purpose: "hmac" }, hmacIdempotencyKey);
+    const digest = b64(randomBytes(48));
+    const mac = await client.sign(hmac.id, { alg: "HS384", digest });
     const firstUrl = running.url;
     const capturedAt = Date.now();
     const captured = await signRequest(credentials, { method: "GET", path: "/health", body: new Uint8Array(0) }, capturedAt);
@@ -54,13 +58,16 @@ describe("a bridge restart", () => {
     running = await startBridgeProcess(token.configPath);
     client = new BridgeClient({ baseUrl: running.url, credentials });
 
-    for (const key of [rsa, ec, aes, remembered]) expect(await client.getKey(key.id)).toEqual(key);
+    for (const key of [rsa, ec, aes, remembered, hmac]) expect(await client.getKey(key.id)).toEqual(key);
     await expectSignatureVerifies(client, rsa, "RS256");
     await expectSignatureVerifies(client, ec, "ES256K");
     const opened = await client.decrypt(aes.id, { alg: "A256GCM", ciphertext: sealed.ciphertext, iv: sealed.iv ?? "", tag: sealed.tag ?? "" });
     expect(bytesOf(opened.plaintext).equals(plaintext)).toBe(true);
     // The in-memory answer is gone, but the key is marked on the token: the retry finds it instead of a second key.
     expect(await client.generateKey({ kty: "EC", curve: "P-384" }, idempotencyKey)).toEqual(remembered);
+    // The same for an HMAC key, whose MAC is deterministic: the same key, not merely one of the same kind.
+    expect(await client.generateKey({ kty: "oct", size: 384, purpose: "hmac" }, hmacIdempotencyKey)).toEqual(hmac);
+    expect(await client.sign(hmac.id, { alg: "HS384", digest })).toEqual(mac);
 
     const replay = await send(running.url, "GET", "/health", captured.headers, new Uint8Array(0));
     expect(replay.status).toBe(401);

@@ -3,6 +3,7 @@
  * an SDK offers it), each result checked by node:crypto: RSA-HSM 2048/3072/4096 signatures verified and ciphertexts
  * opened with the published public key or made by it; oct-HSM 128/192/256 imported with known bytes so node:crypto
  * opens what the token sealed and the token opens what node:crypto sealed, for GCM, CBC, CBCPAD, KW and KWP.
+ * HMAC oct-HSM keys are hsm-hmac-keys.test.ts.
  */
 import { constants, createCipheriv, createDecipheriv, publicDecrypt, publicEncrypt, randomBytes, verify as nodeVerify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -153,13 +154,6 @@ describe.each([128, 192, 256] as const)("oct-HSM %i", (bits) => {
     const answer = await vault.call("POST", `${path}/decrypt`, { alg: `A${bits}GCM`, value: String(sealed.value), iv: String(sealed.iv), tag: b64u(tag) });
     expect(answer.status).toBe(400);
     expect(answer.json.error).toEqual({ code: "BadParameter", message: "Decryption failed." });
-  });
-
-  it("HS256 is refused even where key_ops allow sign: an oct-HSM key is an AES key", async () => {
-    const signing = await create({ kty: "oct-HSM", key_size: bits, key_ops: ["sign", "verify"] });
-    const answer = await vault.call("POST", `${signing.path}/sign`, { alg: "HS256", value: b64u(digest("sha256", "x")) });
-    expect(answer.status).toBe(400);
-    expect(answer.json.error?.code).toBe("BadParameter");
   });
 });
 

@@ -36,7 +36,7 @@ class FakeBridge {
         this.token.add(id);
       }
       if (this.mode === "loseAnswer") throw new BridgeError("BridgeUnreachable", "timed out", undefined);
-      return { id, kty: "oct", size: 256 };
+      return { id, kty: "oct", size: 256, purpose: "aes" };
     },
     deleteKey: async (id: string) => {
       this.calls += 1;

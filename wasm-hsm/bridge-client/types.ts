@@ -15,11 +15,19 @@ export const CURVES = ["P-256", "P-384", "P-521", "P-256K"] as const;
 export type CurveName = (typeof CURVES)[number];
 export const AES_KEY_SIZES = [128, 192, 256] as const;
 export type AesKeySize = (typeof AES_KEY_SIZES)[number];
+/** What an oct key is for: AES (encrypt, decrypt, wrap, unwrap) or HMAC (HS256/384/512 sign). */
+export const OCT_PURPOSES = ["aes", "hmac"] as const;
+export type OctPurpose = (typeof OCT_PURPOSES)[number];
+/** RFC 7518 §3.2: an HS* key is at least as long as the hash output, so HMAC keys start at 256 bits. */
+export const HMAC_KEY_SIZES = [256, 384, 512] as const;
+export type HmacKeySize = (typeof HMAC_KEY_SIZES)[number];
 
+/** oct: `purpose` absent is "aes", so callers from before HMAC keys are unchanged. */
 export type GenerateKeyRequest =
   | { readonly kty: "RSA"; readonly size: RsaKeySize }
   | { readonly kty: "EC"; readonly curve: CurveName }
-  | { readonly kty: "oct"; readonly size: AesKeySize };
+  | { readonly kty: "oct"; readonly size: AesKeySize; readonly purpose?: "aes" }
+  | { readonly kty: "oct"; readonly size: HmacKeySize; readonly purpose: "hmac" };
 
 export interface RsaPrivateJwk {
   readonly kty: "RSA";
@@ -46,11 +54,13 @@ export interface OctJwk {
 /** Plaintext import (Azure's ImportKey with `hsm: true`): the material enters the token and never leaves it. */
 export interface ImportKeyRequest {
   readonly jwk: RsaPrivateJwk | EcPrivateJwk | OctJwk;
+  /** oct only; absent = "aes". HMAC keys are 256, 384 or 512 bits. Refused (BadParameter) on RSA/EC jwks. */
+  readonly purpose?: OctPurpose;
 }
 
 /**
  * BYOK ("Bring your own key specification"): what the vault declares the wrapped target key to be. RSA and EC
- * targets are PKCS#8 (RFC 5208; EC inside it per RFC 5915), oct targets the raw 16, 24 or 32 bytes.
+ * targets are PKCS#8 (RFC 5208; EC inside it per RFC 5915), oct targets the raw 16, 24 or 32 bytes of an AES key.
  */
 export type ByokTarget = { readonly kty: "RSA" } | { readonly kty: "EC"; readonly curve: CurveName } | { readonly kty: "oct" };
 /** `POST /keys/{kekId}/import-byok`: the .byok file's ciphertext, unwrapped on the token under the KEK. */
@@ -68,7 +78,7 @@ export type PublicJwk =
 export type KeyInfo =
   | { readonly id: string; readonly kty: "RSA"; readonly size: number; readonly publicJwk: PublicJwk }
   | { readonly id: string; readonly kty: "EC"; readonly curve: CurveName; readonly publicJwk: PublicJwk }
-  | { readonly id: string; readonly kty: "oct"; readonly size: number };
+  | { readonly id: string; readonly kty: "oct"; readonly size: number; readonly purpose: OctPurpose };
 
 export interface PublicKeyResponse {
   readonly id: string;
@@ -77,12 +87,16 @@ export interface PublicKeyResponse {
 
 export const SIGN_ALGORITHMS = [
   "RS256", "RS384", "RS512", "RSNULL", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K",
+  "HS256", "HS384", "HS512",
 ] as const;
 export type SignAlgorithm = (typeof SIGN_ALGORITHMS)[number];
 
 export interface SignRequest {
   readonly alg: SignAlgorithm;
-  /** The digest the caller computed (Azure signs digests); RSNULL: the bytes to pad and sign as they are. */
+  /**
+   * The digest the caller computed (Azure signs digests); RSNULL: the bytes to pad and sign as they are; HS*: the
+   * digest too, which is what the MAC is computed over.
+   */
   readonly digest: string;
 }
 export interface SignResponse {

@@ -1,13 +1,19 @@
-import { VaultError } from "../../../worker/errors/vault-error.ts";
 import type { AesCipherAlgorithm, AesWrapAlgorithm, CipherAlgorithm, SignAlgorithm } from "../../../wasm-hsm/bridge-client/index.ts";
-import { bytesToBase64Url } from "../bytes.ts";
+import { bytesToBase64Url, timingSafeEqual } from "../bytes.ts";
 import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, type RsaEncryptionAlgorithm } from "../encrypt/encryption-algorithms.ts";
 import { RsaEncryptionKey } from "../encrypt/rsa-encryption.ts";
 import type { EncryptOutput, HsmKeyHandle, KeyProvider } from "../key-provider.ts";
 import type { PublicJwk } from "../keys/key-types.ts";
 import { ecVerifyDigest, prepareEcVerifyingKey, type EcVerifyingKey } from "../sign/ec-digest-signature.ts";
 import { prepareRsaVerifyingKey, rsaVerifyDigest, type RsaVerifyingKey } from "../sign/rsa-digest-signature.ts";
-import { SIGNATURE_ALGORITHMS, type EcSignatureAlgorithm, type RsaSignatureAlgorithm, type SignatureAlgorithm } from "../sign/signature-algorithms.ts";
+import {
+  HASH_LENGTH,
+  SIGNATURE_ALGORITHMS,
+  digestLengthFits,
+  type EcSignatureAlgorithm,
+  type RsaSignatureAlgorithm,
+  type SignatureAlgorithm,
+} from "../sign/signature-algorithms.ts";
 import { bridgeBytes, decryptionErrorOfBridge } from "./bridge-faults.ts";
 import type { HsmBridge } from "./hsm-bridge.ts";
 
@@ -37,14 +43,13 @@ class PublicKeys {
 
 const CACHE_LIMIT = 512;
 
-/** HMAC needs a generic-secret token object; an oct-HSM key is an AES key (PKCS#11 v2.40 §2.8 vs §2.14). */
-const hmacOnHsm = (alg: SignatureAlgorithm): VaultError =>
-  new VaultError("BadParameter", `Algorithm ${alg} is not supported for oct-HSM keys: they are AES keys.`);
-
 /**
  * HSM keys through the PKCS#11 bridge (DESIGN.md §3, §5). Private-key and secret-key operations run in the
  * token; the public-key ones (verify, RSA encrypt and wrap) run here on the public JWK, as Azure's SDKs may
- * do themselves, saving a round trip. Every bridge failure leaves as the vault's error (bridge-faults.ts).
+ * do themselves, saving a round trip. HS* runs in the token both ways: verifying a MAC is computing it again
+ * (RFC 2104) and comparing here in constant time. An HS* request on an AES oct-HSM key, or a cipher request on an
+ * HMAC one, is refused by the bridge (oct-hsm-purpose.ts). Every bridge failure leaves as the vault's error
+ * (bridge-faults.ts).
  */
 export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
   private readonly publicKeys = new Map<string, PublicKeys>();
@@ -54,7 +59,6 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
   constructor(private readonly bridge: HsmBridge) {}
 
   async sign(key: HsmKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
-    if (SIGNATURE_ALGORITHMS[alg].family === "oct") throw hmacOnHsm(alg);
     const hsmKeyId = await this.tokenIdOf(key);
     const { signature } = await this.bridge.call((c) => c.sign(hsmKeyId, { alg: alg as SignAlgorithm, digest: bytesToBase64Url(digest) }));
     return bridgeBytes(signature);
@@ -66,8 +70,12 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
         return rsaVerifyDigest(alg as RsaSignatureAlgorithm, this.publicOf(key).rsaVerifying(), digest, signature);
       case "EC":
         return ecVerifyDigest(alg as EcSignatureAlgorithm, this.publicOf(key).ecVerifying(), digest, signature);
-      case "oct":
-        throw hmacOnHsm(alg);
+      case "oct": {
+        // As the software path: a digest or MAC of the wrong length is simply not valid (hmac-signature.ts).
+        const hash = SIGNATURE_ALGORITHMS[alg].hash;
+        if (!digestLengthFits(alg, digest.length) || signature.length !== HASH_LENGTH[hash]) return false;
+        return timingSafeEqual(await this.sign(key, alg, digest), signature);
+      }
     }
   }
 

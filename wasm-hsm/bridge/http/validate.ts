@@ -8,7 +8,9 @@ import {
   AES_KEY_SIZES,
   AES_WRAP_ALGORITHMS,
   CURVES,
+  HMAC_KEY_SIZES,
   MAX_RANDOM_BYTES,
+  OCT_PURPOSES,
   RSA_CIPHER_ALGORITHMS,
   RSA_KEY_SIZES,
   SIGN_ALGORITHMS,
@@ -18,6 +20,7 @@ import {
   type GenerateKeyRequest,
   type ImportByokRequest,
   type ImportKeyRequest,
+  type OctPurpose,
   type RandomRequest,
   type SignRequest,
   type UnwrapRequest,
@@ -41,11 +44,14 @@ export function parseJsonBody(body: Uint8Array): Fields {
   return value as Fields;
 }
 
+/** oct: the sizes allowed depend on `purpose` (absent = "aes"). */
 export function parseGenerate(fields: Fields): GenerateKeyRequest {
   const kty = oneOf(fields, "kty", ["RSA", "EC", "oct"] as const);
+  const purpose = purposeField(fields, kty);
   if (kty === "RSA") return { kty, size: oneOf(fields, "size", RSA_KEY_SIZES) };
   if (kty === "EC") return { kty, curve: oneOf(fields, "curve", CURVES) };
-  return { kty, size: oneOf(fields, "size", AES_KEY_SIZES) };
+  if (purpose === "hmac") return { kty, size: oneOf(fields, "size", HMAC_KEY_SIZES), purpose };
+  return { kty, size: oneOf(fields, "size", AES_KEY_SIZES), purpose: "aes" };
 }
 
 export function parseImport(fields: Fields): ImportKeyRequest {
@@ -53,7 +59,9 @@ export function parseImport(fields: Fields): ImportKeyRequest {
   if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) throw badParameter("jwk must be an object");
   const key = jwk as Fields;
   const kty = oneOf(key, "kty", ["RSA", "EC", "oct"] as const);
-  if (kty === "oct") return { jwk: { kty, k: bytes(key, "k") } };
+  const purpose = purposeField(fields, kty);
+  // The key's length is checked against the purpose's sizes where the bytes are decoded (keys/import.ts).
+  if (kty === "oct") return { jwk: { kty, k: bytes(key, "k") }, purpose: purpose ?? "aes" };
   if (kty === "EC") {
     return { jwk: { kty, crv: oneOf(key, "crv", CURVES), x: bytes(key, "x"), y: bytes(key, "y"), d: bytes(key, "d") } };
   }
@@ -61,6 +69,13 @@ export function parseImport(fields: Fields): ImportKeyRequest {
     string, string, string, string, string, string, string, string,
   ];
   return { jwk: { kty, n, e, d, p, q, dp, dq, qi } };
+}
+
+/** `purpose` says what an oct key is for (absent: "aes"); RSA and EC keys have none and must not send one. */
+function purposeField(fields: Fields, kty: "RSA" | "EC" | "oct"): OctPurpose | undefined {
+  if (field(fields, "purpose") === undefined) return undefined;
+  if (kty !== "oct") throw badParameter("purpose is for oct keys only");
+  return oneOf(fields, "purpose", OCT_PURPOSES);
 }
 
 export function parseImportByok(fields: Fields): ImportByokRequest {

@@ -108,7 +108,7 @@ function octPlan(id: Buffer, wrappedBytes: number): TargetPlan {
     template: [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
       { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
-      ...secretTemplate("oct", { id, label: sizeLabel(bits) }),
+      ...secretTemplate("aes", { id, label: sizeLabel(bits) }),
     ],
     async finish(module, session, target) {
       const [length] = module.C_GetAttributeValue(session, target, [{ type: pkcs11js.CKA_VALUE_LEN }]);

@@ -1,6 +1,7 @@
 /**
- * Key generation on the token (issue 5: RSA 2048–4096, EC P-256/P-384/P-521/secp256k1, AES 128/192/256). The id
- * is 16 random bytes, CKA_ID of every object of the key; the caller stores it and never sees a handle.
+ * Key generation on the token (issue 5: RSA 2048–4096, EC P-256/P-384/P-521/secp256k1, AES 128/192/256; HMAC
+ * 256/384/512 as generic secrets, keys/oct-kinds.ts). The id is 16 random bytes, CKA_ID of every object of the
+ * key; the caller stores it and never sees a handle.
  * C_GenerateKeyPair creates both halves or neither; if reading the new key back fails, both are destroyed, so a
  * failed create leaves no half-made key behind.
  */
@@ -12,6 +13,7 @@ import { pkcs11js, type Handle, type Mechanism, type Template } from "../pkcs11/
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
 import { CURVE_SPECS } from "./curves.ts";
 import { keyInfo } from "./key-info.ts";
+import { OCT_KINDS } from "./oct-kinds.ts";
 import { publicTemplate, secretTemplate, type ObjectNaming } from "./templates.ts";
 
 export const KEY_ID_BYTES = 16;
@@ -52,13 +54,15 @@ async function create(context: BridgeContext, session: Handle, request: Generate
   const { module } = context.token;
   try {
     if (request.kty === "oct") {
+      const purpose = request.purpose ?? "aes";
+      const kind = OCT_KINDS[purpose];
       const template: Template = [
         { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
+        { type: pkcs11js.CKA_KEY_TYPE, value: kind.keyType },
         { type: pkcs11js.CKA_VALUE_LEN, value: request.size / 8 },
-        ...secretTemplate("oct", naming),
+        ...secretTemplate(purpose, naming),
       ];
-      return [await module.C_GenerateKeyAsync(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, template)];
+      return [await module.C_GenerateKeyAsync(session, { mechanism: kind.generation }, template)];
     }
     let mechanism: Mechanism;
     let publicAttributes: Template;

@@ -2,11 +2,12 @@
  * Plaintext import (Azure's ImportKey with `hsm: true`): the key material enters the token as a sensitive,
  * non-extractable object and the bridge keeps no copy. The material is checked before it goes in — SoftHSM2
  * stores whatever it is given, and an inconsistent RSA key would only fail later, one signature at a time.
- * BYOK import, where the material arrives wrapped for the token, is keys/byok-import.ts.
+ * An oct key becomes an AES or an HMAC key by the request's `purpose` (keys/oct-kinds.ts). BYOK import, where the
+ * material arrives wrapped for the token, is keys/byok-import.ts.
  */
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
-import type { EcPrivateJwk, ImportKeyRequest, KeyInfo, OctJwk, RsaPrivateJwk } from "../../bridge-client/types.ts";
-import { AES_KEY_SIZES, RSA_KEY_SIZES } from "../../bridge-client/types.ts";
+import type { EcPrivateJwk, ImportKeyRequest, KeyInfo, OctJwk, OctPurpose, RsaPrivateJwk } from "../../bridge-client/types.ts";
+import { RSA_KEY_SIZES } from "../../bridge-client/types.ts";
 import { encodeBase64url } from "../../bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter } from "../failure.ts";
@@ -16,10 +17,11 @@ import { CURVE_SPECS } from "./curves.ts";
 import { pointAttribute } from "./ec-point.ts";
 import { KEY_ID_BYTES } from "./generate.ts";
 import { keyInfo } from "./key-info.ts";
+import { OCT_KINDS, sizeList } from "./oct-kinds.ts";
 import { publicTemplate, secretTemplate, type ObjectNaming } from "./templates.ts";
 
 export async function importKey(context: BridgeContext, request: ImportKeyRequest): Promise<KeyInfo> {
-  const templates = objectTemplates(request.jwk);
+  const templates = objectTemplates(request);
   const { keys, pool, token } = context;
   return pool.use(async (session) => {
     const idBytes = randomBytes(KEY_ID_BYTES);
@@ -44,21 +46,23 @@ export async function importKey(context: BridgeContext, request: ImportKeyReques
 
 type Templates = (naming: ObjectNaming) => Template[];
 
-function objectTemplates(jwk: RsaPrivateJwk | EcPrivateJwk | OctJwk): Templates {
-  if (jwk.kty === "oct") return octTemplates(jwk);
+function objectTemplates({ jwk, purpose }: ImportKeyRequest): Templates {
+  if (jwk.kty === "oct") return octTemplates(jwk, purpose ?? "aes");
   if (jwk.kty === "RSA") return rsaTemplates(jwk);
   return ecTemplates(jwk);
 }
 
-function octTemplates(jwk: OctJwk): Templates {
+/** The token sets CKA_VALUE_LEN from CKA_VALUE itself (SoftHSM2 refuses it in the template: read-only). */
+function octTemplates(jwk: OctJwk, purpose: OctPurpose): Templates {
   const value = Buffer.from(jwk.k, "base64url");
-  if (!AES_KEY_SIZES.some((bits) => bits === value.length * 8)) throw badParameter("oct keys are 128, 192 or 256 bits");
+  const kind = OCT_KINDS[purpose];
+  if (!kind.sizes.some((bits) => bits === value.length * 8)) throw badParameter(`${kind.name} keys are ${sizeList(kind)} bits`);
   return (naming) => [
     [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-      { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
+      { type: pkcs11js.CKA_KEY_TYPE, value: kind.keyType },
       { type: pkcs11js.CKA_VALUE, value },
-      ...secretTemplate("oct", naming),
+      ...secretTemplate(purpose, naming),
     ],
   ];
 }

@@ -4,7 +4,7 @@
  * C_FindObjects round on every sign would cost more than the sign on a fast token — and a cached handle that went
  * stale (CKR_OBJECT_HANDLE_INVALID) is looked up once more before the key counts as gone.
  */
-import type { CurveName, KeyType, PublicJwk } from "../../bridge-client/types.ts";
+import type { CurveName, KeyType, OctPurpose, PublicJwk } from "../../bridge-client/types.ts";
 import { encodeBase64url } from "../../bridge-client/base64url.ts";
 import { BridgeFailure } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11 } from "../pkcs11/binding.ts";
@@ -12,6 +12,7 @@ import { ckrOf, failureFromPkcs11, HANDLE_STALE } from "../pkcs11/ckr.ts";
 import type { SessionPool } from "../pkcs11/session-pool.ts";
 import { curveOfParams, type CurveSpec } from "./curves.ts";
 import { pointFromAttribute } from "./ec-point.ts";
+import { octPurposeOf } from "./oct-kinds.ts";
 import { bitsOfSizeLabel } from "./templates.ts";
 
 export interface StoredKey {
@@ -19,6 +20,8 @@ export interface StoredKey {
   readonly kty: KeyType;
   /** RSA: modulus bits. oct: key bits. */
   readonly size?: number;
+  /** oct: from the object's key type (keys/oct-kinds.ts). */
+  readonly purpose?: OctPurpose;
   readonly curve?: CurveSpec;
   readonly privateKey?: Handle;
   readonly publicKey?: Handle;
@@ -128,12 +131,13 @@ export class KeyStore {
       else if (objectClass === pkcs11js.CKO_SECRET_KEY) secretKey = handle;
     }
 
-    if (keyType === pkcs11js.CKK_AES && secretKey !== undefined) {
+    const purpose = keyType === undefined ? undefined : octPurposeOf(keyType);
+    if (purpose !== undefined && secretKey !== undefined) {
       const values = this.read(session, secretKey, [pkcs11js.CKA_VALUE_LEN, pkcs11js.CKA_LABEL]);
       const length = ulong(values.get(pkcs11js.CKA_VALUE_LEN));
       const size = length > 0 ? length * 8 : bitsOfSizeLabel(values.get(pkcs11js.CKA_LABEL)?.toString("utf8") ?? "");
-      if (size === undefined) throw new BridgeFailure("InternalError", "internal error", `key ${id}: AES key of unknown size`);
-      return { id, kty: "oct", size, secretKey };
+      if (size === undefined) throw new BridgeFailure("InternalError", "internal error", `key ${id}: ${purpose} key of unknown size`);
+      return { id, kty: "oct", size, purpose, secretKey };
     }
     // A pair missing its private half is what an interrupted create could leave: not a usable key.
     if (privateKey === undefined || publicKey === undefined) throw new BridgeFailure("KeyNotFound", "key not found");

@@ -2,11 +2,14 @@
  * Attribute templates for the objects the bridge creates. Every key lives on the token (CKA_TOKEN), needs the
  * login to use (CKA_PRIVATE), and never leaves it in the clear (CKA_SENSITIVE true, CKA_EXTRACTABLE false —
  * PKCS#11 v2.40 §4.9: neither can be turned back once set). Public halves are public objects, readable without
- * login, as in any token. The usage flags are the key type's full set; which operations a key version may do
+ * login, as in any token. The usage flags are the key kind's full set; which operations a key version may do
  * (Azure key_ops) is the vault's decision, checked before it calls the bridge.
  */
-import type { KeyType } from "../../bridge-client/types.ts";
+import type { OctPurpose } from "../../bridge-client/types.ts";
 import { pkcs11js, type Template } from "../pkcs11/binding.ts";
+
+/** The kinds of key the bridge makes: oct keys come in one kind per purpose (keys/oct-kinds.ts). */
+export type KeyKind = "RSA" | "EC" | OctPurpose;
 
 export interface ObjectNaming {
   /** The random 16-byte CKA_ID shared by every object of the key. */
@@ -34,27 +37,40 @@ export function bitsOfSizeLabel(label: string): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
+/**
+ * `denied`: flags set false outright. PKCS#11 v2.40 §4.10 leaves a secret key's CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP
+ * and CKA_UNWRAP defaults to the token, and SoftHSM2 2.6.1 makes them true, so an HMAC key that is to sign and
+ * verify only has to say no to the rest.
+ */
 const USAGE = {
   RSA: {
     private: [pkcs11js.CKA_SIGN, pkcs11js.CKA_DECRYPT, pkcs11js.CKA_UNWRAP],
     public: [pkcs11js.CKA_VERIFY, pkcs11js.CKA_ENCRYPT, pkcs11js.CKA_WRAP],
+    denied: [],
   },
-  EC: { private: [pkcs11js.CKA_SIGN], public: [pkcs11js.CKA_VERIFY] },
-  oct: {
+  EC: { private: [pkcs11js.CKA_SIGN], public: [pkcs11js.CKA_VERIFY], denied: [] },
+  aes: {
     private: [pkcs11js.CKA_ENCRYPT, pkcs11js.CKA_DECRYPT, pkcs11js.CKA_WRAP, pkcs11js.CKA_UNWRAP],
     public: [],
+    denied: [],
   },
-} as const satisfies Record<KeyType, { private: readonly number[]; public: readonly number[] }>;
+  hmac: {
+    private: [pkcs11js.CKA_SIGN, pkcs11js.CKA_VERIFY],
+    public: [],
+    denied: [pkcs11js.CKA_ENCRYPT, pkcs11js.CKA_DECRYPT, pkcs11js.CKA_WRAP, pkcs11js.CKA_UNWRAP],
+  },
+} as const satisfies Record<KeyKind, { private: readonly number[]; public: readonly number[]; denied: readonly number[] }>;
 
 /** For private and secret keys. */
-export function secretTemplate(kty: KeyType, naming: ObjectNaming): Template {
+export function secretTemplate(kind: KeyKind, naming: ObjectNaming): Template {
   return [
     { type: pkcs11js.CKA_TOKEN, value: true },
     { type: pkcs11js.CKA_PRIVATE, value: true },
     { type: pkcs11js.CKA_SENSITIVE, value: true },
     { type: pkcs11js.CKA_EXTRACTABLE, value: false },
     ...named(naming),
-    ...USAGE[kty].private.map((type) => ({ type, value: true })),
+    ...USAGE[kind].private.map((type) => ({ type, value: true })),
+    ...USAGE[kind].denied.map((type) => ({ type, value: false })),
   ];
 }
 

@@ -11,6 +11,7 @@ import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";
 import { pkcs11js, type GcmParams, type Handle, type Mechanism } from "../pkcs11/binding.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
+import { aesKeyHandle } from "./aes-key.ts";
 import { genericDecryptFailure } from "./rsa-cipher.ts";
 
 export const AES_BLOCK_BYTES = 16;
@@ -131,7 +132,7 @@ function mechanism(descriptor: AesDescriptor, iv: Buffer, aad: Buffer | undefine
 }
 
 function assertKey(key: StoredKey, descriptor: AesDescriptor): Handle {
-  if (key.kty !== "oct" || key.secretKey === undefined) throw badParameter("algorithm needs an oct key");
+  const secretKey = aesKeyHandle(key);
   if (key.size !== descriptor.keyBits) throw badParameter(`algorithm needs a ${descriptor.keyBits}-bit key`);
-  return key.secretKey;
+  return secretKey;
 }

@@ -2,6 +2,8 @@
  * The signature algorithms as one table of descriptors (DESIGN.md §6.4). Every one signs a DIGEST the caller
  * computed (Azure Keys – Sign), so the token must not hash again: RS* pads DigestInfo‖digest with CKM_RSA_PKCS,
  * PS* uses CKM_RSA_PKCS_PSS (which takes the hash as input, v2.40 §2.1.14), ES* uses CKM_ECDSA (v2.40 §2.3.6).
+ * HS* is a MAC over those digest bytes (RFC 2104 HMAC with the named hash, RFC 7518 §3.2), made by the token's
+ * CKM_SHAx_HMAC under a generic secret key: the full-length MAC, as JWS wants it (not the _GENERAL truncation).
  */
 import type { CurveName, SignAlgorithm } from "../../bridge-client/types.ts";
 import { pkcs11js } from "../pkcs11/binding.ts";
@@ -27,7 +29,15 @@ export interface EcdsaSignature {
   /** RFC 7518 §3.4 and RFC 8812 §3.2 bind each ES* algorithm to one curve. */
   readonly curve: CurveName;
 }
-export type SignatureDescriptor = RsaPkcs1Signature | RsaPssSignature | EcdsaSignature;
+export interface HmacSignature {
+  readonly family: "oct";
+  /** Needs an oct key made for it (purpose "hmac", keys/oct-kinds.ts); AES keys are for ciphers. */
+  readonly scheme: "hmac";
+  readonly hash: HashName;
+  /** CKM_SHA256_HMAC, CKM_SHA384_HMAC or CKM_SHA512_HMAC. */
+  readonly mechanism: number;
+}
+export type SignatureDescriptor = RsaPkcs1Signature | RsaPssSignature | EcdsaSignature | HmacSignature;
 
 export const SIGNATURE_ALGORITHMS: Readonly<Record<SignAlgorithm, SignatureDescriptor>> = {
   RS256: { family: "RSA", scheme: "pkcs1", hash: "SHA-256" },
@@ -41,6 +51,9 @@ export const SIGNATURE_ALGORITHMS: Readonly<Record<SignAlgorithm, SignatureDescr
   ES384: { family: "EC", hash: "SHA-384", curve: "P-384" },
   ES512: { family: "EC", hash: "SHA-512", curve: "P-521" },
   ES256K: { family: "EC", hash: "SHA-256", curve: "P-256K" },
+  HS256: { family: "oct", scheme: "hmac", hash: "SHA-256", mechanism: pkcs11js.CKM_SHA256_HMAC },
+  HS384: { family: "oct", scheme: "hmac", hash: "SHA-384", mechanism: pkcs11js.CKM_SHA384_HMAC },
+  HS512: { family: "oct", scheme: "hmac", hash: "SHA-512", mechanism: pkcs11js.CKM_SHA512_HMAC },
 };
 
 export interface HashSpec {

@@ -13,6 +13,7 @@ import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";
 import { pkcs11js, type Handle, type Template } from "../pkcs11/binding.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
+import { aesKeyHandle } from "./aes-key.ts";
 import { aesKwpWrap } from "./aes-kwp-wrap.ts";
 import { isRsaAlgorithm } from "./cipher.ts";
 import { genericDecryptFailure, rsaDecrypt, rsaEncrypt } from "./rsa-cipher.ts";
@@ -123,12 +124,12 @@ export async function unwrap(context: BridgeContext, id: string, request: Unwrap
 
 /** `mechanism`: what the token must have for this path (the descriptor's own unless emulated). */
 function assertKek(context: BridgeContext, key: StoredKey, descriptor: AesWrapDescriptor, mechanism = descriptor.mechanism): Handle {
-  if (key.kty !== "oct" || key.secretKey === undefined) throw badParameter("algorithm needs an oct key");
+  const kek = aesKeyHandle(key);
   if (descriptor.keyBits !== null && key.size !== descriptor.keyBits) {
     throw badParameter(`algorithm needs a ${descriptor.keyBits}-bit key`);
   }
   if (!context.token.mechanisms.has(mechanism)) throw badParameter("this token cannot do that key wrap");
-  return key.secretKey;
+  return kek;
 }
 
 function destroyQuietly(context: BridgeContext, session: Handle, object: Handle): void {
