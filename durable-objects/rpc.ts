@@ -4,6 +4,7 @@
  */
 import type { AttributesPatch, ObjectAttributes, Tags } from "./domain/attributes.ts";
 import type { DataAction } from "./domain/permission.ts";
+import type { VaultSku } from "./domain/vault-config.ts";
 import type { KeyOp, KeyResults } from "./key-rpc.ts";
 import type { AuditOp, AuditResults } from "./audit-rpc.ts";
 import type { CertificateOp, CertificateResults } from "./certificate-rpc.ts";
@@ -128,6 +129,6 @@ export interface VaultSettings {
   readonly tenantId: string;
   readonly retentionDays: number;
   readonly purgeProtection: boolean;
-  readonly sku: "standard" | "premium";
+  readonly sku: VaultSku;
   readonly dataKeyProtection?: "hsm";
 }

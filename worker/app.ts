@@ -5,6 +5,7 @@ import { toErrorResponse } from "./errors/to-response.ts";
 import { adminAuth } from "./middleware/admin-auth.ts";
 import { apiVersion } from "./middleware/api-version.ts";
 import { challengeAuth } from "./middleware/challenge-auth.ts";
+import { managedHsmScope } from "./middleware/managed-hsm-scope.ts";
 import { resolveVault } from "./middleware/resolve-vault.ts";
 import { responseHeaders } from "./middleware/response-headers.ts";
 import { auditTrail } from "./middleware/audit-trail.ts";
@@ -30,12 +31,13 @@ import { deletedCertificateRoutes } from "./routes/deleted-certificates.ts";
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
 /**
- * The data plane, served on vault hosts. Middleware order is the request path of DESIGN.md §2:
- * request id → host → vault → audit trail → api-version → challenge/auth → route (which declares its
- * permission and operation). The vault is resolved before api-version so a bad version is audited too.
+ * The data plane, served on vault and managed HSM hosts. Middleware order is the request path of DESIGN.md §2:
+ * request id → host → vault (and what a managed HSM serves) → audit trail → api-version → challenge/auth →
+ * route (which declares its permission and operation). The vault is resolved before api-version so a bad version
+ * is audited too.
  */
 export const vaultApp = new Hono<AppEnv>({ strict: false });
-vaultApp.use("*", responseHeaders, resolveVault, auditTrail, apiVersion, challengeAuth);
+vaultApp.use("*", responseHeaders, resolveVault, managedHsmScope, auditTrail, apiVersion, challengeAuth);
 vaultApp.route("/", secretRoutes);
 vaultApp.route("/", deletedSecretRoutes);
 vaultApp.route("/", keyRoutes);

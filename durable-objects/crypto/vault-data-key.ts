@@ -1,5 +1,5 @@
 import { VaultError } from "../../worker/errors/vault-error.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
+import { holdsHsmKeys, type VaultConfig } from "../domain/vault-config.ts";
 import { DataKey, type DataKeyLayer } from "./data-key.ts";
 import type { HsmBridge } from "./hsm/hsm-bridge.ts";
 import { hsmDataKeyLayer } from "./hsm/hsm-data-key-layer.ts";
@@ -83,7 +83,7 @@ export class VaultDataKey {
   }
 
   private requireHsm(config: VaultConfig): HsmBridge {
-    if (config.sku !== "premium") throw new VaultError("BadParameter", "Only premium vaults can protect their data key with the HSM.");
+    if (!holdsHsmKeys(config.sku)) throw new VaultError("BadParameter", "Only premium vaults and managed HSMs can protect their data key with the HSM.");
     if (this.hsm === null) {
       throw new VaultError("BadParameter", "HSM data key protection needs the PKCS#11 bridge, which is not configured.");
     }

@@ -1,3 +1,19 @@
+/**
+ * What a vault is: Azure Key Vault's two SKUs (premium adds HSM keys), or a Managed-HSM-style vault, served at
+ * `{name}.managedhsm.{domain}` with the keys API for HSM keys only (worker/wire/vault-host.ts).
+ */
+export const VAULT_SKUS = ["standard", "premium", "managedHSM"] as const;
+export type VaultSku = (typeof VAULT_SKUS)[number];
+
+export function isVaultSku(value: unknown): value is VaultSku {
+  return VAULT_SKUS.some((sku) => sku === value);
+}
+
+/** Whether this vault may hold HSM keys (and protect its data key with the HSM). */
+export function holdsHsmKeys(sku: VaultSku): boolean {
+  return sku !== "standard";
+}
+
 /** A vault's immutable settings, fixed at creation like Azure's soft-delete retention. */
 export interface VaultConfig {
   readonly name: string;
@@ -6,10 +22,10 @@ export interface VaultConfig {
   readonly retentionDays: number;
   /** Once on, purge is refused until the retention period has passed. */
   readonly purgeProtection: boolean;
-  readonly sku: "standard" | "premium";
+  readonly sku: VaultSku;
   /** Unix seconds. */
   readonly created: number;
-  /** Premium only: the data key is wrapped by an AES key in the HSM too, not by the root key alone. */
+  /** Premium and managed HSM only: the data key is wrapped by an AES key in the HSM too, not by the root key alone. */
   readonly dataKeyProtection?: "hsm";
 }
 

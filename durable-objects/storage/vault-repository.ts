@@ -1,4 +1,4 @@
-import type { VaultConfig } from "../domain/vault-config.ts";
+import { isVaultSku, type VaultConfig } from "../domain/vault-config.ts";
 import { AUDIT_RETENTION_DEFAULT_DAYS } from "../domain/vault-operational-settings.ts";
 
 type VaultRow = {
@@ -27,7 +27,7 @@ export class VaultRepository {
         tenantId: row.tenant_id,
         retentionDays: row.retention_days,
         purgeProtection: row.purge_protection === 1,
-        sku: row.sku === "premium" ? "premium" : "standard",
+        sku: isVaultSku(row.sku) ? row.sku : "standard",
         created: row.created,
         ...(row.dek_hsm_key_id === null ? {} : { dataKeyProtection: "hsm" as const }),
       },

@@ -117,6 +117,8 @@ describe("vault creation", SLOW, () => {
     // HSM data key protection needs a premium vault, and a bridge this tier does not have.
     [{ dataKeyProtection: "hsm" }],
     [{ sku: "premium", dataKeyProtection: "hsm" }],
+    // A managed HSM holds HSM keys only, so it needs the bridge too.
+    [{ sku: "managedHSM" }],
   ])("refuses %j with 400 BadParameter and reserves nothing", async (body) => {
     const tenantId = await createTenant();
     const name = uniqueVaultName("vbad");

@@ -6,7 +6,15 @@ import { unwrap } from "../clients/unwrap.ts";
 import { forgetVault, vaultStub } from "../clients/vault-stub.ts";
 import { findRole, roleDefinitionPath, BUILT_IN_ROLES } from "../../durable-objects/domain/built-in-roles.ts";
 import type { RoleAssignment } from "../../durable-objects/domain/role-assignment.ts";
-import { RETENTION_DEFAULT_DAYS, RETENTION_MAX_DAYS, RETENTION_MIN_DAYS, type VaultConfig } from "../../durable-objects/domain/vault-config.ts";
+import {
+  RETENTION_DEFAULT_DAYS,
+  RETENTION_MAX_DAYS,
+  RETENTION_MIN_DAYS,
+  holdsHsmKeys,
+  isVaultSku,
+  type VaultConfig,
+  type VaultSku,
+} from "../../durable-objects/domain/vault-config.ts";
 import { toUnixSeconds } from "../../durable-objects/domain/clock.ts";
 import { VaultError, badParameter } from "../errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
@@ -25,7 +33,7 @@ const vaultJson = (env: Env, v: VaultConfig) => ({
   enablePurgeProtection: v.purgeProtection,
   sku: v.sku,
   dataKeyProtection: v.dataKeyProtection ?? "rootKey",
-  vaultUri: vaultUri(env.ISSUER_ORIGIN, v.name),
+  vaultUri: vaultUri(env.ISSUER_ORIGIN, v.name, v.sku),
   created: v.created,
 });
 
@@ -62,13 +70,25 @@ adminVaultRoutes.get("/roleDefinitions", (c) =>
 );
 
 /**
- * `"rootKey"` (default): the data key is wrapped by the root key. `"hsm"`: by an AES key in the HSM inside that
- * (premium vaults, where the deployment has a bridge); checked here so a refused vault reserves no name.
+ * `"standard"` (default) or `"premium"` as in Azure Key Vault, or `"managedHSM"`: HSM keys only, at
+ * `{name}.managedhsm.{domain}`, which needs the bridge from the start (it could hold nothing without one).
  */
-function dataKeyProtection(value: unknown, sku: "standard" | "premium", hsmBridge: boolean): { dataKeyProtection?: "hsm" } {
+function vaultSku(value: unknown, hsmBridge: boolean): VaultSku {
+  const sku = value ?? "standard";
+  if (!isVaultSku(sku)) throw badParameter("sku must be 'standard', 'premium' or 'managedHSM'.");
+  if (sku === "managedHSM" && !hsmBridge) throw badParameter("A managed HSM needs the PKCS#11 bridge, which is not configured.");
+  return sku;
+}
+
+/**
+ * `"rootKey"` (default): the data key is wrapped by the root key. `"hsm"`: by an AES key in the HSM inside that
+ * (premium vaults and managed HSMs, where the deployment has a bridge); checked here so a refused vault reserves
+ * no name.
+ */
+function dataKeyProtection(value: unknown, sku: VaultSku, hsmBridge: boolean): { dataKeyProtection?: "hsm" } {
   if (value === undefined || value === null || value === "rootKey") return {};
   if (value !== "hsm") throw badParameter("dataKeyProtection must be 'rootKey' or 'hsm'.");
-  if (sku !== "premium") throw badParameter("Only premium vaults can protect their data key with the HSM.");
+  if (!holdsHsmKeys(sku)) throw badParameter("Only premium vaults and managed HSMs can protect their data key with the HSM.");
   if (!hsmBridge) throw badParameter("HSM data key protection needs the PKCS#11 bridge, which is not configured.");
   return { dataKeyProtection: "hsm" };
 }
@@ -80,8 +100,7 @@ adminVaultRoutes.put("/tenants/:tenantId/vaults/:name", async (c) => {
   const body = await readJsonObject(c);
   const purgeProtection = body.enablePurgeProtection ?? false;
   if (typeof purgeProtection !== "boolean") throw badParameter("enablePurgeProtection must be a boolean.");
-  const sku = body.sku ?? "standard";
-  if (sku !== "standard" && sku !== "premium") throw badParameter("sku must be 'standard' or 'premium'.");
+  const sku = vaultSku(body.sku, hsmBridgeConfigured(c.env));
   const settings = {
     name,
     tenantId,

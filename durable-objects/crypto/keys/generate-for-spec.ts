@@ -8,10 +8,16 @@ import type { KeyCreateSpec } from "../../key-rpc.ts";
 /**
  * HSM-class keys are delegated to the PKCS#11 bridge (wasm-hsm/). A standard vault refuses them as Azure does
  * ("Hardware key operation not allowed on standard vault", azure-sdk-for-net#6551); a premium vault accepts
- * them when this deployment has a bridge.
+ * them when this deployment has a bridge. A managed HSM holds nothing else (Managed HSM supports only
+ * HSM-protected keys: RSA-HSM, EC-HSM, oct-HSM).
  */
 export function assertKeyTypeAllowed(config: VaultConfig, kty: AzureKeyType, hsmBridge: boolean): void {
-  if (!AZURE_KEY_TYPES[kty].hsm) return;
+  if (!AZURE_KEY_TYPES[kty].hsm) {
+    if (config.sku === "managedHSM") {
+      throw new VaultError("BadParameter", `A managed HSM holds HSM-protected keys only: ${kty} is not supported; use ${kty}-HSM.`);
+    }
+    return;
+  }
   if (config.sku === "standard") throw new VaultError("BadParameter", "Hardware key operation not allowed on standard vault.");
   if (!hsmBridge) throw new VaultError("BadParameter", "HSM-protected keys need the PKCS#11 bridge, which is not configured for this vault.");
 }

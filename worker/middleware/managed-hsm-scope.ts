@@ -1,0 +1,16 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env.ts";
+import { VaultError } from "../errors/vault-error.ts";
+
+/**
+ * What a managed HSM serves: the keys API (keys, deleted keys, key operations), `/rng` and our audit log. Azure's
+ * Managed HSM data plane has no secrets or certificates, so those paths are unknown there, as any other path is.
+ */
+const MANAGED_HSM_PATHS = /^\/(keys|deletedkeys|rng|auditlog)(\/|$)/i;
+
+export const managedHsmScope = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("vault").sku === "managedHSM" && !MANAGED_HSM_PATHS.test(new URL(c.req.url).pathname)) {
+    throw new VaultError("NotFound", "The requested resource was not found.");
+  }
+  await next();
+});
