@@ -1,6 +1,6 @@
 /**
- * `npm run dev`: the Worker on https://localhost:8443 with a local CA, a bootstrapped `dev` vault and an env file
- * for SDKs. Re-running reuses everything in `.dev/`; stop with Ctrl-C.
+ * `npm run dev`: the Worker on https://localhost:8443 with a local CA, a bootstrapped `dev` vault (and, with the HSM
+ * bridge, a `devhsm` managed HSM) and an env file for SDKs. Re-running reuses everything in `.dev/`; stop with Ctrl-C.
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       "Edge vault is running.",
       `  admin API and token service  https://localhost:${server.port}  (operator key: OPERATOR_KEY in .dev.vars)`,
       `  vault                        ${server.vaultUrl}`,
+      ...(server.managedHsmUrl === undefined ? [] : [`  managed HSM                  ${server.managedHsmUrl}  (HSM keys and /rng only)`]),
       `  tenant                       ${server.tenantId}`,
       `  managed identity             ${server.principalId}`,
       server.hsmBridge === undefined

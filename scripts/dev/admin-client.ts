@@ -104,10 +104,11 @@ export class AdminClient {
     );
   }
 
+  /** `sku: "managedHSM"` makes a managed HSM, served on `{name}.managedhsm.{domain}`; refused without the HSM bridge. */
   createVault(
     tenantId: string,
     vaultName: string,
-    settings: { softDeleteRetentionInDays: number; enablePurgeProtection: boolean; sku?: "standard" | "premium"; dataKeyProtection?: "rootKey" | "hsm" },
+    settings: { softDeleteRetentionInDays: number; enablePurgeProtection: boolean; sku?: "standard" | "premium" | "managedHSM"; dataKeyProtection?: "rootKey" | "hsm" },
   ): Promise<Vault> {
     return this.expect("PUT", vaultPath(tenantId, vaultName), [201], settings, isVault);
   }

@@ -1,110 +1,104 @@
 import { randomUUID } from "node:crypto";
 import { AdminApiError, type AdminClient } from "./admin-client.ts";
-import { readTextIfExists, writeFileAtomic } from "./files.ts";
+import { readState, saveState, type BootstrapState } from "./bootstrap-state.ts";
 
 export const DEV_VAULT_NAME = "dev";
 /** Premium, so RSA-HSM/EC-HSM/oct-HSM work whenever the HSM bridge runs (without it they are refused with a reason). */
 const DEV_VAULT_SKU = "premium";
+/** Made only while the HSM bridge runs: the server refuses a managed HSM without one. */
+const DEV_MANAGED_HSM_NAME = "devhsm";
 const TENANT_DISPLAY_NAME = "dev";
 const IDENTITY_DISPLAY_NAME = "dev-identity";
 const DEV_ROLE = "Key Vault Administrator";
 
-/** What the bootstrap created, kept in `<stateDir>/state.json` so restarts reuse it. */
-export interface BootstrapState {
-  readonly tenantId: string;
-  readonly principalId: string;
-  readonly appId: string;
-  /** The managed identity's secret; the server returns it only when the identity is created. */
-  readonly identityHeader: string;
-  readonly vaultName: string;
-  readonly roleAssignmentId: string;
-}
-
 export type BootstrapOutcome = "reused" | "created" | "recreated-vault";
+export type ManagedHsmOutcome = "reused" | "created" | "recreated";
+
+export interface Bootstrap {
+  readonly state: BootstrapState;
+  readonly outcome: BootstrapOutcome;
+  /** The vault's sku as the server reports it (vaults made before HSM support are standard). */
+  readonly sku: string;
+  /** The managed HSM's name and what was done to have it; set exactly when one was asked for. */
+  readonly managedHsm?: { readonly name: string; readonly outcome: ManagedHsmOutcome };
+}
 
 /**
  * Makes sure the server has a tenant, a managed identity, the `dev` vault and an administrator role for that
- * identity on it. Everything lives in the Worker's persisted state, so a restart reuses it; when that state was
- * wiped (the tenant is gone) it starts over, and when only the vault is gone it recreates just the vault.
+ * identity on it, and with `managedHsm` the `devhsm` managed HSM with the same role. Everything lives in the
+ * Worker's persisted state, so a restart reuses it; when that state was wiped (the tenant is gone) it starts
+ * over, and when only the vault or the managed HSM is gone it recreates just that.
  */
 export async function ensureBootstrap(
   admin: AdminClient,
   statePath: string,
-): Promise<{ state: BootstrapState; outcome: BootstrapOutcome; sku: string }> {
+  options: { readonly managedHsm: boolean },
+): Promise<Bootstrap> {
+  const bootstrap = await ensureVault(admin, statePath);
+  if (!options.managedHsm) return bootstrap;
+
+  const known = bootstrap.state.managedHsm;
+  if (known !== undefined && (await admin.getVault(bootstrap.state.tenantId, known.name)) !== undefined) {
+    return { ...bootstrap, managedHsm: { name: known.name, outcome: "reused" } };
+  }
+  const name = known?.name ?? DEV_MANAGED_HSM_NAME;
+  const roleAssignmentId = await createWithAdministrator(admin, bootstrap.state, name, "managedHSM");
+  const state: BootstrapState = { ...bootstrap.state, managedHsm: { name, roleAssignmentId } };
+  await saveState(statePath, state);
+  return { ...bootstrap, state, managedHsm: { name, outcome: known === undefined ? "created" : "recreated" } };
+}
+
+async function ensureVault(admin: AdminClient, statePath: string): Promise<Bootstrap> {
   const saved = await readState(statePath);
   if (saved !== undefined && (await admin.getTenant(saved.tenantId)) !== undefined) {
+    // Cheap and idempotent; repairs the setting should the server have lost only that.
+    await admin.setLocalDefaultIdentity(saved.tenantId, saved.principalId);
     const vault = await admin.getVault(saved.tenantId, saved.vaultName);
-    if (vault !== undefined) {
-      // Cheap and idempotent; repairs the setting should the server have lost only that.
-      await admin.setLocalDefaultIdentity(saved.tenantId, saved.principalId);
-      return { state: saved, outcome: "reused", sku: vault.sku ?? "standard" };
-    }
-    const state = await createVaultWithRole(admin, saved);
+    if (vault !== undefined) return { state: saved, outcome: "reused", sku: vault.sku ?? "standard" };
+    const roleAssignmentId = await createWithAdministrator(admin, saved, saved.vaultName, DEV_VAULT_SKU);
+    const state: BootstrapState = { ...saved, roleAssignmentId };
     await saveState(statePath, state);
     return { state, outcome: "recreated-vault", sku: DEV_VAULT_SKU };
   }
 
+  // A new tenant: whatever managed HSM the old state named went with the old tenant.
   const tenant = await admin.createTenant(TENANT_DISPLAY_NAME);
   const identity = await admin.createManagedIdentity(tenant.id, IDENTITY_DISPLAY_NAME);
-  const state = await createVaultWithRole(admin, {
-    tenantId: tenant.id,
-    principalId: identity.id,
+  await admin.setLocalDefaultIdentity(tenant.id, identity.id);
+  const owner = { tenantId: tenant.id, principalId: identity.id };
+  const state: BootstrapState = {
+    ...owner,
     appId: identity.appId,
     identityHeader: identity.identityHeader,
     vaultName: DEV_VAULT_NAME,
-  });
+    roleAssignmentId: await createWithAdministrator(admin, owner, DEV_VAULT_NAME, DEV_VAULT_SKU),
+  };
   await saveState(statePath, state);
   return { state, outcome: "created", sku: DEV_VAULT_SKU };
 }
 
-async function createVaultWithRole(
+/** Creates the vault or managed HSM `name` with the identity as its administrator; returns the role assignment's id. */
+async function createWithAdministrator(
   admin: AdminClient,
-  identity: Omit<BootstrapState, "roleAssignmentId">,
-): Promise<BootstrapState> {
+  owner: { readonly tenantId: string; readonly principalId: string },
+  name: string,
+  sku: "premium" | "managedHSM",
+): Promise<string> {
   try {
-    await admin.createVault(identity.tenantId, identity.vaultName, {
-      softDeleteRetentionInDays: 90,
-      enablePurgeProtection: false,
-      sku: DEV_VAULT_SKU,
-    });
+    await admin.createVault(owner.tenantId, name, { softDeleteRetentionInDays: 90, enablePurgeProtection: false, sku });
   } catch (error) {
     if (error instanceof AdminApiError && error.code === "VaultAlreadyExists") {
-      // Vault names are global (one host each). Only a lost state.json with a kept wrangler-state gets here.
+      // Vault and managed HSM names are global (one host each). Only a lost or replaced state.json with a kept
+      // wrangler-state gets here.
       throw new Error(
-        `vault "${identity.vaultName}" already exists on the server under a tenant this script no longer knows ` +
-          `(state.json was lost). Restore state.json, or delete the wrangler-state directory to start afresh.`,
+        `"${name}" already exists on the server, but state.json does not record it (it was lost or replaced). ` +
+          `Restore state.json, or delete the wrangler-state directory to start afresh.`,
         { cause: error },
       );
     }
     throw error;
   }
   const roleAssignmentId = randomUUID();
-  await admin.assignRole(identity.tenantId, identity.vaultName, roleAssignmentId, DEV_ROLE, identity.principalId);
-  await admin.setLocalDefaultIdentity(identity.tenantId, identity.principalId);
-  return { ...identity, roleAssignmentId };
-}
-
-async function readState(path: string): Promise<BootstrapState | undefined> {
-  const text = await readTextIfExists(path);
-  if (text === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return isBootstrapState(parsed) ? parsed : undefined;
-}
-
-async function saveState(path: string, state: BootstrapState): Promise<void> {
-  // Holds the identity header, a credential: owner-only.
-  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
-}
-
-function isBootstrapState(value: unknown): value is BootstrapState {
-  if (typeof value !== "object" || value === null) return false;
-  const record: Record<string, unknown> = { ...value };
-  return ["tenantId", "principalId", "appId", "identityHeader", "vaultName", "roleAssignmentId"].every(
-    (key) => typeof record[key] === "string",
-  );
+  await admin.assignRole(owner.tenantId, name, roleAssignmentId, DEV_ROLE, owner.principalId);
+  return roleAssignmentId;
 }

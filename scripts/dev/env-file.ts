@@ -7,6 +7,8 @@ export interface ClientEnvironment {
   readonly identityHeader: string;
   readonly tenantId: string;
   readonly vaultUrl: string;
+  /** Only while the HSM bridge runs, since the server has a managed HSM only then. */
+  readonly managedHsmUrl?: string;
 }
 
 /**
@@ -22,6 +24,7 @@ export function clientEnvironment(facts: ClientEnvironment): Record<string, stri
     IDENTITY_HEADER: facts.identityHeader,
     AZURE_TENANT_ID: facts.tenantId,
     KEYVAULT_URL: facts.vaultUrl,
+    ...(facts.managedHsmUrl === undefined ? {} : { MANAGED_HSM_URL: facts.managedHsmUrl }),
   };
 }
 

@@ -15,22 +15,25 @@ export async function unreachableLoopbacks(port: number, ca: string): Promise<st
   return failures;
 }
 
-export const SAMPLE_VAULT_HOST = "dev.vault.localhost";
-
-/** Advice when `*.vault.localhost` does not resolve on this machine, or undefined when it does. */
-export async function vaultHostResolutionAdvice(host = SAMPLE_VAULT_HOST): Promise<string | undefined> {
-  try {
-    await lookup(host);
-    return undefined;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return [
-      `*.vault.localhost does not resolve here (${reason}); SDKs cannot reach https://${host}.`,
-      "Fix it with either:",
-      "  sudo apt-get install libnss-myhostname   (resolves every *.localhost name to the loopback)",
-      "  or add to /etc/hosts, one pair per vault:",
-      `    127.0.0.1 ${host}`,
-      `    ::1 ${host}`,
-    ].join("\n");
+/**
+ * Advice when a vault or managed HSM host does not resolve on this machine, or undefined when all do. Each host
+ * is checked, as an /etc/hosts setup lists them one by one and may predate the managed HSM.
+ */
+export async function hostResolutionAdvice(hosts: readonly string[]): Promise<string | undefined> {
+  const unresolved: { host: string; reason: string }[] = [];
+  for (const host of hosts) {
+    try {
+      await lookup(host);
+    } catch (error) {
+      unresolved.push({ host, reason: error instanceof Error ? error.message : String(error) });
+    }
   }
+  if (unresolved.length === 0) return undefined;
+  return [
+    ...unresolved.map(({ host, reason }) => `${host} does not resolve here (${reason}); SDKs cannot reach https://${host}.`),
+    "Fix it with either:",
+    "  sudo apt-get install libnss-myhostname   (resolves every *.localhost name to the loopback)",
+    "  or add to /etc/hosts, one pair per vault or managed HSM:",
+    ...unresolved.flatMap(({ host }) => [`    127.0.0.1 ${host}`, `    ::1 ${host}`]),
+  ].join("\n");
 }

@@ -8,7 +8,7 @@ import { ensureDevVars, isWellFormedRootKey } from "./dev-vars.ts";
 import { clientEnvironment, writeEnvFile } from "./env-file.ts";
 import { isPortFree } from "./port.ts";
 import { SOFTHSM_MODULE, softhsmInstalled, startDevBridge, type DevBridge } from "./hsm-bridge.ts";
-import { unreachableLoopbacks, vaultHostResolutionAdvice } from "./reachability.ts";
+import { hostResolutionAdvice, unreachableLoopbacks } from "./reachability.ts";
 import { createReporter, type FileOutcome, type Reporter } from "./reporter.ts";
 import { stateLayout } from "./state-layout.ts";
 import { waitForHealth } from "./wait-for-health.ts";
@@ -39,6 +39,8 @@ export interface DevServer {
   /** The variables written to `<stateDir>/env`. */
   readonly env: Record<string, string>;
   readonly vaultUrl: string;
+  /** The `devhsm` managed HSM (the identity is its administrator); only with the HSM bridge, which it needs. */
+  readonly managedHsmUrl?: string;
   readonly tenantId: string;
   readonly principalId: string;
   readonly identityHeader: string;
@@ -52,8 +54,9 @@ export interface DevServer {
 
 /**
  * Runs the Worker locally the way real SDKs need it (see shared/reference/client-contract.md): HTTPS with a
- * local CA, one host per vault under `*.vault.localhost`, a bootstrapped tenant, identity and `dev` vault, and a
- * shell env file that points clients at it. Every step reuses what an earlier run left in `stateDir`.
+ * local CA, one host per vault under `*.vault.localhost` (and per managed HSM under `*.managedhsm.localhost`), a
+ * bootstrapped tenant, identity, `dev` vault and, with the HSM bridge, `devhsm` managed HSM, and a shell env file
+ * that points clients at them. Every step reuses what an earlier run left in `stateDir`.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const reporter = createReporter(options.quiet ?? false);
@@ -106,13 +109,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
 
     const admin = new AdminClient(origin, devVars.vars.OPERATOR_KEY, ca);
-    const { state, outcome, sku } = await ensureBootstrap(admin, layout.bootstrapState);
+    const { state, outcome, sku, managedHsm } = await ensureBootstrap(admin, layout.bootstrapState, { managedHsm: bridge !== undefined });
     reporter.step(`${describeBootstrap(outcome)}: tenant ${state.tenantId}, identity ${state.principalId}, vault "${state.vaultName}" (${sku})`);
+    if (managedHsm !== undefined) reporter.step(`${managedHsm.outcome} managed HSM "${managedHsm.name}" (HSM keys and /rng only)`);
     if (bridge !== undefined && sku !== "premium") {
       reporter.warn(`vault "${state.vaultName}" is a standard vault (made before HSM support): delete ${display(layout.wranglerState)} to recreate it as premium.`);
     }
 
-    const vaultUrl = `https://${state.vaultName}.vault.localhost:${options.port}`;
+    const vaultHost = `${state.vaultName}.vault.localhost`;
+    const managedHsmHost = managedHsm === undefined ? undefined : `${managedHsm.name}.managedhsm.localhost`;
+    const vaultUrl = `https://${vaultHost}:${options.port}`;
+    const managedHsmUrl = managedHsmHost === undefined ? undefined : `https://${managedHsmHost}:${options.port}`;
     const env = clientEnvironment({
       port: options.port,
       caPath: layout.caCert,
@@ -120,11 +127,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       identityHeader: state.identityHeader,
       tenantId: state.tenantId,
       vaultUrl,
+      ...(managedHsmUrl === undefined ? {} : { managedHsmUrl }),
     });
     await writeEnvFile(layout.envFile, env);
     reporter.step(`wrote    ${display(layout.envFile)}`);
 
-    const advice = await vaultHostResolutionAdvice(`${state.vaultName}.vault.localhost`);
+    const advice = await hostResolutionAdvice(managedHsmHost === undefined ? [vaultHost] : [vaultHost, managedHsmHost]);
     if (advice !== undefined) reporter.warn(advice);
     options.signal?.throwIfAborted();
 
@@ -133,6 +141,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       caPath: layout.caCert,
       env,
       vaultUrl,
+      ...(managedHsmUrl === undefined ? {} : { managedHsmUrl }),
       tenantId: state.tenantId,
       principalId: state.principalId,
       identityHeader: state.identityHeader,

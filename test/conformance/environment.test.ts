@@ -34,6 +34,7 @@ describe("test worker environment", () => {
     expect(process.env.IDENTITY_ENDPOINT).toBe(`${facts.origin}/msi/token`);
     expect(process.env.IDENTITY_HEADER).toBe(facts.identityHeader);
     expect(process.env.KEYVAULT_URL).toBe(facts.vaultUrl);
+    expect(process.env.MANAGED_HSM_URL).toBe(facts.managedHsmUrl);
     expect(facts.vaultUrl).toBe(`https://dev.vault.localhost:${facts.port}`);
   });
 

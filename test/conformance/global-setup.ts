@@ -49,6 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     port: server.port,
     origin: `https://localhost:${server.port}`,
     vaultUrl: server.vaultUrl,
+    ...(server.managedHsmUrl === undefined ? {} : { managedHsmUrl: server.managedHsmUrl }),
     caPath: server.caPath,
     stateDir,
     tenantId: server.tenantId,

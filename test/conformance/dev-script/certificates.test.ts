@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkServerIdentity } from "node:tls";
@@ -101,6 +101,25 @@ describe("ensureCertificates", () => {
     expect(await ensureCertificates(layout)).toEqual({ ca: "reused", server: "regenerated", serverReason: "expires within 30 days" });
     expect(await readFile(layout.caCert, "utf8")).toBe(caBefore);
     expect(validityDays(await certificate(layout.serverCert))).toBeCloseTo(825, 0);
+  });
+
+  it("reissues a server certificate from an older SAN list, naming the host it missed", async () => {
+    await ensureCertificates(layout);
+    // As certificates from before managed HSMs were: no *.managedhsm.localhost.
+    const older = join(dir, "older-san.cnf");
+    await writeFile(older, `[older]\nsubjectAltName = DNS:*.vault.localhost, DNS:localhost, IP:127.0.0.1, IP:::1\n`);
+    await opensslOrThrow(["req", "-new", "-config", layout.opensslConfig, "-subj", "/CN=localhost", "-key", layout.serverKey, "-out", layout.serverCsr]);
+    await opensslOrThrow([
+      "x509", "-req", "-in", layout.serverCsr, "-CA", layout.caCert, "-CAkey", layout.caKey, "-days", "100",
+      "-set_serial", "0x1235", "-extfile", older, "-extensions", "older", "-out", layout.serverCert,
+    ]);
+
+    expect(await ensureCertificates(layout)).toEqual({
+      ca: "reused",
+      server: "regenerated",
+      serverReason: "does not cover dev.managedhsm.localhost",
+    });
+    expect(checkServerIdentity("devhsm.managedhsm.localhost", (await certificate(layout.serverCert)).toLegacyObject())).toBeUndefined();
   });
 
   it("reissues the server certificate when the CA is replaced", async () => {

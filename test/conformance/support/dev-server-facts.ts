@@ -9,6 +9,8 @@ export interface DevServerFacts {
   /** https://localhost:<port>: admin API and token service. */
   readonly origin: string;
   readonly vaultUrl: string;
+  /** The `devhsm` managed HSM; the server makes it only with the HSM bridge (as `hsm` below). */
+  readonly managedHsmUrl?: string;
   readonly caPath: string;
   readonly stateDir: string;
   readonly tenantId: string;

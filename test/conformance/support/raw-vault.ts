@@ -12,16 +12,20 @@ export interface RawAnswer {
 const THROTTLE_RETRIES = 5;
 
 /**
- * Raw HTTP against the dev vault with the managed identity's token, for what the SDKs hide: exact statuses
- * and headers (they retry 503s), and every algorithm name whether or not an SDK offers it.
+ * Raw HTTP against the dev vault (or another vault or managed HSM, by its base URL) with the managed identity's
+ * token, for what the SDKs hide: exact statuses and headers (they retry 503s), and every algorithm name whether or
+ * not an SDK offers it.
  */
 export class RawVault {
   private readonly credential = new ManagedIdentityCredential();
+  private readonly baseUrl: string;
 
   constructor(
-    private readonly facts: DevServerFacts,
+    target: DevServerFacts | string,
     private readonly apiVersion = "7.5",
-  ) {}
+  ) {
+    this.baseUrl = typeof target === "string" ? target : target.vaultUrl;
+  }
 
   async call(method: string, path: string, body?: unknown): Promise<RawAnswer> {
     for (let attempt = 0; ; attempt += 1) {
@@ -32,9 +36,8 @@ export class RawVault {
   }
 
   private async once(method: string, path: string, body?: unknown): Promise<RawAnswer> {
-    // The audience is the vault host without its first label, as the server's 401 challenge names it.
-    const token = await this.credential.getToken(`${this.facts.vaultUrl.replace("//dev.", "//")}/.default`);
-    const response = await fetch(`${this.facts.vaultUrl}${path}?api-version=${this.apiVersion}`, {
+    const token = await this.credential.getToken(`${tokenResource(this.baseUrl)}/.default`);
+    const response = await fetch(`${this.baseUrl}${path}?api-version=${this.apiVersion}`, {
       method,
       headers: { authorization: `Bearer ${token?.token ?? ""}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -49,6 +52,12 @@ export class RawVault {
     if (answer.status !== 200) throw new Error(`${method} ${path} → ${answer.status} ${JSON.stringify(answer.json)}`);
     return answer.json;
   }
+}
+
+/** The token audience: the host without its first label (`https://vault.localhost:<port>`), as the 401 challenge names it. */
+export function tokenResource(baseUrl: string): string {
+  const { host } = new URL(baseUrl);
+  return `https://${host.slice(host.indexOf(".") + 1)}`;
 }
 
 export const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
