@@ -116,7 +116,10 @@ export class VaultObject extends DurableObject<Env> {
       // Read at each use, so a test that replaces `clock` is seen.
       clock: { now: () => this.clock.now() },
       dataKey: () => this.dataKey(this.requireConfig()),
-      vaultBaseUrl: () => vaultUri(env.ISSUER_ORIGIN, this.requireConfig().name, this.requireConfig().sku),
+      vaultBaseUrl: () => {
+        const { name, sku } = this.requireConfig();
+        return vaultUri(env.ISSUER_ORIGIN, name, sku);
+      },
       // A wrapper, not the bare global: the outbound fetch is looked up at call time.
       fetch: (input, init) => fetch(input, init),
       transaction: (fn) => ctx.storage.transactionSync(fn),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { octHsmPurpose } from "../../durable-objects/crypto/hsm/oct-hsm-purpose.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { badParameter } from "../support/bad-parameter.ts";
 
 describe("octHsmPurpose", () => {
   it("is an HMAC key when key_ops ask for sign or verify only (with or without import/export)", () => {
@@ -18,16 +18,7 @@ describe("octHsmPurpose", () => {
 
   it("refuses key_ops a single token object cannot serve", () => {
     for (const ops of [["sign", "encrypt"], ["verify", "unwrapKey"], ["sign", "verify", "wrapKey", "unwrapKey"]] as const) {
-      const thrown = (() => {
-        try {
-          octHsmPurpose(ops);
-        } catch (error) {
-          return error;
-        }
-        return undefined;
-      })();
-      expect(thrown).toBeInstanceOf(VaultError);
-      expect((thrown as VaultError).code).toBe("BadParameter");
+      badParameter(() => octHsmPurpose(ops));
     }
   });
 });

@@ -6,11 +6,11 @@ import type { EncryptOutput, HsmKeyHandle, KeyProvider } from "../key-provider.t
 import type { PublicJwk } from "../keys/key-types.ts";
 import { ecVerifyDigest, prepareEcVerifyingKey, type EcVerifyingKey } from "../sign/ec-digest-signature.ts";
 import { prepareRsaVerifyingKey, rsaVerifyDigest, type RsaVerifyingKey } from "../sign/rsa-digest-signature.ts";
+import { hmacInputsFit } from "../sign/hmac-signature.ts";
 import {
-  HASH_LENGTH,
   SIGNATURE_ALGORITHMS,
-  digestLengthFits,
   type EcSignatureAlgorithm,
+  type HmacSignatureAlgorithm,
   type RsaSignatureAlgorithm,
   type SignatureAlgorithm,
 } from "../sign/signature-algorithms.ts";
@@ -70,12 +70,9 @@ export class HsmKeyProvider implements KeyProvider<HsmKeyHandle> {
         return rsaVerifyDigest(alg as RsaSignatureAlgorithm, this.publicOf(key).rsaVerifying(), digest, signature);
       case "EC":
         return ecVerifyDigest(alg as EcSignatureAlgorithm, this.publicOf(key).ecVerifying(), digest, signature);
-      case "oct": {
-        // As the software path: a digest or MAC of the wrong length is simply not valid (hmac-signature.ts).
-        const hash = SIGNATURE_ALGORITHMS[alg].hash;
-        if (!digestLengthFits(alg, digest.length) || signature.length !== HASH_LENGTH[hash]) return false;
+      case "oct":
+        if (!hmacInputsFit(alg as HmacSignatureAlgorithm, digest.length, signature.length)) return false;
         return timingSafeEqual(await this.sign(key, alg, digest), signature);
-      }
     }
   }
 

@@ -53,6 +53,11 @@ export async function hmacSignDigest(alg: HmacSignatureAlgorithm, key: HmacKey, 
   return new Uint8Array(await crypto.subtle.sign("HMAC", key.keys[hash], digest));
 }
 
+/** A digest or MAC of the wrong length is simply not valid: verify answers false rather than an error. */
+export function hmacInputsFit(alg: HmacSignatureAlgorithm, digestLength: number, signatureLength: number): boolean {
+  return digestLengthFits(alg, digestLength) && signatureLength === HASH_LENGTH[SIGNATURE_ALGORITHMS[alg].hash];
+}
+
 /** Constant-time check via WebCrypto. Never throws: a wrong length is simply not a valid MAC. */
 export async function hmacVerifyDigest(
   alg: HmacSignatureAlgorithm,
@@ -60,10 +65,9 @@ export async function hmacVerifyDigest(
   digest: Uint8Array<ArrayBuffer>,
   signature: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
-  const hash = SIGNATURE_ALGORITHMS[alg].hash;
-  if (!digestLengthFits(alg, digest.length) || signature.length !== HASH_LENGTH[hash]) return false;
+  if (!hmacInputsFit(alg, digest.length, signature.length)) return false;
   try {
-    return await crypto.subtle.verify("HMAC", key.keys[hash], signature, digest);
+    return await crypto.subtle.verify("HMAC", key.keys[SIGNATURE_ALGORITHMS[alg].hash], signature, digest);
   } catch {
     return false;
   }
