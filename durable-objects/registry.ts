@@ -8,6 +8,8 @@ import { REGISTRY_MIGRATIONS } from "./storage/migrations.ts";
 import { RegistryRepository } from "./storage/registry-repository.ts";
 import { AuditRepository, AUDIT_PRUNE_BATCH } from "./storage/audit-repository.ts";
 import { auditPage } from "./operations/audit-handlers.ts";
+import { PageTokens } from "./operations/page-tokens.ts";
+import { rootKeyFromEnv } from "./crypto/root-key.ts";
 import type { AuditFilter } from "./audit-rpc.ts";
 import type { AuditRecord } from "./domain/audit-record.ts";
 import type { Page, PageRequest } from "./rpc.ts";
@@ -20,7 +22,7 @@ const auditUnavailable = (): VaultError =>
   new VaultError("ServiceUnavailable", "The request was not processed because its audit record could not be written.");
 
 /** The outcome written into a record once the request it describes has been answered. */
-export type AuditOutcome = Pick<AuditRecord, "tenantId" | "caller" | "httpStatus" | "resultCode" | "durationMs">;
+export type AuditOutcome = Pick<AuditRecord, "tenantId" | "vault" | "operation" | "caller" | "httpStatus" | "resultCode" | "durationMs">;
 
 /** Where the credential-less local token endpoints (IMDS, Cloud Shell) point; dev only. */
 export interface LocalDefaultIdentity {
@@ -39,6 +41,7 @@ export class RegistryObject extends DurableObject<Env> {
   clock: Clock = systemClock;
   private readonly repo: RegistryRepository;
   private readonly audit: AuditRepository;
+  private readonly pageTokens = new PageTokens(() => rootKeyFromEnv(this.env.ROOT_KEY));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -114,8 +117,12 @@ export class RegistryObject extends DurableObject<Env> {
   }
 
   async queryAudit(filter: AuditFilter, page: PageRequest, maxResults: number): Promise<Result<Page<AuditRecord>>> {
+    // A tenant's continuation token is bound to that tenant's log, the operator's to the whole log.
+    const scope = { tenantId: filter.tenantId ?? "*", vault: "", collection: "admin/auditLog", apiVersion: "" };
     try {
-      return ok(auditPage(this.audit, filter, page, maxResults));
+      const opened = await this.pageTokens.openIn({ page }, scope);
+      const result = auditPage(this.audit, filter, opened.page, maxResults);
+      return ok(result.next === null ? result : { ...result, next: await this.pageTokens.seal(result.next, scope) });
     } catch (err) {
       if (err instanceof VaultError) return fail(err);
       throw err;

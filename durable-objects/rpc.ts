@@ -35,6 +35,8 @@ export interface RequestInfo {
   /** Azure's operation name the route declared ("SecretGet", "KeySign", …). */
   readonly operation: string;
   readonly stage: CallStage;
+  /** The api-version the client sent; continuation tokens are bound to it (operations/page-tokens.ts). */
+  readonly apiVersion: string;
 }
 
 export interface PageRequest {

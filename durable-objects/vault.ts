@@ -41,6 +41,7 @@ import { ThrottleRepository } from "./storage/throttle-repository.ts";
 import { VaultThrottle } from "./operations/vault-throttle.ts";
 import { throttleCharge } from "./operations/throttle-charge.ts";
 import { RequestAudit } from "./operations/request-audit.ts";
+import { PageTokens, withPageTokens } from "./operations/page-tokens.ts";
 import { auditHandlers } from "./operations/audit-handlers.ts";
 import { certificateHandlers } from "./operations/certificates.ts";
 import { certificateIssuerHandlers } from "./operations/certificate-issuers.ts";
@@ -97,6 +98,7 @@ export class VaultObject extends DurableObject<Env> {
   private readonly hsm: HsmBridge | null;
   private config: VaultConfig | null = null;
   private readonly dek: VaultDataKey;
+  private readonly pageTokens = new PageTokens(() => this.rootKey());
   private readonly hsmPendingKeys: HsmPendingKeyRepository;
   /** principal id → role definition ids; rebuilt from storage after any assignment change. */
   private readonly rolesByPrincipal = new Map<string, readonly string[]>();
@@ -257,8 +259,9 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   /**
-   * The data plane's one entry point: the caller must belong to this vault's tenant, fit within the
-   * throttle limits and hold a role granting the action the route declared; then the operation runs.
+   * The data plane's one entry point: the caller must belong to this vault's tenant and hold a role granting the
+   * action the route declared, and only then is the request charged to the throttle (a refused request must not
+   * spend the vault's budget); then the operation runs.
    * Every call that ends a request leaves exactly one audit record, written in the same transaction as
    * the operation's changes; if it cannot be written, the operation does not happen (fail closed).
    */
@@ -269,11 +272,11 @@ export class VaultObject extends DurableObject<Env> {
     try {
       // The Worker verified the token against this tenant's keys; checked again here so no path can skip it.
       if (call.caller.tenantId !== config.tenantId) throw new VaultError("Unauthorized", "AKV10032: Invalid issuer.");
-      if (call.request.stage !== "completion") await this.throttle.admit(throttleCharge(call.op, this.objects), this.clock.now());
       if (!anyRoleGrants(this.rolesOf(call.caller.objectId), call.action)) throw forbiddenByRbac(call, config);
+      if (call.request.stage !== "completion") await this.throttle.admit(throttleCharge(call.op, this.objects), this.clock.now());
       // The table is typed per operation (SecretResults); dispatch by the op's own kind.
       const handler = HANDLERS[call.op.kind] as (ctx: VaultContext, op: VaultOp) => Promise<VaultResults[OpKind]>;
-      const value = await handler(this.context(config, audit), call.op);
+      const value = await withPageTokens(this.pageTokens, config, call, (op) => handler(this.context(config, audit), op));
       // A read changed nothing: its record joins those of concurrent reads in one commit (group commit),
       // and the answer still waits until the record is written.
       if (audit.recordsSuccess && !audit.written) await this.recordTogether(audit.succeeded(value));

@@ -26,8 +26,10 @@ export interface AppEnv {
     receivedAtMs: number;
     /** Set once the vault object has written this request's audit record. */
     audited: boolean;
-    /** A control-plane route that creates a tenant names it here for the request's audit record. */
+    /** The tenant a control-plane route acts on (its decoded `:tenantId`, or the tenant it creates), for the audit record. */
     auditTenantId: string;
+    /** The vault a control-plane route acts on (its decoded `:name`), for the audit record. */
+    auditVault: string;
     /** Control-plane caller (admin routes only). */
     admin: AdminCaller;
   };

@@ -1,4 +1,7 @@
 import { identityApp, vaultApp } from "./app.ts";
+import { badParameter } from "./errors/vault-error.ts";
+import { toErrorResponse } from "./errors/to-response.ts";
+import { canonicalPath } from "./wire/canonical-path.ts";
 import { parseVaultHost } from "./wire/vault-host.ts";
 
 export { VaultObject } from "../durable-objects/vault.ts";
@@ -9,17 +12,26 @@ export { RegistryObject } from "../durable-objects/registry.ts";
  * An empty version segment means "latest": SDKs send `POST /keys/{name}//sign` (client-contract.md §5).
  * Collapsing the empty segment lets one route serve both forms.
  */
-function withoutEmptySegments(request: Request, url: URL): Request {
-  if (!url.pathname.includes("//")) return request;
-  url.pathname = url.pathname.replace(/\/{2,}/g, "/");
-  return new Request(url, request);
+function withoutEmptySegments(path: string): string {
+  return path.includes("//") ? path.replace(/\/{2,}/g, "/") : path;
 }
 
-/** Vault hosts (`{vault}.vault.{domain}`) get the data plane; every other host the identity/control plane. */
+/**
+ * Vault hosts (`{vault}.vault.{domain}`) get the data plane; every other host the identity/control plane. The
+ * path is put in its one canonical form first (wire/canonical-path.ts), so routing, authorization and audit all
+ * see the same path.
+ */
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
     const url = new URL(request.url);
-    if (parseVaultHost(url) === null) return identityApp.fetch(request, env, ctx);
-    return vaultApp.fetch(withoutEmptySegments(request, url), env, ctx);
+    const canonical = canonicalPath(url.pathname);
+    if (canonical === null) return toErrorResponse(badParameter("The request URI is not valid: malformed percent-encoding."));
+    const vaultHost = parseVaultHost(url) !== null;
+    const path = vaultHost ? withoutEmptySegments(canonical) : canonical;
+    if (path !== url.pathname) {
+      url.pathname = path;
+      request = new Request(url, request);
+    }
+    return (vaultHost ? vaultApp : identityApp).fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

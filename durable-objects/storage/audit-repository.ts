@@ -85,11 +85,13 @@ export class AuditRepository {
   }
 
   /** Fills in how a request recorded ahead of time (write-ahead, see control-plane-audit-log.ts) ended. */
-  complete(seq: number, outcome: Pick<AuditRecord, "tenantId" | "caller" | "httpStatus" | "resultCode" | "durationMs">): void {
+  complete(seq: number, outcome: Pick<AuditRecord, "tenantId" | "vault" | "operation" | "caller" | "httpStatus" | "resultCode" | "durationMs">): void {
     this.sql.exec(
-      "UPDATE audit_log SET tenant_id = ?, caller_object_id = ?, caller_app_id = ?, caller_type = ?, http_status = ?, result_code = ?, duration_ms = ? " +
-        "WHERE seq = ?",
+      "UPDATE audit_log SET tenant_id = ?, vault = ?, operation = ?, caller_object_id = ?, caller_app_id = ?, caller_type = ?, " +
+        "http_status = ?, result_code = ?, duration_ms = ? WHERE seq = ?",
       outcome.tenantId,
+      outcome.vault,
+      outcome.operation,
       outcome.caller?.objectId ?? null,
       outcome.caller?.appId ?? null,
       outcome.caller?.type ?? null,

@@ -20,6 +20,7 @@ export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K
     receivedAtMs: c.get("receivedAtMs"),
     operation,
     stage,
+    apiVersion: c.get("apiVersion"),
   };
   try {
     const result = await executeOnVault(c.env, c.get("vault").name, { caller: c.get("caller"), action, op, request });

@@ -15,29 +15,27 @@ export type AdminCaller =
 /** The control-plane token audience: `{ISSUER_ORIGIN}/admin`. */
 export const adminResource = (env: Env): string => `${env.ISSUER_ORIGIN.replace(/\/+$/, "")}/admin`;
 
-const unauthorized = (): VaultError => new VaultError("Unauthorized", "A valid operator key or tenant-admin token is required.");
+export const unauthorizedAdmin = (): VaultError => new VaultError("Unauthorized", "A valid operator key or tenant-admin token is required.");
 
 /**
- * Control-plane authentication. The operator key (Worker secret OPERATOR_KEY) grants everything;
- * a token of a tenant principal marked tenant admin, for the admin resource, grants that tenant's
- * routes only, and the principal must still exist and still be an admin.
+ * Control-plane authentication: who the caller is, never what it may do (that is decided per route, on the route's
+ * parameters, by admin-access.ts). The operator key (Worker secret OPERATOR_KEY) is the operator; otherwise a token
+ * for the admin resource, verified against the keys of the tenant it names, of a principal of that tenant that
+ * still exists and is still a tenant admin.
  */
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = /^Bearer (\S+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
-  if (token === undefined) throw unauthorized();
+  if (token === undefined) throw unauthorizedAdmin();
   const operatorKey = c.env.OPERATOR_KEY ?? "";
   if (operatorKey.length >= 16 && timingSafeEqual(utf8(token), utf8(operatorKey))) {
     c.set("admin", { kind: "operator" });
     return next();
   }
-  // The token names its tenant; verification against that tenant's keys decides whether to believe it.
-  // A route under /admin/tenants/{id} accepts only that tenant's admins.
-  const pathTenant = /^\/admin\/tenants\/([^/]+)/.exec(new URL(c.req.url).pathname)?.[1];
-  const tenantId = pathTenant ?? claimedTenant(token);
-  if (tenantId === undefined || !UUID.test(tenantId)) throw unauthorized();
+  const tenantId = claimedTenant(token);
+  if (tenantId === undefined || !UUID.test(tenantId)) throw unauthorizedAdmin();
   const caller = await verifyToken(c.env, token, { tenantId, audience: adminResource(c.env) });
   const principal = caller === null ? null : await tenantStub(c.env, tenantId).getPrincipal(caller.objectId);
-  if (caller === null || principal === null || !principal.tenantAdmin) throw unauthorized();
+  if (caller === null || principal === null || !principal.tenantAdmin) throw unauthorizedAdmin();
   c.set("admin", { kind: "tenantAdmin", tenantId, objectId: caller.objectId, appId: caller.appId });
   return next();
 });
@@ -51,9 +49,3 @@ function claimedTenant(token: string): string | undefined {
     return undefined;
   }
 }
-
-/** Routes that act across tenants (create/list/delete tenants, operator settings). */
-export const operatorOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("admin").kind !== "operator") throw new VaultError("Forbidden", "This operation requires the operator key.");
-  return next();
-});

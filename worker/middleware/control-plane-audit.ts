@@ -21,22 +21,25 @@ const OPERATOR: AuditCaller = { objectId: "operator", appId: "operator", type: "
  */
 export const controlPlaneAudit = createMiddleware<AppEnv>(async (c, next) => {
   const receivedAtMs = Date.now();
+  // The path is canonical here (worker/index.ts), so this reads it as the router does.
   const path = new URL(c.req.url).pathname.replace(/^\/admin/, "");
   const target = controlPlaneTarget(path);
+  const ahead = { tenantId: target.tenantId ?? "", vault: target.vault ?? "", operation: controlPlaneOperation(c.req.method, path) };
   const registry = registryStub(c.env);
   const seq = unwrap(await registry.beginAuditRecord({
     requestId: c.get("requestId"),
-    tenantId: target.tenantId ?? "",
-    vault: target.vault ?? "",
+    ...ahead,
     caller: null,
     clientIp: clientIp(c),
-    operation: controlPlaneOperation(c.req.method, path),
     object: null,
   }));
   await next();
   const response = c.res;
+  // What the route resolved to wins over the reading ahead: the record names the tenant and operation acted on.
   await registry.completeAuditRecord(seq, {
-    tenantId: c.get("auditTenantId") ?? target.tenantId ?? "",
+    tenantId: c.get("auditTenantId") ?? ahead.tenantId,
+    vault: c.get("auditVault") ?? ahead.vault,
+    operation: c.get("operation") ?? ahead.operation,
     caller: auditCaller(c.get("admin")),
     httpStatus: response.status,
     resultCode: response.status < 400 ? AUDIT_SUCCESS : await errorCodeOf(response),

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { registryStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
-import { operatorOnly } from "../middleware/admin-auth.ts";
+import { adminRoute } from "../middleware/admin-access.ts";
 import { AUDIT_QUERY_MAX_RESULTS, auditEvent, auditNextLink, auditQuery } from "../wire/audit-query.ts";
 import { requireTenant } from "./admin-tenants.ts";
 
@@ -12,13 +12,13 @@ import { requireTenant } from "./admin-tenants.ts";
  */
 export const adminAuditLogRoutes = new Hono<AppEnv>({ strict: false });
 
-adminAuditLogRoutes.get("/tenants/:tenantId/auditLog", async (c) => {
+adminRoute(adminAuditLogRoutes, "TenantAuditLogQuery", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   return auditLogPage(c, tenantId);
 });
 
-adminAuditLogRoutes.get("/auditLog", operatorOnly, (c) => auditLogPage(c, undefined));
+adminRoute(adminAuditLogRoutes, "ControlPlaneAuditLogQuery", (c) => auditLogPage(c, undefined));
 
 async function auditLogPage(c: Context<AppEnv>, tenantId: string | undefined): Promise<Response> {
   const url = new URL(c.req.url);

@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
-import { operatorOnly } from "../middleware/admin-auth.ts";
+import { adminRoute } from "../middleware/admin-access.ts";
 import { VaultError } from "../errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { throttleOverridesInput, vaultSettingsInput } from "../wire/operational-settings-input.ts";
@@ -16,31 +16,31 @@ import { requireVault } from "./admin-vaults.ts";
  */
 export const adminOperationalSettingsRoutes = new Hono<AppEnv>({ strict: false });
 
-adminOperationalSettingsRoutes.get("/tenants/:tenantId/throttleLimits", async (c) => {
+adminRoute(adminOperationalSettingsRoutes, "TenantThrottleLimitsGet", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   return c.json(await tenantStub(c.env, tenantId).throttleLimits());
 });
 
-adminOperationalSettingsRoutes.put("/tenants/:tenantId/throttleLimits", operatorOnly, async (c) => {
+adminRoute(adminOperationalSettingsRoutes, "TenantThrottleLimitsSet", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   const overrides = throttleOverridesInput(await readJsonObject(c));
   return c.json(unwrap(await tenantStub(c.env, tenantId).setThrottleLimits(overrides)));
 });
 
-adminOperationalSettingsRoutes.delete("/tenants/:tenantId/throttleLimits", operatorOnly, async (c) => {
+adminRoute(adminOperationalSettingsRoutes, "TenantThrottleLimitsReset", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   return c.json(unwrap(await tenantStub(c.env, tenantId).setThrottleLimits(null)));
 });
 
-adminOperationalSettingsRoutes.get("/tenants/:tenantId/vaults/:name/settings", async (c) => {
+adminRoute(adminOperationalSettingsRoutes, "VaultSettingsGet", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
   return c.json(await vaultStub(c.env, config.name).operationalSettings());
 });
 
-adminOperationalSettingsRoutes.patch("/tenants/:tenantId/vaults/:name/settings", async (c) => {
+adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
   const patch = vaultSettingsInput(await readJsonObject(c));
   if (patch.throttleLimits !== undefined && c.get("admin").kind !== "operator") {

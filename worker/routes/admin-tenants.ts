@@ -3,7 +3,8 @@ import type { AppEnv } from "../app-env.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
-import { adminResource, operatorOnly } from "../middleware/admin-auth.ts";
+import { adminResource } from "../middleware/admin-auth.ts";
+import { adminRoute } from "../middleware/admin-access.ts";
 import type { Principal, PrincipalType } from "../../durable-objects/domain/principal.ts";
 import { VaultError, badParameter } from "../errors/vault-error.ts";
 import { optionalString } from "../wire/assertions.ts";
@@ -30,7 +31,7 @@ const principalJson = (p: Principal) => ({
   created: p.created,
 });
 
-adminTenantRoutes.post("/tenants", operatorOnly, async (c) => {
+adminRoute(adminTenantRoutes, "TenantCreate", async (c) => {
   const body = await readJsonObject(c);
   const displayName = optionalString(body, "displayName", MAX_DISPLAY_NAME) ?? "tenant";
   const tenant = await registryStub(c.env).addTenant(displayName);
@@ -39,11 +40,11 @@ adminTenantRoutes.post("/tenants", operatorOnly, async (c) => {
   return c.json(tenant, 201);
 });
 
-adminTenantRoutes.get("/tenants", operatorOnly, async (c) => c.json({ value: await registryStub(c.env).listTenants() }));
+adminRoute(adminTenantRoutes, "TenantList", async (c) => c.json({ value: await registryStub(c.env).listTenants() }));
 
-adminTenantRoutes.get("/tenants/:tenantId", async (c) => c.json(await requireTenant(c.env, c.req.param("tenantId"))));
+adminRoute(adminTenantRoutes, "TenantGet", async (c) => c.json(await requireTenant(c.env, c.req.param("tenantId"))));
 
-adminTenantRoutes.delete("/tenants/:tenantId", operatorOnly, async (c) => {
+adminRoute(adminTenantRoutes, "TenantDelete", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   unwrap(await registryStub(c.env).removeTenant(tenantId));
@@ -51,7 +52,7 @@ adminTenantRoutes.delete("/tenants/:tenantId", operatorOnly, async (c) => {
   return c.body(null, 204);
 });
 
-adminTenantRoutes.post("/tenants/:tenantId/principals", async (c) => {
+adminRoute(adminTenantRoutes, "PrincipalCreate", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   const body = await readJsonObject(c);
@@ -67,13 +68,13 @@ adminTenantRoutes.post("/tenants/:tenantId/principals", async (c) => {
   return c.json({ ...principalJson(created.principal), [credentialField]: created.credential, adminResource: adminResource(c.env) }, 201);
 });
 
-adminTenantRoutes.get("/tenants/:tenantId/principals", async (c) => {
+adminRoute(adminTenantRoutes, "PrincipalList", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   return c.json({ value: (await tenantStub(c.env, tenantId).listPrincipals()).map(principalJson) });
 });
 
-adminTenantRoutes.get("/tenants/:tenantId/principals/:principalId", async (c) => {
+adminRoute(adminTenantRoutes, "PrincipalGet", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   const principal = await tenantStub(c.env, tenantId).getPrincipal(c.req.param("principalId"));
@@ -82,7 +83,7 @@ adminTenantRoutes.get("/tenants/:tenantId/principals/:principalId", async (c) =>
 });
 
 /** Deleting a principal revokes its role assignments in every vault of the tenant. */
-adminTenantRoutes.delete("/tenants/:tenantId/principals/:principalId", async (c) => {
+adminRoute(adminTenantRoutes, "PrincipalDelete", async (c) => {
   const tenantId = c.req.param("tenantId");
   const principalId = c.req.param("principalId");
   await requireTenant(c.env, tenantId);
@@ -91,7 +92,7 @@ adminTenantRoutes.delete("/tenants/:tenantId/principals/:principalId", async (c)
   return c.body(null, 204);
 });
 
-adminTenantRoutes.put("/local-default-identity", operatorOnly, async (c) => {
+adminRoute(adminTenantRoutes, "LocalDefaultIdentitySet", async (c) => {
   if (c.env.LOCAL_IMDS !== "true") throw badParameter("The local default identity is available only when LOCAL_IMDS is true.");
   const body = await readJsonObject(c);
   const tenantId = typeof body.tenantId === "string" ? body.tenantId : "";

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { hsmBridgeConfigured } from "../../durable-objects/crypto/hsm/hsm-bridge.ts";
 import type { AppEnv } from "../app-env.ts";
+import { adminRoute } from "../middleware/admin-access.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { forgetVault, vaultStub } from "../clients/vault-stub.ts";
@@ -65,7 +66,7 @@ function retentionDays(value: unknown): number {
   return value;
 }
 
-adminVaultRoutes.get("/roleDefinitions", (c) =>
+adminRoute(adminVaultRoutes, "RoleDefinitionList", (c) =>
   c.json({ value: BUILT_IN_ROLES.map((r) => ({ id: roleDefinitionPath(r), name: r.id, roleName: r.name, dataActions: r.dataActions })) }),
 );
 
@@ -93,7 +94,7 @@ function dataKeyProtection(value: unknown, sku: VaultSku, hsmBridge: boolean): {
   return { dataKeyProtection: "hsm" };
 }
 
-adminVaultRoutes.put("/tenants/:tenantId/vaults/:name", async (c) => {
+adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const tenantId = c.req.param("tenantId");
   const name = assertVaultName(c.req.param("name"));
   await requireTenant(c.env, tenantId);
@@ -125,7 +126,7 @@ adminVaultRoutes.put("/tenants/:tenantId/vaults/:name", async (c) => {
   return c.json(vaultJson(c.env, config), 201);
 });
 
-adminVaultRoutes.get("/tenants/:tenantId/vaults", async (c) => {
+adminRoute(adminVaultRoutes, "VaultList", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   const names = await tenantStub(c.env, tenantId).listVaults();
@@ -133,12 +134,12 @@ adminVaultRoutes.get("/tenants/:tenantId/vaults", async (c) => {
   return c.json({ value: configs.flatMap((v) => (v === null ? [] : [vaultJson(c.env, v)])) });
 });
 
-adminVaultRoutes.get("/tenants/:tenantId/vaults/:name", async (c) =>
+adminRoute(adminVaultRoutes, "VaultGet", async (c) =>
   c.json(vaultJson(c.env, await requireVault(c.env, c.req.param("tenantId"), c.req.param("name")))),
 );
 
 /** Deleting a vault destroys it and everything in it at once (no vault-level soft delete yet). */
-adminVaultRoutes.delete("/tenants/:tenantId/vaults/:name", async (c) => {
+adminRoute(adminVaultRoutes, "VaultDelete", async (c) => {
   const tenantId = c.req.param("tenantId");
   const config = await requireVault(c.env, tenantId, c.req.param("name"));
   await vaultStub(c.env, config.name).destroy();
@@ -148,12 +149,12 @@ adminVaultRoutes.delete("/tenants/:tenantId/vaults/:name", async (c) => {
   return c.body(null, 204);
 });
 
-adminVaultRoutes.get("/tenants/:tenantId/vaults/:name/roleAssignments", async (c) => {
+adminRoute(adminVaultRoutes, "RoleAssignmentList", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
   return c.json({ value: (await vaultStub(c.env, config.name).listRoleAssignments()).map(assignmentJson) });
 });
 
-adminVaultRoutes.put("/tenants/:tenantId/vaults/:name/roleAssignments/:assignmentId", async (c) => {
+adminRoute(adminVaultRoutes, "RoleAssignmentPut", async (c) => {
   const tenantId = c.req.param("tenantId");
   const config = await requireVault(c.env, tenantId, c.req.param("name"));
   const id = c.req.param("assignmentId").toLowerCase();
@@ -171,7 +172,7 @@ adminVaultRoutes.put("/tenants/:tenantId/vaults/:name/roleAssignments/:assignmen
   return c.json(assignmentJson(await vaultStub(c.env, config.name).putRoleAssignment(assignment)), 201);
 });
 
-adminVaultRoutes.delete("/tenants/:tenantId/vaults/:name/roleAssignments/:assignmentId", async (c) => {
+adminRoute(adminVaultRoutes, "RoleAssignmentDelete", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
   const deleted = await vaultStub(c.env, config.name).deleteRoleAssignment(c.req.param("assignmentId").toLowerCase());
   if (!deleted) throw new VaultError("RoleAssignmentNotFound", "The role assignment was not found.");

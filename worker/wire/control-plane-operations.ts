@@ -1,58 +1,92 @@
 /**
- * Audit operation names of the control plane (admin API), by method and path under /admin. Azure names
- * the equivalent management operations VaultPut, VaultDelete, … in its AuditEvent logs; the rest follow
- * the same Noun+Verb pattern. A path no route serves is "Unknown".
+ * Every control-plane (admin API) operation, described once: its method, its path under /admin (Hono's pattern),
+ * the name its audit record carries, and who may call it. Routes are registered from this table
+ * (middleware/admin-access.ts), so the access rule and the audit name cannot drift from the route they describe.
+ * Azure names the equivalent management operations VaultPut, VaultDelete, … in its AuditEvent logs; the rest
+ * follow the same Noun+Verb pattern. A path no route serves is "Unknown".
  */
-const SEGMENT = "[^/]+";
 
-/** [method, path under /admin with `*` for one segment, operation name] */
-const TABLE: readonly (readonly [string, string, string])[] = [
-  ["POST", "/tenants", "TenantCreate"],
-  ["GET", "/tenants", "TenantList"],
-  ["GET", "/tenants/*", "TenantGet"],
-  ["DELETE", "/tenants/*", "TenantDelete"],
-  ["POST", "/tenants/*/principals", "PrincipalCreate"],
-  ["GET", "/tenants/*/principals", "PrincipalList"],
-  ["GET", "/tenants/*/principals/*", "PrincipalGet"],
-  ["DELETE", "/tenants/*/principals/*", "PrincipalDelete"],
-  ["GET", "/tenants/*/throttleLimits", "TenantThrottleLimitsGet"],
-  ["PUT", "/tenants/*/throttleLimits", "TenantThrottleLimitsSet"],
-  ["DELETE", "/tenants/*/throttleLimits", "TenantThrottleLimitsReset"],
-  ["GET", "/tenants/*/auditLog", "ControlPlaneAuditLogQuery"],
-  ["GET", "/tenants/*/vaults", "VaultList"],
-  ["PUT", "/tenants/*/vaults/*", "VaultPut"],
-  ["GET", "/tenants/*/vaults/*", "VaultGet"],
-  ["DELETE", "/tenants/*/vaults/*", "VaultDelete"],
-  ["GET", "/tenants/*/vaults/*/settings", "VaultSettingsGet"],
-  ["PATCH", "/tenants/*/vaults/*/settings", "VaultSettingsPatch"],
-  ["GET", "/tenants/*/vaults/*/roleAssignments", "RoleAssignmentList"],
-  ["PUT", "/tenants/*/vaults/*/roleAssignments/*", "RoleAssignmentPut"],
-  ["DELETE", "/tenants/*/vaults/*/roleAssignments/*", "RoleAssignmentDelete"],
-  ["GET", "/tenants/*/vaults/*/eventSubscriptions", "EventSubscriptionList"],
-  ["PUT", "/tenants/*/vaults/*/eventSubscriptions/*", "EventSubscriptionPut"],
-  ["GET", "/tenants/*/vaults/*/eventSubscriptions/*", "EventSubscriptionGet"],
-  ["DELETE", "/tenants/*/vaults/*/eventSubscriptions/*", "EventSubscriptionDelete"],
-  ["GET", "/tenants/*/vaults/*/eventSubscriptions/*/deliveries", "EventDeliveryList"],
-  ["POST", "/tenants/*/vaults/*/eventSubscriptions/*/deliveries/*/redeliver", "EventRedeliver"],
-  ["GET", "/roleDefinitions", "RoleDefinitionList"],
-  ["PUT", "/local-default-identity", "LocalDefaultIdentitySet"],
-  ["GET", "/auditLog", "ControlPlaneAuditLogQuery"],
-];
+/**
+ * - `operator`: the operator key only (acts across tenants or sells capacity).
+ * - `tenant`: the operator, or an admin of exactly the tenant named by the route's `:tenantId`.
+ * - `anyAdmin`: the operator or any tenant admin (tenant-independent facts such as the built-in roles).
+ */
+export type AdminAccess = "operator" | "tenant" | "anyAdmin";
 
-const OPERATIONS = TABLE.map(([method, path, operation]) => ({
-  method,
-  path: new RegExp(`^${path.replace(/\*/g, SEGMENT)}/?$`),
-  operation,
+export type AdminMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface AdminOperation<P extends string = string> {
+  readonly method: AdminMethod;
+  readonly path: P;
+  readonly access: AdminAccess;
+}
+
+const TENANT = "/tenants/:tenantId";
+const VAULT = `${TENANT}/vaults/:name`;
+const SUBSCRIPTION = `${VAULT}/eventSubscriptions/:id`;
+
+const op = <P extends string>(method: AdminMethod, path: P, access: AdminAccess): AdminOperation<P> => ({ method, path, access });
+
+export const ADMIN_OPERATIONS = {
+  TenantCreate: op("POST", "/tenants", "operator"),
+  TenantList: op("GET", "/tenants", "operator"),
+  TenantGet: op("GET", TENANT, "tenant"),
+  TenantDelete: op("DELETE", TENANT, "operator"),
+  PrincipalCreate: op("POST", `${TENANT}/principals`, "tenant"),
+  PrincipalList: op("GET", `${TENANT}/principals`, "tenant"),
+  PrincipalGet: op("GET", `${TENANT}/principals/:principalId`, "tenant"),
+  PrincipalDelete: op("DELETE", `${TENANT}/principals/:principalId`, "tenant"),
+  TenantThrottleLimitsGet: op("GET", `${TENANT}/throttleLimits`, "tenant"),
+  TenantThrottleLimitsSet: op("PUT", `${TENANT}/throttleLimits`, "operator"),
+  TenantThrottleLimitsReset: op("DELETE", `${TENANT}/throttleLimits`, "operator"),
+  TenantAuditLogQuery: op("GET", `${TENANT}/auditLog`, "tenant"),
+  VaultList: op("GET", `${TENANT}/vaults`, "tenant"),
+  VaultPut: op("PUT", VAULT, "tenant"),
+  VaultGet: op("GET", VAULT, "tenant"),
+  VaultDelete: op("DELETE", VAULT, "tenant"),
+  VaultSettingsGet: op("GET", `${VAULT}/settings`, "tenant"),
+  VaultSettingsPatch: op("PATCH", `${VAULT}/settings`, "tenant"),
+  RoleAssignmentList: op("GET", `${VAULT}/roleAssignments`, "tenant"),
+  RoleAssignmentPut: op("PUT", `${VAULT}/roleAssignments/:assignmentId`, "tenant"),
+  RoleAssignmentDelete: op("DELETE", `${VAULT}/roleAssignments/:assignmentId`, "tenant"),
+  EventSubscriptionList: op("GET", `${VAULT}/eventSubscriptions`, "tenant"),
+  EventSubscriptionPut: op("PUT", SUBSCRIPTION, "tenant"),
+  EventSubscriptionGet: op("GET", SUBSCRIPTION, "tenant"),
+  EventSubscriptionDelete: op("DELETE", SUBSCRIPTION, "tenant"),
+  EventDeliveryList: op("GET", `${SUBSCRIPTION}/deliveries`, "tenant"),
+  EventRedeliver: op("POST", `${SUBSCRIPTION}/deliveries/:deliveryId/redeliver`, "tenant"),
+  RoleDefinitionList: op("GET", "/roleDefinitions", "anyAdmin"),
+  LocalDefaultIdentitySet: op("PUT", "/local-default-identity", "operator"),
+  ControlPlaneAuditLogQuery: op("GET", "/auditLog", "operator"),
+} as const satisfies Record<string, AdminOperation>;
+
+export type AdminOperationName = keyof typeof ADMIN_OPERATIONS;
+
+/** The tenant's audit query and the operator's share Azure's-style name; the table needs distinct keys. */
+const AUDIT_NAME: Partial<Record<AdminOperationName, string>> = { TenantAuditLogQuery: "ControlPlaneAuditLogQuery" };
+
+/** The name an operation's audit records carry. */
+export function auditNameOf(name: AdminOperationName): string {
+  return AUDIT_NAME[name] ?? name;
+}
+
+const MATCHERS = Object.entries(ADMIN_OPERATIONS).map(([name, o]) => ({
+  method: o.method,
+  path: new RegExp(`^${o.path.replace(/:[A-Za-z]+/g, "[^/]+")}/?$`),
+  operation: auditNameOf(name as AdminOperationName),
 }));
 
-/** `path` is the part after /admin. */
+/**
+ * `path` is the part after /admin, in canonical form (wire/canonical-path.ts). Used for the record written ahead
+ * of routing; the route that runs names its operation itself.
+ */
 export function controlPlaneOperation(method: string, path: string): string {
-  return OPERATIONS.find((o) => o.method === method && o.path.test(path))?.operation ?? "Unknown";
+  return MATCHERS.find((o) => o.method === method && o.path.test(path))?.operation ?? "Unknown";
 }
 
 /**
- * The tenant and vault a control-plane path addresses, for the audit record. Taken before the route has
- * validated them, so bounded in length (tenant ids are GUIDs, vault names at most 24 characters).
+ * The tenant and vault a control-plane path addresses, for the record written ahead of routing. Taken before the
+ * route has validated them, so bounded in length (tenant ids are GUIDs, vault names at most 24 characters).
  */
 export function controlPlaneTarget(path: string): { tenantId: string | null; vault: string | null } {
   const match = /^\/tenants\/([^/]+)(?:\/vaults\/([^/]+))?/.exec(path);

@@ -1,0 +1,80 @@
+import { VaultError } from "../../worker/errors/vault-error.ts";
+import { open, seal } from "../crypto/aead.ts";
+import { base64UrlToBytes, bytesToBase64Url, utf8 } from "../crypto/bytes.ts";
+import type { RootKey } from "../crypto/root-key.ts";
+import type { VaultConfig } from "../domain/vault-config.ts";
+import type { Page, PageRequest, VaultCall, VaultOp } from "../rpc.ts";
+
+/** HKDF purpose of the key that seals continuation tokens (root-key.ts). */
+const PURPOSE = "page-token/v1";
+/** Longer than any token we issue (a sealed cursor holds at most a 127-character name); bounds the work on junk. */
+const MAX_TOKEN_LENGTH = 1024;
+
+const invalid = (): VaultError => new VaultError("BadParameter", "The skip token is not valid.");
+
+/**
+ * Where a continuation token may be used: the tenant, the vault, the collection (the list operation and, for the
+ * versions of one object, its name) and the api-version of the request that received it. It is the token's AAD,
+ * so a token replayed anywhere else fails to open.
+ */
+export interface PageScope {
+  readonly tenantId: string;
+  readonly vault: string;
+  readonly collection: string;
+  readonly apiVersion: string;
+}
+
+const aadOf = (s: PageScope): string => `page/v1|${s.tenantId}|${s.vault.toLowerCase()}|${s.collection}|${s.apiVersion}`;
+
+/**
+ * Azure's `$skiptoken` is opaque to clients. Ours seals the handler's own cursor with AES-256-GCM under a key derived
+ * from the root key (not the vault's data key, so listing never waits on the HSM bridge), bound to its
+ * {@link PageScope}: clients can neither read nor forge one, nor carry one to another vault, tenant, collection or
+ * api-version. Anything else is 400 BadParameter, as before.
+ */
+export class PageTokens {
+  private key: Promise<CryptoKey> | undefined;
+
+  constructor(private readonly rootKey: () => Promise<RootKey>) {}
+
+  /** The op with its token opened to the handler's cursor; unchanged when it carries none. */
+  async openIn<O extends { readonly page: PageRequest }>(op: O, scope: PageScope): Promise<O> {
+    const token = op.page.skipToken;
+    if (token === undefined) return op;
+    const sealed = token.length <= MAX_TOKEN_LENGTH ? base64UrlToBytes(token) : null;
+    if (sealed === null) throw invalid();
+    let cursor: Uint8Array;
+    try {
+      cursor = await open(await this.cryptoKey(), sealed, aadOf(scope));
+    } catch {
+      throw invalid();
+    }
+    return { ...op, page: { ...op.page, skipToken: new TextDecoder().decode(cursor) } };
+  }
+
+  /** A handler's cursor sealed for the client. */
+  async seal(cursor: string, scope: PageScope): Promise<string> {
+    return bytesToBase64Url(await seal(await this.cryptoKey(), utf8(cursor), aadOf(scope)));
+  }
+
+  private cryptoKey(): Promise<CryptoKey> {
+    this.key ??= this.rootKey().then((root) => root.deriveAesKey(PURPOSE));
+    return this.key;
+  }
+}
+
+const isPage = (value: unknown): value is Page<unknown> =>
+  typeof value === "object" && value !== null && "items" in value && "next" in value && typeof value.next === "string";
+
+/**
+ * Runs a vault operation with its page token opened and its answer's token sealed, for every list operation (an op
+ * with a `page`); any other op passes through. One place, so no list can be left with an unbound token.
+ */
+export async function withPageTokens<V>(tokens: PageTokens, config: VaultConfig, call: VaultCall, run: (op: VaultOp) => Promise<V>): Promise<V> {
+  const op = call.op;
+  if (!("page" in op)) return run(op);
+  const collection = "name" in op ? `${op.kind}/${op.name.toLowerCase()}` : op.kind;
+  const scope = { tenantId: config.tenantId, vault: config.name, collection, apiVersion: call.request.apiVersion };
+  const value = await run(await tokens.openIn(op, scope));
+  return isPage(value) && value.next !== null ? { ...value, next: await tokens.seal(value.next, scope) } : value;
+}
