@@ -25,6 +25,13 @@ interface Env {
   HSM_BRIDGE_KEYGEN_TIMEOUT_MS?: string;
   /** attributes.hsmPlatform of new HSM keys: "2" (FIPS 140-3 L3, the default), "1", or "0" for a software token. */
   HSM_PLATFORM?: string;
+  /**
+   * "true" lets webhooks target private, link-local, loopback and unique-local addresses and local names
+   * (durable-objects/domain/webhook-target.ts). Default "false"; LOCAL_IMDS=true implies it (local development).
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
+  /** DNS-over-HTTPS JSON endpoint that resolves webhook hosts before each delivery (default https://cloudflare-dns.com/dns-query). */
+  WEBHOOK_DNS_RESOLVER?: string;
   /** "true" exposes GET /_bench/echo, the baseline `npm run bench` compares against. Never set in production. */
   BENCH_ECHO?: string;
 }

@@ -1,4 +1,4 @@
-import { base64ToBytes, utf8 } from "./bytes.ts";
+import { decodeBase64, utf8 } from "./bytes.ts";
 
 /**
  * The root key (Worker secret ROOT_KEY, 32 random bytes in base64) never encrypts data itself:
@@ -10,8 +10,8 @@ export class RootKey {
 
   static async fromSecret(secret: string | undefined): Promise<RootKey> {
     if (secret === undefined || secret === "") throw new Error("ROOT_KEY is not configured");
-    const raw = base64ToBytes(secret.trim());
-    if (raw.length !== 32) throw new Error("ROOT_KEY must be 32 bytes of base64");
+    const raw = decodeBase64(secret.trim());
+    if (raw === null || raw.length !== 32) throw new Error("ROOT_KEY must be 32 bytes of base64");
     const material = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]);
     return new RootKey(material);
   }

@@ -5,6 +5,7 @@ import type { VaultConfig } from "../domain/vault-config.ts";
 import type { EventSource } from "../domain/vault-event.ts";
 import type { EventRepository, PendingDelivery } from "../storage/event-repository.ts";
 import { postWebhook, type PostResult } from "./webhook-post.ts";
+import { runtimeTargetGuard, type WebhookTargetGuard } from "./webhook-target-guard.ts";
 
 /** What delivery needs from the vault object (a subset of VaultEventsDeps). */
 export interface DeliveryDeps {
@@ -18,6 +19,11 @@ export interface DeliveryDeps {
   transaction<T>(fn: () => T): T;
   /** Per-attempt limit; tests shorten it. */
   readonly attemptTimeoutMs?: number;
+  /**
+   * Refuses targets inside the deployment's network before each POST (webhook-target-guard.ts). Absent:
+   * the guard of the running Worker's vars, so a caller that forgets it is checked, not waved through.
+   */
+  readonly targetGuard?: WebhookTargetGuard;
 }
 
 /** Deliveries attempted per run; more due ones make nextDue() return a past time, so the alarm runs again at once. */
@@ -53,11 +59,12 @@ export class EventDelivery {
     const source: EventSource = { tenantId: config.tenantId, vaultName: config.name, vaultBaseUrl: this.deps.vaultBaseUrl() };
     const secrets = await this.openSecrets(config, new Set(claimed.map((c) => c.subscription.id)));
     const timeout = this.deps.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+    const guard = this.deps.targetGuard ?? runtimeTargetGuard();
     const results = await Promise.all(
       claimed.map(async ({ delivery, subscription, attempt }): Promise<PostResult> => {
         const secret = secrets.get(subscription.id);
         if (secret === undefined) return { status: null, error: "signing secret unavailable" };
-        return postWebhook(this.deps.fetch, { subscription, secret, event: delivery.event, source, attempt, nowSeconds }, timeout);
+        return postWebhook(this.deps.fetch, { subscription, secret, event: delivery.event, source, attempt, nowSeconds }, timeout, guard);
       }),
     );
     this.deps.transaction(() => {

@@ -1,6 +1,7 @@
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from "../crypto/webhook-signature.ts";
 import type { EventSubscription } from "../domain/event-subscription.ts";
 import { deliveryPayload, type EventSource, type VaultEvent } from "../domain/vault-event.ts";
+import type { WebhookTargetGuard } from "./webhook-target-guard.ts";
 
 /** One attempt's result: the receiver's status, or null and why there was none. */
 export interface PostResult {
@@ -39,10 +40,18 @@ async function headersFor(request: WebhookRequest, body: string, contentType: st
 }
 
 /**
- * POSTs one event. Redirects are not followed: a webhook that answers 3xx has not taken the event, and
- * following would let an endpoint steer signed deliveries elsewhere. Never throws.
+ * POSTs one event, after `guard` has found the target outside the deployment's network (its DNS lookup
+ * counts against the same timeout). Redirects are not followed (`redirect: "manual"`, Fetch Standard
+ * "HTTP-redirect fetch"): a webhook that answers 3xx has not taken the event, so the attempt failed, and
+ * following would let an endpoint steer signed deliveries elsewhere, past the guard, e.g. to
+ * 169.254.169.254. Never throws.
  */
-export async function postWebhook(fetchFn: typeof fetch, request: WebhookRequest, timeoutMs: number): Promise<PostResult> {
+export async function postWebhook(
+  fetchFn: typeof fetch,
+  request: WebhookRequest,
+  timeoutMs: number,
+  guard: WebhookTargetGuard,
+): Promise<PostResult> {
   const { body, contentType } = deliveryPayload(request.subscription.schema, request.event, request.source);
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -54,6 +63,8 @@ export async function postWebhook(fetchFn: typeof fetch, request: WebhookRequest
   });
   const send = async (): Promise<PostResult> => {
     try {
+      const refusal = await guard(request.subscription.url, controller.signal);
+      if (refusal !== null) return { status: null, error: refusal.slice(0, MAX_ERROR_LENGTH) };
       const response = await fetchFn(request.subscription.url, {
         method: "POST",
         headers: await headersFor(request, body, contentType),
@@ -64,7 +75,8 @@ export async function postWebhook(fetchFn: typeof fetch, request: WebhookRequest
       // The body is not needed; release the connection.
       await response.body?.cancel().catch(() => undefined);
       const ok = response.status >= 200 && response.status < 300;
-      return { status: response.status, error: ok ? null : `HTTP ${response.status}` };
+      const redirect = response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
+      return { status: response.status, error: ok ? null : `HTTP ${response.status}${redirect}` };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       return { status: null, error: `request failed: ${message}`.slice(0, MAX_ERROR_LENGTH) };

@@ -1,6 +1,7 @@
-import { env, fetchMock, runDurableObjectAlarm } from "cloudflare:test";
+import { createExecutionContext, env, fetchMock, runDurableObjectAlarm, waitOnExecutionContext } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ISSUER_ORIGIN, admin, assignRole, createPrincipal, createTenant, createVault, setupVault, tokenFor } from "../support/fixture.ts";
+import worker from "../../worker/index.ts";
+import { ISSUER_ORIGIN, OPERATOR_KEY, admin, assignRole, createPrincipal, createTenant, createVault, setupVault, tokenFor } from "../support/fixture.ts";
 import { errorCode, uniqueVaultName } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 import { SLOW } from "../support/timeouts.ts";
@@ -159,6 +160,68 @@ describe("event subscriptions API", SLOW, () => {
     const token = await tokenFor(principal.identityHeader as string, `${ISSUER_ORIGIN}/admin`);
     await json(await admin("PUT", `${base}/mine`, { url: `${HOOK_ORIGIN}/x` }, token), 201);
     expect((await json<{ value: unknown[] }>(await admin("GET", base, undefined, token), 200)).value).toHaveLength(1);
+  });
+});
+
+/**
+ * The Worker as deployed: this runtime's bindings with local development off. vitest.config.ts sets
+ * LOCAL_IMDS=true for the whole run, and the pool has one set of bindings, so the policy is switched off
+ * by handing the Worker's own fetch handler a changed env (the real routes, Durable Objects and storage).
+ */
+async function adminOutsideDevelopment(method: string, path: string, body?: unknown): Promise<Response> {
+  const deployed: Env = { ...env, LOCAL_IMDS: "false", WEBHOOK_ALLOW_PRIVATE_TARGETS: "false" };
+  const request = new Request(`${ISSUER_ORIGIN}/admin${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${OPERATOR_KEY}`, "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, deployed, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+describe("webhook targets outside local development", SLOW, () => {
+  it.each([
+    ["https://10.0.0.5/", "10.0.0.5 is private-use (RFC 1918)"],
+    ["https://169.254.169.254/latest/meta-data/", "169.254.169.254 is link-local (RFC 3927)"],
+    ["https://127.0.0.1:8450/", "127.0.0.1 is loopback"],
+    ["http://127.0.0.1:8787/hook", "127.0.0.1 is loopback"],
+    ["https://0x7f.1/", "127.0.0.1 is loopback"],
+    ["https://2130706433/", "127.0.0.1 is loopback"],
+    ["https://127.1/", "127.0.0.1 is loopback"],
+    ["https://100.64.0.1/", "CGNAT"],
+    ["https://172.20.1.1/", "private-use"],
+    ["https://192.168.0.10/", "private-use"],
+    ["https://[::1]:8450/", "[::1] is loopback"],
+    ["https://[::ffff:10.0.0.5]/", "[::ffff:a00:5] is IPv4-mapped"],
+    ["https://[::ffff:a00:5]/", "for 10.0.0.5, private-use"],
+    ["https://[64:ff9b::a9fe:a9fe]/", "NAT64 (RFC 6052 §2.1) for 169.254.169.254"],
+    ["https://[2002:a00:5::1]/", "6to4 (RFC 3056 §2) for 10.0.0.5"],
+    ["https://[fd00::5]/", "unique-local"],
+    ["https://[fe80::1]/", "link-local"],
+    ["https://localhost:8443/", "single-label"],
+    ["https://devhsm.managedhsm.localhost:8443/", ".localhost"],
+    ["https://metadata.google.internal/", ".internal"],
+    ["https://printer.local/", ".local"],
+    ["https://nas.home.arpa/", ".home.arpa"],
+    ["https://intranet/", "single-label"],
+  ])("refuses %s with 400 BadParameter and stores nothing", async (url, reason) => {
+    const { base } = await newVault();
+    const error = await errorCode(await adminOutsideDevelopment("PUT", `${base}/inside`, { url }));
+    expect([error.status, error.code], error.message).toStrictEqual([400, "BadParameter"]);
+    expect(error.message).toContain("must not point into a private, link-local, loopback or unique-local network");
+    expect(error.message).toContain(reason);
+    expect(await json(await admin("GET", base), 200)).toStrictEqual({ value: [] });
+  });
+
+  it("accepts public names and addresses; in local development (this runtime) an internal target is accepted", async () => {
+    const { base } = await newVault();
+    await json(await adminOutsideDevelopment("PUT", `${base}/public-name`, { url: `${HOOK_ORIGIN}/x` }), 201);
+    await json(await adminOutsideDevelopment("PUT", `${base}/public-ip`, { url: "https://93.184.215.14/x" }), 201);
+    await json(await admin("PUT", `${base}/dev-bridge`, { url: "https://127.0.0.1:8450/" }), 201);
+    const ids = (await json<{ value: SubscriptionJson[] }>(await admin("GET", base), 200)).value.map((s) => s.id);
+    expect(ids.sort()).toStrictEqual(["dev-bridge", "public-ip", "public-name"]);
   });
 });
 

@@ -5,8 +5,11 @@ import {
   bytesToBase64,
   bytesToBase64Url,
   concatBytes,
+  decodeBase64,
+  isWellFormedText,
   timingSafeEqual,
   utf8,
+  utf8ByteLength,
 } from "../../durable-objects/crypto/bytes.ts";
 
 const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
@@ -67,6 +70,66 @@ describe("base64url", () => {
 
   it("refuses non-ASCII input", () => {
     expect(base64UrlToBytes("AQ\u00e9A")).toBeNull();
+  });
+});
+
+describe("decodeBase64 (the strict decoder every client input goes through)", () => {
+  it("decodes RFC 4648 section 10 vectors padded and unpadded, in both alphabets", () => {
+    for (const [plain, encoded] of [["f", "Zg=="], ["fo", "Zm8="], ["foo", "Zm9v"], ["foob", "Zm9vYg=="], ["foobar", "Zm9vYmFy"]] as const) {
+      for (const text of [encoded, encoded.replace(/=+$/, "")]) {
+        expect(new TextDecoder().decode(decodeBase64(text) ?? undefined)).toBe(plain);
+        expect(new TextDecoder().decode(decodeBase64(text, { url: true }) ?? undefined)).toBe(plain);
+      }
+    }
+    expect([...(decodeBase64("+/8=") ?? [])]).toStrictEqual([0xfb, 0xff]);
+    expect([...(decodeBase64("-_8", { url: true }) ?? [])]).toStrictEqual([0xfb, 0xff]);
+    expect(decodeBase64("")?.length).toBe(0);
+  });
+
+  it.each(["a", "abcde", "%%%%", "Zg=", "Zg===", "Z===", "=", "==", "Zm9v=", "Zg==Zg==", "Zm 9v", "Zm9v\n", "-_8=", "Zg=a"])(
+    "refuses %j (alphabet, length 1 mod 4, padding) without throwing",
+    (text) => {
+      expect(decodeBase64(text)).toBeNull();
+    },
+  );
+
+  it("keeps the alphabets apart, can forbid padding and can require canonical trailing bits", () => {
+    expect(decodeBase64("+/8", { url: true })).toBeNull();
+    expect(decodeBase64("Zg==", { url: true, padding: "forbidden" })).toBeNull();
+    expect(decodeBase64("Zh", { canonical: true })).toBeNull();
+    expect(decodeBase64("Zh")).not.toBeNull();
+    expect(decodeBase64("Zm8=", { canonical: true })).not.toBeNull();
+    expect(decodeBase64("Zm9=", { canonical: true })).toBeNull();
+    expect(decodeBase64("Zm\u00e99v")).toBeNull();
+  });
+
+  it("agrees with an independent grammar and Node's decoder on 5,000 random strings", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ %";
+    const grammar = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+    const random = crypto.getRandomValues(new Uint8Array(5_000 * 13));
+    for (let n = 0; n < 5_000; n++) {
+      const length = (random[n * 13] ?? 0) % 13;
+      const chars = Array.from(random.subarray(n * 13 + 1, n * 13 + 1 + length), (b) => alphabet[b % (b & 1 ? 64 : alphabet.length)]);
+      const text = chars.join("");
+      const decoded = decodeBase64(text);
+      expect(decoded !== null, text).toBe(grammar.test(text));
+      if (decoded !== null) expect(Buffer.from(decoded).equals(Buffer.from(text, "base64")), text).toBe(true);
+    }
+  });
+});
+
+describe("utf8ByteLength and isWellFormedText", () => {
+  it("counts UTF-8 octets, not characters or UTF-16 units", () => {
+    expect(utf8ByteLength("abc")).toBe(3);
+    expect(utf8ByteLength("\u00e9")).toBe(2);
+    expect(utf8ByteLength("\u20ac".repeat(25_600))).toBe(76_800);
+    expect(utf8ByteLength("\u{1F600}")).toBe(4);
+    expect(utf8ByteLength("\uD800")).toBe(3);
+  });
+
+  it("is false exactly for strings with an unpaired surrogate", () => {
+    expect(isWellFormedText("a\u{1F600}b")).toBe(true);
+    for (const bad of ["\uD800", "a\uDC00", "\uDBFF\uDBFF\uDC00", "\uDC00\uD800"]) expect(isWellFormedText(bad), JSON.stringify(bad)).toBe(false);
   });
 });
 

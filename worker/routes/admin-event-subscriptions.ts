@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { adminRoute } from "../middleware/admin-access.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
 import { DAY_SECONDS, endpointBaseUrl, type EventSubscription } from "../../durable-objects/domain/event-subscription.ts";
 import type { Result } from "../../durable-objects/domain/result.ts";
 import type { VaultConfig } from "../../durable-objects/domain/vault-config.ts";
 import { eventTopic } from "../../durable-objects/domain/vault-event.ts";
+import { privateTargetsAllowed } from "../../durable-objects/domain/webhook-target.ts";
 import type { EventAdminKind, EventAdminOpOf, EventAdminResults } from "../../durable-objects/event-rpc.ts";
 import { badParameter } from "../errors/vault-error.ts";
 import { assertSubscriptionId, parseDeliveryStatus, parseEventSubscriptionInput, parseTop } from "../wire/event-subscription-input.ts";
@@ -18,8 +20,6 @@ import { requireVault } from "./admin-vaults.ts";
  * behind adminAuth: the operator, or an admin of the tenant in the path.
  */
 export const adminEventSubscriptionRoutes = new Hono<AppEnv>({ strict: false });
-
-const BASE = "/tenants/:tenantId/vaults/:name/eventSubscriptions";
 
 /** One control-plane RPC, typed per operation (RPC stubs do not carry the method's generic). */
 async function manageEvents<K extends EventAdminKind>(env: Env, vault: VaultConfig, op: EventAdminOpOf<K>): Promise<EventAdminResults[K]> {
@@ -49,28 +49,28 @@ function assertDeliveryId(id: string): string {
 }
 
 /** Creates (201, with the signing secret, shown this once) or replaces the settings of an existing subscription (200). */
-adminEventSubscriptionRoutes.put(`${BASE}/:id`, async (c) => {
+adminRoute(adminEventSubscriptionRoutes, "EventSubscriptionPut", async (c) => {
   const id = assertSubscriptionId(c.req.param("id"));
   const vault = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  const settings = parseEventSubscriptionInput(await readJsonObject(c));
+  const settings = parseEventSubscriptionInput(await readJsonObject(c), { allowPrivateTargets: privateTargetsAllowed(c.env) });
   const result = await manageEvents(c.env, vault, { kind: "subscription.put", id, settings });
   const body = subscriptionJson(vault, result.subscription);
   return result.created ? c.json({ ...body, signingSecret: result.signingSecret }, 201) : c.json(body, 200);
 });
 
-adminEventSubscriptionRoutes.get(BASE, async (c) => {
+adminRoute(adminEventSubscriptionRoutes, "EventSubscriptionList", async (c) => {
   const vault = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
   const subscriptions = await manageEvents(c.env, vault, { kind: "subscription.list" });
   return c.json({ value: subscriptions.map((s) => subscriptionJson(vault, s)) });
 });
 
-adminEventSubscriptionRoutes.get(`${BASE}/:id`, async (c) => {
+adminRoute(adminEventSubscriptionRoutes, "EventSubscriptionGet", async (c) => {
   const id = assertSubscriptionId(c.req.param("id"));
   const vault = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
   return c.json(subscriptionJson(vault, await manageEvents(c.env, vault, { kind: "subscription.get", id })));
 });
 
-adminEventSubscriptionRoutes.delete(`${BASE}/:id`, async (c) => {
+adminRoute(adminEventSubscriptionRoutes, "EventSubscriptionDelete", async (c) => {
   const id = assertSubscriptionId(c.req.param("id"));
   const vault = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
   await manageEvents(c.env, vault, { kind: "subscription.delete", id });
@@ -78,7 +78,7 @@ adminEventSubscriptionRoutes.delete(`${BASE}/:id`, async (c) => {
 });
 
 /** `?status=pending|delivered|deadLettered` and `?$top=` (default 100); newest first. */
-adminEventSubscriptionRoutes.get(`${BASE}/:id/deliveries`, async (c) => {
+adminRoute(adminEventSubscriptionRoutes, "EventDeliveryList", async (c) => {
   const id = assertSubscriptionId(c.req.param("id"));
   const status = parseDeliveryStatus(c.req.query("status"));
   const top = parseTop(c.req.query("$top"));
@@ -88,7 +88,7 @@ adminEventSubscriptionRoutes.get(`${BASE}/:id/deliveries`, async (c) => {
 });
 
 /** Sends a dead-lettered delivery again from attempt one (409 for any other state). */
-adminEventSubscriptionRoutes.post(`${BASE}/:id/deliveries/:deliveryId/redeliver`, async (c) => {
+adminRoute(adminEventSubscriptionRoutes, "EventRedeliver", async (c) => {
   const id = assertSubscriptionId(c.req.param("id"));
   const deliveryId = assertDeliveryId(c.req.param("deliveryId"));
   const vault = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));

@@ -113,7 +113,7 @@ certificateRoutes.delete("/certificates/:name/pending", requires("certificates/d
 
 certificateRoutes.post("/certificates/:name/pending/merge", requires("certificates/create/action", "CertificatePendingMerge"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
-  const input = mergeCertificateInput(await readJsonObject(c));
+  const input = await mergeCertificateInput(await readJsonObject(c));
   const merged = await callVault(c, { kind: "certificate.merge", name, ...input });
   return c.json(certificateBundle(c.get("vaultBaseUrl"), merged), 201);
 });

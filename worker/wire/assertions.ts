@@ -5,7 +5,12 @@ import type { JsonObject } from "./json-body.ts";
 /** Object names: 1–127 characters of 0-9a-zA-Z- (secrets.json `pattern`). */
 const OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
-/** Azure's tag limits: 15 tags; names and values up to 512 characters on secrets (about-secrets.md), 256 on keys (about-keys-details.md). */
+/**
+ * Azure's tag limits: 15 tags; names and values up to 512 characters on secrets (about-secrets.md), 256 on
+ * keys (about-keys-details.md). Unlike the secret value's 25 KB of octets, these are characters: .NET
+ * string lengths, i.e. UTF-16 code units, which is what JavaScript's `string.length` counts. Every
+ * character limit here counts that way (an emoji is two); only byte limits use utf8ByteLength.
+ */
 export const MAX_TAGS = 15;
 export const MAX_SECRET_TAG_LENGTH = 512;
 export const MAX_KEY_TAG_LENGTH = 256;

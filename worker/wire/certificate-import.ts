@@ -1,15 +1,16 @@
-import { base64ToBytes } from "../../durable-objects/crypto/bytes.ts";
+import { decodeBase64 } from "../../durable-objects/crypto/bytes.ts";
 import type { PrivateJwk } from "../../durable-objects/crypto/keys/key-types.ts";
 import { publicJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
 import { certificateMatchesKey, parseCertificate, privateJwkFromPkcs8, readPem, readPfx } from "../../durable-objects/crypto/x509/index.ts";
-import { X509Error } from "../../durable-objects/crypto/x509/x509-error.ts";
 import { PEM, PKCS12, type KeyUsage } from "../../durable-objects/domain/certificate-policy.ts";
 import type { CertificatePolicyPatch } from "../../durable-objects/domain/certificate-policy-patch.ts";
 import { badParameter } from "../errors/vault-error.ts";
 import type { ImportInput } from "./certificate-input.ts";
+import { x509Input as x509 } from "./x509-input.ts";
 
 const decoder = new TextDecoder();
 const PEM_MARKER = "-----BEGIN";
+const NOT_BASE64 = "The value must be PEM text or base64.";
 
 export interface ImportedCertificate {
   readonly chain: Uint8Array[];
@@ -59,8 +60,9 @@ export async function readImportedCertificate(input: ImportInput): Promise<Impor
 
 async function decodeValue(input: ImportInput): Promise<{ chain: Uint8Array[]; pkcs8: Uint8Array | undefined; contentType: typeof PEM | typeof PKCS12 }> {
   if (input.value.includes(PEM_MARKER)) return fromPem(input.value);
-  if (!/^[A-Za-z0-9+/\s]+={0,2}\s*$/.test(input.value)) throw badParameter("The value must be PEM text or base64.");
-  const bytes = base64ToBytes(input.value.replace(/\s+/g, ""));
+  // Base64 may be wrapped in lines (RFC 4648 §3.1 lets the caller's format allow it; PEM bodies do).
+  const bytes = decodeBase64(input.value.replace(/\s+/g, ""));
+  if (bytes === null || bytes.length === 0) throw badParameter(NOT_BASE64);
   const text = decoder.decode(bytes.subarray(0, 64));
   if (text.includes(PEM_MARKER)) return fromPem(decoder.decode(bytes));
   const pfx = await x509(() => readPfx(bytes, input.password ?? ""));
@@ -70,14 +72,4 @@ async function decodeValue(input: ImportInput): Promise<{ chain: Uint8Array[]; p
 async function fromPem(text: string) {
   const pem = await x509(async () => readPem(text));
   return { chain: pem.certificates, pkcs8: pem.privateKeyPkcs8, contentType: PEM } as const;
-}
-
-/** Format errors from the X.509 layer are the client's: 400 with the layer's safe message. */
-async function x509<T>(fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof X509Error) throw badParameter(err.message);
-    throw err;
-  }
 }

@@ -1,10 +1,12 @@
 import type { CertificateInput } from "../../durable-objects/certificate-rpc.ts";
 import type { CertificatePolicyPatch } from "../../durable-objects/domain/certificate-policy-patch.ts";
-import { base64ToBytes } from "../../durable-objects/crypto/bytes.ts";
+import { decodeBase64 } from "../../durable-objects/crypto/bytes.ts";
+import { parseCertificate, readCertificate } from "../../durable-objects/crypto/x509/parse.ts";
 import { badParameter } from "../errors/vault-error.ts";
 import { MAX_SECRET_TAG_LENGTH, optionalAttributes, optionalTags } from "./assertions.ts";
 import { certificatePolicyInput } from "./certificate-policy.ts";
 import type { JsonObject } from "./json-body.ts";
+import { x509Input } from "./x509-input.ts";
 
 /**
  * Request bodies of the certificates API (certificates.json): CertificateCreateParameters,
@@ -51,18 +53,28 @@ export function importCertificateInput(body: JsonObject): ImportInput {
   };
 }
 
-/** `x5c`: the CA-signed chain, leaf first, each base64 DER. */
-export function mergeCertificateInput(body: JsonObject): { chain: Uint8Array[] } & CertificateInput {
+/** Azure merges a leaf and its issuers; ten is far above any real chain and bounds the parsing work. */
+export const MAX_X5C_CERTIFICATES = 10;
+const X5C_ENTRY = "Each 'x5c' entry must be a base64 DER certificate.";
+
+/**
+ * `x5c`: the CA-signed chain, leaf first, each base64 DER (RFC 7517 §4.7). Every entry is decoded and
+ * read as a certificate here, before the vault is asked: bad input is a 400 BadParameter whether or
+ * not a pending certificate of that name exists, as Azure checks the body first.
+ */
+export async function mergeCertificateInput(body: JsonObject): Promise<{ chain: Uint8Array[] } & CertificateInput> {
   const x5c = body.x5c;
-  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 10) throw badParameter("The parameter 'x5c' must be an array of 1 to 10 base64 certificates.");
-  const chain = x5c.map((entry) => {
-    if (typeof entry !== "string" || !BASE64.test(entry)) throw badParameter("Each 'x5c' entry must be a base64 DER certificate.");
-    return certificateDer(base64ToBytes(entry));
-  });
+  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_X5C_CERTIFICATES) {
+    throw badParameter(`The parameter 'x5c' must be an array of 1 to ${MAX_X5C_CERTIFICATES} base64 certificates.`);
+  }
+  const chain = x5c.map((entry) => certificateDer(typeof entry === "string" ? decodeBase64(entry) : null));
+  // The leaf is read as the vault will store it (its key, names, validity); issuers need only be certificates.
+  const [leaf, ...issuers] = chain;
+  if (leaf !== undefined) await x509Input(() => parseCertificate(leaf));
+  for (const der of issuers) await x509Input(() => readCertificate(der));
   return { chain, ...certificateMetadata(body) };
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const decoder = new TextDecoder();
 
 /**
@@ -70,11 +82,13 @@ const decoder = new TextDecoder();
  * certificate's base64 or PEM text (azure-sdk-for-js mergeAndImport.spec, azure-sdk-for-python
  * test_merge_certificate both pass against Azure), so text is decoded once more.
  */
-function certificateDer(bytes: Uint8Array): Uint8Array {
+function certificateDer(bytes: Uint8Array | null): Uint8Array {
+  if (bytes === null || bytes.length === 0) throw badParameter(X5C_ENTRY);
   if (bytes[0] === 0x30) return bytes;
   const text = decoder.decode(bytes).replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
-  if (!BASE64.test(text)) throw badParameter("Each 'x5c' entry must be a base64 DER certificate.");
-  return base64ToBytes(text);
+  const der = decodeBase64(text);
+  if (der === null || der.length === 0) throw badParameter(X5C_ENTRY);
+  return der;
 }
 
 /** PATCH …/pending: only `cancellation_requested: true` is meaningful. */

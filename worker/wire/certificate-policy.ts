@@ -12,6 +12,8 @@ import {
 } from "../../durable-objects/domain/certificate-policy.ts";
 import type { CertificatePolicyPatch } from "../../durable-objects/domain/certificate-policy-patch.ts";
 import { isEcCurve } from "../../durable-objects/crypto/keys/key-types.ts";
+import { parseSubject } from "../../durable-objects/crypto/x509/names.ts";
+import { x509InputSync } from "./x509-input.ts";
 import { badParameter } from "../errors/vault-error.ts";
 
 /**
@@ -97,6 +99,17 @@ function sans(value: unknown): SubjectAlternativeNames | undefined {
   };
 }
 
+/**
+ * `x509_props.subject`, read now as the vault will read it when it issues: a subject it cannot encode is
+ * a 400 at create, import and policy update alike, before a key is generated or anything is stored.
+ * Empty means "none" (a policy may name its certificate by SANs alone; certificate-policy-patch.ts).
+ */
+function subject(value: unknown): string | undefined {
+  const dn = text(value, "x509_props.subject");
+  if (dn !== undefined && dn !== "") x509InputSync(() => parseSubject(dn));
+  return dn;
+}
+
 function keyUsage(value: unknown): KeyUsage[] | undefined {
   const list = strings(value, "x509_props.key_usage");
   return list?.map((u) => {
@@ -157,7 +170,7 @@ export function certificatePolicyInput(value: unknown): CertificatePolicyPatch {
     ...optional("reuseKey", bool(key.reuse_key, "key_props.reuse_key")),
   };
   const x509Patch = {
-    ...optional("subject", text(x509.subject, "x509_props.subject")),
+    ...optional("subject", subject(x509.subject)),
     ...optional("sans", sans(x509.sans)),
     ...optional("ekus", ekus),
     ...optional("keyUsage", keyUsage(x509.key_usage)),

@@ -8,6 +8,7 @@ import {
 } from "../../durable-objects/domain/event-subscription.ts";
 import { MAX_ATTEMPTS_DEFAULT, MAX_ATTEMPTS_MAX, MAX_ATTEMPTS_MIN } from "../../durable-objects/domain/delivery-backoff.ts";
 import { VAULT_EVENT_TYPES, canonicalEventType, type EventSchema, type VaultEventType } from "../../durable-objects/domain/vault-event.ts";
+import { classifyHost } from "../../durable-objects/domain/webhook-target.ts";
 import { DELIVERY_PAGE_DEFAULT, DELIVERY_PAGE_MAX, DELIVERY_STATUSES, type DeliveryStatus } from "../../durable-objects/event-rpc.ts";
 import { badParameter } from "../errors/vault-error.ts";
 import type { JsonObject } from "./json-body.ts";
@@ -39,11 +40,19 @@ export function assertSubscriptionId(id: string | undefined): string {
   return id.toLowerCase();
 }
 
+/** What the deployment allows (domain/webhook-target.ts privateTargetsAllowed). */
+export interface WebhookUrlPolicy {
+  readonly allowPrivateTargets: boolean;
+}
+
 /**
  * https anywhere; http only to loopback. No user:password@ (credentials belong in a header or the query,
- * which the API never echoes) and no fragment (never sent, so a sign of a mistake).
+ * which the API never echoes) and no fragment (never sent, so a sign of a mistake). Outside local
+ * development, no target inside the deployment's network: an internal IP literal or local name is refused
+ * here, and a name is resolved again before every delivery (operations/webhook-target-guard.ts), since
+ * what it resolves to can change after this check.
  */
-export function assertWebhookUrl(value: unknown): string {
+export function assertWebhookUrl(value: unknown, policy: WebhookUrlPolicy): string {
   if (typeof value !== "string" || value.length === 0) throw badParameter("The parameter 'url' is required and must be a string.");
   if (value.length > MAX_URL_LENGTH) throw badParameter(`The parameter 'url' exceeds ${MAX_URL_LENGTH} characters.`);
   let url: URL;
@@ -58,6 +67,10 @@ export function assertWebhookUrl(value: unknown): string {
   }
   if (url.username !== "" || url.password !== "") throw badParameter("The parameter 'url' must not contain credentials.");
   if (url.hash !== "" || value.includes("#")) throw badParameter("The parameter 'url' must not contain a fragment.");
+  const refusal = policy.allowPrivateTargets ? null : classifyHost(url.hostname).refusal;
+  if (refusal !== null) {
+    throw badParameter(`The parameter 'url' must not point into a private, link-local, loopback or unique-local network: ${refusal}.`);
+  }
   return url.href;
 }
 
@@ -101,10 +114,10 @@ function schema(value: unknown): EventSchema {
   return known;
 }
 
-export function parseEventSubscriptionInput(body: JsonObject): EventSubscriptionSettings {
+export function parseEventSubscriptionInput(body: JsonObject, policy: WebhookUrlPolicy): EventSubscriptionSettings {
   const days = optionalInteger(body, "nearExpiryDays", NEAR_EXPIRY_MIN_DAYS, NEAR_EXPIRY_MAX_DAYS, NEAR_EXPIRY_DEFAULT_DAYS);
   return {
-    url: assertWebhookUrl(body.url),
+    url: assertWebhookUrl(body.url, policy),
     eventTypes: assertEventTypes(body.eventTypes),
     subjectBeginsWith: subjectPrefix(body.subjectBeginsWith),
     nearExpirySeconds: days * DAY_SECONDS,

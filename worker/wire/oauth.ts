@@ -1,5 +1,9 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { readBoundedBody } from "./bounded-body.ts";
+
+/** A token request is a few hundred bytes (RFC 6749 §4.4.2 form fields and a client assertion JWT). */
+export const MAX_FORM_BYTES = 16_384;
 
 /**
  * Token endpoints answer in OAuth 2.0's error shape (RFC 6749 §5.2), which MSAL and the managed
@@ -26,9 +30,9 @@ export function resourceFromScope(scope: string | undefined): string | null {
 export async function readForm(c: Context): Promise<URLSearchParams> {
   const type = c.req.header("Content-Type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return new URLSearchParams();
-  // Read as bytes: workerd warns when a form body is read with .text().
-  const bytes = await c.req.arrayBuffer();
-  return new URLSearchParams(bytes.byteLength > 16_384 ? "" : new TextDecoder().decode(bytes));
+  // Read as bytes: workerd warns when a form body is read with .text(). Larger bodies read as empty.
+  const bytes = await readBoundedBody(c.req.raw, MAX_FORM_BYTES);
+  return new URLSearchParams(bytes === null ? "" : new TextDecoder().decode(bytes));
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,6 +1,4 @@
-import { base64UrlToBytes, bytesToBase64Url } from "../bytes.ts";
-
-const ALPHABET = /^[A-Za-z0-9_-]+$/;
+import { bytesToBase64Url, decodeBase64 } from "../bytes.ts";
 
 /**
  * Strict base64url for JWK members (RFC 7515 §2: base64url without padding; RFC 4648 §5): no `=`,
@@ -8,10 +6,8 @@ const ALPHABET = /^[A-Za-z0-9_-]+$/;
  * must be zero (RFC 4648 §3.5), so every value has exactly one spelling. Null for anything else.
  */
 export function decodeBase64UrlStrict(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!ALPHABET.test(text) || text.length % 4 === 1) return null;
-  const bytes = base64UrlToBytes(text);
-  if (bytes === null || bytesToBase64Url(bytes) !== text) return null;
-  return bytes;
+  if (text === "") return null;
+  return decodeBase64(text, { url: true, padding: "forbidden", canonical: true });
 }
 
 export { bytesToBase64Url as encodeBase64Url };

@@ -1,5 +1,6 @@
 import * as asn1js from "asn1js";
 import { X509Error } from "./x509-error.ts";
+import { isWellFormedText } from "../bytes.ts";
 import { compareBytes, encodeDer, toHex } from "./der.ts";
 import { NAME_ATTRIBUTES, attributeByKey, attributeByOid, type NameAttributeSpec } from "./name-attributes.ts";
 
@@ -164,6 +165,8 @@ const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 const IA5 = /^[\x00-\x7f]*$/;
 
 function checkValue(spec: NameAttributeSpec, value: string): void {
+  // UTF8String is UTF-8 (X.680 §41), which has no form for a lone surrogate (asn1js throws a URIError).
+  if (!isWellFormedText(value)) throw new X509Error(`The value of ${spec.label} is not valid Unicode text.`);
   if (spec.encoding === "country" && !/^[A-Za-z]{2}$/.test(value)) {
     throw new X509Error(`The country (C) must be a two-letter ISO 3166 code, not "${value}".`);
   }

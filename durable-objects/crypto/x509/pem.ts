@@ -1,4 +1,4 @@
-import { base64ToBytes, bytesToBase64 } from "../bytes.ts";
+import { bytesToBase64, decodeBase64 } from "../bytes.ts";
 import { X509Error, PEM_UNEXPECTED_FORMAT } from "./x509-error.ts";
 import { readCertificate } from "./parse.ts";
 import { pkcs8FromPkcs1, pkcs8FromSec1 } from "./key-conversion.ts";
@@ -24,7 +24,6 @@ export interface PemContents {
 }
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function readPem(text: string): PemContents {
   if (typeof text !== "string") throw new X509Error(PEM_UNEXPECTED_FORMAT);
@@ -73,14 +72,12 @@ export function encodeBlock(label: string, der: Uint8Array): string {
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
 
+/** RFC 7468 §3: a block's text is padded base64 (the strict grammar's "base64finl"), split by whitespace. */
 function decodeBody(body: string): Uint8Array<ArrayBuffer> {
   const compact = body.replace(/\s+/g, "");
-  if (compact === "" || compact.length % 4 !== 0 || !BASE64_BODY.test(compact)) throw new X509Error(PEM_UNEXPECTED_FORMAT);
-  try {
-    return base64ToBytes(compact);
-  } catch {
-    throw new X509Error(PEM_UNEXPECTED_FORMAT);
-  }
+  const der = compact.length % 4 === 0 ? decodeBase64(compact) : null;
+  if (der === null || der.length === 0) throw new X509Error(PEM_UNEXPECTED_FORMAT);
+  return der;
 }
 
 function checkedDer(der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
