@@ -3,9 +3,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
 /**
- * Who burns the CPU during a phase: this process (the load generator), wrangler's Node process, and its two
- * workerd processes (the one listening on the public port terminates TLS and proxies; the other runs the Worker
- * and the Durable Objects). On a small machine they all compete for the same cores, so these shares say whether
+ * Who burns the CPU during a phase: this process (the load generator), wrangler's Node process (which also runs
+ * the dev server's TLS front, scripts/dev/strict-front.ts), and its two workerd processes (the one listening on
+ * wrangler's internal port proxies; the other runs the Worker and the Durable Objects). On a small machine they all compete for the same cores, so these shares say whether
  * a number measures the vault or the machine. Linux only (/proc); elsewhere `sample` returns undefined.
  */
 export interface CpuSample {
@@ -38,7 +38,7 @@ export class CpuMeter {
   readonly #ticksPerSecond = clockTicksPerSecond();
   readonly #labels = new Map<number, string>();
 
-  /** `serverPort` tells the proxying workerd (it listens there) from the one running the Worker. */
+  /** `serverPort`, wrangler's internal port, tells the proxying workerd (it listens there) from the one running the Worker. */
   constructor(private readonly serverPort: number) {}
 
   sample(): CpuSample | undefined {
@@ -83,7 +83,7 @@ export class CpuMeter {
       const listensOnServerPort = commandLine.some((arg) => arg.startsWith("--socket-addr=entry=") && arg.endsWith(`:${this.serverPort}`));
       label = listensOnServerPort ? "workerd proxy" : APP_WORKERD;
     } else if (comm === "node") {
-      label = "wrangler (node)";
+      label = "wrangler + TLS front (node)";
     }
     this.#labels.set(pid, label);
     return label;

@@ -4,7 +4,7 @@
  * equivalent key generated there with the bridge's own code: the vault keeps its keys' CKA_IDs to itself).
  * Sign cases sign a SHA-256 digest; decrypt cases open 32 bytes of plaintext.
  */
-import type { GenerateKeyRequest, SignAlgorithm } from "../wasm-hsm/bridge-client/types.ts";
+import type { GenerateKeyRequest, SignAlgorithm } from "../core/hsm/bridge-client/types.ts";
 import type { JsonFields } from "./scenarios/reply.ts";
 
 export type HsmKeyKind = "rsa2048" | "rsa3072" | "rsa4096" | "p256" | "aes256";

@@ -84,7 +84,8 @@ async function main(): Promise<number> {
     progress("starting a throwaway wrangler dev server…");
     bench = await startBenchServer(ROOT, interrupted.signal);
     const { port, ca, server } = bench;
-    const meter = new CpuMeter(port);
+    // wrangler's proxying workerd listens on the internal port behind the TLS front, not on the public one.
+    const meter = new CpuMeter(server.upstreamPort);
 
     progress("choosing how to connect (echo probe over 127.0.0.1 and over name resolution)…");
     const route = await chooseRoute(port, ca, config, meter);

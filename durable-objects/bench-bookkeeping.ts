@@ -1,6 +1,6 @@
-import type { AuditRecord } from "./domain/audit-record.ts";
-import { MAX_LIMIT } from "./domain/throttle-limits.ts";
-import { windowStart } from "./domain/throttle-window.ts";
+import type { AuditRecord } from "../core/domain/vault/audit-record.ts";
+import { MAX_LIMIT } from "../core/domain/throttle/throttle-limits.ts";
+import { windowStart } from "../core/domain/throttle/throttle-window.ts";
 import { VaultThrottle } from "./operations/vault-throttle.ts";
 import { AuditRepository } from "./storage/audit-repository.ts";
 import { ThrottleRepository } from "./storage/throttle-repository.ts";

@@ -1,9 +1,11 @@
 /**
  * `npm run dev`: the Worker on https://localhost:8443 with a local CA, a bootstrapped `dev` vault (and, with the HSM
  * bridge, a `devhsm` managed HSM) and an env file for SDKs. Re-running reuses everything in `.dev/`; stop with Ctrl-C.
+ * It listens on the loopback only; `npm run dev -- --host 0.0.0.0` or EDGE_VAULT_LISTEN=0.0.0.0 exposes it.
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exposureWarning, listenAddresses } from "./dev/listen-addresses.ts";
 import { startDevServer, type DevServer } from "./dev/server.ts";
 
 const DEFAULT_PORT = 8443;
@@ -26,7 +28,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 
   try {
-    server = await startDevServer({ root, stateDir, port: DEFAULT_PORT, signal: startup.signal });
+    const listen = listenAddresses(process.argv.slice(2), process.env);
+    server = await startDevServer({ root, stateDir, port: DEFAULT_PORT, listen, signal: startup.signal });
   } catch (error) {
     if (startup.signal.aborted) {
       process.stdout.write("stopped before start-up finished.\n");
@@ -38,10 +41,12 @@ async function main(): Promise<void> {
   }
 
   const envFile = relative(process.cwd(), join(stateDir, "env")) || join(stateDir, "env");
+  const exposure = exposureWarning(server.listen, server.port);
   process.stdout.write(
     [
       "",
       "Edge vault is running.",
+      `  listening on                 ${server.listen.map((address) => (address.includes(":") ? `[${address}]` : address)).join(", ")}, port ${server.port}`,
       `  admin API and token service  https://localhost:${server.port}  (operator key: OPERATOR_KEY in .dev.vars)`,
       `  vault                        ${server.vaultUrl}`,
       ...(server.managedHsmUrl === undefined ? [] : [`  managed HSM                  ${server.managedHsmUrl}  (HSM keys and /rng only)`]),
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
       "",
       "Ctrl-C stops the server; data persists in .dev/wrangler-state.",
       "",
+      ...(exposure === undefined ? [] : [exposure, ""]),
     ].join("\n"),
   );
 

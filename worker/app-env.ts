@@ -1,7 +1,7 @@
-import type { Caller } from "../durable-objects/rpc.ts";
-import type { DataAction } from "../durable-objects/domain/permission.ts";
-import type { VaultConfig } from "../durable-objects/domain/vault-config.ts";
-import type { AdminCaller } from "./middleware/admin-auth.ts";
+import type { Caller } from "../core/contract/common.ts";
+import type { DataAction } from "../core/domain/rbac/permission.ts";
+import type { VaultConfig } from "../core/domain/vault/vault-config.ts";
+import type { AdminCaller } from "./auth/admin-caller.ts";
 
 /** Typed Hono context: bindings plus what middleware puts on the request. */
 export interface AppEnv {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
-import { VaultError } from "./errors/vault-error.ts";
+import { VaultError } from "../core/errors/vault-error.ts";
 import { toErrorResponse } from "./errors/to-response.ts";
 import { adminAuth } from "./middleware/admin-auth.ts";
 import { apiVersion } from "./middleware/api-version.ts";

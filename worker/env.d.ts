@@ -3,9 +3,9 @@
  * bindings; secrets (ROOT_KEY, OPERATOR_KEY) come from `.dev.vars` locally and `wrangler secret` in production.
  */
 interface Env {
-  VAULT: DurableObjectNamespace<import("../durable-objects/vault.ts").VaultObject>;
-  TENANT: DurableObjectNamespace<import("../durable-objects/tenant.ts").TenantObject>;
-  REGISTRY: DurableObjectNamespace<import("../durable-objects/registry.ts").RegistryObject>;
+  VAULT: DurableObjectNamespace<import("../durable-objects/vault/vault-object.ts").VaultObject>;
+  TENANT: DurableObjectNamespace<import("../durable-objects/tenant/tenant-object.ts").TenantObject>;
+  REGISTRY: DurableObjectNamespace<import("../durable-objects/registry/registry-object.ts").RegistryObject>;
   /** Base64 of 32 random bytes; every stored secret depends on it. */
   ROOT_KEY: string;
   /** Bootstrap operator credential for the control-plane API. */

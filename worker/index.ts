@@ -1,12 +1,12 @@
 import { identityApp, vaultApp } from "./app.ts";
-import { badParameter } from "./errors/vault-error.ts";
+import { badParameter } from "../core/errors/vault-error.ts";
 import { toErrorResponse } from "./errors/to-response.ts";
 import { canonicalPath } from "./wire/canonical-path.ts";
-import { parseVaultHost } from "./wire/vault-host.ts";
+import { parseVaultHost } from "../core/domain/vault/vault-host.ts";
 
-export { VaultObject } from "../durable-objects/vault.ts";
-export { TenantObject } from "../durable-objects/tenant.ts";
-export { RegistryObject } from "../durable-objects/registry.ts";
+export { VaultObject } from "../durable-objects/vault/vault-object.ts";
+export { TenantObject } from "../durable-objects/tenant/tenant-object.ts";
+export { RegistryObject } from "../durable-objects/registry/registry-object.ts";
 
 /**
  * An empty version segment means "latest": SDKs send `POST /keys/{name}//sign` (client-contract.md §5).

@@ -1,14 +1,14 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 import {
   AUDIT_EXPORT_MAX_RESULTS,
   AUDIT_QUERY_MAX_RESULTS,
   type AuditFilter,
   type AuditOp,
   type AuditResults,
-} from "../audit-rpc.ts";
-import type { AuditRecord } from "../domain/audit-record.ts";
-import { decodeNameCursor, encodeCursor } from "../domain/paging.ts";
-import type { Page, PageRequest } from "../rpc.ts";
+} from "../../core/contract/audit.ts";
+import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import { decodeNameCursor, encodeCursor } from "../../core/domain/objects/paging.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
 import type { AuditPosition, AuditRepository } from "../storage/audit-repository.ts";
 import type { VaultContext } from "./vault-context.ts";
 

@@ -1,9 +1,9 @@
-import { sealBackup } from "../crypto/backup-seal.ts";
-import { utf8 } from "../crypto/bytes.ts";
-import type { PrivateJwk } from "../crypto/keys/key-types.ts";
-import type { CertificatePolicy } from "../domain/certificate-policy.ts";
-import { nameKey } from "../domain/ids.ts";
-import type { ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
+import { sealBackup } from "../../core/crypto/envelope/backup-seal.ts";
+import { utf8 } from "../../core/crypto/bytes.ts";
+import type { PrivateJwk } from "../../core/crypto/keys/key-types.ts";
+import type { CertificatePolicy } from "../../core/domain/certificates/certificate-policy.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import type { ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { openPrivateJwk, sealKeyMaterial } from "./key-material.ts";
 import { isBackedUpVersion, isRecord, openObjectBackup, versionsFromBackup, type BackedUpVersion } from "./object-backup.ts";
 import { objectErrors } from "./object-errors.ts";

@@ -1,7 +1,7 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import type { CertificateIssuerOp, CertificateIssuerResults } from "../certificate-issuer-rpc.ts";
-import { utf8 } from "../crypto/bytes.ts";
-import { contactsNotFound } from "../domain/certificate-contact.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import type { CertificateIssuerOp, CertificateIssuerResults } from "../../core/contract/certificate-issuers.ts";
+import { utf8 } from "../../core/crypto/bytes.ts";
+import { contactsNotFound } from "../../core/domain/certificates/certificate-contact.ts";
 import {
   assertIssuerComplete,
   isReservedIssuerName,
@@ -9,12 +9,12 @@ import {
   type IssuerSummary,
   type IssuerView,
   type OrganizationDetails,
-} from "../domain/certificate-issuer.ts";
-import { toUnixSeconds } from "../domain/clock.ts";
-import { nameKey } from "../domain/ids.ts";
-import { decodeNameCursor, encodeCursor } from "../domain/paging.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import type { Page, PageRequest } from "../rpc.ts";
+} from "../../core/domain/certificates/certificate-issuer.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import { decodeNameCursor, encodeCursor } from "../../core/domain/objects/paging.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
 import type { StoredIssuer } from "../storage/certificate-issuer-repository.ts";
 import type { VaultContext } from "./vault-context.ts";
 

@@ -1,7 +1,7 @@
-import { generateKey } from "../crypto/keys/generate-for-spec.ts";
-import { isSelfIssued, lifetimeActionDue } from "../domain/certificate-policy.ts";
-import { toUnixSeconds } from "../domain/clock.ts";
-import { nameKey } from "../domain/ids.ts";
+import { generateKey } from "../../core/crypto/keys/generate-for-spec.ts";
+import { isSelfIssued, lifetimeActionDue } from "../../core/domain/certificates/certificate-policy.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
 import { issue } from "./certificate-issuance.ts";
 import { openPrivateJwk } from "./key-material.ts";
 import type { VaultContext } from "./vault-context.ts";

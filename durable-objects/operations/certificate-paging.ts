@@ -1,7 +1,7 @@
-import type { CertificateView, PendingCertificateItem } from "../certificate-rpc.ts";
-import { decodeNameCursor, encodeCursor } from "../domain/paging.ts";
-import { nameKey } from "../domain/ids.ts";
-import type { Page, PageRequest } from "../rpc.ts";
+import type { CertificateView, PendingCertificateItem } from "../../core/contract/certificates.ts";
+import { decodeNameCursor, encodeCursor } from "../../core/domain/objects/paging.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
 import { certificateView } from "./certificate-views.ts";
 import type { VaultContext } from "./vault-context.ts";
 

@@ -1,12 +1,12 @@
-import { base64ToBytes } from "../crypto/bytes.ts";
-import type { CertificatePolicy } from "../domain/certificate-policy.ts";
-import type { CertificateOperationState } from "../domain/certificate-operation.ts";
-import type { NameState, StoredVersion } from "../domain/versioned-object.ts";
-import { recoveryLevel, type VaultConfig } from "../domain/vault-config.ts";
-import type { CertificateOperationView, CertificateView, DeletedCertificateView } from "../certificate-rpc.ts";
+import { base64ToBytes } from "../../core/crypto/bytes.ts";
+import type { CertificatePolicy } from "../../core/domain/certificates/certificate-policy.ts";
+import type { CertificateOperationState } from "../../core/domain/certificates/certificate-operation.ts";
+import type { NameState, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
+import { recoveryLevel, type VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { CertificateOperationView, CertificateView, DeletedCertificateView } from "../../core/contract/certificates.ts";
 import { storedCertificate } from "./certificate-material.ts";
 import { addMonths } from "./certificate-issuance.ts";
-import { toUnixSeconds } from "../domain/clock.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
 
 /** A stored certificate version as the Worker formats it (CertificateBundle). */
 export function certificateView(config: VaultConfig, v: StoredVersion, policy: CertificatePolicy | null): CertificateView {

@@ -1,8 +1,8 @@
-import type { DataKey } from "../crypto/data-key.ts";
-import { ATTEMPT_TIMEOUT_MS, attemptOutcome, retryDelaySeconds } from "../domain/delivery-backoff.ts";
-import type { EventSubscription } from "../domain/event-subscription.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import type { EventSource } from "../domain/vault-event.ts";
+import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import { ATTEMPT_TIMEOUT_MS, attemptOutcome, retryDelaySeconds } from "../../core/domain/events/delivery-backoff.ts";
+import type { EventSubscription } from "../../core/domain/events/event-subscription.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { EventSource } from "../../core/domain/events/vault-event.ts";
 import type { EventRepository, PendingDelivery } from "../storage/event-repository.ts";
 import { postWebhook, type PostResult } from "./webhook-post.ts";
 import { runtimeTargetGuard, type WebhookTargetGuard } from "./webhook-target-guard.ts";

@@ -1,4 +1,4 @@
-import type { ObjectKind } from "../domain/versioned-object.ts";
+import type { ObjectKind } from "../../core/domain/objects/versioned-object.ts";
 
 /**
  * What operations tell the event system, synchronously, inside the transaction that made the change

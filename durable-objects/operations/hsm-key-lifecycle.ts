@@ -1,11 +1,11 @@
-import { BridgeError } from "../../wasm-hsm/bridge-client/index.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { vaultErrorOfBridge } from "../crypto/hsm/bridge-faults.ts";
-import { isHsmReference, type HsmKeyReference, type StoredKeyMaterial } from "../crypto/hsm/hsm-key-reference.ts";
-import { AZURE_KEY_TYPES } from "../crypto/keys/key-types.ts";
-import { nameKey } from "../domain/ids.ts";
-import { parseKeyProperties, serializeKeyProperties } from "../domain/key-properties.ts";
-import type { StoredVersion } from "../domain/versioned-object.ts";
+import { BridgeError } from "../../core/hsm/bridge-client/index.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { vaultErrorOfBridge } from "../../core/hsm/bridge-faults.ts";
+import { isHsmReference, type HsmKeyReference, type StoredKeyMaterial } from "../../core/hsm/hsm-key-reference.ts";
+import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import { parseKeyProperties, serializeKeyProperties } from "../../core/domain/objects/key-properties.ts";
+import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { openKeyMaterial } from "./key-material.ts";
 import type { VaultContext } from "./vault-context.ts";
 

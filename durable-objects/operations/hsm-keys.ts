@@ -1,9 +1,9 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import type { GenerateKeyRequest, ImportKeyRequest, KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
-import { HMAC_KEY_SIZES } from "../../wasm-hsm/bridge-client/types.ts";
-import type { HsmKeyReference } from "../crypto/hsm/hsm-key-reference.ts";
-import { octHsmPurpose } from "../crypto/hsm/oct-hsm-purpose.ts";
-import type { AzureKeyType, KeyOperation, PrivateJwk } from "../crypto/keys/key-types.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import type { GenerateKeyRequest, ImportKeyRequest, KeyInfo } from "../../core/hsm/bridge-client/index.ts";
+import { HMAC_KEY_SIZES } from "../../core/hsm/bridge-client/types.ts";
+import type { HsmKeyReference } from "../../core/hsm/hsm-key-reference.ts";
+import { octHsmPurpose } from "../../core/hsm/oct-hsm-purpose.ts";
+import type { AzureKeyType, KeyOperation, PrivateJwk } from "../../core/crypto/keys/key-types.ts";
 import {
   AZURE_KEY_TYPES,
   KEY_TYPES,
@@ -12,10 +12,10 @@ import {
   isRsaKeySize,
   unsupportedCurveMessage,
   unsupportedSizeMessage,
-} from "../crypto/keys/key-types.ts";
-import type { KeyProperties } from "../domain/key-properties.ts";
-import type { KeyCreateSpec } from "../key-rpc.ts";
-import type { StoredVersion } from "../domain/versioned-object.ts";
+} from "../../core/crypto/keys/key-types.ts";
+import type { KeyProperties } from "../../core/domain/objects/key-properties.ts";
+import type { KeyCreateSpec } from "../../core/contract/keys.ts";
+import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { makeTokenKey } from "./hsm-pending-keys.ts";
 import { storeKeyVersion, type NewKeyVersion } from "./key-material.ts";
 import type { VaultContext } from "./vault-context.ts";

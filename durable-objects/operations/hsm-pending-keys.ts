@@ -1,8 +1,8 @@
-import { BridgeError, type BridgeClient, type GenerateKeyRequest, type ImportByokRequest, type ImportKeyRequest, type KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
-import { utf8 } from "../crypto/bytes.ts";
-import { vaultErrorOfBridge } from "../crypto/hsm/bridge-faults.ts";
-import type { HsmBridge } from "../crypto/hsm/hsm-bridge.ts";
-import { toUnixSeconds } from "../domain/clock.ts";
+import { BridgeError, type BridgeClient, type GenerateKeyRequest, type ImportByokRequest, type ImportKeyRequest, type KeyInfo } from "../../core/hsm/bridge-client/index.ts";
+import { utf8 } from "../../core/crypto/bytes.ts";
+import { vaultErrorOfBridge } from "../../core/hsm/bridge-faults.ts";
+import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
 import type { PendingTokenKey } from "../storage/hsm-pending-key-repository.ts";
 import type { VaultContext } from "./vault-context.ts";
 

@@ -1,6 +1,6 @@
-import type { KeyProperties } from "../domain/key-properties.ts";
-import type { RotationPolicy } from "../domain/rotation-policy.ts";
-import type { StoredKeyMaterial } from "../crypto/hsm/hsm-key-reference.ts";
+import type { KeyProperties } from "../../core/domain/objects/key-properties.ts";
+import type { RotationPolicy } from "../../core/domain/objects/rotation-policy.ts";
+import type { StoredKeyMaterial } from "../../core/hsm/hsm-key-reference.ts";
 import { isBackedUpVersion, isRecord, type BackedUpVersion } from "./object-backup.ts";
 
 /** A key version's backed-up value: its private JWK or HSM reference (inside the seal) and public properties. */

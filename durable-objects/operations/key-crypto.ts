@@ -1,5 +1,5 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { DecryptionFailed, DECRYPTION_FAILED_MESSAGE } from "../crypto/encrypt/decryption-failed.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { DecryptionFailed, DECRYPTION_FAILED_MESSAGE } from "../../core/crypto/encrypt/decryption-failed.ts";
 import {
   ENCRYPTION_ALGORITHMS,
   assertEncryptIv,
@@ -7,16 +7,16 @@ import {
   assertKeyTypeFor,
   assertOperationAllowed,
   type RsaEncryptionAlgorithm,
-} from "../crypto/encrypt/encryption-algorithms.ts";
-import { rsaMaxPlaintextBytes } from "../crypto/encrypt/rsa-encryption.ts";
-import type { KeyHandle } from "../crypto/key-provider.ts";
-import type { KeyOperation } from "../crypto/keys/key-types.ts";
-import { assertAlgorithmFitsKey, assertDigestLength, assertSignatureAlgorithm } from "../crypto/sign/signature-algorithms.ts";
-import { toUnixSeconds } from "../domain/clock.ts";
-import { parseKeyProperties, type KeyProperties } from "../domain/key-properties.ts";
-import type { StoredVersion } from "../domain/versioned-object.ts";
-import type { KeyResults } from "../key-rpc.ts";
-import type { OpOf } from "../rpc.ts";
+} from "../../core/crypto/encrypt/encryption-algorithms.ts";
+import { rsaMaxPlaintextBytes } from "../../core/crypto/encrypt/rsa-encryption.ts";
+import type { KeyHandle } from "../../core/crypto/providers/key-provider.ts";
+import type { KeyOperation } from "../../core/crypto/keys/key-types.ts";
+import { assertAlgorithmFitsKey, assertDigestLength, assertSignatureAlgorithm } from "../../core/crypto/sign/signature-algorithms.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
+import { parseKeyProperties, type KeyProperties } from "../../core/domain/objects/key-properties.ts";
+import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
+import type { KeyResults } from "../../core/contract/keys.ts";
+import type { OpOf } from "../../core/contract/vault.ts";
 import { keyHandleFor } from "./key-material.ts";
 import { assertKeyUsable } from "./key-usage.ts";
 import { liveVersion } from "./object-lifecycle.ts";

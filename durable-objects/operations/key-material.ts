@@ -1,13 +1,13 @@
-import { AZURE_KEY_TYPES, type AzureKeyType, type KeyOperation, type PrivateJwk } from "../crypto/keys/key-types.ts";
-import { publicJwk } from "../crypto/keys/validate-jwk.ts";
-import { base64UrlToBytes, utf8 } from "../crypto/bytes.ts";
-import { isHsmReference, type StoredKeyMaterial } from "../crypto/hsm/hsm-key-reference.ts";
-import type { KeyHandle } from "../crypto/key-provider.ts";
-import { nameKey, newVersionId } from "../domain/ids.ts";
-import { serializeKeyProperties, type KeyProperties } from "../domain/key-properties.ts";
-import { newAttributes } from "../domain/lifecycle.ts";
-import type { AttributesPatch, Tags } from "../domain/attributes.ts";
-import type { StoredVersion } from "../domain/versioned-object.ts";
+import { AZURE_KEY_TYPES, type AzureKeyType, type KeyOperation, type PrivateJwk } from "../../core/crypto/keys/key-types.ts";
+import { publicJwk } from "../../core/crypto/keys/validate-jwk.ts";
+import { base64UrlToBytes, utf8 } from "../../core/crypto/bytes.ts";
+import { isHsmReference, type StoredKeyMaterial } from "../../core/hsm/hsm-key-reference.ts";
+import type { KeyHandle } from "../../core/crypto/providers/key-provider.ts";
+import { nameKey, newVersionId } from "../../core/domain/objects/ids.ts";
+import { serializeKeyProperties, type KeyProperties } from "../../core/domain/objects/key-properties.ts";
+import { newAttributes } from "../../core/domain/objects/lifecycle.ts";
+import type { AttributesPatch, Tags } from "../../core/domain/objects/attributes.ts";
+import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { insertNewVersion } from "./object-lifecycle.ts";
 import { valueAad, type VaultContext } from "./vault-context.ts";
 

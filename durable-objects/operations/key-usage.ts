@@ -1,7 +1,7 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import type { KeyOperation } from "../crypto/keys/key-types.ts";
-import type { ObjectAttributes } from "../domain/attributes.ts";
-import type { KeyProperties } from "../domain/key-properties.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import type { KeyOperation } from "../../core/crypto/keys/key-types.ts";
+import type { ObjectAttributes } from "../../core/domain/objects/attributes.ts";
+import type { KeyProperties } from "../../core/domain/objects/key-properties.ts";
 
 /**
  * Outside its nbf/exp window a key may still decrypt, unwrap and verify, so data protected before

@@ -1,7 +1,7 @@
-import { parseKeyProperties } from "../domain/key-properties.ts";
-import type { NameState, StoredVersion } from "../domain/versioned-object.ts";
-import { recoveryLevel, type VaultConfig } from "../domain/vault-config.ts";
-import type { DeletedKeyView, KeyView } from "../key-rpc.ts";
+import { parseKeyProperties } from "../../core/domain/objects/key-properties.ts";
+import type { NameState, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
+import { recoveryLevel, type VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { DeletedKeyView, KeyView } from "../../core/contract/keys.ts";
 
 /** A stored key version as the Worker sees it: public properties only, never the private JWK. */
 export function keyView(config: VaultConfig, v: StoredVersion): KeyView {

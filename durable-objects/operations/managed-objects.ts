@@ -1,6 +1,6 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { nameKey } from "../domain/ids.ts";
-import type { ObjectKind } from "../domain/versioned-object.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import type { ObjectKind } from "../../core/domain/objects/versioned-object.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 /**

@@ -1,6 +1,6 @@
-import { openBackup, sealBackup } from "../crypto/backup-seal.ts";
-import { VERSION_PATTERN, nameKey } from "../domain/ids.ts";
-import type { ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
+import { openBackup, sealBackup } from "../../core/crypto/envelope/backup-seal.ts";
+import { VERSION_PATTERN, nameKey } from "../../core/domain/objects/ids.ts";
+import type { ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { invalidBackup, objectErrors } from "./object-errors.ts";
 import type { VaultContext } from "./vault-context.ts";
 

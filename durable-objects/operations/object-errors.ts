@@ -1,5 +1,5 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import type { ObjectKind } from "../domain/versioned-object.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import type { ObjectKind } from "../../core/domain/objects/versioned-object.ts";
 
 /** The error messages one kind of object uses; Azure words them alike with the kind's name. */
 export interface ObjectErrors {

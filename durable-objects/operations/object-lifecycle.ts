@@ -1,9 +1,9 @@
-import { toUnixSeconds } from "../domain/clock.ts";
-import { nameKey } from "../domain/ids.ts";
-import { scheduledPurge } from "../domain/lifecycle.ts";
-import { decodeNameCursor, decodeSeqCursor, encodeCursor, type Cursor } from "../domain/paging.ts";
-import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
-import type { Page, PageRequest } from "../rpc.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import { scheduledPurge } from "../../core/domain/objects/lifecycle.ts";
+import { decodeNameCursor, decodeSeqCursor, encodeCursor, type Cursor } from "../../core/domain/objects/paging.ts";
+import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
 import { objectErrors, purgeProtected } from "./object-errors.ts";
 import type { VaultContext } from "./vault-context.ts";
 

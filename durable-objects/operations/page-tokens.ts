@@ -1,9 +1,10 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { open, seal } from "../crypto/aead.ts";
-import { base64UrlToBytes, bytesToBase64Url, utf8 } from "../crypto/bytes.ts";
-import type { RootKey } from "../crypto/root-key.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import type { Page, PageRequest, VaultCall, VaultOp } from "../rpc.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { open, seal } from "../../core/crypto/envelope/aead.ts";
+import { base64UrlToBytes, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
+import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
+import type { VaultCall, VaultOp } from "../../core/contract/vault.ts";
 
 /** HKDF purpose of the key that seals continuation tokens (root-key.ts). */
 const PURPOSE = "page-token/v1";
@@ -70,11 +71,16 @@ const isPage = (value: unknown): value is Page<unknown> =>
  * Runs a vault operation with its page token opened and its answer's token sealed, for every list operation (an op
  * with a `page`); any other op passes through. One place, so no list can be left with an unbound token.
  */
-export async function withPageTokens<V>(tokens: PageTokens, config: VaultConfig, call: VaultCall, run: (op: VaultOp) => Promise<V>): Promise<V> {
+export function withPageTokens<V>(tokens: PageTokens, config: VaultConfig, call: VaultCall, run: (op: VaultOp) => Promise<V>): Promise<V> {
   const op = call.op;
+  // The handler's own promise, returned as is: wrapping it in an async function would leave a rejection unobserved
+  // for a microtask, which workerd reports as unhandled.
   if (!("page" in op)) return run(op);
   const collection = "name" in op ? `${op.kind}/${op.name.toLowerCase()}` : op.kind;
-  const scope = { tenantId: config.tenantId, vault: config.name, collection, apiVersion: call.request.apiVersion };
+  return runPaged(tokens, { tenantId: config.tenantId, vault: config.name, collection, apiVersion: call.request.apiVersion }, op, run);
+}
+
+async function runPaged<V, O extends VaultOp & { readonly page: PageRequest }>(tokens: PageTokens, scope: PageScope, op: O, run: (op: O) => Promise<V>): Promise<V> {
   const value = await run(await tokens.openIn(op, scope));
   return isPage(value) && value.next !== null ? { ...value, next: await tokens.seal(value.next, scope) } : value;
 }

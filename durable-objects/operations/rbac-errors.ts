@@ -1,6 +1,6 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import type { VaultCall } from "../rpc.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { VaultCall } from "../../core/contract/vault.ts";
 
 /**
  * Azure's RBAC denial: 403 Forbidden, innererror ForbiddenByRbac, naming caller, action and vault

@@ -1,10 +1,10 @@
-import type { AuditObject, AuditRecord } from "../domain/audit-record.ts";
-import { AUDIT_SUCCESS } from "../domain/audit-record.ts";
-import type { Clock } from "../domain/clock.ts";
-import { VERSION_PATTERN } from "../domain/ids.ts";
-import { successStatus } from "../domain/success-status.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import type { VaultCall } from "../rpc.ts";
+import type { AuditObject, AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import { AUDIT_SUCCESS } from "../../core/domain/vault/audit-record.ts";
+import type { Clock } from "../../core/domain/clock.ts";
+import { VERSION_PATTERN } from "../../core/domain/objects/ids.ts";
+import { successStatus } from "../../core/domain/objects/success-status.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { VaultCall } from "../../core/contract/vault.ts";
 
 /**
  * The audit record of one call, formed as it ends. A call that changes state has its record written

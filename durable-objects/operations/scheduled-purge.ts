@@ -1,4 +1,4 @@
-import type { HsmKeyReference } from "../crypto/hsm/hsm-key-reference.ts";
+import type { HsmKeyReference } from "../../core/hsm/hsm-key-reference.ts";
 import { destroyTokenKeys } from "./hsm-keys.ts";
 import { purgeableTokenKeys } from "./hsm-key-lifecycle.ts";
 import type { VaultContext } from "./vault-context.ts";

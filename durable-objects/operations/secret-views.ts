@@ -1,6 +1,6 @@
-import type { StoredVersion, NameState } from "../domain/versioned-object.ts";
-import { recoveryLevel, type VaultConfig } from "../domain/vault-config.ts";
-import type { DeletedSecretView, SecretView } from "../rpc.ts";
+import type { StoredVersion, NameState } from "../../core/domain/objects/versioned-object.ts";
+import { recoveryLevel, type VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { DeletedSecretView, SecretView } from "../../core/contract/secrets.ts";
 
 /** A stored secret version as the Worker sees it; the value only when the operation returns it. */
 export function secretView(config: VaultConfig, v: StoredVersion, value?: string): SecretView {

@@ -1,9 +1,10 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { utf8 } from "../crypto/bytes.ts";
-import { nameKey, newVersionId } from "../domain/ids.ts";
-import { applyPatch, newAttributes } from "../domain/lifecycle.ts";
-import type { StoredVersion } from "../domain/versioned-object.ts";
-import type { OpOf, SecretResults } from "../rpc.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { utf8 } from "../../core/crypto/bytes.ts";
+import { nameKey, newVersionId } from "../../core/domain/objects/ids.ts";
+import { applyPatch, newAttributes } from "../../core/domain/objects/lifecycle.ts";
+import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
+import type { SecretResults } from "../../core/contract/secrets.ts";
+import type { OpOf } from "../../core/contract/vault.ts";
 import { backUpObject, openObjectBackup, versionsFromBackup } from "./object-backup.ts";
 import {
   deletedObject,

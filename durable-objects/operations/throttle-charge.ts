@@ -1,7 +1,7 @@
-import { nameKey } from "../domain/ids.ts";
-import { parseKeyProperties } from "../domain/key-properties.ts";
-import { keyCreateCost, keyTransactionCost, type KeyWeightInput } from "../domain/throttle-limits.ts";
-import type { VaultOp } from "../rpc.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import { parseKeyProperties } from "../../core/domain/objects/key-properties.ts";
+import { keyCreateCost, keyTransactionCost, type KeyWeightInput } from "../../core/domain/throttle/throttle-limits.ts";
+import type { VaultOp } from "../../core/contract/vault.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { ThrottleCharge } from "./vault-throttle.ts";
 

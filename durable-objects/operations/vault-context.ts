@@ -1,9 +1,9 @@
-import type { Clock } from "../domain/clock.ts";
-import type { VaultConfig } from "../domain/vault-config.ts";
-import type { DataKey } from "../crypto/data-key.ts";
-import type { RootKey } from "../crypto/root-key.ts";
-import type { KeyProvider } from "../crypto/key-provider.ts";
-import type { HsmBridge } from "../crypto/hsm/hsm-bridge.ts";
+import type { Clock } from "../../core/domain/clock.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { KeyProvider } from "../../core/crypto/providers/key-provider.ts";
+import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
 import type { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";

@@ -1,13 +1,13 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { utf8 } from "../crypto/bytes.ts";
-import { generateWebhookSecret } from "../crypto/webhook-signature.ts";
-import { toUnixSeconds, type Clock } from "../domain/clock.ts";
-import { DAY_SECONDS, MAX_SUBSCRIPTIONS_PER_VAULT, wantsEvent, type EventSubscription } from "../domain/event-subscription.ts";
-import { expiryTriggers, expiryWants, notifyLeadSeconds, receivesExpiryEvent, type FiredTrigger } from "../domain/expiry-schedule.ts";
-import { nameKey } from "../domain/ids.ts";
-import { fail, ok, type Result } from "../domain/result.ts";
-import { accessPolicyChangedEvent, objectEvent, objectEventType, type VaultEvent } from "../domain/vault-event.ts";
-import type { ObjectKind } from "../domain/versioned-object.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { utf8 } from "../../core/crypto/bytes.ts";
+import { generateWebhookSecret } from "../../core/crypto/webhook-signature.ts";
+import { toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
+import { DAY_SECONDS, MAX_SUBSCRIPTIONS_PER_VAULT, wantsEvent, type EventSubscription } from "../../core/domain/events/event-subscription.ts";
+import { expiryTriggers, expiryWants, notifyLeadSeconds, receivesExpiryEvent, type FiredTrigger } from "../../core/domain/objects/expiry-schedule.ts";
+import { nameKey } from "../../core/domain/objects/ids.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
+import { accessPolicyChangedEvent, objectEvent, objectEventType, type VaultEvent } from "../../core/domain/events/vault-event.ts";
+import type { ObjectKind } from "../../core/domain/objects/versioned-object.ts";
 import {
   DELIVERY_PAGE_MAX,
   type EventAdminKind,
@@ -15,7 +15,7 @@ import {
   type EventAdminOpOf,
   type EventAdminResult,
   type EventAdminResults,
-} from "../event-rpc.ts";
+} from "../../core/contract/events.ts";
 import { EventRepository } from "../storage/event-repository.ts";
 import { ExpiryTriggerRepository, type CurrentVersion, type DueTrigger } from "../storage/expiry-trigger-repository.ts";
 import type { EventSink } from "./event-sink.ts";

@@ -1,6 +1,6 @@
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { resolveLimits, AZURE_VAULT_LIMITS, type ThrottleBucket, type ThrottleLimits } from "../domain/throttle-limits.ts";
-import { retryAfterSeconds, usedIn, windowStart, type WindowCount } from "../domain/throttle-window.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { resolveLimits, AZURE_VAULT_LIMITS, type ThrottleBucket, type ThrottleLimits } from "../../core/domain/throttle/throttle-limits.ts";
+import { retryAfterSeconds, usedIn, windowStart, type WindowCount } from "../../core/domain/throttle/throttle-window.ts";
 import type { ThrottleRepository } from "../storage/throttle-repository.ts";
 
 /** What one request costs: the bucket it is charged to and its weight there (throttle-limits.ts). */

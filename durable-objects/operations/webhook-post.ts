@@ -1,6 +1,6 @@
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from "../crypto/webhook-signature.ts";
-import type { EventSubscription } from "../domain/event-subscription.ts";
-import { deliveryPayload, type EventSource, type VaultEvent } from "../domain/vault-event.ts";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from "../../core/crypto/webhook-signature.ts";
+import type { EventSubscription } from "../../core/domain/events/event-subscription.ts";
+import { deliveryPayload, type EventSource, type VaultEvent } from "../../core/domain/events/vault-event.ts";
 import type { WebhookTargetGuard } from "./webhook-target-guard.ts";
 
 /** One attempt's result: the receiver's status, or null and why there was none. */

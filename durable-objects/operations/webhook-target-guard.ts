@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { classifyHost, privateTargetsAllowed, resolvedAddressRefusal, type WebhookTargetVars } from "../domain/webhook-target.ts";
+import { classifyHost, privateTargetsAllowed, resolvedAddressRefusal, type WebhookTargetVars } from "../../core/domain/events/webhook-target.ts";
 import { DEFAULT_DOH_RESOLVER, dohResolver, type DnsResolver } from "./doh-resolver.ts";
 
 /**

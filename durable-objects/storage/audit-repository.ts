@@ -1,6 +1,6 @@
-import type { AuditFilter } from "../audit-rpc.ts";
-import { AUDIT_SUCCESS, type AuditRecord } from "../domain/audit-record.ts";
-import type { ObjectKind } from "../domain/versioned-object.ts";
+import type { AuditFilter } from "../../core/contract/audit.ts";
+import { AUDIT_SUCCESS, type AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import type { ObjectKind } from "../../core/domain/objects/versioned-object.ts";
 
 type AuditRow = {
   seq: number;

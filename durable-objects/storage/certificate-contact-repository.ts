@@ -1,4 +1,4 @@
-import type { CertificateContact } from "../domain/certificate-contact.ts";
+import type { CertificateContact } from "../../core/domain/certificates/certificate-contact.ts";
 
 /**
  * The vault's certificate contacts: one row (id = 1) holding the list as JSON

@@ -1,4 +1,4 @@
-import type { IssuerSummary, IssuerView, OrganizationDetails } from "../domain/certificate-issuer.ts";
+import type { IssuerSummary, IssuerView, OrganizationDetails } from "../../core/domain/certificates/certificate-issuer.ts";
 
 /** An issuer as stored: its view plus the sealed account password (null when none was given). */
 export interface StoredIssuer extends IssuerView {

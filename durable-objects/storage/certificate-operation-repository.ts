@@ -1,4 +1,4 @@
-import type { CertificateOperationState } from "../domain/certificate-operation.ts";
+import type { CertificateOperationState } from "../../core/domain/certificates/certificate-operation.ts";
 
 type OperationRow = { operation: string; sealed_pending_key: ArrayBuffer };
 

@@ -1,4 +1,4 @@
-import type { CertificatePolicy } from "../domain/certificate-policy.ts";
+import type { CertificatePolicy } from "../../core/domain/certificates/certificate-policy.ts";
 
 type PolicyRow = { policy: string; created: number; updated: number; next_action_at: number | null };
 

@@ -1,7 +1,7 @@
-import type { EventSubscription, EventSubscriptionSettings } from "../domain/event-subscription.ts";
-import type { EventSchema, VaultEvent, VaultEventType } from "../domain/vault-event.ts";
-import { parseStoredEvent } from "../domain/vault-event.ts";
-import type { DeliveryStatus, DeliveryView } from "../event-rpc.ts";
+import type { EventSubscription, EventSubscriptionSettings } from "../../core/domain/events/event-subscription.ts";
+import type { EventSchema, VaultEvent, VaultEventType } from "../../core/domain/events/vault-event.ts";
+import { parseStoredEvent } from "../../core/domain/events/vault-event.ts";
+import type { DeliveryStatus, DeliveryView } from "../../core/contract/events.ts";
 
 type SubscriptionRow = {
   id: string;

@@ -1,6 +1,6 @@
-import type { ExpiryEventName, ExpiryTrigger } from "../domain/expiry-schedule.ts";
-import type { RotationPolicyInput } from "../domain/rotation-policy.ts";
-import type { ObjectKind } from "../domain/versioned-object.ts";
+import type { ExpiryEventName, ExpiryTrigger } from "../../core/domain/objects/expiry-schedule.ts";
+import type { RotationPolicyInput } from "../../core/domain/objects/rotation-policy.ts";
+import type { ObjectKind } from "../../core/domain/objects/versioned-object.ts";
 
 type TriggerRow = {
   kind: ObjectKind;

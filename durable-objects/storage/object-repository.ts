@@ -1,5 +1,5 @@
-import type { ObjectAttributes, Tags } from "../domain/attributes.ts";
-import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../domain/versioned-object.ts";
+import type { ObjectAttributes, Tags } from "../../core/domain/objects/attributes.ts";
+import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 
 type VersionRow = {
   name: string;

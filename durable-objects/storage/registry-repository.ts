@@ -1,4 +1,4 @@
-import type { TenantInfo } from "../domain/principal.ts";
+import type { TenantInfo } from "../../core/domain/identity/principal.ts";
 
 /** Tenants, globally unique vault names and operator settings. All SQL of the registry object. */
 export class RegistryRepository {

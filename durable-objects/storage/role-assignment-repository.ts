@@ -1,4 +1,4 @@
-import type { RoleAssignment } from "../domain/role-assignment.ts";
+import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
 
 type AssignmentRow = { id: string; principal_id: string; role_definition_id: string; scope: string; created: number };
 

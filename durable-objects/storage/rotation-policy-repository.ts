@@ -1,4 +1,4 @@
-import type { RotationPolicy } from "../domain/rotation-policy.ts";
+import type { RotationPolicy } from "../../core/domain/objects/rotation-policy.ts";
 
 type PolicyRow = { policy: string; created: number; updated: number; next_rotation_at: number | null };
 

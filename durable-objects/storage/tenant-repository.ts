@@ -1,4 +1,4 @@
-import type { Principal, PrincipalType, TenantInfo } from "../domain/principal.ts";
+import type { Principal, PrincipalType, TenantInfo } from "../../core/domain/identity/principal.ts";
 
 type PrincipalRow = {
   id: string;

@@ -1,5 +1,5 @@
-import { MAX_LIMIT, THROTTLE_BUCKETS, type ThrottleBucket, type ThrottleOverrides } from "../domain/throttle-limits.ts";
-import type { WindowCount } from "../domain/throttle-window.ts";
+import { MAX_LIMIT, THROTTLE_BUCKETS, type ThrottleBucket, type ThrottleOverrides } from "../../core/domain/throttle/throttle-limits.ts";
+import type { WindowCount } from "../../core/domain/throttle/throttle-window.ts";
 
 /**
  * Throttle counters and limit overrides of one Durable Object. The vault counts the units it admitted

@@ -1,5 +1,5 @@
-import { isVaultSku, type VaultConfig } from "../domain/vault-config.ts";
-import { AUDIT_RETENTION_DEFAULT_DAYS } from "../domain/vault-operational-settings.ts";
+import { isVaultSku, type VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import { AUDIT_RETENTION_DEFAULT_DAYS } from "../../core/domain/vault/vault-operational-settings.ts";
 
 type VaultRow = {
   name: string;

@@ -6,7 +6,8 @@ import { ensureCaBundle } from "./ca-bundle.ts";
 import { ensureCertificates } from "./certificates.ts";
 import { ensureDevVars, isWellFormedRootKey } from "./dev-vars.ts";
 import { clientEnvironment, writeEnvFile } from "./env-file.ts";
-import { isPortFree } from "./port.ts";
+import { exposureWarning, LOOPBACK_ADDRESSES, withLoopback } from "./listen-addresses.ts";
+import { findFreePort, isPortFree } from "./port.ts";
 import { SOFTHSM_MODULE, softhsmInstalled, startDevBridge, type DevBridge } from "./hsm-bridge.ts";
 import { hostResolutionAdvice, unreachableLoopbacks } from "./reachability.ts";
 import { createReporter, type FileOutcome, type Reporter } from "./reporter.ts";
@@ -23,6 +24,8 @@ export interface DevServerOptions {
   /** Where certificates, wrangler's persisted data and the bootstrap state live, e.g. `<root>/.dev`. */
   readonly stateDir: string;
   readonly port: number;
+  /** Where the HTTPS front listens (listen-addresses.ts); default 127.0.0.1 and ::1, this machine only, which is always added. */
+  readonly listen?: readonly string[];
   /** Print nothing but warnings, and don't mirror wrangler's output (tests). */
   readonly quiet?: boolean;
   /** Aborting during start-up stops wrangler and rejects; after start-up, use `stop()`. */
@@ -35,6 +38,10 @@ export interface DevServerOptions {
 
 export interface DevServer {
   readonly port: number;
+  /** The addresses the front was asked to listen on, the loopback included. */
+  readonly listen: readonly string[];
+  /** wrangler's internal port behind the front (127.0.0.1 only); the bench tells its workerd processes apart by it. */
+  readonly upstreamPort: number;
   readonly caPath: string;
   /** The variables written to `<stateDir>/env`. */
   readonly env: Record<string, string>;
@@ -79,6 +86,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (!(await isPortFree(options.port))) {
     throw new Error(`port ${options.port} is already in use; stop whatever holds it or choose another port.`);
   }
+  const listen = withLoopback(options.listen ?? LOOPBACK_ADDRESSES);
+  const exposure = exposureWarning(listen, options.port);
+  if (exposure !== undefined) reporter.warn(`\n${exposure}`);
+  // Any free port: only the front connects to it, and it is never written down for clients.
+  const upstreamPort = await findFreePort();
 
   options.signal?.throwIfAborted();
   const bridge = await startBridgeIfInstalled(options, layout.hsmDir, reporter);
@@ -86,6 +98,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const wrangler = startWrangler({
     root: options.root,
     port: options.port,
+    listen,
+    upstreamPort,
     keyPath: layout.serverKey,
     certPath: layout.serverCert,
     persistTo: layout.wranglerState,
@@ -138,6 +152,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
     return {
       port: options.port,
+      listen,
+      upstreamPort,
       caPath: layout.caCert,
       env,
       vaultUrl,

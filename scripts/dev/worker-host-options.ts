@@ -3,7 +3,12 @@ export const WORKER_HOST_OPTIONS_VARIABLE = "EDGE_VAULT_WORKER_HOST";
 
 export interface WorkerHostOptions {
   readonly root: string;
+  /** The public port: the strict front (strict-front.ts) listens here, on `listen`. */
   readonly port: number;
+  /** Addresses the front listens on; loopback unless the developer chose otherwise (listen-addresses.ts). */
+  readonly listen: readonly string[];
+  /** wrangler's own dev server, on 127.0.0.1 only; nothing but the front should talk to it. */
+  readonly upstreamPort: number;
   readonly keyPath: string;
   readonly certPath: string;
   readonly persistTo: string;
@@ -13,4 +18,6 @@ export interface WorkerHostOptions {
   readonly secrets: Readonly<Record<string, string>>;
   /** Attach wrangler's DevTools inspector (costly per subrequest; for debugging only). */
   readonly inspector: boolean;
+  /** Print one line per request (method, path, status, time), as `wrangler dev` does. */
+  readonly requestLog: boolean;
 }

@@ -6,11 +6,18 @@
  * that cost more CPU per bridge subrequest than the vault's own work (bench/hsm-*.ts measured ~5 ms per request
  * on two cores), and a deployed Worker has no such relay. `EDGE_VAULT_INSPECTOR=1` turns it back on to debug.
  *
+ * Clients do not reach wrangler's server directly: it listens on a loopback-only internal port behind the strict
+ * front (strict-front.ts), which this process also runs, so the front's CPU shows up beside wrangler's and not in
+ * whoever started the dev server (the bench's load generator, the test runner).
+ *
  * Options arrive as JSON in the environment (`EDGE_VAULT_WORKER_HOST`), not as arguments: some bindings are
  * secrets, and any local user can read a process's argument list.
  */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { unstable_startWorker } from "wrangler";
+import { UPSTREAM_HOST } from "./front-proxy.ts";
+import { startStrictFront } from "./strict-front.ts";
 import { WORKER_HOST_OPTIONS_VARIABLE, type WorkerHostOptions } from "./worker-host-options.ts";
 
 async function main(): Promise<void> {
@@ -32,7 +39,12 @@ async function main(): Promise<void> {
       },
     },
     dev: {
-      server: { hostname: "::", port: options.port, secure: true, httpsKeyPath: options.keyPath, httpsCertPath: options.certPath },
+      // Plain HTTP on the loopback: the front already terminated TLS (see front-proxy.ts for why the Worker still
+      // sees https:// URLs).
+      server: { hostname: UPSTREAM_HOST, port: options.upstreamPort, secure: false },
+      // The scheme of the URL the Worker sees: wrangler takes it from here, not from the socket, and defaults it to
+      // the server's, so a plain-HTTP upstream would otherwise make every request.url http://.
+      origin: { secure: true },
       persist: options.persistTo,
       inspector: options.inspector ? {} : false,
       // No other Worker of ours to find, so no dev registry to watch.
@@ -41,9 +53,22 @@ async function main(): Promise<void> {
     },
   });
   await worker.ready;
-  console.log(`[worker-host] ready on ${(await worker.url).origin}`);
+  const [cert, key] = await Promise.all([readFile(options.certPath, "utf8"), readFile(options.keyPath, "utf8")]);
+  const front = await startStrictFront({
+    addresses: options.listen,
+    port: options.port,
+    cert,
+    key,
+    upstreamPort: options.upstreamPort,
+    ...(options.requestLog ? { log: (line: string) => process.stdout.write(`[front] ${line}\n`) } : {}),
+  });
+  const shown = front.addresses.map((address) => (address.includes(":") ? `[${address}]` : address)).join(", ");
+  console.log(`[worker-host] ready: front on ${shown} port ${options.port} → wrangler on ${(await worker.url).origin}`);
   const stop = () => {
-    void worker.dispose().finally(() => process.exit(0));
+    void front
+      .close()
+      .then(() => worker.dispose())
+      .finally(() => process.exit(0));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -5,9 +5,9 @@
  */
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bytesToBase64, bytesToBase64Url, utf8 } from "../../durable-objects/crypto/bytes.ts";
+import { bytesToBase64, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
 import type { AuditEvent } from "../../worker/wire/audit-query.ts";
-import { DAY_MS, ManualClock, systemClock } from "../../durable-objects/domain/clock.ts";
+import { DAY_MS, ManualClock, systemClock } from "../../core/domain/clock.ts";
 import { admin as controlPlane, setupVault, vaultClient, type VaultClient } from "../support/fixture.ts";
 import { b64u, fromB64u } from "../support/key-api.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";

@@ -6,8 +6,8 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { DataKey } from "../../durable-objects/crypto/data-key.ts";
-import { rootKeyFromEnv } from "../../durable-objects/crypto/root-key.ts";
+import { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import { setupVault, type VaultClient } from "../support/fixture.ts";
 import { allPages, expectError, principalWithRole, uniqueVaultName, vaultObject, type ListResult } from "../support/secrets.ts";
 import { dumpCells, findValue } from "../support/storage.ts";

@@ -1,7 +1,7 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { createLocalJWKSet, jwtVerify, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { ManualClock, systemClock } from "../../durable-objects/domain/clock.ts";
+import { ManualClock, systemClock } from "../../core/domain/clock.ts";
 import {
   ISSUER_ORIGIN,
   VAULT_RESOURCE,
@@ -12,6 +12,7 @@ import {
   createVault,
   vaultClient,
 } from "../support/fixture.ts";
+import { fromAddress, fromLoopback } from "../support/caller-address.ts";
 import { postForm, uniqueVaultName } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 import { SLOW } from "../support/timeouts.ts";
@@ -124,7 +125,7 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, ()
   it("issues nothing before the operator designates a local default identity", async () => {
     const tenantId = await createTenant();
     await createPrincipal(tenantId, "managedIdentity");
-    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: { Metadata: "true" } }), "no default identity");
+    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: fromLoopback({ Metadata: "true" }) }), "no default identity");
   });
 
   it("issues tokens for the local default identity, only with the Metadata header", async () => {
@@ -135,7 +136,7 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, ()
     expect(await set.json()).toStrictEqual({ tenantId, principalId: mi.id });
 
     for (const trailingSlash of [true, false]) {
-      const response = await SELF.fetch(imdsUrl(VAULT_RESOURCE, trailingSlash), { headers: { Metadata: "true" } });
+      const response = await SELF.fetch(imdsUrl(VAULT_RESOURCE, trailingSlash), { headers: fromLoopback({ Metadata: "true" }) });
       expect(response.status).toBe(200);
       const body = (await response.json()) as MsiBody;
       expect(body).toMatchObject({ token_type: "Bearer", resource: VAULT_RESOURCE, client_id: mi.appId });
@@ -144,9 +145,9 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, ()
       expect(payload.oid).toBe(mi.id);
     }
 
-    await expectNoToken(await SELF.fetch(imdsUrl()), "no Metadata header");
-    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: { Metadata: "false" } }), "Metadata: false");
-    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: { Metadata: "" } }), "Metadata empty");
+    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: fromLoopback() }), "no Metadata header");
+    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: fromLoopback({ Metadata: "false" }) }), "Metadata: false");
+    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: fromLoopback({ Metadata: "" }) }), "Metadata empty");
   });
 
   it("issues a token the data plane accepts", async () => {
@@ -156,7 +157,7 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, ()
     const mi = await createPrincipal(tenantId, "managedIdentity");
     await assignRole(tenantId, vault, mi.id, "Key Vault Secrets Officer");
     expect((await setLocalDefault(tenantId, mi.id)).status).toBe(200);
-    const response = await SELF.fetch(imdsUrl(), { headers: { Metadata: "true" } });
+    const response = await SELF.fetch(imdsUrl(), { headers: fromLoopback({ Metadata: "true" }) });
     const token = ((await response.json()) as MsiBody).access_token as string;
     expect((await vaultClient(vault, token).json("PUT", "/secrets/from-imds", { value: "x" })).status).toBe(200);
   });
@@ -169,16 +170,16 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, ()
     expect((await setLocalDefault(tenantId, crypto.randomUUID())).status).toBe(404);
     expect((await setLocalDefault(crypto.randomUUID(), mi.id)).status).toBe(404);
     expect((await admin("PUT", "/local-default-identity", { tenantId, principalId: mi.id }, "wrong-operator-key-0123456789")).status).toBe(401);
-    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: { Metadata: "true" } }), "nothing was set");
+    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: fromLoopback({ Metadata: "true" }) }), "nothing was set");
   });
 
   it("stops issuing when the local default identity is deleted", async () => {
     const tenantId = await createTenant();
     const mi = await createPrincipal(tenantId, "managedIdentity");
     expect((await setLocalDefault(tenantId, mi.id)).status).toBe(200);
-    expect((await SELF.fetch(imdsUrl(), { headers: { Metadata: "true" } })).status).toBe(200);
+    expect((await SELF.fetch(imdsUrl(), { headers: fromLoopback({ Metadata: "true" }) })).status).toBe(200);
     expect((await admin("DELETE", `/tenants/${tenantId}/principals/${mi.id}`)).status).toBe(204);
-    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: { Metadata: "true" } }), "deleted identity");
+    await expectNoToken(await SELF.fetch(imdsUrl(), { headers: fromLoopback({ Metadata: "true" }) }), "deleted identity");
   });
 
   it("is configured in this runtime (LOCAL_IMDS)", () => {
@@ -189,7 +190,7 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, ()
 
 describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", SLOW, () => {
   const cloudShell = (headers: Record<string, string>, resource = VAULT_RESOURCE) =>
-    postForm(`${ISSUER_ORIGIN}/msi/token`, { resource }, headers);
+    postForm(`${ISSUER_ORIGIN}/msi/token`, { resource }, fromLoopback(headers));
 
   it("issues nothing before a local default identity exists", async () => {
     await expectNoToken(await cloudShell({ Metadata: "true" }), "no default identity");
@@ -211,6 +212,64 @@ describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", SL
     expect(payload.oid).toBe(mi.id);
 
     await expectNoToken(await cloudShell({}), "no Metadata header");
+  });
+});
+
+describe("credential-less endpoints answer only callers on the loopback (CF-Connecting-IP)", SLOW, () => {
+  // What they answer with LOCAL_IMDS off: a remote caller must not learn whether they are on.
+  const REFUSAL = { error: "invalid_request", error_description: "Required metadata header not specified or identity not available." };
+  const imds = (headers: Record<string, string>) => SELF.fetch(imdsUrl(), { headers: { Metadata: "true", ...headers } });
+  const cloudShell = (headers: Record<string, string>) => postForm(`${ISSUER_ORIGIN}/msi/token`, { resource: VAULT_RESOURCE }, { Metadata: "true", ...headers });
+
+  async function expectRefusal(response: Response, label: string): Promise<void> {
+    const text = await response.text();
+    expect(response.status, `${label}: ${text}`).toBe(400);
+    expect(JSON.parse(text), label).toStrictEqual(REFUSAL);
+  }
+
+  it("refuses a non-loopback, spoofed or unknown caller on IMDS and Cloud Shell alike", async () => {
+    const tenantId = await createTenant();
+    const mi = await createPrincipal(tenantId, "managedIdentity");
+    expect((await setLocalDefault(tenantId, mi.id)).status).toBe(200);
+
+    const callers: [string, Record<string, string>][] = [
+      ["no CF-Connecting-IP", {}],
+      ["empty CF-Connecting-IP", fromAddress("")],
+      ["LAN IPv4", fromAddress("192.168.1.20")],
+      ["private IPv4", fromAddress("10.0.0.5")],
+      ["IPv4-mapped private", fromAddress("::ffff:10.0.0.5")],
+      ["public IPv6", fromAddress("2001:db8::5")],
+      ["a list starting with loopback", fromAddress("127.0.0.1, 10.0.0.5")],
+      ["a list ending with loopback", fromAddress("10.0.0.5, 127.0.0.1")],
+      ["loopback-looking prefix", fromAddress("127.0.0.1.evil.example")],
+      ["out-of-range octet", fromAddress("127.0.0.256")],
+      ["hostname", fromAddress("localhost")],
+      ["X-Forwarded-For claims loopback", { ...fromAddress("10.0.0.5"), "X-Forwarded-For": "127.0.0.1" }],
+    ];
+    for (const [label, headers] of callers) {
+      await expectRefusal(await imds(headers), `IMDS, ${label}`);
+      await expectRefusal(await cloudShell(headers), `Cloud Shell, ${label}`);
+    }
+  });
+
+  it("answers loopback callers over IPv4, IPv6 and IPv4-mapped IPv6", async () => {
+    const tenantId = await createTenant();
+    const mi = await createPrincipal(tenantId, "managedIdentity");
+    expect((await setLocalDefault(tenantId, mi.id)).status).toBe(200);
+    for (const address of ["127.0.0.1", "127.10.20.30", "::1", "::ffff:127.0.0.1"]) {
+      for (const [label, response] of [["IMDS", await imds(fromAddress(address))], ["Cloud Shell", await cloudShell(fromAddress(address))]] as const) {
+        const text = await response.text();
+        expect(response.status, `${label} from ${address}: ${text}`).toBe(200);
+        expect((JSON.parse(text) as MsiBody).client_id, `${label} from ${address}`).toBe(mi.appId);
+      }
+    }
+  });
+
+  it("leaves the App Service flow, which carries a credential, open to any caller", async () => {
+    const tenantId = await createTenant();
+    const mi = await createPrincipal(tenantId, "managedIdentity");
+    const response = await SELF.fetch(msiUrl(), { headers: fromAddress("192.168.1.20", { "X-IDENTITY-HEADER": mi.identityHeader as string }) });
+    expect(response.status).toBe(200);
   });
 });
 

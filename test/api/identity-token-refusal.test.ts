@@ -1,7 +1,7 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { SignJWT, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ManualClock, systemClock } from "../../durable-objects/domain/clock.ts";
+import { ManualClock, systemClock } from "../../core/domain/clock.ts";
 import {
   ISSUER_ORIGIN,
   VAULT_RESOURCE,

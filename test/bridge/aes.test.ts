@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AesCipherAlgorithm, BridgeClient } from "../../wasm-hsm/bridge-client/index.ts";
+import type { AesCipherAlgorithm, BridgeClient } from "../../core/hsm/bridge-client/index.ts";
 import { b64, bytesOf, hmacClient, rawCall } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";
 import { hexVectors } from "./support/vectors.ts";

@@ -4,7 +4,7 @@
  * and the client refuses answers that are not.
  */
 import { describe, expect, it } from "vitest";
-import { BridgeClient, HEADER, hmacCredentials, signRequest } from "../../wasm-hsm/bridge-client/index.ts";
+import { BridgeClient, HEADER, hmacCredentials, signRequest } from "../../core/hsm/bridge-client/index.ts";
 import { bridgeFacts } from "./support/bridge-facts.ts";
 import { ed25519Client, hmacClient, hmacCredentialsForTests, rawCall, send } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";

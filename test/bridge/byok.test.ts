@@ -6,7 +6,7 @@
  */
 import { constants, createDecipheriv, createHash, createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BridgeClient, ByokTarget, KeyInfo, SignAlgorithm } from "../../wasm-hsm/bridge-client/index.ts";
+import type { BridgeClient, ByokTarget, KeyInfo, SignAlgorithm } from "../../core/hsm/bridge-client/index.ts";
 import { byokCiphertext } from "./support/byok-blob.ts";
 import { b64, bytesOf, hmacClient, rawCall } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";

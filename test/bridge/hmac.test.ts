@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BridgeClient, HmacKeySize, KeyInfo, SignAlgorithm } from "../../wasm-hsm/bridge-client/index.ts";
+import type { BridgeClient, HmacKeySize, KeyInfo, SignAlgorithm } from "../../core/hsm/bridge-client/index.ts";
 import { bridgeFacts } from "./support/bridge-facts.ts";
 import { b64, bytesOf, hmacClient, hmacCredentialsForTests, rawCall } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";

@@ -4,7 +4,7 @@
  * caller was given; its secret value cannot be read, and a deleted key leaves no object behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
+import type { KeyInfo } from "../../core/hsm/bridge-client/index.ts";
 import { hmacClient } from "./support/clients.ts";
 import { openTokenSession, pkcs11js, type TokenSession } from "./support/token-session.ts";
 

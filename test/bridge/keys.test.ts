@@ -1,6 +1,6 @@
 /** POST /keys (every type and size), GET /keys/{id}, GET /keys/{id}/public, DELETE /keys/{id}. */
 import { describe, expect, it } from "vitest";
-import type { CurveName, GenerateKeyRequest, KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
+import type { CurveName, GenerateKeyRequest, KeyInfo } from "../../core/hsm/bridge-client/index.ts";
 import { hmacClient, rawCall } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";
 import { nodePublicKey } from "./support/node-keys.ts";

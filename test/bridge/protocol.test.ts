@@ -12,7 +12,7 @@ import {
   isBase64url,
   responseProblem,
   signRequest,
-} from "../../wasm-hsm/bridge-client/index.ts";
+} from "../../core/hsm/bridge-client/index.ts";
 
 const SECRET = Buffer.alloc(32, 0x11);
 

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type EncryptResponse, type KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
+import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type EncryptResponse, type KeyInfo } from "../../core/hsm/bridge-client/index.ts";
 import { startBridgeProcess, type BridgeProcess } from "./support/bridge-process.ts";
 import { b64, bytesOf, rawCall, send } from "./support/clients.ts";
 import { nodePublicKey } from "./support/node-keys.ts";

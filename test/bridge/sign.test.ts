@@ -4,7 +4,7 @@
  */
 import { constants, createHash, publicDecrypt, randomBytes, verify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BridgeClient, CurveName, KeyInfo, SignAlgorithm } from "../../wasm-hsm/bridge-client/index.ts";
+import type { BridgeClient, CurveName, KeyInfo, SignAlgorithm } from "../../core/hsm/bridge-client/index.ts";
 import { b64, bytesOf, hmacClient } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";
 import { nodePublicKey } from "./support/node-keys.ts";

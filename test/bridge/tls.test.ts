@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HEADER, hmacCredentials, responseProblem, signRequest } from "../../wasm-hsm/bridge-client/index.ts";
+import { HEADER, hmacCredentials, responseProblem, signRequest } from "../../core/hsm/bridge-client/index.ts";
 import { startBridgeProcess, type BridgeProcess } from "./support/bridge-process.ts";
 import { createTokenDir, type TokenDir } from "./support/token-dir.ts";
 

@@ -10,7 +10,7 @@ import { readdir, readFile, rm, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hmacCredentials, signRequest, type BridgeCredentials, type KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
+import { hmacCredentials, signRequest, type BridgeCredentials, type KeyInfo } from "../../core/hsm/bridge-client/index.ts";
 import { startBridgeProcess, type BridgeProcess } from "./support/bridge-process.ts";
 import { b64 } from "./support/clients.ts";
 import { nodePublicKey } from "./support/node-keys.ts";

@@ -5,7 +5,7 @@
  */
 import { constants, publicEncrypt, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AesWrapAlgorithm, BridgeClient, KeyInfo, RsaCipherAlgorithm } from "../../wasm-hsm/bridge-client/index.ts";
+import type { AesWrapAlgorithm, BridgeClient, KeyInfo, RsaCipherAlgorithm } from "../../core/hsm/bridge-client/index.ts";
 import { b64, bytesOf, hmacClient, rawCall } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";
 import { nodePublicKey } from "./support/node-keys.ts";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { connect, createServer, type Server } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import type { EcPrivateJwk, PrivateJwk, RsaPrivateJwk } from "../../durable-objects/crypto/keys/key-types.ts";
+import type { EcPrivateJwk, PrivateJwk, RsaPrivateJwk } from "../../core/crypto/keys/key-types.ts";
 import {
   certificateMatchesKey,
   createCsr,
@@ -27,7 +27,7 @@ import {
   verifyChain,
   writePem,
   writePfx,
-} from "../../durable-objects/crypto/x509/index.ts";
+} from "../../core/crypto/x509/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "x509-openssl-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AuditFilter } from "../../durable-objects/audit-rpc.ts";
-import type { AuditRecord } from "../../durable-objects/domain/audit-record.ts";
-import { encodeCursor } from "../../durable-objects/domain/paging.ts";
+import type { AuditFilter } from "../../core/contract/audit.ts";
+import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import { encodeCursor } from "../../core/domain/objects/paging.ts";
 import { auditPage, decodePosition, encodePosition } from "../../durable-objects/operations/audit-handlers.ts";
 import { AuditRepository, type AuditPosition } from "../../durable-objects/storage/audit-repository.ts";
 import { badParameter } from "../support/bad-parameter.ts";

@@ -1,9 +1,9 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import type { JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { base64UrlToBytes } from "../../durable-objects/crypto/bytes.ts";
-import { DataKey } from "../../durable-objects/crypto/data-key.ts";
-import { rootKeyFromEnv } from "../../durable-objects/crypto/root-key.ts";
+import { base64UrlToBytes } from "../../core/crypto/bytes.ts";
+import { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import { TenantRepository } from "../../durable-objects/storage/tenant-repository.ts";
 import { ISSUER_ORIGIN, createPrincipal, setupVault } from "../support/fixture.ts";
 import { uniqueVaultName } from "../support/identity.ts";

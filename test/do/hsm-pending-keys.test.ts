@@ -5,14 +5,14 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BridgeError, type BridgeClient, type GenerateKeyRequest, type KeyInfo } from "../../wasm-hsm/bridge-client/index.ts";
-import { DataKey } from "../../durable-objects/crypto/data-key.ts";
-import type { HsmBridge } from "../../durable-objects/crypto/hsm/hsm-bridge.ts";
-import { rootKeyFromEnv } from "../../durable-objects/crypto/root-key.ts";
+import { BridgeError, type BridgeClient, type GenerateKeyRequest, type KeyInfo } from "../../core/hsm/bridge-client/index.ts";
+import { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
+import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import { makeTokenKey, undoPendingTokenKeys } from "../../durable-objects/operations/hsm-pending-keys.ts";
 import type { VaultContext } from "../../durable-objects/operations/vault-context.ts";
 import { HsmPendingKeyRepository } from "../../durable-objects/storage/hsm-pending-key-repository.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 const T0 = Date.UTC(2026, 10, 22, 12);
 const T0_SECONDS = T0 / 1000;

@@ -1,9 +1,9 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { utf8 } from "../../durable-objects/crypto/bytes.ts";
-import { DataKey } from "../../durable-objects/crypto/data-key.ts";
-import { rootKeyFromEnv } from "../../durable-objects/crypto/root-key.ts";
-import type { VaultConfig } from "../../durable-objects/domain/vault-config.ts";
+import { utf8 } from "../../core/crypto/bytes.ts";
+import { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { valueAad } from "../../durable-objects/operations/vault-context.ts";
 import { migrate } from "../../durable-objects/storage/migrate.ts";
 import { REGISTRY_MIGRATIONS, TENANT_MIGRATIONS, VAULT_MIGRATIONS } from "../../durable-objects/storage/migrations.ts";

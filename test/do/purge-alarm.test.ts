@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DAY_MS, ManualClock } from "../../durable-objects/domain/clock.ts";
+import { DAY_MS, ManualClock } from "../../core/domain/clock.ts";
 import { setupVault, type VaultClient } from "../support/fixture.ts";
 import { uniqueVaultName } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";

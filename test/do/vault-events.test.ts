@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { validateRotationPolicy } from "../../durable-objects/domain/rotation-policy.ts";
-import type { VaultEventType } from "../../durable-objects/domain/vault-event.ts";
+import { validateRotationPolicy } from "../../core/domain/objects/rotation-policy.ts";
+import type { VaultEventType } from "../../core/domain/events/vault-event.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 import { SLOW } from "../support/timeouts.ts";
 import { BASE_URL, D, HOOK, T0, TENANT, value, withEvents, type Harness } from "../support/vault-events-harness.ts";

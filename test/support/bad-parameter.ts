@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 /** Runs `fn`, which must throw a VaultError with code BadParameter; returns it for further checks. */
 export function badParameter(fn: () => unknown): VaultError {

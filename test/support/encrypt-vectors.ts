@@ -3,8 +3,8 @@
  * convert hex, and assert the two ways a call may refuse: BadParameter or the generic DecryptionFailed.
  */
 import { expect } from "vitest";
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { DECRYPTION_FAILED_MESSAGE, DecryptionFailed } from "../../durable-objects/crypto/encrypt/decryption-failed.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { DECRYPTION_FAILED_MESSAGE, DecryptionFailed } from "../../core/crypto/encrypt/decryption-failed.ts";
 
 export type VectorCase = Readonly<Record<string, unknown>>;
 

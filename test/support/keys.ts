@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { VaultError } from "../../worker/errors/vault-error.ts";
-import { decodeBase64UrlStrict, encodeBase64Url } from "../../durable-objects/crypto/keys/base64url.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { decodeBase64UrlStrict, encodeBase64Url } from "../../core/crypto/keys/base64url.ts";
 
 /** A JWK as loaded from a vector file: string members only. */
 export type LooseJwk = Record<string, string>;

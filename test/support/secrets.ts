@@ -1,6 +1,6 @@
 import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
-import { ManualClock } from "../../durable-objects/domain/clock.ts";
+import { ManualClock } from "../../core/domain/clock.ts";
 import {
   API_VERSION,
   assignRole,

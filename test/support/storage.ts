@@ -1,4 +1,4 @@
-import { bytesToBase64, bytesToBase64Url, utf8 } from "../../durable-objects/crypto/bytes.ts";
+import { bytesToBase64, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
 
 /** Every user table of a Durable Object's SQLite database (not SQLite's or the runtime's own). */
 export function userTables(sql: SqlStorage): string[] {

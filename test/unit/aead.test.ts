@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { open, seal } from "../../durable-objects/crypto/aead.ts";
-import { utf8 } from "../../durable-objects/crypto/bytes.ts";
+import { open, seal } from "../../core/crypto/envelope/aead.ts";
+import { utf8 } from "../../core/crypto/bytes.ts";
 
 const newKey = () => crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]) as Promise<CryptoKey>;
 const AAD = "v1|tenant|vault|secret|name|0123456789abcdef0123456789abcdef";

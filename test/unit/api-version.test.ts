@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LATEST_API_VERSION, apiVersionOf } from "../../worker/wire/api-version.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 const url = (query: string) => new URL(`https://kv1.vault.localhost:8443/secrets${query}`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditRecord } from "../../durable-objects/domain/audit-record.ts";
+import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
 import {
   AUDIT_EXPORT_MAX_RESULTS,
   AUDIT_QUERY_MAX_RESULTS,

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openBackup, sealBackup } from "../../durable-objects/crypto/backup-seal.ts";
-import { base64UrlToBytes, bytesToBase64, bytesToBase64Url } from "../../durable-objects/crypto/bytes.ts";
-import { RootKey } from "../../durable-objects/crypto/root-key.ts";
+import { openBackup, sealBackup } from "../../core/crypto/envelope/backup-seal.ts";
+import { base64UrlToBytes, bytesToBase64, bytesToBase64Url } from "../../core/crypto/bytes.ts";
+import { RootKey } from "../../core/crypto/envelope/root-key.ts";
 
 const TENANT_A = "7c1e6a52-1111-4a6e-9a0e-0123456789ab";
 const TENANT_B = "7c1e6a52-2222-4a6e-9a0e-0123456789ab";

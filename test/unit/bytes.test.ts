@@ -10,7 +10,7 @@ import {
   timingSafeEqual,
   utf8,
   utf8ByteLength,
-} from "../../durable-objects/crypto/bytes.ts";
+} from "../../core/crypto/bytes.ts";
 
 const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
 

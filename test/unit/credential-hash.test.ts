@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { base64UrlToBytes, bytesToBase64Url } from "../../durable-objects/crypto/bytes.ts";
+import { base64UrlToBytes, bytesToBase64Url } from "../../core/crypto/bytes.ts";
 import {
   credentialMatches,
   hashCredential,
   identityHeader,
   newCredentialSecret,
   parseIdentityHeader,
-} from "../../durable-objects/crypto/credential-hash.ts";
+} from "../../core/crypto/credential-hash.ts";
 
 const TENANT = "7c1e6a52-1111-4a6e-9a0e-0123456789ab";
 const PRINCIPAL = "0f3c2a52-3333-4a6e-9a0e-0123456789ab";

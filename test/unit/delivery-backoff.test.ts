@@ -4,7 +4,7 @@ import {
   RETRY_MAX_SECONDS,
   attemptOutcome,
   retryDelaySeconds,
-} from "../../durable-objects/domain/delivery-backoff.ts";
+} from "../../core/domain/events/delivery-backoff.ts";
 
 describe("delivery backoff", () => {
   it("doubles from 10 s and stops at one hour", () => {

@@ -6,14 +6,14 @@
 import { describe, expect, it } from "vitest";
 import cbcVectors from "../vectors/aes-cbc-pkcs5-wycheproof.json";
 import sp80038a from "../vectors/aes-cbc-sp800-38a.json";
-import { prepareAesKey } from "../../durable-objects/crypto/encrypt/aes-key.ts";
+import { prepareAesKey } from "../../core/crypto/encrypt/aes-key.ts";
 import {
   aesCbcDecrypt,
   aesCbcEncrypt,
   pkcs7Pad,
   pkcs7UnpaddedLength,
   type AesCbcAlgorithm,
-} from "../../durable-objects/crypto/encrypt/aes-cbc.ts";
+} from "../../core/crypto/encrypt/aes-cbc.ts";
 import {
   expectBadParameter,
   expectDecryptionFailed,

@@ -5,8 +5,8 @@
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import gcmVectors from "../vectors/aes-gcm-wycheproof.json";
-import { prepareAesKey } from "../../durable-objects/crypto/encrypt/aes-key.ts";
-import { aesGcmDecrypt, aesGcmEncrypt, type AesGcmAlgorithm } from "../../durable-objects/crypto/encrypt/aes-gcm.ts";
+import { prepareAesKey } from "../../core/crypto/encrypt/aes-key.ts";
+import { aesGcmDecrypt, aesGcmEncrypt, type AesGcmAlgorithm } from "../../core/crypto/encrypt/aes-gcm.ts";
 import {
   expectBadParameter,
   expectDecryptionFailed,

@@ -8,8 +8,8 @@ import kwRfc from "../vectors/aes-kw-rfc3394.json";
 import kwpRfc from "../vectors/aes-kwp-rfc5649.json";
 import kwWycheproof from "../vectors/aes-kw-wycheproof.json";
 import kwpWycheproof from "../vectors/aes-kwp-wycheproof.json";
-import { prepareAesKey } from "../../durable-objects/crypto/encrypt/aes-key.ts";
-import { aesKeyUnwrap, aesKeyWrap, type AesKeyWrapAlgorithm } from "../../durable-objects/crypto/encrypt/aes-key-wrap.ts";
+import { prepareAesKey } from "../../core/crypto/encrypt/aes-key.ts";
+import { aesKeyUnwrap, aesKeyWrap, type AesKeyWrapAlgorithm } from "../../core/crypto/encrypt/aes-key-wrap.ts";
 import { expectBadParameter, expectDecryptionFailed, hex, num, str, toHex, vectorCases } from "../support/encrypt-vectors.ts";
 
 const kwAlg = (keyBytes: number): AesKeyWrapAlgorithm => `A${keyBytes * 8}KW` as AesKeyWrapAlgorithm;

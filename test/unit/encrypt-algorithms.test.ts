@@ -15,8 +15,8 @@ import {
   assertTagLength,
   type EncryptionAlgorithm,
   type KeyOperation,
-} from "../../durable-objects/crypto/encrypt/encryption-algorithms.ts";
-import { prepareAesKey } from "../../durable-objects/crypto/encrypt/aes-key.ts";
+} from "../../core/crypto/encrypt/encryption-algorithms.ts";
+import { prepareAesKey } from "../../core/crypto/encrypt/aes-key.ts";
 import { expectBadParameter } from "../support/encrypt-vectors.ts";
 
 // keys.json 2025-07-01 JsonWebKeyEncryptionAlgorithm, every value.

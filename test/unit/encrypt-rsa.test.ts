@@ -14,8 +14,8 @@ import {
   RsaEncryptionKey,
   rsaMaxPlaintextBytes,
   type RsaPrivateJwk,
-} from "../../durable-objects/crypto/encrypt/rsa-encryption.ts";
-import type { RsaEncryptionAlgorithm } from "../../durable-objects/crypto/encrypt/encryption-algorithms.ts";
+} from "../../core/crypto/encrypt/rsa-encryption.ts";
+import type { RsaEncryptionAlgorithm } from "../../core/crypto/encrypt/encryption-algorithms.ts";
 import { expectBadParameter, expectDecryptionFailed, hex, num, str, toHex, vectorCases, vectorFile, type VectorCase } from "../support/encrypt-vectors.ts";
 
 function privateJwkOf(json: unknown): RsaPrivateJwk {

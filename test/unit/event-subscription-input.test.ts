@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VAULT_EVENT_TYPES } from "../../durable-objects/domain/vault-event.ts";
+import { VAULT_EVENT_TYPES } from "../../core/domain/events/vault-event.ts";
 import {
   assertSubscriptionId,
   parseDeliveryStatus,

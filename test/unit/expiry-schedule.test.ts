@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DAY_SECONDS, type EventSubscription } from "../../durable-objects/domain/event-subscription.ts";
-import { expiryTriggers, expiryWants, notifyLeadSeconds, receivesExpiryEvent, type FiredTrigger } from "../../durable-objects/domain/expiry-schedule.ts";
-import { DEFAULT_NOTIFY } from "../../durable-objects/domain/rotation-policy.ts";
-import { VAULT_EVENT_TYPES } from "../../durable-objects/domain/vault-event.ts";
+import { DAY_SECONDS, type EventSubscription } from "../../core/domain/events/event-subscription.ts";
+import { expiryTriggers, expiryWants, notifyLeadSeconds, receivesExpiryEvent, type FiredTrigger } from "../../core/domain/objects/expiry-schedule.ts";
+import { DEFAULT_NOTIFY } from "../../core/domain/objects/rotation-policy.ts";
+import { VAULT_EVENT_TYPES } from "../../core/domain/events/vault-event.ts";
 
 const NOW = 1_800_000_000;
 const D = DAY_SECONDS;

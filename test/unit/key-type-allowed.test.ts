@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { assertKeyTypeAllowed } from "../../durable-objects/crypto/keys/generate-for-spec.ts";
-import type { AzureKeyType } from "../../durable-objects/crypto/keys/key-types.ts";
-import type { VaultConfig, VaultSku } from "../../durable-objects/domain/vault-config.ts";
+import { assertKeyTypeAllowed } from "../../core/crypto/keys/generate-for-spec.ts";
+import type { AzureKeyType } from "../../core/crypto/keys/key-types.ts";
+import type { VaultConfig, VaultSku } from "../../core/domain/vault/vault-config.ts";
 
 const config = (sku: VaultSku): VaultConfig => ({ name: "v", tenantId: "t", retentionDays: 90, purgeProtection: false, sku, created: 0 });
 

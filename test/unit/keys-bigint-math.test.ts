@@ -9,8 +9,8 @@ import {
   mod,
   modInverse,
   modPow,
-} from "../../durable-objects/crypto/keys/bigint-math.ts";
-import { decodeBase64UrlStrict } from "../../durable-objects/crypto/keys/base64url.ts";
+} from "../../core/crypto/keys/bigint-math.ts";
+import { decodeBase64UrlStrict } from "../../core/crypto/keys/base64url.ts";
 import rfc7517a2 from "../vectors/rfc7517-appendix-a2-private-keys.json";
 import { bytesOf, vectorKey } from "../support/keys.ts";
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { generateEc, generateOct, generateRsa } from "../../durable-objects/crypto/keys/generate-key.ts";
-import { validateImportedJwk, publicJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
-import { bytesToBigInt } from "../../durable-objects/crypto/keys/bigint-math.ts";
-import { KEY_TYPES, defaultKeyOps, type EcCurve, type RsaKeySize } from "../../durable-objects/crypto/keys/key-types.ts";
+import { generateEc, generateOct, generateRsa } from "../../core/crypto/keys/generate-key.ts";
+import { validateImportedJwk, publicJwk } from "../../core/crypto/keys/validate-jwk.ts";
+import { bytesToBigInt } from "../../core/crypto/keys/bigint-math.ts";
+import { KEY_TYPES, defaultKeyOps, type EcCurve, type RsaKeySize } from "../../core/crypto/keys/key-types.ts";
 import { bytesOf, expectBadParameter, expectBadParameterAsync } from "../support/keys.ts";
 
 const MESSAGE = new TextEncoder().encode("edge vault key generation");

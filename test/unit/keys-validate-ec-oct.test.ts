@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { p256, p521 } from "@noble/curves/nist.js";
-import { validateImportedJwk, publicJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
-import { generateEc, generateOct } from "../../durable-objects/crypto/keys/generate-key.ts";
-import { bigIntToBytes, bytesToBigInt } from "../../durable-objects/crypto/keys/bigint-math.ts";
-import { encodeBase64Url } from "../../durable-objects/crypto/keys/base64url.ts";
+import { validateImportedJwk, publicJwk } from "../../core/crypto/keys/validate-jwk.ts";
+import { generateEc, generateOct } from "../../core/crypto/keys/generate-key.ts";
+import { bigIntToBytes, bytesToBigInt } from "../../core/crypto/keys/bigint-math.ts";
+import { encodeBase64Url } from "../../core/crypto/keys/base64url.ts";
 import rfc7517a2 from "../vectors/rfc7517-appendix-a2-private-keys.json";
 import rfc7515 from "../vectors/rfc7515-appendix-a3-a4-ec-keys.json";
 import rfc7517a3 from "../vectors/rfc7517-appendix-a3-symmetric-keys.json";

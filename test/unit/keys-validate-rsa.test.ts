@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createPrivateKey } from "node:crypto";
-import { validateImportedJwk, publicJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
-import { encodeBase64Url } from "../../durable-objects/crypto/keys/base64url.ts";
+import { validateImportedJwk, publicJwk } from "../../core/crypto/keys/validate-jwk.ts";
+import { encodeBase64Url } from "../../core/crypto/keys/base64url.ts";
 import rfc7517a2 from "../vectors/rfc7517-appendix-a2-private-keys.json";
 import rfc7517c1 from "../vectors/rfc7517-appendix-c1-rsa-key.json";
 import { expectBadParameter, flipBit, vectorKey, withLeadingZero, type LooseJwk } from "../support/keys.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyPatch, newAttributes, scheduledPurge } from "../../durable-objects/domain/lifecycle.ts";
-import type { ObjectAttributes } from "../../durable-objects/domain/attributes.ts";
+import { applyPatch, newAttributes, scheduledPurge } from "../../core/domain/objects/lifecycle.ts";
+import type { ObjectAttributes } from "../../core/domain/objects/attributes.ts";
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0) + 789; // a fractional second, to see the flooring
 const T0_S = Math.floor(T0 / 1000);

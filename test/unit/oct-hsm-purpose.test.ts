@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { octHsmPurpose } from "../../durable-objects/crypto/hsm/oct-hsm-purpose.ts";
+import { octHsmPurpose } from "../../core/hsm/oct-hsm-purpose.ts";
 import { badParameter } from "../support/bad-parameter.ts";
 
 describe("octHsmPurpose", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeNameCursor, decodeSeqCursor, encodeCursor } from "../../durable-objects/domain/paging.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { decodeNameCursor, decodeSeqCursor, encodeCursor } from "../../core/domain/objects/paging.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 function expectBadSkipToken(fn: () => unknown): void {
   let thrown: unknown;

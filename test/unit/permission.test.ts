@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_ROLES, findRole, type RoleDefinition } from "../../durable-objects/domain/built-in-roles.ts";
-import { anyRoleGrants, roleGrants, type DataAction } from "../../durable-objects/domain/permission.ts";
+import { BUILT_IN_ROLES, findRole, type RoleDefinition } from "../../core/domain/rbac/built-in-roles.ts";
+import { anyRoleGrants, roleGrants, type DataAction } from "../../core/domain/rbac/permission.ts";
 
 const action = (suffix: string): DataAction => `Microsoft.KeyVault/vaults/${suffix}`;
 const roleId = (name: string): string => {

@@ -7,8 +7,8 @@ import {
   digestLengthFits,
   isSignatureAlgorithm,
   type SignatureAlgorithm,
-} from "../../durable-objects/crypto/sign/signature-algorithms.ts";
-import { digestInfoPrefix } from "../../durable-objects/crypto/sign/rsa-digest-signature.ts";
+} from "../../core/crypto/sign/signature-algorithms.ts";
+import { digestInfoPrefix } from "../../core/crypto/sign/rsa-digest-signature.ts";
 import { badParameter } from "../support/bad-parameter.ts";
 
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import type { CHash } from "@noble/hashes/utils.js";
-import { hmacSignDigest, hmacVerifyDigest, prepareHmacKey } from "../../durable-objects/crypto/sign/hmac-signature.ts";
-import { SIGNATURE_ALGORITHMS, type HashName, type HmacSignatureAlgorithm } from "../../durable-objects/crypto/sign/signature-algorithms.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { hmacSignDigest, hmacVerifyDigest, prepareHmacKey } from "../../core/crypto/sign/hmac-signature.ts";
+import { SIGNATURE_ALGORITHMS, type HashName, type HmacSignatureAlgorithm } from "../../core/crypto/sign/signature-algorithms.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 import wycheproof from "../vectors/wycheproof-hmac-sha256.json";
 
 const fromHex = (h: string): Uint8Array<ArrayBuffer> => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));

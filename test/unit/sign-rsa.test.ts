@@ -10,8 +10,8 @@ import {
   rsaVerifyDigest,
   type RsaPrivateJwk,
   type RsaSigningKey,
-} from "../../durable-objects/crypto/sign/rsa-digest-signature.ts";
-import { SIGNATURE_ALGORITHMS, type HashName, type RsaSignatureAlgorithm } from "../../durable-objects/crypto/sign/signature-algorithms.ts";
+} from "../../core/crypto/sign/rsa-digest-signature.ts";
+import { SIGNATURE_ALGORITHMS, type HashName, type RsaSignatureAlgorithm } from "../../core/crypto/sign/signature-algorithms.ts";
 import { badParameter } from "../support/bad-parameter.ts";
 import pkcs1Vectors from "../vectors/wycheproof-rsa-pkcs1-2048-sha256.json";
 import pssVectors from "../vectors/wycheproof-rsa-pss-2048-sha256-mgf1-32.json";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AZURE_VAULT_LIMITS, keyCreateCost, keyTransactionCost, resolveLimits, tenantDefaults } from "../../durable-objects/domain/throttle-limits.ts";
-import { leaseGrant } from "../../durable-objects/domain/throttle-lease.ts";
-import { retryAfterSeconds, usedIn, windowStart } from "../../durable-objects/domain/throttle-window.ts";
+import { AZURE_VAULT_LIMITS, keyCreateCost, keyTransactionCost, resolveLimits, tenantDefaults } from "../../core/domain/throttle/throttle-limits.ts";
+import { leaseGrant } from "../../core/domain/throttle/throttle-lease.ts";
+import { retryAfterSeconds, usedIn, windowStart } from "../../core/domain/throttle/throttle-window.ts";
 
 describe("weights (Azure Key Vault service limits table)", () => {
   // The limits page: a 4,000-unit key bucket; each transaction costs 4,000 / its row's limit.

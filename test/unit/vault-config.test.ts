@@ -4,7 +4,7 @@ import {
   RETENTION_MAX_DAYS,
   RETENTION_MIN_DAYS,
   recoveryLevel,
-} from "../../durable-objects/domain/vault-config.ts";
+} from "../../core/domain/vault/vault-config.ts";
 
 describe("recoveryLevel (DeletionRecoveryLevel)", () => {
   it.each([

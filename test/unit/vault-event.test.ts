@@ -9,7 +9,7 @@ import {
   toCloudEvent,
   toEventGridEvent,
   type EventSource,
-} from "../../durable-objects/domain/vault-event.ts";
+} from "../../core/domain/events/vault-event.ts";
 
 const TENANT = "3f2a1b4c-0000-4000-8000-000000000001";
 const SOURCE: EventSource = { tenantId: TENANT, vaultName: "sample-kv", vaultBaseUrl: "https://sample-kv.vault.localhost:8443" };

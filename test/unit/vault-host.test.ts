@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseVaultHost, vaultUri } from "../../worker/wire/vault-host.ts";
+import { parseVaultHost, vaultUri } from "../../core/domain/vault/vault-host.ts";
 
 const parse = (u: string) => parseVaultHost(new URL(u));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertVaultName } from "../../worker/wire/vault-name.ts";
-import { VaultError } from "../../worker/errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 describe("assertVaultName", () => {
   it.each(["abc", "a1b", "A-b-C", "kv1", "a-1-2-3", `a${"b".repeat(22)}c`, "Z9z"])("accepts %s", (name) => {

@@ -5,7 +5,7 @@ import {
   parseSignatureHeader,
   signWebhook,
   verifyWebhookSignature,
-} from "../../durable-objects/crypto/webhook-signature.ts";
+} from "../../core/crypto/webhook-signature.ts";
 
 /** An independent implementation (node:crypto), as a receiver in another language would write it. */
 const nodeMac = (secret: string, t: number, body: string) => createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");

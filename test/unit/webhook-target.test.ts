@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseIpv4, parseIpv6 } from "../../durable-objects/domain/ip-address.ts";
-import { classifyHost, privateTargetsAllowed, resolvedAddressRefusal } from "../../durable-objects/domain/webhook-target.ts";
+import { parseIpv4, parseIpv6 } from "../../core/domain/events/ip-address.ts";
+import { classifyHost, privateTargetsAllowed, resolvedAddressRefusal } from "../../core/domain/events/webhook-target.ts";
 
 /** The host exactly as a webhook URL carries it to the classifier (worker/wire/event-subscription-input.ts). */
 const hostOf = (url: string) => new URL(url).hostname;

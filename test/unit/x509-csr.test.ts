@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
-import { generateEc, generateRsa } from "../../durable-objects/crypto/keys/generate-key.ts";
-import type { PublicJwk } from "../../durable-objects/crypto/keys/key-types.ts";
-import { createCsr, parseCsr, X509Error, CSR_UNREADABLE } from "../../durable-objects/crypto/x509/index.ts";
+import { generateEc, generateRsa } from "../../core/crypto/keys/generate-key.ts";
+import type { PublicJwk } from "../../core/crypto/keys/key-types.ts";
+import { createCsr, parseCsr, X509Error, CSR_UNREADABLE } from "../../core/crypto/x509/index.ts";
 import { children, fixtureBytes, fromBase64, splitSigned, toHex } from "../vectors/x509/fixtures.ts";
 
 /**

@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { X509Certificate, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from "node:crypto";
-import { generateEc, generateRsa } from "../../durable-objects/crypto/keys/generate-key.ts";
-import type { EcCurve, PrivateJwk } from "../../durable-objects/crypto/keys/key-types.ts";
+import { generateEc, generateRsa } from "../../core/crypto/keys/generate-key.ts";
+import type { EcCurve, PrivateJwk } from "../../core/crypto/keys/key-types.ts";
 import {
   issueSelfSigned,
   parseCertificate,
@@ -19,7 +19,7 @@ import {
   X509Error,
   SECP256K1_REFUSED,
   type SigningKey,
-} from "../../durable-objects/crypto/x509/index.ts";
+} from "../../core/crypto/x509/index.ts";
 import { containsBytes, fromBase64, fromHex, splitSigned, toHex } from "../vectors/x509/fixtures.ts";
 
 const NOT_BEFORE = new Date("2031-03-04T05:06:07.890Z");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { X509Certificate } from "node:crypto";
-import { formatName, parseSubject, parseCertificate, X509Error } from "../../durable-objects/crypto/x509/index.ts";
-import { encodeName } from "../../durable-objects/crypto/x509/names.ts";
-import { encodeDer } from "../../durable-objects/crypto/x509/der.ts";
+import { formatName, parseSubject, parseCertificate, X509Error } from "../../core/crypto/x509/index.ts";
+import { encodeName } from "../../core/crypto/x509/names.ts";
+import { encodeDer } from "../../core/crypto/x509/der.ts";
 import { fixtureBytes, fixtureFacts, fromBase64, toHex } from "../vectors/x509/fixtures.ts";
 
 const CN = "2.5.4.3";
@@ -121,8 +121,8 @@ describe("names against independent readers", () => {
   });
 
   it("node:crypto reads the DER the parser writes in the reverse order of the string", async () => {
-    const { issueSelfSigned } = await import("../../durable-objects/crypto/x509/index.ts");
-    const { generateEc } = await import("../../durable-objects/crypto/keys/generate-key.ts");
+    const { issueSelfSigned } = await import("../../core/crypto/x509/index.ts");
+    const { generateEc } = await import("../../core/crypto/keys/generate-key.ts");
     const notBefore = new Date("2030-01-01T00:00:00Z");
     const der = await issueSelfSigned({
       subject: 'CN=api.myapp.com, O="Contoso, Ltd", OU=IT, L=Zürich, ST=WA, C=US, E=a@b.c',

@@ -12,9 +12,9 @@ import {
   verifyChain,
   verifySelfSigned,
   CERTIFICATE_UNREADABLE,
-} from "../../durable-objects/crypto/x509/index.ts";
-import { formatIpAddress, parseIpAddress } from "../../durable-objects/crypto/x509/ip-address.ts";
-import type { PublicJwk } from "../../durable-objects/crypto/keys/key-types.ts";
+} from "../../core/crypto/x509/index.ts";
+import { formatIpAddress, parseIpAddress } from "../../core/crypto/x509/ip-address.ts";
+import type { PublicJwk } from "../../core/crypto/keys/key-types.ts";
 import { fixtureBytes, fixtureFacts, fixtureText, fromHex, toBase64, toHex, type FixtureName } from "../vectors/x509/fixtures.ts";
 
 function publicJwkOf(keyFixture: FixtureName): PublicJwk {

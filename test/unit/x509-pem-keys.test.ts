@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { generateEc, generateRsa } from "../../durable-objects/crypto/keys/generate-key.ts";
-import type { EcCurve } from "../../durable-objects/crypto/keys/key-types.ts";
+import { generateEc, generateRsa } from "../../core/crypto/keys/generate-key.ts";
+import type { EcCurve } from "../../core/crypto/keys/key-types.ts";
 import {
   pkcs8FromPrivateJwk,
   privateJwkFromPkcs8,
@@ -13,7 +13,7 @@ import {
   writePem,
   X509Error,
   PEM_UNEXPECTED_FORMAT,
-} from "../../durable-objects/crypto/x509/index.ts";
+} from "../../core/crypto/x509/index.ts";
 import { derToPem, fixtureBytes, fixtureText, toHex } from "../vectors/x509/fixtures.ts";
 
 /** node:crypto's JWK of a key; workerd's export lists absent members as undefined, which we drop. */

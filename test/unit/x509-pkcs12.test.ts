@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createPrivateKey } from "node:crypto";
-import { generateEc } from "../../durable-objects/crypto/keys/generate-key.ts";
+import { generateEc } from "../../core/crypto/keys/generate-key.ts";
 import {
   issueSelfSigned,
   pkcs8FromPrivateJwk,
@@ -14,9 +14,9 @@ import {
   writePfx,
   PKCS12_UNREADABLE,
   X509Error,
-} from "../../durable-objects/crypto/x509/index.ts";
-import { rc2CbcDecrypt, rc2DecryptBlock, rc2ExpandKey } from "../../durable-objects/crypto/x509/rc2.ts";
-import { bmpPassword } from "../../durable-objects/crypto/x509/pkcs12-kdf.ts";
+} from "../../core/crypto/x509/index.ts";
+import { rc2CbcDecrypt, rc2DecryptBlock, rc2ExpandKey } from "../../core/crypto/x509/rc2.ts";
+import { bmpPassword } from "../../core/crypto/x509/pkcs12-kdf.ts";
 import rc2File from "../vectors/x509/rc2-vectors.json";
 import { containsBytes, fixtureBytes, fixtureText, fromHex, toHex, type FixtureName } from "../vectors/x509/fixtures.ts";
 

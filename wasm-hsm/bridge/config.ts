@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
-import { decodeBase64url, isBase64url } from "../bridge-client/base64url.ts";
-import { MIN_HMAC_SECRET_BYTES } from "../bridge-client/signing-keys.ts";
-import { TOKEN_PATTERN } from "../bridge-client/protocol.ts";
+import { decodeBase64url, isBase64url } from "../../core/hsm/bridge-client/base64url.ts";
+import { MIN_HMAC_SECRET_BYTES } from "../../core/hsm/bridge-client/signing-keys.ts";
+import { TOKEN_PATTERN } from "../../core/hsm/bridge-client/protocol.ts";
 
 export const DEFAULT_PORT = 8450;
 export const DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so";

@@ -2,7 +2,7 @@
  * The bridge's one error type and its one mapping to HTTP (DESIGN.md §6.3): every failure becomes
  * `{"error":{"code","message"}}` with the status below. `detail` is for the log only and never leaves the bridge.
  */
-import type { BridgeErrorCode } from "../bridge-client/types.ts";
+import type { BridgeErrorCode } from "../../core/hsm/bridge-client/types.ts";
 
 export const STATUS_OF: Readonly<Record<BridgeErrorCode, number>> = {
   Unauthorized: 401,

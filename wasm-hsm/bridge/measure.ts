@@ -20,7 +20,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type SignAlgorithm } from "../bridge-client/index.ts";
+import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type SignAlgorithm } from "../../core/hsm/bridge-client/index.ts";
 import { loadConfig } from "./config.ts";
 import { pkcs11js, type Handle } from "./pkcs11/binding.ts";
 import { SessionPool } from "./pkcs11/session-pool.ts";

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
-import { issuerFor } from "../../durable-objects/domain/issuer.ts";
-import type { Caller } from "../../durable-objects/rpc.ts";
-import { TOKEN_ALG } from "../../durable-objects/crypto/token-signer.ts";
+import { issuerFor } from "../../core/domain/identity/issuer.ts";
+import type { Caller } from "../../core/contract/common.ts";
+import { TOKEN_ALG } from "../../core/crypto/token-signer.ts";
 import { tenantKeys } from "./jwks-cache.ts";
 
 /** Clock skew tolerated on exp/nbf, in seconds. */

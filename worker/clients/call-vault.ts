@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import type { CallStage, OpKind, OpOf, VaultResults } from "../../durable-objects/rpc.ts";
-import { VaultError } from "../errors/vault-error.ts";
+import type { CallStage } from "../../core/contract/common.ts";
+import type { OpKind, OpOf, VaultResults } from "../../core/contract/vault.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 import { executeOnVault } from "./vault-stub.ts";
 
 /**

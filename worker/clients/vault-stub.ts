@@ -1,6 +1,6 @@
-import type { VaultConfig } from "../../durable-objects/domain/vault-config.ts";
-import type { OpKind, OpOf, VaultCall, VaultResults } from "../../durable-objects/rpc.ts";
-import type { Result } from "../../durable-objects/domain/result.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { OpKind, OpOf, VaultCall, VaultResults } from "../../core/contract/vault.ts";
+import type { Result } from "../../core/errors/result.ts";
 import { unwrap } from "./unwrap.ts";
 
 /** Vault objects are named by the lower-cased vault name, which makes names globally unique. */

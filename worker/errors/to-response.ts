@@ -1,5 +1,5 @@
-import { VaultError } from "./vault-error.ts";
-import { statusOf } from "./status.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { statusOf } from "../../core/errors/status.ts";
 
 /** Azure's error body: {"error":{"code","message","innererror"}} (KeyVaultError in the REST spec). */
 export function errorBody(error: VaultError): string {

@@ -1,9 +1,10 @@
 import type { Handler, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import { VaultError } from "../errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 import { ADMIN_OPERATIONS, auditNameOf, type AdminAccess, type AdminOperationName } from "../wire/control-plane-operations.ts";
-import { unauthorizedAdmin, type AdminCaller } from "./admin-auth.ts";
+import type { AdminCaller } from "../auth/admin-caller.ts";
+import { unauthorizedAdmin } from "./admin-auth.ts";
 
 const MAX_AUDITED_ID = 64;
 

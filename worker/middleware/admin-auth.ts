@@ -2,15 +2,10 @@ import { createMiddleware } from "hono/factory";
 import { decodeJwt } from "jose";
 import type { AppEnv } from "../app-env.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
-import { timingSafeEqual, utf8 } from "../../durable-objects/crypto/bytes.ts";
-import { VaultError } from "../errors/vault-error.ts";
+import { timingSafeEqual, utf8 } from "../../core/crypto/bytes.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 import { verifyToken } from "../auth/verify-token.ts";
 import { UUID } from "../wire/oauth.ts";
-
-/** Who is using the control plane: the bootstrap operator, or a tenant admin confined to its tenant. */
-export type AdminCaller =
-  | { readonly kind: "operator" }
-  | { readonly kind: "tenantAdmin"; readonly tenantId: string; readonly objectId: string; readonly appId: string };
 
 /** The control-plane token audience: `{ISSUER_ORIGIN}/admin`. */
 export const adminResource = (env: Env): string => `${env.ISSUER_ORIGIN.replace(/\/+$/, "")}/admin`;

@@ -1,12 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import type { AuditObject } from "../../durable-objects/domain/audit-record.ts";
-import { AUDIT_SUCCESS } from "../../durable-objects/domain/audit-record.ts";
+import type { AuditObject } from "../../core/domain/vault/audit-record.ts";
+import { AUDIT_SUCCESS } from "../../core/domain/vault/audit-record.ts";
 import { clientIp } from "../clients/call-vault.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
 import { errorCodeOf } from "../errors/error-code-of.ts";
 import { toErrorResponse } from "../errors/to-response.ts";
-import { VaultError } from "../errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 /** Azure logs token failures under this operation name (AuditEvent "Authentication"). */
 const AUTHENTICATION = "Authentication";

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { challengeHeader } from "../auth/challenge.ts";
 import { verifyToken } from "../auth/verify-token.ts";
-import { VaultError } from "../errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 import { toErrorResponse } from "../errors/to-response.ts";
 
 const MISSING_TOKEN = "AKV10000: Request is missing a Bearer or PoP token.";

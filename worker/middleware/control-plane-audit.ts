@@ -1,13 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import type { AuditCaller } from "../../durable-objects/domain/audit-record.ts";
-import { AUDIT_SUCCESS } from "../../durable-objects/domain/audit-record.ts";
+import type { AuditCaller } from "../../core/domain/vault/audit-record.ts";
+import { AUDIT_SUCCESS } from "../../core/domain/vault/audit-record.ts";
 import { clientIp } from "../clients/call-vault.ts";
 import { registryStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { controlPlaneOperation, controlPlaneTarget } from "../wire/control-plane-operations.ts";
 import { errorCodeOf } from "../errors/error-code-of.ts";
-import type { AdminCaller } from "./admin-auth.ts";
+import type { AdminCaller } from "../auth/admin-caller.ts";
 
 /** The operator has no directory identity; its records name it so. */
 const OPERATOR: AuditCaller = { objectId: "operator", appId: "operator", type: "Operator" };

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import { VaultError } from "../errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 /**
  * What a managed HSM serves: the keys API (keys, deleted keys, key operations), `/rng` and our audit log. Azure's

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import type { DataAction } from "../../durable-objects/domain/permission.ts";
+import type { DataAction } from "../../core/domain/rbac/permission.ts";
 
 type ActionSuffix =
   | `${"secrets" | "keys" | "keyrotationpolicies" | "certificates" | "certificatecas" | "certificatecontacts" | "auditevents"}/${string}`

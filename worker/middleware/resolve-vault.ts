@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { describeVault } from "../clients/vault-stub.ts";
-import { VaultError } from "../errors/vault-error.ts";
-import { hostKindOf, parseVaultHost } from "../wire/vault-host.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { hostKindOf, parseVaultHost } from "../../core/domain/vault/vault-host.ts";
 
 /**
  * Host → vault. An unknown vault is answered here, before any authentication work; so is a managed HSM addressed

@@ -4,7 +4,7 @@ import { tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
-import { VaultError } from "../errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { throttleOverridesInput, vaultSettingsInput } from "../wire/operational-settings-input.ts";
 import { requireTenant } from "./admin-tenants.ts";

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import { hsmBridgeConfigured } from "../../durable-objects/crypto/hsm/hsm-bridge.ts";
+import { hsmBridgeConfigured } from "../../core/hsm/hsm-bridge.ts";
 import type { AppEnv } from "../app-env.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { forgetVault, vaultStub } from "../clients/vault-stub.ts";
-import { findRole, roleDefinitionPath, BUILT_IN_ROLES } from "../../durable-objects/domain/built-in-roles.ts";
-import type { RoleAssignment } from "../../durable-objects/domain/role-assignment.ts";
+import { findRole, roleDefinitionPath, BUILT_IN_ROLES } from "../../core/domain/rbac/built-in-roles.ts";
+import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
 import {
   RETENTION_DEFAULT_DAYS,
   RETENTION_MAX_DAYS,
@@ -15,13 +15,13 @@ import {
   isVaultSku,
   type VaultConfig,
   type VaultSku,
-} from "../../durable-objects/domain/vault-config.ts";
-import { toUnixSeconds } from "../../durable-objects/domain/clock.ts";
-import { VaultError, badParameter } from "../errors/vault-error.ts";
+} from "../../core/domain/vault/vault-config.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
+import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { UUID } from "../wire/oauth.ts";
 import { assertVaultName } from "../wire/vault-name.ts";
-import { vaultUri } from "../wire/vault-host.ts";
+import { vaultUri } from "../../core/domain/vault/vault-host.ts";
 import { requireTenant } from "./admin-tenants.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { BENCH_PRIMITIVES, type BenchPrimitive } from "../../durable-objects/bench-primitives.ts";
+import { BENCH_PRIMITIVES, type BenchPrimitive } from "../../core/crypto/bench-primitives.ts";
 
 /**
  * Baselines for `npm run bench`, off unless BENCH_ECHO is "true":

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
-import { assertKeyTypeAllowed, generateKey } from "../../durable-objects/crypto/keys/generate-for-spec.ts";
-import { hsmBridgeConfigured } from "../../durable-objects/crypto/hsm/hsm-bridge.ts";
-import { AZURE_KEY_TYPES } from "../../durable-objects/crypto/keys/key-types.ts";
-import { VaultError } from "../errors/vault-error.ts";
-import { resolvePolicy } from "../../durable-objects/domain/certificate-policy-patch.ts";
-import { bytesToBase64 } from "../../durable-objects/crypto/bytes.ts";
+import { assertKeyTypeAllowed, generateKey } from "../../core/crypto/keys/generate-for-spec.ts";
+import { hsmBridgeConfigured } from "../../core/hsm/hsm-bridge.ts";
+import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { resolvePolicy } from "../../core/domain/certificates/certificate-policy-patch.ts";
+import { bytesToBase64 } from "../../core/crypto/bytes.ts";
 import { requires } from "../middleware/requires.ts";
 import { assertObjectName } from "../wire/assertions.ts";
 import { certificateBundle, certificateItem, certificateOperationBody, deletedCertificateBundle } from "../wire/certificate-bundle.ts";

@@ -7,8 +7,8 @@ import { optionalBytes, requiredBytes } from "../wire/binary.ts";
 import { readJsonObject, type JsonObject } from "../wire/json-body.ts";
 import { operationResult } from "../wire/key-bundle.ts";
 import { randomCountInput } from "../wire/key-input.ts";
-import { bytesToBase64Url } from "../../durable-objects/crypto/bytes.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 
 /**
  * Cryptographic operations, `POST /keys/{name}/{version}/{op}` (keys.json). The version may be empty

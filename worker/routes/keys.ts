@@ -8,9 +8,9 @@ import { keyBundle, keyItem, keyVersionItem, deletedKeyBundle, rotationPolicyBod
 import { createKeyInput, importKeyInput, rotationPolicyInput, updateKeyInput } from "../wire/key-input.ts";
 import { listBody, pageRequest } from "../wire/paging.ts";
 import { restoreInput } from "../wire/secret-input.ts";
-import { assertKeyTypeAllowed, generateKey } from "../../durable-objects/crypto/keys/generate-for-spec.ts";
-import { hsmBridgeConfigured } from "../../durable-objects/crypto/hsm/hsm-bridge.ts";
-import { AZURE_KEY_TYPES } from "../../durable-objects/crypto/keys/key-types.ts";
+import { assertKeyTypeAllowed, generateKey } from "../../core/crypto/keys/generate-for-spec.ts";
+import { hsmBridgeConfigured } from "../../core/hsm/hsm-bridge.ts";
+import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
 
 /** Azure REST "Keys" management operations (keys.json, api-version 2025-07-01). Each route declares its data action. */
 export const keyRoutes = new Hono<AppEnv>({ strict: false });

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
-import { issuerFor } from "../../durable-objects/domain/issuer.ts";
-import { TOKEN_ALG } from "../../durable-objects/crypto/token-signer.ts";
+import { issuerFor } from "../../core/domain/identity/issuer.ts";
+import { TOKEN_ALG } from "../../core/crypto/token-signer.ts";
 import { UUID, oauthError, readForm, resourceFromScope } from "../wire/oauth.ts";
 
 /**

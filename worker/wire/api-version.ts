@@ -1,4 +1,4 @@
-import { VaultError } from "../errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 /** What we implement (keys.json/secrets.json info.version); clients are told to use it. */
 export const LATEST_API_VERSION = "2025-07-01";

@@ -1,5 +1,5 @@
-import type { AttributesPatch, Tags } from "../../durable-objects/domain/attributes.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import type { AttributesPatch, Tags } from "../../core/domain/objects/attributes.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import type { JsonObject } from "./json-body.ts";
 
 /** Object names: 1–127 characters of 0-9a-zA-Z- (secrets.json `pattern`). */

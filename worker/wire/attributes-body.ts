@@ -1,5 +1,5 @@
-import type { ObjectAttributes } from "../../durable-objects/domain/attributes.ts";
-import type { Recoverability } from "../../durable-objects/rpc.ts";
+import type { ObjectAttributes } from "../../core/domain/objects/attributes.ts";
+import type { Recoverability } from "../../core/contract/common.ts";
 
 /** Attributes as Azure writes them for secrets and certificates: IntDate seconds, absent fields omitted. */
 export function attributesBody(a: ObjectAttributes & Recoverability) {

@@ -30,11 +30,11 @@ import {
   AUDIT_QUERY_MAX_RESULTS,
   type AuditFilter,
   type AuditResultFilter,
-} from "../../durable-objects/audit-rpc.ts";
-import { AUDIT_SUCCESS, type AuditRecord } from "../../durable-objects/domain/audit-record.ts";
-import type { ObjectKind } from "../../durable-objects/domain/versioned-object.ts";
-import type { Page, PageRequest } from "../../durable-objects/rpc.ts";
-import { badParameter, type ErrorCode } from "../errors/vault-error.ts";
+} from "../../core/contract/audit.ts";
+import { AUDIT_SUCCESS, type AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import type { ObjectKind } from "../../core/domain/objects/versioned-object.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
+import { badParameter, type ErrorCode } from "../../core/errors/vault-error.ts";
 
 export { AUDIT_EXPORT_MAX_RESULTS, AUDIT_QUERY_MAX_RESULTS };
 

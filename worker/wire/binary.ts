@@ -1,5 +1,5 @@
-import { base64UrlToBytes } from "../../durable-objects/crypto/bytes.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { base64UrlToBytes } from "../../core/crypto/bytes.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import type { JsonObject } from "./json-body.ts";
 
 /** Binary members are base64url (keys.json `format: base64url`); anything else is a 400 naming the member. */

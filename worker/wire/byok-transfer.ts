@@ -1,6 +1,6 @@
-import { base64UrlToBytes } from "../../durable-objects/crypto/bytes.ts";
-import type { ByokTransfer } from "../../durable-objects/key-rpc.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { base64UrlToBytes } from "../../core/crypto/bytes.ts";
+import type { ByokTransfer } from "../../core/contract/keys.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import type { JsonObject } from "./json-body.ts";
 
 /**

@@ -1,11 +1,11 @@
-import { bytesToBase64 } from "../../durable-objects/crypto/bytes.ts";
+import { bytesToBase64 } from "../../core/crypto/bytes.ts";
 import { attributesBody } from "./attributes-body.ts";
 import type {
   CertificateOperationView,
   CertificateView,
   DeletedCertificateView,
   PendingCertificateItem,
-} from "../../durable-objects/certificate-rpc.ts";
+} from "../../core/contract/certificates.ts";
 import { certificatePolicyBody } from "./certificate-policy.ts";
 
 /**

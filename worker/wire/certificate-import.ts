@@ -1,10 +1,10 @@
-import { decodeBase64 } from "../../durable-objects/crypto/bytes.ts";
-import type { PrivateJwk } from "../../durable-objects/crypto/keys/key-types.ts";
-import { publicJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
-import { certificateMatchesKey, parseCertificate, privateJwkFromPkcs8, readPem, readPfx } from "../../durable-objects/crypto/x509/index.ts";
-import { PEM, PKCS12, type KeyUsage } from "../../durable-objects/domain/certificate-policy.ts";
-import type { CertificatePolicyPatch } from "../../durable-objects/domain/certificate-policy-patch.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { decodeBase64 } from "../../core/crypto/bytes.ts";
+import type { PrivateJwk } from "../../core/crypto/keys/key-types.ts";
+import { publicJwk } from "../../core/crypto/keys/validate-jwk.ts";
+import { certificateMatchesKey, parseCertificate, privateJwkFromPkcs8, readPem, readPfx } from "../../core/crypto/x509/index.ts";
+import { PEM, PKCS12, type KeyUsage } from "../../core/domain/certificates/certificate-policy.ts";
+import type { CertificatePolicyPatch } from "../../core/domain/certificates/certificate-policy-patch.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import type { ImportInput } from "./certificate-input.ts";
 import { x509Input as x509 } from "./x509-input.ts";
 

@@ -1,8 +1,8 @@
-import type { CertificateInput } from "../../durable-objects/certificate-rpc.ts";
-import type { CertificatePolicyPatch } from "../../durable-objects/domain/certificate-policy-patch.ts";
-import { decodeBase64 } from "../../durable-objects/crypto/bytes.ts";
-import { parseCertificate, readCertificate } from "../../durable-objects/crypto/x509/parse.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import type { CertificateInput } from "../../core/contract/certificates.ts";
+import type { CertificatePolicyPatch } from "../../core/domain/certificates/certificate-policy-patch.ts";
+import { decodeBase64 } from "../../core/crypto/bytes.ts";
+import { parseCertificate, readCertificate } from "../../core/crypto/x509/parse.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import { MAX_SECRET_TAG_LENGTH, optionalAttributes, optionalTags } from "./assertions.ts";
 import { certificatePolicyInput } from "./certificate-policy.ts";
 import type { JsonObject } from "./json-body.ts";

@@ -3,8 +3,8 @@
  * CertificateIssuerItem), as Azure writes them (keyvault-certificates recordings): snake_case members,
  * absent fields omitted, and never an issuer's `pwd`.
  */
-import type { ContactsView } from "../../durable-objects/certificate-issuer-rpc.ts";
-import type { AdministratorDetails, IssuerSummary, IssuerView, OrganizationDetails } from "../../durable-objects/domain/certificate-issuer.ts";
+import type { ContactsView } from "../../core/contract/certificate-issuers.ts";
+import type { AdministratorDetails, IssuerSummary, IssuerView, OrganizationDetails } from "../../core/domain/certificates/certificate-issuer.ts";
 
 /** Contacts: `{"id":"{vault}/certificates/contacts","contacts":[{email,name,phone}]}`. */
 export function contactsBody(base: string, view: ContactsView) {

@@ -9,7 +9,7 @@ import {
   MAX_CONTACT_FIELD_LENGTH,
   isEmailAddress,
   type CertificateContact,
-} from "../../durable-objects/domain/certificate-contact.ts";
+} from "../../core/domain/certificates/certificate-contact.ts";
 import {
   ISSUER_NAME,
   MAX_ISSUER_ADMINS,
@@ -20,8 +20,8 @@ import {
   type IssuerPatch,
   type IssuerSpec,
   type OrganizationDetails,
-} from "../../durable-objects/domain/certificate-issuer.ts";
-import { badParameter } from "../errors/vault-error.ts";
+} from "../../core/domain/certificates/certificate-issuer.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import type { JsonObject } from "./json-body.ts";
 
 export function assertIssuerName(name: string | undefined): string {

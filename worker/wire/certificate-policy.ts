@@ -9,12 +9,12 @@ import {
   type KeyUsage,
   type SecretContentType,
   type SubjectAlternativeNames,
-} from "../../durable-objects/domain/certificate-policy.ts";
-import type { CertificatePolicyPatch } from "../../durable-objects/domain/certificate-policy-patch.ts";
-import { isEcCurve } from "../../durable-objects/crypto/keys/key-types.ts";
-import { parseSubject } from "../../durable-objects/crypto/x509/names.ts";
+} from "../../core/domain/certificates/certificate-policy.ts";
+import type { CertificatePolicyPatch } from "../../core/domain/certificates/certificate-policy-patch.ts";
+import { isEcCurve } from "../../core/crypto/keys/key-types.ts";
+import { parseSubject } from "../../core/crypto/x509/names.ts";
 import { x509InputSync } from "./x509-input.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 
 /**
  * CertificatePolicy on the wire (certificates.json): snake_case members key_props, secret_props,

@@ -1,7 +1,7 @@
-import { base64ToBytes, bytesToBase64 } from "../../durable-objects/crypto/bytes.ts";
-import { readPem, readPfx, writePem, writePfx } from "../../durable-objects/crypto/x509/index.ts";
-import { PEM, PKCS12 } from "../../durable-objects/domain/certificate-policy.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { base64ToBytes, bytesToBase64 } from "../../core/crypto/bytes.ts";
+import { readPem, readPfx, writePem, writePfx } from "../../core/crypto/x509/index.ts";
+import { PEM, PKCS12 } from "../../core/domain/certificates/certificate-policy.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 
 /**
  * GetSecret's `outContentType` (api-version 7.4+): a certificate's managed secret in the other format,

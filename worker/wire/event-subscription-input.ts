@@ -5,12 +5,12 @@ import {
   NEAR_EXPIRY_MIN_DAYS,
   SUBSCRIPTION_ID,
   type EventSubscriptionSettings,
-} from "../../durable-objects/domain/event-subscription.ts";
-import { MAX_ATTEMPTS_DEFAULT, MAX_ATTEMPTS_MAX, MAX_ATTEMPTS_MIN } from "../../durable-objects/domain/delivery-backoff.ts";
-import { VAULT_EVENT_TYPES, canonicalEventType, type EventSchema, type VaultEventType } from "../../durable-objects/domain/vault-event.ts";
-import { classifyHost } from "../../durable-objects/domain/webhook-target.ts";
-import { DELIVERY_PAGE_DEFAULT, DELIVERY_PAGE_MAX, DELIVERY_STATUSES, type DeliveryStatus } from "../../durable-objects/event-rpc.ts";
-import { badParameter } from "../errors/vault-error.ts";
+} from "../../core/domain/events/event-subscription.ts";
+import { MAX_ATTEMPTS_DEFAULT, MAX_ATTEMPTS_MAX, MAX_ATTEMPTS_MIN } from "../../core/domain/events/delivery-backoff.ts";
+import { VAULT_EVENT_TYPES, canonicalEventType, type EventSchema, type VaultEventType } from "../../core/domain/events/vault-event.ts";
+import { classifyHost } from "../../core/domain/events/webhook-target.ts";
+import { DELIVERY_PAGE_DEFAULT, DELIVERY_PAGE_MAX, DELIVERY_STATUSES, type DeliveryStatus } from "../../core/contract/events.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import type { JsonObject } from "./json-body.ts";
 
 /**

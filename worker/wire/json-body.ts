@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { badParameter } from "../errors/vault-error.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import { readBoundedBody } from "./bounded-body.ts";
-import { isWellFormedText } from "../../durable-objects/crypto/bytes.ts";
+import { isWellFormedText } from "../../core/crypto/bytes.ts";
 
 /**
  * Largest request body accepted, in bytes: a 25 KB secret value plus generous room for JSON escapes and

@@ -1,8 +1,8 @@
-import type { RotationPolicy } from "../../durable-objects/domain/rotation-policy.ts";
-import { DEFAULT_NOTIFY } from "../../durable-objects/domain/rotation-policy.ts";
-import type { CryptoResult, DeletedKeyView, KeyView } from "../../durable-objects/key-rpc.ts";
-import { bytesToBase64Url } from "../../durable-objects/crypto/bytes.ts";
-import { AZURE_KEY_TYPES } from "../../durable-objects/crypto/keys/key-types.ts";
+import type { RotationPolicy } from "../../core/domain/objects/rotation-policy.ts";
+import { DEFAULT_NOTIFY } from "../../core/domain/objects/rotation-policy.ts";
+import type { CryptoResult, DeletedKeyView, KeyView } from "../../core/contract/keys.ts";
+import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
+import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
 
 /**
  * Key attributes as Azure writes them (2025-07-01 recordings): `key_size` for sized keys, `hsmPlatform` "0" for

@@ -1,10 +1,10 @@
-import { AZURE_KEY_TYPES, isAzureKeyType, isEcCurve, type KeyOperation, type PrivateJwk } from "../../durable-objects/crypto/keys/key-types.ts";
-import { validateImportedJwk } from "../../durable-objects/crypto/keys/validate-jwk.ts";
-import { isKeyOperation } from "../../durable-objects/domain/key-properties.ts";
-import { validateRotationPolicy, type RotationPolicyInput } from "../../durable-objects/domain/rotation-policy.ts";
-import type { ByokTarget, ByokTransfer, KeyCreateSpec, KeyMetadataInput } from "../../durable-objects/key-rpc.ts";
+import { AZURE_KEY_TYPES, isAzureKeyType, isEcCurve, type KeyOperation, type PrivateJwk } from "../../core/crypto/keys/key-types.ts";
+import { validateImportedJwk } from "../../core/crypto/keys/validate-jwk.ts";
+import { isKeyOperation } from "../../core/domain/objects/key-properties.ts";
+import { validateRotationPolicy, type RotationPolicyInput } from "../../core/domain/objects/rotation-policy.ts";
+import type { ByokTarget, ByokTransfer, KeyCreateSpec, KeyMetadataInput } from "../../core/contract/keys.ts";
 import { byokTransferInput } from "./byok-transfer.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import { MAX_KEY_TAG_LENGTH, optionalAttributes, optionalTags } from "./assertions.ts";
 import type { JsonObject } from "./json-body.ts";
 

@@ -1,10 +1,10 @@
-import { badParameter } from "../errors/vault-error.ts";
-import { MAX_LIMIT, THROTTLE_BUCKETS, type ThrottleOverrides } from "../../durable-objects/domain/throttle-limits.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
+import { MAX_LIMIT, THROTTLE_BUCKETS, type ThrottleOverrides } from "../../core/domain/throttle/throttle-limits.ts";
 import {
   AUDIT_RETENTION_MAX_DAYS,
   AUDIT_RETENTION_MIN_DAYS,
   type VaultSettingsPatch,
-} from "../../durable-objects/domain/vault-operational-settings.ts";
+} from "../../core/domain/vault/vault-operational-settings.ts";
 
 /**
  * `throttleLimits`: units per 10-second window per bucket (secretCreate, secrets, keyCreate, keys),

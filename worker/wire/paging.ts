@@ -1,5 +1,5 @@
-import type { Page, PageRequest } from "../../durable-objects/rpc.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 
 /** Azure pages hold at most 25 items (`maxresults` 1..25, default 25). */
 export const MAX_RESULTS = 25;

@@ -1,4 +1,4 @@
-import type { DeletedSecretView, SecretView } from "../../durable-objects/rpc.ts";
+import type { DeletedSecretView, SecretView } from "../../core/contract/secrets.ts";
 import { attributesBody } from "./attributes-body.ts";
 
 function common(v: SecretView) {

@@ -1,6 +1,6 @@
-import type { SecretInput } from "../../durable-objects/rpc.ts";
-import { decodeBase64, utf8ByteLength } from "../../durable-objects/crypto/bytes.ts";
-import { VaultError, badParameter } from "../errors/vault-error.ts";
+import type { SecretInput } from "../../core/contract/secrets.ts";
+import { decodeBase64, utf8ByteLength } from "../../core/crypto/bytes.ts";
+import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { MAX_SECRET_TAG_LENGTH, optionalAttributes, optionalString, optionalTags } from "./assertions.ts";
 import type { JsonObject } from "./json-body.ts";
 

@@ -1,4 +1,4 @@
-import { VaultError } from "../errors/vault-error.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
 
 /**
  * Azure vault names: 3–24 characters, letters, digits and hyphens, starting with a letter, ending with

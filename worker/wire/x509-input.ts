@@ -1,5 +1,5 @@
-import { X509Error } from "../../durable-objects/crypto/x509/x509-error.ts";
-import { badParameter } from "../errors/vault-error.ts";
+import { X509Error } from "../../core/crypto/x509/x509-error.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 
 /**
  * X.509 parsing of client input at the boundary. Format errors from the X.509 layer are the client's:

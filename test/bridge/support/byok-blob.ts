@@ -4,7 +4,7 @@
  * (OpenSSL's id-aes*-wrap-pad, with RFC 5649 §3's alternative initial value), concatenated.
  */
 import { constants, createCipheriv, publicEncrypt, randomBytes } from "node:crypto";
-import type { PublicJwk } from "../../../wasm-hsm/bridge-client/index.ts";
+import type { PublicJwk } from "../../../core/hsm/bridge-client/index.ts";
 import { nodePublicKey } from "./node-keys.ts";
 
 const RFC5649_AIV_PREFIX = Buffer.from("a65959a6", "hex");

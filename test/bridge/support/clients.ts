@@ -1,5 +1,5 @@
 /** Clients for the bridge the global setup started, and a raw signed fetch for checks the typed client hides. */
-import { BridgeClient, ed25519Credentials, hmacCredentials, signRequest, type BridgeCredentials } from "../../../wasm-hsm/bridge-client/index.ts";
+import { BridgeClient, ed25519Credentials, hmacCredentials, signRequest, type BridgeCredentials } from "../../../core/hsm/bridge-client/index.ts";
 import { bridgeFacts } from "./bridge-facts.ts";
 
 export function hmacCredentialsForTests(): Promise<BridgeCredentials> {

@@ -1,6 +1,6 @@
 /** Asserts a client call fails with the bridge's error code and status, and returns the error for more checks. */
 import { expect } from "vitest";
-import { BridgeError } from "../../../wasm-hsm/bridge-client/index.ts";
+import { BridgeError } from "../../../core/hsm/bridge-client/index.ts";
 
 export async function expectBridgeError(call: Promise<unknown>, code: string, status?: number): Promise<BridgeError> {
   let caught: unknown;

@@ -1,6 +1,6 @@
 /** node:crypto views of the bridge's public keys: the independent side of every check. */
 import { createPublicKey, type KeyObject } from "node:crypto";
-import type { PublicJwk } from "../../../wasm-hsm/bridge-client/index.ts";
+import type { PublicJwk } from "../../../core/hsm/bridge-client/index.ts";
 
 /** Azure calls secp256k1 "P-256K"; node (RFC 8812) calls it "secp256k1". */
 export function nodePublicKey(jwk: PublicJwk): KeyObject {

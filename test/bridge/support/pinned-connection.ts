@@ -4,7 +4,7 @@
  * connection reaches a known process — which `GET /health` names by pid.
  */
 import { Agent, request } from "node:http";
-import { signRequest, type BridgeCredentials, type HealthResponse } from "../../../wasm-hsm/bridge-client/index.ts";
+import { signRequest, type BridgeCredentials, type HealthResponse } from "../../../core/hsm/bridge-client/index.ts";
 import type { RawAnswer } from "./clients.ts";
 
 export interface PinnedConnection {

@@ -1,7 +1,7 @@
 /** Loads the JSON vectors in test/vectors, narrowed to the fields these tests read. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RsaPrivateJwk } from "../../../wasm-hsm/bridge-client/index.ts";
+import type { RsaPrivateJwk } from "../../../core/hsm/bridge-client/index.ts";
 import { ROOT } from "./token-dir.ts";
 
 export interface WycheproofRsaDecryptVectors {

@@ -5,7 +5,7 @@
  * them with SIGTERM, which also works before a worker listens). Both ends are this program, so a message is only
  * told apart by its `kind`.
  */
-import type { BridgeErrorCode } from "../../bridge-client/types.ts";
+import type { BridgeErrorCode } from "../../../core/hsm/bridge-client/types.ts";
 import type { Begun, Outcome } from "../http/idempotency.ts";
 
 /** The environment variable that hands each worker the Unix second its request memory began (the primary's). */

@@ -10,7 +10,7 @@
  * restart are refused too (401, and retried).
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { decodeBase64url, isBase64url } from "../../bridge-client/base64url.ts";
+import { decodeBase64url, isBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import {
   HEADER,
   isFreshTimestamp,
@@ -18,8 +18,8 @@ import {
   requestSigningInput,
   TOKEN_PATTERN,
   unixSeconds,
-} from "../../bridge-client/protocol.ts";
-import type { Signer, Verifier } from "../../bridge-client/signing-keys.ts";
+} from "../../../core/hsm/bridge-client/protocol.ts";
+import type { Signer, Verifier } from "../../../core/hsm/bridge-client/signing-keys.ts";
 import type { BridgeConfig } from "../config.ts";
 import { BridgeFailure } from "../failure.ts";
 import type { RequestMemory } from "./request-memory.ts";

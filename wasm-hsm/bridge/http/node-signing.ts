@@ -5,7 +5,7 @@
  * request asks for, and they would queue behind PKCS#11 work on the same pool.
  */
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from "node:crypto";
-import type { Signer, Verifier } from "../../bridge-client/signing-keys.ts";
+import type { Signer, Verifier } from "../../../core/hsm/bridge-client/signing-keys.ts";
 
 export type NodeHmacKey = Signer & Verifier;
 

@@ -6,7 +6,7 @@
  * ask over IPC (cluster/memory-link.ts). `startedAt` is when that memory began: requests signed earlier may have
  * been seen by a memory that is gone, so they are refused (http/authenticate.ts).
  */
-import { MAX_CLOCK_SKEW_SECONDS, unixSeconds } from "../../bridge-client/protocol.ts";
+import { MAX_CLOCK_SKEW_SECONDS, unixSeconds } from "../../../core/hsm/bridge-client/protocol.ts";
 import { IdempotencyStore, type IdempotencyLedger } from "./idempotency.ts";
 import { NonceCache } from "./nonce-cache.ts";
 

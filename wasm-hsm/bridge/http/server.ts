@@ -6,9 +6,9 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
-import { HEADER, responseSigningInput, unixSeconds } from "../../bridge-client/protocol.ts";
-import type { ErrorBody } from "../../bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { HEADER, responseSigningInput, unixSeconds } from "../../../core/hsm/bridge-client/protocol.ts";
+import type { ErrorBody } from "../../../core/hsm/bridge-client/types.ts";
 import type { BridgeConfig } from "../config.ts";
 import type { BridgeContext } from "../context.ts";
 import { BridgeFailure } from "../failure.ts";

@@ -2,7 +2,7 @@
  * Request bodies checked at the boundary with small named assertions (DESIGN.md §6.5): each parser returns the
  * typed request or throws BadParameter naming the field. Binary fields must be canonical base64url.
  */
-import { isBase64url } from "../../bridge-client/base64url.ts";
+import { isBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import {
   AES_CIPHER_ALGORITHMS,
   AES_KEY_SIZES,
@@ -25,7 +25,7 @@ import {
   type SignRequest,
   type UnwrapRequest,
   type WrapRequest,
-} from "../../bridge-client/types.ts";
+} from "../../../core/hsm/bridge-client/types.ts";
 import { badParameter } from "../failure.ts";
 
 type Fields = Record<string, unknown>;

@@ -7,8 +7,8 @@
  * Every failure past the KEK's type is the one "decryption failed", whichever step it was (DESIGN.md §6.6).
  */
 import { randomBytes } from "node:crypto";
-import type { ImportByokRequest, KeyInfo } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { ImportByokRequest, KeyInfo } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter } from "../failure.ts";
 import type { Handle } from "../pkcs11/binding.ts";

@@ -5,8 +5,8 @@
  * key. Every mismatch is the one generic failure (DESIGN.md §6.6); the detail is for the log.
  */
 import { createHash, createPublicKey, randomBytes, verify } from "node:crypto";
-import type { ByokTarget, CurveName } from "../../bridge-client/types.ts";
-import { AES_KEY_SIZES, RSA_KEY_SIZES } from "../../bridge-client/types.ts";
+import type { ByokTarget, CurveName } from "../../../core/hsm/bridge-client/types.ts";
+import { AES_KEY_SIZES, RSA_KEY_SIZES } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11, type Template } from "../pkcs11/binding.ts";
 import { HASHES } from "../ops/sign-algorithms.ts";

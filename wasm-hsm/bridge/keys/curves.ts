@@ -3,7 +3,7 @@
  * (PKCS#11 v2.40 §2.3.3: "DER-encoding of an ANSI X9.62 Parameters value", here the namedCurve choice) and the
  * coordinate size that x, y, d and each of r, s are padded to (RFC 7518 §6.2.1.2, §3.4).
  */
-import type { CurveName } from "../../bridge-client/types.ts";
+import type { CurveName } from "../../../core/hsm/bridge-client/types.ts";
 
 export interface CurveSpec {
   readonly name: CurveName;

@@ -2,7 +2,7 @@
  * DELETE /keys/{id}: destroys every object carrying the id (both halves of a pair). The vault calls this only when
  * a key version is purged; soft delete and recovery are the vault's, and never touch the token.
  */
-import type { DeleteKeyResponse } from "../../bridge-client/types.ts";
+import type { DeleteKeyResponse } from "../../../core/hsm/bridge-client/types.ts";
 import type { BridgeContext } from "../context.ts";
 import { BridgeFailure } from "../failure.ts";
 import { pkcs11js } from "../pkcs11/binding.ts";

@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import type { CurveName } from "../../bridge-client/types.ts";
+import type { CurveName } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11 } from "../pkcs11/binding.ts";
 import type { CurveSpec } from "./curves.ts";

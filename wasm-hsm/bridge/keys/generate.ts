@@ -6,8 +6,8 @@
  * failed create leaves no half-made key behind.
  */
 import { randomBytes } from "node:crypto";
-import type { GenerateKeyRequest, KeyInfo } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { GenerateKeyRequest, KeyInfo } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { pkcs11js, type Handle, type Mechanism, type Template } from "../pkcs11/binding.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";

@@ -6,9 +6,9 @@
  * material arrives wrapped for the token, is keys/byok-import.ts.
  */
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
-import type { EcPrivateJwk, ImportKeyRequest, KeyInfo, OctJwk, OctPurpose, RsaPrivateJwk } from "../../bridge-client/types.ts";
-import { RSA_KEY_SIZES } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { EcPrivateJwk, ImportKeyRequest, KeyInfo, OctJwk, OctPurpose, RsaPrivateJwk } from "../../../core/hsm/bridge-client/types.ts";
+import { RSA_KEY_SIZES } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter } from "../failure.ts";
 import { pkcs11js, type Handle, type Template } from "../pkcs11/binding.ts";

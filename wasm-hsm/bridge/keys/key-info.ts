@@ -1,5 +1,5 @@
 /** A stored key as the wire shows it: id, type, size or curve, and the public half (oct: the purpose instead). */
-import type { KeyInfo } from "../../bridge-client/types.ts";
+import type { KeyInfo } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";
 import type { StoredKey } from "./key-store.ts";
 

@@ -4,8 +4,8 @@
  * C_FindObjects round on every sign would cost more than the sign on a fast token — and a cached handle that went
  * stale (CKR_OBJECT_HANDLE_INVALID) is looked up once more before the key counts as gone.
  */
-import type { CurveName, KeyType, OctPurpose, PublicJwk } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { CurveName, KeyType, OctPurpose, PublicJwk } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import { BridgeFailure } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11 } from "../pkcs11/binding.ts";
 import { ckrOf, failureFromPkcs11, HANDLE_STALE } from "../pkcs11/ckr.ts";

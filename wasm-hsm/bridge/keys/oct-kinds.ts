@@ -4,8 +4,8 @@
  * CKM_SHA256_HMAC/CKM_SHA384_HMAC/CKM_SHA512_HMAC sign with. The object's key type is the one record of a key's
  * purpose: the key store reads it back, so nothing else has to remember it.
  */
-import type { OctPurpose } from "../../bridge-client/types.ts";
-import { AES_KEY_SIZES, HMAC_KEY_SIZES, OCT_PURPOSES } from "../../bridge-client/types.ts";
+import type { OctPurpose } from "../../../core/hsm/bridge-client/types.ts";
+import { AES_KEY_SIZES, HMAC_KEY_SIZES, OCT_PURPOSES } from "../../../core/hsm/bridge-client/types.ts";
 import { pkcs11js } from "../pkcs11/binding.ts";
 
 export interface OctKind {

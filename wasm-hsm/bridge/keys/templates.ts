@@ -5,7 +5,7 @@
  * login, as in any token. The usage flags are the key kind's full set; which operations a key version may do
  * (Azure key_ops) is the vault's decision, checked before it calls the bridge.
  */
-import type { OctPurpose } from "../../bridge-client/types.ts";
+import type { OctPurpose } from "../../../core/hsm/bridge-client/types.ts";
 import { pkcs11js, type Template } from "../pkcs11/binding.ts";
 
 /** The kinds of key the bridge makes: oct keys come in one kind per purpose (keys/oct-kinds.ts). */

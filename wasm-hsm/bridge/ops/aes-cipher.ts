@@ -4,8 +4,8 @@
  * the last block, and that is the vault's part, as for software keys.
  */
 import { randomBytes } from "node:crypto";
-import type { AesCipherAlgorithm, EncryptResponse } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { AesCipherAlgorithm, EncryptResponse } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";

@@ -1,7 +1,7 @@
 /** POST /keys/{id}/encrypt and /decrypt: RSA or AES by the algorithm's name. */
-import type { DecryptRequest, DecryptResponse, EncryptRequest, EncryptResponse, RsaCipherAlgorithm } from "../../bridge-client/types.ts";
-import { RSA_CIPHER_ALGORITHMS } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { DecryptRequest, DecryptResponse, EncryptRequest, EncryptResponse, RsaCipherAlgorithm } from "../../../core/hsm/bridge-client/types.ts";
+import { RSA_CIPHER_ALGORITHMS } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter } from "../failure.ts";
 import { aesDecrypt, aesEncrypt } from "./aes-cipher.ts";

@@ -3,7 +3,7 @@
  * the bridge's health endpoint"), plus the path chosen for what the token lacks. Reading the token info also
  * proves the token is still there: a removed token answers 503.
  */
-import type { HealthResponse } from "../../bridge-client/types.ts";
+import type { HealthResponse } from "../../../core/hsm/bridge-client/types.ts";
 import type { BridgeContext } from "../context.ts";
 import { mechanismName } from "../pkcs11/mechanism-names.ts";
 

@@ -1,6 +1,6 @@
 /** POST /random: bytes from the token's RNG (C_GenerateRandom), as Managed HSM's `POST /rng` gives. */
-import type { RandomRequest, RandomResponse } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { RandomRequest, RandomResponse } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
 

@@ -9,7 +9,7 @@
  * leaves the token either way.
  */
 import { constants, createPublicKey, publicEncrypt } from "node:crypto";
-import type { RsaCipherAlgorithm } from "../../bridge-client/types.ts";
+import type { RsaCipherAlgorithm } from "../../../core/hsm/bridge-client/types.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";

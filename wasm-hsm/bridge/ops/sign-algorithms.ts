@@ -5,7 +5,7 @@
  * HS* is a MAC over those digest bytes (RFC 2104 HMAC with the named hash, RFC 7518 §3.2), made by the token's
  * CKM_SHAx_HMAC under a generic secret key: the full-length MAC, as JWS wants it (not the _GENERAL truncation).
  */
-import type { CurveName, SignAlgorithm } from "../../bridge-client/types.ts";
+import type { CurveName, SignAlgorithm } from "../../../core/hsm/bridge-client/types.ts";
 import { pkcs11js } from "../pkcs11/binding.ts";
 
 export type HashName = "SHA-256" | "SHA-384" | "SHA-512";

@@ -2,8 +2,8 @@
  * POST /keys/{id}/sign: a digest in, a raw signature out (RSA: k bytes; ECDSA: r‖s, RFC 7518 §3.4; HMAC: the
  * hash-length MAC, RFC 7518 §3.2).
  */
-import type { SignAlgorithm, SignRequest, SignResponse } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { SignAlgorithm, SignRequest, SignResponse } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";

@@ -6,8 +6,8 @@
  * (DESIGN.md §5: "AES-KW via a session object + C_WrapKey"). RFC 5649 wrapping on a token that gets it wrong is
  * built here from the token's AES (ops/aes-kwp-wrap.ts).
  */
-import type { AesWrapAlgorithm, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse } from "../../bridge-client/types.ts";
-import { encodeBase64url } from "../../bridge-client/base64url.ts";
+import type { AesWrapAlgorithm, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse } from "../../../core/hsm/bridge-client/types.ts";
+import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";

@@ -8,7 +8,7 @@
  * RFC 5649's own example: BYOK (keys/byok-import.ts) depends on it and has no fallback outside the token.
  */
 import { createCipheriv } from "node:crypto";
-import type { ByokUnwrapPath, ImplementationPath } from "../../bridge-client/types.ts";
+import type { ByokUnwrapPath, ImplementationPath } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";
 import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type RsaOAEP } from "./binding.ts";
 import type { SessionPool } from "./session-pool.ts";

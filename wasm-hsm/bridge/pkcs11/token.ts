@@ -3,7 +3,7 @@
  * tokens are added; SoftHSM2 even derives them from the serial). `C_Initialize` gets CKF_OS_LOCKING_OK: the
  * bridge calls the module from several libuv threads at once, and without it SoftHSM2 crashes (DESIGN.md §5).
  */
-import type { HealthResponse } from "../../bridge-client/types.ts";
+import type { HealthResponse } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11 } from "./binding.ts";
 import { failureFromPkcs11 } from "./ckr.ts";

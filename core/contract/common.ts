@@ -1,0 +1,57 @@
+/**
+ * What every feature's part of the Durable Objects' RPC contract shares: the caller, the request facts, pages and
+ * the deleted-object view. Rows never cross RPC; the Worker formats these values into Azure's wire shapes.
+ */
+
+/** The verified caller, from the bearer token. */
+export interface Caller {
+  readonly tenantId: string;
+  readonly objectId: string;
+  readonly appId: string;
+  /** "ServicePrincipal" or "ManagedIdentity", for the audit log. */
+  readonly principalType: string;
+}
+
+/**
+ * Which call of a request this is. Key create and rotate make two: a "preflight" (authorize, rotation
+ * spec) before the Worker generates material, then a "completion". The request is charged to the
+ * throttle once, at its first call, and audited once, at its last (or at the preflight if that refuses).
+ */
+export type CallStage = "single" | "preflight" | "completion";
+
+/** Facts about the HTTP request the audit record needs; never its headers or body. */
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly clientIp: string | null;
+  /** Wall-clock Unix milliseconds when the Worker received the request (for the record's duration). */
+  readonly receivedAtMs: number;
+  /** Azure's operation name the route declared ("SecretGet", "KeySign", …). */
+  readonly operation: string;
+  readonly stage: CallStage;
+  /** The api-version the client sent; continuation tokens are bound to it (operations/page-tokens.ts). */
+  readonly apiVersion: string;
+}
+
+export interface PageRequest {
+  readonly maxResults: number;
+  /** Opaque continuation from a previous page's `next`; validated by the object. */
+  readonly skipToken?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque continuation, or null on the last page. */
+  readonly next: string | null;
+}
+
+/** Lifecycle facts every bundle reports inside `attributes`. */
+export interface Recoverability {
+  readonly recoverableDays: number;
+  readonly recoveryLevel: string;
+}
+
+export interface DeletedView {
+  /** Unix seconds. */
+  readonly deletedDate: number;
+  readonly scheduledPurgeDate: number;
+}

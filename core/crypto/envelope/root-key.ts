@@ -1,0 +1,43 @@
+import { decodeBase64, utf8 } from "../bytes.ts";
+
+/**
+ * The root key (Worker secret ROOT_KEY, 32 random bytes in base64) never encrypts data itself:
+ * purpose-specific keys are derived from it with HKDF-SHA-256 (RFC 5869), so the key that wraps
+ * data keys and the keys that seal backups can never be confused.
+ */
+export class RootKey {
+  private constructor(private readonly material: CryptoKey) {}
+
+  static async fromSecret(secret: string | undefined): Promise<RootKey> {
+    if (secret === undefined || secret === "") throw new Error("ROOT_KEY is not configured");
+    const raw = decodeBase64(secret.trim());
+    if (raw === null || raw.length !== 32) throw new Error("ROOT_KEY must be 32 bytes of base64");
+    const material = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]);
+    return new RootKey(material);
+  }
+
+  /** An AES-256-GCM key for one purpose, e.g. "kek/v1" or "backup/v1/{tenant}". */
+  deriveAesKey(purpose: string): Promise<CryptoKey> {
+    return crypto.subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt: utf8("edge-vault"), info: utf8(purpose) },
+      this.material,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+  }
+}
+
+/** Root keys are cached per isolate: HKDF import is cheap but not free, and the secret never changes. */
+const cache = new Map<string, Promise<RootKey>>();
+
+export function rootKeyFromEnv(secret: string | undefined): Promise<RootKey> {
+  const key = secret ?? "";
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    entry = RootKey.fromSecret(secret);
+    entry.catch(() => cache.delete(key));
+    cache.set(key, entry);
+  }
+  return entry;
+}

@@ -1,0 +1,40 @@
+import type { ObjectKind } from "../objects/versioned-object.ts";
+
+/**
+ * One audit record: who did what to which object and how it ended (Azure's AuditEvent category,
+ * AZKVAuditLogs columns). By construction it has no field that could hold a secret value, key
+ * material, a token, plaintext or ciphertext.
+ */
+export interface AuditRecord {
+  /** Unix milliseconds, from the vault's clock. */
+  readonly timeMs: number;
+  readonly requestId: string;
+  readonly tenantId: string;
+  readonly vault: string;
+  /** Null when the request carried no valid token (401). */
+  readonly caller: AuditCaller | null;
+  readonly clientIp: string | null;
+  /** Azure's operation name, e.g. "SecretGet", "KeySign" (see audit-operations.ts). */
+  readonly operation: string;
+  readonly object: AuditObject | null;
+  readonly httpStatus: number;
+  /** "Success", or the error code the caller received (e.g. "Forbidden", "Throttled"). */
+  readonly resultCode: string;
+  readonly durationMs: number;
+}
+
+export interface AuditCaller {
+  readonly objectId: string;
+  readonly appId: string;
+  /** "ServicePrincipal", "ManagedIdentity", "Operator" … as the token service knows the principal. */
+  readonly type: string;
+}
+
+export interface AuditObject {
+  readonly kind: ObjectKind;
+  readonly name: string;
+  /** Null when the request addressed the latest version or the name as a whole. */
+  readonly version: string | null;
+}
+
+export const AUDIT_SUCCESS = "Success";

@@ -1,0 +1,20 @@
+import type { ThrottleLimits, ThrottleOverrides } from "../throttle/throttle-limits.ts";
+
+/**
+ * Per-vault settings a SaaS operator may change after creation, unlike VaultConfig: throttle limits
+ * (a tier; Azure's numbers by default) and how long the audit log keeps records.
+ */
+export interface VaultOperationalSettings {
+  readonly throttleLimits: ThrottleLimits;
+  readonly auditRetentionDays: number;
+}
+
+export interface VaultSettingsPatch {
+  /** Overrides of Azure's defaults; null returns to the defaults. */
+  readonly throttleLimits?: ThrottleOverrides | null;
+  readonly auditRetentionDays?: number;
+}
+
+export const AUDIT_RETENTION_MIN_DAYS = 1;
+export const AUDIT_RETENTION_MAX_DAYS = 3650;
+export const AUDIT_RETENTION_DEFAULT_DAYS = 90;

@@ -1,0 +1,149 @@
+import { DurableObject } from "cloudflare:workers";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { systemClock, toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
+import type { TenantInfo } from "../../core/domain/identity/principal.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
+import { migrate } from "../storage/migrate.ts";
+import { REGISTRY_MIGRATIONS } from "../storage/migrations.ts";
+import { RegistryRepository } from "../storage/registry-repository.ts";
+import { AuditRepository, AUDIT_PRUNE_BATCH } from "../storage/audit-repository.ts";
+import { auditPage } from "../operations/audit-handlers.ts";
+import { PageTokens } from "../operations/page-tokens.ts";
+import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import type { AuditFilter } from "../../core/contract/audit.ts";
+import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import type { Page, PageRequest } from "../../core/contract/common.ts";
+
+/** How long the control-plane audit log keeps records. */
+const CONTROL_PLANE_AUDIT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+const auditUnavailable = (): VaultError =>
+  new VaultError("ServiceUnavailable", "The request was not processed because its audit record could not be written.");
+
+/** The outcome written into a record once the request it describes has been answered. */
+export type AuditOutcome = Pick<AuditRecord, "tenantId" | "vault" | "operation" | "caller" | "httpStatus" | "resultCode" | "durationMs">;
+
+/** Where the credential-less local token endpoints (IMDS, Cloud Shell) point; dev only. */
+export interface LocalDefaultIdentity {
+  readonly tenantId: string;
+  readonly principalId: string;
+}
+
+const LOCAL_DEFAULT_IDENTITY = "local-default-identity";
+
+/**
+ * The singleton directory: which tenants exist and which tenant owns each vault name. Vault names
+ * are globally unique (Azure DNS names); reserving one here is the single point that decides it.
+ * It is on the control-plane path only, never on a data-plane request.
+ */
+export class RegistryObject extends DurableObject<Env> {
+  clock: Clock = systemClock;
+  private readonly repo: RegistryRepository;
+  private readonly audit: AuditRepository;
+  private readonly pageTokens = new PageTokens(() => rootKeyFromEnv(this.env.ROOT_KEY));
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.repo = new RegistryRepository(ctx.storage.sql);
+    this.audit = new AuditRepository(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, REGISTRY_MIGRATIONS);
+    });
+  }
+
+  async addTenant(displayName: string): Promise<TenantInfo> {
+    const tenant: TenantInfo = { id: crypto.randomUUID(), displayName, created: toUnixSeconds(this.clock.now()) };
+    this.repo.insertTenant(tenant);
+    return tenant;
+  }
+
+  async listTenants(): Promise<TenantInfo[]> {
+    return this.repo.tenants();
+  }
+
+  /** A tenant can be removed only once it owns no vaults. */
+  async removeTenant(id: string): Promise<Result<null>> {
+    if (this.repo.vaultCount(id) > 0) return fail(new VaultError("Conflict", "Delete the tenant's vaults first."));
+    if (!this.repo.deleteTenant(id)) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
+    if (this.localDefault()?.tenantId === id) this.repo.putSetting(LOCAL_DEFAULT_IDENTITY, "null");
+    return ok(null);
+  }
+
+  async reserveVaultName(name: string, tenantId: string): Promise<Result<null>> {
+    if (!this.repo.reserveVault(name.toLowerCase(), tenantId, toUnixSeconds(this.clock.now()))) {
+      return fail(new VaultError("VaultAlreadyExists", `The vault name '${name}' is already in use.`));
+    }
+    return ok(null);
+  }
+
+  async releaseVaultName(name: string): Promise<void> {
+    this.repo.releaseVault(name.toLowerCase());
+  }
+
+  async setLocalDefaultIdentity(identity: LocalDefaultIdentity): Promise<void> {
+    this.repo.putSetting(LOCAL_DEFAULT_IDENTITY, JSON.stringify(identity));
+  }
+
+  async getLocalDefaultIdentity(): Promise<LocalDefaultIdentity | null> {
+    return this.localDefault();
+  }
+
+  /**
+   * Write-ahead audit of a control-plane request: recorded as Pending before it runs (if this fails the
+   * request is refused), completed with its outcome after. Answers the record's sequence number.
+   */
+  async beginAuditRecord(entry: Omit<AuditRecord, "timeMs" | "httpStatus" | "resultCode" | "durationMs">): Promise<Result<number>> {
+    let seq: number;
+    try {
+      seq = this.ctx.storage.transactionSync(() =>
+        this.audit.insert({ ...entry, timeMs: this.clock.now(), httpStatus: 0, resultCode: "Pending", durationMs: 0 }),
+      );
+    } catch (err) {
+      console.error("control-plane audit record could not be written", err);
+      return fail(auditUnavailable());
+    }
+    if ((await this.ctx.storage.getAlarm()) === null) await this.armPrune();
+    return ok(seq);
+  }
+
+  /** The request has run; if its outcome cannot be stored the record stays Pending, which is what is known. */
+  async completeAuditRecord(seq: number, outcome: AuditOutcome): Promise<void> {
+    try {
+      this.ctx.storage.transactionSync(() => this.audit.complete(seq, outcome));
+    } catch (err) {
+      console.error("control-plane audit outcome could not be written", err);
+    }
+  }
+
+  async queryAudit(filter: AuditFilter, page: PageRequest, maxResults: number): Promise<Result<Page<AuditRecord>>> {
+    // A tenant's continuation token is bound to that tenant's log, the operator's to the whole log.
+    const scope = { tenantId: filter.tenantId ?? "*", vault: "", collection: "admin/auditLog", apiVersion: "" };
+    try {
+      const opened = await this.pageTokens.openIn({ page }, scope);
+      const result = auditPage(this.audit, filter, opened.page, maxResults);
+      return ok(result.next === null ? result : { ...result, next: await this.pageTokens.seal(result.next, scope) });
+    } catch (err) {
+      if (err instanceof VaultError) return fail(err);
+      throw err;
+    }
+  }
+
+  /** Prunes records past retention, a batch at a time, and re-arms while more remain. */
+  override async alarm(): Promise<void> {
+    this.audit.pruneOlderThan(this.clock.now() - CONTROL_PLANE_AUDIT_RETENTION_MS, AUDIT_PRUNE_BATCH);
+    await this.armPrune();
+  }
+
+  private async armPrune(): Promise<void> {
+    const oldest = this.audit.oldestTimeMs();
+    if (oldest === null) return;
+    const due = oldest + CONTROL_PLANE_AUDIT_RETENTION_MS;
+    await this.ctx.storage.setAlarm(due <= this.clock.now() ? this.clock.now() : Math.ceil(due / HOUR_MS) * HOUR_MS);
+  }
+
+  private localDefault(): LocalDefaultIdentity | null {
+    const raw = this.repo.setting(LOCAL_DEFAULT_IDENTITY);
+    return raw === null ? null : (JSON.parse(raw) as LocalDefaultIdentity | null);
+  }
+}
