@@ -11,13 +11,15 @@ function sqlAsText(): Plugin {
   };
 }
 
-/** Unit, Durable Object and API tiers run inside workerd with the real bindings (DESIGN.md §6.10). */
+/** Unit, Durable Object and API tiers run inside workerd with the real bindings (docs/decisions.md §6.5). */
 export default defineWorkersConfig({
   plugins: [sqlAsText()],
   test: {
     include: ["test/unit/**/*.test.ts", "test/do/**/*.test.ts", "test/api/**/*.test.ts"],
     // Generous limits: RSA-4096 generation alone can take seconds on a loaded 2-core machine, and a test
     // cut off mid-request breaks isolated storage for the next one. Speed is measured by `npm run bench`.
+    // Every test fits in it but key tests that generate RSA keys (SLOW_KEYS in test/support/key-api.ts):
+    // the longest secrets and certificates tests took under 14 s with the machine's load average at 16.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     poolOptions: {

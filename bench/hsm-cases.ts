@@ -40,10 +40,10 @@ export type HsmCase =
 export const HSM_CASES: readonly HsmCase[] = [
   { name: "RSA-2048 RS256 sign", key: "rsa2048", op: "sign", alg: "RS256" },
   { name: "RSA-3072 PS256 sign", key: "rsa3072", op: "sign", alg: "PS256" },
-  // Where the token's work outweighs the API's fixed cost per request (see the closing note of issue 5).
+  // Where the token's work outweighs the API's fixed CPU cost per request, so the API comes closest to direct.
   { name: "RSA-4096 RS256 sign", key: "rsa4096", op: "sign", alg: "RS256" },
   { name: "P-256 ES256 sign", key: "p256", op: "sign", alg: "ES256" },
-  // SoftHSM2 2.6.1 does OAEP with SHA-1 natively; with SHA-256 the bridge decodes raw RSA itself (DESIGN.md §5).
+  // SoftHSM2 2.6.1 does OAEP with SHA-1 natively; with SHA-256 the bridge decodes raw RSA (docs/decisions.md §4.1).
   { name: "RSA-2048 RSA-OAEP decrypt", key: "rsa2048", op: "decrypt", alg: "RSA-OAEP" },
   { name: "RSA-2048 RSA-OAEP-256 decrypt", key: "rsa2048", op: "decrypt", alg: "RSA-OAEP-256" },
   { name: "AES-256 A256GCM decrypt", key: "aes256", op: "decrypt", alg: "A256GCM" },

@@ -9,9 +9,9 @@ const WORKER = fileURLToPath(new URL("./hsm-direct-worker.ts", import.meta.url))
 const CLOSE_GRACE_MS = 5_000;
 
 /**
- * The direct side shaped like the bridge: as many processes as it has workers, each with its own module
- * instance and as many sessions as each of its workers. One process would not match a bridge of several:
- * signing scales with processes, not only with sessions (DESIGN.md §5: RSA-2048 ~840/s in one, ~1,700/s in two).
+ * The direct side shaped like the bridge: as many processes as it has workers, each with its own module instance and
+ * as many sessions as each of its workers. One process would not match a bridge of several: signing scales with
+ * processes, not only with sessions (docs/decisions.md §4.3: RSA-2048 ~840/s in one, ~1,700/s in two).
  */
 export class DirectProcesses {
   private constructor(

@@ -1,5 +1,4 @@
 import type { Caller } from "../core/contract/common.ts";
-import type { DataAction } from "../core/domain/rbac/permission.ts";
 import type { VaultConfig } from "../core/domain/vault/vault-config.ts";
 import type { AdminCaller } from "./auth/admin-caller.ts";
 
@@ -18,9 +17,7 @@ export interface AppEnv {
     vaultResource: string;
     /** The authenticated caller (verified bearer token). */
     caller: Caller;
-    /** The data action the route declared with `requires`. */
-    action: DataAction;
-    /** The audit operation name the route declared with `requires`. */
+    /** The audit operation name of the route's declared operation, or of the control-plane operation (admin routes). */
     operation: string;
     /** Wall-clock milliseconds when the request arrived (audit duration). */
     receivedAtMs: number;

@@ -31,7 +31,7 @@ import { deletedCertificateRoutes } from "./routes/deleted-certificates.ts";
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
 /**
- * The data plane, served on vault and managed HSM hosts. Middleware order is the request path of DESIGN.md §2:
+ * The data plane, served on vault and managed HSM hosts. Middleware order is the request path of docs/decisions.md §1:
  * request id → host → vault (and what a managed HSM serves) → audit trail → api-version → challenge/auth →
  * route (which declares its permission and operation). The vault is resolved before api-version so a bad version
  * is audited too.
@@ -55,7 +55,7 @@ vaultApp.onError((err) => toErrorResponse(err));
 export const identityApp = new Hono<AppEnv>({ strict: false });
 identityApp.use("*", responseHeaders);
 identityApp.get("/healthz", (c) => c.json({ status: "ok" }));
-// `az login` lists subscriptions after signing in; there are none here (client-contract.md §3).
+// `az login` lists subscriptions after signing in; there are none here (docs/client-contract.md §3).
 identityApp.get("/subscriptions", (c) => c.json({ value: [] }));
 identityApp.route("/", managedIdentityRoutes);
 identityApp.route("/", benchRoutes);

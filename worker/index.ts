@@ -9,7 +9,7 @@ export { TenantObject } from "../durable-objects/tenant/tenant-object.ts";
 export { RegistryObject } from "../durable-objects/registry/registry-object.ts";
 
 /**
- * An empty version segment means "latest": SDKs send `POST /keys/{name}//sign` (client-contract.md §5).
+ * An empty version segment means "latest": SDKs send `POST /keys/{name}//sign` (docs/client-contract.md §5).
  * Collapsing the empty segment lets one route serve both forms.
  */
 function withoutEmptySegments(path: string): string {

@@ -1,5 +1,5 @@
 /**
- * The audit log's part of the vault's RPC contract: the auditors' queries (GitHub issue 6). Records come
+ * The audit log's part of the vault's RPC contract: the auditors' queries (our API; Azure has none). Records come
  * back oldest first, ordered by (time, insertion), one bounded page per call; the Worker formats them.
  */
 import type { AuditRecord } from "../domain/vault/audit-record.ts";

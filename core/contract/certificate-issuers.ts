@@ -1,6 +1,6 @@
 /**
  * Certificate contacts and issuers: the vault-wide part of the certificates RPC contract (Azure REST
- * GetCertificateContacts … DeleteCertificateIssuer, issue 4). Issuer passwords travel inward only:
+ * GetCertificateContacts … DeleteCertificateIssuer). Issuer passwords travel inward only:
  * no result carries one.
  */
 import type { CertificateContact } from "../domain/certificates/certificate-contact.ts";

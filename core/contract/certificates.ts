@@ -1,8 +1,8 @@
-/** The certificates part of the vault's RPC contract (Azure REST "Certificates" operations, issue 4). */
+/** The certificates part of the vault's RPC contract (Azure REST "Certificates" operations). */
 import type { AttributesPatch, ObjectAttributes, Tags } from "../domain/objects/attributes.ts";
 import type { CertificatePolicy, IssuerParameters } from "../domain/certificates/certificate-policy.ts";
 import type { CertificatePolicyPatch } from "../domain/certificates/certificate-policy-patch.ts";
-import type { PrivateJwk } from "../crypto/keys/key-types.ts";
+import type { AzureKeyType, PrivateJwk } from "../crypto/keys/key-types.ts";
 import type { DeletedView, Page, PageRequest, Recoverability } from "./common.ts";
 
 export interface CertificateView {
@@ -50,7 +50,10 @@ export interface CertificateInput {
 }
 
 export type CertificateOp =
-  // The Worker generates the key first (RSA generation is synchronous in workerd, see key-rpc.ts).
+  // Checks the caller may create certificates and does nothing else, before the Worker generates the certificate's
+  // key (as key.createPreflight does for CreateKey); the key type lets the throttle charge it as a key create.
+  | { readonly kind: "certificate.createPreflight"; readonly kty: AzureKeyType }
+  // The Worker generates the key first (RSA generation is synchronous in workerd, see key.create in keys.ts).
   | ({ readonly kind: "certificate.create"; readonly name: string; readonly policy: CertificatePolicyPatch; readonly jwk: PrivateJwk } & CertificateInput)
   | ({
       readonly kind: "certificate.import";
@@ -72,13 +75,14 @@ export type CertificateOp =
   | { readonly kind: "certificate.getPolicy"; readonly name: string }
   | { readonly kind: "certificate.updatePolicy"; readonly name: string; readonly policy: CertificatePolicyPatch }
   | { readonly kind: "certificate.getOperation"; readonly name: string }
-  | { readonly kind: "certificate.cancelOperation"; readonly name: string }
+  | { readonly kind: "certificate.updateOperation"; readonly name: string; readonly cancellationRequested: boolean }
   | { readonly kind: "certificate.deleteOperation"; readonly name: string }
   | ({ readonly kind: "certificate.merge"; readonly name: string; readonly chain: readonly Uint8Array[] } & CertificateInput)
   | { readonly kind: "certificate.backup"; readonly name: string }
   | { readonly kind: "certificate.restore"; readonly blob: string };
 
 export interface CertificateResults {
+  "certificate.createPreflight": null;
   "certificate.create": CertificateOperationView;
   "certificate.import": CertificateView;
   "certificate.get": CertificateView;
@@ -93,7 +97,7 @@ export interface CertificateResults {
   "certificate.getPolicy": { readonly name: string; readonly policy: CertificatePolicy };
   "certificate.updatePolicy": { readonly name: string; readonly policy: CertificatePolicy };
   "certificate.getOperation": CertificateOperationView;
-  "certificate.cancelOperation": CertificateOperationView;
+  "certificate.updateOperation": CertificateOperationView;
   "certificate.deleteOperation": CertificateOperationView;
   "certificate.merge": CertificateView;
   "certificate.backup": { readonly blob: string };

@@ -13,8 +13,9 @@ export interface Caller {
 }
 
 /**
- * Which call of a request this is. Key create and rotate make two: a "preflight" (authorize, rotation
- * spec) before the Worker generates material, then a "completion". The request is charged to the
+ * Which call of a request this is. Key create, key rotate and certificate create make two: a "preflight"
+ * (`key.createPreflight`, `key.rotationSpec`, `certificate.createPreflight`) before the Worker generates material,
+ * then a "completion". The request is charged to the
  * throttle once, at its first call, and audited once, at its last (or at the preflight if that refuses).
  */
 export type CallStage = "single" | "preflight" | "completion";

@@ -1,6 +1,6 @@
 /**
  * The control-plane contract of a vault's events, crossing Worker → VaultObject RPC: typed operations
- * and results (values, never rows), answered as a Result (errors as values, DESIGN.md §3).
+ * and results (values, never rows), answered as a Result (errors as values, docs/decisions.md §2.3).
  */
 import type { EventSubscription, EventSubscriptionSettings } from "../domain/events/event-subscription.ts";
 import type { VaultEventType } from "../domain/events/vault-event.ts";

@@ -98,10 +98,10 @@ export type KeyOp =
   | ({ readonly kind: "key.wrap"; readonly alg: string; readonly key: Uint8Array } & Addressed)
   | ({ readonly kind: "key.unwrap"; readonly alg: string; readonly wrapped: Uint8Array } & Addressed)
   | { readonly kind: "rng"; readonly count: number }
-  // Checks the caller may perform the route's action and does nothing else: key creation asks this
-  // before the Worker spends seconds generating material for a caller who may not create.
+  // Checks the caller may create keys and does nothing else: CreateKey asks this before the Worker spends
+  // seconds generating material for a caller who may not create (then key.create completes the request).
   // The key type lets the throttle charge an HSM create at its own weight.
-  | { readonly kind: "authorize"; readonly kty: AzureKeyType };
+  | { readonly kind: "key.createPreflight"; readonly kty: AzureKeyType };
 
 export interface KeyResults {
   "key.create": KeyView;
@@ -129,5 +129,5 @@ export interface KeyResults {
   "key.wrap": CryptoResult;
   "key.unwrap": CryptoResult;
   rng: { readonly value: Uint8Array };
-  authorize: null;
+  "key.createPreflight": null;
 }

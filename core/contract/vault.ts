@@ -9,17 +9,15 @@ import type { CertificateOp, CertificateResults } from "./certificates.ts";
 import type { Caller, RequestInfo } from "./common.ts";
 import type { KeyOp, KeyResults } from "./keys.ts";
 import type { SecretOp, SecretResults } from "./secrets.ts";
-import type { DataAction } from "../domain/rbac/permission.ts";
 
 export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp;
 export type VaultResults = SecretResults & KeyResults & AuditResults & CertificateResults & CertificateIssuerResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 
-/** One data-plane request to a vault: who asks, the permission the route declared, and what. */
+/** One data-plane request to a vault: who asks and what (the op's descriptor says which data action it needs). */
 export interface VaultCall {
   readonly caller: Caller;
-  readonly action: DataAction;
   readonly op: VaultOp;
   readonly request: RequestInfo;
 }

@@ -57,7 +57,7 @@ const URL_SAFE = alphabetTable("-_");
  * The one strict base64 decoder (RFC 4648 §4/§5): every character in the alphabet, no whitespace, a
  * length that is a whole number of octets (never 1 mod 4), padding only at the end and only to complete
  * the last quantum. Null for anything else — it never throws, unlike `atob`, whose InvalidCharacterError
- * on client input was a 500 (issue 12, finding 4). Callers turn null into their own 400.
+ * on client input was once answered with a 500 (docs/security.md). Callers turn null into their own 400.
  */
 export function decodeBase64(text: string, options: Base64Options = {}): Uint8Array<ArrayBuffer> | null {
   let end = text.length;
@@ -85,6 +85,12 @@ export function decodeBase64(text: string, options: Base64Options = {}): Uint8Ar
   if (options.canonical === true && (buffer & ((1 << bits) - 1)) !== 0) return null;
   return out;
 }
+
+/**
+ * Unpadded canonical base64url (RFC 7515 §2 over RFC 4648 §5, §3.5): no `=`, one spelling per value. The form of
+ * JWK members and of every binary field of the HSM bridge protocol; `decodeBase64(text, UNPADDED_BASE64URL)`.
+ */
+export const UNPADDED_BASE64URL: Base64Options = { url: true, padding: "forbidden", canonical: true };
 
 /** Strict base64url (RFC 4648 §5), padding optional; null for anything else. */
 export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {

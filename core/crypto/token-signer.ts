@@ -1,5 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { utf8 } from "./bytes.ts";
+import { signingKeyAad } from "./envelope/aad.ts";
 import type { DataKey } from "./envelope/data-key.ts";
 
 /** Tokens are ES256 JWTs (RFC 7518 §3.4), like Entra's signed with a per-tenant key published as JWKS. */
@@ -10,8 +11,6 @@ export interface SigningKeyRecord {
   readonly publicJwk: string;
   readonly sealedPrivateJwk: Uint8Array;
 }
-
-const signingKeyAad = (tenantId: string, kid: string): string => `signing-key|${tenantId}|${kid}`;
 
 /** A new key pair; the private JWK leaves only sealed under the tenant's data key. */
 export async function newSigningKey(dataKey: DataKey, tenantId: string): Promise<SigningKeyRecord> {

@@ -1,6 +1,6 @@
 /**
  * Injected time. Lifecycle rules (retention, scheduled purge, nbf/exp) read the clock through this
- * interface so tests move time instead of sleeping (DESIGN.md §6.11).
+ * interface so tests move time instead of sleeping (docs/decisions.md §6.6).
  */
 export interface Clock {
   /** Milliseconds since the Unix epoch. */

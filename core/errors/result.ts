@@ -2,7 +2,7 @@ import type { ErrorValue, VaultError } from "./vault-error.ts";
 
 /**
  * How Durable Objects answer: errors are values, because RPC keeps only an exception's
- * message and name (DESIGN.md §3). The Worker turns `{ ok: false }` back into a VaultError.
+ * message and name (docs/decisions.md §2.3). The Worker turns `{ ok: false }` back into a VaultError.
  */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorValue };
 

@@ -9,7 +9,7 @@ export const HSM_RETRY_AFTER_SECONDS = 5;
 export const HSM_UNAVAILABLE_MESSAGE = "The HSM is temporarily unavailable; retry the request later.";
 
 /**
- * The one mapping of bridge failures to the vault's errors (issue 5, failure behaviour). Down, slow, refusing
+ * The one mapping of bridge failures to the vault's errors (docs/decisions.md §4.6). Down, slow, refusing
  * our signature or answering with something unverifiable: 503 with Retry-After, for HSM keys only — software
  * keys never reach this code. A bad parameter is the caller's; a token that lost a key version is ours (500).
  */
@@ -30,7 +30,7 @@ export function vaultErrorOfBridge(error: unknown): unknown {
 
 /**
  * Decrypt and unwrap answer one generic failure for anything the caller could have caused (no padding oracle,
- * DESIGN.md §6.6); an unavailable HSM is still 503 so clients retry rather than give up on good ciphertext.
+ * docs/decisions.md §6.4); an unavailable HSM is still 503 so clients retry rather than give up on good ciphertext.
  */
 export function decryptionErrorOfBridge(error: unknown): unknown {
   if (error instanceof BridgeError && error.code === "BadParameter") return new DecryptionFailed();

@@ -2,7 +2,7 @@ import type { KeyFamily, PrivateJwk } from "../crypto/keys/key-types.ts";
 
 /**
  * What a vault seals for an HSM key version instead of key material: the token object's random CKA_ID
- * (DESIGN.md §5). Sealed like material, so the AAD binds it to its tenant/vault/name/version and a row
+ * (docs/decisions.md §4.5). Sealed like material, so the AAD binds it to its tenant/vault/name/version and a row
  * copied elsewhere cannot point another key version at this token object.
  */
 export interface HsmKeyReference {

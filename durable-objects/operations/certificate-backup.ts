@@ -8,7 +8,9 @@ import { openPrivateJwk, sealKeyMaterial } from "./key-material.ts";
 import { isBackedUpVersion, isRecord, openObjectBackup, versionsFromBackup, type BackedUpVersion } from "./object-backup.ts";
 import { objectErrors } from "./object-errors.ts";
 import { restoreVersions } from "./object-lifecycle.ts";
-import { valueAad, type VaultContext } from "./vault-context.ts";
+import { valueAad } from "../../core/crypto/envelope/aad.ts";
+import type { VaultContext } from "./vault-context.ts";
+import { openValue, sealValue } from "./sealed-values.ts";
 
 const KIND = "certificate";
 const decoder = new TextDecoder();
@@ -28,7 +30,7 @@ export async function backUpCertificate(ctx: VaultContext, name: string): Promis
   const state = ctx.objects.findName(KIND, key);
   if (state === null || state.deletedAt !== null) throw objectErrors(KIND).notFound(name);
   const secretValue = async (v: StoredVersion) =>
-    decoder.decode(await (await ctx.dataKey()).open(v.sealedValue, valueAad(ctx.config, "secret", key, v.version)));
+    decoder.decode(await openValue(ctx, valueAad(ctx.config, "secret", key, v.version), v.sealedValue));
   const backup: CertificateBackup = {
     name: state.name,
     policy: ctx.certificatePolicies.get(key)?.policy ?? null,
@@ -51,7 +53,7 @@ export async function restoreCertificate(ctx: VaultContext, blob: string): Promi
     props: backup.keys.find((k) => k.version === v.version)?.props ?? "",
   }));
   const secrets = await versionsFromBackup(backup.name, backup.secrets, async (v) => ({
-    sealedValue: await (await ctx.dataKey()).seal(utf8(v.value), valueAad(ctx.config, "secret", key, v.version)),
+    sealedValue: await sealValue(ctx, valueAad(ctx.config, "secret", key, v.version), utf8(v.value)),
     ...contentTypeOf(backup.secrets.find((s) => s.version === v.version)?.contentType ?? null),
   }));
   return ctx.transaction(() => {

@@ -11,7 +11,9 @@ import { toUnixSeconds } from "../../core/domain/clock.ts";
 import { storeCertificateVersion } from "./certificate-material.ts";
 import { objectErrors } from "./object-errors.ts";
 import { assertFreeForCertificate } from "./managed-objects.ts";
-import { valueAad, type VaultContext } from "./vault-context.ts";
+import { pendingKeyAad } from "../../core/crypto/envelope/aad.ts";
+import type { VaultContext } from "./vault-context.ts";
+import { sealValue } from "./sealed-values.ts";
 
 const COMPLETED = "Certificate issued successfully.";
 const NOT_BEFORE_BACKDATE_MS = 10 * 60 * 1000;
@@ -64,7 +66,7 @@ export async function issue(ctx: VaultContext, input: Issuance): Promise<Certifi
     });
     return state;
   }
-  const sealed = await (await ctx.dataKey()).seal(utf8(JSON.stringify(input.jwk)), pendingKeyAad(ctx, key, version));
+  const sealed = await sealValue(ctx, pendingKeyAad(ctx.config, key, version), utf8(JSON.stringify(input.jwk)));
   const state = operationState(input, version, requestId, bytesToBase64(csr), "inProgress", PENDING, created);
   ctx.transaction(() => {
     ctx.certificatePolicies.put(key, input.policy);
@@ -72,11 +74,6 @@ export async function issue(ctx: VaultContext, input: Issuance): Promise<Certifi
     return state;
   });
   return state;
-}
-
-/** The pending version's key, sealed apart from stored versions: AAD names it a pending key. */
-export function pendingKeyAad(ctx: VaultContext, key: string, version: string): string {
-  return valueAad(ctx.config, "certificate-pending", key, version);
 }
 
 function assertNoOperationInProgress(ctx: VaultContext, key: string, name: string): void {

@@ -13,20 +13,16 @@ import {
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import { nameKey } from "../../core/domain/objects/ids.ts";
 import { decodeNameCursor, encodeCursor } from "../../core/domain/objects/paging.ts";
-import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
 import type { StoredIssuer } from "../storage/certificate-issuer-repository.ts";
+import { issuerCredentialsAad } from "../../core/crypto/envelope/aad.ts";
 import type { VaultContext } from "./vault-context.ts";
+import { sealValue } from "./sealed-values.ts";
 
 type IssuerOpOf<K extends CertificateIssuerOp["kind"]> = Extract<CertificateIssuerOp, { kind: K }>;
 type Handlers = {
   readonly [K in keyof CertificateIssuerResults]: (ctx: VaultContext, op: IssuerOpOf<K>) => Promise<CertificateIssuerResults[K]>;
 };
-
-/** AAD of an issuer's sealed account password (migrations/README.md): bound to tenant, vault and issuer. */
-export function issuerCredentialsAad(config: VaultConfig, issuerNameKey: string): string {
-  return `issuer-credentials|${config.tenantId}|${config.name.toLowerCase()}|${issuerNameKey}`;
-}
 
 const reservedName = (name: string): VaultError =>
   new VaultError("BadParameter", `The issuer name '${name}' is reserved for certificate policies (Self, Unknown) and cannot name an issuer.`);
@@ -138,7 +134,7 @@ export const certificateIssuerHandlers: Handlers = {
 };
 
 async function sealPassword(ctx: VaultContext, issuerNameKey: string, password: string): Promise<Uint8Array> {
-  return (await ctx.dataKey()).seal(utf8(password), issuerCredentialsAad(ctx.config, issuerNameKey));
+  return sealValue(ctx, issuerCredentialsAad(ctx.config, issuerNameKey), utf8(password));
 }
 
 /** Issuers in name order, one bounded page; one row more than the page tells whether another follows. */

@@ -11,7 +11,9 @@ import { nameKey } from "../../core/domain/objects/ids.ts";
 import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { propertiesFor, sealKeyMaterial } from "./key-material.ts";
 import { insertNewVersion } from "./object-lifecycle.ts";
-import { valueAad, type VaultContext } from "./vault-context.ts";
+import { valueAad } from "../../core/crypto/envelope/aad.ts";
+import type { VaultContext } from "./vault-context.ts";
+import { sealValue } from "./sealed-values.ts";
 import { assertFreeForCertificate } from "./managed-objects.ts";
 
 /** The public facts a certificate version keeps in `props` (no secret: the certificate is public). */
@@ -46,7 +48,7 @@ export async function storeCertificateVersion(ctx: VaultContext, input: NewCerti
   const secretValue = await secretValueFor(input.policy.secretContentType, input.jwk, input.chain);
   const key = nameKey(input.name);
   const sealedKey = await sealKeyMaterial(ctx, input.name, input.version, input.jwk);
-  const sealedSecret = await (await ctx.dataKey()).seal(utf8(secretValue), valueAad(ctx.config, "secret", key, input.version));
+  const sealedSecret = await sealValue(ctx, valueAad(ctx.config, "secret", key, input.version), utf8(secretValue));
   const now = toUnixSeconds(ctx.clock.now());
   const attributes = {
     enabled: input.attributes?.enabled ?? input.policy.enabled,

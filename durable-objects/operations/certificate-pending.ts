@@ -8,7 +8,8 @@ import type { CertificateOperationState } from "../../core/domain/certificates/c
 import { nameKey } from "../../core/domain/objects/ids.ts";
 import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { storeCertificateVersion } from "./certificate-material.ts";
-import { pendingKeyAad } from "./certificate-issuance.ts";
+import { pendingKeyAad } from "../../core/crypto/envelope/aad.ts";
+import { openValue } from "./sealed-values.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 const decoder = new TextDecoder();
@@ -64,7 +65,7 @@ export async function mergeCertificate(ctx: VaultContext, op: MergeOp): Promise<
   if (state.status !== "inProgress") throw new VaultError("BadParameter", `Certificate ${op.name} has no pending operation to merge.`);
   const policy = ctx.certificatePolicies.get(key)?.policy;
   if (policy === undefined) throw new Error("a pending certificate has a policy");
-  const plain = await (await ctx.dataKey()).open(sealedPendingKey, pendingKeyAad(ctx, key, state.version));
+  const plain = await openValue(ctx, pendingKeyAad(ctx.config, key, state.version), sealedPendingKey);
   const jwk = JSON.parse(decoder.decode(plain)) as PrivateJwk;
   const [leaf, ...rest] = op.chain;
   const pub = publicJwk(jwk);

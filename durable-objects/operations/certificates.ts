@@ -30,6 +30,11 @@ const policyOf = (ctx: VaultContext, name: string): CertificatePolicy | null => 
  * each change is one synchronous transaction over the certificate and its managed key and secret.
  */
 export const certificateHandlers: Handlers = {
+  // The vault object has already checked the caller's role for certificates/create/action: nothing is left to do.
+  async "certificate.createPreflight"() {
+    return null;
+  },
+
   async "certificate.create"(ctx, op) {
     const policy = resolvePolicy(op.policy, null, toUnixSeconds(ctx.clock.now()));
     const state = await issue(ctx, { name: op.name, policy, jwk: op.jwk, ...metadata(op) });
@@ -157,8 +162,9 @@ export const certificateHandlers: Handlers = {
     return operationView(requireOperation(ctx, op.name).state);
   },
 
-  async "certificate.cancelOperation"(ctx, op) {
-    return operationView(cancelOperation(ctx, op.name));
+  /** UpdateCertificateOperation: `cancellation_requested: true` cancels; false changes nothing and answers the operation. */
+  async "certificate.updateOperation"(ctx, op) {
+    return operationView(op.cancellationRequested ? cancelOperation(ctx, op.name) : requireOperation(ctx, op.name).state);
   },
 
   async "certificate.deleteOperation"(ctx, op) {

@@ -2,6 +2,7 @@ import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { ATTEMPT_TIMEOUT_MS, attemptOutcome, retryDelaySeconds } from "../../core/domain/events/delivery-backoff.ts";
 import type { EventSubscription } from "../../core/domain/events/event-subscription.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import { webhookSecretAad } from "../../core/crypto/envelope/aad.ts";
 import type { EventSource } from "../../core/domain/events/vault-event.ts";
 import type { EventRepository, PendingDelivery } from "../storage/event-repository.ts";
 import { postWebhook, type PostResult } from "./webhook-post.ts";
@@ -30,10 +31,6 @@ export interface DeliveryDeps {
 const DELIVERY_BATCH = 25;
 
 const decoder = new TextDecoder();
-
-/** AAD of a sealed signing secret (migrations/README.md): tenant, vault and subscription. */
-export const webhookSecretAad = (config: VaultConfig, id: string) =>
-  `webhook-secret|${config.tenantId}|${config.name.toLowerCase()}|${id}`;
 
 interface Claimed {
   readonly delivery: PendingDelivery;

@@ -4,7 +4,9 @@ import { vaultErrorOfBridge } from "../../core/hsm/bridge-faults.ts";
 import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import type { PendingTokenKey } from "../storage/hsm-pending-key-repository.ts";
+import { hsmPendingAad } from "../../core/crypto/envelope/aad.ts";
 import type { VaultContext } from "./vault-context.ts";
+import { openValue, sealValue } from "./sealed-values.ts";
 
 /** A key-making bridge call, as the alarm can send it again. */
 export type TokenKeyRequest =
@@ -35,8 +37,6 @@ function outcomeUnknown(error: unknown): boolean {
   return error instanceof BridgeError && (error.code === "BridgeUnreachable" || error.code === "BadResponse");
 }
 
-const aad = (ctx: VaultContext, idempotencyKey: string): string => `hsm-pending|${ctx.config.tenantId}|${ctx.config.name.toLowerCase()}|${idempotencyKey}`;
-
 /**
  * Makes a key in the token under a fresh idempotency key. When the outcome is unknown — the bridge may have made
  * the key after the vault stopped waiting — the call is remembered (sealed: an import's request holds key material)
@@ -66,7 +66,7 @@ export async function makeTokenKey(
 }
 
 async function remember(ctx: VaultContext, idempotencyKey: string, request: TokenKeyRequest): Promise<void> {
-  const sealedRequest = await (await ctx.dataKey()).seal(utf8(JSON.stringify(request)), aad(ctx, idempotencyKey));
+  const sealedRequest = await sealValue(ctx, hsmPendingAad(ctx.config, idempotencyKey), utf8(JSON.stringify(request)));
   const now = toUnixSeconds(ctx.clock.now());
   ctx.bookkeeping(() => ctx.hsmPendingKeys.insert({ idempotencyKey, endpoint: request.endpoint, sealedRequest, created: now }, now + FIRST_RETRY_SECONDS));
   ctx.reschedule();
@@ -86,7 +86,7 @@ export async function undoPendingTokenKeys(ctx: VaultContext, nowSeconds: number
       continue;
     }
     try {
-      const plain = await (await ctx.dataKey()).open(pending.sealedRequest, aad(ctx, pending.idempotencyKey));
+      const plain = await openValue(ctx, hsmPendingAad(ctx.config, pending.idempotencyKey), pending.sealedRequest);
       const request = JSON.parse(new TextDecoder().decode(plain)) as TokenKeyRequest;
       const made = await bridge.call((c) => send(c, request, pending.idempotencyKey), (e) => e, true);
       await bridge.call((c) => c.deleteKey(made.id), (e) => e);

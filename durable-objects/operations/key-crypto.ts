@@ -22,7 +22,7 @@ import { assertKeyUsable } from "./key-usage.ts";
 import { liveVersion } from "./object-lifecycle.ts";
 import type { VaultContext } from "./vault-context.ts";
 
-type CryptoKinds = "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng" | "authorize";
+type CryptoKinds = "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng";
 type Handlers = { readonly [K in CryptoKinds]: (ctx: VaultContext, op: OpOf<K>) => Promise<KeyResults[K]> };
 
 interface UsableKey {
@@ -134,10 +134,5 @@ export const keyCryptoHandlers: Handlers = {
 
   async rng(_ctx, op) {
     return { value: crypto.getRandomValues(new Uint8Array(op.count)) };
-  },
-
-  // The vault object has already checked the caller's role for the declared action.
-  async authorize() {
-    return null;
   },
 };

@@ -9,7 +9,9 @@ import { newAttributes } from "../../core/domain/objects/lifecycle.ts";
 import type { AttributesPatch, Tags } from "../../core/domain/objects/attributes.ts";
 import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { insertNewVersion } from "./object-lifecycle.ts";
-import { valueAad, type VaultContext } from "./vault-context.ts";
+import { valueAad } from "../../core/crypto/envelope/aad.ts";
+import type { VaultContext } from "./vault-context.ts";
+import { openValue, sealValue } from "./sealed-values.ts";
 
 const KIND = "key";
 const decoder = new TextDecoder();
@@ -19,11 +21,11 @@ const decoder = new TextDecoder();
  * like a secret value: under the vault data key, AAD naming the version.
  */
 export async function sealKeyMaterial(ctx: VaultContext, name: string, version: string, material: StoredKeyMaterial): Promise<Uint8Array> {
-  return (await ctx.dataKey()).seal(utf8(JSON.stringify(material)), valueAad(ctx.config, KIND, nameKey(name), version));
+  return sealValue(ctx, valueAad(ctx.config, KIND, nameKey(name), version), utf8(JSON.stringify(material)));
 }
 
 export async function openKeyMaterial(ctx: VaultContext, v: StoredVersion): Promise<StoredKeyMaterial> {
-  const plain = await (await ctx.dataKey()).open(v.sealedValue, valueAad(ctx.config, KIND, nameKey(v.name), v.version));
+  const plain = await openValue(ctx, valueAad(ctx.config, KIND, nameKey(v.name), v.version), v.sealedValue);
   return JSON.parse(decoder.decode(plain)) as StoredKeyMaterial;
 }
 

@@ -10,7 +10,7 @@ import type { KeyProperties } from "../../core/domain/objects/key-properties.ts"
 const ALLOWED_OUTSIDE_WINDOW: readonly KeyOperation[] = ["decrypt", "unwrapKey", "verify"];
 
 /**
- * The service enforces what clients also check locally (client-contract.md §5: the JS
+ * The service enforces what clients also check locally (docs/client-contract.md §5: the JS
  * CryptographyClient checks key_ops, enabled and exp itself, so the server must not rely on it).
  * Messages follow Azure's: "Operation decrypt is not permitted on this key." (KeyOperationForbidden).
  */

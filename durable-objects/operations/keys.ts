@@ -33,7 +33,7 @@ const KIND = "key";
 
 type ManagementKinds = Exclude<
   keyof KeyResults,
-  "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng" | "authorize"
+  "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng"
 >;
 type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultContext, op: OpOf<K>) => Promise<KeyResults[K]> };
 
@@ -48,6 +48,11 @@ function versionMetadata(op: { readonly name: string } & KeyMetadataInput) {
 
 /** Key management (Azure REST "Keys" operations other than cryptography). */
 export const keyHandlers: Handlers = {
+  // The vault object has already checked the caller's role for keys/create/action: nothing is left to do.
+  async "key.createPreflight"() {
+    return null;
+  },
+
   async "key.create"(ctx, op) {
     assertKeyTypeAllowed(ctx.config, op.kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.kty].family);

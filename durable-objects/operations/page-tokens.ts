@@ -1,5 +1,6 @@
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { open, seal } from "../../core/crypto/envelope/aead.ts";
+import { pageTokenAad, type PageTokenScope as PageScope } from "../../core/crypto/envelope/aad.ts";
 import { base64UrlToBytes, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
 import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
@@ -12,20 +13,6 @@ const PURPOSE = "page-token/v1";
 const MAX_TOKEN_LENGTH = 1024;
 
 const invalid = (): VaultError => new VaultError("BadParameter", "The skip token is not valid.");
-
-/**
- * Where a continuation token may be used: the tenant, the vault, the collection (the list operation and, for the
- * versions of one object, its name) and the api-version of the request that received it. It is the token's AAD,
- * so a token replayed anywhere else fails to open.
- */
-export interface PageScope {
-  readonly tenantId: string;
-  readonly vault: string;
-  readonly collection: string;
-  readonly apiVersion: string;
-}
-
-const aadOf = (s: PageScope): string => `page/v1|${s.tenantId}|${s.vault.toLowerCase()}|${s.collection}|${s.apiVersion}`;
 
 /**
  * Azure's `$skiptoken` is opaque to clients. Ours seals the handler's own cursor with AES-256-GCM under a key derived
@@ -46,7 +33,7 @@ export class PageTokens {
     if (sealed === null) throw invalid();
     let cursor: Uint8Array;
     try {
-      cursor = await open(await this.cryptoKey(), sealed, aadOf(scope));
+      cursor = await open(await this.cryptoKey(), sealed, pageTokenAad(scope));
     } catch {
       throw invalid();
     }
@@ -55,7 +42,7 @@ export class PageTokens {
 
   /** A handler's cursor sealed for the client. */
   async seal(cursor: string, scope: PageScope): Promise<string> {
-    return bytesToBase64Url(await seal(await this.cryptoKey(), utf8(cursor), aadOf(scope)));
+    return bytesToBase64Url(await seal(await this.cryptoKey(), utf8(cursor), pageTokenAad(scope)));
   }
 
   private cryptoKey(): Promise<CryptoKey> {

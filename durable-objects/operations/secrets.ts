@@ -20,7 +20,9 @@ import {
 } from "./object-lifecycle.ts";
 import { isSecretBackup } from "./secret-backup.ts";
 import { deletedSecretView, secretView } from "./secret-views.ts";
-import { valueAad, type VaultContext } from "./vault-context.ts";
+import { valueAad } from "../../core/crypto/envelope/aad.ts";
+import type { VaultContext } from "./vault-context.ts";
+import { openValue, sealValue } from "./sealed-values.ts";
 import { assertNotManaged } from "./managed-objects.ts";
 
 const KIND = "secret";
@@ -40,7 +42,7 @@ export const secretHandlers: Handlers = {
   async "secret.set"(ctx, op) {
     assertNotManaged(ctx, "secret", op.name, "set");
     const version = newVersionId();
-    const sealedValue = await (await ctx.dataKey()).seal(utf8(op.value), valueAad(ctx.config, KIND, nameKey(op.name), version));
+    const sealedValue = await sealValue(ctx, valueAad(ctx.config, KIND, nameKey(op.name), version), utf8(op.value));
     const stored = insertNewVersion(ctx, KIND, op.name, (name, seq) => ({
       name,
       version,
@@ -58,7 +60,7 @@ export const secretHandlers: Handlers = {
     const v = liveVersion(ctx, KIND, op.name, op.version);
     // Secrets' nbf/exp are informational (about-secrets.md); only `enabled` gates reading the value.
     if (!v.attributes.enabled) throw secretDisabled();
-    const plain = await (await ctx.dataKey()).open(v.sealedValue, valueAad(ctx.config, KIND, nameKey(op.name), v.version));
+    const plain = await openValue(ctx, valueAad(ctx.config, KIND, nameKey(op.name), v.version), v.sealedValue);
     return secretView(ctx.config, v, decoder.decode(plain));
   },
 

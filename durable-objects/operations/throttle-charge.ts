@@ -1,45 +1,47 @@
 import { nameKey } from "../../core/domain/objects/ids.ts";
 import { parseKeyProperties } from "../../core/domain/objects/key-properties.ts";
 import { keyCreateCost, keyTransactionCost, type KeyWeightInput } from "../../core/domain/throttle/throttle-limits.ts";
+import { OPERATIONS, type ThrottleWeight } from "../../core/contract/operations.ts";
 import type { VaultOp } from "../../core/contract/vault.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { ThrottleCharge } from "./vault-throttle.ts";
 
+type KeyPropertiesReader = Pick<ObjectRepository, "keyProperties">;
+
 /**
- * The bucket and weight of one operation (Azure service limits): creating a secret has its own bucket;
- * every other secret or vault transaction shares one; creating a key (and generating a rotated one)
- * has its own; every other key transaction is weighted by the type and size of the key it touches.
+ * The bucket and weight of one operation, as its descriptor gives them (core/contract/operations.ts, after
+ * Azure's service limits); the weight is turned into units here, where the stored key can be read.
  */
-export function throttleCharge(op: VaultOp, objects: ObjectRepository): ThrottleCharge {
-  switch (op.kind) {
-    case "secret.set":
-      return { bucket: "secretCreate", cost: 1 };
-    case "authorize":
-      return { bucket: "keyCreate", cost: keyCreateCost(op.kty) };
-    case "key.rotationSpec":
-    case "key.rotate":
-      return { bucket: "keyCreate", cost: keyCreateCost(storedKey(objects, op.name, undefined)?.kty ?? null) };
-    case "key.create":
-      return { bucket: "keyCreate", cost: keyCreateCost(op.kty) };
-    case "key.import":
-      return { bucket: "keys", cost: keyTransactionCost(importedKey(op.jwk, op.hsm)) };
-    case "key.importByok":
-      return { bucket: "keys", cost: keyTransactionCost({ kty: op.target.kty }) };
-    case "key.list":
-    case "key.listDeleted":
-    case "key.restore":
-    case "rng":
-      return { bucket: "keys", cost: 1 };
-    default:
-      if (op.kind.startsWith("key.") && "name" in op) {
-        const version = "version" in op ? op.version : undefined;
-        return { bucket: "keys", cost: keyTransactionCost(storedKey(objects, op.name, version)) };
-      }
-      return { bucket: "secrets", cost: 1 };
+export function throttleCharge(op: VaultOp, objects: KeyPropertiesReader): ThrottleCharge {
+  const { bucket, weight } = OPERATIONS[op.kind].throttle;
+  return { bucket, cost: units(weight, op, objects) };
+}
+
+function units(weight: ThrottleWeight, op: VaultOp, objects: KeyPropertiesReader): number {
+  // Exhaustive, with no default: a new weight does not compile until it is priced here. The descriptor table only
+  // gives an op a weight whose fields it has; the `in` checks narrow the op for the compiler.
+  switch (weight) {
+    case "unit":
+      return 1;
+    case "requestedKeyType":
+      return "kty" in op ? keyCreateCost(op.kty) : misdescribed(op, weight);
+    case "storedKeyType":
+      return "name" in op ? keyCreateCost(storedKey(objects, op.name, undefined)?.kty ?? null) : misdescribed(op, weight);
+    case "storedKey":
+      return "name" in op ? keyTransactionCost(storedKey(objects, op.name, "version" in op ? op.version : undefined)) : misdescribed(op, weight);
+    case "importedKey":
+      return "hsm" in op ? keyTransactionCost(importedKey(op.jwk, op.hsm)) : misdescribed(op, weight);
+    case "byokTarget":
+      return "target" in op ? keyTransactionCost({ kty: op.target.kty }) : misdescribed(op, weight);
   }
 }
 
-function storedKey(objects: ObjectRepository, name: string, version: string | undefined): KeyWeightInput | null {
+/** Unreachable while the table's types hold (WeightFor in core/contract/operations.ts): a programming error. */
+function misdescribed(op: VaultOp, weight: ThrottleWeight): never {
+  throw new Error(`operation ${op.kind} lacks the fields its throttle weight ${weight} reads`);
+}
+
+function storedKey(objects: KeyPropertiesReader, name: string, version: string | undefined): KeyWeightInput | null {
   const json = objects.keyProperties(nameKey(name), version);
   if (json === null) return null;
   const props = parseKeyProperties(json);

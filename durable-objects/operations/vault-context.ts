@@ -14,12 +14,12 @@ import type { CertificateOperationRepository } from "../storage/certificate-oper
 import type { CertificateIssuerRepository } from "../storage/certificate-issuer-repository.ts";
 import type { CertificateContactRepository } from "../storage/certificate-contact-repository.ts";
 
-/** What an operation may use inside the vault object; handed to handlers by vault.ts. */
+/** What an operation may use inside the vault object; built by vault/handler-context.ts for each request and alarm run. */
 export interface VaultContext {
   readonly config: VaultConfig;
   readonly objects: ObjectRepository;
   readonly rotations: RotationPolicyRepository;
-  /** The vault's audit log (read by the audit query operations; written by vault.ts only). */
+  /** The vault's audit log (read by the audit query operations; written by vault/audit-journal.ts only). */
   readonly audit: AuditRepository;
   readonly certificatePolicies: CertificatePolicyRepository;
   readonly certificateOperations: CertificateOperationRepository;
@@ -44,13 +44,8 @@ export interface VaultContext {
    * stay even though the request fails (a bridge call to undo later).
    */
   bookkeeping<T>(fn: () => T): T;
-  /** Points the alarm at the next due work (scheduled purge, rotation) after a change to either. */
+  /** Points the alarm at the next due work of any timed duty (vault/duties/) after a change to one. */
   reschedule(): void;
   /** Called inside write transactions so events are stored with the change (an outbox). */
   readonly events: EventSink;
-}
-
-/** AAD for a sealed object value: tenant, vault, kind, name and version (DESIGN.md §6.8). */
-export function valueAad(config: VaultConfig, kind: string, nameKey: string, version: string): string {
-  return `v1|${config.tenantId}|${config.name.toLowerCase()}|${kind}|${nameKey}|${version}`;
 }

@@ -19,7 +19,9 @@ import {
 import { EventRepository } from "../storage/event-repository.ts";
 import { ExpiryTriggerRepository, type CurrentVersion, type DueTrigger } from "../storage/expiry-trigger-repository.ts";
 import type { EventSink } from "./event-sink.ts";
-import { EventDelivery, webhookSecretAad, type DeliveryDeps } from "./event-delivery.ts";
+import { webhookSecretAad } from "../../core/crypto/envelope/aad.ts";
+import { EventDelivery, type DeliveryDeps } from "./event-delivery.ts";
+import { sealValue } from "./sealed-values.ts";
 
 /** What VaultEvents needs from its Durable Object; everything is read when used, never captured. */
 export interface VaultEventsDeps extends DeliveryDeps {
@@ -175,7 +177,7 @@ export class VaultEvents implements EventSink {
       throw new VaultError("Conflict", `A vault may have at most ${MAX_SUBSCRIPTIONS_PER_VAULT} event subscriptions.`);
     }
     const secret = generateWebhookSecret();
-    const sealed = await (await this.deps.dataKey()).seal(utf8(secret), webhookSecretAad(this.deps.config(), op.id));
+    const sealed = await sealValue(this.deps, webhookSecretAad(this.deps.config(), op.id), utf8(secret));
     const result = this.deps.transaction(() => {
       // Another request may have created it while the secret was being sealed; then this one updates it.
       const raced = update();

@@ -21,7 +21,7 @@ interface Lease {
  * Admission control of one vault: its own per-window limits, then the tenant's (Azure's subscription-wide
  * limit). Tenant capacity is leased in chunks so most requests cost no call to the tenant object; a
  * vault can hold at most one unused chunk per bucket, which bounds how far the tenant limit can be
- * under-used. Requests refused here are not counted (issue 6: "Throttled requests do not count").
+ * under-used. Requests refused here are not counted against the window.
  */
 export class VaultThrottle {
   private counts: Map<ThrottleBucket, WindowCount>;

@@ -53,7 +53,7 @@ interface Clause {
   readonly params: readonly Param[];
 }
 
-/** The audit log's rows ⇄ AuditRecord. All SQL for the audit log lives here (DESIGN.md §3). */
+/** The audit log's rows ⇄ AuditRecord. All SQL for the audit log lives here (docs/decisions.md §2.2). */
 export class AuditRepository {
   constructor(private readonly sql: SqlStorage) {}
 

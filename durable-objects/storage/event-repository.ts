@@ -46,7 +46,7 @@ export interface PendingDelivery {
 }
 
 /**
- * Event subscriptions and the delivery outbox (DESIGN.md §3: SQL only here). Expiry triggers and the
+ * Event subscriptions and the delivery outbox (docs/decisions.md §2.2: SQL only here). Expiry triggers and the
  * object reads they are computed from are in expiry-trigger-repository.ts.
  */
 export class EventRepository {

@@ -59,7 +59,7 @@ export interface DueTrigger extends ExpiryTrigger {
 
 /**
  * When versions near expiry or expire (expiry_triggers), and the reads of objects, versions and key
- * rotation policies those times are computed from. The event system's own SQL (DESIGN.md §3).
+ * rotation policies those times are computed from. The event system's own SQL (docs/decisions.md §2.2).
  */
 export class ExpiryTriggerRepository {
   constructor(private readonly sql: SqlStorage) {}

@@ -27,7 +27,7 @@ const LATEST_JOIN =
   "JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key AND v.seq = " +
   "(SELECT MAX(seq) FROM object_versions WHERE kind = o.kind AND name_key = o.name_key)";
 
-/** Rows ⇄ versioned objects for every kind. All SQL for objects lives here (DESIGN.md §3). */
+/** Rows ⇄ versioned objects for every kind. All SQL for objects lives here (docs/decisions.md §2.2). */
 export class ObjectRepository {
   constructor(private readonly sql: SqlStorage) {}
 

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { tenantDataKeyOwner } from "../../core/crypto/envelope/aad.ts";
 import type { JWK } from "jose";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { credentialMatches, hashCredential, identityHeader, newCredentialSecret } from "../../core/crypto/credential-hash.ts";
@@ -84,7 +85,7 @@ export class TenantObject extends DurableObject<Env> {
     const id = info.id;
     if (this.info !== null) return fail(new VaultError("Conflict", `Tenant ${id} already exists.`));
     const root = await rootKeyFromEnv(this.env.ROOT_KEY);
-    const { dataKey, wrapped } = await DataKey.create(root, `tenant|${id}`);
+    const { dataKey, wrapped } = await DataKey.create(root, tenantDataKeyOwner(id));
     const signingKey = await newSigningKey(dataKey, id);
     if (this.info !== null) return fail(new VaultError("Conflict", `Tenant ${id} already exists.`));
     this.ctx.storage.transactionSync(() => {
@@ -220,7 +221,7 @@ export class TenantObject extends DurableObject<Env> {
       const newest = this.repo.signingKeys()[0];
       if (wrapped === null || newest === undefined) return Promise.reject(new Error("tenant has no signing key"));
       this.signerPromise = rootKeyFromEnv(this.env.ROOT_KEY)
-        .then((root) => DataKey.unwrap(root, `tenant|${tenant.id}`, wrapped))
+        .then((root) => DataKey.unwrap(root, tenantDataKeyOwner(tenant.id), wrapped))
         .then((dataKey) => openSigner(dataKey, tenant.id, newest));
       this.signerPromise.catch(() => (this.signerPromise = null));
     }

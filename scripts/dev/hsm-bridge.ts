@@ -67,7 +67,7 @@ export async function startDevBridge(options: DevBridgeOptions): Promise<DevBrid
   return {
     url,
     logPath,
-    // SoftHSM is a software token: its keys report hsmPlatform "0", not a FIPS level (DESIGN.md §5).
+    // SoftHSM is a software token: its keys report hsmPlatform "0", not a FIPS level (docs/wire-reference.md §4).
     vars: { HSM_BRIDGE_URL: url, HSM_BRIDGE_KEY_ID: "vault", HSM_PLATFORM: "0" },
     secrets: { HSM_BRIDGE_SECRET: secret },
     async stop() {

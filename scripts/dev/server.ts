@@ -60,7 +60,7 @@ export interface DevServer {
 }
 
 /**
- * Runs the Worker locally the way real SDKs need it (see shared/reference/client-contract.md): HTTPS with a
+ * Runs the Worker locally the way real SDKs need it (docs/client-contract.md): HTTPS with a
  * local CA, one host per vault under `*.vault.localhost` (and per managed HSM under `*.managedhsm.localhost`), a
  * bootstrapped tenant, identity, `dev` vault and, with the HSM bridge, `devhsm` managed HSM, and a shell env file
  * that points clients at them. Every step reuses what an earlier run left in `stateDir`.

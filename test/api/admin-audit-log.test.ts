@@ -1,7 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ISSUER_ORIGIN, admin, assignRole, createPrincipal, createTenant, createVault, tokenFor } from "../support/fixture.ts";
-import { uniqueVaultName } from "../support/identity.ts";
+import { ISSUER_ORIGIN, admin, assignRole, createPrincipal, createTenant, createVault, tokenFor, uniqueVaultName } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 import { expectError, readJson } from "../support/secrets.ts";
 

@@ -8,10 +8,10 @@ import {
   createTenant,
   createVault,
   tokenFor,
+  uniqueVaultName,
 } from "../support/fixture.ts";
-import { clientCredentialsToken, errorCode, uniqueVaultName } from "../support/identity.ts";
+import { clientCredentialsToken, errorCode } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 
@@ -28,7 +28,7 @@ async function expectUnauthorized(response: Response, label: string): Promise<vo
   expect(error.code, label).toBe("Unauthorized");
 }
 
-describe("operator key", SLOW, () => {
+describe("operator key", () => {
   it("is required: no Authorization header -> 401 Unauthorized", async () => {
     const tenantId = await createTenant();
     for (const [method, path] of [
@@ -82,7 +82,7 @@ describe("operator key", SLOW, () => {
   });
 });
 
-describe("tenant admin", SLOW, () => {
+describe("tenant admin", () => {
   it("manages its own tenant's vaults, principals and role assignments", async () => {
     const tenantId = await createTenant();
     const { token } = await tenantAdminToken(tenantId);

@@ -1,10 +1,9 @@
 import { createExecutionContext, env, fetchMock, runDurableObjectAlarm, waitOnExecutionContext } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import worker from "../../worker/index.ts";
-import { ISSUER_ORIGIN, OPERATOR_KEY, admin, assignRole, createPrincipal, createTenant, createVault, setupVault, tokenFor } from "../support/fixture.ts";
-import { errorCode, uniqueVaultName } from "../support/identity.ts";
+import { ISSUER_ORIGIN, OPERATOR_KEY, admin, assignRole, createPrincipal, createTenant, createVault, setupVault, tokenFor, uniqueVaultName } from "../support/fixture.ts";
+import { errorCode } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { nodeVerifies, type EventGridJson, type ReceivedDelivery } from "../support/webhook-receiver.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -44,7 +43,7 @@ async function expectBadParameter(response: Response, message?: string): Promise
   if (message !== undefined) expect(error.message).toContain(message);
 }
 
-describe("event subscriptions API", SLOW, () => {
+describe("event subscriptions API", () => {
   it("creates a subscription with defaults and shows the signing secret only once", async () => {
     const { tenantId, vault, base } = await newVault();
     const created = await json<SubscriptionJson>(await admin("PUT", `${base}/My-Hook`, { url: `${HOOK_ORIGIN}/vault?code=s3cr3t` }), 201);
@@ -181,7 +180,7 @@ async function adminOutsideDevelopment(method: string, path: string, body?: unkn
   return response;
 }
 
-describe("webhook targets outside local development", SLOW, () => {
+describe("webhook targets outside local development", () => {
   it.each([
     ["https://10.0.0.5/", "10.0.0.5 is private-use (RFC 1918)"],
     ["https://169.254.169.254/latest/meta-data/", "169.254.169.254 is link-local (RFC 3927)"],
@@ -225,7 +224,7 @@ describe("webhook targets outside local development", SLOW, () => {
   });
 });
 
-describe("delivery through the vault's alarm", SLOW, () => {
+describe("delivery through the vault's alarm", () => {
   const received: ReceivedDelivery[] = [];
 
   beforeAll(() => {

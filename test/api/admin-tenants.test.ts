@@ -9,10 +9,10 @@ import {
   createVault,
   tokenFor,
   vaultClient,
+  uniqueVaultName,
 } from "../support/fixture.ts";
-import { errorCode, uniqueVaultName } from "../support/identity.ts";
+import { errorCode } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 
@@ -24,7 +24,7 @@ interface TenantJson {
   created: number;
 }
 
-describe("tenants", SLOW, () => {
+describe("tenants", () => {
   it("are created, read, listed and deleted", async () => {
     const created = await admin("POST", "/tenants", { displayName: "Contoso" });
     expect(created.status).toBe(201);
@@ -92,7 +92,7 @@ describe("tenants", SLOW, () => {
   });
 });
 
-describe("principals", SLOW, () => {
+describe("principals", () => {
   it("a managed identity comes with an identity header, shown only once", async () => {
     const tenantId = await createTenant();
     const response = await admin("POST", `/tenants/${tenantId}/principals`, { type: "managedIdentity", displayName: "web-app" });

@@ -8,10 +8,10 @@ import {
   createVault,
   tokenFor,
   vaultClient,
+  uniqueVaultName,
 } from "../support/fixture.ts";
-import { errorCode, expectChallenge, uniqueVaultName } from "../support/identity.ts";
+import { errorCode, expectChallenge } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 
@@ -33,7 +33,7 @@ async function tenantAdminToken(tenantId: string): Promise<string> {
   return tokenFor(principal.identityHeader as string, `${ISSUER_ORIGIN}/admin`);
 }
 
-describe("vault names", SLOW, () => {
+describe("vault names", () => {
   it.each([
     ["ab", "2 characters"],
     ["a".repeat(25), "25 characters"],
@@ -59,7 +59,7 @@ describe("vault names", SLOW, () => {
   });
 });
 
-describe("vault creation", SLOW, () => {
+describe("vault creation", () => {
   it("returns the vault with defaults and its vaultUri", async () => {
     const tenantId = await createTenant();
     const name = uniqueVaultName("vdef");
@@ -157,7 +157,7 @@ describe("vault creation", SLOW, () => {
   });
 });
 
-describe("another tenant's vault", SLOW, () => {
+describe("another tenant's vault", () => {
   it("is reported exactly like a missing one, to a tenant admin and to the operator", async () => {
     const tenantA = await createTenant();
     const tenantB = await createTenant();
@@ -196,7 +196,7 @@ describe("another tenant's vault", SLOW, () => {
   });
 });
 
-describe("vault deletion", SLOW, () => {
+describe("vault deletion", () => {
   it("frees the name and the data plane answers 404 for the vault", async () => {
     const tenantId = await createTenant();
     const name = uniqueVaultName("vdel");
@@ -259,7 +259,7 @@ describe("vault deletion", SLOW, () => {
   });
 });
 
-describe("role assignments", SLOW, () => {
+describe("role assignments", () => {
   const assignmentPath = (tenantId: string, vault: string, id: string = crypto.randomUUID()) =>
     `/tenants/${tenantId}/vaults/${vault}/roleAssignments/${id}`;
 

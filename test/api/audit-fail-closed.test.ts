@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { vaultClient } from "../support/fixture.ts";
+import { vaultClient, uniqueVaultName } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { newTenantWithVault, uniqueVaultName, vaultObject } from "../support/secrets.ts";
+import { newTenantWithVault, vaultObject } from "../support/secrets.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 

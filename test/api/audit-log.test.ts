@@ -1,5 +1,5 @@
 /**
- * The audit log end to end (GitHub issue 6): every data-plane request leaves exactly one record with the
+ * The audit log end to end: every data-plane request leaves exactly one record with the
  * right facts, none of them sensitive; the auditors' query and export filter, page and refuse bad input
  * the Azure way; only auditing roles may read.
  */
@@ -8,10 +8,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bytesToBase64, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
 import type { AuditEvent } from "../../worker/wire/audit-query.ts";
 import { DAY_MS, ManualClock, systemClock } from "../../core/domain/clock.ts";
-import { admin as controlPlane, setupVault, vaultClient, type VaultClient } from "../support/fixture.ts";
+import { admin as controlPlane, setupVault, vaultClient, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
 import { b64u, fromB64u } from "../support/key-api.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { expectError, getAbsolute, principalWithRole, readJson, uniqueVaultName, versionOf } from "../support/secrets.ts";
+import { expectError, getAbsolute, principalWithRole, readJson, versionOf } from "../support/secrets.ts";
 import { dumpCells, findValue } from "../support/storage.ts";
 
 failOnlyOnTrulyUnhandledRejections();

@@ -1,5 +1,5 @@
 /**
- * Malformed encodings in request bodies (issue 12, finding 4): base64 whose length is 1 mod 4, characters
+ * Malformed encodings in request bodies (docs/security.md, input decoding): base64 whose length is 1 mod 4, characters
  * outside the alphabet, misplaced padding, certificates that are not DER, bodies that are not UTF-8 or
  * hold unpaired surrogates. Each is a 400 BadParameter in Azure's error shape, never the 500 an unguarded
  * `atob` gave, and nothing changes: the checks run at the boundary (worker/wire) before the vault is

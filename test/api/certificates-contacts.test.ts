@@ -4,11 +4,9 @@
  * refused with nothing changed, Azure's RBAC (one action, certificatecontacts/write, even to read) and the
  * audit log's operation names.
  */
-import { describe, expect, it, vi } from "vitest";
-import { setupVault, type VaultClient } from "../support/fixture.ts";
-import { addVault, expectError, principalWithRole, uniqueVaultName } from "../support/secrets.ts";
-
-vi.setConfig({ testTimeout: 180_000 });
+import { describe, expect, it } from "vitest";
+import { setupVault, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
+import { addVault, expectError, principalWithRole } from "../support/secrets.ts";
 
 interface ContactsBody {
   id: string;

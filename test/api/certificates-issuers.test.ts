@@ -5,14 +5,12 @@
  * refused with nothing changed, Azure's RBAC (certificatecas/read|write|delete) and audit operation names.
  */
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
-import { setupVault, type VaultClient } from "../support/fixture.ts";
-import { allPages, expectError, principalWithRole, uniqueVaultName, vaultObject, type ListResult } from "../support/secrets.ts";
+import { setupVault, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
+import { allPages, expectError, principalWithRole, vaultObject, type ListResult } from "../support/secrets.ts";
 import { dumpCells, findValue } from "../support/storage.ts";
-
-vi.setConfig({ testTimeout: 180_000 });
 
 interface IssuerBundle {
   id: string;

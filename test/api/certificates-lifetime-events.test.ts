@@ -1,8 +1,8 @@
 import { fetchMock, runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, setupVault } from "../support/fixture.ts";
+import { admin, setupVault, uniqueVaultName } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { setVaultClock, uniqueVaultName, vaultObject } from "../support/secrets.ts";
+import { setVaultClock, vaultObject } from "../support/secrets.ts";
 import type { EventGridJson } from "../support/webhook-receiver.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -12,8 +12,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * A certificate policy's EmailContacts lifetime action, moved into by the vault's clock, becomes the
- * version's CertificateNearExpiry event for the vault's subscriptions (issue 4 "EmailContacts records a
- * notification"; issue 6 "certificate EmailContacts actions produce their events here"), once.
+ * version's CertificateNearExpiry event for the vault's subscriptions (the vault sends no mail: the event is
+ * the notification), once.
  */
 describe("EmailContacts lifetime action to CertificateNearExpiry event", () => {
   const received: EventGridJson[] = [];

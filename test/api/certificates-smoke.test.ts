@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { setupVault } from "../support/fixture.ts";
+import { setupVault, uniqueVaultName } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { uniqueVaultName } from "../support/secrets.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 

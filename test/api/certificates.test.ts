@@ -78,7 +78,7 @@ const DAY = 86_400;
 const DAY_MS = DAY * 1000;
 const TLS_EKUS = ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"];
 
-/** The seed workflow of issue 4 (az CLI policy), in the REST API's snake_case. */
+/** The az CLI workflow's self-signed policy (`az keyvault certificate create --policy`), in the REST API's snake_case. */
 const SEED_POLICY = {
   key_props: { kty: "RSA", key_size: 2048, reuse_key: false },
   secret_props: { contentType: "application/x-pkcs12" },

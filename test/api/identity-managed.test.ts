@@ -11,11 +11,11 @@ import {
   createTenant,
   createVault,
   vaultClient,
+  uniqueVaultName,
 } from "../support/fixture.ts";
 import { fromAddress, fromLoopback } from "../support/caller-address.ts";
-import { postForm, uniqueVaultName } from "../support/identity.ts";
+import { postForm } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 
@@ -51,7 +51,7 @@ async function setLocalDefault(tenantId: string, principalId: string): Promise<R
   return admin("PUT", "/local-default-identity", { tenantId, principalId });
 }
 
-describe("App Service managed identity (GET /msi/token + X-IDENTITY-HEADER)", SLOW, () => {
+describe("App Service managed identity (GET /msi/token + X-IDENTITY-HEADER)", () => {
   it("returns the token shape ManagedIdentityCredential parses", async () => {
     const tenantId = await createTenant();
     const mi = await createPrincipal(tenantId, "managedIdentity");
@@ -121,7 +121,7 @@ describe("App Service managed identity (GET /msi/token + X-IDENTITY-HEADER)", SL
   });
 });
 
-describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, () => {
+describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", () => {
   it("issues nothing before the operator designates a local default identity", async () => {
     const tenantId = await createTenant();
     await createPrincipal(tenantId, "managedIdentity");
@@ -188,7 +188,7 @@ describe("IMDS (GET /metadata/identity/oauth2/token + Metadata: true)", SLOW, ()
   });
 });
 
-describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", SLOW, () => {
+describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", () => {
   const cloudShell = (headers: Record<string, string>, resource = VAULT_RESOURCE) =>
     postForm(`${ISSUER_ORIGIN}/msi/token`, { resource }, fromLoopback(headers));
 
@@ -207,7 +207,7 @@ describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", SL
     expect(body).toMatchObject({ token_type: "Bearer", resource: VAULT_RESOURCE, client_id: mi.appId });
     expect(body.expires_on).toMatch(/^\d+$/);
     const payload = await verify(tenantId, body.access_token as string);
-    // az needs a tid claim (client-contract.md section 3).
+    // az needs a tid claim (docs/client-contract.md §3).
     expect(payload.tid).toBe(tenantId);
     expect(payload.oid).toBe(mi.id);
 
@@ -215,7 +215,7 @@ describe("Cloud Shell MSI (POST /msi/token, form resource + Metadata: true)", SL
   });
 });
 
-describe("credential-less endpoints answer only callers on the loopback (CF-Connecting-IP)", SLOW, () => {
+describe("credential-less endpoints answer only callers on the loopback (CF-Connecting-IP)", () => {
   // What they answer with LOCAL_IMDS off: a remote caller must not learn whether they are on.
   const REFUSAL = { error: "invalid_request", error_description: "Required metadata header not specified or identity not available." };
   const imds = (headers: Record<string, string>) => SELF.fetch(imdsUrl(), { headers: { Metadata: "true", ...headers } });
@@ -273,7 +273,7 @@ describe("credential-less endpoints answer only callers on the loopback (CF-Conn
   });
 });
 
-describe("token signing uses the tenant's clock", SLOW, () => {
+describe("token signing uses the tenant's clock", () => {
   it("stamps iat/exp from the tenant object's clock (sanity for the refusal tests)", async () => {
     const tenantId = await createTenant();
     const mi = await createPrincipal(tenantId, "managedIdentity");

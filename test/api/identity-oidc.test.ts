@@ -1,10 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { ISSUER_ORIGIN, VAULT_RESOURCE, assignRole, createPrincipal, createTenant, createVault, vaultClient } from "../support/fixture.ts";
-import { clientCredentials, clientCredentialsToken, postForm, uniqueVaultName } from "../support/identity.ts";
+import { ISSUER_ORIGIN, VAULT_RESOURCE, assignRole, createPrincipal, createTenant, createVault, vaultClient, uniqueVaultName } from "../support/fixture.ts";
+import { clientCredentials, clientCredentialsToken, postForm } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 
@@ -27,7 +26,7 @@ async function fetchJwks(jwksUri: string): Promise<{ keys: JWK[] }> {
   return (await response.json()) as { keys: JWK[] };
 }
 
-describe("OIDC discovery and JWKS", SLOW, () => {
+describe("OIDC discovery and JWKS", () => {
   it("describes the tenant's authority like Entra ID v2.0", async () => {
     const tenantId = await createTenant();
     const discovery = await discover(tenantId);
@@ -65,7 +64,7 @@ describe("OIDC discovery and JWKS", SLOW, () => {
   });
 });
 
-describe("client credentials grant", SLOW, () => {
+describe("client credentials grant", () => {
   it("issues an ES256 token that verifies independently against the published JWKS", async () => {
     const tenantId = await createTenant();
     const sp = await createPrincipal(tenantId, "servicePrincipal");

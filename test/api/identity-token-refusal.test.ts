@@ -11,20 +11,20 @@ import {
   createVault,
   tokenFor,
   vaultClient,
+  uniqueVaultName,
   type CreatedIdentity,
 } from "../support/fixture.ts";
-import { alterSignature, base64UrlJson, expectChallenge, jwtParts, uniqueVaultName } from "../support/identity.ts";
+import { alterSignature, base64UrlJson, expectChallenge, jwtParts } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 
 /**
- * Tokens the data plane must refuse with the 401 challenge (client-contract.md section 2). Everything is
+ * Tokens the data plane must refuse with the 401 challenge (docs/client-contract.md §2). Everything is
  * created in beforeAll so that all tests share one vault; each test checks its refusal against a
  * positive control with the legitimate token.
  */
-describe("data-plane token verification", SLOW, () => {
+describe("data-plane token verification", () => {
   const vault = uniqueVaultName("tok");
   let tenantA: string;
   let tenantB: string;

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { addVault, uniqueVaultName } from "../support/secrets.ts";
+import { addVault } from "../support/secrets.ts";
+import { uniqueVaultName } from "../support/fixture.ts";
 import {
   EC_P256_JWK,
   OCT_KEYS,
@@ -24,7 +25,6 @@ import {
   octJwk,
   publicOf,
   sign,
-  toHex,
   utf8,
   verify,
   versionOfKid,
@@ -33,6 +33,7 @@ import {
   type KeyListResult,
   SLOW_KEYS,
 } from "../support/key-api.ts";
+import { toHex } from "../support/bytes.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 

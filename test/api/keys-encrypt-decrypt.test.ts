@@ -20,11 +20,11 @@ import {
   keyOp,
   sharedKeyVault,
   octJwk,
-  toHex,
   utf8,
   type KeyBundle,
   SLOW_KEYS,
 } from "../support/key-api.ts";
+import { toHex } from "../support/bytes.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 

@@ -1,5 +1,5 @@
 /**
- * What the service itself enforces on cryptographic operations, over raw HTTP (client-contract.md §5:
+ * What the service itself enforces on cryptographic operations, over raw HTTP (docs/client-contract.md §5:
  * the JS CryptographyClient checks key_ops, enabled and exp locally, so the server must too):
  * key_ops (403 Forbidden / KeyOperationForbidden), enabled (KeyDisabled), and the nbf/exp window
  * (KeyNotYetValid / KeyExpired) — except decrypt, unwrapKey and verify, which stay allowed outside

@@ -20,7 +20,6 @@ import {
   expectOk,
   flipped,
   fromB64u,
-  hexBytes,
   importKey,
   keyOp,
   sharedKeyVault,
@@ -36,6 +35,7 @@ import {
   SLOW_KEYS,
   type KnownJwk,
 } from "../support/key-api.ts";
+import { hex as hexBytes } from "../support/bytes.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 

@@ -16,15 +16,14 @@ import {
   expectOk,
   flipped,
   fromB64u,
-  hexBytes,
   importKey,
   keyOp,
   sharedKeyVault,
   octJwk,
-  toHex,
   SLOW_KEYS,
   type KeyBundle,
 } from "../support/key-api.ts";
+import { toHex, hex as hexBytes } from "../support/bytes.ts";
 
 failOnlyOnTrulyUnhandledRejections();
 

@@ -1,20 +1,15 @@
-import { describe, expect, it, vi } from "vitest";
-import { setupVault, type VaultClient } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { setupVault, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
 import {
   addVault,
   expectError,
   newTenantWithVault,
   setSecret,
-  uniqueVaultName,
   unhandledRejectionsDuring,
   versionOf,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
-
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 async function backup(kv: VaultClient, name: string): Promise<string> {
   const res = await kv.json<{ value: string }>("POST", `/secrets/${name}/backup`);

@@ -1,19 +1,15 @@
-import { describe, expect, it, vi } from "vitest";
-import { API_VERSION, setupVault, type VaultClient } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { API_VERSION, setupVault, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
 import {
   expectError,
   rawVaultFetch,
   readJson,
   setSecret,
-  uniqueVaultName,
   versionOf,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
 
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, `v${i}`]));
 

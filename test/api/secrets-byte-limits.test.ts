@@ -1,5 +1,5 @@
 /**
- * Size limits counted in the right unit (issue 12, finding 5). The secret value's limit is 25 KB of
+ * Size limits counted in the right unit (docs/security.md, input limits). The secret value's limit is 25 KB of
  * octets ("stores and manages secrets as sequences of octets … with a maximum size of 25 KB each",
  * about-secrets.md), 25,600 bytes of UTF-8, refused as Azure refuses it (400 BadParameter, innererror
  * SecretTooLarge). Tags (512 characters on secrets, 256 on keys) and contentType (255) are character
@@ -7,12 +7,11 @@
  * two. The request body limit (256 KiB) is bytes too, whether or not the client sends Content-Length.
  */
 import { SELF } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
-import { API_VERSION, setupVault, type VaultClient } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { API_VERSION, setupVault, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { expectError, setSecret, uniqueVaultName, type ListResult, type SecretBundle } from "../support/secrets.ts";
+import { expectError, setSecret, type ListResult, type SecretBundle } from "../support/secrets.ts";
 
-vi.setConfig({ testTimeout: 180_000 });
 failOnlyOnTrulyUnhandledRejections();
 
 const LIMIT = 25_600;

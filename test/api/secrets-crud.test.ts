@@ -1,19 +1,14 @@
-import { describe, expect, it, vi } from "vitest";
-import { setupVault } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { setupVault, uniqueVaultName } from "../support/fixture.ts";
 import {
   DAY_SECONDS,
   expectError,
   setSecret,
   setVaultClock,
-  uniqueVaultName,
   versionOf,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
-
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 const VERSION_ID = /^[0-9a-f]{32}$/;
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -1,19 +1,14 @@
-import { describe, expect, it, vi } from "vitest";
-import { setupVault, vaultClient } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { setupVault, vaultClient, uniqueVaultName } from "../support/fixture.ts";
 import {
   addVault,
   expectError,
   principalWithRole,
   readJson,
   setSecret,
-  uniqueVaultName,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
-
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 describe("tenant isolation", () => {
   it("tenant A's token against tenant B's vault -> 401 with B's challenge, on every operation", async () => {

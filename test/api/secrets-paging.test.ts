@@ -1,19 +1,14 @@
-import { describe, expect, it, vi } from "vitest";
-import { setupVault, vaultClient, type VaultClient } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { setupVault, vaultClient, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
 import {
   allPages,
   expectError,
   getAbsolute,
   nameOf,
   setSecret,
-  uniqueVaultName,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
-
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 async function seed(kv: VaultClient, count: number, prefix = "s"): Promise<string[]> {
   const names: string[] = [];

@@ -1,19 +1,14 @@
-import { describe, expect, it, vi } from "vitest";
-import { assignRole, setupVault, type VaultClient } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { assignRole, setupVault, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
 import {
   expectError,
   principalWithRole,
   setSecret,
-  uniqueVaultName,
   versionOf,
   type DeletedSecretBundle,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
-
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 /** An Administrator-run vault with a live secret "live" (two versions) and a soft-deleted "gone". */
 async function vaultWithSecrets() {

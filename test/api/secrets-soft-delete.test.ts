@@ -1,13 +1,12 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
-import { setupVault } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { setupVault, uniqueVaultName } from "../support/fixture.ts";
 import {
   auditPruneAlarm,
   DAY_SECONDS,
   expectError,
   setSecret,
   setVaultClock,
-  uniqueVaultName,
   vaultAlarm,
   vaultObject,
   versionOf,
@@ -15,10 +14,6 @@ import {
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
-
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

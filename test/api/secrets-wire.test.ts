@@ -1,19 +1,14 @@
-import { describe, expect, it, vi } from "vitest";
-import { setupVault, tokenFor, vaultClient } from "../support/fixture.ts";
+import { describe, expect, it } from "vitest";
+import { setupVault, tokenFor, vaultClient, uniqueVaultName } from "../support/fixture.ts";
 import {
   expectError,
   rawVaultFetch,
   readJson,
   setSecret,
-  uniqueVaultName,
   unhandledRejectionsDuring,
   type ListResult,
   type SecretBundle,
 } from "../support/secrets.ts";
-
-// Many sequential requests per test. In one shared runtime (singleWorker + isolatedStorage) every request gets
-// slower as more tests have run, so long suites need generous timeouts.
-vi.setConfig({ testTimeout: 180_000 });
 
 const challengeFor = (tenantId: string) =>
   `Bearer authorization="https://localhost:8443/${tenantId}", resource="https://vault.localhost:8443"`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { admin } from "../support/fixture.ts";
+import { admin, uniqueVaultName } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { addVault, expectError, newTenantWithVault, readJson, setVaultClock, uniqueVaultName } from "../support/secrets.ts";
+import { addVault, expectError, newTenantWithVault, readJson, setVaultClock } from "../support/secrets.ts";
 import type { VaultClient } from "../support/fixture.ts";
 
 failOnlyOnTrulyUnhandledRejections();

@@ -1,7 +1,7 @@
 /**
- * Request signatures (DESIGN.md §5): bad signatures, stale or future timestamps, replayed nonces, tampered bodies
- * and paths are all refused with 401 before anything runs; answers are signed and bound to the request's nonce,
- * and the client refuses answers that are not.
+ * Request signatures (docs/decisions.md §4.4): bad signatures, stale or future timestamps, replayed nonces, tampered
+ * bodies and paths are all refused with 401 before anything runs; answers are signed and bound to the request's
+ * nonce, and the client refuses answers that are not.
  */
 import { describe, expect, it } from "vitest";
 import { BridgeClient, HEADER, hmacCredentials, signRequest } from "../../core/hsm/bridge-client/index.ts";

@@ -1,13 +1,13 @@
 /** POST /keys (every type and size), GET /keys/{id}, GET /keys/{id}/public, DELETE /keys/{id}. */
 import { describe, expect, it } from "vitest";
-import type { CurveName, GenerateKeyRequest, KeyInfo } from "../../core/hsm/bridge-client/index.ts";
+import type { EcCurve, GenerateKeyRequest, KeyInfo } from "../../core/hsm/bridge-client/index.ts";
 import { hmacClient, rawCall } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";
 import { nodePublicKey } from "./support/node-keys.ts";
 
 const KEY_ID = /^[A-Za-z0-9_-]{22}$/;
-const COORDINATE_BYTES: Record<CurveName, number> = { "P-256": 32, "P-384": 48, "P-521": 66, "P-256K": 32 };
-const NODE_CURVE: Record<CurveName, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", "P-256K": "secp256k1" };
+const COORDINATE_BYTES: Record<EcCurve, number> = { "P-256": 32, "P-384": 48, "P-521": 66, "P-256K": 32 };
+const NODE_CURVE: Record<EcCurve, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", "P-256K": "secp256k1" };
 
 describe("POST /keys", () => {
   it.each([2048, 3072, 4096] as const)("generates RSA-%i with e = 65537 and returns its public key", async (size) => {

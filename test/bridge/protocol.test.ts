@@ -4,15 +4,16 @@
  */
 import { createHash, createHmac, createPublicKey, generateKeyPairSync, randomBytes, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  decodeBase64url,
-  ed25519Credentials,
-  encodeBase64url,
-  hmacCredentials,
-  isBase64url,
-  responseProblem,
-  signRequest,
-} from "../../core/hsm/bridge-client/index.ts";
+import { bytesToBase64Url as encodeBase64url, decodeBase64, UNPADDED_BASE64URL } from "../../core/crypto/bytes.ts";
+import { ed25519Credentials, hmacCredentials, responseProblem, signRequest } from "../../core/hsm/bridge-client/index.ts";
+
+/** The protocol's binary fields: the one codec (core/crypto/bytes.ts) under its unpadded canonical rule. */
+const isBase64url = (text: string): boolean => decodeBase64(text, UNPADDED_BASE64URL) !== null;
+function decodeBase64url(text: string): Uint8Array {
+  const bytes = decodeBase64(text, UNPADDED_BASE64URL);
+  if (bytes === null) throw new TypeError(`not canonical base64url: ${text}`);
+  return bytes;
+}
 
 const SECRET = Buffer.alloc(32, 0x11);
 

@@ -73,7 +73,7 @@ describe("the empty message", () => {
   });
 });
 
-describe("one generic failure (DESIGN.md §6.6)", () => {
+describe("one generic failure (docs/decisions.md §6.4)", () => {
   it("answers tampered, truncated, wrong-algorithm and empty ciphertexts identically", async () => {
     const good = encryptWithNode("RSA-OAEP-256", randomBytes(16));
     const tampered = Buffer.from(good);

@@ -4,7 +4,7 @@
  */
 import { constants, createHash, publicDecrypt, randomBytes, verify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BridgeClient, CurveName, KeyInfo, SignAlgorithm } from "../../core/hsm/bridge-client/index.ts";
+import type { BridgeClient, EcCurve, KeyInfo, SignAlgorithm } from "../../core/hsm/bridge-client/index.ts";
 import { b64, bytesOf, hmacClient } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";
 import { nodePublicKey } from "./support/node-keys.ts";
@@ -20,7 +20,7 @@ const RSA_CASES: ReadonlyArray<{ alg: SignAlgorithm; hash: NodeHash; pss: boolea
   { alg: "PS512", hash: "sha512", pss: true },
 ];
 
-const EC_CASES: ReadonlyArray<{ alg: SignAlgorithm; hash: NodeHash; curve: CurveName; bytes: number }> = [
+const EC_CASES: ReadonlyArray<{ alg: SignAlgorithm; hash: NodeHash; curve: EcCurve; bytes: number }> = [
   { alg: "ES256", hash: "sha256", curve: "P-256", bytes: 32 },
   { alg: "ES384", hash: "sha384", curve: "P-384", bytes: 48 },
   { alg: "ES512", hash: "sha512", curve: "P-521", bytes: 66 },
@@ -29,7 +29,7 @@ const EC_CASES: ReadonlyArray<{ alg: SignAlgorithm; hash: NodeHash; curve: Curve
 
 let client: BridgeClient;
 const rsaKeys = new Map<number, KeyInfo>();
-const ecKeys = new Map<CurveName, KeyInfo>();
+const ecKeys = new Map<EcCurve, KeyInfo>();
 
 beforeAll(async () => {
   client = await hmacClient();
@@ -89,7 +89,7 @@ describe("ECDSA signatures", () => {
   });
 });
 
-describe("input checks (DESIGN.md §6.5)", () => {
+describe("input checks (docs/decisions.md §6.3)", () => {
   it("refuses a digest of the wrong length for the algorithm", async () => {
     await expectBridgeError(client.sign(known(rsaKeys.get(2048)).id, { alg: "RS256", digest: b64(randomBytes(48)) }), "BadParameter", 400);
     await expectBridgeError(client.sign(known(ecKeys.get("P-384")).id, { alg: "ES384", digest: b64(randomBytes(32)) }), "BadParameter", 400);

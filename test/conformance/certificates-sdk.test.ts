@@ -35,7 +35,7 @@ const PEM = "application/x-pem-file";
 /** TLS server and client authentication: Azure's EKUs when a policy names none. */
 const DEFAULT_EKUS = ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"];
 
-/** The seed workflow of issue 4, as the JS SDK spells the az CLI policy. */
+/** The az CLI workflow's self-signed policy, as the JS SDK spells it. */
 const SEED: CertificatePolicy = {
   issuerName: "Self",
   subject: "CN=api.myapp.com",
@@ -157,9 +157,9 @@ interface Expectation {
 }
 
 /**
- * Everything issue 4 asks of a self-signed certificate the service issued, checked outside the server: the
- * certificate (node:crypto and OpenSSL), the managed key (KeyClient) and the managed secret (SecretClient) of
- * the same version, the private key in the secret matching the certificate.
+ * Everything the certificates API promises of a self-signed certificate the service issued, checked outside the
+ * server: the certificate (node:crypto and OpenSSL), the managed key (KeyClient) and the managed secret
+ * (SecretClient) of the same version, the private key in the secret matching the certificate.
  */
 async function expectIssued(certificate: KeyVaultCertificateWithPolicy, { policy, keyUsage }: Expectation): Promise<X509Certificate> {
   const { name } = certificate;

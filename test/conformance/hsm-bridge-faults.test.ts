@@ -1,5 +1,5 @@
 /**
- * The vault when its PKCS#11 bridge fails (issue 5, failure behaviour), over raw HTTP so no SDK retry hides a
+ * The vault when its PKCS#11 bridge fails (docs/decisions.md §4.6), over raw HTTP so no SDK retry hides a
  * status: a stopped bridge (slow: the vault's deadline passes) and a killed one (connection reset) give 503 with
  * Retry-After for HSM keys only, software keys keep working, a create that failed leaves no key, and once the dev
  * server's supervisor has started the bridge again the keys made before are there and work.

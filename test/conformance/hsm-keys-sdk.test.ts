@@ -1,6 +1,6 @@
 /**
- * HSM keys (issue 5) through the official SDKs: a premium vault creates RSA-HSM, EC-HSM and oct-HSM keys in the
- * SoftHSM2 token behind the PKCS#11 bridge, and every private-key operation the server performs is checked by
+ * HSM keys (docs/decisions.md §4) through the official SDKs: a premium vault creates RSA-HSM, EC-HSM and oct-HSM keys
+ * in the SoftHSM2 token behind the PKCS#11 bridge, and every private-key operation the server performs is checked by
  * node:crypto — signatures verified with the public key the server published, ciphertexts made by node:crypto
  * decrypted by the server, AES results made by the server opened by node:crypto with the key the test imported.
  */

@@ -15,9 +15,9 @@ import {
 } from "@azure/keyvault-keys";
 import { beforeAll, describe, expect, it } from "vitest";
 import { devServerFacts } from "./support/dev-server-facts.ts";
-import { VERSION_PATTERN } from "./support/identifiers.ts";
+import { VERSION_PATTERN, keyVersionIdPattern } from "./support/identifiers.ts";
 import { digest, octJwk, publicKeyOf, toVaultJwk } from "./support/jwk.ts";
-import { collect, DAY_MS, expectRecent, keyVersionIdPattern, POLL, SLOW } from "./support/keys.ts";
+import { collect, DAY_MS, expectRecent, POLL, SLOW } from "./support/keys.ts";
 import { uniqueName } from "./support/names.ts";
 import { RequestLog } from "./support/request-log.ts";
 import { expectRestError } from "./support/rest-error.ts";

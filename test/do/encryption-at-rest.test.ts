@@ -5,10 +5,8 @@ import { base64UrlToBytes } from "../../core/crypto/bytes.ts";
 import { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import { TenantRepository } from "../../durable-objects/storage/tenant-repository.ts";
-import { ISSUER_ORIGIN, createPrincipal, setupVault } from "../support/fixture.ts";
-import { uniqueVaultName } from "../support/identity.ts";
+import { ISSUER_ORIGIN, createPrincipal, setupVault, uniqueVaultName } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { dumpCells, findValue, userTables, type StoredCell } from "../support/storage.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -24,7 +22,7 @@ async function storedCells(state: DurableObjectState): Promise<StoredCell[]> {
   return cells;
 }
 
-describe("vault storage", SLOW, () => {
+describe("vault storage", () => {
   it("holds no secret value in plaintext, as bytes, or as base64", async () => {
     const name = uniqueVaultName("enc");
     const { kv } = await setupVault(name);
@@ -111,7 +109,7 @@ describe("vault storage", SLOW, () => {
   });
 });
 
-describe("tenant storage", SLOW, () => {
+describe("tenant storage", () => {
   it("holds no client secret, identity-header secret or signing private key in the clear", async () => {
     const { tenantId } = await setupVault(uniqueVaultName("tenc"));
     const sp = await createPrincipal(tenantId, "servicePrincipal");

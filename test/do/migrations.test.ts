@@ -4,7 +4,7 @@ import { utf8 } from "../../core/crypto/bytes.ts";
 import { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
-import { valueAad } from "../../durable-objects/operations/vault-context.ts";
+import { valueAad } from "../../core/crypto/envelope/aad.ts";
 import { migrate } from "../../durable-objects/storage/migrate.ts";
 import { REGISTRY_MIGRATIONS, TENANT_MIGRATIONS, VAULT_MIGRATIONS } from "../../durable-objects/storage/migrations.ts";
 import { ObjectRepository } from "../../durable-objects/storage/object-repository.ts";
@@ -13,10 +13,8 @@ import { VaultRepository } from "../../durable-objects/storage/vault-repository.
 
 const ALL_VERSIONS = VAULT_MIGRATIONS.map((m) => m.version);
 const NEXT_VERSION = Math.max(...ALL_VERSIONS) + 1;
-import { createPrincipal, createTenant, tokenFor, vaultClient } from "../support/fixture.ts";
-import { uniqueVaultName } from "../support/identity.ts";
+import { createPrincipal, createTenant, tokenFor, vaultClient, uniqueVaultName } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { userTables } from "../support/storage.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -108,7 +106,7 @@ async function seedAtVersion1(sql: SqlStorage, name: string, tenantId: string, p
   return { config, wrappedDek: wrapped, versions: seeded, deletedName: "gone", purgeAt };
 }
 
-describe("vault migrations", SLOW, () => {
+describe("vault migrations", () => {
   it("a new vault object is at the latest schema", async () => {
     await runInDurableObject(vaultStub(uniqueVaultName("mig")), (_instance, state) => {
       expect(versions(state.storage.sql)).toStrictEqual(ALL_VERSIONS);
@@ -225,7 +223,7 @@ describe("vault migrations", SLOW, () => {
   });
 });
 
-describe("tenant and registry migrations", SLOW, () => {
+describe("tenant and registry migrations", () => {
   it("new objects are at their latest schema", async () => {
     await runInDurableObject(env.TENANT.get(env.TENANT.idFromName(crypto.randomUUID())), (_instance, state) => {
       expect(versions(state.storage.sql)).toStrictEqual(TENANT_MIGRATIONS.map((m) => m.version));

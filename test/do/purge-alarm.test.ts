@@ -1,10 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DAY_MS, ManualClock } from "../../core/domain/clock.ts";
-import { setupVault, type VaultClient } from "../support/fixture.ts";
-import { uniqueVaultName } from "../support/identity.ts";
+import { setupVault, uniqueVaultName, type VaultClient } from "../support/fixture.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { auditPruneAlarm } from "../support/secrets.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -47,7 +45,7 @@ async function deleteAt(name: string, kv: VaultClient, secret: string, ms: numbe
 
 const deletedStatus = async (kv: VaultClient, secret: string) => (await kv.request("GET", `/deletedsecrets/${secret}`)).status;
 
-describe("purge alarm", SLOW, () => {
+describe("purge alarm", () => {
   it("points at the earliest scheduled purge, moves on after each purge, and is cleared after the last", async () => {
     const name = uniqueVaultName("alarm");
     const { kv } = await setupVaultWithLongAudit(name);

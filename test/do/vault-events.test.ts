@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { validateRotationPolicy } from "../../core/domain/objects/rotation-policy.ts";
 import type { VaultEventType } from "../../core/domain/events/vault-event.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { BASE_URL, D, HOOK, T0, TENANT, value, withEvents, type Harness } from "../support/vault-events-harness.ts";
 import { nodeVerifies } from "../support/webhook-receiver.ts";
 
@@ -14,7 +13,7 @@ failOnlyOnTrulyUnhandledRejections();
  */
 const ofType = (h: Harness, type: VaultEventType) => h.receiver.eventGridEvents().filter((e) => e.eventType === type);
 
-describe("NewVersionCreated", SLOW, () => {
+describe("NewVersionCreated", () => {
   it("is delivered once per matching subscription, signed, in the Event Grid schema with Event Grid's headers", async () => {
     await withEvents(async (h) => {
       const secret = await h.subscribe("all-events");
@@ -94,7 +93,7 @@ describe("NewVersionCreated", SLOW, () => {
   });
 });
 
-describe("NearExpiry and Expired", SLOW, () => {
+describe("NearExpiry and Expired", () => {
   it("fire exactly once per version and subscription as the clock moves, each at its own window", async () => {
     await withEvents(async (h) => {
       const secret30 = await h.subscribe("month", { eventTypes: ["Microsoft.KeyVault.SecretNearExpiry", "Microsoft.KeyVault.SecretExpired"] });
@@ -241,7 +240,7 @@ describe("NearExpiry and Expired", SLOW, () => {
   });
 });
 
-describe("delivery failures", SLOW, () => {
+describe("delivery failures", () => {
   it("are retried with exponential backoff, then dead-lettered and listed; redelivery starts over", async () => {
     await withEvents(async (h) => {
       h.receiver.reply = () => 503;
@@ -309,7 +308,7 @@ describe("delivery failures", SLOW, () => {
   });
 });
 
-describe("subscriptions", SLOW, () => {
+describe("subscriptions", () => {
   it("keep the signing secret sealed, show it once, and keep it when settings are replaced", async () => {
     await withEvents(async (h) => {
       const secret = await h.subscribe("hook");

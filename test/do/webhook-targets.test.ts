@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { DnsLookupError, type DnsResolver } from "../../durable-objects/operations/doh-resolver.ts";
 import { publicTargetGuard } from "../../durable-objects/operations/webhook-target-guard.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-import { SLOW } from "../support/timeouts.ts";
 import { HOOK, T0, withEvents } from "../support/vault-events-harness.ts";
 import type { WebhookReceiver } from "../support/webhook-receiver.ts";
 
@@ -35,7 +34,7 @@ function fakeDns(initial: Record<string, readonly string[]>): FakeDns {
 
 const HOST = new URL(HOOK).hostname;
 
-describe("webhook targets outside local development", SLOW, () => {
+describe("webhook targets outside local development", () => {
   it("does not POST to a name whose DNS answer is private; the attempt fails, is retried and dead-lettered", async () => {
     const dns = fakeDns({ [HOST]: ["93.184.215.14", "10.0.0.5"] });
     await withEvents(
@@ -113,7 +112,7 @@ describe("webhook targets outside local development", SLOW, () => {
   });
 });
 
-describe("redirects", SLOW, () => {
+describe("redirects", () => {
   /** The receiver answers with a redirect to the metadata service; records each request's redirect mode. */
   const redirecting = (status: number, modes: string[]) => (receiver: WebhookReceiver) =>
     (async (input: RequestInfo | URL, init?: RequestInit) => {

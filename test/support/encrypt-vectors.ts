@@ -1,9 +1,8 @@
 /**
- * Helpers for the encrypt/wrap tests: read the JSON vector files (typed `unknown`) field by field,
- * convert hex, and assert the two ways a call may refuse: BadParameter or the generic DecryptionFailed.
+ * Helpers for the encrypt/wrap tests: read the JSON vector files (typed `unknown`) field by field, and assert
+ * the generic DecryptionFailed (hex in bytes.ts, BadParameter in bad-parameter.ts).
  */
 import { expect } from "vitest";
-import { VaultError } from "../../core/errors/vault-error.ts";
 import { DECRYPTION_FAILED_MESSAGE, DecryptionFailed } from "../../core/crypto/encrypt/decryption-failed.ts";
 
 export type VectorCase = Readonly<Record<string, unknown>>;
@@ -38,17 +37,6 @@ export function num(record: VectorCase, name: string): number {
   return value;
 }
 
-export function hex(text: string): Uint8Array<ArrayBuffer> {
-  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new Error(`bad hex: ${text.slice(0, 16)}`);
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** A RandomSource that hands out one fixed value: replays a published IV through the real API. */
 export function fixedRandom(value: Uint8Array): (length: number) => Uint8Array<ArrayBuffer> {
   return (length) => {
@@ -67,16 +55,4 @@ export async function expectDecryptionFailed(run: () => unknown): Promise<void> 
   }
   expect(caught).toBeInstanceOf(DecryptionFailed);
   expect((caught as Error).message).toBe(DECRYPTION_FAILED_MESSAGE);
-}
-
-export async function expectBadParameter(run: () => unknown): Promise<VaultError> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(VaultError);
-  expect((caught as VaultError).code).toBe("BadParameter");
-  return caught as VaultError;
 }

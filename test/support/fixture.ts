@@ -39,6 +39,17 @@ export async function createPrincipal(
   return json(await admin("POST", `/tenants/${tenantId}/principals`, { type, displayName: type, ...extra }), 201);
 }
 
+/**
+ * A vault name no other test uses: `prefix` (lower-case letters, digits and dashes, at most 20 characters) filled up
+ * with random hex to Azure's 24-character limit. The Worker caches vault settings per isolate for 30 s and
+ * isolatedStorage wipes Durable Objects between tests, so a name reused across tests could show a later test an
+ * earlier test's tenant.
+ */
+export function uniqueVaultName(prefix: string): string {
+  const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 24 - prefix.length);
+  return `${prefix}${suffix}`;
+}
+
 export async function createVault(tenantId: string, name: string, options: Record<string, unknown> = {}): Promise<void> {
   await json(await admin("PUT", `/tenants/${tenantId}/vaults/${name}`, options), 201);
 }

@@ -2,14 +2,7 @@ import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
 import { ISSUER_ORIGIN, VAULT_RESOURCE } from "./fixture.ts";
 
-/**
- * Helpers for the token-service and control-plane tests. The Worker caches vault settings per isolate
- * for 30 s and every test file shares one isolate (singleWorker), so vault names are made unique.
- */
-export function uniqueVaultName(prefix: string): string {
-  const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 24 - prefix.length);
-  return `${prefix}${suffix}`;
-}
+// Helpers for the token-service and control-plane tests.
 
 export function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
   return SELF.fetch(url, {

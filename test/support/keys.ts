@@ -1,6 +1,5 @@
-import { expect } from "vitest";
-import { VaultError } from "../../core/errors/vault-error.ts";
-import { decodeBase64UrlStrict, encodeBase64Url } from "../../core/crypto/keys/base64url.ts";
+import { bytesToBase64Url as encodeBase64Url } from "../../core/crypto/bytes.ts";
+import { decodeBase64UrlStrict } from "../../core/crypto/keys/jwk-members.ts";
 
 /** A JWK as loaded from a vector file: string members only. */
 export type LooseJwk = Record<string, string>;
@@ -24,31 +23,6 @@ export function vectorKey(file: unknown, index: number): LooseJwk {
   const key = vectorKeys(file)[index];
   if (key === undefined) throw new Error(`no key ${index} in vector file`);
   return key;
-}
-
-export function expectBadParameter(action: () => unknown, message?: RegExp): void {
-  let caught: unknown;
-  try {
-    action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(VaultError);
-  if (!(caught instanceof VaultError)) return;
-  expect(caught.code).toBe("BadParameter");
-  if (message) expect(caught.message).toMatch(message);
-}
-
-export async function expectBadParameterAsync(action: () => Promise<unknown>, message?: RegExp): Promise<void> {
-  const caught: unknown = await action().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(VaultError);
-  if (caught instanceof VaultError) {
-    expect(caught.code).toBe("BadParameter");
-    if (message) expect(caught.message).toMatch(message);
-  }
 }
 
 export function bytesOf(member: string | undefined): Uint8Array {

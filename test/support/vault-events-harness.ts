@@ -14,7 +14,7 @@ import { VaultEvents } from "../../durable-objects/operations/vault-events.ts";
 import type { WebhookTargetGuard } from "../../durable-objects/operations/webhook-target-guard.ts";
 import { ObjectRepository } from "../../durable-objects/storage/object-repository.ts";
 import { RotationPolicyRepository } from "../../durable-objects/storage/rotation-policy-repository.ts";
-import { uniqueVaultName } from "./identity.ts";
+import { uniqueVaultName } from "./fixture.ts";
 import { WebhookReceiver } from "./webhook-receiver.ts";
 
 /**

@@ -15,16 +15,15 @@ import {
   type AesCbcAlgorithm,
 } from "../../core/crypto/encrypt/aes-cbc.ts";
 import {
-  expectBadParameter,
   expectDecryptionFailed,
   fixedRandom,
-  hex,
   num,
   str,
-  toHex,
   vectorCases,
   vectorFile,
 } from "../support/encrypt-vectors.ts";
+import { hex, toHex } from "../support/bytes.ts";
+import { badParameterAsync as expectBadParameter } from "../support/bad-parameter.ts";
 
 const padAlg = (keyBytes: number): AesCbcAlgorithm => `A${keyBytes * 8}CBCPAD` as AesCbcAlgorithm;
 const rawAlg = (keyBytes: number): AesCbcAlgorithm => `A${keyBytes * 8}CBC` as AesCbcAlgorithm;

@@ -8,15 +8,14 @@ import gcmVectors from "../vectors/aes-gcm-wycheproof.json";
 import { prepareAesKey } from "../../core/crypto/encrypt/aes-key.ts";
 import { aesGcmDecrypt, aesGcmEncrypt, type AesGcmAlgorithm } from "../../core/crypto/encrypt/aes-gcm.ts";
 import {
-  expectBadParameter,
   expectDecryptionFailed,
   fixedRandom,
-  hex,
   num,
   str,
-  toHex,
   vectorCases,
 } from "../support/encrypt-vectors.ts";
+import { hex, toHex } from "../support/bytes.ts";
+import { badParameterAsync as expectBadParameter } from "../support/bad-parameter.ts";
 
 const algFor = (keyBytes: number): AesGcmAlgorithm => `A${keyBytes * 8}GCM` as AesGcmAlgorithm;
 const cases = vectorCases(gcmVectors);

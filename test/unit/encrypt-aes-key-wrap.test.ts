@@ -10,7 +10,9 @@ import kwWycheproof from "../vectors/aes-kw-wycheproof.json";
 import kwpWycheproof from "../vectors/aes-kwp-wycheproof.json";
 import { prepareAesKey } from "../../core/crypto/encrypt/aes-key.ts";
 import { aesKeyUnwrap, aesKeyWrap, type AesKeyWrapAlgorithm } from "../../core/crypto/encrypt/aes-key-wrap.ts";
-import { expectBadParameter, expectDecryptionFailed, hex, num, str, toHex, vectorCases } from "../support/encrypt-vectors.ts";
+import { expectDecryptionFailed, num, str, vectorCases } from "../support/encrypt-vectors.ts";
+import { hex, toHex } from "../support/bytes.ts";
+import { badParameterAsync as expectBadParameter } from "../support/bad-parameter.ts";
 
 const kwAlg = (keyBytes: number): AesKeyWrapAlgorithm => `A${keyBytes * 8}KW` as AesKeyWrapAlgorithm;
 

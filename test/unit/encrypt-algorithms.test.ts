@@ -17,7 +17,7 @@ import {
   type KeyOperation,
 } from "../../core/crypto/encrypt/encryption-algorithms.ts";
 import { prepareAesKey } from "../../core/crypto/encrypt/aes-key.ts";
-import { expectBadParameter } from "../support/encrypt-vectors.ts";
+import { badParameterAsync as expectBadParameter } from "../support/bad-parameter.ts";
 
 // keys.json 2025-07-01 JsonWebKeyEncryptionAlgorithm, every value.
 const ALL: readonly EncryptionAlgorithm[] = [

@@ -16,7 +16,9 @@ import {
   type RsaPrivateJwk,
 } from "../../core/crypto/encrypt/rsa-encryption.ts";
 import type { RsaEncryptionAlgorithm } from "../../core/crypto/encrypt/encryption-algorithms.ts";
-import { expectBadParameter, expectDecryptionFailed, hex, num, str, toHex, vectorCases, vectorFile, type VectorCase } from "../support/encrypt-vectors.ts";
+import { expectDecryptionFailed, num, str, vectorCases, vectorFile, type VectorCase } from "../support/encrypt-vectors.ts";
+import { hex, toHex } from "../support/bytes.ts";
+import { badParameterAsync as expectBadParameter } from "../support/bad-parameter.ts";
 
 function privateJwkOf(json: unknown): RsaPrivateJwk {
   const jwk = vectorFile(json).privateKeyJwk;

@@ -10,7 +10,7 @@ import {
   modInverse,
   modPow,
 } from "../../core/crypto/keys/bigint-math.ts";
-import { decodeBase64UrlStrict } from "../../core/crypto/keys/base64url.ts";
+import { decodeBase64UrlStrict } from "../../core/crypto/keys/jwk-members.ts";
 import rfc7517a2 from "../vectors/rfc7517-appendix-a2-private-keys.json";
 import { bytesOf, vectorKey } from "../support/keys.ts";
 

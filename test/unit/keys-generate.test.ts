@@ -5,7 +5,8 @@ import { generateEc, generateOct, generateRsa } from "../../core/crypto/keys/gen
 import { validateImportedJwk, publicJwk } from "../../core/crypto/keys/validate-jwk.ts";
 import { bytesToBigInt } from "../../core/crypto/keys/bigint-math.ts";
 import { KEY_TYPES, defaultKeyOps, type EcCurve, type RsaKeySize } from "../../core/crypto/keys/key-types.ts";
-import { bytesOf, expectBadParameter, expectBadParameterAsync } from "../support/keys.ts";
+import { bytesOf } from "../support/keys.ts";
+import { badParameter as expectBadParameter, badParameterAsync as expectBadParameterAsync } from "../support/bad-parameter.ts";
 
 const MESSAGE = new TextEncoder().encode("edge vault key generation");
 const RSA_SIGN = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;

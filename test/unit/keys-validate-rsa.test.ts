@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createPrivateKey } from "node:crypto";
 import { validateImportedJwk, publicJwk } from "../../core/crypto/keys/validate-jwk.ts";
-import { encodeBase64Url } from "../../core/crypto/keys/base64url.ts";
+import { bytesToBase64Url as encodeBase64Url } from "../../core/crypto/bytes.ts";
 import rfc7517a2 from "../vectors/rfc7517-appendix-a2-private-keys.json";
 import rfc7517c1 from "../vectors/rfc7517-appendix-c1-rsa-key.json";
-import { expectBadParameter, flipBit, vectorKey, withLeadingZero, type LooseJwk } from "../support/keys.ts";
+import { flipBit, vectorKey, withLeadingZero, type LooseJwk } from "../support/keys.ts";
+import { badParameter as expectBadParameter } from "../support/bad-parameter.ts";
 
 const MEMBERS = ["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const;
 const A2 = vectorKey(rfc7517a2, 1);

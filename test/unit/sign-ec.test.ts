@@ -9,7 +9,8 @@ import {
   prepareEcVerifyingKey,
   type EcPrivateJwk,
 } from "../../core/crypto/sign/ec-digest-signature.ts";
-import { SIGNATURE_ALGORITHMS, type CurveName, type EcSignatureAlgorithm, type HashName } from "../../core/crypto/sign/signature-algorithms.ts";
+import type { EcCurve as CurveName } from "../../core/crypto/keys/key-types.ts";
+import { SIGNATURE_ALGORITHMS, type EcSignatureAlgorithm, type HashName } from "../../core/crypto/sign/signature-algorithms.ts";
 import { badParameter } from "../support/bad-parameter.ts";
 import rfc6979 from "../vectors/rfc6979-ecdsa.json";
 import wycheproofP256 from "../vectors/wycheproof-ecdsa-p256-sha256-p1363.json";

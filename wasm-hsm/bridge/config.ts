@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
-import { decodeBase64url, isBase64url } from "../../core/hsm/bridge-client/base64url.ts";
+import { decodeBase64, UNPADDED_BASE64URL } from "../../core/crypto/bytes.ts";
 import { MIN_HMAC_SECRET_BYTES } from "../../core/hsm/bridge-client/signing-keys.ts";
 import { TOKEN_PATTERN } from "../../core/hsm/bridge-client/protocol.ts";
 
@@ -17,9 +17,9 @@ export const DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 export const DEFAULT_SESSIONS = 4;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /**
- * A worker per core (issue 5), so HTTP, JSON and request signatures — one event loop's work per process — use the
- * cores, less one for the primary's request memory and the callers: measured on 2 cores, two workers served ~20%
- * less than one process (README.md), so there the default is one process and no cluster.
+ * A worker per core (docs/decisions.md §4.3), so HTTP, JSON and request signatures — one event loop's work per
+ * process — use the cores, less one for the primary's request memory and the callers: measured on 2 cores, two
+ * workers served ~20% less than one process (README.md), so there the default is one process and no cluster.
  */
 export const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1);
 /** IETF idempotency-key draft §2.5 leaves expiry to the server; a day covers any sane retry loop. */
@@ -167,8 +167,9 @@ function secret(raw: unknown, where: string, baseDir: string): string {
 }
 
 function bytes(value: string, where: string): Uint8Array<ArrayBuffer> {
-  if (!isBase64url(value)) throw new ConfigError(`${where}: unpadded base64url expected`);
-  return decodeBase64url(value);
+  const decoded = decodeBase64(value, UNPADDED_BASE64URL);
+  if (decoded === null) throw new ConfigError(`${where}: unpadded base64url expected`);
+  return decoded;
 }
 
 function object(raw: unknown, where: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * The bridge's one error type and its one mapping to HTTP (DESIGN.md §6.3): every failure becomes
+ * The bridge's one error type and its one mapping to HTTP (docs/decisions.md §6.1): every failure becomes
  * `{"error":{"code","message"}}` with the status below. `detail` is for the log only and never leaves the bridge.
  */
 import type { BridgeErrorCode } from "../../core/hsm/bridge-client/types.ts";
@@ -42,6 +42,6 @@ export function badParameter(message: string): BridgeFailure {
 
 /**
  * Decryption and unwrapping answer every failure alike — bad padding, bad tag, wrong length — so the bridge is no
- * padding oracle (Bleichenbacher 1998; Manger 2001 for OAEP). DESIGN.md §6.6.
+ * padding oracle (Bleichenbacher 1998; Manger 2001 for OAEP). docs/decisions.md §6.4.
  */
 export const DECRYPTION_FAILED = "decryption failed";

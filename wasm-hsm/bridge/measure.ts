@@ -1,11 +1,11 @@
 /**
  * One-off throughput measurement (not a test): sign ops/s through the bridge's HTTP API, beside direct PKCS#11
- * calls on the same token in the same run (issue 5 asks for the API rate as a share of the direct one).
+ * calls on the same token in the same run, so the API rate reads as a share of the direct one.
  *
  *   node --import tsx wasm-hsm/bridge/measure.ts [--seconds 3] [--workers 1] [--skip-direct]
  *
  * `--workers N` runs the bridge as a cluster of N worker processes (cluster/primary.ts; 1 = one process), so the
- * API columns compare with DESIGN.md §5's "process per core"; the direct columns are one process either way.
+ * API columns compare with a process per core (docs/decisions.md §4.3); the direct columns are one process either way.
  * Makes a throwaway SoftHSM2 token under the temp directory, runs the bridge as its own process on a loopback
  * port, and removes everything afterwards. Traffic goes to 127.0.0.1 only, bounded by time. Two API columns:
  * "client" is the typed BridgeClient on Node's fetch (undici), which verifies every answer; "http" signs with the
@@ -20,7 +20,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type SignAlgorithm } from "../../core/hsm/bridge-client/index.ts";
+import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type SignRequest } from "../../core/hsm/bridge-client/index.ts";
 import { loadConfig } from "./config.ts";
 import { pkcs11js, type Handle } from "./pkcs11/binding.ts";
 import { SessionPool } from "./pkcs11/session-pool.ts";
@@ -72,7 +72,7 @@ try {
 
     const rows: string[] = [];
     for (const [name, id, alg] of [["RSA-2048 RS256", rsa.id, "RS256"], ["P-256 ES256", ec.id, "ES256"]] as const) {
-      const request = { alg: alg as SignAlgorithm, digest: digest.toString("base64url") };
+      const request: SignRequest = { alg, digest: digest.toString("base64url") };
       const viaClient = await rate(CONCURRENCY, () => client.sign(id, request));
       const viaHttp = await rate(CONCURRENCY, () => post(`/keys/${id}/sign`, request));
       const api = `API (${CONCURRENCY} in flight): client ${fmt(viaClient)}, http ${fmt(viaHttp)}`;

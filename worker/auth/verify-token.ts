@@ -9,7 +9,7 @@ const CLOCK_TOLERANCE_S = 60;
 
 export interface Expected {
   readonly tenantId: string;
-  /** The resource the token must be for; accepted with or without a trailing "/" (client-contract.md §2). */
+  /** The resource the token must be for; accepted with or without a trailing "/" (docs/client-contract.md §2). */
   readonly audience: string;
 }
 

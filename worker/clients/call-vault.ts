@@ -6,15 +6,16 @@ import { VaultError } from "../../core/errors/vault-error.ts";
 import { executeOnVault } from "./vault-stub.ts";
 
 /**
- * Runs an operation on the request's vault as the authenticated caller, under the route's declared
- * action and operation name. The vault object writes the request's audit record when the call is the
- * request's last (or a preflight that refuses); the audit-trail middleware records everything else.
+ * Runs an operation on the request's vault as the authenticated caller, under the audit name of the operation the
+ * route declared (worker/middleware/operation.ts); the vault object checks the op's own data action. A request may make two calls, a preflight and its
+ * completion, and both run under that one declaration, as one Azure operation. The vault object writes the request's
+ * audit record when the call is the request's last (or a preflight that refuses); the audit-trail middleware records
+ * everything else.
  */
 export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>, stage: CallStage = "single"): Promise<VaultResults[K]> {
-  const action = c.get("action");
   const operation = c.get("operation");
-  // A route that forgot `requires(...)` is a programming error, never an open door.
-  if (action === undefined || operation === undefined) throw new Error(`route ${c.req.routePath} declares no permission`);
+  // A route that forgot `operation(...)` is a programming error, never an open door.
+  if (operation === undefined) throw new Error(`route ${c.req.routePath} declares no permission`);
   const request = {
     requestId: c.get("requestId"),
     clientIp: clientIp(c),
@@ -24,7 +25,7 @@ export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K
     apiVersion: c.get("apiVersion"),
   };
   try {
-    const result = await executeOnVault(c.env, c.get("vault").name, { caller: c.get("caller"), action, op, request });
+    const result = await executeOnVault(c.env, c.get("vault").name, { caller: c.get("caller"), op, request });
     if (stage !== "preflight") c.set("audited", true);
     return result;
   } catch (err) {

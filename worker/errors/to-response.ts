@@ -28,7 +28,7 @@ export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
     headers: headers,
   });
   response.headers.set("Content-Type", "application/json; charset=utf-8");
-  // Azure sends no Retry-After with 429 (reference §1 error table); we do, exact to the window's end.
+  // Azure sends no Retry-After with 429 (docs/wire-reference.md §3); we do, exact to the window's end.
   if (error.retryAfterSeconds !== undefined) response.headers.set("Retry-After", String(error.retryAfterSeconds));
   return response;
 }

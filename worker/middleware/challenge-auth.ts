@@ -10,7 +10,7 @@ const INVALID_TOKEN = "AKV10032: The access token is not valid for this vault.";
 
 /**
  * No or bad token → 401 with the challenge, before the body is read: SDKs send their first request
- * without a body and resend it once they hold a token (client-contract.md §2).
+ * without a body and resend it once they hold a token (docs/client-contract.md §2).
  */
 export const challengeAuth = createMiddleware<AppEnv>(async (c, next) => {
   const vault = c.get("vault");

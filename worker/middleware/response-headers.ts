@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 
-/** Fixed response headers Azure sends on every data-plane response ([REC] in azure-keyvault-api.md §1.1). */
+/** Fixed response headers Azure sends on every data-plane response (docs/wire-reference.md §2). */
 const STATIC_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-cache",
   "Strict-Transport-Security": "max-age=31536000;includeSubDomains",

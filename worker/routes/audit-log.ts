@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
-import { requires } from "../middleware/requires.ts";
+import { operation } from "../middleware/operation.ts";
 import {
   AUDIT_EXPORT_MAX_RESULTS,
   AUDIT_QUERY_MAX_RESULTS,
@@ -12,16 +12,13 @@ import {
 } from "../wire/audit-query.ts";
 
 /**
- * The vault's audit log for its auditors (GitHub issue 6; filters and record shape in wire/audit-query.ts).
+ * The vault's audit log for its auditors (filters and record shape in wire/audit-query.ts).
  * Not an Azure data-plane API — Azure ships these records to Azure Monitor — so the paths, the action and
  * the operation names (AuditLogQuery, AuditLogExport) are ours. Reading the log is itself audited.
  */
 export const auditLogRoutes = new Hono<AppEnv>({ strict: false });
 
-/** Granted by Key Vault Auditor, Key Vault Administrator and (through its `vaults/{any}/read`) Key Vault Reader. */
-const AUDIT_READ = "auditevents/read";
-
-auditLogRoutes.get("/auditlog", requires(AUDIT_READ, "AuditLogQuery"), async (c) => {
+auditLogRoutes.get("/auditlog", operation("audit.query"), async (c) => {
   const url = new URL(c.req.url);
   const { filter, page } = auditQuery(url, AUDIT_QUERY_MAX_RESULTS);
   const result = await callVault(c, { kind: "audit.query", filter, page });
@@ -29,7 +26,7 @@ auditLogRoutes.get("/auditlog", requires(AUDIT_READ, "AuditLogQuery"), async (c)
 });
 
 /** JSON Lines, one bounded page per response; the next page's URL is in the Link header (RFC 8288). */
-auditLogRoutes.get("/auditlog/export", requires(AUDIT_READ, "AuditLogExport"), async (c) => {
+auditLogRoutes.get("/auditlog/export", operation("audit.export"), async (c) => {
   const url = new URL(c.req.url);
   const { filter, page } = auditQuery(url, AUDIT_EXPORT_MAX_RESULTS);
   const result = await callVault(c, { kind: "audit.export", filter, page });

@@ -8,7 +8,7 @@ import { BENCH_PRIMITIVES, type BenchPrimitive } from "../../core/crypto/bench-p
  * - GET /_bench/primitive/{name}: the same round trip plus one raw primitive (the keys API's baseline);
  * - GET /_bench/primitive-rate/{name}?ms=: the primitive back to back inside the Durable Object;
  * - GET /_bench/bookkeeping-rate?ms=: throttle admission and the counter + audit writes back to back inside the
- *   Durable Object, rolled back (the cost of issue 6's bookkeeping per request).
+ *   Durable Object, rolled back (what throttling and auditing cost each request).
  */
 export const benchRoutes = new Hono<AppEnv>({ strict: false });
 

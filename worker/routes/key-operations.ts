@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
-import { requires } from "../middleware/requires.ts";
+import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
 import { optionalBytes, requiredBytes } from "../wire/binary.ts";
 import { readJsonObject, type JsonObject } from "../wire/json-body.ts";
@@ -31,7 +31,7 @@ function both(op: string): string[] {
 }
 
 for (const path of both("sign")) {
-  keyOperationRoutes.post(path, requires("keys/sign/action", "KeySign"), async (c) => {
+  keyOperationRoutes.post(path, operation("key.sign"), async (c) => {
     const { body, ...a } = await addressed(c);
     const result = await callVault(c, { kind: "key.sign", ...a, digest: requiredBytes(body, "value") });
     return c.json(operationResult(c.get("vaultBaseUrl"), result));
@@ -39,7 +39,7 @@ for (const path of both("sign")) {
 }
 
 for (const path of both("verify")) {
-  keyOperationRoutes.post(path, requires("keys/verify/action", "KeyVerify"), async (c) => {
+  keyOperationRoutes.post(path, operation("key.verify"), async (c) => {
     const { body, ...a } = await addressed(c);
     const result = await callVault(c, {
       kind: "key.verify",
@@ -52,7 +52,7 @@ for (const path of both("verify")) {
 }
 
 for (const path of both("encrypt")) {
-  keyOperationRoutes.post(path, requires("keys/encrypt/action", "KeyEncrypt"), async (c) => {
+  keyOperationRoutes.post(path, operation("key.encrypt"), async (c) => {
     const { body, ...a } = await addressed(c);
     const iv = optionalBytes(body, "iv");
     const aad = optionalBytes(body, "aad");
@@ -68,7 +68,7 @@ for (const path of both("encrypt")) {
 }
 
 for (const path of both("decrypt")) {
-  keyOperationRoutes.post(path, requires("keys/decrypt/action", "KeyDecrypt"), async (c) => {
+  keyOperationRoutes.post(path, operation("key.decrypt"), async (c) => {
     const { body, ...a } = await addressed(c);
     const iv = optionalBytes(body, "iv");
     const aad = optionalBytes(body, "aad");
@@ -86,7 +86,7 @@ for (const path of both("decrypt")) {
 }
 
 for (const path of both("wrapkey")) {
-  keyOperationRoutes.post(path, requires("keys/wrap/action", "KeyWrap"), async (c) => {
+  keyOperationRoutes.post(path, operation("key.wrap"), async (c) => {
     const { body, ...a } = await addressed(c);
     const result = await callVault(c, { kind: "key.wrap", ...a, key: requiredBytes(body, "value") });
     return c.json(operationResult(c.get("vaultBaseUrl"), result));
@@ -94,7 +94,7 @@ for (const path of both("wrapkey")) {
 }
 
 for (const path of both("unwrapkey")) {
-  keyOperationRoutes.post(path, requires("keys/unwrap/action", "KeyUnwrap"), async (c) => {
+  keyOperationRoutes.post(path, operation("key.unwrap"), async (c) => {
     const { body, ...a } = await addressed(c);
     const result = await callVault(c, { kind: "key.unwrap", ...a, wrapped: requiredBytes(body, "value") });
     return c.json(operationResult(c.get("vaultBaseUrl"), result));
@@ -102,7 +102,7 @@ for (const path of both("unwrapkey")) {
 }
 
 // Random bytes from the platform CSPRNG (keys.json GetRandomBytes; Azure serves it on Managed HSM).
-keyOperationRoutes.post("/rng", requires("rng/action", "GetRandomBytes"), async (c) => {
+keyOperationRoutes.post("/rng", operation("rng"), async (c) => {
   const count = randomCountInput(await readJsonObject(c));
   const result = await callVault(c, { kind: "rng", count });
   return c.json({ value: bytesToBase64Url(result.value) });

@@ -7,7 +7,7 @@ import type { Result } from "../../core/errors/result.ts";
 import { UUID, oauthError, readForm, resourceFromScope } from "../wire/oauth.ts";
 
 /**
- * Managed-identity token endpoints (client-contract.md §3). App Service style authenticates with the
+ * Managed-identity token endpoints (docs/client-contract.md §3). App Service style authenticates with the
  * identity header; IMDS and Cloud Shell styles carry no credential in Azure (the network is the
  * credential), so here they serve only the operator-designated local identity, only when LOCAL_IMDS is on,
  * and only to a caller on this machine (see `fromLoopback`).

@@ -7,7 +7,7 @@ import { UUID, oauthError, readForm, resourceFromScope } from "../wire/oauth.ts"
 
 /**
  * The tenant's OAuth 2.0 authority, shaped like Entra ID v2.0 so `ClientSecretCredential` works with
- * `authorityHost` pointing here (client-contract.md §3): OIDC discovery, JWKS, client credentials.
+ * `authorityHost` pointing here (docs/client-contract.md §3): OIDC discovery, JWKS, client credentials.
  */
 export const oidcRoutes = new Hono<AppEnv>({ strict: false });
 

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
-import { requires } from "../middleware/requires.ts";
+import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { listBody, pageRequest } from "../wire/paging.ts";
@@ -9,10 +9,10 @@ import { deletedSecretBundle, secretBundle, secretItem, secretVersionItem } from
 import { restoreInput, setSecretInput, updateSecretInput } from "../wire/secret-input.ts";
 import { convertCertificateSecret } from "../wire/certificate-secret-format.ts";
 
-/** Azure REST "Secrets" operations (secrets.json, api-version 2025-07-01). Each route declares its data action. */
+/** Azure REST "Secrets" operations (secrets.json, api-version 2025-07-01). Each route names its operation (core/contract/operations.ts). */
 export const secretRoutes = new Hono<AppEnv>({ strict: false });
 
-secretRoutes.get("/secrets", requires("secrets/readMetadata/action", "SecretList"), async (c) => {
+secretRoutes.get("/secrets", operation("secret.list"), async (c) => {
   const url = new URL(c.req.url);
   const page = pageRequest(url);
   const result = await callVault(c, { kind: "secret.list", page });
@@ -20,20 +20,20 @@ secretRoutes.get("/secrets", requires("secrets/readMetadata/action", "SecretList
   return c.json(listBody(result, (v) => secretItem(base, v), `${base}/secrets`, c.get("apiVersion"), page));
 });
 
-secretRoutes.post("/secrets/restore", requires("secrets/restore/action", "SecretRestore"), async (c) => {
+secretRoutes.post("/secrets/restore", operation("secret.restore"), async (c) => {
   const blob = restoreInput(await readJsonObject(c));
   const restored = await callVault(c, { kind: "secret.restore", blob });
   return c.json(secretBundle(c.get("vaultBaseUrl"), restored));
 });
 
-secretRoutes.put("/secrets/:name", requires("secrets/setSecret/action", "SecretSet"), async (c) => {
+secretRoutes.put("/secrets/:name", operation("secret.set"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const input = setSecretInput(await readJsonObject(c));
   const created = await callVault(c, { kind: "secret.set", name, ...input });
   return c.json(secretBundle(c.get("vaultBaseUrl"), created));
 });
 
-secretRoutes.get("/secrets/:name/versions", requires("secrets/readMetadata/action", "SecretListVersions"), async (c) => {
+secretRoutes.get("/secrets/:name/versions", operation("secret.listVersions"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const url = new URL(c.req.url);
   const page = pageRequest(url);
@@ -42,14 +42,14 @@ secretRoutes.get("/secrets/:name/versions", requires("secrets/readMetadata/actio
   return c.json(listBody(result, (v) => secretVersionItem(base, v), `${base}/secrets/${name}/versions`, c.get("apiVersion"), page));
 });
 
-secretRoutes.post("/secrets/:name/backup", requires("secrets/backup/action", "SecretBackup"), async (c) => {
+secretRoutes.post("/secrets/:name/backup", operation("secret.backup"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const { blob } = await callVault(c, { kind: "secret.backup", name });
   return c.json({ value: blob });
 });
 
-// An empty version means the latest: SDKs send GET /secrets/{name}/ (client-contract.md §5).
-secretRoutes.get("/secrets/:name/:version?", requires("secrets/getSecret/action", "SecretGet"), async (c) => {
+// An empty version means the latest: SDKs send GET /secrets/{name}/ (docs/client-contract.md §5).
+secretRoutes.get("/secrets/:name/:version?", operation("secret.get"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
   const secret = await callVault(c, { kind: "secret.get", name, ...(version === undefined ? {} : { version }) });
@@ -59,7 +59,7 @@ secretRoutes.get("/secrets/:name/:version?", requires("secrets/getSecret/action"
   return c.json(secretBundle(c.get("vaultBaseUrl"), { ...secret, ...converted }));
 });
 
-secretRoutes.patch("/secrets/:name/:version?", requires("secrets/update/action", "SecretUpdate"), async (c) => {
+secretRoutes.patch("/secrets/:name/:version?", operation("secret.update"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
   const input = updateSecretInput(await readJsonObject(c));
@@ -67,7 +67,7 @@ secretRoutes.patch("/secrets/:name/:version?", requires("secrets/update/action",
   return c.json(secretBundle(c.get("vaultBaseUrl"), updated));
 });
 
-secretRoutes.delete("/secrets/:name", requires("secrets/delete", "SecretDelete"), async (c) => {
+secretRoutes.delete("/secrets/:name", operation("secret.delete"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const deleted = await callVault(c, { kind: "secret.delete", name });
   return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted));

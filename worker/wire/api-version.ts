@@ -5,7 +5,7 @@ export const LATEST_API_VERSION = "2025-07-01";
 
 /**
  * Accepted data-plane versions: 7.0–7.6, 2025-06-01, 2025-07-01, each optionally `-preview[.N]`
- * (Python keys sends `7.4-preview.1`, az track-1 sends `7.0`; client-contract.md §4).
+ * (Python keys sends `7.4-preview.1`, az track-1 sends `7.0`; docs/client-contract.md §4).
  */
 const ACCEPTED = /^(7\.[0-6]|2025-06-01|2025-07-01)(-preview(\.\d+)?)?$/;
 

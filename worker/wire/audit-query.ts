@@ -1,5 +1,5 @@
 /**
- * The audit log's wire: query-string filters in, Azure-flavoured audit events out (GitHub issue 6).
+ * The audit log's wire: query-string filters in, Azure-flavoured audit events out (our API; Azure has none).
  *
  * Query (GET /auditlog, GET /auditlog/export), every parameter optional, each at most once:
  *   from, to     ISO 8601 times, `from` inclusive and `to` exclusive: 2025-01-31T12:00:00Z,

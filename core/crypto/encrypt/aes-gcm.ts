@@ -1,5 +1,5 @@
 /**
- * A128GCM / A192GCM / A256GCM (NIST SP 800-38D) with WebCrypto (DESIGN.md §4).
+ * A128GCM / A192GCM / A256GCM (NIST SP 800-38D) with WebCrypto (docs/decisions.md §3.2).
  *
  * Azure's wire carries ciphertext, `iv` and `tag` as separate members (KeyOperationResult), while
  * WebCrypto speaks ciphertext ‖ tag; this module converts between the two. The IV is always made here

@@ -1,6 +1,6 @@
 /**
  * AES key wrap for wrapKey/unwrapKey.
- * - A128KW / A192KW / A256KW / CKM_AES_KEY_WRAP: RFC 3394 through WebCrypto AES-KW (DESIGN.md §4).
+ * - A128KW / A192KW / A256KW / CKM_AES_KEY_WRAP: RFC 3394 through WebCrypto AES-KW (docs/decisions.md §3.2).
  *   WebCrypto wraps only CryptoKeys, so the key bytes travel as an extractable HMAC key, the one
  *   WebCrypto type that takes raw material of any length.
  * - CKM_AES_KEY_WRAP_PAD: RFC 5649, built here. WebCrypto's AES-KW insists on the RFC 3394 IV, so the

@@ -1,7 +1,7 @@
 /**
  * An AES key prepared for the encrypt/wrap modules. WebCrypto binds a CryptoKey to one algorithm, so
  * the GCM and KW imports are made lazily, once each, and kept; callers cache the whole object per key
- * id (DESIGN.md §4: import plus use is a third slower than use alone). The raw bytes stay too, for the
+ * id (docs/decisions.md §3.3: import plus use is a third slower than use alone). The raw bytes stay too, for the
  * `node:crypto` ciphers (raw CBC, single AES blocks), which take the key on every call.
  */
 import { VaultError } from "../../errors/vault-error.ts";

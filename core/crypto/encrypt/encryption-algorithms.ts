@@ -1,6 +1,6 @@
 /**
- * The Key Vault encryption and key-wrap algorithms as one table of descriptors (DESIGN.md §6.4), and
- * the named assertions a route runs before encrypt/decrypt/wrapKey/unwrapKey (§6.5).
+ * The Key Vault encryption and key-wrap algorithms as one table of descriptors (docs/decisions.md §6.2),
+ * and the named assertions a route runs before encrypt/decrypt/wrapKey/unwrapKey (§6.3).
  *
  * Which operation takes which algorithm. The REST spec gives all four operations the same
  * `KeyOperationsParameters` with one `JsonWebKeyEncryptionAlgorithm` enum (Azure/azure-rest-api-specs
@@ -46,6 +46,7 @@ const RSA_KTY = ["RSA", "RSA-HSM"] as const;
 const OCT_KTY = ["oct", "oct-HSM"] as const;
 
 export interface RsaEncryptionDescriptor {
+  readonly alg: string;
   readonly family: "rsa";
   readonly keyTypes: readonly string[];
   readonly operations: readonly KeyOperation[];
@@ -54,6 +55,7 @@ export interface RsaEncryptionDescriptor {
   readonly hash: OaepHash | null;
 }
 export interface AesGcmDescriptor {
+  readonly alg: string;
   readonly family: "aes-gcm";
   readonly keyTypes: readonly string[];
   readonly operations: readonly KeyOperation[];
@@ -62,6 +64,7 @@ export interface AesGcmDescriptor {
   readonly tagBytes: typeof GCM_TAG_BYTES;
 }
 export interface AesCbcDescriptor {
+  readonly alg: string;
   readonly family: "aes-cbc";
   readonly keyTypes: readonly string[];
   readonly operations: readonly KeyOperation[];
@@ -71,6 +74,7 @@ export interface AesCbcDescriptor {
   readonly padding: "pkcs7" | "zero";
 }
 export interface AesKeyWrapDescriptor {
+  readonly alg: string;
   readonly family: "aes-kw";
   readonly keyTypes: readonly string[];
   readonly operations: readonly KeyOperation[];
@@ -85,14 +89,19 @@ export type EncryptionAlgorithmDescriptor =
   | AesCbcDescriptor
   | AesKeyWrapDescriptor;
 
-const rsa = (padding: "pkcs1" | "oaep", hash: OaepHash | null): RsaEncryptionDescriptor => ({
+/** A row names itself, so the entry handed on (jose's style) says which algorithm it is. */
+type Named<A extends string> = { readonly alg: A };
+
+const rsa = <A extends string>(alg: A, padding: "pkcs1" | "oaep", hash: OaepHash | null): RsaEncryptionDescriptor & Named<A> => ({
+  alg,
   family: "rsa",
   keyTypes: RSA_KTY,
   operations: BOTH,
   padding,
   hash,
 });
-const gcm = (keyBits: AesKeyBits): AesGcmDescriptor => ({
+const gcm = <A extends string>(alg: A, keyBits: AesKeyBits): AesGcmDescriptor & Named<A> => ({
+  alg,
   family: "aes-gcm",
   keyTypes: OCT_KTY,
   operations: CIPHER,
@@ -100,7 +109,8 @@ const gcm = (keyBits: AesKeyBits): AesGcmDescriptor => ({
   ivBytes: GCM_IV_BYTES,
   tagBytes: GCM_TAG_BYTES,
 });
-const cbc = (keyBits: AesKeyBits, padding: "pkcs7" | "zero"): AesCbcDescriptor => ({
+const cbc = <A extends string>(alg: A, keyBits: AesKeyBits, padding: "pkcs7" | "zero"): AesCbcDescriptor & Named<A> => ({
+  alg,
   family: "aes-cbc",
   keyTypes: OCT_KTY,
   operations: CIPHER,
@@ -108,7 +118,8 @@ const cbc = (keyBits: AesKeyBits, padding: "pkcs7" | "zero"): AesCbcDescriptor =
   ivBytes: CBC_IV_BYTES,
   padding,
 });
-const kw = (keyBits: AesKeyBits | null, padded: boolean): AesKeyWrapDescriptor => ({
+const kw = <A extends string>(alg: A, keyBits: AesKeyBits | null, padded: boolean): AesKeyWrapDescriptor & Named<A> => ({
+  alg,
   family: "aes-kw",
   keyTypes: OCT_KTY,
   operations: WRAP,
@@ -117,26 +128,36 @@ const kw = (keyBits: AesKeyBits | null, padded: boolean): AesKeyWrapDescriptor =
 });
 
 export const ENCRYPTION_ALGORITHMS = {
-  RSA1_5: rsa("pkcs1", null),
-  "RSA-OAEP": rsa("oaep", "SHA-1"),
-  "RSA-OAEP-256": rsa("oaep", "SHA-256"),
-  A128GCM: gcm(128),
-  A192GCM: gcm(192),
-  A256GCM: gcm(256),
-  A128CBC: cbc(128, "zero"),
-  A192CBC: cbc(192, "zero"),
-  A256CBC: cbc(256, "zero"),
-  A128CBCPAD: cbc(128, "pkcs7"),
-  A192CBCPAD: cbc(192, "pkcs7"),
-  A256CBCPAD: cbc(256, "pkcs7"),
-  A128KW: kw(128, false),
-  A192KW: kw(192, false),
-  A256KW: kw(256, false),
-  CKM_AES_KEY_WRAP: kw(null, false),
-  CKM_AES_KEY_WRAP_PAD: kw(null, true),
+  RSA1_5: rsa("RSA1_5", "pkcs1", null),
+  "RSA-OAEP": rsa("RSA-OAEP", "oaep", "SHA-1"),
+  "RSA-OAEP-256": rsa("RSA-OAEP-256", "oaep", "SHA-256"),
+  A128GCM: gcm("A128GCM", 128),
+  A192GCM: gcm("A192GCM", 192),
+  A256GCM: gcm("A256GCM", 256),
+  A128CBC: cbc("A128CBC", 128, "zero"),
+  A192CBC: cbc("A192CBC", 192, "zero"),
+  A256CBC: cbc("A256CBC", 256, "zero"),
+  A128CBCPAD: cbc("A128CBCPAD", 128, "pkcs7"),
+  A192CBCPAD: cbc("A192CBCPAD", 192, "pkcs7"),
+  A256CBCPAD: cbc("A256CBCPAD", 256, "pkcs7"),
+  A128KW: kw("A128KW", 128, false),
+  A192KW: kw("A192KW", 192, false),
+  A256KW: kw("A256KW", 256, false),
+  CKM_AES_KEY_WRAP: kw("CKM_AES_KEY_WRAP", null, false),
+  CKM_AES_KEY_WRAP_PAD: kw("CKM_AES_KEY_WRAP_PAD", null, true),
 } as const satisfies Readonly<Record<string, EncryptionAlgorithmDescriptor>>;
 
-export type EncryptionAlgorithm = keyof typeof ENCRYPTION_ALGORITHMS;
+/** Only a table whose every row is named by its own key: `ENCRYPTION_ALGORITHMS[alg].alg === alg`. */
+type SelfNamed<T extends { readonly [A in keyof T]: Named<A & string> }> = T;
+
+export type EncryptionAlgorithm = keyof SelfNamed<typeof ENCRYPTION_ALGORITHMS>;
+/**
+ * One row of the table, looked up once by the caller and handed on (as jose hands its algorithm entries): switching
+ * on `family` narrows `alg` with it, so no provider casts a name.
+ */
+export type EncryptionEntry = (typeof ENCRYPTION_ALGORITHMS)[EncryptionAlgorithm];
+/** The names of one family's rows, e.g. `EncryptionAlgorithmOf<"aes-kw">`. */
+export type EncryptionAlgorithmOf<F extends EncryptionEntry["family"]> = Extract<EncryptionEntry, { readonly family: F }>["alg"];
 export type RsaEncryptionAlgorithm = {
   [A in EncryptionAlgorithm]: (typeof ENCRYPTION_ALGORITHMS)[A] extends RsaEncryptionDescriptor ? A : never;
 }[EncryptionAlgorithm];

@@ -2,7 +2,7 @@
  * RSA1_5, RSA-OAEP (SHA-1, MGF1-SHA-1) and RSA-OAEP-256 (SHA-256, MGF1-SHA-256), RFC 8017 §7; the
  * OAEP label is always empty, since Azure's wire has no member for one.
  *
- * - OAEP both ways: WebCrypto (DESIGN.md §4), CryptoKeys imported lazily per hash and kept.
+ * - OAEP both ways: WebCrypto (docs/decisions.md §3.2), CryptoKeys imported lazily per hash and kept.
  * - RSA1_5: WebCrypto has no RSAES-PKCS1-v1_5, so `node:crypto` `publicEncrypt`/`privateDecrypt`
  *   with RSA_PKCS1_PADDING. Measured in workerd: PKCS#1 v1.5 decryption is allowed (unlike Node ≥ 20.11,
  *   which refuses it after CVE-2023-46809 unless OpenSSL does implicit rejection), a failure throws
@@ -56,7 +56,7 @@ function modulusLength(n: string): number {
 
 /**
  * One RSA key prepared for encryption: built once per key version and cached by the caller (per key
- * id), since key parsing and WebCrypto import cost about as much as an operation (DESIGN.md §4).
+ * id), since key parsing and WebCrypto import cost about as much as an operation (docs/decisions.md §3.3).
  * Holds private material when made from a private JWK, so it lives only in memory.
  */
 export class RsaEncryptionKey {

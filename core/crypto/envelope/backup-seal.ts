@@ -1,3 +1,4 @@
+import { backupAad } from "./aad.ts";
 import { open, seal } from "./aead.ts";
 import { base64UrlToBytes, bytesToBase64Url, concatBytes, utf8 } from "../bytes.ts";
 import type { RootKey } from "./root-key.ts";
@@ -12,7 +13,7 @@ const FORMAT_V1 = 0x01;
  */
 export async function sealBackup(root: RootKey, tenantId: string, kind: string, payload: unknown): Promise<string> {
   const key = await root.deriveAesKey(`backup/v1/${tenantId}`);
-  const sealed = await seal(key, utf8(JSON.stringify(payload)), `backup|${tenantId}|${kind}`);
+  const sealed = await seal(key, utf8(JSON.stringify(payload)), backupAad(tenantId, kind));
   return bytesToBase64Url(concatBytes(new Uint8Array([FORMAT_V1]), sealed));
 }
 
@@ -22,7 +23,7 @@ export async function openBackup(root: RootKey, tenantId: string, kind: string, 
   if (bytes === null || bytes.length < 2 || bytes[0] !== FORMAT_V1) return null;
   try {
     const key = await root.deriveAesKey(`backup/v1/${tenantId}`);
-    const plain = await open(key, bytes.subarray(1), `backup|${tenantId}|${kind}`);
+    const plain = await open(key, bytes.subarray(1), backupAad(tenantId, kind));
     return JSON.parse(new TextDecoder().decode(plain)) as unknown;
   } catch {
     return null;

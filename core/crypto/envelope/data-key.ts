@@ -1,3 +1,4 @@
+import { dataKeyAad } from "./aad.ts";
 import { open, seal } from "./aead.ts";
 import type { RootKey } from "./root-key.ts";
 
@@ -13,12 +14,9 @@ export interface DataKeyLayer {
   unwrap(wrapped: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
 }
 
-/** The AAD names the layering too, so a layered row cannot be passed off as a plain one or the reverse. */
-const aadOf = (owner: string, layer: DataKeyLayer | undefined): string => (layer === undefined ? `dek|${owner}` : `dek+hsm|${owner}`);
-
 /**
- * Envelope encryption (DESIGN.md §6.8): each Durable Object owns a random 256-bit data key,
- * stored only wrapped by the root-derived KEK with AAD naming its owner ("dek|vault|{tenant}|{vault}"),
+ * Envelope encryption (docs/decisions.md §5): each Durable Object owns a random 256-bit data key,
+ * stored only wrapped by the root-derived KEK with AAD naming its owner and layering (aad.ts dataKeyAad),
  * and for HSM-protected vaults wrapped by the HSM's key inside that.
  */
 export class DataKey {
@@ -29,7 +27,7 @@ export class DataKey {
     const raw = crypto.getRandomValues(new Uint8Array(32));
     const kek = await root.deriveAesKey(KEK_PURPOSE);
     const inner = layer === undefined ? raw : await layer.wrap(raw);
-    const wrapped = await seal(kek, inner, aadOf(owner, layer));
+    const wrapped = await seal(kek, inner, dataKeyAad(owner, layer !== undefined));
     const dataKey = new DataKey(await importAes(raw));
     raw.fill(0);
     return { dataKey, wrapped };
@@ -37,7 +35,7 @@ export class DataKey {
 
   static async unwrap(root: RootKey, owner: string, wrapped: Uint8Array, layer?: DataKeyLayer): Promise<DataKey> {
     const kek = await root.deriveAesKey(KEK_PURPOSE);
-    const inner = await open(kek, wrapped, aadOf(owner, layer));
+    const inner = await open(kek, wrapped, dataKeyAad(owner, layer !== undefined));
     const raw = layer === undefined ? inner : await layer.unwrap(inner);
     const dataKey = new DataKey(await importAes(raw));
     raw.fill(0);

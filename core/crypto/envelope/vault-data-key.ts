@@ -1,5 +1,6 @@
 import { VaultError } from "../../errors/vault-error.ts";
 import { holdsHsmKeys, type VaultConfig } from "../../domain/vault/vault-config.ts";
+import { vaultDataKeyOwner } from "./aad.ts";
 import { DataKey, type DataKeyLayer } from "./data-key.ts";
 import type { HsmBridge } from "../../hsm/hsm-bridge.ts";
 import { hsmDataKeyLayer } from "../../hsm/hsm-data-key-layer.ts";
@@ -12,12 +13,8 @@ export interface StoredDataKey {
   readonly hsmKeyId: string | null;
 }
 
-function dekOwner(config: VaultConfig): string {
-  return `vault|${config.tenantId}|${config.name.toLowerCase()}`;
-}
-
 /**
- * One vault's data key (DESIGN.md §6.8): made at creation, opened once per object lifetime and kept in memory.
+ * One vault's data key (docs/decisions.md §5): made at creation, opened once per object lifetime and kept in memory.
  * For an HSM-protected vault the bridge makes an AES-256 token key at creation and must be reachable to open it.
  */
 export class VaultDataKey {
@@ -45,7 +42,7 @@ export class VaultDataKey {
    */
   async create(config: VaultConfig): Promise<{ stored: StoredDataKey; dataKey: DataKey; undo: () => Promise<void> }> {
     if (config.dataKeyProtection !== "hsm") {
-      const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), dekOwner(config));
+      const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), vaultDataKeyOwner(config));
       return { stored: { wrapped, hsmKeyId: null }, dataKey, undo: async () => {} };
     }
     const bridge = this.requireHsm(config);
@@ -54,7 +51,7 @@ export class VaultDataKey {
       await bridge.call((c) => c.deleteKey(tokenKey.id)).catch(() => undefined);
     };
     try {
-      const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), dekOwner(config), hsmDataKeyLayer(bridge, tokenKey.id));
+      const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), vaultDataKeyOwner(config), hsmDataKeyLayer(bridge, tokenKey.id));
       return { stored: { wrapped, hsmKeyId: tokenKey.id }, dataKey, undo };
     } catch (error) {
       await undo();
@@ -72,7 +69,7 @@ export class VaultDataKey {
     if (this.opened === null) {
       const stored = this.stored;
       if (stored === null) return Promise.reject(new Error("vault has no data key"));
-      this.opened = this.rootKey().then((root) => DataKey.unwrap(root, dekOwner(config), stored.wrapped, this.layerOf(config, stored)));
+      this.opened = this.rootKey().then((root) => DataKey.unwrap(root, vaultDataKeyOwner(config), stored.wrapped, this.layerOf(config, stored)));
       this.opened.catch(() => (this.opened = null));
     }
     return this.opened;

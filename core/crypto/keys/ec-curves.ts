@@ -5,7 +5,7 @@ import type { EcCurve } from "./key-types.ts";
 
 /**
  * JWK curve names (RFC 7518 §6.2.1.1; "P-256K" is Azure's name for SEC 2 secp256k1, keys.json
- * JsonWebKeyCurveName) → noble implementations. secp256k1 is noble-only in workerd (DESIGN §4).
+ * JsonWebKeyCurveName) → noble implementations. secp256k1 is noble-only in workerd (docs/decisions.md §3.2).
  */
 export const EC_IMPLEMENTATIONS: Readonly<Record<EcCurve, ECDSA>> = {
   "P-256": p256,

@@ -30,7 +30,7 @@ export interface GeneratedKey {
 
 /**
  * Generates key material for a spec. Awaited before any storage access: RSA-4096 takes ~0.6 s and must
- * not be held between a read and the write that depends on it (DESIGN.md §4).
+ * not be held between a read and the write that depends on it (docs/decisions.md §3.4).
  */
 export async function generateKey(spec: KeyCreateSpec): Promise<GeneratedKey> {
   switch (AZURE_KEY_TYPES[spec.kty].family) {

@@ -1,5 +1,5 @@
 import { badParameter } from "../../errors/vault-error.ts";
-import { encodeBase64Url } from "./base64url.ts";
+import { bytesToBase64Url } from "../bytes.ts";
 import { bigIntToBytes } from "./bigint-math.ts";
 import { EC_IMPLEMENTATIONS } from "./ec-curves.ts";
 import {
@@ -18,7 +18,7 @@ import {
 
 /**
  * A new RSA key (Keys – Create, kty RSA). Stateless, so it can run anywhere: RSA-4096 takes ~0.6 s
- * and several seconds under load (DESIGN §4). Measured in workerd: `crypto.subtle.generateKey` does
+ * and several seconds under load (docs/decisions.md §3.4). Measured in workerd: `crypto.subtle.generateKey` does
  * the work synchronously inside the call (RSA-3072: 510 ms in the call, resolved two microtasks later,
  * no timer fired meanwhile), so awaiting it frees nothing — the isolate is busy throughout. Call it in
  * the stateless Worker before the Durable Object RPC (or on the HSM bridge), not inside the vault's
@@ -65,14 +65,14 @@ export function generateEc(crv: string): EcPrivateJwk {
   return {
     kty: "EC",
     crv,
-    x: encodeBase64Url(point.subarray(1, 1 + size)),
-    y: encodeBase64Url(point.subarray(1 + size, 1 + 2 * size)),
-    d: encodeBase64Url(secretKey),
+    x: bytesToBase64Url(point.subarray(1, 1 + size)),
+    y: bytesToBase64Url(point.subarray(1 + size, 1 + 2 * size)),
+    d: bytesToBase64Url(secretKey),
   };
 }
 
 /** A new AES key of 128, 192 or 256 bits, straight from the platform CSPRNG. */
 export function generateOct(bits: number): OctKey {
   if (!isOctKeySize(bits)) throw badParameter(unsupportedSizeMessage(bits, KEY_TYPES.oct.sizes));
-  return { kty: "oct", k: encodeBase64Url(crypto.getRandomValues(new Uint8Array(bits / 8))) };
+  return { kty: "oct", k: bytesToBase64Url(crypto.getRandomValues(new Uint8Array(bits / 8))) };
 }

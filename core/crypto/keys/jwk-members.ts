@@ -1,11 +1,21 @@
 import { badParameter } from "../../errors/vault-error.ts";
-import { decodeBase64UrlStrict } from "./base64url.ts";
+import { decodeBase64, UNPADDED_BASE64URL } from "../bytes.ts";
 
 /** A parsed JSON object whose members are not yet trusted. */
 export type JwkObject = Readonly<Record<string, unknown>>;
 
 export function isJwkObject(value: unknown): value is JwkObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A JWK member's bytes (RFC 7515 §2: base64url without padding; RFC 4648 §5): no `=`, no `+`/`/`, no whitespace,
+ * not empty, and canonical — the unused low bits of the last character must be zero (RFC 4648 §3.5), so every value
+ * has exactly one spelling. Null for anything else.
+ */
+export function decodeBase64UrlStrict(text: string): Uint8Array<ArrayBuffer> | null {
+  if (text === "") return null;
+  return decodeBase64(text, UNPADDED_BASE64URL);
 }
 
 /** A required base64url member (RFC 7518 §6: every key parameter is base64url), decoded. */

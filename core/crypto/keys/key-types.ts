@@ -20,6 +20,7 @@ export interface RsaPrivateJwk extends RsaPublicJwk {
   readonly qi: string;
 }
 
+/** JWK `crv` names as Azure spells them (JsonWebKeyCurveName in keys.json); P-256K is secp256k1 (SEC 2 §2.4.1). */
 export type EcCurve = "P-256" | "P-384" | "P-521" | "P-256K";
 
 export interface EcPublicJwk {

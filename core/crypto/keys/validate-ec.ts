@@ -1,5 +1,5 @@
 import { badParameter, type VaultError } from "../../errors/vault-error.ts";
-import { encodeBase64Url } from "./base64url.ts";
+import { bytesToBase64Url } from "../bytes.ts";
 import { bigIntToBytes, bytesToBigInt } from "./bigint-math.ts";
 import { EC_IMPLEMENTATIONS } from "./ec-curves.ts";
 import { readMember, type JwkObject } from "./jwk-members.ts";
@@ -41,6 +41,6 @@ export function validateEcJwk(jwk: JwkObject): EcPrivateJwk {
     throw invalid("the point (x, y) is not on the curve");
   }
   if (!Point.BASE.multiply(d).equals(point)) throw invalid("(x, y) is not the public point of d");
-  const encode = (value: bigint): string => encodeBase64Url(bigIntToBytes(value, size));
+  const encode = (value: bigint): string => bytesToBase64Url(bigIntToBytes(value, size));
   return { kty: "EC", crv, x: encode(x), y: encode(y), d: encode(d) };
 }

@@ -1,5 +1,5 @@
 import { badParameter } from "../../errors/vault-error.ts";
-import { encodeBase64Url } from "./base64url.ts";
+import { bytesToBase64Url } from "../bytes.ts";
 import { isJwkObject, readMember, type JwkObject } from "./jwk-members.ts";
 import {
   KEY_TYPES,
@@ -21,7 +21,7 @@ import { validateRsaJwk } from "./validate-rsa.ts";
 function validateOctJwk(jwk: JwkObject): OctKey {
   const k = readMember(jwk, "oct", "k");
   if (!isOctKeySize(k.length * 8)) throw badParameter(unsupportedSizeMessage(k.length * 8, KEY_TYPES.oct.sizes));
-  return { kty: "oct", k: encodeBase64Url(k) };
+  return { kty: "oct", k: bytesToBase64Url(k) };
 }
 
 const VALIDATORS: Readonly<Record<KeyFamily, (jwk: JwkObject) => PrivateJwk>> = {

@@ -1,5 +1,5 @@
 import { badParameter, type VaultError } from "../../errors/vault-error.ts";
-import { encodeBase64Url } from "./base64url.ts";
+import { bytesToBase64Url } from "../bytes.ts";
 import { bigIntToBytes, bitLength, bytesToBigInt, isProbablePrime, lcm, mod, modInverse } from "./bigint-math.ts";
 import { readMember, type JwkObject } from "./jwk-members.ts";
 import { KEY_TYPES, isRsaKeySize, unsupportedSizeMessage, type RsaPrivateJwk } from "./key-types.ts";
@@ -58,7 +58,7 @@ export function validateRsaJwk(jwk: JwkObject): RsaPrivateJwk {
   if (dq !== d % (q - 1n)) throw invalid("dq is not d mod (q-1)");
   if (qi !== modInverse(q, p)) throw invalid("qi is not the inverse of q modulo p");
 
-  const encode = (value: bigint): string => encodeBase64Url(bigIntToBytes(value));
+  const encode = (value: bigint): string => bytesToBase64Url(bigIntToBytes(value));
   return {
     kty: "RSA",
     n: encode(n),

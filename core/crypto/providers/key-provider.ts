@@ -1,10 +1,10 @@
-import type { EncryptionAlgorithm } from "../encrypt/encryption-algorithms.ts";
+import type { EncryptionAlgorithm, EncryptionEntry } from "../encrypt/encryption-algorithms.ts";
 import type { HsmKeyReference } from "../../hsm/hsm-key-reference.ts";
 import type { PrivateJwk, PublicJwk } from "../keys/key-types.ts";
-import type { SignatureAlgorithm } from "../sign/signature-algorithms.ts";
+import type { SignatureAlgorithm, SignatureEntry } from "../sign/signature-algorithms.ts";
 
 /**
- * The seam between key management and the code that holds keys (DESIGN.md §3). Everything else —
+ * The seam between key management and the code that holds keys (docs/decisions.md §2.1). Everything else —
  * versions, attributes, key_ops, rotation, soft delete, RBAC — is shared and does not know which
  * provider runs. Software keys are the first implementation; HSM keys (the PKCS#11 bridge) the second.
  * Inputs arrive validated for shape (algorithm fits the key, digest length, iv/tag sizes).
@@ -17,7 +17,7 @@ export interface SoftwareKeyHandle {
   material(): Promise<PrivateJwk>;
 }
 
-/** A key held by the HSM: the vault knows its token object only by the random CKA_ID it stored (DESIGN.md §5). */
+/** A key held by the HSM: the vault knows its token object only by its random CKA_ID (docs/decisions.md §4.5). */
 export interface HsmKeyHandle {
   readonly kind: "hsm";
   readonly id: string;
@@ -35,19 +35,35 @@ export interface EncryptOutput {
   readonly tag?: Uint8Array;
 }
 
-export interface KeyProvider<H extends KeyHandle = KeyHandle> {
-  /** Signs a digest (Azure signs digests; the provider must not hash again). */
-  sign(key: H, alg: SignatureAlgorithm, digest: Uint8Array): Promise<Uint8Array>;
-  /** Never throws for a bad signature: false. */
-  verify(key: H, alg: SignatureAlgorithm, digest: Uint8Array, signature: Uint8Array): Promise<boolean>;
-  encrypt(key: H, alg: EncryptionAlgorithm, plaintext: Uint8Array, options: { iv?: Uint8Array; aad?: Uint8Array }): Promise<EncryptOutput>;
-  /** Every failure is the one generic DecryptionFailed. */
-  decrypt(
-    key: H,
-    alg: EncryptionAlgorithm,
-    ciphertext: Uint8Array,
-    options: { iv?: Uint8Array; aad?: Uint8Array; tag?: Uint8Array },
-  ): Promise<Uint8Array>;
-  wrap(key: H, alg: EncryptionAlgorithm, keyToWrap: Uint8Array): Promise<Uint8Array>;
-  unwrap(key: H, alg: EncryptionAlgorithm, wrapped: Uint8Array): Promise<Uint8Array>;
+export interface EncryptOptions {
+  readonly iv?: Uint8Array;
+  readonly aad?: Uint8Array;
 }
+export interface DecryptOptions extends EncryptOptions {
+  readonly tag?: Uint8Array;
+}
+
+/**
+ * The operations on a held key, over a handle type and over how the algorithm is named: by name for the vault's
+ * operations, by table entry for the implementations.
+ */
+interface KeyOperations<H extends KeyHandle, Sign, Cipher> {
+  /** Signs a digest (Azure signs digests; the provider must not hash again). */
+  sign(key: H, alg: Sign, digest: Uint8Array): Promise<Uint8Array>;
+  /** Never throws for a bad signature: false. */
+  verify(key: H, alg: Sign, digest: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  encrypt(key: H, alg: Cipher, plaintext: Uint8Array, options: EncryptOptions): Promise<EncryptOutput>;
+  /** Every failure is the one generic DecryptionFailed. */
+  decrypt(key: H, alg: Cipher, ciphertext: Uint8Array, options: DecryptOptions): Promise<Uint8Array>;
+  wrap(key: H, alg: Cipher, keyToWrap: Uint8Array): Promise<Uint8Array>;
+  unwrap(key: H, alg: Cipher, wrapped: Uint8Array): Promise<Uint8Array>;
+}
+
+/** What the vault's operations call: algorithms by name. KeyProviders looks each up once and hands on the entry. */
+export type KeyProvider = KeyOperations<KeyHandle, SignatureAlgorithm, EncryptionAlgorithm>;
+
+/**
+ * One implementation of the seam (software, HSM), handed the algorithm's table entry rather than its name (jose's
+ * style): switching on `entry.family` narrows `entry.alg` with it, so the implementations cast nothing.
+ */
+export type KeyBackend<H extends KeyHandle> = KeyOperations<H, SignatureEntry, EncryptionEntry>;

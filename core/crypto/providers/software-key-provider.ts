@@ -1,27 +1,22 @@
 import { base64UrlToBytes } from "../bytes.ts";
-import { aesCbcDecrypt, aesCbcEncrypt, type AesCbcAlgorithm } from "../encrypt/aes-cbc.ts";
-import { aesGcmDecrypt, aesGcmEncrypt, type AesGcmAlgorithm } from "../encrypt/aes-gcm.ts";
+import { aesCbcDecrypt, aesCbcEncrypt } from "../encrypt/aes-cbc.ts";
+import { aesGcmDecrypt, aesGcmEncrypt } from "../encrypt/aes-gcm.ts";
 import { prepareAesKey, type AesKey } from "../encrypt/aes-key.ts";
-import { aesKeyUnwrap, aesKeyWrap, type AesKeyWrapAlgorithm } from "../encrypt/aes-key-wrap.ts";
+import { aesKeyUnwrap, aesKeyWrap } from "../encrypt/aes-key-wrap.ts";
 import { DecryptionFailed } from "../encrypt/decryption-failed.ts";
-import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm, type RsaEncryptionAlgorithm } from "../encrypt/encryption-algorithms.ts";
+import type { EncryptionEntry } from "../encrypt/encryption-algorithms.ts";
 import { RsaEncryptionKey } from "../encrypt/rsa-encryption.ts";
-import type { EncryptOutput, KeyProvider, SoftwareKeyHandle } from "./key-provider.ts";
+import type { DecryptOptions, EncryptOptions, EncryptOutput, KeyBackend, SoftwareKeyHandle } from "./key-provider.ts";
 import type { PrivateJwk } from "../keys/key-types.ts";
+import { LruCache } from "./lru-cache.ts";
 import { ecSignDigest, ecVerifyDigest, prepareEcSigningKey, type EcSigningKey } from "../sign/ec-digest-signature.ts";
 import { hmacSignDigest, hmacVerifyDigest, prepareHmacKey, type HmacKey } from "../sign/hmac-signature.ts";
 import { prepareRsaSigningKey, rsaSignDigest, rsaVerifyDigest, type RsaSigningKey } from "../sign/rsa-digest-signature.ts";
-import {
-  SIGNATURE_ALGORITHMS,
-  type EcSignatureAlgorithm,
-  type HmacSignatureAlgorithm,
-  type RsaSignatureAlgorithm,
-  type SignatureAlgorithm,
-} from "../sign/signature-algorithms.ts";
+import type { SignatureEntry } from "../sign/signature-algorithms.ts";
 
 /**
  * One key version made ready for each use it has been put to. Parsing and importing cost about as much
- * as an operation (DESIGN.md §4), so each form is built once, on first use, and kept.
+ * as an operation (docs/decisions.md §3.3), so each form is built once, on first use, and kept.
  */
 class PreparedKey {
   private rsaSign?: RsaSigningKey;
@@ -61,84 +56,77 @@ class PreparedKey {
 /** How many prepared keys one isolate keeps; the least recently used go first. */
 const CACHE_LIMIT = 512;
 
-/** Keys held in this Worker's memory, used with WebCrypto, node:crypto and @noble (DESIGN.md §4). */
-export class SoftwareKeyProvider implements KeyProvider<SoftwareKeyHandle> {
-  private readonly cache = new Map<string, Promise<PreparedKey>>();
+/** Keys held in this Worker's memory, used with WebCrypto, node:crypto and @noble (docs/decisions.md §3). */
+export class SoftwareKeyProvider implements KeyBackend<SoftwareKeyHandle> {
+  private readonly cache = new LruCache<Promise<PreparedKey>>(CACHE_LIMIT);
 
-  async sign(key: SoftwareKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array): Promise<Uint8Array> {
+  async sign(key: SoftwareKeyHandle, entry: SignatureEntry, digest: Uint8Array): Promise<Uint8Array> {
     const prepared = await this.prepared(key);
-    switch (SIGNATURE_ALGORITHMS[alg].family) {
+    switch (entry.family) {
       case "RSA":
-        return rsaSignDigest(alg as RsaSignatureAlgorithm, prepared.rsaSigning(), digest);
+        return rsaSignDigest(entry.alg, prepared.rsaSigning(), digest);
       case "EC":
-        return ecSignDigest(alg as EcSignatureAlgorithm, prepared.ecSigning(), digest);
+        return ecSignDigest(entry.alg, prepared.ecSigning(), digest);
       case "oct":
-        return hmacSignDigest(alg as HmacSignatureAlgorithm, await prepared.hmacKey(), new Uint8Array(digest));
+        return hmacSignDigest(entry.alg, await prepared.hmacKey(), new Uint8Array(digest));
     }
   }
 
-  async verify(key: SoftwareKeyHandle, alg: SignatureAlgorithm, digest: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  async verify(key: SoftwareKeyHandle, entry: SignatureEntry, digest: Uint8Array, signature: Uint8Array): Promise<boolean> {
     const prepared = await this.prepared(key);
-    switch (SIGNATURE_ALGORITHMS[alg].family) {
+    switch (entry.family) {
       case "RSA":
-        return rsaVerifyDigest(alg as RsaSignatureAlgorithm, prepared.rsaSigning(), digest, signature);
+        return rsaVerifyDigest(entry.alg, prepared.rsaSigning(), digest, signature);
       case "EC":
-        return ecVerifyDigest(alg as EcSignatureAlgorithm, prepared.ecSigning(), digest, signature);
+        return ecVerifyDigest(entry.alg, prepared.ecSigning(), digest, signature);
       case "oct":
-        return hmacVerifyDigest(alg as HmacSignatureAlgorithm, await prepared.hmacKey(), new Uint8Array(digest), new Uint8Array(signature));
+        return hmacVerifyDigest(entry.alg, await prepared.hmacKey(), new Uint8Array(digest), new Uint8Array(signature));
     }
   }
 
-  async encrypt(key: SoftwareKeyHandle, alg: EncryptionAlgorithm, plaintext: Uint8Array, options: { iv?: Uint8Array; aad?: Uint8Array }): Promise<EncryptOutput> {
+  async encrypt(key: SoftwareKeyHandle, entry: EncryptionEntry, plaintext: Uint8Array, options: EncryptOptions): Promise<EncryptOutput> {
     const prepared = await this.prepared(key);
-    switch (ENCRYPTION_ALGORITHMS[alg].family) {
+    switch (entry.family) {
       case "rsa":
-        return { value: await prepared.rsaCipher().encrypt(alg as RsaEncryptionAlgorithm, plaintext) };
+        return { value: await prepared.rsaCipher().encrypt(entry.alg, plaintext) };
       case "aes-gcm": {
-        const sealed = await aesGcmEncrypt(alg as AesGcmAlgorithm, prepared.aesKey(), plaintext, options.aad);
+        const sealed = await aesGcmEncrypt(entry.alg, prepared.aesKey(), plaintext, options.aad);
         return { value: sealed.ciphertext, iv: sealed.iv, tag: sealed.tag };
       }
       case "aes-cbc": {
-        const out = aesCbcEncrypt(alg as AesCbcAlgorithm, prepared.aesKey(), plaintext, options.iv);
+        const out = aesCbcEncrypt(entry.alg, prepared.aesKey(), plaintext, options.iv);
         return { value: out.ciphertext, iv: out.iv };
       }
       case "aes-kw":
-        throw new Error(`${alg} is a key-wrap algorithm`);
+        throw new Error(`${entry.alg} is a key-wrap algorithm`);
     }
   }
 
-  async decrypt(
-    key: SoftwareKeyHandle,
-    alg: EncryptionAlgorithm,
-    ciphertext: Uint8Array,
-    options: { iv?: Uint8Array; aad?: Uint8Array; tag?: Uint8Array },
-  ): Promise<Uint8Array> {
+  async decrypt(key: SoftwareKeyHandle, entry: EncryptionEntry, ciphertext: Uint8Array, options: DecryptOptions): Promise<Uint8Array> {
     const prepared = await this.prepared(key);
-    switch (ENCRYPTION_ALGORITHMS[alg].family) {
+    switch (entry.family) {
       case "rsa":
-        return prepared.rsaCipher().decrypt(alg as RsaEncryptionAlgorithm, ciphertext);
+        return prepared.rsaCipher().decrypt(entry.alg, ciphertext);
       case "aes-gcm":
-        return aesGcmDecrypt(alg as AesGcmAlgorithm, prepared.aesKey(), { ciphertext, iv: options.iv, tag: options.tag, aad: options.aad });
+        return aesGcmDecrypt(entry.alg, prepared.aesKey(), { ciphertext, iv: options.iv, tag: options.tag, aad: options.aad });
       case "aes-cbc":
-        return aesCbcDecrypt(alg as AesCbcAlgorithm, prepared.aesKey(), ciphertext, options.iv);
+        return aesCbcDecrypt(entry.alg, prepared.aesKey(), ciphertext, options.iv);
       case "aes-kw":
         throw new DecryptionFailed();
     }
   }
 
-  async wrap(key: SoftwareKeyHandle, alg: EncryptionAlgorithm, keyToWrap: Uint8Array): Promise<Uint8Array> {
+  async wrap(key: SoftwareKeyHandle, entry: EncryptionEntry, keyToWrap: Uint8Array): Promise<Uint8Array> {
     const prepared = await this.prepared(key);
-    const family = ENCRYPTION_ALGORITHMS[alg].family;
-    if (family === "rsa") return prepared.rsaCipher().encrypt(alg as RsaEncryptionAlgorithm, keyToWrap);
-    if (family === "aes-kw") return aesKeyWrap(alg as AesKeyWrapAlgorithm, prepared.aesKey(), keyToWrap);
-    throw new Error(`${alg} is not a key-wrap algorithm`);
+    if (entry.family === "rsa") return prepared.rsaCipher().encrypt(entry.alg, keyToWrap);
+    if (entry.family === "aes-kw") return aesKeyWrap(entry.alg, prepared.aesKey(), keyToWrap);
+    throw new Error(`${entry.alg} is not a key-wrap algorithm`);
   }
 
-  async unwrap(key: SoftwareKeyHandle, alg: EncryptionAlgorithm, wrapped: Uint8Array): Promise<Uint8Array> {
+  async unwrap(key: SoftwareKeyHandle, entry: EncryptionEntry, wrapped: Uint8Array): Promise<Uint8Array> {
     const prepared = await this.prepared(key);
-    const family = ENCRYPTION_ALGORITHMS[alg].family;
-    if (family === "rsa") return prepared.rsaCipher().decrypt(alg as RsaEncryptionAlgorithm, wrapped);
-    if (family === "aes-kw") return aesKeyUnwrap(alg as AesKeyWrapAlgorithm, prepared.aesKey(), wrapped);
+    if (entry.family === "rsa") return prepared.rsaCipher().decrypt(entry.alg, wrapped);
+    if (entry.family === "aes-kw") return aesKeyUnwrap(entry.alg, prepared.aesKey(), wrapped);
     throw new DecryptionFailed();
   }
 
@@ -148,15 +136,6 @@ export class SoftwareKeyProvider implements KeyProvider<SoftwareKeyHandle> {
   }
 
   private prepared(key: SoftwareKeyHandle): Promise<PreparedKey> {
-    let entry = this.cache.get(key.id);
-    if (entry === undefined) {
-      entry = key.material().then((jwk) => new PreparedKey(jwk));
-      entry.catch(() => this.cache.delete(key.id));
-      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    } else {
-      this.cache.delete(key.id); // re-insert: Map order is the LRU order
-    }
-    this.cache.set(key.id, entry);
-    return entry;
+    return this.cache.getPromise(key.id, () => key.material().then((jwk) => new PreparedKey(jwk)));
   }
 }

@@ -8,35 +8,30 @@
  */
 import { VaultError } from "../../errors/vault-error.ts";
 import { EC_IMPLEMENTATIONS as CURVES } from "../keys/ec-curves.ts";
-import { KEY_TYPES, type EcPrivateJwk as StoredEcPrivateJwk } from "../keys/key-types.ts";
+import { KEY_TYPES, isEcCurve, type EcCurve, type EcPrivateJwk as StoredEcPrivateJwk } from "../keys/key-types.ts";
 import { base64UrlToBytes, concatBytes, timingSafeEqual } from "../bytes.ts";
 import {
   SIGNATURE_ALGORITHMS,
   assertDigestLength,
   digestLengthFits,
-  type CurveName,
   type EcSignatureAlgorithm,
 } from "./signature-algorithms.ts";
 
 /** Bytes of a coordinate or scalar per curve (RFC 7518 §6.2.1.2: x, y, d are full length). */
-const fieldBytes = (crv: CurveName): number => KEY_TYPES.EC.curves[crv].coordinateBytes;
+const fieldBytes = (crv: EcCurve): number => KEY_TYPES.EC.curves[crv].coordinateBytes;
 
 /** RFC 7518 §6.2 members as stored; `crv` may be any string here, since foreign keys are checked too. */
 export type EcPrivateJwk = Pick<StoredEcPrivateJwk, "x" | "y" | "d"> & { readonly crv: string };
 export type EcPublicJwk = Omit<EcPrivateJwk, "d">;
 
 export interface EcVerifyingKey {
-  readonly curve: CurveName;
+  readonly curve: EcCurve;
   /** SEC 1 §2.3.3 uncompressed point, 0x04 ‖ x ‖ y. */
   readonly publicKey: Uint8Array;
 }
 /** Holds the private scalar; lives only in memory, never in storage. */
 export interface EcSigningKey extends EcVerifyingKey {
   readonly secretKey: Uint8Array;
-}
-
-function isCurveName(crv: string): crv is CurveName {
-  return Object.hasOwn(CURVES, crv);
 }
 
 /** A coordinate or scalar of exactly the curve's size; shorter encodings are left-padded, longer refused. */
@@ -50,7 +45,7 @@ const invalidKey = (): VaultError => new VaultError("BadParameter", "The key is 
 
 /** Parses and checks the point is on the curve (SEC 1 §3.2.2.1 via noble's point decoding). */
 export function prepareEcVerifyingKey(jwk: EcPublicJwk): EcVerifyingKey {
-  if (!isCurveName(jwk.crv)) throw invalidKey();
+  if (!isEcCurve(jwk.crv)) throw invalidKey();
   const size = fieldBytes(jwk.crv);
   const publicKey = concatBytes(Uint8Array.of(0x04), fieldElement(jwk.x, size), fieldElement(jwk.y, size));
   if (!CURVES[jwk.crv].utils.isValidPublicKey(publicKey, false)) throw invalidKey();

@@ -6,6 +6,7 @@
  */
 import { VaultError } from "../../errors/vault-error.ts";
 import { base64UrlToBytes } from "../bytes.ts";
+import type { OctKey } from "../keys/key-types.ts";
 import {
   HASH_LENGTH,
   SIGNATURE_ALGORITHMS,
@@ -15,14 +16,9 @@ import {
   type HmacSignatureAlgorithm,
 } from "./signature-algorithms.ts";
 
-/** RFC 7518 §6.4: the key bytes, base64url. */
-export interface OctJwk {
-  readonly k: string;
-}
-
 /**
  * One non-extractable CryptoKey per hash: WebCrypto binds an HMAC key to its hash at import, and one
- * Key Vault oct key may be used with any of HS256/384/512. Cache it per key version (DESIGN.md §4).
+ * Key Vault oct key may be used with any of HS256/384/512. Cache it per key version (docs/decisions.md §3.3).
  */
 export interface HmacKey {
   readonly keys: Readonly<Record<HashName, CryptoKey>>;
@@ -31,7 +27,8 @@ export interface HmacKey {
 const importFor = (raw: Uint8Array<ArrayBuffer>, hash: HashName): Promise<CryptoKey> =>
   crypto.subtle.importKey("raw", raw, { name: "HMAC", hash }, false, ["sign", "verify"]);
 
-export async function prepareHmacKey(jwk: OctJwk): Promise<HmacKey> {
+/** `jwk.k`: the key bytes, base64url (RFC 7518 §6.4). */
+export async function prepareHmacKey(jwk: Pick<OctKey, "k">): Promise<HmacKey> {
   const raw = base64UrlToBytes(jwk.k);
   if (raw === null || raw.length === 0) throw new VaultError("BadParameter", "The key is not a valid oct key.");
   try {

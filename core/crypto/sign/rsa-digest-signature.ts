@@ -3,7 +3,7 @@
  * padding with no DigestInfo) and PS256/384/512 (RSASSA-PSS), RFC 8017.
  *
  * Azure signs the digest (Keys – Sign), and WebCrypto always hashes its input, so the encodings are
- * built here and only the raw RSA operation is left to `node:crypto` (DESIGN.md §4). Measured in
+ * built here and only the raw RSA operation is left to `node:crypto` (docs/decisions.md §3.1). Measured in
  * workerd: a KeyObject is accepted only as a bare argument (default padding), never inside an
  * options object; so RS* and RSNULL use `privateEncrypt(keyObject, T)` (PKCS#1 type-1 padding), and PS*
  * passes the cached PEM with RSA_NO_PADDING, which re-parses the key on each call.
@@ -35,7 +35,7 @@ import {
 export type RsaPrivateJwk = Omit<StoredRsaPrivateJwk, "kty">;
 export type RsaPublicJwk = Pick<RsaPrivateJwk, "n" | "e">;
 
-/** A parsed public key; build once per key version and cache it (DESIGN.md §4). */
+/** A parsed public key; build once per key version and cache it (docs/decisions.md §3.3). */
 export interface RsaVerifyingKey {
   readonly modulusBits: number;
   /** k in RFC 8017: the length of the modulus, and of every signature, in bytes. */

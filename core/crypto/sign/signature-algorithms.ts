@@ -1,6 +1,6 @@
 /**
- * The Key Vault signature algorithms as one table of descriptors (DESIGN.md §6.4), and the named
- * assertions a route runs before it signs or verifies (§6.5).
+ * The Key Vault signature algorithms as one table of descriptors (docs/decisions.md §6.2), and the named
+ * assertions a route runs before it signs or verifies (§6.3).
  *
  * Every algorithm here signs a DIGEST the client computed, never the message (Keys – Sign:
  * `KeySignParameters.value`; Keys – Verify: `KeyVerifyParameters.digest`, "the digest used for
@@ -20,10 +20,9 @@
  * other lengths for HS* is not documented; we hold HS* to the hash length like RS/PS/ES.
  */
 import { VaultError } from "../../errors/vault-error.ts";
+import type { EcCurve } from "../keys/key-types.ts";
 
 export type HashName = "SHA-256" | "SHA-384" | "SHA-512";
-/** JWK `crv` names as Azure spells them (P-256K is secp256k1; JsonWebKeyCurveName in keys.json). */
-export type CurveName = "P-256" | "P-384" | "P-521" | "P-256K";
 
 export const HASH_LENGTH: Readonly<Record<HashName, number>> = { "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 };
 
@@ -31,6 +30,7 @@ export const HASH_LENGTH: Readonly<Record<HashName, number>> = { "SHA-256": 32, 
 export const PKCS1_V15_OVERHEAD = 11;
 
 export interface RsaPkcs1Descriptor {
+  readonly alg: string;
   readonly family: "RSA";
   readonly scheme: "RSASSA-PKCS1-v1_5";
   readonly hash: HashName;
@@ -38,12 +38,14 @@ export interface RsaPkcs1Descriptor {
 }
 /** RSNULL: PKCS#1 v1.5 type-1 padding over the caller's bytes as they are, with no DigestInfo. */
 export interface RsaRawPkcs1Descriptor {
+  readonly alg: "RSNULL";
   readonly family: "RSA";
   readonly scheme: "RSASSA-PKCS1-v1_5-RAW";
   readonly hash: null;
   readonly digestLength: null;
 }
 export interface RsaPssDescriptor {
+  readonly alg: string;
   readonly family: "RSA";
   readonly scheme: "RSASSA-PSS";
   readonly hash: HashName;
@@ -52,11 +54,12 @@ export interface RsaPssDescriptor {
   readonly saltLength: number;
 }
 export interface EcdsaDescriptor {
+  readonly alg: string;
   readonly family: "EC";
   readonly scheme: "ECDSA";
   readonly hash: HashName;
   readonly digestLength: number;
-  readonly curve: CurveName;
+  readonly curve: EcCurve;
   /** Bytes of one scalar; the signature is r ‖ s, twice this (RFC 7518 §3.4). */
   readonly scalarLength: number;
   /**
@@ -66,6 +69,7 @@ export interface EcdsaDescriptor {
   readonly lowS: boolean;
 }
 export interface HmacDescriptor {
+  readonly alg: string;
   readonly family: "oct";
   readonly scheme: "HMAC";
   readonly hash: HashName;
@@ -78,20 +82,26 @@ export type SignatureAlgorithmDescriptor =
   | EcdsaDescriptor
   | HmacDescriptor;
 
-const rsaPkcs1 = (hash: HashName): RsaPkcs1Descriptor => ({
+/** A row names itself, so the entry handed on (jose's style) says which algorithm it is. */
+type Named<A extends string> = { readonly alg: A };
+
+const rsaPkcs1 = <A extends string>(alg: A, hash: HashName): RsaPkcs1Descriptor & Named<A> => ({
+  alg,
   family: "RSA",
   scheme: "RSASSA-PKCS1-v1_5",
   hash,
   digestLength: HASH_LENGTH[hash],
 });
-const rsaPss = (hash: HashName): RsaPssDescriptor => ({
+const rsaPss = <A extends string>(alg: A, hash: HashName): RsaPssDescriptor & Named<A> => ({
+  alg,
   family: "RSA",
   scheme: "RSASSA-PSS",
   hash,
   digestLength: HASH_LENGTH[hash],
   saltLength: HASH_LENGTH[hash],
 });
-const ec = (curve: CurveName, hash: HashName, scalarLength: number, lowS: boolean): EcdsaDescriptor => ({
+const ec = <A extends string>(alg: A, curve: EcCurve, hash: HashName, scalarLength: number, lowS: boolean): EcdsaDescriptor & Named<A> => ({
+  alg,
   family: "EC",
   scheme: "ECDSA",
   hash,
@@ -100,7 +110,8 @@ const ec = (curve: CurveName, hash: HashName, scalarLength: number, lowS: boolea
   scalarLength,
   lowS,
 });
-const hmac = (hash: HashName): HmacDescriptor => ({
+const hmac = <A extends string>(alg: A, hash: HashName): HmacDescriptor & Named<A> => ({
+  alg,
   family: "oct",
   scheme: "HMAC",
   hash,
@@ -108,25 +119,33 @@ const hmac = (hash: HashName): HmacDescriptor => ({
 });
 
 export const SIGNATURE_ALGORITHMS = {
-  RS256: rsaPkcs1("SHA-256"),
-  RS384: rsaPkcs1("SHA-384"),
-  RS512: rsaPkcs1("SHA-512"),
-  RSNULL: { family: "RSA", scheme: "RSASSA-PKCS1-v1_5-RAW", hash: null, digestLength: null },
-  PS256: rsaPss("SHA-256"),
-  PS384: rsaPss("SHA-384"),
-  PS512: rsaPss("SHA-512"),
-  ES256: ec("P-256", "SHA-256", 32, false),
-  ES384: ec("P-384", "SHA-384", 48, false),
+  RS256: rsaPkcs1("RS256", "SHA-256"),
+  RS384: rsaPkcs1("RS384", "SHA-384"),
+  RS512: rsaPkcs1("RS512", "SHA-512"),
+  RSNULL: { alg: "RSNULL", family: "RSA", scheme: "RSASSA-PKCS1-v1_5-RAW", hash: null, digestLength: null },
+  PS256: rsaPss("PS256", "SHA-256"),
+  PS384: rsaPss("PS384", "SHA-384"),
+  PS512: rsaPss("PS512", "SHA-512"),
+  ES256: ec("ES256", "P-256", "SHA-256", 32, false),
+  ES384: ec("ES384", "P-384", "SHA-384", 48, false),
   // ES512 is P-521 with SHA-512: the 64-byte digest is shorter than the 521-bit order, so bits2int
   // takes it whole (FIPS 186-5 §6.4.1, RFC 6979 §2.3.2).
-  ES512: ec("P-521", "SHA-512", 66, false),
-  ES256K: ec("P-256K", "SHA-256", 32, true),
-  HS256: hmac("SHA-256"),
-  HS384: hmac("SHA-384"),
-  HS512: hmac("SHA-512"),
+  ES512: ec("ES512", "P-521", "SHA-512", 66, false),
+  ES256K: ec("ES256K", "P-256K", "SHA-256", 32, true),
+  HS256: hmac("HS256", "SHA-256"),
+  HS384: hmac("HS384", "SHA-384"),
+  HS512: hmac("HS512", "SHA-512"),
 } as const satisfies Record<string, SignatureAlgorithmDescriptor>;
 
-export type SignatureAlgorithm = keyof typeof SIGNATURE_ALGORITHMS;
+/** Only a table whose every row is named by its own key: `SIGNATURE_ALGORITHMS[alg].alg === alg`. */
+type SelfNamed<T extends { readonly [A in keyof T]: Named<A & string> }> = T;
+
+export type SignatureAlgorithm = keyof SelfNamed<typeof SIGNATURE_ALGORITHMS>;
+/**
+ * One row of the table, looked up once by the caller and handed on (as jose hands its algorithm entries): switching
+ * on `family` narrows `alg` with it, so no provider casts a name.
+ */
+export type SignatureEntry = (typeof SIGNATURE_ALGORITHMS)[SignatureAlgorithm];
 export type RsaSignatureAlgorithm = {
   [A in SignatureAlgorithm]: (typeof SIGNATURE_ALGORITHMS)[A]["family"] extends "RSA" ? A : never;
 }[SignatureAlgorithm];

@@ -15,7 +15,7 @@ import { rc2CbcDecrypt } from "./rc2.ts";
  *
  * A PBES2 password is its UTF-8 octets (RFC 7292 App. B.1 for PBES2 in PKCS#12, as OpenSSL does); the
  * PKCS#12 schemes take the BMPString form (see pkcs12-kdf.ts). Decryption failures throw
- * `PbeDecryptFailed`, which carries nothing: the caller answers with one message (DESIGN §6.6).
+ * `PbeDecryptFailed`, which carries nothing: the caller answers with one message (docs/decisions.md §6.4).
  */
 export interface PasswordForms {
   readonly utf8: Uint8Array;

@@ -51,7 +51,7 @@ export function signatureSchemeFor(jwk: PublicJwk): SignatureScheme {
 }
 
 /**
- * A key that can sign a to-be-signed structure. The seam is the same as KeyProvider's (DESIGN §3):
+ * A key that can sign a to-be-signed structure. The seam is the same as KeyProvider's (docs/decisions.md §2.1):
  * `sign` returns what WebCrypto — and Azure's Keys – Sign — return, a PKCS#1 v1.5 signature for RSA
  * or r‖s (IEEE P1363) for ECDSA; this layer DER-encodes ECDSA signatures itself (RFC 5480 §2.2 /
  * RFC 3279 §2.2.3 Ecdsa-Sig-Value). An HSM-held key can implement it by hashing `data` with

@@ -1,7 +1,7 @@
 /**
  * The one error of the X.509 layer. Its message is written for the client (the certificates API maps
  * it to 400 BadParameter); detail that could help an attacker — which of a PFX's checks failed, what
- * the decrypted bytes looked like — never goes into it (DESIGN §6.6).
+ * the decrypted bytes looked like — never goes into it (docs/decisions.md §6.4).
  */
 export class X509Error extends Error {
   constructor(message: string) {

@@ -1,5 +1,6 @@
 import type { EcCurve } from "../../crypto/keys/key-types.ts";
 import { KEY_USAGE_NAMES, type KeyUsageName } from "../../crypto/x509/key-usage.ts";
+import type { SubjectAlternativeNames } from "../../crypto/x509/general-names.ts";
 
 /**
  * A certificate's management policy (certificates.json CertificatePolicy): how its key is made, in what
@@ -22,13 +23,8 @@ export const PKCS12 = "application/x-pkcs12";
 export const PEM = "application/x-pem-file";
 export type SecretContentType = typeof PKCS12 | typeof PEM;
 
-export interface SubjectAlternativeNames {
-  readonly dnsNames?: readonly string[];
-  readonly emails?: readonly string[];
-  readonly upns?: readonly string[];
-  readonly uris?: readonly string[];
-  readonly ipAddresses?: readonly string[];
-}
+/** The policy's `sans` are what the X.509 layer writes into the certificate (general-names.ts). */
+export type { SubjectAlternativeNames };
 
 /** KeyUsage names (certificates.json KeyUsageType), one list with the X.509 layer's bit order. */
 export type KeyUsage = KeyUsageName;

@@ -1,7 +1,7 @@
 import type { VaultSku } from "./vault-config.ts";
 
 /**
- * Vaults are hosts: `{vault}.vault.{domain}[:port]` (client-contract.md §1), managed HSMs
+ * Vaults are hosts: `{vault}.vault.{domain}[:port]` (docs/client-contract.md §1), managed HSMs
  * `{name}.managedhsm.{domain}[:port]` as Azure's `{name}.managedhsm.azure.net`. The challenge resource is the
  * host without its first label, so SDKs' check `vaultHost.endsWith("." + resourceHost)` passes.
  */

@@ -1,6 +1,6 @@
 /**
  * The vault's client for the PKCS#11 bridge: one typed method per endpoint, every request signed and every answer
- * checked before its body is believed (DESIGN.md §5). Only fetch and WebCrypto, so it runs in workerd.
+ * checked before its body is believed (docs/decisions.md §4.4). Only fetch and WebCrypto, so it runs in workerd.
  */
 import type { BridgeCredentials } from "./credentials.ts";
 import { BridgeError } from "./errors.ts";
@@ -39,7 +39,7 @@ export interface BridgeClientOptions {
   readonly timeoutMs?: number;
   /** Injected for tests and for workerd service bindings; defaults to the global fetch. */
   readonly fetch?: (request: Request) => Promise<Response>;
-  /** Injected clock (milliseconds), DESIGN.md §6.11. */
+  /** Injected clock (milliseconds), docs/decisions.md §6.6. */
   readonly now?: () => number;
 }
 

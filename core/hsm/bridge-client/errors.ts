@@ -3,7 +3,7 @@ import type { BridgeErrorCode } from "./types.ts";
 /**
  * Codes the client adds to the bridge's own: it could not reach the bridge (refused, reset, timed out), or an
  * answer came back that it cannot trust (unsigned, badly signed, stale, malformed). The vault answers both with
- * 503 and Retry-After for HSM keys, like the bridge's own `Unavailable` (issue 5, failure behaviour).
+ * 503 and Retry-After for HSM keys, like the bridge's own `Unavailable` (docs/decisions.md §4.6).
  */
 export type ClientErrorCode = "BridgeUnreachable" | "BadResponse";
 

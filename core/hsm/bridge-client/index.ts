@@ -4,5 +4,4 @@ export { ed25519Credentials, hmacCredentials, type BridgeCredentials } from "./c
 export { BridgeError, type ClientErrorCode } from "./errors.ts";
 export { responseProblem, signRequest, type OutgoingRequest, type SignedRequestHeaders } from "./request-signing.ts";
 export { HEADER, MAX_CLOCK_SKEW_SECONDS, PROTOCOL } from "./protocol.ts";
-export { decodeBase64url, encodeBase64url, isBase64url } from "./base64url.ts";
 export type * from "./types.ts";

@@ -3,13 +3,13 @@
  * client (which does the reverse), so both build the signed strings from one definition.
  *
  * Every request carries a signature over method, path, timestamp, nonce, idempotency key and the SHA-256 of the
- * body (DESIGN.md §5); the bridge refuses timestamps more than 30 s away and nonces it has seen within that
+ * body (docs/decisions.md §4.4); the bridge refuses timestamps more than 30 s away and nonces it has seen within that
  * window. Every response is signed over its status, its body's hash, its own timestamp and the REQUEST's nonce:
  * the nonce binds an answer to the one request it answers, so a recorded response cannot be replayed to another.
  * The first line names the direction, so a request signature can never pass for a response one under a shared
  * HMAC secret.
  */
-import { encodeBase64url } from "./base64url.ts";
+import { bytesToBase64Url } from "../../crypto/bytes.ts";
 
 export const PROTOCOL = "hsm-bridge-v1";
 
@@ -22,7 +22,7 @@ export const HEADER = {
   idempotencyKey: "idempotency-key",
 } as const;
 
-/** ±30 s between the signer's clock and the verifier's (DESIGN.md §5). */
+/** ±30 s between the signer's clock and the verifier's (docs/decisions.md §4.4). */
 export const MAX_CLOCK_SKEW_SECONDS = 30;
 
 /** 16 random bytes as base64url are 22 characters; more is allowed, up to 64, for other clients' nonces. */
@@ -80,7 +80,7 @@ export function responseSigningInput(fields: ResponseSigningFields): Uint8Array<
 }
 
 export async function sha256Base64url(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  return encodeBase64url(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
 }
 
 /** Whole seconds since the epoch: the protocol's timestamps. */
@@ -93,7 +93,7 @@ export function isFreshTimestamp(timestamp: number, nowSeconds: number): boolean
 }
 
 export function newNonce(): string {
-  return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
+  return bytesToBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /** Copied into a fresh Uint8Array: workers-types type encode()'s result as possibly shared-buffer-backed. */

@@ -2,7 +2,7 @@
  * The client's half of the protocol: headers for a signed request, and the check of a signed response.
  * Separate from the client so tests (and other callers) can build requests by hand, tampered ones included.
  */
-import { decodeBase64url, encodeBase64url, isBase64url } from "./base64url.ts";
+import { bytesToBase64Url, decodeBase64, UNPADDED_BASE64URL } from "../../crypto/bytes.ts";
 import type { BridgeCredentials } from "./credentials.ts";
 import {
   HEADER,
@@ -49,7 +49,7 @@ export async function signRequest(
     [HEADER.keyId]: credentials.keyId,
     [HEADER.timestamp]: String(timestamp),
     [HEADER.nonce]: nonce,
-    [HEADER.signature]: encodeBase64url(await credentials.signer.sign(input)),
+    [HEADER.signature]: bytesToBase64Url(await credentials.signer.sign(input)),
   };
   if (idempotencyKey !== "") headers[HEADER.idempotencyKey] = idempotencyKey;
   return { headers, nonce };
@@ -67,7 +67,8 @@ export async function responseProblem(
   const signature = header(HEADER.signature);
   const timestampText = header(HEADER.timestamp);
   if (signature === null || timestampText === null) return `unsigned response (HTTP ${status})`;
-  if (!isBase64url(signature)) return "malformed response signature";
+  const signatureBytes = decodeBase64(signature, UNPADDED_BASE64URL);
+  if (signatureBytes === null) return "malformed response signature";
   const timestamp = Number(timestampText);
   if (!/^\d+$/.test(timestampText) || !isFreshTimestamp(timestamp, unixSeconds(nowMs))) {
     return "response timestamp outside the allowed clock skew";
@@ -79,6 +80,6 @@ export async function responseProblem(
     timestamp,
     bodySha256: await sha256Base64url(body),
   });
-  const valid = await credentials.verifier.verify(input, decodeBase64url(signature));
+  const valid = await credentials.verifier.verify(input, signatureBytes);
   return valid ? undefined : "response signature does not verify";
 }

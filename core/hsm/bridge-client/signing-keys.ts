@@ -1,5 +1,5 @@
 /**
- * The two ways a request or response is signed (DESIGN.md §5): HMAC-SHA256 with a secret both sides hold, or
+ * The two ways a request or response is signed (docs/decisions.md §4.4): HMAC-SHA256 with a secret both sides hold, or
  * Ed25519 with a key pair per direction (the vault signs requests with its private key, the bridge answers with
  * its own). WebCrypto only, so the same code runs in workerd and in the bridge.
  */

@@ -2,8 +2,15 @@
  * The bridge's JSON bodies, endpoint by endpoint: one definition the bridge validates against and the client is
  * typed by. Binary values are unpadded base64url strings (RFC 4648 §5), as in Azure's key operations; algorithm
  * and curve names are Azure's (JsonWebKeySignatureAlgorithm, JsonWebKeyEncryptionAlgorithm, JsonWebKeyCurveName),
- * because the vault is the one caller and passes them through.
+ * because the vault is the one caller and passes them through. The JWK shapes and curve names are the vault's own
+ * (core/crypto/keys/key-types.ts), re-exported here so the protocol reads from one import; the algorithm lists are
+ * checked against the vault's descriptor tables.
  */
+import type { EcCurve, EcPrivateJwk, OctKey, PublicJwk, RsaPrivateJwk } from "../../crypto/keys/key-types.ts";
+import type { EncryptionAlgorithmOf } from "../../crypto/encrypt/encryption-algorithms.ts";
+import type { SignatureAlgorithm } from "../../crypto/sign/signature-algorithms.ts";
+
+export type { EcCurve, EcPrivateJwk, OctKey, PublicJwk, RsaPrivateJwk };
 
 export const KEY_TYPES = ["RSA", "EC", "oct"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -11,8 +18,7 @@ export type KeyType = (typeof KEY_TYPES)[number];
 export const RSA_KEY_SIZES = [2048, 3072, 4096] as const;
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
 /** P-256K is Azure's name for secp256k1 (SEC 2 §2.4.1). */
-export const CURVES = ["P-256", "P-384", "P-521", "P-256K"] as const;
-export type CurveName = (typeof CURVES)[number];
+export const CURVES = ["P-256", "P-384", "P-521", "P-256K"] as const satisfies readonly EcCurve[];
 export const AES_KEY_SIZES = [128, 192, 256] as const;
 export type AesKeySize = (typeof AES_KEY_SIZES)[number];
 /** What an oct key is for: AES (encrypt, decrypt, wrap, unwrap) or HMAC (HS256/384/512 sign). */
@@ -25,35 +31,13 @@ export type HmacKeySize = (typeof HMAC_KEY_SIZES)[number];
 /** oct: `purpose` absent is "aes", so callers from before HMAC keys are unchanged. */
 export type GenerateKeyRequest =
   | { readonly kty: "RSA"; readonly size: RsaKeySize }
-  | { readonly kty: "EC"; readonly curve: CurveName }
+  | { readonly kty: "EC"; readonly curve: EcCurve }
   | { readonly kty: "oct"; readonly size: AesKeySize; readonly purpose?: "aes" }
   | { readonly kty: "oct"; readonly size: HmacKeySize; readonly purpose: "hmac" };
 
-export interface RsaPrivateJwk {
-  readonly kty: "RSA";
-  readonly n: string;
-  readonly e: string;
-  readonly d: string;
-  readonly p: string;
-  readonly q: string;
-  readonly dp: string;
-  readonly dq: string;
-  readonly qi: string;
-}
-export interface EcPrivateJwk {
-  readonly kty: "EC";
-  readonly crv: CurveName;
-  readonly x: string;
-  readonly y: string;
-  readonly d: string;
-}
-export interface OctJwk {
-  readonly kty: "oct";
-  readonly k: string;
-}
 /** Plaintext import (Azure's ImportKey with `hsm: true`): the material enters the token and never leaves it. */
 export interface ImportKeyRequest {
-  readonly jwk: RsaPrivateJwk | EcPrivateJwk | OctJwk;
+  readonly jwk: RsaPrivateJwk | EcPrivateJwk | OctKey;
   /** oct only; absent = "aes". HMAC keys are 256, 384 or 512 bits. Refused (BadParameter) on RSA/EC jwks. */
   readonly purpose?: OctPurpose;
 }
@@ -62,7 +46,7 @@ export interface ImportKeyRequest {
  * BYOK ("Bring your own key specification"): what the vault declares the wrapped target key to be. RSA and EC
  * targets are PKCS#8 (RFC 5208; EC inside it per RFC 5915), oct targets the raw 16, 24 or 32 bytes of an AES key.
  */
-export type ByokTarget = { readonly kty: "RSA" } | { readonly kty: "EC"; readonly curve: CurveName } | { readonly kty: "oct" };
+export type ByokTarget = { readonly kty: "RSA" } | { readonly kty: "EC"; readonly curve: EcCurve } | { readonly kty: "oct" };
 /** `POST /keys/{kekId}/import-byok`: the .byok file's ciphertext, unwrapped on the token under the KEK. */
 export interface ImportByokRequest {
   /** CKM_RSA_AES_KEY_WRAP output: RSA-OAEP-SHA1(KEK, ephemeral AES key) ‖ AES-KWP (RFC 5649)(ephemeral, target). */
@@ -70,14 +54,10 @@ export interface ImportByokRequest {
   readonly target: ByokTarget;
 }
 
-export type PublicJwk =
-  | { readonly kty: "RSA"; readonly n: string; readonly e: string }
-  | { readonly kty: "EC"; readonly crv: CurveName; readonly x: string; readonly y: string };
-
 /** What generate, import, import-byok and `GET /keys/{id}` answer. `id` is the random CKA_ID the vault stores. */
 export type KeyInfo =
   | { readonly id: string; readonly kty: "RSA"; readonly size: number; readonly publicJwk: PublicJwk }
-  | { readonly id: string; readonly kty: "EC"; readonly curve: CurveName; readonly publicJwk: PublicJwk }
+  | { readonly id: string; readonly kty: "EC"; readonly curve: EcCurve; readonly publicJwk: PublicJwk }
   | { readonly id: string; readonly kty: "oct"; readonly size: number; readonly purpose: OctPurpose };
 
 export interface PublicKeyResponse {
@@ -88,7 +68,7 @@ export interface PublicKeyResponse {
 export const SIGN_ALGORITHMS = [
   "RS256", "RS384", "RS512", "RSNULL", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K",
   "HS256", "HS384", "HS512",
-] as const;
+] as const satisfies readonly SignatureAlgorithm[];
 export type SignAlgorithm = (typeof SIGN_ALGORITHMS)[number];
 
 export interface SignRequest {
@@ -103,11 +83,11 @@ export interface SignResponse {
   readonly signature: string;
 }
 
-export const RSA_CIPHER_ALGORITHMS = ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"] as const;
+export const RSA_CIPHER_ALGORITHMS = ["RSA1_5", "RSA-OAEP", "RSA-OAEP-256"] as const satisfies readonly EncryptionAlgorithmOf<"rsa">[];
 export type RsaCipherAlgorithm = (typeof RSA_CIPHER_ALGORITHMS)[number];
 export const AES_CIPHER_ALGORITHMS = [
   "A128GCM", "A192GCM", "A256GCM", "A128CBC", "A192CBC", "A256CBC", "A128CBCPAD", "A192CBCPAD", "A256CBCPAD",
-] as const;
+] as const satisfies readonly EncryptionAlgorithmOf<"aes-gcm" | "aes-cbc">[];
 export type AesCipherAlgorithm = (typeof AES_CIPHER_ALGORITHMS)[number];
 export type CipherAlgorithm = RsaCipherAlgorithm | AesCipherAlgorithm;
 
@@ -137,7 +117,7 @@ export interface DecryptResponse {
   readonly plaintext: string;
 }
 
-export const AES_WRAP_ALGORITHMS = ["A128KW", "A192KW", "A256KW", "CKM_AES_KEY_WRAP", "CKM_AES_KEY_WRAP_PAD"] as const;
+export const AES_WRAP_ALGORITHMS = ["A128KW", "A192KW", "A256KW", "CKM_AES_KEY_WRAP", "CKM_AES_KEY_WRAP_PAD"] as const satisfies readonly EncryptionAlgorithmOf<"aes-kw">[];
 export type AesWrapAlgorithm = (typeof AES_WRAP_ALGORITHMS)[number];
 export type WrapAlgorithm = AesWrapAlgorithm | RsaCipherAlgorithm;
 
@@ -171,7 +151,7 @@ export interface RandomResponse {
   readonly bytes: string;
 }
 
-/** How an operation the token lacks natively is done (DESIGN.md §5), so callers and tests can see the path. */
+/** How an operation the token lacks natively is done (docs/decisions.md §4.1), so callers and tests can see the path. */
 export type ImplementationPath = "native" | "emulated";
 /**
  * BYOK unwrapping: `two-step` is CKM_RSA_PKCS_OAEP then CKM_AES_KEY_WRAP_PAD, both inside the token (the BYOK spec

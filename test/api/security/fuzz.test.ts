@@ -1,9 +1,8 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ADMIN_OPERATIONS } from "../../../worker/wire/control-plane-operations.ts";
-import { ISSUER_ORIGIN, OPERATOR_KEY, admin, createPrincipal, createTenant, createVault, tokenFor } from "../../support/fixture.ts";
+import { ISSUER_ORIGIN, OPERATOR_KEY, admin, createPrincipal, createTenant, createVault, tokenFor, uniqueVaultName } from "../../support/fixture.ts";
 import { FUZZ_METHODS, hostileBody, mutatePath } from "../../support/fuzz-inputs.ts";
-import { uniqueVaultName } from "../../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../../support/rejections.ts";
 import { newTenantWithVault } from "../../support/secrets.ts";
 import { SeededRandom } from "../../support/seeded-random.ts";
@@ -11,8 +10,8 @@ import { SeededRandom } from "../../support/seeded-random.ts";
 failOnlyOnTrulyUnhandledRejections();
 
 /**
- * Issue 12: a seeded fuzz pass over the admin API and the data plane. Oracles: no 5xx, every error is Azure-shaped
- * JSON, nothing another tenant's admin sends changes or reveals tenant B. Bounded in count; the seed reproduces a run.
+ * A seeded fuzz pass over the admin API and the data plane (docs/security.md, Fuzzing). Oracles: no 5xx, every
+ * error is Azure-shaped JSON, nothing another tenant's admin sends changes or reveals tenant B. Bounded in count; the seed reproduces a run.
  */
 const ADMIN_ITERATIONS = 300;
 const DATA_PLANE_ITERATIONS = 200;

@@ -8,4 +8,9 @@ export function secretVersionIdPattern(vaultUrl: string, name: string): RegExp {
   return new RegExp(`^${literal(vaultUrl)}/secrets/${literal(name)}/[0-9a-f]{32}$`);
 }
 
+/** `https://dev.vault.localhost:<port>/keys/<name>/<32 hex>`. */
+export function keyVersionIdPattern(vaultUrl: string, name: string): RegExp {
+  return new RegExp(`^${literal(vaultUrl)}/keys/${literal(name)}/[0-9a-f]{32}$`);
+}
+
 export const VERSION_PATTERN = /^[0-9a-f]{32}$/;

@@ -1,15 +1,5 @@
 import { expect } from "vitest";
 
-/** Escapes a literal for use inside a RegExp. */
-function literal(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** `https://dev.vault.localhost:<port>/keys/<name>/<32 hex>`. */
-export function keyVersionIdPattern(vaultUrl: string, name: string): RegExp {
-  return new RegExp(`^${literal(vaultUrl)}/keys/${literal(name)}/[0-9a-f]{32}$`);
-}
-
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);

@@ -1,5 +1,5 @@
 /**
- * The cluster's primary (issue 5: "one crypto worker per core"; DESIGN.md §5: RSA signing scales with processes).
+ * The cluster's primary (one crypto worker per core: RSA signing scales with processes, docs/decisions.md §4.3).
  * It forks `workers` processes that each run the whole bridge (cluster/worker.ts) on one shared listening socket,
  * and keeps the one request memory they all ask (cluster/memory-host.ts), so a replayed nonce or a retried
  * idempotent create is recognised whichever worker it reaches. The primary never loads the PKCS#11 module.

@@ -1,7 +1,7 @@
 /**
- * Request authentication (DESIGN.md §5, protocol in ../../bridge-client/protocol.ts). Checked in this order, each
- * failure a 401: headers present and well-formed, known key id, timestamp within ±30 s, signature over the
- * request as received (the body hash is computed here, never taken from the caller), and only then the nonce —
+ * Request authentication (docs/decisions.md §4.4, protocol in core/hsm/bridge-client/protocol.ts). Checked in this
+ * order, each failure a 401: headers present and well-formed, known key id, timestamp within ±30 s, signature over
+ * the request as received (the body hash is computed here, never taken from the caller), and only then the nonce —
  * recorded after the signature verified, so unauthenticated traffic cannot fill the nonce cache.
  *
  * Nonces live in memory (http/request-memory.ts, one for all workers), so a restarted bridge has forgotten them;
@@ -10,7 +10,7 @@
  * restart are refused too (401, and retried).
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { decodeBase64url, isBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { decodeBase64, UNPADDED_BASE64URL } from "../../../core/crypto/bytes.ts";
 import {
   HEADER,
   isFreshTimestamp,
@@ -83,7 +83,8 @@ export class Authenticator {
     if (claimed === undefined || timestampText === undefined || signature === undefined) {
       throw unauthorized("missing or unknown signature headers");
     }
-    if (!/^\d{1,12}$/.test(timestampText) || signature.length > 256 || !isBase64url(signature)) {
+    const signatureBytes = signature.length > 256 ? null : decodeBase64(signature, UNPADDED_BASE64URL);
+    if (!/^\d{1,12}$/.test(timestampText) || signatureBytes === null) {
       throw unauthorized("malformed signature headers");
     }
     if (idempotencyKey !== undefined && !TOKEN_PATTERN.test(idempotencyKey)) {
@@ -104,7 +105,7 @@ export class Authenticator {
       idempotencyKey: idempotencyKey ?? "",
       bodySha256,
     });
-    if (!(await claimed.client.requestVerifier.verify(input, decodeBase64url(signature)))) {
+    if (!(await claimed.client.requestVerifier.verify(input, signatureBytes))) {
       throw unauthorized("signature does not verify");
     }
     if (!(await this.memory.rememberNonce(claimed.client.id, claimed.nonce, timestamp, nowSeconds))) {

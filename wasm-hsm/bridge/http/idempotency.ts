@@ -1,8 +1,8 @@
 /**
- * Idempotency keys on state-changing calls (issue 5; draft-ietf-httpapi-idempotency-key-header): the first answer
- * to a key is kept and a repeat of the same request gets it again, marked `idempotent-replayed: true`, without
- * running twice. The same key with a different request is refused (422), a repeat while the first still runs is
- * refused (409) rather than run in parallel. Server failures (5xx) are not kept, so a retry after one really
+ * Idempotency keys on state-changing calls (docs/decisions.md §4.4; draft-ietf-httpapi-idempotency-key-header): the
+ * first answer to a key is kept and a repeat of the same request gets it again, marked `idempotent-replayed: true`,
+ * without running twice. The same key with a different request is refused (422), a repeat while the first still runs
+ * is refused (409) rather than run in parallel. Server failures (5xx) are not kept, so a retry after one really
  * retries. Answers live in memory — in the one process that holds the request memory (http/request-memory.ts),
  * however many workers serve requests; generate also marks its key so a retry after a restart finds it
  * (keys/generate.ts).

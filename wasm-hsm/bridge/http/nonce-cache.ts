@@ -1,5 +1,5 @@
 /**
- * Nonces seen within the clock-skew window, per client (DESIGN.md §5: "nonces remembered"). A nonce only needs
+ * Nonces seen within the clock-skew window, per client (docs/decisions.md §4.4). A nonce only needs
  * remembering until its timestamp falls out of the window, after which the timestamp check refuses it anyway; so
  * memory is bounded by the request rate times the window. Past a hard cap the bridge refuses new requests
  * rather than forget nonces early, which would reopen the door to replays.

@@ -6,7 +6,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import { HEADER, responseSigningInput, unixSeconds } from "../../../core/hsm/bridge-client/protocol.ts";
 import type { ErrorBody } from "../../../core/hsm/bridge-client/types.ts";
 import type { BridgeConfig } from "../config.ts";
@@ -154,7 +154,7 @@ async function send(
       bodySha256: sha256Base64urlSync(outcome.body),
     });
     headers[HEADER.timestamp] = String(timestamp);
-    headers[HEADER.signature] = encodeBase64url(await claimed.client.responseSigner.sign(input));
+    headers[HEADER.signature] = bytesToBase64Url(await claimed.client.responseSigner.sign(input));
   }
   response.writeHead(outcome.status, headers);
   response.end(outcome.body);

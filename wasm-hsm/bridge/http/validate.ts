@@ -1,8 +1,8 @@
 /**
- * Request bodies checked at the boundary with small named assertions (DESIGN.md §6.5): each parser returns the
+ * Request bodies checked at the boundary with small named assertions (docs/decisions.md §6.3): each parser returns the
  * typed request or throws BadParameter naming the field. Binary fields must be canonical base64url.
  */
-import { isBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { decodeBase64, UNPADDED_BASE64URL } from "../../../core/crypto/bytes.ts";
 import {
   AES_CIPHER_ALGORITHMS,
   AES_KEY_SIZES,
@@ -130,7 +130,7 @@ export function parseRandom(fields: Fields): RandomRequest {
 
 /** A key id is the base64url of 16 random bytes: 22 characters. */
 export function assertKeyId(id: string): void {
-  if (!/^[A-Za-z0-9_-]{22}$/.test(id) || !isBase64url(id)) throw badParameter("key id must be base64url of 16 bytes");
+  if (!/^[A-Za-z0-9_-]{22}$/.test(id) || decodeBase64(id, UNPADDED_BASE64URL) === null) throw badParameter("key id must be base64url of 16 bytes");
 }
 
 function field(fields: Fields, name: string): unknown {
@@ -146,7 +146,7 @@ function oneOf<const T extends string | number>(fields: Fields, name: string, al
 
 function bytes(fields: Fields, name: string, options: { allowEmpty?: boolean } = {}): string {
   const value = field(fields, name);
-  if (typeof value !== "string" || !isBase64url(value) || (value === "" && options.allowEmpty !== true)) {
+  if (typeof value !== "string" || decodeBase64(value, UNPADDED_BASE64URL) === null || (value === "" && options.allowEmpty !== true)) {
     throw badParameter(`${name} must be ${options.allowEmpty === true ? "" : "non-empty "}unpadded base64url`);
   }
   return value;

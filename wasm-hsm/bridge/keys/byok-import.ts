@@ -4,11 +4,11 @@
  * inside the token (keys/byok-unwrap.ts) into a new key made like a generated one — token object, random CKA_ID,
  * sensitive, never extractable, the type's usual usage flags — and checks it is the declared type
  * (keys/byok-targets.ts). All objects of the key or none: whatever fails after the unwrap destroys what it made.
- * Every failure past the KEK's type is the one "decryption failed", whichever step it was (DESIGN.md §6.6).
+ * Every failure past the KEK's type is the one "decryption failed", whichever step it was (docs/decisions.md §6.4).
  */
 import { randomBytes } from "node:crypto";
 import type { ImportByokRequest, KeyInfo } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter } from "../failure.ts";
 import type { Handle } from "../pkcs11/binding.ts";
@@ -34,7 +34,7 @@ export async function importByok(context: BridgeContext, kekId: string, request:
       const target = await unwrapTransferBlob(module, session, kekPrivateKey, parts, plan.template);
       created.push(target);
       created.push(...(await plan.finish(module, session, target)));
-      return keyInfo(keys.lookup(session, encodeBase64url(idBytes)));
+      return keyInfo(keys.lookup(session, bytesToBase64Url(idBytes)));
     } catch (error) {
       // The private or secret object first (created[0]): if a later destroy failed, what is left cannot be used.
       for (const handle of created) {

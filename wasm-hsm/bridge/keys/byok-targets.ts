@@ -2,10 +2,10 @@
  * What a BYOK target key becomes on the token, per declared type. The token parses the plaintext itself through the unwrap template — CKO_PRIVATE_KEY with CKK_RSA or CKK_EC takes
  * PKCS#8, CKK_AES the raw bytes — so a blob holding another type fails in the unwrap. `finish` then checks the new
  * object against the declaration on the token, and makes the public half the key store needs beside a private
- * key. Every mismatch is the one generic failure (DESIGN.md §6.6); the detail is for the log.
+ * key. Every mismatch is the one generic failure (docs/decisions.md §6.4); the detail is for the log.
  */
 import { createHash, createPublicKey, randomBytes, verify } from "node:crypto";
-import type { ByokTarget, CurveName } from "../../../core/hsm/bridge-client/types.ts";
+import type { ByokTarget, EcCurve } from "../../../core/hsm/bridge-client/types.ts";
 import { AES_KEY_SIZES, RSA_KEY_SIZES } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11, type Template } from "../pkcs11/binding.ts";
@@ -71,7 +71,7 @@ function rsaPlan(id: Buffer): TargetPlan {
   };
 }
 
-function ecPlan(curveName: CurveName, id: Buffer): TargetPlan {
+function ecPlan(curveName: EcCurve, id: Buffer): TargetPlan {
   const curve = CURVE_SPECS[curveName];
   return {
     template: [

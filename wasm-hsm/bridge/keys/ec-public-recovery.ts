@@ -9,12 +9,12 @@
 import { randomBytes } from "node:crypto";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import type { CurveName } from "../../../core/hsm/bridge-client/types.ts";
+import type { EcCurve } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11 } from "../pkcs11/binding.ts";
 import type { CurveSpec } from "./curves.ts";
 
-const NOBLE_CURVES: Readonly<Record<CurveName, typeof p256>> = { "P-256": p256, "P-384": p384, "P-521": p521, "P-256K": secp256k1 };
+const NOBLE_CURVES: Readonly<Record<EcCurve, typeof p256>> = { "P-256": p256, "P-384": p384, "P-521": p521, "P-256K": secp256k1 };
 
 /** A SHA-256-sized digest is shorter than every curve's order: no truncation rule (SEC 1 §4.1.3 step 5) applies. */
 const DIGEST_BYTES = 32;

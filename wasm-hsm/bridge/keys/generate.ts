@@ -1,13 +1,13 @@
 /**
- * Key generation on the token (issue 5: RSA 2048–4096, EC P-256/P-384/P-521/secp256k1, AES 128/192/256; HMAC
- * 256/384/512 as generic secrets, keys/oct-kinds.ts). The id is 16 random bytes, CKA_ID of every object of the
- * key; the caller stores it and never sees a handle.
+ * Key generation on the token (docs/decisions.md §4.1: RSA 2048–4096, EC P-256/P-384/P-521/secp256k1, AES
+ * 128/192/256; HMAC 256/384/512 as generic secrets, keys/oct-kinds.ts). The id is 16 random bytes, CKA_ID of
+ * every object of the key; the caller stores it and never sees a handle.
  * C_GenerateKeyPair creates both halves or neither; if reading the new key back fails, both are destroyed, so a
  * failed create leaves no half-made key behind.
  */
 import { randomBytes } from "node:crypto";
 import type { GenerateKeyRequest, KeyInfo } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { pkcs11js, type Handle, type Mechanism, type Template } from "../pkcs11/binding.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
@@ -32,7 +32,7 @@ export async function generateKey(context: BridgeContext, request: GenerateKeyRe
       if (existing !== undefined) return keyInfo(keys.lookup(session, existing));
     }
     const idBytes = randomBytes(KEY_ID_BYTES);
-    const id = encodeBase64url(idBytes);
+    const id = bytesToBase64Url(idBytes);
     const naming: ObjectNaming = { id: idBytes, ...(label === undefined ? {} : { label }) };
     const created = await create(context, session, request, naming);
     try {

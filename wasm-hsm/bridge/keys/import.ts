@@ -6,9 +6,9 @@
  * material arrives wrapped for the token, is keys/byok-import.ts.
  */
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
-import type { EcPrivateJwk, ImportKeyRequest, KeyInfo, OctJwk, OctPurpose, RsaPrivateJwk } from "../../../core/hsm/bridge-client/types.ts";
+import type { EcPrivateJwk, ImportKeyRequest, KeyInfo, OctKey, OctPurpose, RsaPrivateJwk } from "../../../core/hsm/bridge-client/types.ts";
 import { RSA_KEY_SIZES } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter } from "../failure.ts";
 import { pkcs11js, type Handle, type Template } from "../pkcs11/binding.ts";
@@ -29,7 +29,7 @@ export async function importKey(context: BridgeContext, request: ImportKeyReques
     const created: Handle[] = [];
     try {
       for (const template of templates(naming)) created.push(token.module.C_CreateObject(session, template));
-      return keyInfo(keys.lookup(session, encodeBase64url(idBytes)));
+      return keyInfo(keys.lookup(session, bytesToBase64Url(idBytes)));
     } catch (error) {
       // All objects of the key or none: a private key without its public half is no usable key.
       for (const handle of created) {
@@ -53,7 +53,7 @@ function objectTemplates({ jwk, purpose }: ImportKeyRequest): Templates {
 }
 
 /** The token sets CKA_VALUE_LEN from CKA_VALUE itself (SoftHSM2 refuses it in the template: read-only). */
-function octTemplates(jwk: OctJwk, purpose: OctPurpose): Templates {
+function octTemplates(jwk: OctKey, purpose: OctPurpose): Templates {
   const value = Buffer.from(jwk.k, "base64url");
   const kind = OCT_KINDS[purpose];
   if (!kind.sizes.some((bits) => bits === value.length * 8)) throw badParameter(`${kind.name} keys are ${sizeList(kind)} bits`);

@@ -1,11 +1,11 @@
 /**
  * Finding key objects by the random CKA_ID the vault stores per key version: the vault never sees token handles
- * (DESIGN.md §5), and handles are only valid inside this process anyway. Lookups are cached per id — a
+ * (docs/decisions.md §4.5), and handles are only valid inside this process anyway. Lookups are cached per id — a
  * C_FindObjects round on every sign would cost more than the sign on a fast token — and a cached handle that went
  * stale (CKR_OBJECT_HANDLE_INVALID) is looked up once more before the key counts as gone.
  */
-import type { CurveName, KeyType, OctPurpose, PublicJwk } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import type { EcCurve, KeyType, OctPurpose, PublicJwk } from "../../../core/hsm/bridge-client/types.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import { BridgeFailure } from "../failure.ts";
 import { pkcs11js, type Handle, type PKCS11 } from "../pkcs11/binding.ts";
 import { ckrOf, failureFromPkcs11, HANDLE_STALE } from "../pkcs11/ckr.ts";
@@ -104,7 +104,7 @@ export class KeyStore {
       const first = found[0];
       if (first === undefined) return undefined;
       const [idAttribute] = module.C_GetAttributeValue(session, first, [{ type: pkcs11js.CKA_ID }]);
-      return idAttribute?.value === undefined ? undefined : encodeBase64url(idAttribute.value);
+      return idAttribute?.value === undefined ? undefined : bytesToBase64Url(idAttribute.value);
     } catch (error) {
       throw failureFromPkcs11(error, "C_FindObjects");
     }
@@ -145,7 +145,7 @@ export class KeyStore {
       const values = this.read(session, publicKey, [pkcs11js.CKA_MODULUS, pkcs11js.CKA_PUBLIC_EXPONENT]);
       const n = stripLeadingZeros(required(values.get(pkcs11js.CKA_MODULUS)));
       const e = stripLeadingZeros(required(values.get(pkcs11js.CKA_PUBLIC_EXPONENT)));
-      const publicJwk: PublicJwk = { kty: "RSA", n: encodeBase64url(n), e: encodeBase64url(e) };
+      const publicJwk: PublicJwk = { kty: "RSA", n: bytesToBase64Url(n), e: bytesToBase64Url(e) };
       return { id, kty: "RSA", size: bitLength(n), privateKey, publicKey, publicJwk };
     }
     if (keyType === pkcs11js.CKK_EC) {
@@ -153,8 +153,8 @@ export class KeyStore {
       const curve = curveOfParams(required(values.get(pkcs11js.CKA_EC_PARAMS)));
       if (curve === undefined) throw new BridgeFailure("InternalError", "internal error", `key ${id}: unsupported curve`);
       const { x, y } = pointFromAttribute(required(values.get(pkcs11js.CKA_EC_POINT)), curve);
-      const crv: CurveName = curve.name;
-      const publicJwk: PublicJwk = { kty: "EC", crv, x: encodeBase64url(x), y: encodeBase64url(y) };
+      const crv: EcCurve = curve.name;
+      const publicJwk: PublicJwk = { kty: "EC", crv, x: bytesToBase64Url(x), y: bytesToBase64Url(y) };
       return { id, kty: "EC", curve, privateKey, publicKey, publicJwk };
     }
     throw new BridgeFailure("InternalError", "internal error", `key ${id}: unsupported key type ${String(keyType)}`);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AesCipherAlgorithm, EncryptResponse } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";
@@ -74,13 +74,13 @@ export async function aesEncrypt(
   } catch (error) {
     throw failureFromPkcs11(error, "encrypt");
   }
-  if (descriptor.mode !== "gcm") return { ciphertext: encodeBase64url(output), iv: encodeBase64url(iv) };
+  if (descriptor.mode !== "gcm") return { ciphertext: bytesToBase64Url(output), iv: bytesToBase64Url(iv) };
   // PKCS#11 v2.40 §2.12.4: GCM output is ciphertext ‖ tag; Azure returns them apart.
   const split = output.length - GCM_TAG_BYTES;
   return {
-    ciphertext: encodeBase64url(output.subarray(0, split)),
-    iv: encodeBase64url(iv),
-    tag: encodeBase64url(output.subarray(split)),
+    ciphertext: bytesToBase64Url(output.subarray(0, split)),
+    iv: bytesToBase64Url(iv),
+    tag: bytesToBase64Url(output.subarray(split)),
   };
 }
 

@@ -1,7 +1,7 @@
 /** POST /keys/{id}/encrypt and /decrypt: RSA or AES by the algorithm's name. */
 import type { DecryptRequest, DecryptResponse, EncryptRequest, EncryptResponse, RsaCipherAlgorithm } from "../../../core/hsm/bridge-client/types.ts";
 import { RSA_CIPHER_ALGORITHMS } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter } from "../failure.ts";
 import { aesDecrypt, aesEncrypt } from "./aes-cipher.ts";
@@ -17,7 +17,7 @@ export async function encrypt(context: BridgeContext, id: string, request: Encry
   if (isRsaAlgorithm(alg)) {
     if (request.iv !== undefined || request.aad !== undefined) throw badParameter("iv and aad are for AES only");
     return context.keys.withKey(id, async (session, key) => ({
-      ciphertext: encodeBase64url(await rsaEncrypt(context, session, key, alg, plaintext)),
+      ciphertext: bytesToBase64Url(await rsaEncrypt(context, session, key, alg, plaintext)),
     }));
   }
   const input = { ...optionalBytes("iv", request.iv), ...optionalBytes("aad", request.aad) };
@@ -32,7 +32,7 @@ export async function decrypt(context: BridgeContext, id: string, request: Decry
       throw badParameter("iv, aad and tag are for AES only");
     }
     return context.keys.withKey(id, async (session, key) => ({
-      plaintext: encodeBase64url(await rsaDecrypt(context, session, key, alg, ciphertext)),
+      plaintext: bytesToBase64Url(await rsaDecrypt(context, session, key, alg, ciphertext)),
     }));
   }
   const input = {
@@ -41,7 +41,7 @@ export async function decrypt(context: BridgeContext, id: string, request: Decry
     ...optionalBytes("tag", request.tag),
   };
   return context.keys.withKey(id, async (session, key) => ({
-    plaintext: encodeBase64url(await aesDecrypt(context, session, key, alg, ciphertext, input)),
+    plaintext: bytesToBase64Url(await aesDecrypt(context, session, key, alg, ciphertext, input)),
   }));
 }
 

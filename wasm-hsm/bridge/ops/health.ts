@@ -1,6 +1,6 @@
 /**
- * GET /health: the module, the token and its mechanism list (DESIGN.md §5: "report the token's mechanism list on
- * the bridge's health endpoint"), plus the path chosen for what the token lacks. Reading the token info also
+ * GET /health: the module, the token and its mechanism list (docs/decisions.md §4.1), plus the path chosen for
+ * what the token lacks. Reading the token info also
  * proves the token is still there: a removed token answers 503.
  */
 import type { HealthResponse } from "../../../core/hsm/bridge-client/types.ts";

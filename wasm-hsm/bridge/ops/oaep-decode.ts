@@ -1,6 +1,6 @@
 /**
  * EME-OAEP decoding (RFC 8017 §7.1.2 step 3) for tokens whose CKM_RSA_PKCS_OAEP lacks a hash — SoftHSM2 2.6.1
- * allows SHA-1 only (DESIGN.md §5). The token does the private-key step with raw RSA (CKM_RSA_X_509); this
+ * allows SHA-1 only (docs/decisions.md §4.1). The token does the private-key step with raw RSA (CKM_RSA_X_509); this
  * undoes the padding. Written to take the same path whatever the bytes are: one pass over every byte, no early
  * exit, validity folded into one flag that is looked at once. Manger's attack (CRYPTO 2001) needs only to tell
  * "first byte was not zero" from other failures, by message or by time; RFC 8017 §7.1.2 note asks for exactly

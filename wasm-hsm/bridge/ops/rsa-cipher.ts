@@ -5,7 +5,7 @@
  * RSA-OAEP-256 takes the path chosen at start-up (pkcs11/capabilities.ts): the token's CKM_RSA_PKCS_OAEP with
  * SHA-256 when it has it, else raw RSA on the token and OAEP decoding here (ops/oaep-decode.ts). Encryption is a
  * public-key operation, so in the emulated case — and for the empty message, which pkcs11js cannot hand to the
- * token — it runs here with node:crypto (issue 5: "public-key operations may run locally"); the private key never
+ * token — it runs here with node:crypto (it needs no token, docs/decisions.md §4.6); the private key never
  * leaves the token either way.
  */
 import { constants, createPublicKey, publicEncrypt } from "node:crypto";
@@ -76,7 +76,7 @@ function encryptLocally(key: StoredKey, alg: RsaCipherAlgorithm, plaintext: Buff
   }
 }
 
-/** Every failure that could depend on the ciphertext is the one generic error (DESIGN.md §6.6). */
+/** Every failure that could depend on the ciphertext is the one generic error (docs/decisions.md §6.4). */
 export async function rsaDecrypt(
   context: BridgeContext,
   session: Handle,

@@ -1,11 +1,11 @@
 /**
- * The signature algorithms as one table of descriptors (DESIGN.md §6.4). Every one signs a DIGEST the caller
+ * The signature algorithms as one table of descriptors (docs/decisions.md §6.2). Every one signs a DIGEST the caller
  * computed (Azure Keys – Sign), so the token must not hash again: RS* pads DigestInfo‖digest with CKM_RSA_PKCS,
  * PS* uses CKM_RSA_PKCS_PSS (which takes the hash as input, v2.40 §2.1.14), ES* uses CKM_ECDSA (v2.40 §2.3.6).
  * HS* is a MAC over those digest bytes (RFC 2104 HMAC with the named hash, RFC 7518 §3.2), made by the token's
  * CKM_SHAx_HMAC under a generic secret key: the full-length MAC, as JWS wants it (not the _GENERAL truncation).
  */
-import type { CurveName, SignAlgorithm } from "../../../core/hsm/bridge-client/types.ts";
+import type { EcCurve, SignAlgorithm } from "../../../core/hsm/bridge-client/types.ts";
 import { pkcs11js } from "../pkcs11/binding.ts";
 
 export type HashName = "SHA-256" | "SHA-384" | "SHA-512";
@@ -27,7 +27,7 @@ export interface EcdsaSignature {
   readonly family: "EC";
   readonly hash: HashName;
   /** RFC 7518 §3.4 and RFC 8812 §3.2 bind each ES* algorithm to one curve. */
-  readonly curve: CurveName;
+  readonly curve: EcCurve;
 }
 export interface HmacSignature {
   readonly family: "oct";

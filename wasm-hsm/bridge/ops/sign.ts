@@ -3,7 +3,7 @@
  * hash-length MAC, RFC 7518 §3.2).
  */
 import type { SignAlgorithm, SignRequest, SignResponse } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";
@@ -42,14 +42,14 @@ export async function sign(context: BridgeContext, id: string, request: SignRequ
     try {
       module.C_SignInit(session, mechanism, signingKey);
       const signature = await module.C_SignAsync(session, input, Buffer.alloc(SIGNATURE_BUFFER_BYTES));
-      return { signature: encodeBase64url(signature) };
+      return { signature: bytesToBase64Url(signature) };
     } catch (error) {
       throw failureFromPkcs11(error, "sign");
     }
   });
 }
 
-/** Checks the key fits the algorithm and the digest its hash (DESIGN.md §6.5), and builds the token's input. */
+/** Checks the key fits the algorithm and the digest its hash (docs/decisions.md §6.3), and builds the token's input. */
 function prepare(alg: SignAlgorithm, descriptor: SignatureDescriptor, key: StoredKey, digest: Buffer): Prepared {
   if (key.kty !== descriptor.family) throw badParameter(`${alg} needs ${KEY_NEEDED[descriptor.family]}`);
   if (descriptor.family === "oct") return prepareHmac(alg, descriptor, key, digest);

@@ -3,11 +3,11 @@
  * are AES key wrap: RFC 3394 (A*KW, CKM_AES_KEY_WRAP) or RFC 5649 (CKM_AES_KEY_WRAP_PAD). PKCS#11 wraps key
  * OBJECTS, not bytes (v2.40 §5.14 C_WrapKey), so the bytes become a short-lived session object — generic secret,
  * extractable, never on the token — which is wrapped and destroyed at once; unwrapping goes the other way
- * (DESIGN.md §5: "AES-KW via a session object + C_WrapKey"). RFC 5649 wrapping on a token that gets it wrong is
+ * (docs/decisions.md §4.1). RFC 5649 wrapping on a token that gets it wrong is
  * built here from the token's AES (ops/aes-kwp-wrap.ts).
  */
 import type { AesWrapAlgorithm, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse } from "../../../core/hsm/bridge-client/types.ts";
-import { encodeBase64url } from "../../../core/hsm/bridge-client/base64url.ts";
+import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";
@@ -52,7 +52,7 @@ export async function wrap(context: BridgeContext, id: string, request: WrapRequ
   const { alg } = request;
   if (isRsaAlgorithm(alg)) {
     return context.keys.withKey(id, async (session, key) => ({
-      wrapped: encodeBase64url(await rsaEncrypt(context, session, key, alg, material)),
+      wrapped: bytesToBase64Url(await rsaEncrypt(context, session, key, alg, material)),
     }));
   }
   const descriptor = AES_WRAP[alg];
@@ -64,7 +64,7 @@ export async function wrap(context: BridgeContext, id: string, request: WrapRequ
     if (descriptor.padded && context.capabilities.aesKeyWrapPad === "emulated") {
       const kek = assertKek(context, key, descriptor, pkcs11js.CKM_AES_ECB);
       try {
-        return { wrapped: encodeBase64url(aesKwpWrap(module, session, kek, material)) };
+        return { wrapped: bytesToBase64Url(aesKwpWrap(module, session, kek, material)) };
       } catch (error) {
         throw failureFromPkcs11(error, "wrap");
       }
@@ -80,7 +80,7 @@ export async function wrap(context: BridgeContext, id: string, request: WrapRequ
         transient,
         Buffer.alloc(material.length + WRAP_OVERHEAD_BYTES),
       );
-      return { wrapped: encodeBase64url(wrapped) };
+      return { wrapped: bytesToBase64Url(wrapped) };
     } catch (error) {
       throw failureFromPkcs11(error, "wrap");
     } finally {
@@ -94,7 +94,7 @@ export async function unwrap(context: BridgeContext, id: string, request: Unwrap
   const { alg } = request;
   if (isRsaAlgorithm(alg)) {
     return context.keys.withKey(id, async (session, key) => ({
-      key: encodeBase64url(await rsaDecrypt(context, session, key, alg, wrapped)),
+      key: bytesToBase64Url(await rsaDecrypt(context, session, key, alg, wrapped)),
     }));
   }
   const descriptor = AES_WRAP[alg];
@@ -113,7 +113,7 @@ export async function unwrap(context: BridgeContext, id: string, request: Unwrap
     }
     try {
       const [value] = module.C_GetAttributeValue(session, transient, [{ type: pkcs11js.CKA_VALUE }]);
-      return { key: encodeBase64url(value?.value ?? Buffer.alloc(0)) };
+      return { key: bytesToBase64Url(value?.value ?? Buffer.alloc(0)) };
     } catch (error) {
       throw failureFromPkcs11(error, "unwrap");
     } finally {

@@ -2,7 +2,7 @@
  * Which path each operation takes on this token. The mechanism list alone cannot tell whether CKM_RSA_PKCS_OAEP
  * accepts SHA-256 (SoftHSM2 2.6.1 lists the mechanism but allows only SHA-1 and answers CKR_ARGUMENTS_BAD), so the
  * bridge asks the token once at start-up with a throwaway session key, and uses the native mechanism whenever a
- * better token has it (issue 5: "chosen from the mechanism list, so a better token is used natively").
+ * better token has it (docs/decisions.md §4.1).
  * Likewise CKM_AES_KEY_WRAP_PAD: SoftHSM2 2.6.1 lists it but its wrap is not RFC 5649 for keys whose length is not
  * a multiple of 8 (ops/aes-kwp-wrap.ts), so a known answer is checked once. Its unwrap is checked too, against
  * RFC 5649's own example: BYOK (keys/byok-import.ts) depends on it and has no fallback outside the token.

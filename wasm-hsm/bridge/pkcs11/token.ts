@@ -1,7 +1,7 @@
 /**
  * Loading the PKCS#11 module and finding the one token the bridge serves, by label (slot numbers change when
  * tokens are added; SoftHSM2 even derives them from the serial). `C_Initialize` gets CKF_OS_LOCKING_OK: the
- * bridge calls the module from several libuv threads at once, and without it SoftHSM2 crashes (DESIGN.md §5).
+ * bridge calls the module from several libuv threads at once, and without it SoftHSM2 crashes (docs/decisions.md §4.2).
  */
 import type { HealthResponse } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";

@@ -1,13 +1,13 @@
-import type { AuditRecord } from "../core/domain/vault/audit-record.ts";
-import { MAX_LIMIT } from "../core/domain/throttle/throttle-limits.ts";
-import { windowStart } from "../core/domain/throttle/throttle-window.ts";
-import { VaultThrottle } from "./operations/vault-throttle.ts";
-import { AuditRepository } from "./storage/audit-repository.ts";
-import { ThrottleRepository } from "./storage/throttle-repository.ts";
+import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import { MAX_LIMIT } from "../../core/domain/throttle/throttle-limits.ts";
+import { windowStart } from "../../core/domain/throttle/throttle-window.ts";
+import { VaultThrottle } from "../operations/vault-throttle.ts";
+import { AuditRepository } from "../storage/audit-repository.ts";
+import { ThrottleRepository } from "../storage/throttle-repository.ts";
 
 /**
  * What throttling and auditing add to every data-plane request, measured inside the runtime with no HTTP
- * around it, for `npm run bench` (issue 6: "the bench reports the cost of throttling bookkeeping per request").
+ * around it, for `npm run bench`, which reports the cost of throttling bookkeeping per request next to the API's.
  * Reached only through GET /_bench/bookkeeping-rate, which exists only when BENCH_ECHO is "true".
  */
 export interface BookkeepingSample {

@@ -1,0 +1,31 @@
+import { primitiveRate, runPrimitive, type BenchPrimitive } from "../../core/crypto/bench-primitives.ts";
+import { bookkeepingRate, type BookkeepingRate } from "./bench-bookkeeping.ts";
+
+/**
+ * What `npm run bench` measures inside the vault's Durable Object (worker/routes/bench.ts, reachable only when
+ * BENCH_ECHO is "true"). It changes nothing a vault holds; it lives on the vault's class so the baselines pay the
+ * same Worker→Durable Object path as the API they are compared with.
+ */
+export class BenchSurface {
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  /** A bare round trip that touches no storage. */
+  async echo(value: string): Promise<string> {
+    return value;
+  }
+
+  /** The round trip plus one raw primitive (bench-primitives.ts): the keys API's baseline. */
+  async primitive(name: BenchPrimitive): Promise<number> {
+    return runPrimitive(name);
+  }
+
+  /** The raw primitive's rate inside this runtime, with no request around it. */
+  async primitiveRate(name: BenchPrimitive, ms: number): Promise<{ operations: number; seconds: number }> {
+    return primitiveRate(name, ms);
+  }
+
+  /** Throttle and audit bookkeeping per request inside this runtime (bench-bookkeeping.ts), rolled back. */
+  async bookkeepingRate(ms: number): Promise<BookkeepingRate> {
+    return bookkeepingRate(this.storage, ms);
+  }
+}

@@ -1,0 +1,123 @@
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
+import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import type { VaultDataKey } from "../../core/crypto/envelope/vault-data-key.ts";
+import { rootKeyFromEnv, type RootKey } from "../../core/crypto/envelope/root-key.ts";
+import { toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { VaultSettings } from "../../core/contract/vault.ts";
+import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
+import type { HsmKeyReference } from "../../core/hsm/hsm-key-reference.ts";
+import { destroyTokenKeys } from "../operations/hsm-keys.ts";
+import { vaultTokenKeys } from "../operations/hsm-key-lifecycle.ts";
+import type { VaultContext } from "../operations/vault-context.ts";
+import { migrate } from "../storage/migrate.ts";
+import { VAULT_MIGRATIONS } from "../storage/migrations.ts";
+import type { VaultRepository } from "../storage/vault-repository.ts";
+
+export const vaultNotFound = (): VaultError => new VaultError("VaultNotFound", "The vault was not found.");
+
+const alreadyExists = (name: string): VaultError => new VaultError("VaultAlreadyExists", `The vault name '${name}' is already in use.`);
+
+export interface LifecycleDeps {
+  readonly storage: DurableObjectStorage;
+  readonly vaults: VaultRepository;
+  readonly dek: VaultDataKey;
+  readonly hsm: HsmBridge | null;
+  readonly clock: Clock;
+  /** Holds the Worker secret the root key comes from; read at each use, as before the split. */
+  readonly env: Pick<Env, "ROOT_KEY">;
+  /** A context without a request, for the HSM clean-up of a deletion (handler-context.ts). */
+  context(config: VaultConfig): VaultContext;
+  /** Deletes the alarm (vault-scheduler.ts). */
+  disarm(): Promise<void>;
+  /** Drops what other parts hold in memory about the old storage (throttle counts, alarm cover, role cache). */
+  wiped(): void;
+}
+
+/**
+ * Whether this object is a vault, and its keys: creation and deletion (control plane), the configuration, the data
+ * key that seals values and the root key above it.
+ */
+export class VaultLifecycle {
+  private current: VaultConfig | null = null;
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /** The vault's configuration; null while this object is no vault (never created, or deleted). */
+  get config(): VaultConfig | null {
+    return this.current;
+  }
+
+  requireConfig(): VaultConfig {
+    if (this.current === null) throw vaultNotFound();
+    return this.current;
+  }
+
+  /** Reads the configuration and the wrapped data key from storage (construction, creation). */
+  load(): void {
+    const loaded = this.deps.vaults.load();
+    this.current = loaded?.config ?? null;
+    this.deps.dek.use(loaded === null ? null : { wrapped: loaded.wrappedDek, hsmKeyId: loaded.dekHsmKeyId });
+  }
+
+  /** Creates the vault (control plane). Fails if this name is already a vault. */
+  async create(settings: VaultSettings): Promise<Result<VaultConfig>> {
+    if (this.current !== null) return fail(alreadyExists(settings.name));
+    const config: VaultConfig = { ...settings, created: toUnixSeconds(this.deps.clock.now()) };
+    let made: Awaited<ReturnType<VaultDataKey["create"]>>;
+    try {
+      made = await this.deps.dek.create(config);
+    } catch (error) {
+      if (error instanceof VaultError) return fail(error);
+      throw error;
+    }
+    // The data key's creation awaited (the HSM bridge): a concurrent create may have won meanwhile.
+    if (this.current !== null) {
+      await made.undo();
+      return fail(alreadyExists(settings.name));
+    }
+    this.deps.vaults.insert(config, made.stored.wrapped, made.stored.hsmKeyId);
+    this.load();
+    this.deps.dek.adopt(made.stored, made.dataKey);
+    return ok(config);
+  }
+
+  /** Removes the vault and everything in it, irreversibly (control-plane vault deletion). */
+  async destroy(): Promise<void> {
+    const config = this.current;
+    const tokenKeys = await this.tokenKeysToDestroy();
+    await this.deps.disarm();
+    await this.deps.storage.deleteAll();
+    // The object lives on and its name may be reused: start again from an empty, migrated schema.
+    migrate(this.deps.storage, VAULT_MIGRATIONS);
+    this.deps.wiped();
+    this.current = null;
+    this.deps.dek.use(null);
+    if (config !== null) await destroyTokenKeys(this.deps.context(config), tokenKeys);
+  }
+
+  /** The vault's data key (opened once, through the HSM bridge when the root of trust is there). */
+  dataKey(config: VaultConfig): Promise<DataKey> {
+    return this.deps.dek.open(config);
+  }
+
+  rootKey(): Promise<RootKey> {
+    return rootKeyFromEnv(this.deps.env.ROOT_KEY);
+  }
+
+  /**
+   * The HSM keys a vault deletion takes with it: its key versions never backed up, and its data key's wrapping key.
+   * Best effort, like every token clean-up: what cannot be read now is logged and left (hsm-keys.ts).
+   */
+  private async tokenKeysToDestroy(): Promise<HsmKeyReference[]> {
+    const config = this.current;
+    if (config === null || this.deps.hsm === null) return [];
+    const dekKey = this.deps.dek.hsmKeyId;
+    const keys = await vaultTokenKeys(this.deps.context(config)).catch((error: unknown) => {
+      console.warn(JSON.stringify({ event: "hsm-keys-not-listed", vault: config.name, reason: error instanceof Error ? error.message : String(error) }));
+      return [];
+    });
+    return dekKey === null ? keys : [...keys, { kty: "oct", hsmKeyId: dekKey }];
+  }
+}

@@ -1,0 +1,44 @@
+import { AuditRepository } from "../storage/audit-repository.ts";
+import { CertificateContactRepository } from "../storage/certificate-contact-repository.ts";
+import { CertificateIssuerRepository } from "../storage/certificate-issuer-repository.ts";
+import { CertificateOperationRepository } from "../storage/certificate-operation-repository.ts";
+import { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
+import { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
+import { ObjectRepository } from "../storage/object-repository.ts";
+import { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
+import { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
+import { ThrottleRepository } from "../storage/throttle-repository.ts";
+import { VaultRepository } from "../storage/vault-repository.ts";
+
+/** The repositories over one vault's SQLite database, one of each per Durable Object (storage/ holds the SQL). */
+export interface VaultStores {
+  readonly vaults: VaultRepository;
+  readonly objects: ObjectRepository;
+  readonly assignments: RoleAssignmentRepository;
+  readonly rotations: RotationPolicyRepository;
+  readonly audit: AuditRepository;
+  readonly certificatePolicies: CertificatePolicyRepository;
+  readonly certificateOperations: CertificateOperationRepository;
+  readonly certificateIssuers: CertificateIssuerRepository;
+  readonly certificateContacts: CertificateContactRepository;
+  readonly hsmPendingKeys: HsmPendingKeyRepository;
+  /** The vault's own throttle counters and its operator's limit overrides. */
+  readonly throttle: ThrottleRepository;
+}
+
+/** Repositories only hold the handle; nothing is read until they are used. */
+export function vaultStores(sql: SqlStorage): VaultStores {
+  return {
+    vaults: new VaultRepository(sql),
+    objects: new ObjectRepository(sql),
+    assignments: new RoleAssignmentRepository(sql),
+    rotations: new RotationPolicyRepository(sql),
+    audit: new AuditRepository(sql),
+    certificatePolicies: new CertificatePolicyRepository(sql),
+    certificateOperations: new CertificateOperationRepository(sql),
+    certificateIssuers: new CertificateIssuerRepository(sql),
+    certificateContacts: new CertificateContactRepository(sql),
+    hsmPendingKeys: new HsmPendingKeyRepository(sql),
+    throttle: new ThrottleRepository(sql, "vault"),
+  };
+}

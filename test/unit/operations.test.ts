@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { OPERATIONS, operationOf, requiredAction } from "../../core/contract/operations.ts";
+import type { OpKind } from "../../core/contract/vault.ts";
+import { findRole } from "../../core/domain/rbac/built-in-roles.ts";
+import { roleGrants } from "../../core/domain/rbac/permission.ts";
+
+const kinds = Object.keys(OPERATIONS) as OpKind[];
+
+describe("the operation descriptors (core/contract/operations.ts)", () => {
+  it("the two create preflights need their own request's action, as the one `authorize` kind did per route", () => {
+    expect(requiredAction({ kind: "key.createPreflight", kty: "EC" })).toBe("Microsoft.KeyVault/vaults/keys/create/action");
+    expect(requiredAction({ kind: "certificate.createPreflight", kty: "RSA" })).toBe("Microsoft.KeyVault/vaults/certificates/create/action");
+    expect(requiredAction({ kind: "secret.get", name: "s" })).toBe(operationOf("secret.get").action);
+  });
+
+  it("every action is one Key Vault Administrator grants (a misspelt action would be granted by no role)", () => {
+    const admin = findRole("Key Vault Administrator");
+    if (admin === undefined) throw new Error("no Key Vault Administrator");
+    expect(kinds.filter((kind) => !roleGrants(admin, OPERATIONS[kind].action))).toEqual([]);
+  });
+
+  it("kinds share an audit name only when they are the calls of one Azure operation", () => {
+    const byName = new Map<string, OpKind[]>();
+    for (const kind of kinds) byName.set(OPERATIONS[kind].auditName, [...(byName.get(OPERATIONS[kind].auditName) ?? []), kind]);
+    const shared = [...byName].filter(([, named]) => named.length > 1);
+    expect(Object.fromEntries(shared)).toEqual({
+      KeyCreate: ["key.createPreflight", "key.create"],
+      KeyImport: ["key.import", "key.importByok"],
+      KeyRotate: ["key.rotationSpec", "key.rotate"],
+      CertificateCreate: ["certificate.createPreflight", "certificate.create"],
+    });
+    for (const [, named] of shared) expect(new Set(named.map((kind) => OPERATIONS[kind].action)).size).toBe(1);
+  });
+});
