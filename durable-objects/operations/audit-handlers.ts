@@ -10,7 +10,7 @@ import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
 import { decodeNameCursor, encodeCursor } from "../../core/domain/objects/paging.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
 import type { AuditPosition, AuditRepository } from "../storage/audit-repository.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { AuditLog } from "./vault-context.ts";
 
 /**
  * Rows one call may examine. A few milliseconds of SQLite work: the vault serves every other request
@@ -19,7 +19,7 @@ import type { VaultContext } from "./vault-context.ts";
 export const AUDIT_SCAN_LIMIT = 10_000;
 
 type AuditOpOf<K extends AuditOp["kind"]> = Extract<AuditOp, { kind: K }>;
-type Handlers = { readonly [K in keyof AuditResults]: (ctx: VaultContext, op: AuditOpOf<K>) => Promise<AuditResults[K]> };
+type Handlers = { readonly [K in keyof AuditResults]: (ctx: AuditLog, op: AuditOpOf<K>) => Promise<AuditResults[K]> };
 
 /**
  * The auditors' reads of the vault's audit log. Both are reads only; the record of the request making

@@ -11,7 +11,7 @@ import { makeTokenKey } from "./hsm-pending-keys.ts";
 import { keyHandleFor } from "./key-material.ts";
 import { assertKeyUsable } from "./key-usage.ts";
 import { liveVersion } from "./object-lifecycle.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, KeyAccess, Scheduling } from "./vault-context.ts";
 
 /** One answer for every way a transfer blob can fail to open: which step failed is no business of the caller's. */
 const NOT_IMPORTED = "The key transfer blob could not be imported with this key exchange key.";
@@ -33,7 +33,7 @@ function bridgeTarget(target: ByokTarget): ByokTargetRequest {
  * with that, so the target's plaintext never exists outside the HSM (CKM_RSA_AES_KEY_WRAP, or its two-step
  * equivalent the spec allows).
  */
-export async function importByokKey(ctx: VaultContext, target: ByokTarget, transfer: ByokTransfer, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
+export async function importByokKey(ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling, target: ByokTarget, transfer: ByokTransfer, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
   const kek = liveVersion(ctx, "key", transfer.kek.name, transfer.kek.version);
   const props = parseKeyProperties(kek.props);
   if (props.kty !== "RSA-HSM" || props.keyOps.length !== 1 || props.keyOps[0] !== "import") {

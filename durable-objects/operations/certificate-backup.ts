@@ -9,7 +9,7 @@ import { isBackedUpVersion, isRecord, openObjectBackup, versionsFromBackup, type
 import { objectErrors } from "./object-errors.ts";
 import { restoreVersions } from "./object-lifecycle.ts";
 import { valueAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, EventOutbox, CertificateStores } from "./vault-context.ts";
 import { openValue, sealValue } from "./sealed-values.ts";
 
 const KIND = "certificate";
@@ -25,7 +25,7 @@ interface CertificateBackup {
 }
 
 /** BackupCertificate: sealed for this tenant like every backup (object-backup.ts). */
-export async function backUpCertificate(ctx: VaultContext, name: string): Promise<{ blob: string }> {
+export async function backUpCertificate(ctx: VaultScope & ObjectStore & Sealing & CertificateStores, name: string): Promise<{ blob: string }> {
   const key = nameKey(name);
   const state = ctx.objects.findName(KIND, key);
   if (state === null || state.deletedAt !== null) throw objectErrors(KIND).notFound(name);
@@ -44,7 +44,7 @@ export async function backUpCertificate(ctx: VaultContext, name: string): Promis
 }
 
 /** RestoreCertificate: the name must be free for all three kinds; everything is restored in one transaction. */
-export async function restoreCertificate(ctx: VaultContext, blob: string): Promise<StoredVersion> {
+export async function restoreCertificate(ctx: VaultScope & ObjectStore & Sealing & Transactions & EventOutbox & CertificateStores, blob: string): Promise<StoredVersion> {
   const backup = await openObjectBackup(ctx, KIND, blob, isCertificateBackup);
   const key = nameKey(backup.name);
   const certificates = await versionsFromBackup(backup.name, backup.versions, async (v) => ({ sealedValue: new Uint8Array(0), props: v.value }));
@@ -65,7 +65,7 @@ export async function restoreCertificate(ctx: VaultContext, blob: string): Promi
   });
 }
 
-function restoreManaged(ctx: VaultContext, kind: ObjectKind, name: string, versions: readonly StoredVersion[]): void {
+function restoreManaged(ctx: ObjectStore & Transactions & EventOutbox, kind: ObjectKind, name: string, versions: readonly StoredVersion[]): void {
   if (versions.length > 0) restoreVersions(ctx, kind, name, versions);
 }
 

@@ -12,7 +12,7 @@ import { storeCertificateVersion } from "./certificate-material.ts";
 import { objectErrors } from "./object-errors.ts";
 import { assertFreeForCertificate } from "./managed-objects.ts";
 import { pendingKeyAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, EventOutbox, CertificateStores } from "./vault-context.ts";
 import { sealValue } from "./sealed-values.ts";
 
 const COMPLETED = "Certificate issued successfully.";
@@ -33,7 +33,7 @@ export interface Issuance {
  * completed when create answers); any other issuer gets a CSR to sign, and the key waits, sealed, for
  * the merge of the CA's chain (certificates.json MergeCertificate).
  */
-export async function issue(ctx: VaultContext, input: Issuance): Promise<CertificateOperationState> {
+export async function issue(ctx: VaultScope & ObjectStore & Sealing & Transactions & EventOutbox & CertificateStores, input: Issuance): Promise<CertificateOperationState> {
   const key = nameKey(input.name);
   assertNoOperationInProgress(ctx, key, input.name);
   const name = ctx.objects.findName("certificate", key);
@@ -76,7 +76,7 @@ export async function issue(ctx: VaultContext, input: Issuance): Promise<Certifi
   return state;
 }
 
-function assertNoOperationInProgress(ctx: VaultContext, key: string, name: string): void {
+function assertNoOperationInProgress(ctx: CertificateStores, key: string, name: string): void {
   if (ctx.certificateOperations.get(key)?.state.status === "inProgress") {
     throw new VaultError("Conflict", `Certificate ${name} has a pending operation; complete, cancel or delete it first.`);
   }

@@ -16,12 +16,12 @@ import { decodeNameCursor, encodeCursor } from "../../core/domain/objects/paging
 import type { Page, PageRequest } from "../../core/contract/common.ts";
 import type { StoredIssuer } from "../storage/certificate-issuer-repository.ts";
 import { issuerCredentialsAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, Sealing, Transactions, CertificateStores } from "./vault-context.ts";
 import { sealValue } from "./sealed-values.ts";
 
 type IssuerOpOf<K extends CertificateIssuerOp["kind"]> = Extract<CertificateIssuerOp, { kind: K }>;
 type Handlers = {
-  readonly [K in keyof CertificateIssuerResults]: (ctx: VaultContext, op: IssuerOpOf<K>) => Promise<CertificateIssuerResults[K]>;
+  readonly [K in keyof CertificateIssuerResults]: (ctx: VaultScope & Sealing & Transactions & CertificateStores, op: IssuerOpOf<K>) => Promise<CertificateIssuerResults[K]>;
 };
 
 const reservedName = (name: string): VaultError =>
@@ -133,12 +133,12 @@ export const certificateIssuerHandlers: Handlers = {
   },
 };
 
-async function sealPassword(ctx: VaultContext, issuerNameKey: string, password: string): Promise<Uint8Array> {
+async function sealPassword(ctx: VaultScope & Sealing, issuerNameKey: string, password: string): Promise<Uint8Array> {
   return sealValue(ctx, issuerCredentialsAad(ctx.config, issuerNameKey), utf8(password));
 }
 
 /** Issuers in name order, one bounded page; one row more than the page tells whether another follows. */
-function issuersPage(ctx: VaultContext, page: PageRequest): Page<IssuerSummary> {
+function issuersPage(ctx: CertificateStores, page: PageRequest): Page<IssuerSummary> {
   const rows = ctx.certificateIssuers.page(decodeNameCursor(page.skipToken), page.maxResults + 1);
   const items = rows.slice(0, page.maxResults);
   const last = items[items.length - 1];

@@ -4,14 +4,14 @@ import { toUnixSeconds } from "../../core/domain/clock.ts";
 import { nameKey } from "../../core/domain/objects/ids.ts";
 import { issue } from "./certificate-issuance.ts";
 import { openPrivateJwk } from "./key-material.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, Scheduling, EventOutbox, CertificateStores } from "./vault-context.ts";
 
 /**
  * Points the name's lifetime action (AutoRenew or EmailContacts, certificates.json LifetimeAction) at the
  * time it falls due for the current version: a percentage of its lifetime, or days before it expires.
  * No live version, no policy, or no action: nothing is due.
  */
-export function refreshLifetimeAction(ctx: VaultContext, name: string): void {
+export function refreshLifetimeAction(ctx: ObjectStore & Scheduling & CertificateStores, name: string): void {
   const key = nameKey(name);
   const policy = ctx.certificatePolicies.get(key)?.policy;
   const found = ctx.objects.versionWithState("certificate", key, undefined);
@@ -29,7 +29,7 @@ export function refreshLifetimeAction(ctx: VaultContext, name: string): void {
  * EmailContacts is delivered as the version's CertificateNearExpiry event to the vault's subscriptions
  * (this vault sends no e-mail; the contacts are for the receivers of those events).
  */
-export async function runDueLifetimeActions(ctx: VaultContext): Promise<void> {
+export async function runDueLifetimeActions(ctx: VaultScope & ObjectStore & Sealing & Transactions & Scheduling & EventOutbox & CertificateStores): Promise<void> {
   const now = toUnixSeconds(ctx.clock.now());
   for (const key of ctx.certificatePolicies.dueActions(now)) {
     const policy = ctx.certificatePolicies.get(key)?.policy;

@@ -12,7 +12,7 @@ import type { StoredVersion } from "../../core/domain/objects/versioned-object.t
 import { propertiesFor, sealKeyMaterial } from "./key-material.ts";
 import { insertNewVersion } from "./object-lifecycle.ts";
 import { valueAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, EventOutbox } from "./vault-context.ts";
 import { sealValue } from "./sealed-values.ts";
 import { assertFreeForCertificate } from "./managed-objects.ts";
 
@@ -41,7 +41,7 @@ export interface NewCertificateVersion {
  * (the key and chain in the policy's content type), all three under the same name and version, in one
  * transaction. Sealing and encoding are awaited first; nothing is written if any of it fails.
  */
-export async function storeCertificateVersion(ctx: VaultContext, input: NewCertificateVersion): Promise<StoredVersion> {
+export async function storeCertificateVersion(ctx: VaultScope & ObjectStore & Sealing & Transactions & EventOutbox, input: NewCertificateVersion): Promise<StoredVersion> {
   const leaf = input.chain[0];
   if (leaf === undefined) throw new VaultError("BadParameter", "The certificate chain is empty.");
   const parsed = await parseCertificate(leaf);

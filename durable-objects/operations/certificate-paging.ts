@@ -3,7 +3,7 @@ import { decodeNameCursor, encodeCursor } from "../../core/domain/objects/paging
 import { nameKey } from "../../core/domain/objects/ids.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
 import { certificateView } from "./certificate-views.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, CertificateStores } from "./vault-context.ts";
 
 type Item = CertificateView | PendingCertificateItem;
 
@@ -11,7 +11,7 @@ type Item = CertificateView | PendingCertificateItem;
  * GetCertificates: live certificates by name; with includePending, names whose first version is still
  * pending join them in name order (one cursor over both, so pages never repeat or skip a name).
  */
-export function certificatePage(ctx: VaultContext, page: PageRequest, includePending: boolean): Page<Item> {
+export function certificatePage(ctx: VaultScope & ObjectStore & CertificateStores, page: PageRequest, includePending: boolean): Page<Item> {
   const after = decodeNameCursor(page.skipToken);
   const limit = page.maxResults + 1;
   const live = ctx.objects.namesPage("certificate", false, after, limit).map((r) => ({

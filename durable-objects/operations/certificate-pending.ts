@@ -10,7 +10,7 @@ import type { StoredVersion } from "../../core/domain/objects/versioned-object.t
 import { storeCertificateVersion } from "./certificate-material.ts";
 import { pendingKeyAad } from "../../core/crypto/envelope/aad.ts";
 import { openValue } from "./sealed-values.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, EventOutbox, CertificateStores } from "./vault-context.ts";
 
 const decoder = new TextDecoder();
 
@@ -18,14 +18,14 @@ const decoder = new TextDecoder();
 const operationNotFound = (name: string): VaultError =>
   new VaultError("PendingCertificateNotFound", `Pending certificate not found: ${name}`);
 
-export function requireOperation(ctx: VaultContext, name: string): { state: CertificateOperationState; sealedPendingKey: Uint8Array } {
+export function requireOperation(ctx: CertificateStores, name: string): { state: CertificateOperationState; sealedPendingKey: Uint8Array } {
   const operation = ctx.certificateOperations.get(nameKey(name));
   if (operation === null || operation.state.deleted === true) throw operationNotFound(name);
   return operation;
 }
 
 /** PATCH …/pending {cancellation_requested: true}: an operation in progress ends as cancelled; its key is dropped. */
-export function cancelOperation(ctx: VaultContext, name: string): CertificateOperationState {
+export function cancelOperation(ctx: VaultScope & Transactions & CertificateStores, name: string): CertificateOperationState {
   return ctx.transaction(() => {
     const { state } = requireOperation(ctx, name);
     if (state.status !== "inProgress") return state;
@@ -39,7 +39,7 @@ export function cancelOperation(ctx: VaultContext, name: string): CertificateOpe
  * DELETE …/pending: the operation and any key waiting for a merge are gone; answers what was deleted.
  * A name that never got a version keeps its pending certificate readable, as Azure does.
  */
-export function deleteOperation(ctx: VaultContext, name: string): CertificateOperationState {
+export function deleteOperation(ctx: VaultScope & ObjectStore & Transactions & CertificateStores, name: string): CertificateOperationState {
   return ctx.transaction(() => {
     const { state } = requireOperation(ctx, name);
     const key = nameKey(name);
@@ -59,7 +59,7 @@ type MergeOp = Extract<CertificateOp, { kind: "certificate.merge" }>;
  * MergeCertificate: the CA's chain completes the pending version. The leaf must carry the pending key's
  * public key, and each certificate must be signed by the next; otherwise 400 and nothing changes.
  */
-export async function mergeCertificate(ctx: VaultContext, op: MergeOp): Promise<StoredVersion> {
+export async function mergeCertificate(ctx: VaultScope & ObjectStore & Sealing & Transactions & EventOutbox & CertificateStores, op: MergeOp): Promise<StoredVersion> {
   const key = nameKey(op.name);
   const { state, sealedPendingKey } = requireOperation(ctx, op.name);
   if (state.status !== "inProgress") throw new VaultError("BadParameter", `Certificate ${op.name} has no pending operation to merge.`);

@@ -15,15 +15,15 @@ import { cancelOperation, deleteOperation, mergeCertificate, requireOperation } 
 import { certificatePage } from "./certificate-paging.ts";
 import { certificateView, deletedCertificateView, operationView, pendingCertificateView } from "./certificate-views.ts";
 import { deletedObject, deletedPage, liveVersion, purge, recover, softDelete, versionsPage } from "./object-lifecycle.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, Scheduling, EventOutbox, CertificateStores } from "./vault-context.ts";
 
 const KIND = "certificate";
 /** A certificate's managed key and secret share its name and versions and follow its lifecycle. */
 const MANAGED: readonly ObjectKind[] = ["key", "secret"];
 
-type Handlers = { readonly [K in keyof CertificateResults]: (ctx: VaultContext, op: OpOf<K>) => Promise<CertificateResults[K]> };
+type Handlers = { readonly [K in keyof CertificateResults]: (ctx: VaultScope & ObjectStore & Sealing & Transactions & Scheduling & EventOutbox & CertificateStores, op: OpOf<K>) => Promise<CertificateResults[K]> };
 
-const policyOf = (ctx: VaultContext, name: string): CertificatePolicy | null => ctx.certificatePolicies.get(nameKey(name))?.policy ?? null;
+const policyOf = (ctx: CertificateStores, name: string): CertificatePolicy | null => ctx.certificatePolicies.get(nameKey(name))?.policy ?? null;
 
 /**
  * The certificates API (Azure REST "Certificates" operations). Crypto and encoding are awaited first;
@@ -196,7 +196,7 @@ function metadata(op: { readonly attributes?: { readonly enabled?: boolean }; re
 const notFound = (name: string): VaultError => new VaultError("CertificateNotFound", `A certificate with (name/id) ${name} was not found in this key vault.`);
 
 /** A policy belongs to a live certificate, or to a name whose first version is still pending. */
-function liveVersionOrPending(ctx: VaultContext, name: string): string {
+function liveVersionOrPending(ctx: ObjectStore & CertificateStores, name: string): string {
   const key = nameKey(name);
   const state = ctx.objects.findName(KIND, key);
   if (state !== null && state.deletedAt === null) return state.name;

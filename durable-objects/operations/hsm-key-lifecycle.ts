@@ -7,7 +7,7 @@ import { nameKey } from "../../core/domain/objects/ids.ts";
 import { parseKeyProperties, serializeKeyProperties } from "../../core/domain/objects/key-properties.ts";
 import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { openKeyMaterial } from "./key-material.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, KeyAccess } from "./vault-context.ts";
 
 const KIND = "key";
 
@@ -18,7 +18,7 @@ const KIND = "key";
  * versions never backed up; a backed-up version's object is kept for its backup, as an Azure backup outlives a
  * purge.
  */
-export function markHsmVersionsBackedUp(ctx: VaultContext, name: string): void {
+export function markHsmVersionsBackedUp(ctx: ObjectStore & Transactions, name: string): void {
   const unmarked = ctx.objects.allVersions(KIND, nameKey(name)).flatMap((v) => {
     const props = parseKeyProperties(v.props);
     return AZURE_KEY_TYPES[props.kty].hsm && props.backedUp !== true ? [{ ...v, props: serializeKeyProperties({ ...props, backedUp: true }) }] : [];
@@ -31,16 +31,16 @@ export function markHsmVersionsBackedUp(ctx: VaultContext, name: string): void {
 }
 
 /** Token objects to destroy once the purge of this (soft-deleted) key has committed. */
-export function purgeableTokenKeys(ctx: VaultContext, name: string): Promise<HsmKeyReference[]> {
+export function purgeableTokenKeys(ctx: VaultScope & ObjectStore & Sealing, name: string): Promise<HsmKeyReference[]> {
   return tokenKeysOf(ctx, ctx.objects.allVersions(KIND, nameKey(name)));
 }
 
 /** Token objects to destroy once the whole vault is deleted. */
-export function vaultTokenKeys(ctx: VaultContext): Promise<HsmKeyReference[]> {
+export function vaultTokenKeys(ctx: VaultScope & ObjectStore & Sealing): Promise<HsmKeyReference[]> {
   return tokenKeysOf(ctx, ctx.objects.allVersionsOfKind(KIND));
 }
 
-async function tokenKeysOf(ctx: VaultContext, versions: readonly StoredVersion[]): Promise<HsmKeyReference[]> {
+async function tokenKeysOf(ctx: VaultScope & Sealing, versions: readonly StoredVersion[]): Promise<HsmKeyReference[]> {
   const unbackedHsm = versions.filter((v) => {
     const props = parseKeyProperties(v.props);
     return AZURE_KEY_TYPES[props.kty].hsm && props.backedUp !== true;
@@ -50,7 +50,7 @@ async function tokenKeysOf(ctx: VaultContext, versions: readonly StoredVersion[]
 }
 
 /** Restoring an HSM key's backup needs the token objects it refers to; checked before anything is stored. */
-export async function assertTokenHolds(ctx: VaultContext, materials: readonly StoredKeyMaterial[]): Promise<void> {
+export async function assertTokenHolds(ctx: KeyAccess, materials: readonly StoredKeyMaterial[]): Promise<void> {
   const references = materials.filter(isHsmReference);
   if (references.length === 0 || ctx.hsm === null) return;
   const bridge = ctx.hsm;

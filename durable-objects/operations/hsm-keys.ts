@@ -18,7 +18,7 @@ import type { KeyCreateSpec } from "../../core/contract/keys.ts";
 import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { makeTokenKey } from "./hsm-pending-keys.ts";
 import { storeKeyVersion, type NewKeyVersion } from "./key-material.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, KeyAccess, Scheduling, EventOutbox } from "./vault-context.ts";
 
 /** The one RSA public exponent the bridge generates with (65537, "F4"). */
 const F4 = 65537;
@@ -29,7 +29,7 @@ export interface HsmKeyMade {
   readonly props: KeyProperties;
 }
 
-function bridgeOf(ctx: VaultContext) {
+function bridgeOf(ctx: KeyAccess) {
   if (ctx.hsm === null) throw new VaultError("BadParameter", "HSM-protected keys need the PKCS#11 bridge, which is not configured for this vault.");
   return ctx.hsm;
 }
@@ -71,7 +71,7 @@ function isHmacKeySize(size: number): size is (typeof HMAC_KEY_SIZES)[number] {
 }
 
 /** What the vault keeps of a key the token now holds: the reference to seal and the public properties. */
-export function hsmKeyMade(ctx: VaultContext, info: KeyInfo, kty: AzureKeyType, keyOps: readonly KeyOperation[]): HsmKeyMade {
+export function hsmKeyMade(ctx: KeyAccess, info: KeyInfo, kty: AzureKeyType, keyOps: readonly KeyOperation[]): HsmKeyMade {
   const size = info.kty === "EC" ? { crv: info.curve } : { keySize: info.size };
   return {
     reference: { kty: info.kty, hsmKeyId: info.id },
@@ -87,7 +87,7 @@ export function hsmKeyMade(ctx: VaultContext, info: KeyInfo, kty: AzureKeyType, 
 }
 
 /** CreateKey / RotateKey of an -HSM type: the token generates the key; its private half never leaves it. */
-export async function generateHsmKey(ctx: VaultContext, spec: KeyCreateSpec, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
+export async function generateHsmKey(ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling, spec: KeyCreateSpec, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
   const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "generate", body: generateRequest(spec, keyOps) });
   return hsmKeyMade(ctx, info, spec.kty, keyOps);
 }
@@ -97,7 +97,7 @@ export async function generateHsmKey(ctx: VaultContext, spec: KeyCreateSpec, key
  * reference. An oct key whose key_ops ask for sign/verify goes in as an HMAC key; the JWK checks allow oct keys of
  * 128–256 bits, of which RFC 7518 §3.2 leaves 256 for HMAC (HS256).
  */
-export async function importHsmKey(ctx: VaultContext, jwk: PrivateJwk, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
+export async function importHsmKey(ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling, jwk: PrivateJwk, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
   let body: ImportKeyRequest = { jwk };
   if (jwk.kty === "oct" && octHsmPurpose(keyOps) === "hmac") {
     // Unpadded base64url (the JWK checks normalized it): 4 characters per 3 bytes.
@@ -113,7 +113,7 @@ export async function importHsmKey(ctx: VaultContext, jwk: PrivateJwk, keyOps: r
  * Stores a key the HSM already made as a new version; if storing fails (name managed by a certificate, storage
  * fault) the token object is destroyed again, so a failed create leaves no key behind on either side.
  */
-export async function storeHsmKeyVersion(ctx: VaultContext, key: HsmKeyMade, version: Omit<NewKeyVersion, "material" | "props">): Promise<StoredVersion> {
+export async function storeHsmKeyVersion(ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & EventOutbox, key: HsmKeyMade, version: Omit<NewKeyVersion, "material" | "props">): Promise<StoredVersion> {
   try {
     return await storeKeyVersion(ctx, { ...version, material: key.reference, props: key.props });
   } catch (error) {
@@ -126,7 +126,7 @@ export async function storeHsmKeyVersion(ctx: VaultContext, key: HsmKeyMade, ver
  * Best effort: a token object that cannot be destroyed now (bridge down) is orphaned, never referenced again;
  * it is logged with its CKA_ID so an operator can remove it (wasm-hsm/README.md).
  */
-export async function destroyTokenKeys(ctx: VaultContext, references: readonly HsmKeyReference[]): Promise<void> {
+export async function destroyTokenKeys(ctx: KeyAccess, references: readonly HsmKeyReference[]): Promise<void> {
   if (ctx.hsm === null || references.length === 0) return;
   const bridge = ctx.hsm;
   await Promise.all(

@@ -5,7 +5,7 @@ import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import type { PendingTokenKey } from "../storage/hsm-pending-key-repository.ts";
 import { hsmPendingAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, Sealing, Transactions, KeyAccess, Scheduling } from "./vault-context.ts";
 import { openValue, sealValue } from "./sealed-values.ts";
 
 /** A key-making bridge call, as the alarm can send it again. */
@@ -43,7 +43,7 @@ function outcomeUnknown(error: unknown): boolean {
  * so the alarm can replay it and destroy whatever it made: a failed create leaves no key on the token either.
  */
 export async function makeTokenKey(
-  ctx: VaultContext,
+  ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling,
   bridge: HsmBridge,
   request: TokenKeyRequest,
   mapError: (error: unknown) => unknown = vaultErrorOfBridge,
@@ -65,7 +65,7 @@ export async function makeTokenKey(
   }
 }
 
-async function remember(ctx: VaultContext, idempotencyKey: string, request: TokenKeyRequest): Promise<void> {
+async function remember(ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling, idempotencyKey: string, request: TokenKeyRequest): Promise<void> {
   const sealedRequest = await sealValue(ctx, hsmPendingAad(ctx.config, idempotencyKey), utf8(JSON.stringify(request)));
   const now = toUnixSeconds(ctx.clock.now());
   ctx.bookkeeping(() => ctx.hsmPendingKeys.insert({ idempotencyKey, endpoint: request.endpoint, sealedRequest, created: now }, now + FIRST_RETRY_SECONDS));
@@ -76,7 +76,7 @@ async function remember(ctx: VaultContext, idempotencyKey: string, request: Toke
  * The alarm's part: replays each due call with its idempotency key — the bridge answers the key the first call
  * made, or makes it now — and destroys that key. A bridge still away is tried again later, doubling the wait.
  */
-export async function undoPendingTokenKeys(ctx: VaultContext, nowSeconds: number): Promise<void> {
+export async function undoPendingTokenKeys(ctx: VaultScope & Sealing & Transactions & KeyAccess, nowSeconds: number): Promise<void> {
   const bridge = ctx.hsm;
   if (bridge === null) return;
   for (const pending of ctx.hsmPendingKeys.due(nowSeconds, BATCH)) {

@@ -20,10 +20,10 @@ import type { OpOf } from "../../core/contract/vault.ts";
 import { keyHandleFor } from "./key-material.ts";
 import { assertKeyUsable } from "./key-usage.ts";
 import { liveVersion } from "./object-lifecycle.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, KeyAccess } from "./vault-context.ts";
 
 type CryptoKinds = "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng";
-type Handlers = { readonly [K in CryptoKinds]: (ctx: VaultContext, op: OpOf<K>) => Promise<KeyResults[K]> };
+type Handlers = { readonly [K in CryptoKinds]: (ctx: VaultScope & ObjectStore & Sealing & KeyAccess, op: OpOf<K>) => Promise<KeyResults[K]> };
 
 interface UsableKey {
   readonly version: StoredVersion;
@@ -32,7 +32,7 @@ interface UsableKey {
 }
 
 /** The addressed version, checked for the operation (enabled, key_ops, validity window), with a handle for the provider. */
-function usable(ctx: VaultContext, op: { name: string; version?: string }, operation: KeyOperation): UsableKey {
+function usable(ctx: VaultScope & ObjectStore & Sealing, op: { name: string; version?: string }, operation: KeyOperation): UsableKey {
   const version = liveVersion(ctx, "key", op.name, op.version);
   const props = parseKeyProperties(version.props);
   assertKeyUsable(operation, version.attributes, props, toUnixSeconds(ctx.clock.now()));

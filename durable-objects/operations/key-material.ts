@@ -10,7 +10,7 @@ import type { AttributesPatch, Tags } from "../../core/domain/objects/attributes
 import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { insertNewVersion } from "./object-lifecycle.ts";
 import { valueAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, EventOutbox } from "./vault-context.ts";
 import { openValue, sealValue } from "./sealed-values.ts";
 
 const KIND = "key";
@@ -20,24 +20,24 @@ const decoder = new TextDecoder();
  * A key version's material — private JWK, or for HSM keys the reference to the token object — is sealed
  * like a secret value: under the vault data key, AAD naming the version.
  */
-export async function sealKeyMaterial(ctx: VaultContext, name: string, version: string, material: StoredKeyMaterial): Promise<Uint8Array> {
+export async function sealKeyMaterial(ctx: VaultScope & Sealing, name: string, version: string, material: StoredKeyMaterial): Promise<Uint8Array> {
   return sealValue(ctx, valueAad(ctx.config, KIND, nameKey(name), version), utf8(JSON.stringify(material)));
 }
 
-export async function openKeyMaterial(ctx: VaultContext, v: StoredVersion): Promise<StoredKeyMaterial> {
+export async function openKeyMaterial(ctx: VaultScope & Sealing, v: StoredVersion): Promise<StoredKeyMaterial> {
   const plain = await openValue(ctx, valueAad(ctx.config, KIND, nameKey(v.name), v.version), v.sealedValue);
   return JSON.parse(decoder.decode(plain)) as StoredKeyMaterial;
 }
 
 /** Private material of a software key version; certificates' keys are software keys. */
-export async function openPrivateJwk(ctx: VaultContext, v: StoredVersion): Promise<PrivateJwk> {
+export async function openPrivateJwk(ctx: VaultScope & Sealing, v: StoredVersion): Promise<PrivateJwk> {
   const material = await openKeyMaterial(ctx, v);
   if (isHsmReference(material)) throw new Error("an HSM key version has no private material in the vault");
   return material;
 }
 
 /** The handle a provider works with: software material opened on first use, or the HSM reference. */
-export function keyHandleFor(ctx: VaultContext, version: StoredVersion, props: KeyProperties): KeyHandle {
+export function keyHandleFor(ctx: VaultScope & Sealing, version: StoredVersion, props: KeyProperties): KeyHandle {
   const id = `${ctx.config.tenantId}/${ctx.config.name.toLowerCase()}/${version.name.toLowerCase()}/${version.version}`;
   if (!AZURE_KEY_TYPES[props.kty].hsm) return { kind: "software", id, material: () => openPrivateJwk(ctx, version) };
   return {
@@ -61,7 +61,7 @@ export interface NewKeyVersion {
 }
 
 /** Seals the material (awaited first), then stores the version in one synchronous transaction. */
-export async function storeKeyVersion(ctx: VaultContext, input: NewKeyVersion): Promise<StoredVersion> {
+export async function storeKeyVersion(ctx: VaultScope & ObjectStore & Sealing & Transactions & EventOutbox, input: NewKeyVersion): Promise<StoredVersion> {
   const version = newVersionId();
   const sealedValue = await sealKeyMaterial(ctx, input.name, version, input.material);
   return insertNewVersion(ctx, KIND, input.name, (name, seq) => ({

@@ -10,7 +10,7 @@ import { generateKey, publicExponentOf } from "../../core/crypto/keys/generate-f
 import { propertiesFor, storeKeyVersion } from "./key-material.ts";
 import { generateHsmKey, storeHsmKeyVersion } from "./hsm-keys.ts";
 import { liveVersion } from "./object-lifecycle.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, KeyAccess, Scheduling, EventOutbox, RotationStore } from "./vault-context.ts";
 
 const KIND = "key";
 
@@ -19,7 +19,7 @@ const KIND = "key";
  * latest live version (or nowhere), then re-arms the alarm. Call after anything that changes the
  * latest version, its expiry, the policy, or whether the key is live.
  */
-export function refreshRotation(ctx: VaultContext, name: string): void {
+export function refreshRotation(ctx: ObjectStore & Scheduling & RotationStore, name: string): void {
   const key = nameKey(name);
   const entry = ctx.rotations.get(key);
   if (entry === null) return;
@@ -34,7 +34,7 @@ export function refreshRotation(ctx: VaultContext, name: string): void {
 }
 
 /** What a rotation of this key generates: the latest version's type, size or curve, and exponent. */
-export function rotationSpec(ctx: VaultContext, name: string): KeyCreateSpec {
+export function rotationSpec(ctx: ObjectStore, name: string): KeyCreateSpec {
   return specOf(parseKeyProperties(liveVersion(ctx, KIND, name, undefined).props));
 }
 
@@ -58,7 +58,7 @@ const sameShape = (jwk: PrivateJwk, spec: KeyCreateSpec): boolean => {
  * after the policy's expiryTime when it sets one (KeyRotationPolicy.ExpiresIn). Manual rotation brings
  * material the Worker generated from {@link rotationSpec}; the alarm generates here, rarely and briefly.
  */
-export async function rotateKey(ctx: VaultContext, name: string, material?: PrivateJwk): Promise<StoredVersion> {
+export async function rotateKey(ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling & EventOutbox & RotationStore, name: string, material?: PrivateJwk): Promise<StoredVersion> {
   const latest = liveVersion(ctx, KIND, name, undefined);
   const props = parseKeyProperties(latest.props);
   const spec = specOf(props);
@@ -87,7 +87,7 @@ export async function rotateKey(ctx: VaultContext, name: string, material?: Priv
 
 
 /** Rotates the keys whose policy's Rotate action has fallen due (the alarm); a failure is retried by the alarm. */
-export async function rotateDueKeys(ctx: VaultContext, nowSeconds: number): Promise<void> {
+export async function rotateDueKeys(ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling & EventOutbox & RotationStore, nowSeconds: number): Promise<void> {
   for (const key of ctx.rotations.dueRotations(nowSeconds)) {
     const state = ctx.objects.findName(KIND, key);
     if (state === null) ctx.rotations.delete(key);

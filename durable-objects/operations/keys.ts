@@ -27,7 +27,7 @@ import {
   softDelete,
   versionsPage,
 } from "./object-lifecycle.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, KeyAccess, Scheduling, EventOutbox, RotationStore } from "./vault-context.ts";
 
 const KIND = "key";
 
@@ -35,7 +35,7 @@ type ManagementKinds = Exclude<
   keyof KeyResults,
   "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng"
 >;
-type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultContext, op: OpOf<K>) => Promise<KeyResults[K]> };
+type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling & EventOutbox & RotationStore, op: OpOf<K>) => Promise<KeyResults[K]> };
 
 /** What a created or imported version takes from its request besides material: name, attributes, tags. */
 function versionMetadata(op: { readonly name: string } & KeyMetadataInput) {

@@ -2,7 +2,7 @@ import { openBackup, sealBackup } from "../../core/crypto/envelope/backup-seal.t
 import { VERSION_PATTERN, nameKey } from "../../core/domain/objects/ids.ts";
 import type { ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { invalidBackup, objectErrors } from "./object-errors.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing } from "./vault-context.ts";
 
 /**
  * Backup and restore as every kind does them (Azure BackupSecret/BackupKey): all versions of a live
@@ -18,7 +18,7 @@ export interface BackedUpVersion<V> {
 
 /** Opens each version's value with `open` and seals the lot, with `extra` fields for the kind. */
 export async function backUpObject<V>(
-  ctx: VaultContext,
+  ctx: VaultScope & ObjectStore & Sealing,
   kind: ObjectKind,
   name: string,
   open: (v: StoredVersion) => Promise<V>,
@@ -40,7 +40,7 @@ export async function backUpObject<V>(
 }
 
 /** The payload of a blob this tenant sealed for `kind`, checked by the kind's shape guard; else 400 "Backup blob is corrupt." */
-export async function openObjectBackup<T>(ctx: VaultContext, kind: ObjectKind, blob: string, isValid: (v: unknown) => v is T): Promise<T> {
+export async function openObjectBackup<T>(ctx: VaultScope & Sealing, kind: ObjectKind, blob: string, isValid: (v: unknown) => v is T): Promise<T> {
   const payload = await openBackup(await ctx.rootKey(), ctx.config.tenantId, kind, blob);
   if (!isValid(payload)) throw invalidBackup();
   return payload;

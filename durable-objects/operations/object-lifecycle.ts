@@ -5,7 +5,7 @@ import { decodeNameCursor, decodeSeqCursor, encodeCursor, type Cursor } from "..
 import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
 import { objectErrors, purgeProtected } from "./object-errors.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Transactions, Scheduling, EventOutbox } from "./vault-context.ts";
 
 /**
  * The lifecycle every versioned object kind shares (Azure soft delete: delete, list/get deleted,
@@ -13,14 +13,14 @@ import type { VaultContext } from "./vault-context.ts";
  */
 
 /** A live (not soft-deleted) name's latest or given version, else the kind's 404. */
-export function liveVersion(ctx: VaultContext, kind: ObjectKind, name: string, version: string | undefined): StoredVersion {
+export function liveVersion(ctx: ObjectStore, kind: ObjectKind, name: string, version: string | undefined): StoredVersion {
   const found = ctx.objects.versionWithState(kind, nameKey(name), version?.toLowerCase());
   if (found === null || found.state.deletedAt !== null) throw objectErrors(kind).notFound(name, version);
   return found.latest;
 }
 
 /** A soft-deleted name with its latest version, else the kind's deleted-not-found 404. */
-export function deletedObject(ctx: VaultContext, kind: ObjectKind, name: string): { state: NameState; latest: StoredVersion } {
+export function deletedObject(ctx: ObjectStore, kind: ObjectKind, name: string): { state: NameState; latest: StoredVersion } {
   const key = nameKey(name);
   const found = ctx.objects.versionWithState(kind, key, undefined);
   if (found === null || found.state.deletedAt === null) throw objectErrors(kind).deletedNotFound(name);
@@ -28,7 +28,7 @@ export function deletedObject(ctx: VaultContext, kind: ObjectKind, name: string)
 }
 
 /** Stores a new version under a name, creating the name if needed; a soft-deleted name is a 409. */
-export function insertNewVersion(ctx: VaultContext, kind: ObjectKind, name: string, build: (name: string, seq: number) => StoredVersion): StoredVersion {
+export function insertNewVersion(ctx: ObjectStore & Transactions & EventOutbox, kind: ObjectKind, name: string, build: (name: string, seq: number) => StoredVersion): StoredVersion {
   const key = nameKey(name);
   return ctx.transaction(() => {
     const state = ctx.objects.findName(kind, key);
@@ -43,7 +43,7 @@ export function insertNewVersion(ctx: VaultContext, kind: ObjectKind, name: stri
 }
 
 /** Soft delete: keep every version until the vault's retention ends (soft-delete-overview.md). */
-export function softDelete(ctx: VaultContext, kind: ObjectKind, name: string): { state: NameState; latest: StoredVersion } {
+export function softDelete(ctx: VaultScope & ObjectStore & Transactions & Scheduling & EventOutbox, kind: ObjectKind, name: string): { state: NameState; latest: StoredVersion } {
   const key = nameKey(name);
   return ctx.transaction(() => {
     const found = ctx.objects.versionWithState(kind, key, undefined);
@@ -58,7 +58,7 @@ export function softDelete(ctx: VaultContext, kind: ObjectKind, name: string): {
   });
 }
 
-export function recover(ctx: VaultContext, kind: ObjectKind, name: string): StoredVersion {
+export function recover(ctx: ObjectStore & Transactions & Scheduling & EventOutbox, kind: ObjectKind, name: string): StoredVersion {
   return ctx.transaction(() => {
     const { latest } = deletedObject(ctx, kind, name);
     ctx.objects.markRecovered(kind, nameKey(name));
@@ -69,7 +69,7 @@ export function recover(ctx: VaultContext, kind: ObjectKind, name: string): Stor
 }
 
 /** Purge: refused under purge protection, where only the end of retention removes the object. */
-export function purge(ctx: VaultContext, kind: ObjectKind, name: string): void {
+export function purge(ctx: VaultScope & ObjectStore & Transactions & Scheduling & EventOutbox, kind: ObjectKind, name: string): void {
   ctx.transaction(() => {
     deletedObject(ctx, kind, name);
     if (ctx.config.purgeProtection) throw purgeProtected(ctx.config.name);
@@ -79,18 +79,18 @@ export function purge(ctx: VaultContext, kind: ObjectKind, name: string): void {
   });
 }
 
-export function livePage<T>(ctx: VaultContext, kind: ObjectKind, page: PageRequest, view: (r: NamedLatest) => T): Page<T> {
+export function livePage<T>(ctx: ObjectStore, kind: ObjectKind, page: PageRequest, view: (r: NamedLatest) => T): Page<T> {
   const rows = ctx.objects.namesPage(kind, false, decodeNameCursor(page.skipToken), page.maxResults + 1);
   return pageOf(rows, page.maxResults, view, (r) => ({ after: nameKey(r.state.name) }));
 }
 
-export function deletedPage<T>(ctx: VaultContext, kind: ObjectKind, page: PageRequest, view: (r: NamedLatest) => T): Page<T> {
+export function deletedPage<T>(ctx: ObjectStore, kind: ObjectKind, page: PageRequest, view: (r: NamedLatest) => T): Page<T> {
   const rows = ctx.objects.namesPage(kind, true, decodeNameCursor(page.skipToken), page.maxResults + 1);
   return pageOf(rows, page.maxResults, view, (r) => ({ after: nameKey(r.state.name) }));
 }
 
 /** Versions of a live name; Azure answers an unknown name with an empty list, not a 404. */
-export function versionsPage<T>(ctx: VaultContext, kind: ObjectKind, name: string, page: PageRequest, view: (v: StoredVersion) => T): Page<T> {
+export function versionsPage<T>(ctx: ObjectStore, kind: ObjectKind, name: string, page: PageRequest, view: (v: StoredVersion) => T): Page<T> {
   const key = nameKey(name);
   const state = ctx.objects.findName(kind, key);
   if (state === null || state.deletedAt !== null) return { items: [], next: null };
@@ -106,7 +106,7 @@ function pageOf<R, T>(rows: readonly R[], max: number, view: (r: R) => T, cursor
 }
 
 /** Restore writes every version of a backup under a name that must not exist, live or deleted. */
-export function restoreVersions(ctx: VaultContext, kind: ObjectKind, name: string, versions: readonly StoredVersion[]): StoredVersion {
+export function restoreVersions(ctx: ObjectStore & Transactions & EventOutbox, kind: ObjectKind, name: string, versions: readonly StoredVersion[]): StoredVersion {
   const key = nameKey(name);
   return ctx.transaction(() => {
     const state = ctx.objects.findName(kind, key);

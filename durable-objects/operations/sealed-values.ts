@@ -1,7 +1,7 @@
-import type { VaultContext } from "./vault-context.ts";
+import type { Sealing } from "./vault-context.ts";
 
-/** Anything that can open the vault's data key: a handler's VaultContext, the event deliveries' deps. */
-type DataKeyHolder = Pick<VaultContext, "dataKey">;
+/** Anything that can open the vault's data key: a handler's context (Sealing), the event deliveries' deps. */
+type DataKeyHolder = Pick<Sealing, "dataKey">;
 
 /**
  * Seals a value for storage under the vault data key (AES-256-GCM, docs/decisions.md §5). `aad` is one of the formats of

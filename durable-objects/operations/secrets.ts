@@ -21,7 +21,7 @@ import {
 import { isSecretBackup } from "./secret-backup.ts";
 import { deletedSecretView, secretView } from "./secret-views.ts";
 import { valueAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultContext } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, Scheduling, EventOutbox } from "./vault-context.ts";
 import { openValue, sealValue } from "./sealed-values.ts";
 import { assertNotManaged } from "./managed-objects.ts";
 
@@ -32,7 +32,7 @@ const decoder = new TextDecoder();
 const secretDisabled = (): VaultError =>
   new VaultError("Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled");
 
-type Handlers = { readonly [K in keyof SecretResults]: (ctx: VaultContext, op: OpOf<K>) => Promise<SecretResults[K]> };
+type Handlers = { readonly [K in keyof SecretResults]: (ctx: VaultScope & ObjectStore & Sealing & Transactions & Scheduling & EventOutbox, op: OpOf<K>) => Promise<SecretResults[K]> };
 
 /**
  * The secrets API (Azure REST "Secrets" operations). Crypto is awaited first; the reads that decide

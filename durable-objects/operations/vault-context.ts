@@ -14,26 +14,25 @@ import type { CertificateOperationRepository } from "../storage/certificate-oper
 import type { CertificateIssuerRepository } from "../storage/certificate-issuer-repository.ts";
 import type { CertificateContactRepository } from "../storage/certificate-contact-repository.ts";
 
-/** What an operation may use inside the vault object; built by vault/handler-context.ts for each request and alarm run. */
-export interface VaultContext {
+/** Which vault an operation serves, and the time it runs at. */
+export interface VaultScope {
   readonly config: VaultConfig;
-  readonly objects: ObjectRepository;
-  readonly rotations: RotationPolicyRepository;
-  /** The vault's audit log (read by the audit query operations; written by vault/audit-journal.ts only). */
-  readonly audit: AuditRepository;
-  readonly certificatePolicies: CertificatePolicyRepository;
-  readonly certificateOperations: CertificateOperationRepository;
-  readonly certificateIssuers: CertificateIssuerRepository;
-  readonly certificateContacts: CertificateContactRepository;
   readonly clock: Clock;
-  /** Performs operations with key material: software keys here, HSM keys through the bridge. */
-  readonly keys: KeyProvider;
-  /** The PKCS#11 bridge, when this deployment has one: creates, imports and destroys HSM keys. */
-  readonly hsm: HsmBridge | null;
-  /** Key-making bridge calls of unknown outcome, for the alarm to undo (hsm-pending-keys.ts). */
-  readonly hsmPendingKeys: HsmPendingKeyRepository;
+}
+
+/** The vault's keys, secrets and certificates (their versions, deleted or not). */
+export interface ObjectStore {
+  readonly objects: ObjectRepository;
+}
+
+/** The envelope keys that seal and unseal stored material. */
+export interface Sealing {
   dataKey(): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
+}
+
+/** Atomic synchronous writes. */
+export interface Transactions {
   /**
    * Runs synchronous writes atomically, together with the request's audit record (the first
    * transaction of a request carries it). Never await inside.
@@ -44,8 +43,59 @@ export interface VaultContext {
    * stay even though the request fails (a bridge call to undo later).
    */
   bookkeeping<T>(fn: () => T): T;
+}
+
+/** Operations with key material, software or HSM. */
+export interface KeyAccess {
+  /** Performs operations with key material: software keys here, HSM keys through the bridge. */
+  readonly keys: KeyProvider;
+  /** The PKCS#11 bridge, when this deployment has one: creates, imports and destroys HSM keys. */
+  readonly hsm: HsmBridge | null;
+  /** Key-making bridge calls of unknown outcome, for the alarm to undo (hsm-pending-keys.ts). */
+  readonly hsmPendingKeys: HsmPendingKeyRepository;
+}
+
+/** The alarm that runs timed duties. */
+export interface Scheduling {
   /** Points the alarm at the next due work of any timed duty (vault/duties/) after a change to one. */
   reschedule(): void;
+}
+
+/** Events to deliver to subscribers. */
+export interface EventOutbox {
   /** Called inside write transactions so events are stored with the change (an outbox). */
   readonly events: EventSink;
 }
+
+/** Certificate policies, pending operations, issuers and contacts. */
+export interface CertificateStores {
+  readonly certificatePolicies: CertificatePolicyRepository;
+  readonly certificateOperations: CertificateOperationRepository;
+  readonly certificateIssuers: CertificateIssuerRepository;
+  readonly certificateContacts: CertificateContactRepository;
+}
+
+/** Key rotation policies. */
+export interface RotationStore {
+  readonly rotations: RotationPolicyRepository;
+}
+
+/** The vault's audit log (read by the audit query operations; written by vault/audit-journal.ts only). */
+export interface AuditLog {
+  readonly audit: AuditRepository;
+}
+
+/**
+ * Everything an operation may use inside the vault object; built by vault/handler-context.ts for each request and
+ * alarm run. Functions take only the roles above that they use.
+ */
+export type VaultContext = VaultScope &
+  ObjectStore &
+  Sealing &
+  Transactions &
+  KeyAccess &
+  Scheduling &
+  EventOutbox &
+  CertificateStores &
+  RotationStore &
+  AuditLog;
