@@ -1,3 +1,5 @@
+import { concatBytes } from "../../core/crypto/bytes.ts";
+
 /**
  * A request body read as bytes, at most `maxBytes` of them: null as soon as it is longer. Reading the
  * stream stops there, so a body without Content-Length (chunked) or with a false one costs the Worker
@@ -21,11 +23,5 @@ export async function readBoundedBody(request: Request, maxBytes: number): Promi
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(...chunks);
 }

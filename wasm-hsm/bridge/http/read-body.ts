@@ -1,5 +1,6 @@
 /** Reads a request body up to a limit, so an oversized request costs no more memory than the limit. */
 import type { IncomingMessage } from "node:http";
+import { concatBytes } from "../../../core/crypto/bytes.ts";
 import { BridgeFailure } from "../failure.ts";
 
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -13,11 +14,5 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
     if (total > maxBytes) throw new BridgeFailure("PayloadTooLarge", `request bodies are limited to ${maxBytes} bytes`);
     chunks.push(piece);
   }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const piece of chunks) {
-    body.set(piece, offset);
-    offset += piece.length;
-  }
-  return body;
+  return concatBytes(...chunks);
 }
