@@ -7,6 +7,7 @@ import type { ErrorCode } from "./vault-error.ts";
  */
 const STATUS: { readonly [C in ErrorCode]: number } = {
   BadParameter: 400,
+  "Malformed backup blob": 400,
   InvalidRequest: 400,
   VaultNameNotValid: 400,
   InvalidClient: 401,

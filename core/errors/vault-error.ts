@@ -6,6 +6,8 @@
  */
 export type ErrorCode =
   | "BadParameter"
+  /** Azure's code for a restore of a blob it cannot read, spaces included (docs/wire-reference.md). */
+  | "Malformed backup blob"
   | "Unauthorized"
   | "Forbidden"
   | "SecretNotFound"
@@ -35,6 +37,7 @@ export type InnerCode =
   | "SecretDisabled"
   | "ObjectIsDeletedButRecoverable"
   | "ObjectIsBeingDeleted"
+  | "ObjectIsBeingRecovered"
   | "SecretTooLarge"
   | "KeyDisabled"
   | "KeyOperationForbidden"
@@ -79,3 +82,9 @@ export class VaultError extends Error {
 }
 
 export const badParameter = (message: string): VaultError => new VaultError("BadParameter", message);
+
+/**
+ * A restore of a blob that is not a backup of this tenant and kind: Azure's 400 for secrets, keys and certificates
+ * alike (recorded "malformed backup bytes" restores; the JS SDKs' tests compare the message).
+ */
+export const malformedBackupBlob = (): VaultError => new VaultError("Malformed backup blob", "Backup blob contains invalid or corrupt version.");

@@ -6,8 +6,7 @@ import { nameKey } from "../../core/domain/objects/ids.ts";
 import type { ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { openPrivateJwk, sealKeyMaterial } from "./key-material.ts";
 import { isBackedUpVersion, isRecord, openObjectBackup, versionsFromBackup, type BackedUpVersion } from "./object-backup.ts";
-import { objectErrors } from "./object-errors.ts";
-import { restoreVersions } from "./object-lifecycle.ts";
+import { liveName, restoreVersions } from "./object-lifecycle.ts";
 import { valueAad } from "../../core/crypto/envelope/aad.ts";
 import type { VaultScope, ObjectStore, Sealing, Transactions, EventOutbox, CertificateStores } from "./vault-context.ts";
 import { openValue, sealValue } from "./sealed-values.ts";
@@ -27,8 +26,7 @@ interface CertificateBackup {
 /** BackupCertificate: sealed for this tenant like every backup (object-backup.ts). */
 export async function backUpCertificate(ctx: VaultScope & ObjectStore & Sealing & CertificateStores, name: string): Promise<{ blob: string }> {
   const key = nameKey(name);
-  const state = ctx.objects.findName(KIND, key);
-  if (state === null || state.deletedAt !== null) throw objectErrors(KIND).notFound(name);
+  const state = liveName(ctx, KIND, name);
   const secretValue = async (v: StoredVersion) =>
     decoder.decode(await openValue(ctx, valueAad(ctx.config, "secret", key, v.version), v.sealedValue));
   const backup: CertificateBackup = {
@@ -65,7 +63,7 @@ export async function restoreCertificate(ctx: VaultScope & ObjectStore & Sealing
   });
 }
 
-function restoreManaged(ctx: ObjectStore & Transactions & EventOutbox, kind: ObjectKind, name: string, versions: readonly StoredVersion[]): void {
+function restoreManaged(ctx: VaultScope & ObjectStore & Transactions & EventOutbox, kind: ObjectKind, name: string, versions: readonly StoredVersion[]): void {
   if (versions.length > 0) restoreVersions(ctx, kind, name, versions);
 }
 

@@ -8,17 +8,18 @@ import type { CertificateOperationState } from "../../core/domain/certificates/c
 import type { AttributesPatch, Tags } from "../../core/domain/objects/attributes.ts";
 import { nameKey, newVersionId } from "../../core/domain/objects/ids.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
-import { storeCertificateVersion } from "./certificate-material.ts";
-import { objectErrors } from "./object-errors.ts";
+import { assertWritable } from "./object-lifecycle.ts";
 import { assertFreeForCertificate } from "./managed-objects.ts";
 import { pendingKeyAad } from "../../core/crypto/envelope/aad.ts";
-import type { VaultScope, ObjectStore, Sealing, Transactions, EventOutbox, CertificateStores } from "./vault-context.ts";
+import type { VaultScope, ObjectStore, Sealing, Transactions, Scheduling, EventOutbox, CertificateStores } from "./vault-context.ts";
 import { sealValue } from "./sealed-values.ts";
 
-const COMPLETED = "Certificate issued successfully.";
 const NOT_BEFORE_BACKDATE_MS = 10 * 60 * 1000;
 /** Azure's exact wording (az CLI tests compare it). */
 const PENDING = "Pending certificate created. Please Perform Merge to complete the request.";
+/** Azure's wording while a Self (or CA-provider) issuance runs. */
+const SELF_PENDING =
+  "Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.";
 
 export interface Issuance {
   readonly name: string;
@@ -29,51 +30,43 @@ export interface Issuance {
 }
 
 /**
- * Makes a new version from the policy: a self-signed certificate is issued at once (the operation is
- * completed when create answers); any other issuer gets a CSR to sign, and the key waits, sealed, for
- * the merge of the CA's chain (certificates.json MergeCertificate).
+ * Starts a new version from the policy, as Azure does, with an operation `inProgress` and a CSR (Azure's operations
+ * carry one for every issuer, Self included) while the key waits, sealed. A self-signed certificate is then issued
+ * when the operation completes, `completionDelayMs` later (certificate-completion.ts: on the next call that reads it,
+ * or by the alarm); any other issuer waits for the merge of the CA's chain (certificates.json MergeCertificate).
  */
-export async function issue(ctx: VaultScope & ObjectStore & Sealing & Transactions & EventOutbox & CertificateStores, input: Issuance): Promise<CertificateOperationState> {
+export async function issue(ctx: VaultScope & ObjectStore & Sealing & Transactions & Scheduling & EventOutbox & CertificateStores, input: Issuance): Promise<CertificateOperationState> {
   const key = nameKey(input.name);
   assertNoOperationInProgress(ctx, key, input.name);
-  const name = ctx.objects.findName("certificate", key);
-  if (name?.deletedAt != null) throw objectErrors("certificate").isDeleted(name.name);
+  assertWritable(ctx, "certificate", ctx.objects.findName("certificate", key));
   assertFreeForCertificate(ctx, input.name);
   const version = newVersionId();
   const requestId = crypto.randomUUID().replace(/-/g, "");
-  const pub = certificatePublicJwk(input.jwk);
-  const subject = subjectOf(input.policy);
-  // Azure's operations carry the CSR for every issuer, Self included.
-  const csr = await createCsr({ ...subject, privateJwk: input.jwk, publicJwk: pub });
-  const created = ctx.clock.now();
-  if (isSelfIssued(input.policy)) {
-    // Azure backdates nbf by ten minutes against clock skew (recorded: nbf = created − 600 s).
-    const notBefore = new Date(created - NOT_BEFORE_BACKDATE_MS);
-    const notAfter = addMonths(new Date(created), input.policy.x509.validityMonths);
-    const cer = await issueSelfSigned({ ...subject, notBefore, notAfter, privateJwk: input.jwk, publicJwk: pub });
-    const state = operationState(input, version, requestId, bytesToBase64(csr), "completed", COMPLETED, created);
-    await storeCertificateVersion(ctx, {
-      name: input.name,
-      version,
-      jwk: input.jwk,
-      chain: [cer],
-      policy: input.policy,
-      ...optionalMetadata(input),
-      alsoInTransaction: () => {
-        ctx.certificatePolicies.put(key, input.policy);
-        ctx.certificateOperations.put(key, state, new Uint8Array(0), ctx.clock.now());
-      },
-    });
-    return state;
-  }
+  const csr = await createCsr({ ...subjectOf(input.policy), privateJwk: input.jwk, publicJwk: certificatePublicJwk(input.jwk) });
   const sealed = await sealValue(ctx, pendingKeyAad(ctx.config, key, version), utf8(JSON.stringify(input.jwk)));
-  const state = operationState(input, version, requestId, bytesToBase64(csr), "inProgress", PENDING, created);
+  const now = ctx.clock.now();
+  const selfIssued = isSelfIssued(input.policy);
+  const state: CertificateOperationState = {
+    ...operationState(input, version, requestId, bytesToBase64(csr), selfIssued ? SELF_PENDING : PENDING, now),
+    ...(selfIssued ? { completesAt: now + ctx.completionDelayMs } : {}),
+  };
   ctx.transaction(() => {
     ctx.certificatePolicies.put(key, input.policy);
     ctx.certificateOperations.put(key, state, sealed, ctx.clock.now());
     return state;
   });
+  // The alarm completes a self-signed issuance nobody reads (duties/certificate-completion-duty.ts).
+  ctx.reschedule();
   return state;
+}
+
+/** Issues the self-signed certificate of an operation: the key that waited, the policy's subject and validity. */
+export async function selfSignedChain(state: CertificateOperationState, policy: CertificatePolicy, jwk: PrivateJwk): Promise<Uint8Array[]> {
+  const created = state.created * 1000;
+  // Azure backdates nbf by ten minutes against clock skew (recorded: nbf = created − 600 s).
+  const notBefore = new Date(created - NOT_BEFORE_BACKDATE_MS);
+  const notAfter = addMonths(new Date(created), policy.x509.validityMonths);
+  return [await issueSelfSigned({ ...subjectOf(policy), notBefore, notAfter, privateJwk: jwk, publicJwk: certificatePublicJwk(jwk) })];
 }
 
 function assertNoOperationInProgress(ctx: CertificateStores, key: string, name: string): void {
@@ -82,22 +75,14 @@ function assertNoOperationInProgress(ctx: CertificateStores, key: string, name: 
   }
 }
 
-function operationState(
-  input: Issuance,
-  version: string,
-  requestId: string,
-  csr: string | null,
-  status: CertificateOperationState["status"],
-  statusDetails: string,
-  createdMs: number,
-): CertificateOperationState {
+function operationState(input: Issuance, version: string, requestId: string, csr: string, statusDetails: string, createdMs: number): CertificateOperationState {
   return {
     name: input.name,
     created: toUnixSeconds(createdMs),
     issuer: input.policy.issuer,
     csr,
     cancellationRequested: false,
-    status,
+    status: "inProgress",
     statusDetails,
     error: null,
     requestId,
@@ -116,10 +101,6 @@ function certificatePublicJwk(jwk: PrivateJwk): PublicJwk {
   const pub = publicJwk(jwk);
   if (pub === null) throw new VaultError("BadParameter", "A certificate needs an RSA or EC key.");
   return pub;
-}
-
-function optionalMetadata(input: Issuance): { attributes?: AttributesPatch; tags?: Tags } {
-  return { ...(input.attributes === undefined ? {} : { attributes: input.attributes }), ...(input.tags === undefined ? {} : { tags: input.tags }) };
 }
 
 /** Calendar months on, in UTC (validity_months). */

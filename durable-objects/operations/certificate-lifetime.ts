@@ -1,5 +1,5 @@
 import { generateKey } from "../../core/crypto/keys/generate-for-spec.ts";
-import { isSelfIssued, lifetimeActionDue } from "../../core/domain/certificates/certificate-policy.ts";
+import { lifetimeActionDue } from "../../core/domain/certificates/certificate-policy.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import { nameKey } from "../../core/domain/objects/ids.ts";
 import { issue } from "./certificate-issuance.ts";
@@ -24,10 +24,11 @@ export function refreshLifetimeAction(ctx: ObjectStore & Scheduling & Certificat
 }
 
 /**
- * The alarm's part: a due AutoRenew makes a new version from the policy (a new key unless reuse_key;
- * self-signed certificates are issued at once, others get a pending operation and CSR); a due
- * EmailContacts is delivered as the version's CertificateNearExpiry event to the vault's subscriptions
- * (this vault sends no e-mail; the contacts are for the receivers of those events).
+ * The alarm's part: a due AutoRenew starts a new version from the policy (a new key unless reuse_key), whose
+ * operation completes as any create's does (self-signed: certificate-completion.ts; others: the merge), and which
+ * points the action at the new version then; a due EmailContacts is delivered as the version's
+ * CertificateNearExpiry event to the vault's subscriptions (this vault sends no e-mail; the contacts are for the
+ * receivers of those events).
  */
 export async function runDueLifetimeActions(ctx: VaultScope & ObjectStore & Sealing & Transactions & Scheduling & EventOutbox & CertificateStores): Promise<void> {
   const now = toUnixSeconds(ctx.clock.now());
@@ -40,13 +41,15 @@ export async function runDueLifetimeActions(ctx: VaultScope & ObjectStore & Seal
     }
     const action = policy.lifetimeActions[0];
     const name = found.state.name;
-    if (action?.action === "AutoRenew" && ctx.certificateOperations.get(key)?.state.status !== "inProgress") {
-      const jwk = policy.keyProps.reuseKey
-        ? await openPrivateJwk(ctx, ctx.objects.versionWithState("key", key, found.latest.version)?.latest ?? found.latest)
-        : (await generateKey(policy.keyProps)).jwk;
-      await issue(ctx, { name, policy, jwk });
-      if (!isSelfIssued(policy)) ctx.certificatePolicies.setNextAction(key, null);
-      else refreshLifetimeAction(ctx, name);
+    if (action?.action === "AutoRenew") {
+      // An operation already in progress renews the certificate when it completes.
+      if (ctx.certificateOperations.get(key)?.state.status !== "inProgress") {
+        const jwk = policy.keyProps.reuseKey
+          ? await openPrivateJwk(ctx, ctx.objects.versionWithState("key", key, found.latest.version)?.latest ?? found.latest)
+          : (await generateKey(policy.keyProps)).jwk;
+        await issue(ctx, { name, policy, jwk });
+      }
+      ctx.certificatePolicies.setNextAction(key, null);
     } else {
       ctx.transaction(() => ctx.events.nearExpiryNotice("certificate", name, found.latest.version));
       ctx.certificatePolicies.setNextAction(key, null);

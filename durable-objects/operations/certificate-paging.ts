@@ -14,7 +14,7 @@ type Item = CertificateView | PendingCertificateItem;
 export function certificatePage(ctx: VaultScope & ObjectStore & CertificateStores, page: PageRequest, includePending: boolean): Page<Item> {
   const after = decodeNameCursor(page.skipToken);
   const limit = page.maxResults + 1;
-  const live = ctx.objects.namesPage("certificate", false, after, limit).map((r) => ({
+  const live = ctx.objects.namesPage("certificate", false, after, limit, ctx.clock.now()).map((r) => ({
     key: nameKey(r.state.name),
     item: certificateView(ctx.config, r.latest, ctx.certificatePolicies.get(nameKey(r.state.name))?.policy ?? null) as Item,
   }));

@@ -8,20 +8,23 @@ import { applyPatch } from "../../core/domain/objects/lifecycle.ts";
 import type { ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import type { OpOf } from "../../core/contract/vault.ts";
 import { backUpCertificate, restoreCertificate } from "./certificate-backup.ts";
+import { completeDueIssuance, completeDueIssuances } from "./certificate-completion.ts";
 import { issue } from "./certificate-issuance.ts";
 import { refreshLifetimeAction } from "./certificate-lifetime.ts";
 import { storeCertificateVersion } from "./certificate-material.ts";
 import { cancelOperation, deleteOperation, mergeCertificate, requireOperation } from "./certificate-pending.ts";
 import { certificatePage } from "./certificate-paging.ts";
 import { certificateView, deletedCertificateView, operationView, pendingCertificateView } from "./certificate-views.ts";
-import { deletedObject, deletedPage, liveVersion, purge, recover, softDelete, versionsPage } from "./object-lifecycle.ts";
+import { deletedObject, deletedPage, isDeleted, isLive, liveVersion, purge, recover, softDelete, versionsPage } from "./object-lifecycle.ts";
+import { namePhase } from "../../core/domain/objects/long-running.ts";
 import type { VaultScope, ObjectStore, Sealing, Transactions, Scheduling, EventOutbox, CertificateStores } from "./vault-context.ts";
 
 const KIND = "certificate";
 /** A certificate's managed key and secret share its name and versions and follow its lifecycle. */
 const MANAGED: readonly ObjectKind[] = ["key", "secret"];
 
-type Handlers = { readonly [K in keyof CertificateResults]: (ctx: VaultScope & ObjectStore & Sealing & Transactions & Scheduling & EventOutbox & CertificateStores, op: OpOf<K>) => Promise<CertificateResults[K]> };
+type CertificateContext = VaultScope & ObjectStore & Sealing & Transactions & Scheduling & EventOutbox & CertificateStores;
+type Handlers = { readonly [K in keyof CertificateResults]: (ctx: CertificateContext, op: OpOf<K>) => Promise<CertificateResults[K]> };
 
 const policyOf = (ctx: CertificateStores, name: string): CertificatePolicy | null => ctx.certificatePolicies.get(nameKey(name))?.policy ?? null;
 
@@ -29,7 +32,7 @@ const policyOf = (ctx: CertificateStores, name: string): CertificatePolicy | nul
  * The certificates API (Azure REST "Certificates" operations). Crypto and encoding are awaited first;
  * each change is one synchronous transaction over the certificate and its managed key and secret.
  */
-export const certificateHandlers: Handlers = {
+export const certificateHandlers: Handlers = afterDueIssuances({
   // The vault object has already checked the caller's role for certificates/create/action: nothing is left to do.
   async "certificate.createPreflight"() {
     return null;
@@ -103,7 +106,7 @@ export const certificateHandlers: Handlers = {
   async "certificate.delete"(ctx, op) {
     const deleted = ctx.transaction(() => {
       const result = softDelete(ctx, KIND, op.name);
-      for (const kind of MANAGED) if (ctx.objects.findName(kind, nameKey(op.name))?.deletedAt === null) softDelete(ctx, kind, op.name);
+      for (const kind of MANAGED) if (isLive(ctx, kind, op.name)) softDelete(ctx, kind, op.name);
       ctx.certificatePolicies.setNextAction(nameKey(op.name), null);
       return result;
     });
@@ -122,7 +125,7 @@ export const certificateHandlers: Handlers = {
   async "certificate.recover"(ctx, op) {
     const latest = ctx.transaction(() => {
       const recovered = recover(ctx, KIND, op.name);
-      for (const kind of MANAGED) if (ctx.objects.findName(kind, nameKey(op.name))?.deletedAt != null) recover(ctx, kind, op.name);
+      for (const kind of MANAGED) if (isDeleted(ctx, kind, op.name)) recover(ctx, kind, op.name);
       return recovered;
     });
     refreshLifetimeAction(ctx, op.name);
@@ -132,7 +135,7 @@ export const certificateHandlers: Handlers = {
   async "certificate.purge"(ctx, op) {
     ctx.transaction(() => {
       purge(ctx, KIND, op.name);
-      for (const kind of MANAGED) if (ctx.objects.findName(kind, nameKey(op.name))?.deletedAt != null) purge(ctx, kind, op.name);
+      for (const kind of MANAGED) if (isDeleted(ctx, kind, op.name)) purge(ctx, kind, op.name);
       ctx.certificatePolicies.delete(nameKey(op.name));
       ctx.certificateOperations.delete(nameKey(op.name));
       return null;
@@ -186,7 +189,25 @@ export const certificateHandlers: Handlers = {
     refreshLifetimeAction(ctx, restored.name);
     return certificateView(ctx.config, restored, policyOf(ctx, restored.name));
   },
-};
+});
+
+type AnyHandler = (ctx: CertificateContext, op: { readonly name?: string }) => Promise<unknown>;
+
+/**
+ * Each certificate operation runs once the self-signed issuances due at its time are complete (on its own name, or
+ * all of them for operations without one), so no caller sees an operation in progress past its completion time
+ * (certificate-completion.ts).
+ */
+function afterDueIssuances(handlers: Handlers): Handlers {
+  const wrapped: Record<string, AnyHandler> = {};
+  for (const [kind, handler] of Object.entries(handlers) as [string, AnyHandler][]) {
+    wrapped[kind] = async (ctx, op) => {
+      await (op.name === undefined ? completeDueIssuances(ctx) : completeDueIssuance(ctx, op.name));
+      return handler(ctx, op);
+    };
+  }
+  return wrapped as unknown as Handlers;
+}
 
 function metadata(op: { readonly attributes?: { readonly enabled?: boolean }; readonly tags?: Readonly<Record<string, string>> }) {
   const enabled = op.attributes?.enabled;
@@ -196,10 +217,10 @@ function metadata(op: { readonly attributes?: { readonly enabled?: boolean }; re
 const notFound = (name: string): VaultError => new VaultError("CertificateNotFound", `A certificate with (name/id) ${name} was not found in this key vault.`);
 
 /** A policy belongs to a live certificate, or to a name whose first version is still pending. */
-function liveVersionOrPending(ctx: ObjectStore & CertificateStores, name: string): string {
+function liveVersionOrPending(ctx: VaultScope & ObjectStore & CertificateStores, name: string): string {
   const key = nameKey(name);
   const state = ctx.objects.findName(KIND, key);
-  if (state !== null && state.deletedAt === null) return state.name;
+  if (state !== null && namePhase(state, ctx.clock.now()) === "live") return state.name;
   const operation = ctx.certificateOperations.get(key);
   if (state === null && operation !== null) return operation.state.name;
   throw notFound(name);

@@ -34,7 +34,7 @@ export function refreshRotation(ctx: ObjectStore & Scheduling & RotationStore, n
 }
 
 /** What a rotation of this key generates: the latest version's type, size or curve, and exponent. */
-export function rotationSpec(ctx: ObjectStore, name: string): KeyCreateSpec {
+export function rotationSpec(ctx: VaultScope & ObjectStore, name: string): KeyCreateSpec {
   return specOf(parseKeyProperties(liveVersion(ctx, KIND, name, undefined).props));
 }
 

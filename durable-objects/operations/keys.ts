@@ -7,7 +7,7 @@ import type { StoredVersion } from "../../core/domain/objects/versioned-object.t
 import type { KeyMetadataInput, KeyResults } from "../../core/contract/keys.ts";
 import type { OpOf } from "../../core/contract/vault.ts";
 import { isKeyBackup } from "./key-backup.ts";
-import { assertKeyTypeAllowed } from "../../core/crypto/keys/generate-for-spec.ts";
+import { assertKeyTypeAllowed, keyTypeFor } from "../../core/crypto/keys/generate-for-spec.ts";
 import { openKeyMaterial, propertiesFor, sealKeyMaterial, storeKeyVersion } from "./key-material.ts";
 import { importByokKey } from "./byok-import.ts";
 import { destroyTokenKeys, generateHsmKey, importHsmKey, storeHsmKeyVersion } from "./hsm-keys.ts";
@@ -67,11 +67,11 @@ export const keyHandlers: Handlers = {
 
   async "key.import"(ctx, op) {
     assertNotManaged(ctx, "key", op.name, "import");
-    const kty = op.hsm ? (`${op.jwk.kty}-HSM` as const) : op.jwk.kty;
+    const kty = keyTypeFor(ctx.config, op.hsm ? (`${op.jwk.kty}-HSM` as const) : op.jwk.kty);
     assertKeyTypeAllowed(ctx.config, kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(op.jwk.kty);
     const metadata = versionMetadata(op);
-    const stored = op.hsm
+    const stored = AZURE_KEY_TYPES[kty].hsm
       ? await storeHsmKeyVersion(ctx, await importHsmKey(ctx, op.jwk, keyOps), metadata)
       : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, kty, keyOps) });
     refreshRotation(ctx, op.name);

@@ -1,7 +1,8 @@
 import { openBackup, sealBackup } from "../../core/crypto/envelope/backup-seal.ts";
 import { VERSION_PATTERN, nameKey } from "../../core/domain/objects/ids.ts";
 import type { ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
-import { invalidBackup, objectErrors } from "./object-errors.ts";
+import { malformedBackupBlob } from "../../core/errors/vault-error.ts";
+import { liveName } from "./object-lifecycle.ts";
 import type { VaultScope, ObjectStore, Sealing } from "./vault-context.ts";
 
 /**
@@ -25,8 +26,7 @@ export async function backUpObject<V>(
   extra: Readonly<Record<string, unknown>> = {},
 ): Promise<{ blob: string }> {
   const key = nameKey(name);
-  const state = ctx.objects.findName(kind, key);
-  if (state === null || state.deletedAt !== null) throw objectErrors(kind).notFound(name);
+  const state = liveName(ctx, kind, name);
   const versions: BackedUpVersion<V>[] = await Promise.all(
     ctx.objects.allVersions(kind, key).map(async (v) => ({
       version: v.version,
@@ -39,10 +39,10 @@ export async function backUpObject<V>(
   return { blob: await sealBackup(await ctx.rootKey(), ctx.config.tenantId, kind, { ...extra, name: state.name, versions }) };
 }
 
-/** The payload of a blob this tenant sealed for `kind`, checked by the kind's shape guard; else 400 "Backup blob is corrupt." */
+/** The payload of a blob this tenant sealed for `kind`, checked by the kind's shape guard; else Azure's 400 "Malformed backup blob". */
 export async function openObjectBackup<T>(ctx: VaultScope & Sealing, kind: ObjectKind, blob: string, isValid: (v: unknown) => v is T): Promise<T> {
   const payload = await openBackup(await ctx.rootKey(), ctx.config.tenantId, kind, blob);
-  if (!isValid(payload)) throw invalidBackup();
+  if (!isValid(payload)) throw malformedBackupBlob();
   return payload;
 }
 

@@ -6,6 +6,12 @@ export interface ObjectErrors {
   notFound(name: string, version?: string): VaultError;
   deletedNotFound(name: string): VaultError;
   isDeleted(name: string): VaultError;
+  /** A new version under a name whose delete is still in progress (long-running.ts). */
+  isBeingDeleted(name: string): VaultError;
+  /** Purge or recover of a name whose delete is still in progress. */
+  deletionInProgress(): VaultError;
+  /** A new version under a name whose recovery is still in progress. */
+  isBeingRecovered(name: string): VaultError;
   exists(name: string): VaultError;
 }
 
@@ -34,6 +40,13 @@ export function objectErrors(kind: ObjectKind): ObjectErrors {
           `in this state, the ${lower} can only be recovered or purged.`,
         "ObjectIsDeletedButRecoverable",
       ),
+    // The three in-progress conflicts: azure-sdk-for-cpp key_client_delete_test_live.cpp, the JS SDKs' recorded
+    // purges during a delete, azure-sdk-for-net#31581 (docs/long-running-operations.md).
+    isBeingDeleted: (name) =>
+      new VaultError("Conflict", `${title} ${name} is currently being deleted and cannot be re-created; retry later.`, "ObjectIsBeingDeleted"),
+    deletionInProgress: () => new VaultError("Conflict", `${title} is currently being deleted.`, "ObjectIsBeingDeleted"),
+    isBeingRecovered: (name) =>
+      new VaultError("Conflict", `${title} ${name} is currently being recovered and cannot be re-created; retry later.`, "ObjectIsBeingRecovered"),
     exists: (name) =>
       new VaultError(
         "Conflict",
@@ -48,6 +61,3 @@ export const purgeProtected = (vault: string): VaultError =>
     'Operation "purge" is not allowed because purge protection is enabled for this vault. ' +
       `Key Vault service will automatically purge it after the retention period has passed. Vault: ${vault};location=edge`,
   );
-
-/** Azure answers a corrupt or foreign backup blob with this (RestoreKeyNonExisting recording). */
-export const invalidBackup = (): VaultError => new VaultError("BadParameter", "Backup blob is corrupt.");

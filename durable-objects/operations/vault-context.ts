@@ -18,6 +18,11 @@ import type { CertificateContactRepository } from "../storage/certificate-contac
 export interface VaultScope {
   readonly config: VaultConfig;
   readonly clock: Clock;
+  /**
+   * How long after its call a delete, recover or certificate creation completes: 0 completes them at once
+   * (the vault's `longRunningOperations` setting, core/domain/objects/long-running.ts).
+   */
+  readonly completionDelayMs: number;
 }
 
 /** The vault's keys, secrets and certificates (their versions, deleted or not). */

@@ -2,6 +2,10 @@ import type { CertificateOperationState } from "../../core/domain/certificates/c
 
 type OperationRow = { operation: string; sealed_pending_key: ArrayBuffer };
 
+const IN_PROGRESS = "json_extract(operation, '$.status') = 'inProgress'";
+/** NULL for operations that wait for a merge (certificate-operation.ts `completesAt`). */
+const COMPLETES_AT = "json_extract(operation, '$.completesAt')";
+
 /** Each certificate name's current operation and, while it waits for a merge, its sealed key. */
 export class CertificateOperationRepository {
   constructor(private readonly sql: SqlStorage) {}
@@ -32,11 +36,28 @@ export class CertificateOperationRepository {
     return this.sql.exec("DELETE FROM certificate_operations WHERE name_key = ?", nameKey).rowsWritten > 0;
   }
 
+  /** Names of self-signed issuances in progress due at `nowMs` (Unix ms), earliest first, at most `limit`. */
+  dueCompletions(nowMs: number, limit: number): string[] {
+    return this.sql
+      .exec<{ name: string }>(
+        `SELECT name FROM certificate_operations WHERE ${IN_PROGRESS} AND ${COMPLETES_AT} <= ? ORDER BY ${COMPLETES_AT} LIMIT ?`,
+        nowMs,
+        limit,
+      )
+      .toArray()
+      .map((r) => r.name);
+  }
+
+  /** When the earliest self-signed issuance in progress completes (Unix ms), or null. */
+  nextCompletion(): number | null {
+    return this.sql.exec<{ t: number | null }>(`SELECT MIN(${COMPLETES_AT}) AS t FROM certificate_operations WHERE ${IN_PROGRESS}`).one().t;
+  }
+
   /** Names whose operation is still in progress, after `afterKey`, in name order (ListCertificates includePending). */
   pendingNames(afterKey: string, limit: number): { nameKey: string; name: string }[] {
     return this.sql
       .exec<{ name_key: string; name: string }>(
-        "SELECT name_key, name FROM certificate_operations WHERE name_key > ? AND json_extract(operation, '$.status') = 'inProgress' " +
+        `SELECT name_key, name FROM certificate_operations WHERE name_key > ? AND ${IN_PROGRESS} ` +
           "ORDER BY name_key LIMIT ?",
         afterKey,
         limit,

@@ -17,7 +17,7 @@ type VersionRow = {
   props: string | null;
 };
 
-type NameRow = { name: string; name_key: string; deleted_at: number | null; scheduled_purge_at: number | null };
+type NameRow = { name: string; name_key: string; deleted_at: number | null; scheduled_purge_at: number | null; settles_at: number | null };
 
 const VERSION_COLUMNS =
   "o.name, v.version, v.seq, v.enabled, v.nbf, v.exp, v.created, v.updated, v.content_type, v.tags, v.managed, v.sealed_value, v.props";
@@ -33,7 +33,7 @@ export class ObjectRepository {
 
   findName(kind: ObjectKind, key: string): NameState | null {
     const rows = this.sql
-      .exec<NameRow>("SELECT name, name_key, deleted_at, scheduled_purge_at FROM objects WHERE kind = ? AND name_key = ?", kind, key)
+      .exec<NameRow>("SELECT name, name_key, deleted_at, scheduled_purge_at, settles_at FROM objects WHERE kind = ? AND name_key = ?", kind, key)
       .toArray();
     const row = rows[0];
     return row === undefined ? null : toNameState(row);
@@ -45,7 +45,7 @@ export class ObjectRepository {
    */
   versionWithState(kind: ObjectKind, key: string, version: string | undefined): NamedLatest | null {
     const query =
-      `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at FROM objects o ` +
+      `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at, o.settles_at FROM objects o ` +
       "JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key WHERE o.kind = ? AND o.name_key = ?";
     const rows =
       version === undefined
@@ -107,13 +107,18 @@ export class ObjectRepository {
       .map(toVersion);
   }
 
-  /** Names after `afterKey` in name order with their latest version; live or soft-deleted ones. */
-  namesPage(kind: ObjectKind, deleted: boolean, afterKey: string, limit: number): NamedLatest[] {
+  /**
+   * Names after `afterKey` in name order with their latest version; live or soft-deleted ones whose delete or
+   * recover had completed at `nowMs` (a name still in transition is in neither list, as in Azure).
+   */
+  namesPage(kind: ObjectKind, deleted: boolean, afterKey: string, limit: number, nowMs: number): NamedLatest[] {
     const rows = this.sql
       .exec<VersionRow & NameRow>(
-        `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at FROM objects o ${LATEST_JOIN} ` +
-          `WHERE o.kind = ? AND o.deleted_at IS ${deleted ? "NOT NULL" : "NULL"} AND o.name_key > ? ORDER BY o.name_key LIMIT ?`,
+        `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at, o.settles_at FROM objects o ${LATEST_JOIN} ` +
+          `WHERE o.kind = ? AND o.deleted_at IS ${deleted ? "NOT NULL" : "NULL"} AND (o.settles_at IS NULL OR o.settles_at <= ?) ` +
+          "AND o.name_key > ? ORDER BY o.name_key LIMIT ?",
         kind,
+        nowMs,
         afterKey,
         limit,
       )
@@ -171,18 +176,24 @@ export class ObjectRepository {
     );
   }
 
-  markDeleted(kind: ObjectKind, key: string, deletedAt: number, scheduledPurgeAt: number): void {
+  markDeleted(kind: ObjectKind, key: string, deletedAt: number, scheduledPurgeAt: number, settlesAt: number | null): void {
     this.sql.exec(
-      "UPDATE objects SET deleted_at = ?, scheduled_purge_at = ? WHERE kind = ? AND name_key = ?",
+      "UPDATE objects SET deleted_at = ?, scheduled_purge_at = ?, settles_at = ? WHERE kind = ? AND name_key = ?",
       deletedAt,
       scheduledPurgeAt,
+      settlesAt,
       kind,
       key,
     );
   }
 
-  markRecovered(kind: ObjectKind, key: string): void {
-    this.sql.exec("UPDATE objects SET deleted_at = NULL, scheduled_purge_at = NULL WHERE kind = ? AND name_key = ?", kind, key);
+  markRecovered(kind: ObjectKind, key: string, settlesAt: number | null): void {
+    this.sql.exec(
+      "UPDATE objects SET deleted_at = NULL, scheduled_purge_at = NULL, settles_at = ? WHERE kind = ? AND name_key = ?",
+      settlesAt,
+      kind,
+      key,
+    );
   }
 
   /** Removes every trace of a name, including a key's rotation policy. */
@@ -211,7 +222,7 @@ export class ObjectRepository {
 }
 
 function toNameState(row: NameRow): NameState {
-  return { name: row.name, deletedAt: row.deleted_at, scheduledPurgeAt: row.scheduled_purge_at };
+  return { name: row.name, deletedAt: row.deleted_at, scheduledPurgeAt: row.scheduled_purge_at, settlesAt: row.settles_at };
 }
 
 function toVersion(row: VersionRow): StoredVersion {

@@ -1,5 +1,6 @@
 import { isVaultSku, type VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { AUDIT_RETENTION_DEFAULT_DAYS } from "../../core/domain/vault/vault-operational-settings.ts";
+import { isLongRunningMode, type LongRunningMode } from "../../core/domain/objects/long-running.ts";
 
 type VaultRow = {
   name: string;
@@ -42,6 +43,15 @@ export class VaultRepository {
 
   setAuditRetentionDays(days: number): void {
     this.sql.exec("UPDATE vault SET audit_retention_days = ? WHERE id = 1", days);
+  }
+
+  longRunningMode(): LongRunningMode {
+    const mode = this.sql.exec<{ m: string }>("SELECT long_running_operations AS m FROM vault WHERE id = 1").toArray()[0]?.m;
+    return isLongRunningMode(mode) ? mode : "azure";
+  }
+
+  setLongRunningMode(mode: LongRunningMode): void {
+    this.sql.exec("UPDATE vault SET long_running_operations = ? WHERE id = 1", mode);
   }
 
   insert(config: VaultConfig, wrappedDek: Uint8Array, dekHsmKeyId: string | null): void {

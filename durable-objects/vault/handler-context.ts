@@ -24,6 +24,8 @@ export interface HandlerContextDeps {
   reschedule(): void;
   /** The configuration an alarm run starts with; null when this object is no vault. */
   config(): VaultConfig | null;
+  /** The vault's long-running operation setting, as a delay (operational-settings.ts). */
+  completionDelayMs(): number;
 }
 
 /** Builds what operations use (VaultContext): for one request, for an alarm run, or for a vault's deletion. */
@@ -41,6 +43,7 @@ export class HandlerContexts {
     const { storage, stores } = this.deps;
     return {
       config,
+      completionDelayMs: this.deps.completionDelayMs(),
       objects: stores.objects,
       rotations: stores.rotations,
       audit: stores.audit,

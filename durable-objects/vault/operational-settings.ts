@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
+import { completionDelayMs } from "../../core/domain/objects/long-running.ts";
 import type { VaultThrottle } from "../operations/vault-throttle.ts";
 import type { ThrottleRepository } from "../storage/throttle-repository.ts";
 import type { VaultRepository } from "../storage/vault-repository.ts";
@@ -18,14 +19,32 @@ export interface OperationalSettingsDeps {
   reschedule(): void;
 }
 
-/** Throttle limits, audit retention: what a SaaS operator may tune per vault (control plane). */
+/** Throttle limits, audit retention, long-running operations: what a SaaS operator may tune per vault (control plane). */
 export class OperationalSettings {
+  /** Read by every request that starts a long-running operation; kept in memory, dropped on change and wipe. */
+  private delayMs: number | null = null;
+
   constructor(private readonly deps: OperationalSettingsDeps) {}
 
   /** Throws VaultNotFound when this object is no vault. */
   read(): VaultOperationalSettings {
     if (this.deps.config() === null) throw vaultNotFound();
-    return { throttleLimits: this.deps.throttle.currentLimits(), auditRetentionDays: this.deps.vaults.auditRetentionDays() };
+    return {
+      throttleLimits: this.deps.throttle.currentLimits(),
+      auditRetentionDays: this.deps.vaults.auditRetentionDays(),
+      longRunningOperations: this.deps.vaults.longRunningMode(),
+    };
+  }
+
+  /** How long after its call a delete, recover or certificate creation completes (long-running.ts). */
+  completionDelayMs(): number {
+    this.delayMs ??= completionDelayMs(this.deps.vaults.longRunningMode());
+    return this.delayMs;
+  }
+
+  /** The vault's storage was wiped (vault deletion): a vault made again starts from the defaults. */
+  forget(): void {
+    this.delayMs = null;
   }
 
   update(patch: VaultSettingsPatch): Result<VaultOperationalSettings> {
@@ -33,7 +52,9 @@ export class OperationalSettings {
     this.deps.storage.transactionSync(() => {
       if (patch.throttleLimits !== undefined) this.deps.throttleStore.setOverrides(patch.throttleLimits);
       if (patch.auditRetentionDays !== undefined) this.deps.vaults.setAuditRetentionDays(patch.auditRetentionDays);
+      if (patch.longRunningOperations !== undefined) this.deps.vaults.setLongRunningMode(patch.longRunningOperations);
     });
+    this.delayMs = null;
     this.deps.throttle.reload();
     this.deps.reschedule();
     return ok(this.read());

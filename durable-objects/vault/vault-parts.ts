@@ -12,6 +12,7 @@ import { migrate } from "../storage/migrate.ts";
 import { VAULT_MIGRATIONS } from "../storage/migrations.ts";
 import { AuditJournal } from "./audit-journal.ts";
 import { auditPruneDuty } from "./duties/audit-prune-duty.ts";
+import { certificateCompletionDuty } from "./duties/certificate-completion-duty.ts";
 import { certificateLifetimeDuty } from "./duties/certificate-lifetime-duty.ts";
 import { eventDeliveryDuty } from "./duties/event-delivery-duty.ts";
 import { hsmPendingKeysDuty } from "./duties/hsm-pending-keys-duty.ts";
@@ -60,6 +61,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
       throttle.reload();
       scheduler.forget();
       access.forget();
+      settings.forget();
     },
   });
   const events = new VaultEvents(storage.sql, {
@@ -93,6 +95,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     recordWithin: (audit, result) => journal.recordWithin(audit, result),
     reschedule: () => scheduler.reschedule(),
     config: () => lifecycle.config,
+    completionDelayMs: () => settings.completionDelayMs(),
   });
 
   // A new timed duty is one file in duties/ and one line here; registration order is the order an alarm runs them.
@@ -102,6 +105,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   const auditPrune = scheduler.register(auditPruneDuty({ storage, audit: stores.audit, vaults: stores.vaults, clock }));
   scheduler.register(keyRotationDuty(stores.rotations, alarmContext));
   scheduler.register(hsmPendingKeysDuty(stores.hsmPendingKeys, alarmContext));
+  scheduler.register(certificateCompletionDuty(stores.certificateOperations, alarmContext));
   scheduler.register(certificateLifetimeDuty(stores.certificatePolicies, alarmContext));
   scheduler.register(eventDeliveryDuty(events));
 

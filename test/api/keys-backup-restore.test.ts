@@ -121,7 +121,7 @@ describe("refused restores", SLOW_KEYS, () => {
     await createKey(kv, "k", { kty: "EC" });
     const blob = await backup(kv, "k");
     const foreign = await keyVault("brtenant2");
-    expectKvError(await foreign.kv.json("POST", "/keys/restore", { value: blob }), 400, "BadParameter");
+    expectKvError(await foreign.kv.json("POST", "/keys/restore", { value: blob }), 400, "Malformed backup blob");
     expectKvError(await foreign.kv.json("GET", "/keys/k"), 404, "KeyNotFound");
     expect(expectOk(await foreign.kv.json<KeyListResult>("GET", "/keys")).value).toEqual([]);
   });
@@ -136,15 +136,16 @@ describe("refused restores", SLOW_KEYS, () => {
     expectKvError(await kv.json("POST", "/keys/restore", { value: blob }), 409, "Conflict", "ObjectIsDeletedButRecoverable");
   });
 
-  it("a tampered, truncated or made-up blob, or none -> 400 BadParameter", async () => {
+  it("a tampered, truncated or made-up blob -> 400 Malformed backup blob; none -> 400 BadParameter", async () => {
     const { kv } = shared();
     await createKey(kv, "k", { kty: "EC" });
     const blob = await backup(kv, "k");
     await deleteAndPurge(kv, "k");
     const bytes = fromB64u(blob);
-    for (const value of [b64u(flipped(bytes)), b64u(bytes.slice(0, bytes.length - 1)), b64u(utf8("not a backup")), "", "!!!"]) {
-      expectKvError(await kv.json("POST", "/keys/restore", { value }), 400, "BadParameter");
+    for (const value of [b64u(flipped(bytes)), b64u(bytes.slice(0, bytes.length - 1)), b64u(utf8("not a backup")), "!!!"]) {
+      expectKvError(await kv.json("POST", "/keys/restore", { value }), 400, "Malformed backup blob");
     }
+    expectKvError(await kv.json("POST", "/keys/restore", { value: "" }), 400, "BadParameter");
     expectKvError(await kv.json("POST", "/keys/restore", {}), 400, "BadParameter");
     expectKvError(await kv.json("POST", "/keys/restore", { value: 42 }), 400, "BadParameter");
     expect(expectOk(await kv.json<KeyListResult>("GET", "/keys")).value).toEqual([]);

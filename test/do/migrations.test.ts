@@ -149,8 +149,8 @@ describe("vault migrations", () => {
       }
       expect(objects.versionWithState("secret", "db-pass", undefined)?.latest.version).toBe(seeded.versions[1]?.version);
       expect(objects.allVersions("secret", "db-pass").map((v) => v.seq)).toStrictEqual([1, 2]);
-      expect(objects.namesPage("secret", false, "", 10).map((n) => n.state.name)).toStrictEqual(["Api-Key", "db-pass"]);
-      expect(objects.findName("secret", seeded.deletedName)).toStrictEqual({ name: "gone", deletedAt: 3_999_000_000, scheduledPurgeAt: seeded.purgeAt });
+      expect(objects.namesPage("secret", false, "", 10, Date.now()).map((n) => n.state.name)).toStrictEqual(["Api-Key", "db-pass"]);
+      expect(objects.findName("secret", seeded.deletedName)).toStrictEqual({ name: "gone", deletedAt: 3_999_000_000, scheduledPurgeAt: seeded.purgeAt, settlesAt: null });
       expect(objects.earliestScheduledPurge()).toBe(seeded.purgeAt);
       expect(objects.duePurges(seeded.purgeAt)).toStrictEqual([{ kind: "secret", key: "gone" }]);
       expect(new RoleAssignmentRepository(sql).forPrincipal(principalId)).toHaveLength(1);

@@ -174,7 +174,7 @@ describe("NearExpiry and Expired", () => {
       h.putVersion("secret", "disabled", { exp: T0 + 35 * D, enabled: false });
       h.putVersion("secret", "deleted", { exp: T0 + 35 * D });
       h.state.storage.transactionSync(() => {
-        h.objects.markDeleted("secret", "deleted", T0, T0 + 90 * D);
+        h.objects.markDeleted("secret", "deleted", T0, T0 + 90 * D, null);
         h.events.expiryInputsChanged("secret", "deleted");
       });
       await h.runAt(T0 + 36 * D);
@@ -182,7 +182,7 @@ describe("NearExpiry and Expired", () => {
       expect(h.events.nextDue()).toBe(T0 + 70 * D);
 
       h.state.storage.transactionSync(() => {
-        h.objects.markRecovered("secret", "deleted");
+        h.objects.markRecovered("secret", "deleted", null);
         h.events.expiryInputsChanged("secret", "deleted");
       });
       h.updateLatest("secret", "disabled", { enabled: true });

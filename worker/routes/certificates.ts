@@ -54,9 +54,9 @@ certificateRoutes.post("/certificates/:name/create", operation("certificate.crea
   const { jwk } = await generateKey(keyProps);
   const pending = await callVault(c, { kind: "certificate.create", name, jwk, ...input }, "completion");
   const base = c.get("vaultBaseUrl");
-  // Azure points the 202 at the operation to poll.
+  // Azure points the 202 at the operation to poll, and asks pollers to come back in 10 s (recorded).
   const location = `${base}/certificates/${name}/pending?api-version=${encodeURIComponent(c.get("apiVersion"))}&request_id=${pending.requestId}`;
-  return c.json(certificateOperationBody(base, pending), 202, { Location: location });
+  return c.json(certificateOperationBody(base, pending), 202, { Location: location, ...inProgressRetryAfter(pending) });
 });
 
 certificateRoutes.post("/certificates/:name/import", operation("certificate.import"), async (c) => {
@@ -96,8 +96,13 @@ certificateRoutes.get("/certificates/:name/pending", operation("certificate.getO
   if ((c.req.header("Accept") ?? "").toLowerCase().includes("application/pkcs10") && pending.csr !== null) {
     return c.body(bytesToBase64(pending.csr), 200, { "Content-Type": "application/pkcs10" });
   }
-  return c.json(certificateOperationBody(c.get("vaultBaseUrl"), pending));
+  return c.json(certificateOperationBody(c.get("vaultBaseUrl"), pending), 200, inProgressRetryAfter(pending));
 });
+
+/** Azure's answers about an operation in progress carry `Retry-After: 10` (recorded GetCertificateOperation). */
+function inProgressRetryAfter(op: { readonly status: string }): Record<string, string> {
+  return op.status === "inProgress" ? { "Retry-After": "10" } : {};
+}
 
 // UpdateCertificateOperation is one operation (certificates/update/action, CertificatePendingUpdate) whether it cancels
 // or not (test/api/certificate-pending-update.test.ts).

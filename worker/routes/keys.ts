@@ -8,7 +8,7 @@ import { keyBundle, keyItem, keyVersionItem, deletedKeyBundle, rotationPolicyBod
 import { createKeyInput, importKeyInput, rotationPolicyInput, updateKeyInput } from "../wire/key-input.ts";
 import { listBody, pageRequest } from "../wire/paging.ts";
 import { restoreInput } from "../wire/secret-input.ts";
-import { assertKeyTypeAllowed, generateKey } from "../../core/crypto/keys/generate-for-spec.ts";
+import { assertKeyTypeAllowed, generateKey, keyTypeFor } from "../../core/crypto/keys/generate-for-spec.ts";
 import { hsmBridgeConfigured } from "../../core/hsm/hsm-bridge.ts";
 import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
 
@@ -31,7 +31,8 @@ keyRoutes.post("/keys/restore", operation("key.restore"), async (c) => {
 // runs synchronously (~0.3 s for 2048 bits, seconds for 4096) and would stall the whole vault.
 keyRoutes.post("/keys/:name/create", operation("key.create"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
-  const { spec, ...metadata } = createKeyInput(await readJsonObject(c));
+  const { spec: asked, ...metadata } = createKeyInput(await readJsonObject(c));
+  const spec = { ...asked, kty: keyTypeFor(c.get("vault"), asked.kty) };
   assertKeyTypeAllowed(c.get("vault"), spec.kty, hsmBridgeConfigured(c.env));
   // Only a caller allowed to create may make the Worker spend CPU on generation.
   await callVault(c, { kind: "key.createPreflight", kty: spec.kty }, "preflight");

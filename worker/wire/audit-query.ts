@@ -53,6 +53,7 @@ const OBJECT_KINDS = ["secret", "key", "certificate"] as const satisfies readonl
 const RESULT_CODES: { readonly [C in ErrorCode | typeof AUDIT_SUCCESS]: true } = {
   Success: true,
   BadParameter: true,
+  "Malformed backup blob": true,
   Unauthorized: true,
   Forbidden: true,
   SecretNotFound: true,

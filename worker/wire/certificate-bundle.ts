@@ -52,8 +52,13 @@ export function deletedCertificateItem(base: string, v: DeletedCertificateView) 
   return { ...deletedFields(base, v), ...certificateItem(base, v) };
 }
 
+/**
+ * CertificateOperation as Azure records it: `status_details` while the operation has not completed, `target` (the
+ * certificate's id, no version) once it has (docs/long-running-operations.md).
+ */
 export function certificateOperationBody(base: string, op: CertificateOperationView) {
   const id = `${base}/certificates/${op.name}`;
+  const completed = op.status === "completed";
   return {
     id: `${id}/pending`,
     issuer: {
@@ -64,9 +69,9 @@ export function certificateOperationBody(base: string, op: CertificateOperationV
     ...(op.csr === null ? {} : { csr: bytesToBase64(op.csr) }),
     cancellation_requested: op.cancellationRequested,
     status: op.status,
-    status_details: op.statusDetails,
+    ...(completed ? {} : { status_details: op.statusDetails }),
     ...(op.error === null ? {} : { error: op.error }),
-    target: id,
+    ...(completed ? { target: id } : {}),
     request_id: op.requestId,
   };
 }

@@ -5,6 +5,7 @@ import {
   AUDIT_RETENTION_MIN_DAYS,
   type VaultSettingsPatch,
 } from "../../core/domain/vault/vault-operational-settings.ts";
+import { LONG_RUNNING_MODES, isLongRunningMode } from "../../core/domain/objects/long-running.ts";
 
 /**
  * `throttleLimits`: units per 10-second window per bucket (secretCreate, secrets, keyCreate, keys),
@@ -25,12 +26,14 @@ export function throttleOverridesInput(value: unknown): ThrottleOverrides | null
   return overrides;
 }
 
+const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations"]);
+
 /** PATCH body of a vault's operational settings. */
 export function vaultSettingsInput(body: Record<string, unknown>): VaultSettingsPatch {
   for (const key of Object.keys(body)) {
-    if (key !== "throttleLimits" && key !== "auditRetentionDays") throw badParameter(`Unknown setting '${key}'.`);
+    if (!SETTINGS.has(key)) throw badParameter(`Unknown setting '${key}'.`);
   }
-  const patch: { throttleLimits?: ThrottleOverrides | null; auditRetentionDays?: number } = {};
+  const patch: { -readonly [K in keyof VaultSettingsPatch]: VaultSettingsPatch[K] } = {};
   if ("throttleLimits" in body) patch.throttleLimits = throttleOverridesInput(body.throttleLimits);
   if ("auditRetentionDays" in body) {
     const days = body.auditRetentionDays;
@@ -38,6 +41,11 @@ export function vaultSettingsInput(body: Record<string, unknown>): VaultSettings
       throw badParameter(`auditRetentionDays must be an integer from ${AUDIT_RETENTION_MIN_DAYS} to ${AUDIT_RETENTION_MAX_DAYS}.`);
     }
     patch.auditRetentionDays = days;
+  }
+  if ("longRunningOperations" in body) {
+    const mode = body.longRunningOperations;
+    if (!isLongRunningMode(mode)) throw badParameter(`longRunningOperations must be one of ${LONG_RUNNING_MODES.map((m) => `'${m}'`).join(", ")}.`);
+    patch.longRunningOperations = mode;
   }
   return patch;
 }

@@ -22,6 +22,16 @@ export function assertKeyTypeAllowed(config: VaultConfig, kty: AzureKeyType, hsm
   if (!hsmBridge) throw new VaultError("BadParameter", "HSM-protected keys need the PKCS#11 bridge, which is not configured for this vault.");
 }
 
+/**
+ * The key type a vault makes of the one asked for: a managed HSM holds HSM-protected keys only, and Azure's takes
+ * `RSA`, `EC` and `oct` there as `RSA-HSM`, `EC-HSM` and `oct-HSM` (recorded Managed HSM responses:
+ * {"kty":"RSA"} → "RSA-HSM"; an imported "oct" key → "oct-HSM").
+ */
+export function keyTypeFor(config: Pick<VaultConfig, "sku">, kty: AzureKeyType): AzureKeyType {
+  if (config.sku !== "managedHSM" || AZURE_KEY_TYPES[kty].hsm) return kty;
+  return `${AZURE_KEY_TYPES[kty].family}-HSM`;
+}
+
 export interface GeneratedKey {
   readonly jwk: PrivateJwk;
   readonly keySize?: number;

@@ -26,4 +26,9 @@ export interface CertificateOperationState {
    */
   readonly deleted?: true;
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * A self-signed issuance in progress: when it completes (Unix milliseconds), as Azure's does shortly after the
+   * create call (core/domain/objects/long-running.ts). Absent for issuers that wait for a merge.
+   */
+  readonly completesAt?: number;
 }

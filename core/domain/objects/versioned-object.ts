@@ -17,11 +17,15 @@ export interface StoredVersion {
   readonly props?: string;
 }
 
-/** The name's lifecycle state: live, or soft-deleted with a scheduled purge (Unix seconds). */
+/**
+ * The name's lifecycle state: live, or soft-deleted with a scheduled purge (Unix seconds); until `settlesAt` (Unix
+ * milliseconds, null: already) the delete or recover that put it there is still in progress (long-running.ts).
+ */
 export interface NameState {
   readonly name: string;
   readonly deletedAt: number | null;
   readonly scheduledPurgeAt: number | null;
+  readonly settlesAt: number | null;
 }
 
 /** A name with its latest version, as lists show it. */

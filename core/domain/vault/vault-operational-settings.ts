@@ -1,18 +1,22 @@
+import type { LongRunningMode } from "../objects/long-running.ts";
 import type { ThrottleLimits, ThrottleOverrides } from "../throttle/throttle-limits.ts";
 
 /**
  * Per-vault settings a SaaS operator may change after creation, unlike VaultConfig: throttle limits
- * (a tier; Azure's numbers by default) and how long the audit log keeps records.
+ * (a tier; Azure's numbers by default), how long the audit log keeps records, and whether long-running operations
+ * complete as in Azure or at once.
  */
 export interface VaultOperationalSettings {
   readonly throttleLimits: ThrottleLimits;
   readonly auditRetentionDays: number;
+  readonly longRunningOperations: LongRunningMode;
 }
 
 export interface VaultSettingsPatch {
   /** Overrides of Azure's defaults; null returns to the defaults. */
   readonly throttleLimits?: ThrottleOverrides | null;
   readonly auditRetentionDays?: number;
+  readonly longRunningOperations?: LongRunningMode;
 }
 
 export const AUDIT_RETENTION_MIN_DAYS = 1;
