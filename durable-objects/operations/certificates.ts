@@ -203,7 +203,8 @@ function afterDueIssuances(handlers: Handlers): Handlers {
   for (const [kind, handler] of Object.entries(handlers) as [string, AnyHandler][]) {
     wrapped[kind] = async (ctx, op) => {
       await (op.name === undefined ? completeDueIssuances(ctx) : completeDueIssuance(ctx, op.name));
-      return handler(ctx, op);
+      // Awaited, not returned: a returned rejected promise is adopted a tick later, and workerd reports it unhandled.
+      return await handler(ctx, op);
     };
   }
   return wrapped as unknown as Handlers;

@@ -142,10 +142,11 @@ describe("refused restores", SLOW_KEYS, () => {
     const blob = await backup(kv, "k");
     await deleteAndPurge(kv, "k");
     const bytes = fromB64u(blob);
-    for (const value of [b64u(flipped(bytes)), b64u(bytes.slice(0, bytes.length - 1)), b64u(utf8("not a backup")), "!!!"]) {
+    for (const value of [b64u(flipped(bytes)), b64u(bytes.slice(0, bytes.length - 1)), b64u(utf8("not a backup"))]) {
       expectKvError(await kv.json("POST", "/keys/restore", { value }), 400, "Malformed backup blob");
     }
     expectKvError(await kv.json("POST", "/keys/restore", { value: "" }), 400, "BadParameter");
+    expectKvError(await kv.json("POST", "/keys/restore", { value: "!!!" }), 400, "BadParameter");
     expectKvError(await kv.json("POST", "/keys/restore", {}), 400, "BadParameter");
     expectKvError(await kv.json("POST", "/keys/restore", { value: 42 }), 400, "BadParameter");
     expect(expectOk(await kv.json<KeyListResult>("GET", "/keys")).value).toEqual([]);

@@ -82,7 +82,7 @@ describe("tenant isolation", () => {
     await setSecret(a.kv, "portable", { value: "a-secret-value" });
     const blob = (await a.kv.json<{ value: string }>("POST", "/secrets/portable/backup")).body.value;
     const res = await b.kv.json("POST", "/secrets/restore", { value: blob });
-    expectError(res, 400, "BadParameter");
+    expectError(res, 400, "Malformed backup blob");
     expect(JSON.stringify(res.body)).not.toContain("a-secret-value");
     expect(JSON.stringify(res.body)).not.toContain("portable");
     expect((await b.kv.json<ListResult>("GET", "/secrets")).body.value).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * The managed HSM (`devhsm`, sku managedHSM) through the official SDKs: served at its own
  * `{name}.managedhsm.localhost` host with its own token resource, it holds HSM keys only (made in the SoftHSM2
- * token behind the PKCS#11 bridge) and answers `/rng`; signatures it makes are checked by node:crypto with the
+ * token behind the PKCS#11 bridge; plain RSA, EC and oct requests are made as those) and answers `/rng`; signatures it makes are checked by node:crypto with the
  * public key it published. Raw HTTP checks what the SDKs cannot show: which paths and hosts it does not serve.
  */
 import { verify as nodeVerify } from "node:crypto";
@@ -78,11 +78,19 @@ describe("HSM keys", () => {
     expect(nodeVerify("sha256", message, { key: publicKeyOf(key.key), dsaEncoding: "ieee-p1363" }, signed.result)).toBe(true);
   });
 
-  it("refuses a software key type and leaves no key behind", async () => {
-    const name = uniqueName("mhsm-soft");
-    await expectRestError(keys.createRsaKey(name), { statusCode: 400, code: "BadParameter" });
-    await expectRestError(keys.getKey(name), { statusCode: 404, code: "KeyNotFound" });
-  });
+  // Azure's managed HSM holds HSM keys only and takes the plain types as their HSM ones (recorded: {"kty":"RSA"} →
+  // "RSA-HSM"; an imported "oct" key → "oct-HSM"); it does not refuse them.
+  it("takes RSA, EC and oct as RSA-HSM, EC-HSM and oct-HSM keys made in the token", async () => {
+    const rsa = await keys.createRsaKey(uniqueName("mhsm-soft-rsa"));
+    expect(rsa.keyType).toBe("RSA-HSM");
+    const message = Buffer.from("managed HSM plain RSA");
+    const signed = await new CryptographyClient(rsa, credential).sign("RS256", digest("sha256", message));
+    expect(nodeVerify("sha256", message, publicKeyOf(rsa.key), signed.result)).toBe(true);
+    expect((await keys.createEcKey(uniqueName("mhsm-soft-ec"), { curve: "P-256" })).keyType).toBe("EC-HSM");
+    const raw = new RawVault(hsmUrl, "2025-07-01");
+    const oct = await raw.call("POST", `/keys/${uniqueName("mhsm-soft-oct")}/create`, { kty: "oct", key_size: 256 });
+    expect([oct.status, (oct.json.key as { kty?: string } | undefined)?.kty]).toEqual([200, "oct-HSM"]);
+  }, SLOW);
 
   it("lists, deletes and shows the deleted key", async () => {
     const name = uniqueName("mhsm-list");

@@ -27,9 +27,28 @@ function tokenResponse(c: Context, result: Result<IssuedToken>): Response {
   });
 }
 
-// App Service (IDENTITY_ENDPOINT + IDENTITY_HEADER), api-version 2019-08-01.
+/** App Service's 2017-09-01 answer: `expires_on` as "MM/DD/YYYY HH:MM:SS +00:00" and no `expires_in`. */
+function legacyTokenResponse(c: Context, result: Result<IssuedToken>): Response {
+  if (!result.ok) return oauthError(c, 400, "invalid_identity", "The managed identity credential is invalid.");
+  const t = result.value;
+  return c.json({ access_token: t.accessToken, expires_on: appServiceDate(t.expiresOn), resource: t.resource, token_type: "Bearer", client_id: t.clientId });
+}
+
+function appServiceDate(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +00:00`;
+}
+
+/**
+ * App Service: api-version 2019-08-01 (IDENTITY_ENDPOINT + `X-IDENTITY-HEADER`) and its predecessor 2017-09-01
+ * (MSI_ENDPOINT + `secret`, which az 2.45 sends through msrestazure `get_msi_token_webapp`). Either header carries the
+ * same identity credential; the older version gets the older answer.
+ */
 managedIdentityRoutes.get("/msi/token", async (c) => {
-  const header = parseIdentityHeader(c.req.header("X-IDENTITY-HEADER") ?? "");
+  const legacy = c.req.query("api-version") === "2017-09-01";
+  const credential = legacy ? c.req.header("secret") : c.req.header("X-IDENTITY-HEADER");
+  const header = parseIdentityHeader(credential ?? "");
   const resource = resourceFromScope(c.req.query("resource"));
   if (resource === null) return oauthError(c, 400, "invalid_request", "resource must be an https URL.");
   if (header === null || !UUID.test(header.tenantId)) return oauthError(c, 400, "invalid_identity", "The managed identity credential is invalid.");
@@ -39,7 +58,7 @@ managedIdentityRoutes.get("/msi/token", async (c) => {
     secret: header.secret,
     resource,
   });
-  return tokenResponse(c, result);
+  return legacy ? legacyTokenResponse(c, result) : tokenResponse(c, result);
 });
 
 /** 127.0.0.0/8 as Cloudflare and the dev front write it: one dotted quad, no spaces, no list. */

@@ -1,6 +1,6 @@
 import type { SecretInput } from "../../core/contract/secrets.ts";
 import { decodeBase64, utf8ByteLength } from "../../core/crypto/bytes.ts";
-import { VaultError, badParameter, malformedBackupBlob } from "../../core/errors/vault-error.ts";
+import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { MAX_SECRET_TAG_LENGTH, optionalAttributes, optionalString, optionalTags } from "./assertions.ts";
 import type { JsonObject } from "./json-body.ts";
 
@@ -56,6 +56,6 @@ export function updateSecretInput(body: JsonObject): SecretInput {
 export function restoreInput(body: JsonObject): string {
   const value = body.value;
   if (typeof value !== "string" || value === "") throw badParameter("The parameter 'value' (backup blob) is required.");
-  if (decodeBase64(value, { url: true }) === null) throw malformedBackupBlob();
+  if (decodeBase64(value, { url: true }) === null) throw badParameter("Backup blob is corrupt.");
   return value;
 }

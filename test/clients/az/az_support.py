@@ -72,6 +72,7 @@ class AzProfile:
         self.config_dir = config_dir
         self.vault_resource = vault_resource  # https://vault.localhost:<port>, the challenge's resource
         self.extra_env = dict(env or {})
+        self.login: Any = None  # what `az login` printed, once a fixture has signed this profile in
 
     def environment(self, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in IDENTITY_VARIABLES}
@@ -154,7 +155,3 @@ def b64url(data: bytes) -> str:
 def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
-
-def jwt_claims(token: str) -> Dict[str, Any]:
-    """The payload of a JWT, unverified (see test_az_login for the verified form)."""
-    return json.loads(unb64url(token.split(".")[1]))

@@ -5,7 +5,6 @@ The server plays three Azure parts here: the managed-identity endpoint (Cloud Sh
 """
 import os
 
-import pytest
 import requests
 
 from az_support import sp_login
@@ -78,11 +77,9 @@ def test_service_principal_without_a_role_signs_in_but_is_forbidden(az_fresh, ad
     assert error["code"] == "Forbidden" and error["innererror"]["code"] == "ForbiddenByRbac"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server gap: App Service's 2017-09-01 managed-identity protocol (MSI_ENDPOINT + MSI_SECRET, "
-    "GET {MSI_ENDPOINT}/?resource=…&api-version=2017-09-01 with header `secret`) answers 400 invalid_identity; "
-    "only 2019-08-01 (X-IDENTITY-HEADER) is served. az 2.45 uses 2017-09-01 whenever APPSETTING_WEBSITE_SITE_NAME "
-    "is set (msrestazure/azure_active_directory.py, get_msi_token_webapp)."))
+# App Service's 2017-09-01 managed-identity protocol: az 2.45 uses it whenever APPSETTING_WEBSITE_SITE_NAME is set
+# (msrestazure/azure_active_directory.py, get_msi_token_webapp): GET {MSI_ENDPOINT}/?…&api-version=2017-09-01 with
+# header `secret`, answered with expires_on as "MM/DD/YYYY HH:MM:SS +00:00".
 def test_identity_login_app_service_2017_style(az_fresh, edge):
     # On App Service, MSI_SECRET and IDENTITY_HEADER carry the same value; the dev identity's header stands in.
     header = os.environ["IDENTITY_HEADER"]

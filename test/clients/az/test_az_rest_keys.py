@@ -50,8 +50,9 @@ def test_rsa_key_decrypts_what_its_public_key_encrypted(az_msi, az_vault):
     plaintext = secrets.token_bytes(32)
     # RSA-OAEP-256 is OAEP with SHA-256 for both the hash and MGF1 (docs/client-contract.md §5).
     ciphertext = public.encrypt(plaintext, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None))
-    # The key's path without a version: the latest (the same request an SDK sends with an empty version segment).
-    decrypted = az_msi.rest("POST", f"{vault}/keys/{name}/decrypt", {"alg": "RSA-OAEP-256", "value": b64url(ciphertext)}).json
+    # An empty version segment means the latest version: the request the SDKs send when no version is named
+    # (docs/client-contract.md §5).
+    decrypted = az_msi.rest("POST", f"{vault}/keys/{name}//decrypt", {"alg": "RSA-OAEP-256", "value": b64url(ciphertext)}).json
     assert unb64url(decrypted["value"]) == plaintext
     assert decrypted["kid"] == jwk["kid"]
 

@@ -3,9 +3,10 @@
 Two vaults:
 - `dev` (KEYVAULT_URL): premium, 90 days of soft delete, long-running operations as Azure runs them (delete, recover
   and certificate creation complete about a second after the call). The life-cycle tests use it.
-- a `fast` vault made for this session with `"longRunningOperations": "immediate"`, for the bulk of the tests, whose
-  pollers would otherwise each wait out that second; and with raised throttle limits, since this tier creates far
-  more than Azure's 20 keys per 10 s in a burst.
+- a `fast` vault made for this session with `"longRunningOperations": "immediate"` (delete and recover complete at
+  once, certificate creation by the first poll), for the bulk of the tests, whose pollers would otherwise each wait
+  out that second; and with raised throttle limits, since this tier creates far more than Azure's 20 keys per 10 s
+  in a burst.
 """
 import pytest
 from azure.keyvault.certificates import CertificateClient

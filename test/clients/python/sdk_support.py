@@ -94,7 +94,3 @@ def remote_crypto(key_id: str, credential: Any) -> CryptographyClient:
     client = CryptographyClient(key_id, credential)
     client._keys_get_forbidden = True  # pylint: disable=protected-access
     return client
-
-
-def ids_of(items: Any) -> List[str]:
-    return sorted(item.name for item in items)

@@ -22,8 +22,8 @@ SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyI
 
 
 def create(client, name, policy, **kwargs):
-    """A certificate, for tests about something else. Waited on, then read: on the fast vault creation completes at
-    once, and Python's poller returns None for a create that answered `completed` (see test_long_running.py)."""
+    """A certificate, for tests about something else: waited on, then read, so they do not also depend on what the
+    create poller returns (the first test here and test_long_running.py are about that)."""
     client.begin_create_certificate(name, policy, **POLL, **kwargs).wait()
     return client.get_certificate(name)
 
@@ -46,7 +46,8 @@ def test_create_with_the_default_policy_returns_the_certificate(certs_dev, edge,
     assert certificate.properties.x509_thumbprint == cert.fingerprint(hashes.SHA1())
     assert cert.subject.rfc4514_string() == "CN=DefaultPolicy" and cert.issuer == cert.subject
     # Self-signed: the signature verifies under its own key (cryptography 38 has no verify_directly_issued_by).
-    cert.public_key().verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), cert.signature_hash_algorithm)
+    cert.public_key().verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(),
+                             cert.signature_hash_algorithm)
     assert cert.public_key().key_size == 2048
     # Valid from about now for Azure's default 12 months; the bundle's nbf/exp are the certificate's.
     created = certificate.properties.created_on
@@ -85,7 +86,8 @@ def test_the_default_policy_reads_back_with_azures_defaults(certs_fast, unique_n
 
 
 @pytest.mark.parametrize("key_type, curve, size", [("EC", "P-384", None), ("RSA", None, 3072)])
-def test_create_with_a_custom_policy_and_pem_content(certs_fast, fast_vault, credential, unique_name, key_type, curve, size):
+def test_create_with_a_custom_policy_and_pem_content(certs_fast, fast_vault, credential, unique_name,
+                                                     key_type, curve, size):
     name = unique_name("custom")
     policy = CertificatePolicy(
         issuer_name="Self", subject="CN=custom.python.test, O=Contoso, C=US", san_dns_names=["custom.python.test"],

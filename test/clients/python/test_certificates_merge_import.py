@@ -29,7 +29,8 @@ def name_of(common_name):
 def test_ca():
     """An EC P-256 root with CA basic constraints and keyCertSign."""
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(name_of("Python Tier Test CA")).issuer_name(name_of("Python Tier Test CA"))
+    ca_name = name_of("Python Tier Test CA")
+    cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(NOW - datetime.timedelta(minutes=5)).not_valid_after(NOW + datetime.timedelta(days=30))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -43,7 +44,8 @@ def sign_csr(ca, csr, days=90):
     ca_key, ca_cert = ca
     builder = (x509.CertificateBuilder().subject_name(csr.subject).issuer_name(ca_cert.subject)
                .public_key(csr.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(NOW - datetime.timedelta(minutes=1)).not_valid_after(NOW + datetime.timedelta(days=days)))
+               .not_valid_before(NOW - datetime.timedelta(minutes=1))
+               .not_valid_after(NOW + datetime.timedelta(days=days)))
     for extension in csr.extensions:
         builder = builder.add_extension(extension.value, extension.critical)
     return builder.sign(ca_key, hashes.SHA256())
@@ -99,10 +101,12 @@ def test_unknown_issuer_csr_signed_by_a_ca_then_merged(certs_fast, fast_vault, c
 
 def test_merge_of_a_certificate_for_another_key_is_400(certs_fast, test_ca, unique_name):
     name = unique_name("merge-wrong")
-    policy = CertificatePolicy(issuer_name="Unknown", subject="CN=wrong.python.test", key_type="EC", key_curve_name="P-256")
+    policy = CertificatePolicy(issuer_name="Unknown", subject="CN=wrong.python.test", key_type="EC",
+                               key_curve_name="P-256")
     certs_fast.begin_create_certificate(name, policy)
     other = ec.generate_private_key(ec.SECP256R1())
-    csr = x509.CertificateSigningRequestBuilder().subject_name(name_of("wrong.python.test")).sign(other, hashes.SHA256())
+    csr = x509.CertificateSigningRequestBuilder().subject_name(name_of("wrong.python.test"))
+    csr = csr.sign(other, hashes.SHA256())
     with pytest.raises(HttpResponseError) as refused:
         certs_fast.merge_certificate(name, [sign_csr(test_ca, csr).public_bytes(DER)])
     assert refused.value.status_code == 400 and refused.value.error.code == "BadParameter"
@@ -153,7 +157,8 @@ def test_import_pem_key_and_certificate(certs_fast, fast_vault, credential, uniq
     pem += cert.public_bytes(serialization.Encoding.PEM)
     name = unique_name("import-pem")
     # Python sends base64 of the PEM text (CertificateClient.import_certificate b64encodes certificate_bytes).
-    imported = certs_fast.import_certificate(name, pem, policy=CertificatePolicy(content_type=CertificateContentType.pem))
+    pem_policy = CertificatePolicy(content_type=CertificateContentType.pem)
+    imported = certs_fast.import_certificate(name, pem, policy=pem_policy)
     assert bytes(imported.cer) == cert.public_bytes(DER)
     assert imported.policy.content_type == CertificateContentType.pem
     assert (imported.policy.key_type, imported.policy.key_curve_name) == ("EC", "P-384")

@@ -64,7 +64,8 @@ def test_rsa_sign_remotely_verify_independently_and_with_the_sdk(rsa_keys, crede
     assert client.verify(SignatureAlgorithm(algorithm), digest(algorithm, data), signed.signature).is_valid
     remote = remote_crypto(generated.id, credential)
     assert remote.verify(SignatureAlgorithm(algorithm), digest(algorithm, data), signed.signature).is_valid
-    assert not remote.verify(SignatureAlgorithm(algorithm), digest(algorithm, data), flipped(signed.signature, 100)).is_valid
+    tampered = flipped(signed.signature, 100)
+    assert not remote.verify(SignatureAlgorithm(algorithm), digest(algorithm, data), tampered).is_valid
     assert not remote.verify(SignatureAlgorithm(algorithm), flipped(digest(algorithm, data)), signed.signature).is_valid
 
 

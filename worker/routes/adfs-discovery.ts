@@ -15,9 +15,9 @@ import { UUID, oauthError } from "../wire/oauth.ts";
  * `{authority}/.well-known/openid-configuration` (no `/v2.0` for ADFS); we send it to the tenant's own discovery
  * document, whose token endpoint is the tenant's (MSAL's `requests` session follows the redirect).
  */
-export const armAdfsDiscoveryRoutes = new Hono<AppEnv>({ strict: false });
+export const adfsDiscoveryRoutes = new Hono<AppEnv>({ strict: false });
 
-armAdfsDiscoveryRoutes.get("/adfs/:tenant/adfs/.well-known/openid-configuration", (c) => {
+adfsDiscoveryRoutes.get("/adfs/:tenant/adfs/.well-known/openid-configuration", (c) => {
   const tenantId = c.req.param("tenant");
   // Shape only: the target answers 400 invalid_tenant for a well-formed id that no tenant has.
   if (!UUID.test(tenantId)) return oauthError(c, 400, "invalid_tenant", "Tenant not found.");
