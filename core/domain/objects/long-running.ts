@@ -16,9 +16,9 @@ export function isLongRunningMode(value: unknown): value is LongRunningMode {
 }
 
 /**
- * "azure": one second after the call. The SDKs poll at once after the call (JS: in the same `poll()`; Python: as its
- * polling thread starts), then every 2 s (delete, recover) or every 2 s (JS) / 5 s (Python) for certificates: so the
- * first poll sees the operation in progress and the next one sees it done.
+ * "azure": one second after the call. The SDKs poll at once after the call (JS: within the same `poll()`; Python: as
+ * its polling thread starts), then after their interval (delete and recover: 2 s in both; certificates: 2 s in JS,
+ * 5 s in Python): so the first poll sees the operation in progress and the next one sees it done.
  */
 export const AZURE_COMPLETION_DELAY_MS = 1_000;
 
