@@ -11,8 +11,13 @@ export interface SecretView {
   readonly attributes: ObjectAttributes & Recoverability;
   readonly tags?: Tags;
   readonly managed: boolean;
+  /**
+   * The version created just before this one under the same name, on single-secret answers (not in lists):
+   * SecretBundle.previousVersion (Secrets/models.tsp, added in 2025-06-01-preview). The Worker shows it only to
+   * clients of a version that defines it.
+   */
+  readonly previousVersion?: string;
 }
-
 
 export type DeletedSecretView = SecretView & DeletedView;
 

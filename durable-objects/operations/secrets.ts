@@ -19,7 +19,7 @@ import {
   versionsPage,
 } from "./object-lifecycle.ts";
 import { isSecretBackup } from "./secret-backup.ts";
-import { deletedSecretView, secretView } from "./secret-views.ts";
+import { deletedSecretBundleView, deletedSecretView, secretBundleView, secretView } from "./secret-views.ts";
 import { valueAad } from "../../core/crypto/envelope/aad.ts";
 import type { VaultScope, ObjectStore, Sealing, Transactions, Scheduling, EventOutbox } from "./vault-context.ts";
 import { openValue, sealValue } from "./sealed-values.ts";
@@ -53,7 +53,7 @@ export const secretHandlers: Handlers = {
       managed: false,
       sealedValue,
     }));
-    return secretView(ctx.config, stored, op.value);
+    return secretBundleView(ctx, stored, op.value);
   },
 
   async "secret.get"(ctx, op) {
@@ -61,7 +61,7 @@ export const secretHandlers: Handlers = {
     // Secrets' nbf/exp are informational (about-secrets.md); only `enabled` gates reading the value.
     if (!v.attributes.enabled) throw secretDisabled();
     const plain = await openValue(ctx, valueAad(ctx.config, KIND, nameKey(op.name), v.version), v.sealedValue);
-    return secretView(ctx.config, v, decoder.decode(plain));
+    return secretBundleView(ctx, v, decoder.decode(plain));
   },
 
   async "secret.update"(ctx, op) {
@@ -78,13 +78,13 @@ export const secretHandlers: Handlers = {
       ctx.events.expiryInputsChanged(KIND, op.name);
       return next;
     });
-    return secretView(ctx.config, updated);
+    return secretBundleView(ctx, updated);
   },
 
   async "secret.delete"(ctx, op) {
     assertNotManaged(ctx, "secret", op.name, "delete");
     const { state, latest } = softDelete(ctx, KIND, op.name);
-    return deletedSecretView(ctx.config, state, latest);
+    return deletedSecretBundleView(ctx, state, latest);
   },
 
   async "secret.list"(ctx, op) {
@@ -110,7 +110,7 @@ export const secretHandlers: Handlers = {
       sealedValue: await dataKey.seal(utf8(v.value.value), valueAad(ctx.config, KIND, nameKey(backup.name), v.version)),
       ...(v.value.contentType === undefined ? {} : { contentType: v.value.contentType }),
     }));
-    return secretView(ctx.config, restoreVersions(ctx, KIND, backup.name, versions));
+    return secretBundleView(ctx, restoreVersions(ctx, KIND, backup.name, versions));
   },
 
   async "secret.listDeleted"(ctx, op) {
@@ -119,11 +119,11 @@ export const secretHandlers: Handlers = {
 
   async "secret.getDeleted"(ctx, op) {
     const { state, latest } = deletedObject(ctx, KIND, op.name);
-    return deletedSecretView(ctx.config, state, latest);
+    return deletedSecretBundleView(ctx, state, latest);
   },
 
   async "secret.recover"(ctx, op) {
-    return secretView(ctx.config, recover(ctx, KIND, op.name));
+    return secretBundleView(ctx, recover(ctx, KIND, op.name));
   },
 
   async "secret.purge"(ctx, op) {

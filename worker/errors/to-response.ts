@@ -28,7 +28,20 @@ export function toErrorResponse(err: unknown, headers?: HeadersInit): Response {
     headers: headers,
   });
   response.headers.set("Content-Type", "application/json; charset=utf-8");
-  // Azure sends no Retry-After with 429 (docs/wire-reference.md §3); we do, exact to the window's end.
-  if (error.retryAfterSeconds !== undefined) response.headers.set("Retry-After", String(error.retryAfterSeconds));
+  if (error.retryAfterSeconds !== undefined) setRetryAfter(response.headers, error.retryAfterSeconds);
   return response;
+}
+
+/**
+ * Azure sends no Retry-After with 429 (docs/wire-reference.md §3); we do, exact to the window's end, and the same wait
+ * in milliseconds under the two names Azure Core also honours on a 429 or 503: JS `getRetryAfterInMs`
+ * (@typespec/ts-http-runtime retryStrategies/throttlingRetryStrategy.ts, under @azure/core-rest-pipeline) reads
+ * `retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After`; Python azure-core
+ * (azure/core/pipeline/policies/_utils.py, get_retry_after) `Retry-After` first, then the two others.
+ */
+function setRetryAfter(headers: Headers, seconds: number): void {
+  const milliseconds = String(seconds * 1000);
+  headers.set("Retry-After", String(seconds));
+  headers.set("retry-after-ms", milliseconds);
+  headers.set("x-ms-retry-after-ms", milliseconds);
 }

@@ -1,9 +1,18 @@
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env.ts";
-import { apiVersionOf } from "../wire/api-version.ts";
+import { apiVersionOf, assertRouteInVersion } from "../wire/api-version.ts";
 
-/** Every data-plane call carries a supported api-version; checked centrally, before auth. */
+/**
+ * Every data-plane call carries a supported api-version; checked centrally, before auth. The request's route is
+ * already matched here (Hono composes the chain before running it): the first route that is not app-wide
+ * middleware (`ALL /*`) is the one that answers, and an operation a version predates is refused for that version
+ * (worker/wire/api-version.ts ROUTES_ADDED).
+ */
 export const apiVersion = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("apiVersion", apiVersionOf(new URL(c.req.url)));
+  const version = apiVersionOf(new URL(c.req.url));
+  const route = matchedRoutes(c).find((r) => r.method !== "ALL");
+  if (route !== undefined) assertRouteInVersion(route.method, route.path, version);
+  c.set("apiVersion", version);
   await next();
 });

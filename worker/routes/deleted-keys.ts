@@ -13,12 +13,12 @@ deletedKeyRoutes.get("/deletedkeys", operation("key.listDeleted"), async (c) => 
   const page = pageRequest(new URL(c.req.url));
   const result = await callVault(c, { kind: "key.listDeleted", page });
   const base = c.get("vaultBaseUrl");
-  return c.json(listBody(result, (v) => deletedKeyItem(base, v), `${base}/deletedkeys`, c.get("apiVersion"), page));
+  return c.json(listBody(result, (v) => deletedKeyItem(base, v, c.get("apiVersion")), `${base}/deletedkeys`, c.get("apiVersion"), page));
 });
 
 deletedKeyRoutes.get("/deletedkeys/:name", operation("key.getDeleted"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
-  return c.json(deletedKeyBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "key.getDeleted", name })));
+  return c.json(deletedKeyBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "key.getDeleted", name }), c.get("apiVersion")));
 });
 
 deletedKeyRoutes.delete("/deletedkeys/:name", operation("key.purge"), async (c) => {
@@ -29,5 +29,5 @@ deletedKeyRoutes.delete("/deletedkeys/:name", operation("key.purge"), async (c) 
 
 deletedKeyRoutes.post("/deletedkeys/:name/recover", operation("key.recover"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
-  return c.json(keyBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "key.recover", name })));
+  return c.json(keyBundle(c.get("vaultBaseUrl"), await callVault(c, { kind: "key.recover", name }), c.get("apiVersion")));
 });

@@ -19,7 +19,7 @@ deletedSecretRoutes.get("/deletedsecrets", operation("secret.listDeleted"), asyn
 deletedSecretRoutes.get("/deletedsecrets/:name", operation("secret.getDeleted"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const deleted = await callVault(c, { kind: "secret.getDeleted", name });
-  return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted));
+  return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted, c.get("apiVersion")));
 });
 
 deletedSecretRoutes.delete("/deletedsecrets/:name", operation("secret.purge"), async (c) => {
@@ -31,5 +31,5 @@ deletedSecretRoutes.delete("/deletedsecrets/:name", operation("secret.purge"), a
 deletedSecretRoutes.post("/deletedsecrets/:name/recover", operation("secret.recover"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const recovered = await callVault(c, { kind: "secret.recover", name });
-  return c.json(secretBundle(c.get("vaultBaseUrl"), recovered));
+  return c.json(secretBundle(c.get("vaultBaseUrl"), recovered, c.get("apiVersion")));
 });

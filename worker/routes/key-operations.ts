@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
 import { operation } from "../middleware/operation.ts";
@@ -99,6 +100,40 @@ for (const path of both("unwrapkey")) {
     const result = await callVault(c, { kind: "key.unwrap", ...a, wrapped: requiredBytes(body, "value") });
     return c.json(operationResult(c.get("vaultBaseUrl"), result));
   });
+}
+
+/**
+ * Operations that need hardware this vault does not model, by the operation name their requests are audited under:
+ * Keys/routes.tsp `secureWrapKey` and `secureUnwrapKey` (POST …/securewrapkey, …/secureunwrapkey, added in
+ * 2026-01-01-preview) make and unwrap an AES key inside a trusted execution environment that Microsoft Azure
+ * Attestation has attested. They are answered 400 BadParameter, as Azure answers a request for something a vault
+ * does not offer (`oct` keys on a vault: "Invalid kty value: oct", Azure/azure-sdk-for-net#13437), not 501, a status
+ * Key Vault does not use: a 4xx tells every client the request cannot succeed here, so none retries it.
+ */
+export const NEEDS_HARDWARE = {
+  KeySecureWrap: {
+    op: "securewrapkey",
+    refusal: "Secure key wrap (securewrapkey) needs a trusted execution environment attested by Microsoft Azure Attestation, which this vault does not have.",
+  },
+  KeySecureUnwrap: {
+    op: "secureunwrapkey",
+    refusal: "Secure key unwrap (secureunwrapkey) needs a trusted execution environment attested by Microsoft Azure Attestation, which this vault does not have.",
+  },
+} as const;
+
+for (const [auditName, { op, refusal }] of Object.entries(NEEDS_HARDWARE)) {
+  // Refused in the Worker: there is nothing for the vault object to authorize, charge or run. The request is still
+  // audited under its own name, as a route's declared operation would be (worker/middleware/operation.ts).
+  const declared = createMiddleware<AppEnv>(async (c, next) => {
+    c.set("operation", auditName);
+    await next();
+  });
+  for (const path of both(op)) {
+    keyOperationRoutes.post(path, declared, async (c) => {
+      assertObjectName(c.req.param("name"));
+      throw badParameter(refusal);
+    });
+  }
 }
 
 // Random bytes from the platform CSPRNG (keys.json GetRandomBytes; Azure serves it on Managed HSM).

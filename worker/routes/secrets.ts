@@ -9,7 +9,7 @@ import { deletedSecretBundle, secretBundle, secretItem, secretVersionItem } from
 import { restoreInput, setSecretInput, updateSecretInput } from "../wire/secret-input.ts";
 import { convertCertificateSecret } from "../wire/certificate-secret-format.ts";
 
-/** Azure REST "Secrets" operations (secrets.json, api-version 2025-07-01). Each route names its operation (core/contract/operations.ts). */
+/** Azure REST "Secrets" operations (secrets.json; the versions served: worker/wire/api-version.ts). Each route names its operation (core/contract/operations.ts). */
 export const secretRoutes = new Hono<AppEnv>({ strict: false });
 
 secretRoutes.get("/secrets", operation("secret.list"), async (c) => {
@@ -23,14 +23,14 @@ secretRoutes.get("/secrets", operation("secret.list"), async (c) => {
 secretRoutes.post("/secrets/restore", operation("secret.restore"), async (c) => {
   const blob = restoreInput(await readJsonObject(c));
   const restored = await callVault(c, { kind: "secret.restore", blob });
-  return c.json(secretBundle(c.get("vaultBaseUrl"), restored));
+  return c.json(secretBundle(c.get("vaultBaseUrl"), restored, c.get("apiVersion")));
 });
 
 secretRoutes.put("/secrets/:name", operation("secret.set"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const input = setSecretInput(await readJsonObject(c));
   const created = await callVault(c, { kind: "secret.set", name, ...input });
-  return c.json(secretBundle(c.get("vaultBaseUrl"), created));
+  return c.json(secretBundle(c.get("vaultBaseUrl"), created, c.get("apiVersion")));
 });
 
 secretRoutes.get("/secrets/:name/versions", operation("secret.listVersions"), async (c) => {
@@ -54,9 +54,9 @@ secretRoutes.get("/secrets/:name/:version?", operation("secret.get"), async (c) 
   const version = c.req.param("version") || undefined;
   const secret = await callVault(c, { kind: "secret.get", name, ...(version === undefined ? {} : { version }) });
   const outContentType = c.req.query("outContentType");
-  if (outContentType === undefined || !secret.managed || secret.value === undefined) return c.json(secretBundle(c.get("vaultBaseUrl"), secret));
+  if (outContentType === undefined || !secret.managed || secret.value === undefined) return c.json(secretBundle(c.get("vaultBaseUrl"), secret, c.get("apiVersion")));
   const converted = await convertCertificateSecret(secret.value, secret.contentType, outContentType);
-  return c.json(secretBundle(c.get("vaultBaseUrl"), { ...secret, ...converted }));
+  return c.json(secretBundle(c.get("vaultBaseUrl"), { ...secret, ...converted }, c.get("apiVersion")));
 });
 
 secretRoutes.patch("/secrets/:name/:version?", operation("secret.update"), async (c) => {
@@ -64,11 +64,11 @@ secretRoutes.patch("/secrets/:name/:version?", operation("secret.update"), async
   const version = c.req.param("version") || undefined;
   const input = updateSecretInput(await readJsonObject(c));
   const updated = await callVault(c, { kind: "secret.update", name, ...(version === undefined ? {} : { version }), ...input });
-  return c.json(secretBundle(c.get("vaultBaseUrl"), updated));
+  return c.json(secretBundle(c.get("vaultBaseUrl"), updated, c.get("apiVersion")));
 });
 
 secretRoutes.delete("/secrets/:name", operation("secret.delete"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const deleted = await callVault(c, { kind: "secret.delete", name });
-  return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted));
+  return c.json(deletedSecretBundle(c.get("vaultBaseUrl"), deleted, c.get("apiVersion")));
 });

@@ -3,18 +3,20 @@ import { DEFAULT_NOTIFY } from "../../core/domain/objects/rotation-policy.ts";
 import type { CryptoResult, DeletedKeyView, KeyView } from "../../core/contract/keys.ts";
 import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
 import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
+import { defines } from "./api-version.ts";
 
 /**
- * Key attributes as Azure writes them (2025-07-01 recordings): `key_size` for sized keys, `hsmPlatform` "0" for
- * software and, for HSM keys, the platform recorded when the HSM made them.
+ * Key attributes as Azure writes them: `hsmPlatform` "0" for software and, for HSM keys, the platform recorded when
+ * the HSM made them; `key_size` for sized keys (RSA, oct), to clients of a version that defines it
+ * (worker/wire/api-version.ts ADDED_MEMBERS).
  */
-function attributes(v: KeyView) {
+function attributes(v: KeyView, apiVersion: string) {
   const a = v.attributes;
   return {
     enabled: a.enabled,
     ...(a.nbf === undefined ? {} : { nbf: a.nbf }),
     ...(a.exp === undefined ? {} : { exp: a.exp }),
-    ...(v.props.keySize === undefined ? {} : { key_size: v.props.keySize }),
+    ...(v.props.keySize !== undefined && defines(apiVersion, "KeyAttributes.key_size") ? { key_size: v.props.keySize } : {}),
     created: a.created,
     updated: a.updated,
     recoveryLevel: a.recoveryLevel,
@@ -24,29 +26,29 @@ function attributes(v: KeyView) {
   };
 }
 
-const common = (v: KeyView) => ({
-  attributes: attributes(v),
+const common = (v: KeyView, apiVersion: string) => ({
+  attributes: attributes(v, apiVersion),
   ...(v.tags === undefined ? {} : { tags: v.tags }),
   ...(v.managed ? { managed: true } : {}),
 });
 
 /** KeyBundle: the public JWK with kid and key_ops; a symmetric key's material is never returned. */
-export function keyBundle(base: string, v: KeyView) {
+export function keyBundle(base: string, v: KeyView, apiVersion: string) {
   const { kty: _family, ...publicMembers } = v.props.publicJwk ?? { kty: undefined };
   return {
     key: { kid: `${base}/keys/${v.name}/${v.version}`, kty: v.props.kty, key_ops: v.props.keyOps, ...publicMembers },
-    ...common(v),
+    ...common(v, apiVersion),
   };
 }
 
 /** KeyItem in lists: kid without version. */
-export function keyItem(base: string, v: KeyView) {
-  return { kid: `${base}/keys/${v.name}`, ...common(v) };
+export function keyItem(base: string, v: KeyView, apiVersion: string) {
+  return { kid: `${base}/keys/${v.name}`, ...common(v, apiVersion) };
 }
 
 /** KeyItem in version lists: kid with version. */
-export function keyVersionItem(base: string, v: KeyView) {
-  return { kid: `${base}/keys/${v.name}/${v.version}`, ...common(v) };
+export function keyVersionItem(base: string, v: KeyView, apiVersion: string) {
+  return { kid: `${base}/keys/${v.name}/${v.version}`, ...common(v, apiVersion) };
 }
 
 const deletedFields = (base: string, v: DeletedKeyView) => ({
@@ -55,12 +57,12 @@ const deletedFields = (base: string, v: DeletedKeyView) => ({
   scheduledPurgeDate: v.scheduledPurgeDate,
 });
 
-export function deletedKeyBundle(base: string, v: DeletedKeyView) {
-  return { ...deletedFields(base, v), ...keyBundle(base, v) };
+export function deletedKeyBundle(base: string, v: DeletedKeyView, apiVersion: string) {
+  return { ...deletedFields(base, v), ...keyBundle(base, v, apiVersion) };
 }
 
-export function deletedKeyItem(base: string, v: DeletedKeyView) {
-  return { ...deletedFields(base, v), ...keyItem(base, v) };
+export function deletedKeyItem(base: string, v: DeletedKeyView, apiVersion: string) {
+  return { ...deletedFields(base, v), ...keyItem(base, v, apiVersion) };
 }
 
 /** KeyRotationPolicy; a key without one answers Azure's default (no id, attributes null). */

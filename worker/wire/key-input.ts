@@ -35,8 +35,25 @@ function refuseKeyRelease(body: JsonObject): void {
   }
 }
 
+/**
+ * An external key (KeyAttributes.external_key {id}, Keys/models.tsp, added in 2026-01-01-preview) lives in an
+ * External Key Manager the HSM reaches over its EKM connection (ekm.json); this vault has neither. Refused in every
+ * version, and never ignored: a caller who asked for a key held outside must not get a key held here. 400
+ * BadParameter, as Azure answers a feature a vault does not offer (`oct` on a vault: "Invalid kty value: oct",
+ * Azure/azure-sdk-for-net#13437) and as release policies are refused above.
+ */
+function refuseExternalKey(body: JsonObject): void {
+  const attributes = body.attributes;
+  if (typeof attributes !== "object" || attributes === null) return;
+  const external = (attributes as JsonObject).external_key;
+  if (external !== undefined && external !== null) {
+    throw badParameter("External keys (attributes.external_key) need an External Key Manager connection, which this vault does not support.");
+  }
+}
+
 function metadata(body: JsonObject, ops: unknown): KeyMetadataInput {
   refuseKeyRelease(body);
+  refuseExternalKey(body);
   const k = keyOps(ops);
   const attributes = optionalAttributes(body);
   const tags = optionalTags(body, MAX_KEY_TAG_LENGTH);

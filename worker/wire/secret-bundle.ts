@@ -1,5 +1,6 @@
 import type { DeletedSecretView, SecretView } from "../../core/contract/secrets.ts";
 import { attributesBody } from "./attributes-body.ts";
+import { defines } from "./api-version.ts";
 
 function common(v: SecretView) {
   return {
@@ -10,14 +11,18 @@ function common(v: SecretView) {
   };
 }
 
-/** SecretBundle (secrets.json): id = {vault}/secrets/{name}/{version}; value only where returned. */
-export function secretBundle(base: string, v: SecretView) {
+/**
+ * SecretBundle (secrets.json): id = {vault}/secrets/{name}/{version}; value only where returned; `previousVersion`
+ * for clients of a version that defines it (worker/wire/api-version.ts ADDED_MEMBERS).
+ */
+export function secretBundle(base: string, v: SecretView, apiVersion: string) {
   return {
     ...(v.value === undefined ? {} : { value: v.value }),
     id: `${base}/secrets/${v.name}/${v.version}`,
     // A certificate's secret names the certificate's key (SecretBundle.kid, "if this is a secret backing a KV certificate").
     ...(v.managed ? { kid: `${base}/keys/${v.name}/${v.version}` } : {}),
     ...common(v),
+    ...(v.previousVersion !== undefined && defines(apiVersion, "SecretBundle.previousVersion") ? { previousVersion: v.previousVersion } : {}),
   };
 }
 
@@ -35,8 +40,8 @@ function deletedFields(base: string, v: DeletedSecretView) {
   return { recoveryId: `${base}/deletedsecrets/${v.name}`, deletedDate: v.deletedDate, scheduledPurgeDate: v.scheduledPurgeDate };
 }
 
-export function deletedSecretBundle(base: string, v: DeletedSecretView) {
-  return { ...deletedFields(base, v), ...secretBundle(base, v) };
+export function deletedSecretBundle(base: string, v: DeletedSecretView, apiVersion: string) {
+  return { ...deletedFields(base, v), ...secretBundle(base, v, apiVersion) };
 }
 
 export function deletedSecretItem(base: string, v: DeletedSecretView) {
