@@ -9,6 +9,7 @@ import { managedHsmScope } from "./middleware/managed-hsm-scope.ts";
 import { resolveVault } from "./middleware/resolve-vault.ts";
 import { responseHeaders } from "./middleware/response-headers.ts";
 import { auditTrail } from "./middleware/audit-trail.ts";
+import { conditionalRead } from "./middleware/conditional-read.ts";
 import { controlPlaneAudit } from "./middleware/control-plane-audit.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { adminVaultRoutes } from "./routes/admin-vaults.ts";
@@ -33,12 +34,12 @@ const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The
 
 /**
  * The data plane, served on vault and managed HSM hosts. Middleware order is the request path of docs/decisions.md §1:
- * request id → host → vault (and what a managed HSM serves) → audit trail → api-version → challenge/auth →
- * route (which declares its permission and operation). The vault is resolved before api-version so a bad version
+ * request id → host → vault (and what a managed HSM serves) → audit trail → conditional read (ETag, 304) →
+ * api-version → challenge/auth → route (which declares its permission and operation). The vault is resolved before api-version so a bad version
  * is audited too.
  */
 export const vaultApp = new Hono<AppEnv>({ strict: false });
-vaultApp.use("*", responseHeaders, resolveVault, managedHsmScope, auditTrail, apiVersion, challengeAuth);
+vaultApp.use("*", responseHeaders, resolveVault, managedHsmScope, auditTrail, conditionalRead, apiVersion, challengeAuth);
 vaultApp.route("/", secretRoutes);
 vaultApp.route("/", deletedSecretRoutes);
 vaultApp.route("/", keyRoutes);

@@ -23,7 +23,7 @@ export const responseHeaders = createMiddleware<AppEnv>(async (c, next) => {
     headers.set("x-ms-client-request-id", clientRequestId);
   }
   for (const [name, value] of Object.entries(STATIC_HEADERS)) headers.set(name, value);
-  // A body-less 204 must not be marked gzip: wrangler dev's proxy compresses any response without a
+  // A body-less 204 or 304 must not be marked gzip: wrangler dev's proxy compresses any response without a
   // Content-Type, and the SDKs' gunzip then fails on the empty body. Explicit identity prevents it.
-  if (c.res.status === 204) headers.set("Content-Encoding", "identity");
+  if (c.res.status === 204 || c.res.status === 304) headers.set("Content-Encoding", "identity");
 });

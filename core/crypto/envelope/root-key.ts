@@ -26,6 +26,17 @@ export class RootKey {
       ["encrypt", "decrypt"],
     );
   }
+
+  /** An HMAC-SHA-256 key for one purpose, e.g. "etag/v1": tags that must not be verifiers of what they tag. */
+  deriveHmacKey(purpose: string): Promise<CryptoKey> {
+    return crypto.subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt: utf8("edge-vault"), info: utf8(purpose) },
+      this.material,
+      { name: "HMAC", hash: "SHA-256", length: 256 },
+      false,
+      ["sign"],
+    );
+  }
 }
 
 /** Root keys are cached per isolate: HKDF import is cheap but not free, and the secret never changes. */
