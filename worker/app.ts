@@ -29,6 +29,7 @@ import { auditLogRoutes } from "./routes/audit-log.ts";
 import { certificateIssuerRoutes } from "./routes/certificate-issuers.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
 import { deletedCertificateRoutes } from "./routes/deleted-certificates.ts";
+import { edgeBatchGetRoutes } from "./routes/edge-batch-get.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
@@ -50,6 +51,7 @@ vaultApp.route("/", auditLogRoutes);
 vaultApp.route("/", certificateIssuerRoutes);
 vaultApp.route("/", certificateRoutes);
 vaultApp.route("/", deletedCertificateRoutes);
+vaultApp.route("/", edgeBatchGetRoutes);
 vaultApp.notFound(notFound);
 vaultApp.onError((err) => toErrorResponse(err));
 

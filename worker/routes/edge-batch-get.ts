@@ -1,0 +1,70 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env.ts";
+import { OPERATIONS } from "../../core/contract/operations.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { callVault } from "../clients/call-vault.ts";
+import { batchGetInput, type BatchGetItem } from "../wire/edge-batch-input.ts";
+import { batchGetBody, wholeBatchThrottled, type BatchGetOutcome } from "../wire/edge-batch-result.ts";
+import { readJsonObject } from "../wire/json-body.ts";
+
+/**
+ * Batch get, an extension beyond Azure (docs/edge-reads.md, "Batch get"; issue 20): up to 25 secrets in one call,
+ * each item a SecretGet of its own — authorized, throttled and audited by the vault object exactly as a single
+ * `GET /secrets/{name}/{version}` is — and answered or failed on its own.
+ *
+ * Why `POST /edge/secrets/batchget`: every path of Azure's Key Vault and Managed HSM data planes starts with one of its
+ * collections (`/secrets`, `/keys`, `/certificates`, `/deleted*`, `/storage`, `/rng`, `/securitydomain`, `/settings`,
+ * …), and an object name (`[0-9A-Za-z-]{1,127}`) only ever appears after one of them, so no Azure request, and no
+ * object's name, can spell a path whose first segment is `/edge`; an SDK never sends it, so the extension is opt-in.
+ * Under `/secrets/…` it would not be safe: `/secrets/batchget` is the GET path of a secret named "batchget". POST,
+ * because the item list is a body (25 names with versions would make an unwieldy URL). A managed HSM answers it 404,
+ * as any secrets path (worker/middleware/managed-hsm-scope.ts).
+ */
+export const BATCH_GET_PATH = "/edge/secrets/batchget";
+
+/**
+ * The request's own audit name, ours as AuditLogQuery is (there is no Azure one): a batch refused before any item is
+ * read (bad input) is recorded once under it, so it is never mistaken for a SecretGet that did not happen. The items
+ * are then recorded as SecretGet (below). Declared first, as every data-plane route does (worker/middleware/operation.ts;
+ * the generator of docs/api-versions.md reads it).
+ */
+export const BATCH_GET_OPERATION = "SecretBatchGet";
+const declared = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("operation", BATCH_GET_OPERATION);
+  await next();
+});
+
+export const edgeBatchGetRoutes = new Hono<AppEnv>({ strict: false });
+
+edgeBatchGetRoutes.post(BATCH_GET_PATH, declared, async (c) => {
+  const items = batchGetInput(await readJsonObject(c));
+  // From here each call is one SecretGet: callVault names each item's audit record by the request's operation.
+  c.set("operation", OPERATIONS["secret.get"].auditName);
+  // All items run at once; the vault object group-commits their audit records. allSettled, not all: the answer
+  // waits until every item's call has ended, so even a failing request never leaves reads running behind it.
+  const settled = await Promise.allSettled(items.map((item) => getOne(c, item)));
+  const outcomes = settled.map((result) => {
+    // Only a non-VaultError gets here (getOne turns every VaultError into an outcome): a bug, answered 500 by onError.
+    if (result.status === "rejected") throw result.reason;
+    return result.value;
+  });
+  const throttled = wholeBatchThrottled(outcomes);
+  if (throttled !== null) throw throttled;
+  return c.json(batchGetBody(c.get("vaultBaseUrl"), outcomes, c.get("apiVersion")));
+});
+
+/**
+ * One item's SecretGet. Its VaultError (403, 404, 429, …) is caught at once into the item's outcome: the vault object
+ * has already recorded it, and a rejection left waiting would be reported by workerd as unhandled.
+ */
+async function getOne(c: Context<AppEnv>, item: BatchGetItem): Promise<BatchGetOutcome> {
+  try {
+    const secret = await callVault(c, { kind: "secret.get", name: item.name, ...(item.version === undefined ? {} : { version: item.version }) });
+    return { item, secret };
+  } catch (err) {
+    if (err instanceof VaultError) return { item, error: err };
+    throw err;
+  }
+}
