@@ -37,6 +37,20 @@ export interface PageRequest {
   readonly maxResults: number;
   /** Opaque continuation from a previous page's `next`; validated by the object. */
   readonly skipToken?: string;
+  /** Lists of names only (secrets, keys, certificates and their deleted lists): the edge filter, at least one part. */
+  readonly filter?: NameFilter;
+}
+
+/**
+ * An extension beyond Azure (docs/edge-reads.md, "Filters on lists"): names whose lower-cased form starts with
+ * `namePrefix`, and whose latest version has the tag `tag.name` with exactly `tag.value`. Served from indexes; a
+ * continuation token is bound to the filter it was issued under (operations/page-tokens.ts).
+ */
+export interface NameFilter {
+  /** Lower-cased (names are case-insensitive in Azure); 1–127 characters of 0-9a-z-. */
+  readonly namePrefix?: string;
+  /** Compared exactly: tag names and values are case-sensitive. */
+  readonly tag?: { readonly name: string; readonly value: string };
 }
 
 export interface Page<T> {

@@ -123,13 +123,15 @@ export function purge(ctx: VaultScope & ObjectStore & Transactions & Scheduling 
   });
 }
 
+/** Live names in name order, narrowed by the page's filter if any (served from an index: object-name-pages.ts). */
 export function livePage<T>(ctx: VaultScope & ObjectStore, kind: ObjectKind, page: PageRequest, view: (r: NamedLatest) => T): Page<T> {
-  const rows = ctx.objects.namesPage(kind, false, decodeNameCursor(page.skipToken), page.maxResults + 1, ctx.clock.now());
+  const rows = ctx.objects.namesPage(kind, false, decodeNameCursor(page.skipToken), page.maxResults + 1, ctx.clock.now(), page.filter);
   return pageOf(rows, page.maxResults, view, (r) => ({ after: nameKey(r.state.name) }));
 }
 
+/** Deleted names likewise: soft delete keeps a name's tag index rows, so the same filters apply. */
 export function deletedPage<T>(ctx: VaultScope & ObjectStore, kind: ObjectKind, page: PageRequest, view: (r: NamedLatest) => T): Page<T> {
-  const rows = ctx.objects.namesPage(kind, true, decodeNameCursor(page.skipToken), page.maxResults + 1, ctx.clock.now());
+  const rows = ctx.objects.namesPage(kind, true, decodeNameCursor(page.skipToken), page.maxResults + 1, ctx.clock.now(), page.filter);
   return pageOf(rows, page.maxResults, view, (r) => ({ after: nameKey(r.state.name) }));
 }
 

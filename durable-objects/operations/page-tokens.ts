@@ -4,7 +4,7 @@ import { pageTokenAad, type PageTokenScope as PageScope } from "../../core/crypt
 import { base64UrlToBytes, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
 import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
-import type { Page, PageRequest } from "../../core/contract/common.ts";
+import type { NameFilter, Page, PageRequest } from "../../core/contract/common.ts";
 import type { VaultCall, VaultOp } from "../../core/contract/vault.ts";
 
 /** HKDF purpose of the key that seals continuation tokens (root-key.ts). */
@@ -17,8 +17,8 @@ const invalid = (): VaultError => new VaultError("BadParameter", "The skip token
 /**
  * Azure's `$skiptoken` is opaque to clients. Ours seals the handler's own cursor with AES-256-GCM under a key derived
  * from the root key (not the vault's data key, so listing never waits on the HSM bridge), bound to its
- * {@link PageScope}: clients can neither read nor forge one, nor carry one to another vault, tenant, collection or
- * api-version. Anything else is 400 BadParameter, as before.
+ * {@link PageScope}: clients can neither read nor forge one, nor carry one to another vault, tenant, collection (a
+ * filtered list's filter included: {@link filterScope}) or api-version. Anything else is 400 BadParameter, as before.
  */
 export class PageTokens {
   private key: Promise<CryptoKey> | undefined;
@@ -63,8 +63,21 @@ export function withPageTokens<V>(tokens: PageTokens, config: VaultConfig, call:
   // The handler's own promise, returned as is: wrapping it in an async function would leave a rejection unobserved
   // for a microtask, which workerd reports as unhandled.
   if (!("page" in op)) return run(op);
-  const collection = "name" in op ? `${op.kind}/${op.name.toLowerCase()}` : op.kind;
+  const collection = ("name" in op ? `${op.kind}/${op.name.toLowerCase()}` : op.kind) + filterScope(op.page.filter);
   return runPaged(tokens, { tenantId: config.tenantId, vault: config.name, collection, apiVersion: call.request.apiVersion }, op, run);
+}
+
+/**
+ * A filtered list's tokens are bound to its filter too (docs/edge-reads.md): a cursor issued under one filter would
+ * skip or repeat names under another, so such a token must not open there. Each part is keyed and percent-encoded,
+ * so two filters never share a scope string (nor can one hold the AAD's `|`); an unfiltered list's scope is what it
+ * always was, so tokens issued before filters existed still open.
+ */
+function filterScope(filter: NameFilter | undefined): string {
+  let scope = "";
+  if (filter?.namePrefix !== undefined) scope += `;prefix=${encodeURIComponent(filter.namePrefix)}`;
+  if (filter?.tag !== undefined) scope += `;tag=${encodeURIComponent(filter.tag.name)}=${encodeURIComponent(filter.tag.value)}`;
+  return scope;
 }
 
 async function runPaged<V, O extends VaultOp & { readonly page: PageRequest }>(tokens: PageTokens, scope: PageScope, op: O, run: (op: O) => Promise<V>): Promise<V> {

@@ -1,35 +1,20 @@
-import type { ObjectAttributes, Tags } from "../../core/domain/objects/attributes.ts";
+import type { NameFilter } from "../../core/contract/common.ts";
 import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
+import { namesPage } from "./object-name-pages.ts";
+import { NAME_COLUMNS, VERSION_COLUMNS, toNameState, toVersion, type NameRow, type VersionRow } from "./object-rows.ts";
+import { ObjectTagIndex } from "./object-tag-index.ts";
 
-type VersionRow = {
-  name: string;
-  version: string;
-  seq: number;
-  enabled: number;
-  nbf: number | null;
-  exp: number | null;
-  created: number;
-  updated: number;
-  content_type: string | null;
-  tags: string | null;
-  managed: number;
-  sealed_value: ArrayBuffer;
-  props: string | null;
-};
-
-type NameRow = { name: string; name_key: string; deleted_at: number | null; scheduled_purge_at: number | null; settles_at: number | null };
-
-const VERSION_COLUMNS =
-  "o.name, v.version, v.seq, v.enabled, v.nbf, v.exp, v.created, v.updated, v.content_type, v.tags, v.managed, v.sealed_value, v.props";
-
-/** The latest version of each name is the one with the highest seq. */
-const LATEST_JOIN =
-  "JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key AND v.seq = " +
-  "(SELECT MAX(seq) FROM object_versions WHERE kind = o.kind AND name_key = o.name_key)";
-
-/** Rows ⇄ versioned objects for every kind. All SQL for objects lives here (docs/decisions.md §2.2). */
+/**
+ * Rows ⇄ versioned objects for every kind: the one door to `objects`, `object_versions` and their derived tag index
+ * (docs/decisions.md §2.2). The SQL lives here and in its object-*.ts helpers (row mapping, filtered name pages, the
+ * tag index), which only this class calls; every write keeps the tag index in step, so no caller can forget it.
+ */
 export class ObjectRepository {
-  constructor(private readonly sql: SqlStorage) {}
+  private readonly tags: ObjectTagIndex;
+
+  constructor(private readonly sql: SqlStorage) {
+    this.tags = new ObjectTagIndex(sql);
+  }
 
   findName(kind: ObjectKind, key: string): NameState | null {
     const rows = this.sql
@@ -45,7 +30,7 @@ export class ObjectRepository {
    */
   versionWithState(kind: ObjectKind, key: string, version: string | undefined): NamedLatest | null {
     const query =
-      `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at, o.settles_at FROM objects o ` +
+      `SELECT ${VERSION_COLUMNS}, ${NAME_COLUMNS} FROM objects o ` +
       "JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key WHERE o.kind = ? AND o.name_key = ?";
     const rows =
       version === undefined
@@ -109,21 +94,11 @@ export class ObjectRepository {
 
   /**
    * Names after `afterKey` in name order with their latest version; live or soft-deleted ones whose delete or
-   * recover had completed at `nowMs` (a name still in transition is in neither list, as in Azure).
+   * recover had completed at `nowMs` (a name still in transition is in neither list, as in Azure); with a filter,
+   * only the names it selects, from an index (object-name-pages.ts).
    */
-  namesPage(kind: ObjectKind, deleted: boolean, afterKey: string, limit: number, nowMs: number): NamedLatest[] {
-    const rows = this.sql
-      .exec<VersionRow & NameRow>(
-        `SELECT ${VERSION_COLUMNS}, o.name_key, o.deleted_at, o.scheduled_purge_at, o.settles_at FROM objects o ${LATEST_JOIN} ` +
-          `WHERE o.kind = ? AND o.deleted_at IS ${deleted ? "NOT NULL" : "NULL"} AND (o.settles_at IS NULL OR o.settles_at <= ?) ` +
-          "AND o.name_key > ? ORDER BY o.name_key LIMIT ?",
-        kind,
-        nowMs,
-        afterKey,
-        limit,
-      )
-      .toArray();
-    return rows.map((row) => ({ state: toNameState(row), latest: toVersion(row) }));
+  namesPage(kind: ObjectKind, deleted: boolean, afterKey: string, limit: number, nowMs: number, filter?: NameFilter): NamedLatest[] {
+    return namesPage(this.sql, { kind, deleted, afterKey, limit, nowMs, filter });
   }
 
   insertName(kind: ObjectKind, key: string, name: string): void {
@@ -156,6 +131,7 @@ export class ObjectRepository {
       v.sealedValue,
       v.props ?? null,
     );
+    this.tags.refresh(kind, key);
   }
 
   /** Rewrites a version's mutable metadata (attributes, tags, content type, properties); the sealed value never changes. */
@@ -174,6 +150,7 @@ export class ObjectRepository {
       key,
       v.version,
     );
+    this.tags.refresh(kind, key);
   }
 
   markDeleted(kind: ObjectKind, key: string, deletedAt: number, scheduledPurgeAt: number, settlesAt: number | null): void {
@@ -196,8 +173,9 @@ export class ObjectRepository {
     );
   }
 
-  /** Removes every trace of a name, including a key's rotation policy. */
+  /** Removes every trace of a name, including its tag index rows and a key's rotation policy. */
   purge(kind: ObjectKind, key: string): void {
+    this.tags.remove(kind, key);
     this.sql.exec("DELETE FROM object_versions WHERE kind = ? AND name_key = ?", kind, key);
     this.sql.exec("DELETE FROM objects WHERE kind = ? AND name_key = ?", kind, key);
     if (kind === "key") this.sql.exec("DELETE FROM key_rotation_policies WHERE name_key = ?", key);
@@ -219,29 +197,4 @@ export class ObjectRepository {
       .toArray()
       .map((r) => ({ kind: r.kind, key: r.name_key }));
   }
-}
-
-function toNameState(row: NameRow): NameState {
-  return { name: row.name, deletedAt: row.deleted_at, scheduledPurgeAt: row.scheduled_purge_at, settlesAt: row.settles_at };
-}
-
-function toVersion(row: VersionRow): StoredVersion {
-  const attributes: ObjectAttributes = {
-    enabled: row.enabled === 1,
-    ...(row.nbf === null ? {} : { nbf: row.nbf }),
-    ...(row.exp === null ? {} : { exp: row.exp }),
-    created: row.created,
-    updated: row.updated,
-  };
-  return {
-    name: row.name,
-    version: row.version,
-    seq: row.seq,
-    attributes,
-    ...(row.content_type === null ? {} : { contentType: row.content_type }),
-    ...(row.tags === null ? {} : { tags: JSON.parse(row.tags) as Tags }),
-    managed: row.managed === 1,
-    sealedValue: new Uint8Array(row.sealed_value),
-    ...(row.props === null ? {} : { props: row.props }),
-  };
 }

@@ -21,14 +21,14 @@ import {
 import { certificatePolicyBody, certificatePolicyInput } from "../wire/certificate-policy.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { restoreInput } from "../wire/secret-input.ts";
-import { listBody, pageRequest } from "../wire/paging.ts";
+import { filteredPageRequest, listBody, pageRequest } from "../wire/paging.ts";
 
 /** Azure REST "Certificates" operations (certificates.json, api-version 2025-07-01). Each route names its operation (core/contract/operations.ts). */
 export const certificateRoutes = new Hono<AppEnv>({ strict: false });
 
 certificateRoutes.get("/certificates", operation("certificate.list"), async (c) => {
   const url = new URL(c.req.url);
-  const page = pageRequest(url);
+  const page = filteredPageRequest(url);
   const includePending = url.searchParams.get("includePending")?.toLowerCase() === "true";
   const result = await callVault(c, { kind: "certificate.list", page, includePending });
   const base = c.get("vaultBaseUrl");

@@ -4,13 +4,13 @@ import { callVault } from "../clients/call-vault.ts";
 import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
 import { certificateBundle, deletedCertificateBundle, deletedCertificateItem } from "../wire/certificate-bundle.ts";
-import { listBody, pageRequest } from "../wire/paging.ts";
+import { filteredPageRequest, listBody } from "../wire/paging.ts";
 
 /** Soft-deleted certificates (certificates.json DeletedCertificates operations); the managed key and secret follow. */
 export const deletedCertificateRoutes = new Hono<AppEnv>({ strict: false });
 
 deletedCertificateRoutes.get("/deletedcertificates", operation("certificate.listDeleted"), async (c) => {
-  const page = pageRequest(new URL(c.req.url));
+  const page = filteredPageRequest(new URL(c.req.url));
   const result = await callVault(c, { kind: "certificate.listDeleted", page });
   const base = c.get("vaultBaseUrl");
   return c.json(listBody(result, (v) => deletedCertificateItem(base, v), `${base}/deletedcertificates`, c.get("apiVersion"), page));

@@ -4,13 +4,13 @@ import { callVault } from "../clients/call-vault.ts";
 import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
 import { deletedKeyBundle, deletedKeyItem, keyBundle } from "../wire/key-bundle.ts";
-import { listBody, pageRequest } from "../wire/paging.ts";
+import { filteredPageRequest, listBody } from "../wire/paging.ts";
 
 /** Soft-deleted keys (keys.json DeletedKeys operations). */
 export const deletedKeyRoutes = new Hono<AppEnv>({ strict: false });
 
 deletedKeyRoutes.get("/deletedkeys", operation("key.listDeleted"), async (c) => {
-  const page = pageRequest(new URL(c.req.url));
+  const page = filteredPageRequest(new URL(c.req.url));
   const result = await callVault(c, { kind: "key.listDeleted", page });
   const base = c.get("vaultBaseUrl");
   return c.json(listBody(result, (v) => deletedKeyItem(base, v, c.get("apiVersion")), `${base}/deletedkeys`, c.get("apiVersion"), page));

@@ -3,14 +3,14 @@ import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
 import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
-import { listBody, pageRequest } from "../wire/paging.ts";
+import { filteredPageRequest, listBody } from "../wire/paging.ts";
 import { deletedSecretBundle, deletedSecretItem, secretBundle } from "../wire/secret-bundle.ts";
 
 /** Soft-deleted secrets (secrets.json DeletedSecrets operations). */
 export const deletedSecretRoutes = new Hono<AppEnv>({ strict: false });
 
 deletedSecretRoutes.get("/deletedsecrets", operation("secret.listDeleted"), async (c) => {
-  const page = pageRequest(new URL(c.req.url));
+  const page = filteredPageRequest(new URL(c.req.url));
   const result = await callVault(c, { kind: "secret.listDeleted", page });
   const base = c.get("vaultBaseUrl");
   return c.json(listBody(result, (v) => deletedSecretItem(base, v), `${base}/deletedsecrets`, c.get("apiVersion"), page));

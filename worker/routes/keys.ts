@@ -6,7 +6,7 @@ import { assertObjectName } from "../wire/assertions.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { keyBundle, keyItem, keyVersionItem, deletedKeyBundle, rotationPolicyBody } from "../wire/key-bundle.ts";
 import { createKeyInput, importKeyInput, rotationPolicyInput, updateKeyInput } from "../wire/key-input.ts";
-import { listBody, pageRequest } from "../wire/paging.ts";
+import { filteredPageRequest, listBody, pageRequest } from "../wire/paging.ts";
 import { restoreInput } from "../wire/secret-input.ts";
 import { assertKeyTypeAllowed, generateKey, keyTypeFor } from "../../core/crypto/keys/generate-for-spec.ts";
 import { hsmBridgeConfigured } from "../../core/hsm/hsm-bridge.ts";
@@ -16,7 +16,7 @@ import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
 export const keyRoutes = new Hono<AppEnv>({ strict: false });
 
 keyRoutes.get("/keys", operation("key.list"), async (c) => {
-  const page = pageRequest(new URL(c.req.url));
+  const page = filteredPageRequest(new URL(c.req.url));
   const result = await callVault(c, { kind: "key.list", page });
   const base = c.get("vaultBaseUrl");
   return c.json(listBody(result, (v) => keyItem(base, v, c.get("apiVersion")), `${base}/keys`, c.get("apiVersion"), page));

@@ -4,7 +4,7 @@ import { callVault } from "../clients/call-vault.ts";
 import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
 import { readJsonObject } from "../wire/json-body.ts";
-import { listBody, pageRequest } from "../wire/paging.ts";
+import { filteredPageRequest, listBody, pageRequest } from "../wire/paging.ts";
 import { deletedSecretBundle, secretBundle, secretItem, secretVersionItem } from "../wire/secret-bundle.ts";
 import { restoreInput, setSecretInput, updateSecretInput } from "../wire/secret-input.ts";
 import { convertCertificateSecret } from "../wire/certificate-secret-format.ts";
@@ -14,7 +14,7 @@ export const secretRoutes = new Hono<AppEnv>({ strict: false });
 
 secretRoutes.get("/secrets", operation("secret.list"), async (c) => {
   const url = new URL(c.req.url);
-  const page = pageRequest(url);
+  const page = filteredPageRequest(url);
   const result = await callVault(c, { kind: "secret.list", page });
   const base = c.get("vaultBaseUrl");
   return c.json(listBody(result, (v) => secretItem(base, v), `${base}/secrets`, c.get("apiVersion"), page));
