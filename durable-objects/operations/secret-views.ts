@@ -25,8 +25,7 @@ export function secretView(config: VaultConfig, v: StoredVersion, value?: string
  */
 function previousVersionOf(ctx: ObjectStore, v: StoredVersion): string | undefined {
   if (v.seq <= 1) return undefined;
-  const [before] = ctx.objects.versionsPage("secret", nameKey(v.name), v.seq - 2, 1);
-  return before !== undefined && before.seq < v.seq ? before.version : undefined;
+  return ctx.objects.versionIdAt("secret", nameKey(v.name), v.seq - 1) ?? undefined;
 }
 
 /** A SecretBundle: one secret version, with the version made before it. */

@@ -77,6 +77,13 @@ export class ObjectRepository {
       .map(toVersion);
   }
 
+  /** The version id numbered `seq` under a name, or null (SecretBundle.previousVersion: one index lookup, no row). */
+  versionIdAt(kind: ObjectKind, key: string, seq: number): string | null {
+    return this.sql
+      .exec<{ version: string }>("SELECT version FROM object_versions WHERE kind = ? AND name_key = ? AND seq = ?", kind, key, seq)
+      .toArray()[0]?.version ?? null;
+  }
+
   /** Versions after `afterSeq`, oldest first, at most `limit`. */
   versionsPage(kind: ObjectKind, key: string, afterSeq: number, limit: number): StoredVersion[] {
     return this.sql
