@@ -26,15 +26,8 @@ export function openToken(modulePath: string, label: string): Token {
   } catch (error) {
     throw new BridgeFailure("Unavailable", "PKCS#11 module could not be loaded", `${modulePath}: ${String(error)}`);
   }
-  try {
-    module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
-  } catch (error) {
-    module.close();
-    throw failureFromPkcs11(error, "C_Initialize");
-  }
-  const slot = module.C_GetSlotList(true).find((candidate) => trimmed(module.C_GetTokenInfo(candidate).label) === label);
+  const slot = findSlot(module, label);
   if (slot === undefined) {
-    module.C_Finalize();
     module.close();
     throw new BridgeFailure("Unavailable", `no token labelled '${label}' in ${modulePath}`);
   }
@@ -81,6 +74,34 @@ export function openToken(modulePath: string, label: string): Token {
 }
 
 /** PKCS#11 pads label, manufacturer and model fields with blanks (v2.40 §3.2 CK_TOKEN_INFO). */
+/** How often, and how far apart, a starting process looks for its token before it gives up. */
+const FIND_ATTEMPTS = 5;
+const FIND_PAUSE_MS = 100;
+
+/**
+ * Initializes the module and finds the token by label, initializing afresh a few times if it is not there: SoftHSM2
+ * builds its slot list from the token directory at C_Initialize, and a token whose files another process (another
+ * bridge worker) is rewriting at that moment is left out until the next C_Initialize (measured: "no token labelled"
+ * from one of three processes started together, about once in ten test runs). Left initialized when found;
+ * finalized otherwise.
+ */
+function findSlot(module: PKCS11, label: string): Handle | undefined {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    } catch (error) {
+      module.close();
+      throw failureFromPkcs11(error, "C_Initialize");
+    }
+    const slot = module.C_GetSlotList(true).find((candidate) => trimmed(module.C_GetTokenInfo(candidate).label) === label);
+    if (slot !== undefined) return slot;
+    module.C_Finalize();
+    if (attempt === FIND_ATTEMPTS) return undefined;
+    // Start-up only, before the process serves anything: a synchronous pause blocks nobody.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, FIND_PAUSE_MS);
+  }
+}
+
 function trimmed(text: string): string {
   return text.replace(/[\s\0]+$/, "");
 }
