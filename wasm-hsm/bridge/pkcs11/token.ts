@@ -81,9 +81,9 @@ const FIND_PAUSE_MS = 100;
 /**
  * Initializes the module and finds the token by label, initializing afresh a few times if it is not there: SoftHSM2
  * builds its slot list from the token directory at C_Initialize, and a token whose files another process (another
- * bridge worker) is rewriting at that moment is left out until the next C_Initialize (measured: "no token labelled"
- * from one of three processes started together, about once in ten test runs). Left initialized when found;
- * finalized otherwise.
+ * bridge worker) is rewriting at that moment is, most likely, left out until the next C_Initialize (seen: "no token
+ * labelled" from one of three processes started together, once in about a dozen bridge-tier runs). Left initialized
+ * when found; finalized otherwise.
  */
 function findSlot(module: PKCS11, label: string): Handle | undefined {
   for (let attempt = 1; ; attempt++) {
