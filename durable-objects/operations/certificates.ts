@@ -15,7 +15,7 @@ import { storeCertificateVersion } from "./certificate-material.ts";
 import { cancelOperation, deleteOperation, mergeCertificate, requireOperation } from "./certificate-pending.ts";
 import { certificatePage } from "./certificate-paging.ts";
 import { certificateView, deletedCertificateView, operationView, pendingCertificateView } from "./certificate-views.ts";
-import { deletedObject, deletedPage, isDeleted, isLive, liveVersion, purge, recover, softDelete, versionsPage } from "./object-lifecycle.ts";
+import { deletedObject, deletedPage, liveVersion, phaseOf, purge, recover, softDelete, versionsPage } from "./object-lifecycle.ts";
 import { namePhase } from "../../core/domain/objects/long-running.ts";
 import type { VaultScope, ObjectStore, Sealing, Transactions, Scheduling, EventOutbox, CertificateStores } from "./vault-context.ts";
 
@@ -106,7 +106,7 @@ export const certificateHandlers: Handlers = afterDueIssuances({
   async "certificate.delete"(ctx, op) {
     const deleted = ctx.transaction(() => {
       const result = softDelete(ctx, KIND, op.name);
-      for (const kind of MANAGED) if (isLive(ctx, kind, op.name)) softDelete(ctx, kind, op.name);
+      for (const kind of MANAGED) if (phaseOf(ctx, kind, op.name) === "live") softDelete(ctx, kind, op.name);
       ctx.certificatePolicies.setNextAction(nameKey(op.name), null);
       return result;
     });
@@ -125,7 +125,7 @@ export const certificateHandlers: Handlers = afterDueIssuances({
   async "certificate.recover"(ctx, op) {
     const latest = ctx.transaction(() => {
       const recovered = recover(ctx, KIND, op.name);
-      for (const kind of MANAGED) if (isDeleted(ctx, kind, op.name)) recover(ctx, kind, op.name);
+      for (const kind of MANAGED) if (phaseOf(ctx, kind, op.name) === "deleted") recover(ctx, kind, op.name);
       return recovered;
     });
     refreshLifetimeAction(ctx, op.name);
@@ -135,7 +135,7 @@ export const certificateHandlers: Handlers = afterDueIssuances({
   async "certificate.purge"(ctx, op) {
     ctx.transaction(() => {
       purge(ctx, KIND, op.name);
-      for (const kind of MANAGED) if (isDeleted(ctx, kind, op.name)) purge(ctx, kind, op.name);
+      for (const kind of MANAGED) if (phaseOf(ctx, kind, op.name) === "deleted") purge(ctx, kind, op.name);
       ctx.certificatePolicies.delete(nameKey(op.name));
       ctx.certificateOperations.delete(nameKey(op.name));
       return null;

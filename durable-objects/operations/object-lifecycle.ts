@@ -1,7 +1,7 @@
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import { nameKey } from "../../core/domain/objects/ids.ts";
 import { scheduledPurge } from "../../core/domain/objects/lifecycle.ts";
-import { namePhase, settlesAt } from "../../core/domain/objects/long-running.ts";
+import { namePhase, settlesAt, type NamePhase } from "../../core/domain/objects/long-running.ts";
 import { decodeNameCursor, decodeSeqCursor, encodeCursor, type Cursor } from "../../core/domain/objects/paging.ts";
 import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
@@ -29,16 +29,10 @@ export function liveName(ctx: VaultScope & ObjectStore, kind: ObjectKind, name: 
   return state;
 }
 
-/** Whether a name exists and is live at this moment (managed objects follow their certificate only then). */
-export function isLive(ctx: VaultScope & ObjectStore, kind: ObjectKind, name: string): boolean {
+/** Where a name is in its life cycle at this moment, or null when it does not exist. */
+export function phaseOf(ctx: VaultScope & ObjectStore, kind: ObjectKind, name: string): NamePhase | null {
   const state = ctx.objects.findName(kind, nameKey(name));
-  return state !== null && namePhase(state, ctx.clock.now()) === "live";
-}
-
-/** Whether a name exists and its deletion has completed. */
-export function isDeleted(ctx: VaultScope & ObjectStore, kind: ObjectKind, name: string): boolean {
-  const state = ctx.objects.findName(kind, nameKey(name));
-  return state !== null && namePhase(state, ctx.clock.now()) === "deleted";
+  return state === null ? null : namePhase(state, ctx.clock.now());
 }
 
 /** A soft-deleted name whose deletion has completed, with its latest version, else the kind's deleted-not-found 404. */

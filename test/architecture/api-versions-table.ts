@@ -21,7 +21,7 @@ type Declaration = (c: unknown, next: () => Promise<void>) => unknown;
 
 /**
  * The operation a route declares. Every data-plane route starts with its declaration (worker/middleware/operation.ts
- * `operation(kind)`, or the routes of NEEDS_HARDWARE): a middleware that only sets the request's "operation" and
+ * `operation(kind)` or `namedOperation(name)`): a middleware that only sets the request's "operation" and
  * continues. It is run here against a context that records that and refuses anything else, so a route that starts
  * with anything but a declaration fails the generation instead of being guessed at.
  */

@@ -11,7 +11,15 @@ import { OPERATIONS } from "../../core/contract/operations.ts";
  * reach the vault (see ../clients/call-vault.ts).
  */
 export function operation(kind: OpKind) {
-  const { auditName } = OPERATIONS[kind];
+  return namedOperation(OPERATIONS[kind].auditName);
+}
+
+/**
+ * Declares a route's operation by its audit name alone, for routes that run no vault operation of their own kind:
+ * refusals decided in the Worker (key-operations.ts NEEDS_HARDWARE) and batches whose items are audited as theirs
+ * (edge-batch-get.ts).
+ */
+export function namedOperation(auditName: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
     c.set("operation", auditName);
     await next();

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { OPERATIONS } from "../../core/contract/operations.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { callVault } from "../clients/call-vault.ts";
+import { namedOperation } from "../middleware/operation.ts";
 import { batchGetInput, type BatchGetItem } from "../wire/edge-batch-input.ts";
 import { batchGetBody, wholeBatchThrottled, type BatchGetOutcome } from "../wire/edge-batch-result.ts";
 import { readJsonObject } from "../wire/json-body.ts";
@@ -31,14 +31,10 @@ export const BATCH_GET_PATH = "/edge/secrets/batchget";
  * the generator of docs/api-versions.md reads it).
  */
 export const BATCH_GET_OPERATION = "SecretBatchGet";
-const declared = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("operation", BATCH_GET_OPERATION);
-  await next();
-});
 
 export const edgeBatchGetRoutes = new Hono<AppEnv>({ strict: false });
 
-edgeBatchGetRoutes.post(BATCH_GET_PATH, declared, async (c) => {
+edgeBatchGetRoutes.post(BATCH_GET_PATH, namedOperation(BATCH_GET_OPERATION), async (c) => {
   const items = batchGetInput(await readJsonObject(c));
   // From here each call is one SecretGet: callVault names each item's audit record by the request's operation.
   c.set("operation", OPERATIONS["secret.get"].auditName);

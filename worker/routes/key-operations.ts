@@ -1,8 +1,7 @@
 import { Hono, type Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { callVault } from "../clients/call-vault.ts";
-import { operation } from "../middleware/operation.ts";
+import { namedOperation, operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
 import { optionalBytes, requiredBytes } from "../wire/binary.ts";
 import { readJsonObject, type JsonObject } from "../wire/json-body.ts";
@@ -123,13 +122,9 @@ export const NEEDS_HARDWARE = {
 
 for (const [auditName, { op, refusal }] of Object.entries(NEEDS_HARDWARE)) {
   // Refused in the Worker: there is nothing for the vault object to authorize, charge or run. The request is still
-  // audited under its own name, as a route's declared operation would be (worker/middleware/operation.ts).
-  const declared = createMiddleware<AppEnv>(async (c, next) => {
-    c.set("operation", auditName);
-    await next();
-  });
+  // audited under its own name.
   for (const path of both(op)) {
-    keyOperationRoutes.post(path, declared, async (c) => {
+    keyOperationRoutes.post(path, namedOperation(auditName), async (c) => {
       assertObjectName(c.req.param("name"));
       throw badParameter(refusal);
     });

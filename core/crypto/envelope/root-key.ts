@@ -18,24 +18,16 @@ export class RootKey {
 
   /** An AES-256-GCM key for one purpose, e.g. "kek/v1" or "backup/v1/{tenant}". */
   deriveAesKey(purpose: string): Promise<CryptoKey> {
-    return crypto.subtle.deriveKey(
-      { name: "HKDF", hash: "SHA-256", salt: utf8("edge-vault"), info: utf8(purpose) },
-      this.material,
-      { name: "AES-GCM", length: 256 },
-      false,
-      ["encrypt", "decrypt"],
-    );
+    return this.derive(purpose, { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
   }
 
   /** An HMAC-SHA-256 key for one purpose, e.g. "etag/v1": tags that must not be verifiers of what they tag. */
   deriveHmacKey(purpose: string): Promise<CryptoKey> {
-    return crypto.subtle.deriveKey(
-      { name: "HKDF", hash: "SHA-256", salt: utf8("edge-vault"), info: utf8(purpose) },
-      this.material,
-      { name: "HMAC", hash: "SHA-256", length: 256 },
-      false,
-      ["sign"],
-    );
+    return this.derive(purpose, { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"]);
+  }
+
+  private derive(purpose: string, algorithm: Parameters<SubtleCrypto["deriveKey"]>[2], usages: string[]): Promise<CryptoKey> {
+    return crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: utf8("edge-vault"), info: utf8(purpose) }, this.material, algorithm, false, usages);
   }
 }
 
