@@ -8,6 +8,7 @@ import vault0007 from "../../migrations/vault/0007_hsm_data_key.sql";
 import vault0008 from "../../migrations/vault/0008_hsm_key_reconciliation.sql";
 import vault0009 from "../../migrations/vault/0009_long_running_operations.sql";
 import vault0010 from "../../migrations/vault/0010_object_tag_index.sql";
+import vault0011 from "../../migrations/vault/0011_edge_reads.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
@@ -26,6 +27,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: "hsm_key_reconciliation", sql: vault0008 },
   { version: 9, name: "long_running_operations", sql: vault0009 },
   { version: 10, name: "object_tag_index", sql: vault0010 },
+  { version: 11, name: "edge_reads", sql: vault0011 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [

@@ -1,5 +1,5 @@
 import { isVaultSku, type VaultConfig } from "../../core/domain/vault/vault-config.ts";
-import { AUDIT_RETENTION_DEFAULT_DAYS } from "../../core/domain/vault/vault-operational-settings.ts";
+import { AUDIT_RETENTION_DEFAULT_DAYS, type EdgeReadSettings } from "../../core/domain/vault/vault-operational-settings.ts";
 import { isLongRunningMode, type LongRunningMode } from "../../core/domain/objects/long-running.ts";
 
 type VaultRow = {
@@ -52,6 +52,20 @@ export class VaultRepository {
 
   setLongRunningMode(mode: LongRunningMode): void {
     this.sql.exec("UPDATE vault SET long_running_operations = ? WHERE id = 1", mode);
+  }
+
+  /** The edge-read switches of migration 0011 (docs/edge-reads.md). */
+  edgeReads(): EdgeReadSettings {
+    const row = this.sql.exec<{ c: number; j: number }>("SELECT edge_cache AS c, public_jwks AS j FROM vault WHERE id = 1").toArray()[0];
+    return { edgeCache: row?.c === 1, publicJwks: row?.j === 1 };
+  }
+
+  setEdgeCache(on: boolean): void {
+    this.sql.exec("UPDATE vault SET edge_cache = ? WHERE id = 1", on ? 1 : 0);
+  }
+
+  setPublicJwks(on: boolean): void {
+    this.sql.exec("UPDATE vault SET public_jwks = ? WHERE id = 1", on ? 1 : 0);
   }
 
   insert(config: VaultConfig, wrappedDek: Uint8Array, dekHsmKeyId: string | null): void {

@@ -33,6 +33,7 @@ export class OperationalSettings {
       throttleLimits: this.deps.throttle.currentLimits(),
       auditRetentionDays: this.deps.vaults.auditRetentionDays(),
       longRunningOperations: this.deps.vaults.longRunningMode(),
+      ...this.deps.vaults.edgeReads(),
     };
   }
 
@@ -53,6 +54,8 @@ export class OperationalSettings {
       if (patch.throttleLimits !== undefined) this.deps.throttleStore.setOverrides(patch.throttleLimits);
       if (patch.auditRetentionDays !== undefined) this.deps.vaults.setAuditRetentionDays(patch.auditRetentionDays);
       if (patch.longRunningOperations !== undefined) this.deps.vaults.setLongRunningMode(patch.longRunningOperations);
+      if (patch.edgeCache !== undefined) this.deps.vaults.setEdgeCache(patch.edgeCache);
+      if (patch.publicJwks !== undefined) this.deps.vaults.setPublicJwks(patch.publicJwks);
     });
     this.delayMs = null;
     this.deps.throttle.reload();

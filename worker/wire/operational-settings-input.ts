@@ -26,7 +26,7 @@ export function throttleOverridesInput(value: unknown): ThrottleOverrides | null
   return overrides;
 }
 
-const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations"]);
+const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations", "edgeCache", "publicJwks"]);
 
 /** PATCH body of a vault's operational settings. */
 export function vaultSettingsInput(body: Record<string, unknown>): VaultSettingsPatch {
@@ -47,5 +47,13 @@ export function vaultSettingsInput(body: Record<string, unknown>): VaultSettings
     if (!isLongRunningMode(mode)) throw badParameter(`longRunningOperations must be one of ${LONG_RUNNING_MODES.map((m) => `'${m}'`).join(", ")}.`);
     patch.longRunningOperations = mode;
   }
+  if ("edgeCache" in body) patch.edgeCache = booleanSetting(body, "edgeCache");
+  if ("publicJwks" in body) patch.publicJwks = booleanSetting(body, "publicJwks");
   return patch;
+}
+
+function booleanSetting(body: Record<string, unknown>, name: "edgeCache" | "publicJwks"): boolean {
+  const value = body[name];
+  if (typeof value !== "boolean") throw badParameter(`${name} must be true or false.`);
+  return value;
 }

@@ -4,19 +4,27 @@ import type { ThrottleLimits, ThrottleOverrides } from "../throttle/throttle-lim
 /**
  * Per-vault settings a SaaS operator may change after creation, unlike VaultConfig: throttle limits
  * (a tier; Azure's numbers by default), how long the audit log keeps records, and whether long-running operations
- * complete as in Azure or at once.
+ * complete as in Azure or at once, and the edge-read switches.
  */
 export interface VaultOperationalSettings {
   readonly throttleLimits: ThrottleLimits;
   readonly auditRetentionDays: number;
   readonly longRunningOperations: LongRunningMode;
+  /** Edge reads (docs/edge-reads.md): leases to serve immutable reads from the edge cache. */
+  readonly edgeCache: boolean;
+  /** Edge reads: published key sets are served without a token. */
+  readonly publicJwks: boolean;
 }
+
+export type EdgeReadSettings = Pick<VaultOperationalSettings, "edgeCache" | "publicJwks">;
 
 export interface VaultSettingsPatch {
   /** Overrides of Azure's defaults; null returns to the defaults. */
   readonly throttleLimits?: ThrottleOverrides | null;
   readonly auditRetentionDays?: number;
   readonly longRunningOperations?: LongRunningMode;
+  readonly edgeCache?: boolean;
+  readonly publicJwks?: boolean;
 }
 
 export const AUDIT_RETENTION_MIN_DAYS = 1;
