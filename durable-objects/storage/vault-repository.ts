@@ -64,6 +64,14 @@ export class VaultRepository {
     this.sql.exec("UPDATE vault SET edge_cache = ? WHERE id = 1", on ? 1 : 0);
   }
 
+  edgeLeaseHorizon(): number {
+    return this.sql.exec<{ h: number }>("SELECT edge_lease_horizon AS h FROM vault WHERE id = 1").toArray()[0]?.h ?? 0;
+  }
+
+  setEdgeLeaseHorizon(ms: number): void {
+    this.sql.exec("UPDATE vault SET edge_lease_horizon = ? WHERE id = 1", ms);
+  }
+
   setPublicJwks(on: boolean): void {
     this.sql.exec("UPDATE vault SET public_jwks = ? WHERE id = 1", on ? 1 : 0);
   }

@@ -14,6 +14,9 @@ export const auditUnavailable = (): VaultError =>
 /** A request's fields as the Worker knows them; time and vault are added here. */
 export type WorkerAuditEntry = Omit<AuditRecord, "timeMs" | "tenantId" | "vault">;
 
+/** A read the Worker answered from its edge cache: it knows when (its clock), the vault adds the rest. */
+export type EdgeReadAuditEntry = WorkerAuditEntry & { readonly servedAtMs: number };
+
 export interface AuditJournalDeps {
   readonly storage: DurableObjectStorage;
   readonly audit: AuditRepository;
@@ -108,6 +111,28 @@ export class AuditJournal {
       });
     } catch (err) {
       console.error("audit record could not be written", err);
+      return fail(auditUnavailable());
+    }
+    this.deps.armPruning();
+    return ok(null);
+  }
+
+  /**
+   * The records of reads answered at the edge (docs/edge-reads.md, "Edge cache"), a batch in one transaction, each at
+   * the time the edge answered. A batch that cannot be written is refused whole; the Worker then stops answering
+   * from its cache for this vault (worker/edge/edge-audit-batch.ts).
+   */
+  recordEdgeReads(entries: readonly EdgeReadAuditEntry[]): Result<null> {
+    const config = this.deps.config();
+    if (config === null) return fail(vaultNotFound());
+    try {
+      this.deps.storage.transactionSync(() => {
+        for (const { servedAtMs, ...entry } of entries) {
+          this.deps.audit.insert({ ...entry, timeMs: servedAtMs, tenantId: config.tenantId, vault: config.name });
+        }
+      });
+    } catch (err) {
+      console.error("edge read audit records could not be written", err);
       return fail(auditUnavailable());
     }
     this.deps.armPruning();

@@ -11,6 +11,7 @@ import { VaultThrottle } from "../operations/vault-throttle.ts";
 import { migrate } from "../storage/migrate.ts";
 import { VAULT_MIGRATIONS } from "../storage/migrations.ts";
 import { AuditJournal } from "./audit-journal.ts";
+import { EdgeLeases } from "./edge-leases.ts";
 import { auditPruneDuty } from "./duties/audit-prune-duty.ts";
 import { certificateCompletionDuty } from "./duties/certificate-completion-duty.ts";
 import { certificateLifetimeDuty } from "./duties/certificate-lifetime-duty.ts";
@@ -35,6 +36,7 @@ export interface VaultParts {
   readonly settings: OperationalSettings;
   readonly events: VaultEvents;
   readonly scheduler: VaultScheduler;
+  readonly edge: EdgeLeases;
 }
 
 /**
@@ -62,6 +64,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
       scheduler.forget();
       access.forget();
       settings.forget();
+      edge.forget();
     },
   });
   const events = new VaultEvents(storage.sql, {
@@ -135,6 +138,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     config: () => lifecycle.config,
     reschedule: () => scheduler.reschedule(),
   });
+  const edge = new EdgeLeases(stores.vaults, clock);
   lifecycle.load();
-  return { lifecycle, access, pipeline, journal, settings, events, scheduler };
+  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge };
 }

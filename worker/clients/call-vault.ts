@@ -1,9 +1,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { CallStage } from "../../core/contract/common.ts";
-import type { OpKind, OpOf, VaultResults } from "../../core/contract/vault.ts";
+import type { EdgeRead } from "../../core/contract/edge-read.ts";
+import type { OpKind, OpOf, VaultCall, VaultOp, VaultResults } from "../../core/contract/vault.ts";
+import type { Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
-import { executeOnVault } from "./vault-stub.ts";
+import { unwrap } from "./unwrap.ts";
+import { executeOnVault, vaultStub } from "./vault-stub.ts";
 
 /**
  * Runs an operation on the request's vault as the authenticated caller, under the audit name of the operation the
@@ -13,6 +16,18 @@ import { executeOnVault } from "./vault-stub.ts";
  * everything else.
  */
 export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>, stage: CallStage = "single"): Promise<VaultResults[K]> {
+  return audited(c, stage, () => executeOnVault<K>(c.env, c.get("vault").name, { ...vaultCall(c, op, stage), op }));
+}
+
+/** As {@link callVault}, for a read the Worker may keep at the edge: the answer carries its lease (edge-lease.ts). */
+export async function callVaultForEdge<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>): Promise<EdgeRead<VaultResults[K]>> {
+  return audited(c, "single", async () => {
+    const result = (await vaultStub(c.env, c.get("vault").name).executeForEdge(vaultCall(c, op, "single"))) as Result<EdgeRead<VaultResults[K]>>;
+    return unwrap(result);
+  });
+}
+
+function vaultCall(c: Context<AppEnv>, op: VaultOp, stage: CallStage): VaultCall {
   const operation = c.get("operation");
   // A route that forgot `operation(...)` is a programming error, never an open door.
   if (operation === undefined) throw new Error(`route ${c.req.routePath} declares no permission`);
@@ -24,8 +39,12 @@ export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K
     stage,
     apiVersion: c.get("apiVersion"),
   };
+  return { caller: c.get("caller"), op, request };
+}
+
+async function audited<T>(c: Context<AppEnv>, stage: CallStage, call: () => Promise<T>): Promise<T> {
   try {
-    const result = await executeOnVault(c.env, c.get("vault").name, { caller: c.get("caller"), op, request });
+    const result = await call();
     if (stage !== "preflight") c.set("audited", true);
     return result;
   } catch (err) {

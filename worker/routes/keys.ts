@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { readAtEdge } from "../edge/edge-read.ts";
 import { callVault } from "../clients/call-vault.ts";
 import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
@@ -88,8 +89,9 @@ keyRoutes.put("/keys/:name/rotationpolicy", operation("key.setRotationPolicy"), 
 keyRoutes.get("/keys/:name/:version?", operation("key.get"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
-  const key = await callVault(c, { kind: "key.get", name, ...(version === undefined ? {} : { version }) });
-  return c.json(keyBundle(c.get("vaultBaseUrl"), key, c.get("apiVersion")));
+  return readAtEdge(c, { kind: "key.get", name, ...(version === undefined ? {} : { version }) }, (key) =>
+    keyBundle(c.get("vaultBaseUrl"), key, c.get("apiVersion")),
+  );
 });
 
 keyRoutes.patch("/keys/:name/:version?", operation("key.update"), async (c) => {

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { readAtEdge } from "../edge/edge-read.ts";
 import { callVault } from "../clients/call-vault.ts";
 import { operation } from "../middleware/operation.ts";
 import { assertObjectName } from "../wire/assertions.ts";
@@ -52,9 +53,12 @@ secretRoutes.post("/secrets/:name/backup", operation("secret.backup"), async (c)
 secretRoutes.get("/secrets/:name/:version?", operation("secret.get"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
-  const secret = await callVault(c, { kind: "secret.get", name, ...(version === undefined ? {} : { version }) });
+  const op = { kind: "secret.get", name, ...(version === undefined ? {} : { version }) } as const;
   const outContentType = c.req.query("outContentType");
-  if (outContentType === undefined || !secret.managed || secret.value === undefined) return c.json(secretBundle(c.get("vaultBaseUrl"), secret, c.get("apiVersion")));
+  // A conversion (outContentType) is made per request, never kept at the edge.
+  if (outContentType === undefined) return readAtEdge(c, op, (secret) => secretBundle(c.get("vaultBaseUrl"), secret, c.get("apiVersion")));
+  const secret = await callVault(c, op);
+  if (!secret.managed || secret.value === undefined) return c.json(secretBundle(c.get("vaultBaseUrl"), secret, c.get("apiVersion")));
   const converted = await convertCertificateSecret(secret.value, secret.contentType, outContentType);
   return c.json(secretBundle(c.get("vaultBaseUrl"), { ...secret, ...converted }, c.get("apiVersion")));
 });
