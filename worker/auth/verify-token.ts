@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { issuerFor } from "../../core/domain/identity/issuer.ts";
-import type { Caller } from "../../core/contract/common.ts";
+import { recallVerified, rememberVerified, verifiedTokenKey, type VerifiedCaller } from "./verified-tokens.ts";
 import { TOKEN_ALG } from "../../core/crypto/token-signer.ts";
 import { tenantKeys } from "./jwks-cache.ts";
 
@@ -16,9 +16,19 @@ export interface Expected {
 /**
  * Verifies a bearer token for a tenant: ES256 signature by one of the tenant's keys, issuer, audience,
  * exp/nbf with small skew, and that `tid` is the tenant. Returns the caller, or null for any failure:
- * callers answer every failure with the same challenge.
+ * callers answer every failure with the same challenge. A token verified in this isolate lately is recalled, not
+ * verified again (verified-tokens.ts).
  */
-export async function verifyToken(env: Env, token: string, expected: Expected): Promise<(Caller & { claims: JWTPayload }) | null> {
+export async function verifyToken(env: Env, token: string, expected: Expected): Promise<VerifiedCaller | null> {
+  const key = verifiedTokenKey(token, expected.tenantId, expected.audience);
+  const recalled = recallVerified(key, Date.now());
+  if (recalled !== null) return recalled;
+  const caller = await verifyAfresh(env, token, expected);
+  if (caller !== null) rememberVerified(key, caller, Date.now(), CLOCK_TOLERANCE_S);
+  return caller;
+}
+
+async function verifyAfresh(env: Env, token: string, expected: Expected): Promise<VerifiedCaller | null> {
   const options = {
     algorithms: [TOKEN_ALG],
     issuer: issuerFor(env.ISSUER_ORIGIN, expected.tenantId),
