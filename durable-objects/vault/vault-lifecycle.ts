@@ -1,10 +1,12 @@
-import { VaultError } from "../../core/errors/vault-error.ts";
+import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import type { VaultDataKey } from "../../core/crypto/envelope/vault-data-key.ts";
 import { rootKeyFromEnv, type RootKey } from "../../core/crypto/envelope/root-key.ts";
 import { toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import { readPlacement, type VaultPlacement } from "../../core/domain/vault/placement.ts";
+import type { VaultLocation } from "../../core/domain/vault/placement-pointer.ts";
 import type { VaultSettings } from "../../core/contract/vault.ts";
 import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
 import type { HsmKeyReference } from "../../core/hsm/hsm-key-reference.ts";
@@ -18,6 +20,17 @@ import type { VaultRepository } from "../storage/vault-repository.ts";
 export const vaultNotFound = (): VaultError => new VaultError("VaultNotFound", "The vault was not found.");
 
 const alreadyExists = (name: string): VaultError => new VaultError("VaultAlreadyExists", `The vault name '${name}' is already in use.`);
+
+/**
+ * Two entries of the object's key-value storage (docs/placement.md), beside its SQL tables: the vault's own
+ * placement, written with its settings row; and, in the default-namespace object of a name whose vault was made in a
+ * jurisdiction, the pointer there. Neither is secret: a jurisdiction and a location hint.
+ */
+const PLACEMENT_KEY = "placement";
+const POINTER_KEY = "placement-pointer";
+
+/** What a creation carries; `placement` is read as unknown and checked, as anything arriving over RPC. */
+type CreateSettings = VaultSettings & { readonly placement?: unknown };
 
 export interface LifecycleDeps {
   readonly storage: DurableObjectStorage;
@@ -57,14 +70,17 @@ export class VaultLifecycle {
   /** Reads the configuration and the wrapped data key from storage (construction, creation). */
   load(): void {
     const loaded = this.deps.vaults.load();
-    this.current = loaded?.config ?? null;
+    this.current = loaded === null ? null : withPlacement(loaded.config, readPlacement(this.deps.storage.kv.get(PLACEMENT_KEY)));
     this.deps.dek.use(loaded === null ? null : { wrapped: loaded.wrappedDek, hsmKeyId: loaded.dekHsmKeyId });
   }
 
   /** Creates the vault (control plane). Fails if this name is already a vault. */
-  async create(settings: VaultSettings): Promise<Result<VaultConfig>> {
+  async create(settings: CreateSettings): Promise<Result<VaultConfig>> {
     if (this.current !== null) return fail(alreadyExists(settings.name));
-    const config: VaultConfig = { ...settings, created: toUnixSeconds(this.deps.clock.now()) };
+    const { placement: given, ...fixed } = settings;
+    const placement = readPlacement(given);
+    if (placement === null) return fail(badParameter("The vault's placement is not valid."));
+    const config = withPlacement({ ...fixed, created: toUnixSeconds(this.deps.clock.now()) }, placement);
     let made: Awaited<ReturnType<VaultDataKey["create"]>>;
     try {
       made = await this.deps.dek.create(config);
@@ -77,7 +93,12 @@ export class VaultLifecycle {
       await made.undo();
       return fail(alreadyExists(settings.name));
     }
-    this.deps.vaults.insert(config, made.stored.wrapped, made.stored.hsmKeyId);
+    this.deps.storage.transactionSync(() => {
+      this.deps.vaults.insert(config, made.stored.wrapped, made.stored.hsmKeyId);
+      if (placement !== undefined) this.deps.storage.kv.put(PLACEMENT_KEY, placement);
+      // This object is the vault now: a pointer left by an earlier vault of the name made elsewhere is void.
+      this.deps.storage.kv.delete(POINTER_KEY);
+    });
     this.load();
     this.deps.dek.adopt(made.stored, made.dataKey);
     return ok(config);
@@ -95,6 +116,33 @@ export class VaultLifecycle {
     this.current = null;
     this.deps.dek.use(null);
     if (config !== null) await destroyTokenKeys(this.deps.context(config), tokenKeys);
+  }
+
+  /**
+   * Where the vault of this object's name is (the data plane asks the default-namespace object, docs/placement.md):
+   * here, or in the jurisdiction the pointer names, or nowhere.
+   */
+  locate(): VaultLocation {
+    if (this.current !== null) return { kind: "vault", config: this.current };
+    const pointer = readPlacement(this.deps.storage.kv.get(POINTER_KEY));
+    return pointer?.jurisdiction === undefined ? null : { kind: "pointer", placement: pointer };
+  }
+
+  /**
+   * Control plane, on the default-namespace object of a name: records that its vault is made in `placement`'s
+   * jurisdiction, or (null) that there is none any more. Refused while this object is itself a vault, so a pointer
+   * never hides one.
+   */
+  pointTo(placement: VaultPlacement | null): Result<null> {
+    if (placement === null) {
+      this.deps.storage.kv.delete(POINTER_KEY);
+      return ok(null);
+    }
+    const checked = readPlacement(placement);
+    if (checked?.jurisdiction === undefined) return fail(badParameter("A placement pointer names a jurisdiction."));
+    if (this.current !== null) return fail(alreadyExists(this.current.name));
+    this.deps.storage.kv.put(POINTER_KEY, checked);
+    return ok(null);
   }
 
   /** The vault's data key (opened once, through the HSM bridge when the root of trust is there). */
@@ -120,4 +168,8 @@ export class VaultLifecycle {
     });
     return dekKey === null ? keys : [...keys, { kty: "oct", hsmKeyId: dekKey }];
   }
+}
+
+function withPlacement(config: VaultConfig, placement: VaultPlacement | undefined | null): VaultConfig {
+  return placement === undefined || placement === null ? config : { ...config, placement };
 }

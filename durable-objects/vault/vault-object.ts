@@ -1,15 +1,17 @@
 import { DurableObject } from "cloudflare:workers";
 import { systemClock, type Clock } from "../../core/domain/clock.ts";
-import { fail, type Result } from "../../core/errors/result.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
 import type { BenchPrimitive } from "../../core/crypto/bench-primitives.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import type { OpKind, VaultCall, VaultResults, VaultSettings } from "../../core/contract/vault.ts";
 import type { EventAdminOp, EventAdminResult } from "../../core/contract/events.ts";
-import type { WorkerAuditEntry } from "./audit-journal.ts";
+import type { EdgeReadAuditEntry, WorkerAuditEntry } from "./audit-journal.ts";
+import type { EdgeRead } from "../../core/contract/edge-read.ts";
 import type { BookkeepingRate } from "./bench-bookkeeping.ts";
 import { BenchSurface } from "./bench-surface.ts";
+import { servePublishedKeySet } from "./published-key-sets.ts";
 import { vaultNotFound } from "./vault-lifecycle.ts";
 import { vaultParts, type VaultParts } from "./vault-parts.ts";
 
@@ -46,18 +48,64 @@ export class VaultObject extends DurableObject<Env> {
 
   /** Removes the vault and everything in it, irreversibly. */
   async destroy(): Promise<void> {
-    return this.parts.lifecycle.destroy();
+    await this.parts.lifecycle.destroy();
+    await this.parts.edge.outlive();
+  }
+
+  /** Where the vault of this name is: here, in the jurisdiction a pointer names, or nowhere (docs/placement.md). */
+  async locate(): Promise<import("../../core/domain/vault/placement-pointer.ts").VaultLocation> {
+    return this.parts.lifecycle.locate();
+  }
+
+  /** Control plane, on a name's default-namespace object only: points to its vault's jurisdiction, or (null) to none. */
+  async pointTo(placement: import("../../core/domain/vault/placement.ts").VaultPlacement | null): Promise<Result<null>> {
+    return this.parts.lifecycle.pointTo(placement);
   }
 
   // Data plane: request-pipeline.ts, audit-journal.ts.
 
   async execute(call: VaultCall): Promise<Result<VaultResults[OpKind]>> {
-    return this.parts.pipeline.execute(call);
+    const result = await this.parts.pipeline.execute(call);
+    if (result.ok) await this.parts.edge.afterChange(call.op);
+    return result;
+  }
+
+  /**
+   * Calls of one batch (worker/routes/edge-batch-get.ts) in one round trip, each its own request as {@link execute}
+   * runs it (roles, throttle, audit record; reads share a commit). All are awaited before any exception is rethrown,
+   * so no call is left running behind a failed batch.
+   */
+  async executeEach(calls: readonly VaultCall[]): Promise<Result<VaultResults[OpKind]>[]> {
+    const settled = await Promise.allSettled(calls.map((call) => this.execute(call)));
+    return settled.map((outcome) => {
+      if (outcome.status === "rejected") throw outcome.reason;
+      return outcome.value;
+    });
+  }
+
+  /**
+   * A read the Worker may keep at the edge (edge-leases.ts): the answer carries the lease's expiry, or null when the
+   * vault does not keep it. The lease is reserved before the read looks at anything.
+   */
+  async executeForEdge(call: VaultCall): Promise<Result<EdgeRead<VaultResults[OpKind]>>> {
+    const leaseUntilMs = this.parts.edge.reserve(call.op);
+    const result = await this.parts.pipeline.execute(call);
+    return result.ok ? ok({ value: result.value, leaseUntilMs }) : result;
+  }
+
+  /** The audit records of reads the Worker answered from its edge cache, batched (worker/edge/edge-audit-batch.ts). */
+  async recordEdgeReads(entries: readonly EdgeReadAuditEntry[]): Promise<Result<null>> {
+    return this.parts.journal.recordEdgeReads(entries);
   }
 
   /** The audit record of a request the Worker answered without calling {@link execute}. */
   async recordRequest(entry: WorkerAuditEntry): Promise<Result<null>> {
     return this.parts.journal.recordRequest(entry);
+  }
+
+  /** A published key set, read without a token while the vault's publicJwks setting is on: published-key-sets.ts. */
+  async publishedKeySet(input: Parameters<typeof servePublishedKeySet>[1]): ReturnType<typeof servePublishedKeySet> {
+    return servePublishedKeySet(this.parts, input);
   }
 
   // Role assignments: vault-access.ts.
@@ -68,16 +116,23 @@ export class VaultObject extends DurableObject<Env> {
 
   /** Role assignment changes raise VaultAccessPolicyChanged in the same transaction (an outbox). */
   async putRoleAssignment(assignment: RoleAssignment): Promise<RoleAssignment> {
-    return this.parts.access.put(assignment);
+    const put = this.parts.access.put(assignment);
+    // A replaced assignment may have granted more: permissions kept at the edge run out first (edge-leases.ts).
+    await this.parts.edge.outlive();
+    return put;
   }
 
   async deleteRoleAssignment(id: string): Promise<boolean> {
-    return this.parts.access.delete(id);
+    const deleted = this.parts.access.delete(id);
+    await this.parts.edge.outlive();
+    return deleted;
   }
 
   /** Called when a principal is deleted from its tenant: its grants go with it. */
   async removePrincipal(principalId: string): Promise<number> {
-    return this.parts.access.removePrincipal(principalId);
+    const removed = this.parts.access.removePrincipal(principalId);
+    await this.parts.edge.outlive();
+    return removed;
   }
 
   // Events and operational settings (control plane): operations/vault-events.ts, operational-settings.ts.
@@ -93,7 +148,13 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   async updateOperationalSettings(patch: VaultSettingsPatch): Promise<Result<VaultOperationalSettings>> {
-    return this.parts.settings.update(patch);
+    const updated = this.parts.settings.update(patch);
+    if (patch.edgeCache !== undefined || patch.publicJwks !== undefined) {
+      this.parts.edge.forget();
+      // Switched off: answers already kept at the edge run out before the switch is reported done.
+      if (updated.ok) await this.parts.edge.outlive();
+    }
+    return updated;
   }
 
   /** Every timed duty's due work (duties/), then the next alarm: vault-scheduler.ts. */
@@ -117,5 +178,10 @@ export class VaultObject extends DurableObject<Env> {
 
   async benchBookkeepingRate(ms: number): Promise<BookkeepingRate> {
     return this.bench.bookkeepingRate(ms);
+  }
+
+  /** Secrets in bulk for the list bench, sealed with this vault's data key (bench-seed.ts). */
+  async benchSeedSecrets(seed: Parameters<BenchSurface["seedSecrets"]>[0]): ReturnType<BenchSurface["seedSecrets"]> {
+    return this.bench.seedSecrets(seed, this.parts.lifecycle, this.clock.now());
   }
 }

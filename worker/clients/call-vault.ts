@@ -16,15 +16,27 @@ import { executeOnVault, vaultStub } from "./vault-stub.ts";
  * everything else.
  */
 export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>, stage: CallStage = "single"): Promise<VaultResults[K]> {
-  return audited(c, stage, () => executeOnVault<K>(c.env, c.get("vault").name, { ...vaultCall(c, op, stage), op }));
+  return audited(c, stage, () => executeOnVault<K>(c.env, c.get("vault"), { ...vaultCall(c, op, stage), op }));
 }
 
 /** As {@link callVault}, for a read the Worker may keep at the edge: the answer carries its lease (edge-lease.ts). */
 export async function callVaultForEdge<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>): Promise<EdgeRead<VaultResults[K]>> {
   return audited(c, "single", async () => {
-    const result = (await vaultStub(c.env, c.get("vault").name).executeForEdge(vaultCall(c, op, "single"))) as Result<EdgeRead<VaultResults[K]>>;
+    const result = (await vaultStub(c.env, c.get("vault")).executeForEdge(vaultCall(c, op, "single"))) as Result<EdgeRead<VaultResults[K]>>;
     return unwrap(result);
   });
+}
+
+/**
+ * Many calls of one operation in one round trip (batch get): the vault object runs each as its own request — its
+ * roles, throttle and audit record — and answers each with a value or an error value, in order. Every item is
+ * recorded by the vault object, so the request is too.
+ */
+export async function callVaultEach<K extends OpKind>(c: Context<AppEnv>, ops: readonly OpOf<K>[]): Promise<Result<VaultResults[K]>[]> {
+  const calls = ops.map((op) => vaultCall(c, op, "single"));
+  const results = (await vaultStub(c.env, c.get("vault")).executeEach(calls)) as Result<VaultResults[K]>[];
+  c.set("audited", true);
+  return results;
 }
 
 function vaultCall(c: Context<AppEnv>, op: VaultOp, stage: CallStage): VaultCall {

@@ -1,6 +1,6 @@
 import type { EdgeReadAuditEntry } from "../../durable-objects/vault/audit-journal.ts";
 import { EDGE_LEASE_MS } from "../../core/domain/vault/edge-lease.ts";
-import { vaultStub } from "../clients/vault-stub.ts";
+import { vaultStub, type VaultAddress } from "../clients/vault-stub.ts";
 
 /**
  * Audit records of reads answered from the edge cache (docs/edge-reads.md, "Edge cache"): queued per vault in this
@@ -28,10 +28,11 @@ export function edgeAuditAccepting(vaultName: string, nowMs: number): boolean {
 }
 
 /** Queues a hit's record; the returned promise settles once its batch has been written (or refused). */
-export function recordEdgeRead(env: Env, vaultName: string, entry: EdgeReadAuditEntry): Promise<void> {
+export function recordEdgeRead(env: Env, vault: VaultAddress, entry: EdgeReadAuditEntry): Promise<void> {
+  const vaultName = vault.name;
   let batch = batches.get(vaultName);
   if (batch === undefined) {
-    batch = openBatch(env, vaultName);
+    batch = openBatch(env, vault);
     batches.set(vaultName, batch);
   }
   batch.entries.push(entry);
@@ -39,7 +40,8 @@ export function recordEdgeRead(env: Env, vaultName: string, entry: EdgeReadAudit
   return batch.written;
 }
 
-function openBatch(env: Env, vaultName: string): Batch {
+function openBatch(env: Env, vault: VaultAddress): Batch {
+  const vaultName = vault.name;
   let release = (): void => {};
   const due = new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, FLUSH_DELAY_MS);
@@ -52,7 +54,7 @@ function openBatch(env: Env, vaultName: string): Batch {
   const written = due.then(async () => {
     if (batches.get(vaultName)?.entries === entries) batches.delete(vaultName);
     try {
-      const result = await vaultStub(env, vaultName).recordEdgeReads(entries);
+      const result = await vaultStub(env, vault).recordEdgeReads(entries);
       if (!result.ok) refuse(vaultName, "refused");
     } catch (err) {
       refuse(vaultName, err);

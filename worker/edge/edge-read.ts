@@ -34,7 +34,7 @@ export async function readAtEdge<K extends EdgeKind>(
   if (edgeAuditAccepting(vaultName, nowMs)) {
     const kept = await keptRead(c.env.ROOT_KEY, address, nowMs);
     if (kept !== null) {
-      c.executionCtx.waitUntil(recordEdgeRead(c.env, vaultName, hitRecord(c, op, nowMs)));
+      c.executionCtx.waitUntil(recordEdgeRead(c.env, c.get("vault"), hitRecord(c, op, nowMs)));
       c.set("audited", true);
       return c.body(kept, 200, { "Content-Type": "application/json", [CACHE_STATUS]: HIT });
     }

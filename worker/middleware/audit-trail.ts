@@ -26,7 +26,7 @@ export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
   if (c.get("audited")) return;
   const response = c.res;
   const caller = c.get("caller");
-  const recorded = await vaultStub(c.env, c.get("vault").name).recordRequest({
+  const recorded = await vaultStub(c.env, c.get("vault")).recordRequest({
     requestId: c.get("requestId"),
     caller: caller === undefined ? null : { objectId: caller.objectId, appId: caller.appId, type: caller.principalType },
     clientIp: clientIp(c),

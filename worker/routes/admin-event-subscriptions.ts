@@ -23,7 +23,7 @@ export const adminEventSubscriptionRoutes = new Hono<AppEnv>({ strict: false });
 
 /** One control-plane RPC, typed per operation (RPC stubs do not carry the method's generic). */
 async function manageEvents<K extends EventAdminKind>(env: Env, vault: VaultConfig, op: EventAdminOpOf<K>): Promise<EventAdminResults[K]> {
-  return unwrap((await vaultStub(env, vault.name).manageEvents(op)) as Result<EventAdminResults[K]>);
+  return unwrap((await vaultStub(env, vault).manageEvents(op)) as Result<EventAdminResults[K]>);
 }
 
 /**

@@ -37,7 +37,7 @@ adminRoute(adminOperationalSettingsRoutes, "TenantThrottleLimitsReset", async (c
 
 adminRoute(adminOperationalSettingsRoutes, "VaultSettingsGet", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  return c.json(await vaultStub(c.env, config.name).operationalSettings());
+  return c.json(await vaultStub(c.env, config).operationalSettings());
 });
 
 adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
@@ -46,5 +46,5 @@ adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
   if (patch.throttleLimits !== undefined && c.get("admin").kind !== "operator") {
     throw new VaultError("Forbidden", "Changing throttle limits requires the operator key.");
   }
-  return c.json(unwrap(await vaultStub(c.env, config.name).updateOperationalSettings(patch)));
+  return c.json(unwrap(await vaultStub(c.env, config).updateOperationalSettings(patch)));
 });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
-import { vaultStub } from "../clients/vault-stub.ts";
+import { locateVault, vaultStub } from "../clients/vault-stub.ts";
 import { adminResource } from "../middleware/admin-auth.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import type { Principal, PrincipalType } from "../../core/domain/identity/principal.ts";
@@ -88,7 +88,13 @@ adminRoute(adminTenantRoutes, "PrincipalDelete", async (c) => {
   const principalId = c.req.param("principalId");
   await requireTenant(c.env, tenantId);
   const vaults = unwrap(await tenantStub(c.env, tenantId).deletePrincipal(principalId));
-  await Promise.all(vaults.map((name) => vaultStub(c.env, name).removePrincipal(principalId)));
+  // Each vault where it is placed (docs/placement.md): a jurisdiction vault's name alone reaches only its pointer.
+  await Promise.all(
+    vaults.map(async (name) => {
+      const vault = await locateVault(c.env, name);
+      if (vault !== null) await vaultStub(c.env, vault).removePrincipal(principalId);
+    }),
+  );
   return c.body(null, 204);
 });
 

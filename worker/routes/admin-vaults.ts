@@ -4,7 +4,14 @@ import type { AppEnv } from "../app-env.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
-import { forgetVault, vaultStub } from "../clients/vault-stub.ts";
+import {
+  assertJurisdictionAvailable,
+  dropVaultPointer,
+  forgetVault,
+  locateVault,
+  pointToVault,
+  vaultStub,
+} from "../clients/vault-stub.ts";
 import { findRole, roleDefinitionPath, BUILT_IN_ROLES } from "../../core/domain/rbac/built-in-roles.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
 import {
@@ -17,8 +24,12 @@ import {
   type VaultSku,
 } from "../../core/domain/vault/vault-config.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
+import type { VaultPlacement } from "../../core/domain/vault/placement.ts";
+import type { VaultSettings } from "../../core/contract/vault.ts";
+import type { Result } from "../../core/errors/result.ts";
 import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
+import { placementInput, placementJson } from "../wire/placement-input.ts";
 import { UUID } from "../wire/oauth.ts";
 import { assertVaultName } from "../wire/vault-name.ts";
 import { vaultUri } from "../../core/domain/vault/vault-host.ts";
@@ -34,6 +45,7 @@ const vaultJson = (env: Env, v: VaultConfig) => ({
   enablePurgeProtection: v.purgeProtection,
   sku: v.sku,
   dataKeyProtection: v.dataKeyProtection ?? "rootKey",
+  placement: placementJson(v.placement),
   vaultUri: vaultUri(env.ISSUER_ORIGIN, v.name, v.sku),
   created: v.created,
 });
@@ -52,7 +64,7 @@ const assignmentJson = (a: RoleAssignment) => {
 
 export async function requireVault(env: Env, tenantId: string, name: string): Promise<VaultConfig> {
   await requireTenant(env, tenantId);
-  const config = await vaultStub(env, assertVaultName(name)).describe();
+  const config = await locateVault(env, assertVaultName(name));
   // Another tenant's vault is reported exactly like a missing one.
   if (config === null || config.tenantId !== tenantId) throw new VaultError("VaultNotFound", `The vault '${name}' was not found.`);
   return config;
@@ -94,6 +106,26 @@ function dataKeyProtection(value: unknown, sku: VaultSku, hsmBridge: boolean): {
   return { dataKeyProtection: "hsm" };
 }
 
+/**
+ * Makes the vault where its placement says (docs/placement.md). A jurisdiction vault's pointer is written first, so
+ * the vault can be found the moment it exists, and goes again if the vault is not made (were that lost, a pointer to
+ * an object holding no vault reads as "not found", and the name's next vault replaces or voids it).
+ */
+async function makeVault(env: Env, settings: VaultSettings & { readonly placement?: VaultPlacement }): Promise<Result<VaultConfig>> {
+  const { placement } = settings;
+  if (placement?.jurisdiction === undefined) return vaultStub(env, settings).create(settings);
+  const key = settings.name.toLowerCase();
+  await pointToVault(env, key, placement);
+  const created = await vaultStub(env, settings)
+    .create(settings)
+    .catch(async (err: unknown) => {
+      await dropVaultPointer(env, key).catch(() => undefined);
+      throw err;
+    });
+  if (!created.ok) await dropVaultPointer(env, key);
+  return created;
+}
+
 adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const tenantId = c.req.param("tenantId");
   const name = assertVaultName(c.req.param("name"));
@@ -102,6 +134,8 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const purgeProtection = body.enablePurgeProtection ?? false;
   if (typeof purgeProtection !== "boolean") throw badParameter("enablePurgeProtection must be a boolean.");
   const sku = vaultSku(body.sku, hsmBridgeConfigured(c.env));
+  const placement = placementInput(body.placement);
+  assertJurisdictionAvailable(c.env, placement?.jurisdiction);
   const settings = {
     name,
     tenantId,
@@ -109,19 +143,20 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
     purgeProtection,
     sku,
     ...dataKeyProtection(body.dataKeyProtection, sku, hsmBridgeConfigured(c.env)),
+    ...(placement === undefined ? {} : { placement }),
   } as const;
 
   const registry = registryStub(c.env);
   unwrap(await registry.reserveVaultName(name, tenantId));
   // The reservation is released on any failure, so a name is never left held by a vault that does not exist.
-  const created = await vaultStub(c.env, name)
-    .create(settings)
-    .catch(async (err: unknown) => {
-      await registry.releaseVaultName(name);
-      throw err;
-    });
+  const created = await makeVault(c.env, settings).catch(async (err: unknown) => {
+    await registry.releaseVaultName(name);
+    throw err;
+  });
   if (!created.ok) await registry.releaseVaultName(name);
   const config = unwrap(created);
+  // Whatever this isolate still held about an earlier vault of the name is void.
+  forgetVault(name);
   await tenantStub(c.env, tenantId).addVault(name.toLowerCase());
   return c.json(vaultJson(c.env, config), 201);
 });
@@ -130,8 +165,8 @@ adminRoute(adminVaultRoutes, "VaultList", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   const names = await tenantStub(c.env, tenantId).listVaults();
-  const configs = await Promise.all(names.map((n) => vaultStub(c.env, n).describe()));
-  return c.json({ value: configs.flatMap((v) => (v === null ? [] : [vaultJson(c.env, v)])) });
+  const configs = await Promise.all(names.map((n) => locateVault(c.env, n)));
+  return c.json({ value: configs.flatMap((v) => (v === null || v.tenantId !== tenantId ? [] : [vaultJson(c.env, v)])) });
 });
 
 adminRoute(adminVaultRoutes, "VaultGet", async (c) =>
@@ -142,7 +177,8 @@ adminRoute(adminVaultRoutes, "VaultGet", async (c) =>
 adminRoute(adminVaultRoutes, "VaultDelete", async (c) => {
   const tenantId = c.req.param("tenantId");
   const config = await requireVault(c.env, tenantId, c.req.param("name"));
-  await vaultStub(c.env, config.name).destroy();
+  await vaultStub(c.env, config).destroy();
+  if (config.placement?.jurisdiction !== undefined) await dropVaultPointer(c.env, config.name.toLowerCase());
   forgetVault(config.name);
   await tenantStub(c.env, tenantId).removeVault(config.name.toLowerCase());
   await registryStub(c.env).releaseVaultName(config.name);
@@ -151,7 +187,7 @@ adminRoute(adminVaultRoutes, "VaultDelete", async (c) => {
 
 adminRoute(adminVaultRoutes, "RoleAssignmentList", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  return c.json({ value: (await vaultStub(c.env, config.name).listRoleAssignments()).map(assignmentJson) });
+  return c.json({ value: (await vaultStub(c.env, config).listRoleAssignments()).map(assignmentJson) });
 });
 
 adminRoute(adminVaultRoutes, "RoleAssignmentPut", async (c) => {
@@ -169,12 +205,12 @@ adminRoute(adminVaultRoutes, "RoleAssignmentPut", async (c) => {
     throw new VaultError("PrincipalNotFound", "The principal was not found in the vault's tenant.");
   }
   const assignment: RoleAssignment = { id, principalId, roleDefinitionId: role.id, scope: "/", created: toUnixSeconds(Date.now()) };
-  return c.json(assignmentJson(await vaultStub(c.env, config.name).putRoleAssignment(assignment)), 201);
+  return c.json(assignmentJson(await vaultStub(c.env, config).putRoleAssignment(assignment)), 201);
 });
 
 adminRoute(adminVaultRoutes, "RoleAssignmentDelete", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  const deleted = await vaultStub(c.env, config.name).deleteRoleAssignment(c.req.param("assignmentId").toLowerCase());
+  const deleted = await vaultStub(c.env, config).deleteRoleAssignment(c.req.param("assignmentId").toLowerCase());
   if (!deleted) throw new VaultError("RoleAssignmentNotFound", "The role assignment was not found.");
   return c.body(null, 204);
 });

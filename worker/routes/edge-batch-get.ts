@@ -1,9 +1,8 @@
-import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { OPERATIONS } from "../../core/contract/operations.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
-import { callVault } from "../clients/call-vault.ts";
+import { callVaultEach } from "../clients/call-vault.ts";
 import { namedOperation } from "../middleware/operation.ts";
 import { batchGetInput, type BatchGetItem } from "../wire/edge-batch-input.ts";
 import { batchGetBody, wholeBatchThrottled, type BatchGetOutcome } from "../wire/edge-batch-result.ts";
@@ -36,31 +35,20 @@ export const edgeBatchGetRoutes = new Hono<AppEnv>({ strict: false });
 
 edgeBatchGetRoutes.post(BATCH_GET_PATH, namedOperation(BATCH_GET_OPERATION), async (c) => {
   const items = batchGetInput(await readJsonObject(c));
-  // From here each call is one SecretGet: callVault names each item's audit record by the request's operation.
+  // From here each item is one SecretGet: its audit record is named by the request's operation (call-vault.ts).
   c.set("operation", OPERATIONS["secret.get"].auditName);
-  // All items run at once; the vault object group-commits their audit records. allSettled, not all: the answer
-  // waits until every item's call has ended, so even a failing request never leaves reads running behind it.
-  const settled = await Promise.allSettled(items.map((item) => getOne(c, item)));
-  const outcomes = settled.map((result) => {
-    // Only a non-VaultError gets here (getOne turns every VaultError into an outcome): a bug, answered 500 by onError.
-    if (result.status === "rejected") throw result.reason;
-    return result.value;
+  // One round trip for the whole batch: the vault object runs the items at once, each its own SecretGet, and
+  // group-commits their audit records.
+  const results = await callVaultEach(
+    c,
+    items.map((item) => ({ kind: "secret.get", name: item.name, ...(item.version === undefined ? {} : { version: item.version }) }) as const),
+  );
+  const outcomes = results.map((result, i): BatchGetOutcome => {
+    const item = items[i] as BatchGetItem;
+    return result.ok ? { item, secret: result.value } : { item, error: VaultError.from(result.error) };
   });
   const throttled = wholeBatchThrottled(outcomes);
   if (throttled !== null) throw throttled;
   return c.json(batchGetBody(c.get("vaultBaseUrl"), outcomes, c.get("apiVersion")));
 });
 
-/**
- * One item's SecretGet. Its VaultError (403, 404, 429, …) is caught at once into the item's outcome: the vault object
- * has already recorded it, and a rejection left waiting would be reported by workerd as unhandled.
- */
-async function getOne(c: Context<AppEnv>, item: BatchGetItem): Promise<BatchGetOutcome> {
-  try {
-    const secret = await callVault(c, { kind: "secret.get", name: item.name, ...(item.version === undefined ? {} : { version: item.version }) });
-    return { item, secret };
-  } catch (err) {
-    if (err instanceof VaultError) return { item, error: err };
-    throw err;
-  }
-}

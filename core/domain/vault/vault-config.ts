@@ -1,3 +1,5 @@
+import type { VaultPlacement } from "./placement.ts";
+
 /**
  * What a vault is: Azure Key Vault's two SKUs (premium adds HSM keys), or a Managed-HSM-style vault, served at
  * `{name}.managedhsm.{domain}` with the keys API for HSM keys only (worker/wire/vault-host.ts).
@@ -27,6 +29,8 @@ export interface VaultConfig {
   readonly created: number;
   /** Premium and managed HSM only: the data key is wrapped by an AES key in the HSM too, not by the root key alone. */
   readonly dataKeyProtection?: "hsm";
+  /** Jurisdiction and location hint, fixed at creation; absent for a vault in the default namespace without a hint. */
+  readonly placement?: VaultPlacement;
 }
 
 export const RETENTION_MIN_DAYS = 7;
