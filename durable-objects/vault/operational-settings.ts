@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from "../../core/errors/result.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import { completionDelayMs } from "../../core/domain/objects/long-running.ts";
@@ -49,7 +50,12 @@ export class OperationalSettings {
   }
 
   update(patch: VaultSettingsPatch): Result<VaultOperationalSettings> {
-    if (this.deps.config() === null) return fail(vaultNotFound());
+    const config = this.deps.config();
+    if (config === null) return fail(vaultNotFound());
+    // The edge cache keeps answers in whichever data centre served them, outside any jurisdiction (docs/placement.md).
+    if (patch.edgeCache === true && config.placement?.jurisdiction !== undefined) {
+      return fail(badParameter(`edgeCache is not available for a vault in the '${config.placement.jurisdiction}' jurisdiction: the edge keeps answers outside it.`));
+    }
     this.deps.storage.transactionSync(() => {
       if (patch.throttleLimits !== undefined) this.deps.throttleStore.setOverrides(patch.throttleLimits);
       if (patch.auditRetentionDays !== undefined) this.deps.vaults.setAuditRetentionDays(patch.auditRetentionDays);

@@ -111,6 +111,23 @@ describe("a vault in a jurisdiction", () => {
     expectError(await kv.json("GET", "/secrets/placed"), 404, "VaultNotFound");
   });
 
+  it("loses a deleted principal's role assignments, as a vault without a placement does", async () => {
+    const name = uniqueVaultName("plprincipal");
+    const { tenantId, principal } = await setupVault(name, ADMIN, { placement: EU });
+    expect(await rows(objectIn(name, EU), "role_assignments")).toBe(1);
+    expect((await admin("DELETE", `/tenants/${tenantId}/principals/${principal.id}`)).status).toBe(204);
+    expect(await rows(objectIn(name, EU), "role_assignments")).toBe(0);
+    expect(await (await admin("GET", `/tenants/${tenantId}/vaults/${name}/roleAssignments`)).json()).toStrictEqual({ value: [] });
+  });
+
+  it("refuses the edge cache, which would keep its answers outside the jurisdiction", async () => {
+    const name = uniqueVaultName("pledge");
+    const { tenantId } = await setupVault(name, ADMIN, { placement: EU });
+    const refused = await admin("PATCH", `/tenants/${tenantId}/vaults/${name}/settings`, { edgeCache: true });
+    expect([refused.status, ((await refused.json()) as { error: { code: string } }).error.code]).toEqual([400, "BadParameter"]);
+    expect(await (await admin("GET", `/tenants/${tenantId}/vaults/${name}/settings`)).json()).toMatchObject({ edgeCache: false });
+  });
+
   it("is another tenant's like any vault: not found through the admin API, its token refused with a 401", async () => {
     const name = uniqueVaultName("pliso");
     const owner = await setupVault(name, ADMIN, { placement: EU });
