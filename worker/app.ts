@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env.ts";
 import { VaultError } from "../core/errors/vault-error.ts";
 import { toErrorResponse } from "./errors/to-response.ts";
@@ -30,19 +30,41 @@ import { certificateIssuerRoutes } from "./routes/certificate-issuers.ts";
 import { certificateRoutes } from "./routes/certificates.ts";
 import { deletedCertificateRoutes } from "./routes/deleted-certificates.ts";
 import { edgeBatchGetRoutes } from "./routes/edge-batch-get.ts";
+import { publishedKeySetCaching, publishedKeySetRoutes, servedWithoutToken } from "./routes/published-key-sets.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
+
+/**
+ * Middleware the published key sets skip: JOSE libraries send neither an api-version nor a token, and the vault object
+ * decides whether a set is served (routes/published-key-sets.ts).
+ */
+function unlessServedWithoutToken(middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => (servedWithoutToken(c) ? next() : middleware(c, next));
+}
 
 /**
  * The data plane, served on vault and managed HSM hosts. Middleware order is the request path of docs/decisions.md §1:
  * request id → host → vault (and what a managed HSM serves) → audit trail → conditional read (ETag, 304) →
  * api-version → challenge/auth → route (which declares its permission and operation). The vault is resolved before api-version so a bad version
- * is audited too.
+ * is audited too. The published key sets skip api-version and challenge; their caching headers are set outside the
+ * response headers' `no-cache`, which they replace.
  */
 export const vaultApp = new Hono<AppEnv>({ strict: false });
-vaultApp.use("*", responseHeaders, resolveVault, managedHsmScope, auditTrail, conditionalRead, apiVersion, challengeAuth);
+vaultApp.use("*", publishedKeySetCaching);
+vaultApp.use(
+  "*",
+  responseHeaders,
+  resolveVault,
+  managedHsmScope,
+  auditTrail,
+  conditionalRead,
+  unlessServedWithoutToken(apiVersion),
+  unlessServedWithoutToken(challengeAuth),
+);
 vaultApp.route("/", secretRoutes);
 vaultApp.route("/", deletedSecretRoutes);
+// Before the keys: /keys/{name}/jwks would otherwise be GET /keys/{name}/{version} with the version "jwks".
+vaultApp.route("/", publishedKeySetRoutes);
 vaultApp.route("/", keyRoutes);
 vaultApp.route("/", keyOperationRoutes);
 vaultApp.route("/", deletedKeyRoutes);

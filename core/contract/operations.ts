@@ -166,6 +166,13 @@ export const OPERATIONS = {
   "certificate.setIssuer": { action: "Microsoft.KeyVault/vaults/certificatecas/write", auditName: "CertificateIssuerSet", throttle: VAULT },
   "certificate.updateIssuer": { action: "Microsoft.KeyVault/vaults/certificatecas/write", auditName: "CertificateIssuerUpdate", throttle: VAULT },
   "certificate.deleteIssuer": { action: "Microsoft.KeyVault/vaults/certificatecas/delete", auditName: "CertificateIssuerDelete", throttle: VAULT },
+
+  // Published key sets (core/contract/key-sets.ts) are read without a token: the vault's publicJwks setting grants
+  // them to everyone (durable-objects/vault/anonymous-requests.ts), so `action` is what a caller *with* a token would
+  // need, as for reading the keys themselves. One unit each, whatever the number of keys, and names of ours.
+  "keySet.key": { action: "Microsoft.KeyVault/vaults/keys/read", auditName: "KeyJwksGet", throttle: KEYS },
+  "keySet.vault": { action: "Microsoft.KeyVault/vaults/keys/read", auditName: "VaultKeySetGet", throttle: KEYS },
+  "keySet.discovery": { action: "Microsoft.KeyVault/vaults/keys/read", auditName: "VaultDiscoveryGet", throttle: KEYS },
 } as const satisfies Descriptors;
 
 /** The descriptor of one operation kind. */

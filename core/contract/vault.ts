@@ -8,10 +8,11 @@ import type { CertificateIssuerOp, CertificateIssuerResults } from "./certificat
 import type { CertificateOp, CertificateResults } from "./certificates.ts";
 import type { Caller, RequestInfo } from "./common.ts";
 import type { KeyOp, KeyResults } from "./keys.ts";
+import type { KeySetOp, KeySetResults } from "./key-sets.ts";
 import type { SecretOp, SecretResults } from "./secrets.ts";
 
-export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp;
-export type VaultResults = SecretResults & KeyResults & AuditResults & CertificateResults & CertificateIssuerResults;
+export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp | KeySetOp;
+export type VaultResults = SecretResults & KeyResults & AuditResults & CertificateResults & CertificateIssuerResults & KeySetResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 

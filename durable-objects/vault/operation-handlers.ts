@@ -4,6 +4,7 @@ import { certificateIssuerHandlers } from "../operations/certificate-issuers.ts"
 import { certificateHandlers } from "../operations/certificates.ts";
 import { keyCryptoHandlers } from "../operations/key-crypto.ts";
 import { keyHandlers } from "../operations/keys.ts";
+import { keySetHandlers } from "../operations/key-sets.ts";
 import { secretHandlers } from "../operations/secrets.ts";
 import type { VaultContext } from "../operations/vault-context.ts";
 
@@ -15,6 +16,7 @@ const HANDLERS = {
   ...auditHandlers,
   ...certificateHandlers,
   ...certificateIssuerHandlers,
+  ...keySetHandlers,
 };
 
 /** Runs the handler of the op's own kind. */

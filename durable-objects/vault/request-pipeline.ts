@@ -12,6 +12,7 @@ import { RequestAudit } from "../operations/request-audit.ts";
 import { throttleCharge } from "../operations/throttle-charge.ts";
 import type { VaultThrottle } from "../operations/vault-throttle.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
+import { isAnonymous, runAnonymous } from "./anonymous-requests.ts";
 import { auditUnavailable, type AuditJournal } from "./audit-journal.ts";
 import type { HandlerContexts } from "./handler-context.ts";
 import { runOperation } from "./operation-handlers.ts";
@@ -46,6 +47,9 @@ export class RequestPipeline {
     if (config === null) return fail(vaultNotFound());
     const audit = new RequestAudit(call, config, clock);
     try {
+      // A published key set carries no token: the vault's publicJwks setting, read on by the vault object, is its grant;
+      // it is charged, run and recorded as below, and a failure ends in the same catch (anonymous-requests.ts).
+      if (isAnonymous(call)) return ok(await runAnonymous(this.deps, config, audit, call));
       // The Worker verified the token against this tenant's keys; checked again here so no path can skip it.
       if (call.caller.tenantId !== config.tenantId) throw new VaultError("Unauthorized", "AKV10032: Invalid issuer.");
       // The action comes from the operation's descriptor, never from the caller (core/contract/operations.ts).

@@ -128,6 +128,8 @@ describe("throttle limits are configuration (control plane)", () => {
       throttleLimits: { secretCreate: 300, secrets: 4000, keyCreate: 20, keys: 4000 },
       auditRetentionDays: 90,
       longRunningOperations: "immediate",
+      edgeCache: false,
+      publicJwks: false,
     });
     const tenant = await readJson(await admin("GET", `/tenants/${tenantId}/throttleLimits`));
     expect(tenant.body).toEqual({ secretCreate: 1500, secrets: 20000, keyCreate: 100, keys: 20000 });

@@ -7,6 +7,7 @@
  */
 import { vaultApp } from "../../worker/app.ts";
 import { NEEDS_HARDWARE } from "../../worker/routes/key-operations.ts";
+import { isAnonymousRoute } from "../../worker/routes/published-key-sets.ts";
 import { ADDED_MEMBERS, API_VERSIONS, LATEST_API_VERSION, apiVersionOf, displayRoute, isAtLeast, routeAddedIn } from "../../worker/wire/api-version.ts";
 
 export interface OperationRow {
@@ -15,6 +16,8 @@ export interface OperationRow {
   readonly routes: readonly { readonly method: string; readonly path: string }[];
   /** The version that added it (7.0 for most). */
   readonly since: string;
+  /** Read without a token or an api-version (the published key sets, docs/edge-reads.md). */
+  readonly anonymous: boolean;
 }
 
 type Declaration = (c: unknown, next: () => Promise<void>) => unknown;
@@ -46,7 +49,7 @@ async function declaredOperation(method: string, path: string, handler: Declarat
 
 /** One row per operation, in the order the routes are registered; an operation's routes share its row. */
 export async function operationRows(): Promise<OperationRow[]> {
-  const rows = new Map<string, { routes: { method: string; path: string }[]; since: Set<string> }>();
+  const rows = new Map<string, { routes: { method: string; path: string }[]; since: Set<string>; anonymous: boolean }>();
   const seen = new Set<string>();
   for (const route of vaultApp.routes) {
     const key = `${route.method} ${route.path}`;
@@ -54,14 +57,14 @@ export async function operationRows(): Promise<OperationRow[]> {
     if (route.method === "ALL" || seen.has(key)) continue;
     seen.add(key);
     const operation = await declaredOperation(route.method, route.path, route.handler as Declaration);
-    const row = rows.get(operation) ?? { routes: [], since: new Set<string>() };
+    const row = rows.get(operation) ?? { routes: [], since: new Set<string>(), anonymous: isAnonymousRoute(route.method, route.path) };
     row.routes.push({ method: route.method, path: route.path });
     row.since.add(routeAddedIn(route.method, route.path));
     rows.set(operation, row);
   }
-  return [...rows].map(([operation, { routes, since }]) => {
+  return [...rows].map(([operation, { routes, since, anonymous }]) => {
     if (since.size !== 1) throw new Error(`the routes of ${operation} were added in different versions: ${[...since].join(", ")}`);
-    return { operation, routes, since: [...since][0] as string };
+    return { operation, routes, since: [...since][0] as string, anonymous };
   });
 }
 
@@ -87,9 +90,9 @@ export async function renderApiVersionsDoc(): Promise<string> {
     `|${header.map(() => "---").join("|")}|`,
     ...rows.map((row) => {
       const routes = row.routes.map((r) => `\`${displayRoute(r.method, r.path)}\``).join("<br>");
-      const name = refusals[row.operation] === undefined ? row.operation : `${row.operation} ¹`;
-      const cells = API_VERSIONS.map((v) => (isAtLeast(v, row.since) ? "✓" : "–"));
-      return `| ${[name, routes, row.since, ...cells].join(" | ")} |`;
+      const name = refusals[row.operation] !== undefined ? `${row.operation} ¹` : row.anonymous ? `${row.operation} ²` : row.operation;
+      const cells = API_VERSIONS.map((v) => (row.anonymous ? "any" : isAtLeast(v, row.since) ? "✓" : "–"));
+      return `| ${[name, routes, row.anonymous ? "none needed" : row.since, ...cells].join(" | ")} |`;
     }),
   ];
   const members = Object.entries(ADDED_MEMBERS).map(([member, since]) => `| \`${member}\` | ${since} |`);
@@ -110,6 +113,9 @@ export async function renderApiVersionsDoc(): Promise<string> {
     "",
     "¹ Needs hardware this vault does not model; every request is answered `400 BadParameter`:",
     ...notes,
+    "",
+    "² An extension beyond Azure, read without a token and without an api-version (JOSE libraries send neither); one",
+    "  given is ignored (docs/edge-reads.md, \"Published key sets\").",
     "",
     "## Response members by api-version",
     "",

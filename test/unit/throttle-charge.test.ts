@@ -131,6 +131,9 @@ const CASES = {
   "certificate.setIssuer": [[{ kind: "certificate.setIssuer", name: "stored", provider: "Self" }, secrets]],
   "certificate.updateIssuer": [[{ kind: "certificate.updateIssuer", name: "stored" }, secrets]],
   "certificate.deleteIssuer": [[{ kind: "certificate.deleteIssuer", name: "stored" }, secrets]],
+  "keySet.key": [[{ kind: "keySet.key", name: "stored" }, keys(1)]],
+  "keySet.vault": [[{ kind: "keySet.vault" }, keys(1)]],
+  "keySet.discovery": [[{ kind: "keySet.discovery" }, keys(1)]],
 } satisfies Cases;
 
 const rows = Object.values(CASES).flatMap((cases) => cases.map(([op, charge]) => ({ op, charge })));

@@ -3,10 +3,11 @@ import type { AppEnv } from "../app-env.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 
 /**
- * What a managed HSM serves: the keys API (keys, deleted keys, key operations), `/rng` and our audit log. Azure's
- * Managed HSM data plane has no secrets or certificates, so those paths are unknown there, as any other path is.
+ * What a managed HSM serves: the keys API (keys, deleted keys, key operations), `/rng`, our audit log and our published
+ * key sets (`/keys/{name}/jwks`, `/.well-known/…`: it holds keys to publish). Azure's Managed HSM data plane has no
+ * secrets or certificates, so those paths are unknown there, as any other path is.
  */
-const MANAGED_HSM_PATHS = /^\/(keys|deletedkeys|rng|auditlog)(\/|$)/i;
+const MANAGED_HSM_PATHS = /^\/(keys|deletedkeys|rng|auditlog|\.well-known)(\/|$)/i;
 
 export const managedHsmScope = createMiddleware<AppEnv>(async (c, next) => {
   if (c.get("vault").sku === "managedHSM" && !MANAGED_HSM_PATHS.test(new URL(c.req.url).pathname)) {

@@ -48,6 +48,7 @@ const EDGE_NEUTRAL_OPS: ReadonlySet<OpKind> = new Set<OpKind>([
   "certificate.listVersions", "certificate.listDeleted", "certificate.getDeleted", "certificate.recover",
   "certificate.getPolicy", "certificate.getOperation", "certificate.backup", "certificate.restore",
   "certificate.getContacts", "certificate.listIssuers", "certificate.getIssuer",
+  "keySet.key", "keySet.vault", "keySet.discovery",
 ]);
 
 /** Whether a successful `op` may have changed what a kept read answers. */
