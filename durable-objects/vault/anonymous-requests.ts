@@ -1,6 +1,6 @@
 import { VaultError } from "../../core/errors/vault-error.ts";
 import type { Clock } from "../../core/domain/clock.ts";
-import type { AuditCaller } from "../../core/domain/vault/audit-record.ts";
+import { ANONYMOUS_AUDIT_CALLER } from "../../core/domain/vault/audit-record.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { Caller } from "../../core/contract/common.ts";
 import { isKeySetOp } from "../../core/contract/key-sets.ts";
@@ -25,17 +25,11 @@ import { runOperation } from "./operation-handlers.ts";
  */
 export const ANONYMOUS_CALLER: Caller = Object.freeze({
   tenantId: "",
-  objectId: "00000000-0000-0000-0000-000000000000",
-  appId: "00000000-0000-0000-0000-000000000000",
-  principalType: "Anonymous",
+  objectId: ANONYMOUS_AUDIT_CALLER.objectId,
+  appId: ANONYMOUS_AUDIT_CALLER.appId,
+  principalType: ANONYMOUS_AUDIT_CALLER.type,
 });
 
-/** The anonymous caller as audit records name it. */
-export const ANONYMOUS_AUDIT_CALLER: AuditCaller = {
-  objectId: ANONYMOUS_CALLER.objectId,
-  appId: ANONYMOUS_CALLER.appId,
-  type: ANONYMOUS_CALLER.principalType,
-};
 
 export function isAnonymous(call: VaultCall): boolean {
   return call.caller === ANONYMOUS_CALLER;

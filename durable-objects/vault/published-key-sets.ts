@@ -1,9 +1,11 @@
 import { VaultError } from "../../core/errors/vault-error.ts";
-import { fail, type Result } from "../../core/errors/result.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
+import type { EdgeRead } from "../../core/contract/edge-read.ts";
 import type { AuditObject } from "../../core/domain/vault/audit-record.ts";
 import type { KeySetKind, KeySetResults, PublishedKeySetRequest } from "../../core/contract/key-sets.ts";
 import type { VaultParts } from "./vault-parts.ts";
-import { ANONYMOUS_AUDIT_CALLER, ANONYMOUS_CALLER } from "./anonymous-requests.ts";
+import { ANONYMOUS_AUDIT_CALLER } from "../../core/domain/vault/audit-record.ts";
+import { ANONYMOUS_CALLER } from "./anonymous-requests.ts";
 import { vaultNotFound } from "./vault-lifecycle.ts";
 
 /**
@@ -14,7 +16,7 @@ import { vaultNotFound } from "./vault-lifecycle.ts";
 const notPublished = (): VaultError => new VaultError("NotFound", "The requested resource was not found.");
 
 /** What serving a published key set uses of the vault's parts (vault-parts.ts). */
-export type PublishedKeySetParts = Pick<VaultParts, "lifecycle" | "settings" | "journal" | "pipeline">;
+export type PublishedKeySetParts = Pick<VaultParts, "lifecycle" | "settings" | "journal" | "pipeline" | "edge">;
 
 /**
  * A published key set (docs/edge-reads.md, "Published key sets"): read without a token, and only while the vault's
@@ -23,13 +25,18 @@ export type PublishedKeySetParts = Pick<VaultParts, "lifecycle" | "settings" | "
  * pipeline like any read, as the anonymous caller (anonymous-requests.ts): charged, run, audited. Switched off, it is
  * charged nothing (an unknown path is not) and recorded here, under its own operation name.
  */
-export async function servePublishedKeySet(parts: PublishedKeySetParts, input: PublishedKeySetRequest): Promise<Result<KeySetResults[KeySetKind]>> {
+export async function servePublishedKeySet(
+  parts: PublishedKeySetParts,
+  input: PublishedKeySetRequest,
+): Promise<Result<EdgeRead<KeySetResults[KeySetKind]>>> {
   if (parts.lifecycle.config === null) return fail(vaultNotFound());
   if (!parts.settings.read().publicJwks) return refuse(parts, input);
+  // Kept at the edge when the vault keeps reads there (edge-leases.ts): reserved before the read looks at anything.
+  const leaseUntilMs = parts.edge.reserve(input.op);
   const request = { ...input.request, stage: "single" as const, apiVersion: "" };
   const result = await parts.pipeline.execute({ caller: ANONYMOUS_CALLER, op: input.op, request });
   // The pipeline ran the op's own handler (key-sets.ts), whose result is this op's.
-  return result as Result<KeySetResults[KeySetKind]>;
+  return result.ok ? ok({ value: result.value as KeySetResults[KeySetKind], leaseUntilMs }) : result;
 }
 
 function refuse(parts: PublishedKeySetParts, input: PublishedKeySetRequest): Result<never> {

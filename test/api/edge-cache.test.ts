@@ -5,6 +5,7 @@
  * has run out. Nothing is ever purged, so a stale entry left in this isolate is exactly what a remote colo would hold:
  * these tests prove that it is never served after the change returned.
  */
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   admin,
@@ -145,6 +146,30 @@ describe("the edge cache", () => {
     expect((await read(kv, `/secrets/s/${version}`)).cache).toBe(HIT);
     expect((await admin("PATCH", `/tenants/${tenantId}/vaults/${vault}/settings`, { edgeCache: false })).status).toBe(200);
     expect((await read(kv, `/secrets/s/${version}`)).cache).toBeNull();
+  });
+
+  it("keeps published key sets; a disabled version leaves them, and switching them off hides them, before the call returns", async () => {
+    const { kv, tenantId, vault } = await edgeVault("edgejwks");
+    expect((await admin("PATCH", `/tenants/${tenantId}/vaults/${vault}/settings`, { publicJwks: true })).status).toBe(200);
+    const created = await kv.json<{ key: { kid: string } }>("POST", "/keys/signer/create", { kty: "EC", crv: "P-256" });
+    const kid = created.body.key.kid;
+    const anonymous = (path: string) => SELF.fetch(`${kv.baseUrl}${path}`);
+    const kids = async (response: Response) => ((await response.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+
+    for (const path of ["/keys/signer/jwks", "/.well-known/jwks.json", "/.well-known/openid-configuration"]) {
+      const first = await anonymous(path);
+      const second = await anonymous(path);
+      expect([first.status, first.headers.get("Cache-Status"), second.status, second.headers.get("Cache-Status")], path).toEqual([200, MISS, 200, HIT]);
+      expect(second.headers.get("Cache-Control"), path).toBe(first.headers.get("Cache-Control"));
+    }
+    expect(await kids(await anonymous("/keys/signer/jwks"))).toEqual([kid]);
+
+    expect((await kv.request("PATCH", `/keys/signer/${kid.split("/").pop()}`, { attributes: { enabled: false } })).status).toBe(200);
+    expect(await kids(await anonymous("/keys/signer/jwks"))).toEqual([]);
+    expect(await kids(await anonymous("/.well-known/jwks.json"))).toEqual([]);
+
+    expect((await admin("PATCH", `/tenants/${tenantId}/vaults/${vault}/settings`, { publicJwks: false })).status).toBe(200);
+    for (const path of ["/keys/signer/jwks", "/.well-known/openid-configuration"]) expect((await anonymous(path)).status, path).toBe(404);
   });
 
   it("refuses a non-boolean switch and changes nothing", async () => {

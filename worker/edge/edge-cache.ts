@@ -16,8 +16,8 @@ import { sealKeptBody, openKeptBody } from "./kept-body-seal.ts";
 export interface EdgeAddress {
   /** The read's answer: tenant, vault host as addressed, api-version (the body's shape), object version. */
   readonly read: string;
-  /** The caller's permission: tenant, vault, principal, data action. */
-  readonly permission: string;
+  /** The caller's permission: tenant, vault, principal, data action, object; null for a read without a caller. */
+  readonly permission: string | null;
 }
 
 /** Bodies kept in this isolate, at most this many bytes (an isolate has 128 MB); the oldest go first. */
@@ -31,7 +31,7 @@ let memoryBytes = 0;
 
 /** The body of a kept read the caller may be answered with at `nowMs`, or null. */
 export async function keptRead(rootSecret: string, address: EdgeAddress, nowMs: number): Promise<string | null> {
-  if (!(await permitted(address.permission, nowMs))) return null;
+  if (address.permission !== null && !(await permitted(address.permission, nowMs))) return null;
   const inMemory = bodies.get(address.read);
   if (inMemory !== undefined && leaseServable(inMemory.leaseUntilMs, nowMs)) return inMemory.body;
   const cached = await caches.default.match(cacheUrl("read", address.read));
@@ -46,15 +46,13 @@ export async function keptRead(rootSecret: string, address: EdgeAddress, nowMs: 
 export async function keepRead(rootSecret: string, address: EdgeAddress, body: string, leaseUntilMs: number, nowMs: number): Promise<void> {
   if (!leaseServable(leaseUntilMs, nowMs)) return;
   remember(address.read, body, leaseUntilMs);
-  permissions.set(address.permission, Math.max(permissions.get(address.permission) ?? 0, leaseUntilMs));
-  const maxAge = String(Math.ceil((leaseUntilMs - nowMs) / 1000));
+  const { permission } = address;
+  if (permission !== null) permissions.set(permission, Math.max(permissions.get(permission) ?? 0, leaseUntilMs));
+  const headers = { "Cache-Control": `max-age=${Math.ceil((leaseUntilMs - nowMs) / 1000)}` };
   const sealed = await sealKeptBody(rootSecret, address.read, body, leaseUntilMs);
   await Promise.all([
-    caches.default.put(cacheUrl("read", address.read), new Response(sealed, { headers: { "Cache-Control": `max-age=${maxAge}` } })),
-    caches.default.put(
-      cacheUrl("permission", address.permission),
-      new Response(String(leaseUntilMs), { headers: { "Cache-Control": `max-age=${maxAge}` } }),
-    ),
+    caches.default.put(cacheUrl("read", address.read), new Response(sealed, { headers })),
+    permission === null ? null : caches.default.put(cacheUrl("permission", permission), new Response(String(leaseUntilMs), { headers })),
   ]);
 }
 

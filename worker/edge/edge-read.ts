@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import type { EdgeRead } from "../../core/contract/edge-read.ts";
 import type { OpOf, VaultResults } from "../../core/contract/vault.ts";
 import { requiredAction } from "../../core/contract/operations.ts";
-import { AUDIT_SUCCESS } from "../../core/domain/vault/audit-record.ts";
+import { AUDIT_SUCCESS, type AuditCaller, type AuditObject } from "../../core/domain/vault/audit-record.ts";
 import { edgeCacheable } from "../../core/domain/vault/edge-lease.ts";
 import { callVault, callVaultForEdge, clientIp } from "../clients/call-vault.ts";
 import { edgeAuditAccepting, recordEdgeRead } from "./edge-audit-batch.ts";
@@ -15,35 +16,57 @@ const CACHE_STATUS = "Cache-Status";
 const HIT = "edge-vault; hit";
 const MISS = "edge-vault; fwd=miss";
 
+/** A read the edge may answer: where it is kept, who asks and what (for the hit's audit record), and how to fetch it. */
+export interface EdgeReadPlan<T> {
+  readonly address: EdgeAddress;
+  readonly caller: AuditCaller;
+  readonly object: AuditObject | null;
+  /** The vault object's answer, with its lease (null: not kept). */
+  fetch(): Promise<EdgeRead<T>>;
+  render(value: T): unknown;
+}
+
 /**
- * A read of one object version, answered from the edge cache when the vault keeps it there and the caller's
- * permission is kept too (docs/edge-reads.md, "Edge cache"); otherwise from the vault object, whose answer may come
- * with a lease to keep it. The token was verified as for every request (challenge-auth); what a hit skips is the
- * vault object: its role check (the permission lease stands for it), its throttle (a hit costs the vault nothing) and
- * its write of the audit record, which the Worker sends in a batch (edge-audit-batch.ts).
+ * A read answered from the edge cache when the vault keeps it there (and, for a caller, their permission for it is
+ * kept too: docs/edge-reads.md, "Edge cache"); otherwise by the vault object, whose answer may come with a lease to
+ * keep it. Whatever authenticates the request ran as for every request (challenge-auth); what a hit skips is the vault
+ * object: its role check (the permission lease stands for it), its throttle (a hit costs the vault nothing) and its
+ * write of the audit record, which the Worker sends in a batch (edge-audit-batch.ts).
  */
+export async function answerAtEdge<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>): Promise<Response> {
+  const vault = c.get("vault");
+  const nowMs = Date.now();
+  if (edgeAuditAccepting(vault.name, nowMs)) {
+    const kept = await keptRead(c.env.ROOT_KEY, plan.address, nowMs);
+    if (kept !== null) {
+      c.executionCtx.waitUntil(recordEdgeRead(c.env, vault, hitRecord(c, plan, nowMs)));
+      c.set("audited", true);
+      return c.body(kept, 200, { "Content-Type": "application/json", [CACHE_STATUS]: HIT });
+    }
+  }
+  const read = await plan.fetch();
+  const body = JSON.stringify(plan.render(read.value));
+  if (read.leaseUntilMs === null) return c.body(body, 200, { "Content-Type": "application/json" });
+  c.executionCtx.waitUntil(keepRead(c.env.ROOT_KEY, plan.address, body, read.leaseUntilMs, Date.now()));
+  return c.body(body, 200, { "Content-Type": "application/json", [CACHE_STATUS]: MISS });
+}
+
+/** A read of one secret or key version by the authenticated caller (routes/secrets.ts, routes/keys.ts). */
 export async function readAtEdge<K extends EdgeKind>(
   c: Context<AppEnv>,
   op: OpOf<K>,
   render: (value: VaultResults[K]) => unknown,
 ): Promise<Response> {
   if (!edgeCacheable(op)) return c.json(render(await callVault(c, op)));
-  const vaultName = c.get("vault").name;
-  const address = edgeAddress(c, op);
-  const nowMs = Date.now();
-  if (edgeAuditAccepting(vaultName, nowMs)) {
-    const kept = await keptRead(c.env.ROOT_KEY, address, nowMs);
-    if (kept !== null) {
-      c.executionCtx.waitUntil(recordEdgeRead(c.env, c.get("vault"), hitRecord(c, op, nowMs)));
-      c.set("audited", true);
-      return c.body(kept, 200, { "Content-Type": "application/json", [CACHE_STATUS]: HIT });
-    }
-  }
-  const read = await callVaultForEdge(c, op);
-  const body = JSON.stringify(render(read.value));
-  if (read.leaseUntilMs === null) return c.body(body, 200, { "Content-Type": "application/json" });
-  c.executionCtx.waitUntil(keepRead(c.env.ROOT_KEY, address, body, read.leaseUntilMs, Date.now()));
-  return c.body(body, 200, { "Content-Type": "application/json", [CACHE_STATUS]: MISS });
+  const caller = c.get("caller");
+  const addressed: OpOf<EdgeKind> = op;
+  return answerAtEdge(c, {
+    address: edgeAddress(c, addressed),
+    caller: { objectId: caller.objectId, appId: caller.appId, type: caller.principalType },
+    object: { kind: addressed.kind === "secret.get" ? "secret" : "key", name: addressed.name, version: addressed.version?.toLowerCase() ?? null },
+    fetch: () => callVaultForEdge(c, op),
+    render,
+  });
 }
 
 /**
@@ -59,14 +82,13 @@ function edgeAddress(c: Context<AppEnv>, op: OpOf<EdgeKind>): EdgeAddress {
   };
 }
 
-function hitRecord(c: Context<AppEnv>, op: OpOf<EdgeKind>, nowMs: number) {
-  const caller = c.get("caller");
+function hitRecord<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>, nowMs: number) {
   return {
     requestId: c.get("requestId"),
-    caller: { objectId: caller.objectId, appId: caller.appId, type: caller.principalType },
+    caller: plan.caller,
     clientIp: clientIp(c),
     operation: c.get("operation"),
-    object: { kind: op.kind === "secret.get" ? ("secret" as const) : ("key" as const), name: op.name, version: op.version?.toLowerCase() ?? null },
+    object: plan.object,
     httpStatus: 200,
     resultCode: AUDIT_SUCCESS,
     durationMs: nowMs - c.get("receivedAtMs"),

@@ -5,7 +5,10 @@ import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import type { Result } from "../../core/errors/result.ts";
+import type { EdgeRead } from "../../core/contract/edge-read.ts";
 import type { KeySetOp, KeySetResults } from "../../core/contract/key-sets.ts";
+import { ANONYMOUS_AUDIT_CALLER } from "../../core/domain/vault/audit-record.ts";
+import { answerAtEdge } from "../edge/edge-read.ts";
 import { clientIp } from "../clients/call-vault.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
@@ -69,17 +72,35 @@ export const publishedKeySetRoutes = new Hono<AppEnv>({ strict: false });
 
 publishedKeySetRoutes.get(KEY_JWKS_PATH, operation("keySet.key"), async (c) => {
   const name = keyNameOf(c);
-  return c.json(jwkSetBody(c.get("vaultBaseUrl"), await readPublished(c, { kind: "keySet.key", name })));
+  return publishedAtEdge(c, { kind: "keySet.key", name }, (keys) => jwkSetBody(c.get("vaultBaseUrl"), keys));
 });
 
 publishedKeySetRoutes.get(VAULT_JWKS_PATH, operation("keySet.vault"), async (c) => {
-  return c.json(jwkSetBody(c.get("vaultBaseUrl"), await readPublished(c, { kind: "keySet.vault" })));
+  return publishedAtEdge(c, { kind: "keySet.vault" }, (keys) => jwkSetBody(c.get("vaultBaseUrl"), keys));
 });
 
 publishedKeySetRoutes.get(DISCOVERY_PATH, operation("keySet.discovery"), async (c) => {
-  await readPublished(c, { kind: "keySet.discovery" });
-  return c.json(discoveryDocument(c.get("vaultBaseUrl")));
+  return publishedAtEdge(c, { kind: "keySet.discovery" }, () => discoveryDocument(c.get("vaultBaseUrl")));
 });
+
+/**
+ * A published key set, from the edge cache when the vault keeps it there (docs/edge-reads.md, "Edge cache"): kept by
+ * the vault host that was asked, with no caller's permission to keep, and recorded as the anonymous read it is.
+ */
+function publishedAtEdge<K extends KeySetOp["kind"]>(
+  c: Context<AppEnv>,
+  op: Extract<KeySetOp, { kind: K }>,
+  render: (value: KeySetResults[K]) => unknown,
+): Promise<Response> {
+  const name = "name" in op ? op.name : null;
+  return answerAtEdge(c, {
+    address: { read: [c.get("vault").tenantId, c.get("vaultBaseUrl"), op.kind, name?.toLowerCase() ?? ""].join("|"), permission: null },
+    caller: ANONYMOUS_AUDIT_CALLER,
+    object: name === null ? null : { kind: "key", name, version: null },
+    fetch: () => readPublished(c, op),
+    render,
+  });
+}
 
 /**
  * No key can have a name Azure refuses, so no key set is at such a path: it is answered as a path this vault does not
@@ -97,12 +118,12 @@ function keyNameOf(c: Context<AppEnv>): string {
  * One call to the vault object, as no caller: it decides whether the set is published and records the request
  * either way, so an error value means the request is recorded (as callVault has it, ../clients/call-vault.ts).
  */
-async function readPublished<K extends KeySetOp["kind"]>(c: Context<AppEnv>, op: Extract<KeySetOp, { kind: K }>): Promise<KeySetResults[K]> {
+async function readPublished<K extends KeySetOp["kind"]>(c: Context<AppEnv>, op: Extract<KeySetOp, { kind: K }>): Promise<EdgeRead<KeySetResults[K]>> {
   const operationName = c.get("operation");
   if (operationName === undefined) throw new Error(`route ${c.req.routePath} declares no operation`);
   const request = { requestId: c.get("requestId"), clientIp: clientIp(c), receivedAtMs: c.get("receivedAtMs"), operation: operationName };
   try {
-    const result = (await vaultStub(c.env, c.get("vault")).publishedKeySet({ op, request })) as Result<KeySetResults[K]>;
+    const result = (await vaultStub(c.env, c.get("vault")).publishedKeySet({ op, request })) as Result<EdgeRead<KeySetResults[K]>>;
     const value = unwrap(result);
     c.set("audited", true);
     return value;

@@ -38,3 +38,9 @@ export interface AuditObject {
 }
 
 export const AUDIT_SUCCESS = "Success";
+
+/**
+ * Who a request without a token is recorded as (published key sets, docs/edge-reads.md): the nil GUID, which no
+ * principal has (the token service's ids are random GUIDs), so the audit log can be filtered for it.
+ */
+export const ANONYMOUS_AUDIT_CALLER: AuditCaller = { objectId: "00000000-0000-0000-0000-000000000000", appId: "00000000-0000-0000-0000-000000000000", type: "Anonymous" };

@@ -22,13 +22,15 @@ export function leaseServable(leaseUntilMs: number, nowMs: number): boolean {
 }
 
 /**
- * The reads an edge may keep: a secret version's bundle and a key version's bundle, each addressed by its version.
- * A version's value and key material never change; its attributes and tags may, and every operation that changes
- * them outlives the leases (below). The latest version (no version in the path) moves with every new version, so it
- * is never kept.
+ * The reads an edge may keep: a secret version's bundle and a key version's bundle, each addressed by its version,
+ * and the published key sets (docs/edge-reads.md). A version's value and key material never change; its attributes
+ * and tags may, and every operation that changes them outlives the leases (below). The latest version (no version in
+ * the path) moves with every new version, so it is never kept. A key set gains a new version up to one lease late
+ * (creation is neutral, below); it loses a disabled or deleted one before the change returns.
  */
 export function edgeCacheable(op: VaultOp): boolean {
-  return (op.kind === "secret.get" || op.kind === "key.get") && op.version !== undefined;
+  if (op.kind === "secret.get" || op.kind === "key.get") return op.version !== undefined;
+  return op.kind === "keySet.key" || op.kind === "keySet.vault" || op.kind === "keySet.discovery";
 }
 
 /**
