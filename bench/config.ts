@@ -1,12 +1,14 @@
 /**
- * What a bench run does, from environment variables. The defaults keep a whole run under about five minutes on
+ * What a bench run does, from environment variables. The defaults keep a whole run under about seven minutes on
  * a 2-core machine: server start-up and connection probe (~15 s), the secrets part (four phases of BENCH_SECONDS
  * plus warm-ups, ~25 s), the keys part (ten cases of two phases of BENCH_KEY_SECONDS plus warm-ups and one
  * in-runtime rate of BENCH_RATE_SECONDS, ~100 s), the hsm part (keys generated on the token, ~10 s, then six
- * cases of a direct and an API phase of BENCH_KEY_SECONDS plus warm-ups, ~50 s) and the throttle part (three
- * in-runtime rates of BENCH_RATE_SECONDS, then up to three windows of BENCH_THROTTLE_SECONDS and the waits to
- * align them, ~60 s).
- * BENCH_ONLY=secrets, keys, hsm or throttle runs one part.
+ * cases of a direct and an API phase of BENCH_KEY_SECONDS plus warm-ups, ~50 s), the edge part (set-up and the
+ * 100,000-name vault seeded, ~25 s, then eight phases of BENCH_SECONDS plus warm-ups, ~50 s), the latency part
+ * (three operations of a closed and an open-loop phase of BENCH_LATENCY_SECONDS plus warm-ups, ~30 s) and the
+ * throttle part (three in-runtime rates of BENCH_RATE_SECONDS, then up to three windows of BENCH_THROTTLE_SECONDS
+ * and the waits to align them, ~60 s).
+ * BENCH_ONLY=secrets, keys, hsm, edge, latency or throttle runs one part; a comma-separated list runs several.
  */
 export interface BenchConfig {
   /** Requests kept in flight at once. wrangler dev adds milliseconds per request, so one at a time measures that. */
@@ -25,9 +27,14 @@ export interface BenchConfig {
   readonly rateSeconds: number;
   /** Length of each overload phase of the throttle part; 10 makes the first exactly one throttle window. */
   readonly throttleSeconds: number;
+  /** Length of each phase of the latency part: the closed loop that finds saturation, and the open loop at half of it. */
+  readonly latencySeconds: number;
   /** Which parts run. */
-  readonly parts: { readonly secrets: boolean; readonly keys: boolean; readonly hsm: boolean; readonly throttle: boolean };
+  readonly parts: Readonly<Record<PartName, boolean>>;
 }
+
+export const PART_NAMES = ["secrets", "keys", "hsm", "edge", "latency", "throttle"] as const;
+export type PartName = (typeof PART_NAMES)[number];
 
 export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
   return {
@@ -39,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     keySeconds: positiveNumber(env, "BENCH_KEY_SECONDS", 3),
     rateSeconds: rateSeconds(env),
     throttleSeconds: positiveNumber(env, "BENCH_THROTTLE_SECONDS", 10),
+    latencySeconds: positiveNumber(env, "BENCH_LATENCY_SECONDS", 4),
     parts: parts(env),
   };
 }
@@ -51,11 +59,13 @@ function rateSeconds(env: NodeJS.ProcessEnv): number {
 
 function parts(env: NodeJS.ProcessEnv): BenchConfig["parts"] {
   const raw = (env.BENCH_ONLY ?? "").trim();
-  if (raw === "") return { secrets: true, keys: true, hsm: true, throttle: true };
-  if (raw === "secrets" || raw === "keys" || raw === "hsm" || raw === "throttle") {
-    return { secrets: raw === "secrets", keys: raw === "keys", hsm: raw === "hsm", throttle: raw === "throttle" };
+  const chosen = raw === "" ? [...PART_NAMES] : raw.split(",").map((name) => name.trim());
+  const unknown = chosen.filter((name) => !(PART_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || chosen.length === 0) {
+    throw new Error(`BENCH_ONLY must name parts among ${PART_NAMES.join(", ")}, comma-separated (or be unset for all), got "${raw}"`);
   }
-  throw new Error(`BENCH_ONLY must be "secrets", "keys", "hsm" or "throttle" (or unset for all), got "${raw}"`);
+  const on = (name: PartName) => chosen.includes(name);
+  return { secrets: on("secrets"), keys: on("keys"), hsm: on("hsm"), edge: on("edge"), latency: on("latency"), throttle: on("throttle") };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -26,9 +26,6 @@ export const KEY_CASES: readonly KeyCase[] = [
   { name: "A256GCM-decrypt", key: "oct", op: "decrypt", alg: "A256GCM" },
 ];
 
-/** The cases the target is judged on. */
-export const TARGET_CASES: readonly string[] = ["RS256-sign", "ES256-sign"];
-
 /** What is signed (a SHA-256-sized digest) and what is encrypted, by the API and the primitive alike. */
 export const INPUT_BYTES = 32;
 

@@ -14,8 +14,11 @@ export interface Measurement {
   readonly cpu: CpuShares | undefined;
 }
 
-/** Measures one scenario for the run (warm-up, timed phase, progress lines); `seconds` overrides the phase length. */
-export type PhaseRunner = (scenario: Scenario, seconds?: number) => Promise<Measurement>;
+/**
+ * Measures one scenario for the run (warm-up, timed phase, progress lines); `seconds` overrides the phase length,
+ * `concurrency` the requests in flight.
+ */
+export type PhaseRunner = (scenario: Scenario, seconds?: number, concurrency?: number) => Promise<Measurement>;
 
 export interface MeasureOptions {
   readonly ca: string;
@@ -24,6 +27,7 @@ export interface MeasureOptions {
   /** Overrides for short probes; default to the configured phase lengths. */
   readonly seconds?: number;
   readonly warmupSeconds?: number;
+  readonly concurrency?: number;
 }
 
 /**
@@ -31,7 +35,8 @@ export interface MeasureOptions {
  * warm-up, so no phase inherits (or pays for) another's TLS handshakes, and no socket outlives its scenario.
  */
 export async function measure(scenario: Scenario, options: MeasureOptions): Promise<Measurement> {
-  const { concurrency, maxRequests } = options.config;
+  const { maxRequests } = options.config;
+  const concurrency = options.concurrency ?? options.config.concurrency;
   const agent = createAgent(options.ca, concurrency);
   try {
     const warmupMs = (options.warmupSeconds ?? options.config.warmupSeconds) * 1000;

@@ -32,6 +32,10 @@ function phaseLengths(config: BenchConfig): string {
     parts.push(`keys ${config.warmupSeconds} s warm-up + ${config.keySeconds} s timed per scenario, in-runtime rate over ${config.rateSeconds} s`);
   }
   if (config.parts.hsm) parts.push(`hsm ${config.warmupSeconds} s warm-up + ${config.keySeconds} s timed per phase, direct and API`);
+  if (config.parts.edge) parts.push(`edge ${config.warmupSeconds} s warm-up + ${config.seconds} s timed per scenario`);
+  if (config.parts.latency) {
+    parts.push(`latency ${config.warmupSeconds} s warm-up + ${config.latencySeconds} s per closed-loop and per open-loop phase`);
+  }
   if (config.parts.throttle) {
     parts.push(`throttle in-runtime rates over ${config.rateSeconds} s, overload phases of ${config.throttleSeconds} s`);
   }

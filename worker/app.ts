@@ -39,7 +39,11 @@ const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The
  * decides whether a set is served (routes/published-key-sets.ts).
  */
 function unlessServedWithoutToken(middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
-  return async (c, next) => (servedWithoutToken(c) ? next() : middleware(c, next));
+  // Awaited, not returned: workerd reports a rejected promise returned from an async function as unhandled.
+  return async (c, next) => {
+    if (servedWithoutToken(c)) return await next();
+    return await middleware(c, next);
+  };
 }
 
 /**

@@ -19,9 +19,9 @@ const KEYS: Readonly<Record<KeyKind, { readonly name: string; readonly create: J
 const GCM_IV_BYTES = 12;
 const GCM_TAG_BYTES = 16;
 
-/** The SDK's `createKey` for each kind, checked to answer a key bundle of that type. */
-export async function createBenchKeys(agent: Agent, vault: Target, token: string): Promise<void> {
-  for (const { name, create } of Object.values(KEYS)) {
+/** The SDK's `createKey` for each kind asked for (all by default), checked to answer a key bundle of that type. */
+export async function createBenchKeys(agent: Agent, vault: Target, token: string, kinds: readonly KeyKind[] = ["rsa", "p256", "k256", "oct"]): Promise<void> {
+  for (const { name, create } of kinds.map((kind) => KEYS[kind])) {
     const path = `/keys/${name}/create?api-version=${API_VERSION}`;
     const reply = await send(agent, vault, { method: "POST", path, headers: bearer(token), jsonBody: JSON.stringify(create) });
     const key = jsonObject(reply.body)?.key as JsonFields | undefined;

@@ -25,9 +25,13 @@ export const VERSION_COLUMNS =
 
 export const NAME_COLUMNS = "o.name_key, o.deleted_at, o.scheduled_purge_at, o.settles_at";
 
-/** The latest version of each name is the one with the highest seq. */
+/**
+ * The latest version of each name is the one with the highest seq. `+o.name_key`: without the unary plus SQLite
+ * carries a page's `o.name_key > ?` over to `v.name_key` through the join and scans every later name's versions for
+ * each row (0.35 s a page at 100,000 names, measured by the list bench); with it, each row is one index lookup.
+ */
 export const LATEST_JOIN =
-  "JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key AND v.seq = " +
+  "JOIN object_versions v ON v.kind = o.kind AND v.name_key = +o.name_key AND v.seq = " +
   "(SELECT MAX(seq) FROM object_versions WHERE kind = o.kind AND name_key = o.name_key)";
 
 export function toNameState(row: NameRow): NameState {

@@ -1,10 +1,14 @@
 import { primitiveRate, runPrimitive, type BenchPrimitive } from "../../core/crypto/bench-primitives.ts";
+import type { SecretSeed, SecretsSeeded } from "../../core/domain/objects/bench-seed.ts";
+import type { Result } from "../../core/errors/result.ts";
 import { bookkeepingRate, type BookkeepingRate } from "./bench-bookkeeping.ts";
+import { seedSecrets, type SeedVault } from "./bench-seed.ts";
 
 /**
  * What `npm run bench` measures inside the vault's Durable Object (worker/routes/bench.ts, reachable only when
- * BENCH_ECHO is "true"). It changes nothing a vault holds; it lives on the vault's class so the baselines pay the
- * same Worker→Durable Object path as the API they are compared with.
+ * BENCH_ECHO is "true"). Its baselines change nothing a vault holds; they live on the vault's class so that they pay
+ * the same Worker→Durable Object path as the API they are compared with. Seeding alone writes: the secrets of the
+ * list bench's vaults, which the bench creates for it.
  */
 export class BenchSurface {
   constructor(private readonly storage: DurableObjectStorage) {}
@@ -27,5 +31,10 @@ export class BenchSurface {
   /** Throttle and audit bookkeeping per request inside this runtime (bench-bookkeeping.ts), rolled back. */
   async bookkeepingRate(ms: number): Promise<BookkeepingRate> {
     return bookkeepingRate(this.storage, ms);
+  }
+
+  /** Secret rows in bulk, as set writes them (bench-seed.ts), in a vault that exists; `nowMs` is the vault's clock. */
+  async seedSecrets(seed: SecretSeed, vault: SeedVault, nowMs: number): Promise<Result<SecretsSeeded>> {
+    return seedSecrets(this.storage, vault, seed, nowMs);
   }
 }

@@ -16,12 +16,12 @@ import { executeOnVault, vaultStub } from "./vault-stub.ts";
  * everything else.
  */
 export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>, stage: CallStage = "single"): Promise<VaultResults[K]> {
-  return audited(c, stage, () => executeOnVault<K>(c.env, c.get("vault"), { ...vaultCall(c, op, stage), op }));
+  return await audited(c, stage, () => executeOnVault<K>(c.env, c.get("vault"), { ...vaultCall(c, op, stage), op }));
 }
 
 /** As {@link callVault}, for a read the Worker may keep at the edge: the answer carries its lease (edge-lease.ts). */
 export async function callVaultForEdge<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>): Promise<EdgeRead<VaultResults[K]>> {
-  return audited(c, "single", async () => {
+  return await audited(c, "single", async () => {
     const result = (await vaultStub(c.env, c.get("vault")).executeForEdge(vaultCall(c, op, "single"))) as Result<EdgeRead<VaultResults[K]>>;
     return unwrap(result);
   });

@@ -60,7 +60,7 @@ export async function readAtEdge<K extends EdgeKind>(
   if (!edgeCacheable(op)) return c.json(render(await callVault(c, op)));
   const caller = c.get("caller");
   const addressed: OpOf<EdgeKind> = op;
-  return answerAtEdge(c, {
+  return await answerAtEdge(c, {
     address: edgeAddress(c, addressed),
     caller: { objectId: caller.objectId, appId: caller.appId, type: caller.principalType },
     object: { kind: addressed.kind === "secret.get" ? "secret" : "key", name: addressed.name, version: addressed.version?.toLowerCase() ?? null },

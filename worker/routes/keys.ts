@@ -89,7 +89,7 @@ keyRoutes.put("/keys/:name/rotationpolicy", operation("key.setRotationPolicy"), 
 keyRoutes.get("/keys/:name/:version?", operation("key.get"), async (c) => {
   const name = assertObjectName(c.req.param("name"));
   const version = c.req.param("version") || undefined;
-  return readAtEdge(c, { kind: "key.get", name, ...(version === undefined ? {} : { version }) }, (key) =>
+  return await readAtEdge(c, { kind: "key.get", name, ...(version === undefined ? {} : { version }) }, (key) =>
     keyBundle(c.get("vaultBaseUrl"), key, c.get("apiVersion")),
   );
 });

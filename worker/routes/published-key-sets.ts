@@ -72,28 +72,28 @@ export const publishedKeySetRoutes = new Hono<AppEnv>({ strict: false });
 
 publishedKeySetRoutes.get(KEY_JWKS_PATH, operation("keySet.key"), async (c) => {
   const name = keyNameOf(c);
-  return publishedAtEdge(c, { kind: "keySet.key", name }, (keys) => jwkSetBody(c.get("vaultBaseUrl"), keys));
+  return await publishedAtEdge(c, { kind: "keySet.key", name }, (keys) => jwkSetBody(c.get("vaultBaseUrl"), keys));
 });
 
 publishedKeySetRoutes.get(VAULT_JWKS_PATH, operation("keySet.vault"), async (c) => {
-  return publishedAtEdge(c, { kind: "keySet.vault" }, (keys) => jwkSetBody(c.get("vaultBaseUrl"), keys));
+  return await publishedAtEdge(c, { kind: "keySet.vault" }, (keys) => jwkSetBody(c.get("vaultBaseUrl"), keys));
 });
 
 publishedKeySetRoutes.get(DISCOVERY_PATH, operation("keySet.discovery"), async (c) => {
-  return publishedAtEdge(c, { kind: "keySet.discovery" }, () => discoveryDocument(c.get("vaultBaseUrl")));
+  return await publishedAtEdge(c, { kind: "keySet.discovery" }, () => discoveryDocument(c.get("vaultBaseUrl")));
 });
 
 /**
  * A published key set, from the edge cache when the vault keeps it there (docs/edge-reads.md, "Edge cache"): kept by
  * the vault host that was asked, with no caller's permission to keep, and recorded as the anonymous read it is.
  */
-function publishedAtEdge<K extends KeySetOp["kind"]>(
+async function publishedAtEdge<K extends KeySetOp["kind"]>(
   c: Context<AppEnv>,
   op: Extract<KeySetOp, { kind: K }>,
   render: (value: KeySetResults[K]) => unknown,
 ): Promise<Response> {
   const name = "name" in op ? op.name : null;
-  return answerAtEdge(c, {
+  return await answerAtEdge(c, {
     address: { read: [c.get("vault").tenantId, c.get("vaultBaseUrl"), op.kind, name?.toLowerCase() ?? ""].join("|"), permission: null },
     caller: ANONYMOUS_AUDIT_CALLER,
     object: name === null ? null : { kind: "key", name, version: null },

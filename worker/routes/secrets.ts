@@ -56,7 +56,7 @@ secretRoutes.get("/secrets/:name/:version?", operation("secret.get"), async (c) 
   const op = { kind: "secret.get", name, ...(version === undefined ? {} : { version }) } as const;
   const outContentType = c.req.query("outContentType");
   // A conversion (outContentType) is made per request, never kept at the edge.
-  if (outContentType === undefined) return readAtEdge(c, op, (secret) => secretBundle(c.get("vaultBaseUrl"), secret, c.get("apiVersion")));
+  if (outContentType === undefined) return await readAtEdge(c, op, (secret) => secretBundle(c.get("vaultBaseUrl"), secret, c.get("apiVersion")));
   const secret = await callVault(c, op);
   if (!secret.managed || secret.value === undefined) return c.json(secretBundle(c.get("vaultBaseUrl"), secret, c.get("apiVersion")));
   const converted = await convertCertificateSecret(secret.value, secret.contentType, outContentType);
