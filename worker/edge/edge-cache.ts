@@ -25,31 +25,37 @@ const MEMORY_BUDGET_BYTES = 16 * 1024 * 1024;
 /** The Cache API wants a URL; this host is ours by RFC 2606 (.invalid) and never resolves. */
 const CACHE_ORIGIN = "https://edge-reads.invalid";
 
-const bodies = new Map<string, { body: string; leaseUntilMs: number }>();
+/** A kept answer: its body and that body's entity tag (worker/middleware/conditional-read.ts). */
+export interface KeptAnswer {
+  readonly body: string;
+  readonly etag: string;
+}
+
+const bodies = new Map<string, KeptAnswer & { leaseUntilMs: number }>();
 const permissions = new Map<string, number>();
 let memoryBytes = 0;
 
-/** The body of a kept read the caller may be answered with at `nowMs`, or null. */
-export async function keptRead(rootSecret: string, address: EdgeAddress, nowMs: number): Promise<string | null> {
+/** The kept read the caller may be answered with at `nowMs`, or null. */
+export async function keptRead(rootSecret: string, address: EdgeAddress, nowMs: number): Promise<KeptAnswer | null> {
   if (address.permission !== null && !(await permitted(address.permission, nowMs))) return null;
   const inMemory = bodies.get(address.read);
-  if (inMemory !== undefined && leaseServable(inMemory.leaseUntilMs, nowMs)) return inMemory.body;
+  if (inMemory !== undefined && leaseServable(inMemory.leaseUntilMs, nowMs)) return inMemory;
   const cached = await caches.default.match(cacheUrl("read", address.read));
   if (cached === undefined) return null;
   const opened = await openKeptBody(rootSecret, address.read, await cached.arrayBuffer());
   if (opened === null || !leaseServable(opened.leaseUntilMs, nowMs)) return null;
-  remember(address.read, opened.body, opened.leaseUntilMs);
-  return opened.body;
+  remember(address.read, opened, opened.leaseUntilMs);
+  return opened;
 }
 
 /** Keeps a read the vault object leased, in memory at once and in the Cache API (returned: hand it to waitUntil). */
-export async function keepRead(rootSecret: string, address: EdgeAddress, body: string, leaseUntilMs: number, nowMs: number): Promise<void> {
+export async function keepRead(rootSecret: string, address: EdgeAddress, answer: KeptAnswer, leaseUntilMs: number, nowMs: number): Promise<void> {
   if (!leaseServable(leaseUntilMs, nowMs)) return;
-  remember(address.read, body, leaseUntilMs);
+  remember(address.read, answer, leaseUntilMs);
   const { permission } = address;
   if (permission !== null) permissions.set(permission, Math.max(permissions.get(permission) ?? 0, leaseUntilMs));
   const headers = { "Cache-Control": `max-age=${Math.ceil((leaseUntilMs - nowMs) / 1000)}` };
-  const sealed = await sealKeptBody(rootSecret, address.read, body, leaseUntilMs);
+  const sealed = await sealKeptBody(rootSecret, address.read, answer, leaseUntilMs);
   await Promise.all([
     caches.default.put(cacheUrl("read", address.read), new Response(sealed, { headers })),
     permission === null ? null : caches.default.put(cacheUrl("permission", permission), new Response(String(leaseUntilMs), { headers })),
@@ -67,12 +73,12 @@ async function permitted(key: string, nowMs: number): Promise<boolean> {
   return true;
 }
 
-function remember(key: string, body: string, leaseUntilMs: number): void {
+function remember(key: string, answer: KeptAnswer, leaseUntilMs: number): void {
   const previous = bodies.get(key);
   if (previous !== undefined) memoryBytes -= previous.body.length;
   bodies.delete(key);
-  bodies.set(key, { body, leaseUntilMs });
-  memoryBytes += body.length;
+  bodies.set(key, { body: answer.body, etag: answer.etag, leaseUntilMs });
+  memoryBytes += answer.body.length;
   // Map order is insertion order: the first entries are the oldest.
   for (const [oldest, entry] of bodies) {
     if (memoryBytes <= MEMORY_BUDGET_BYTES) break;

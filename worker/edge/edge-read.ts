@@ -7,6 +7,7 @@ import { AUDIT_SUCCESS, type AuditCaller, type AuditObject } from "../../core/do
 import { edgeCacheable } from "../../core/domain/vault/edge-lease.ts";
 import { callVault, callVaultForEdge, clientIp } from "../clients/call-vault.ts";
 import { edgeAuditAccepting, recordEdgeRead } from "./edge-audit-batch.ts";
+import { entityTag } from "../middleware/conditional-read.ts";
 import { keepRead, keptRead, type EdgeAddress } from "./edge-cache.ts";
 
 type EdgeKind = "secret.get" | "key.get";
@@ -41,14 +42,16 @@ export async function answerAtEdge<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>)
     if (kept !== null) {
       c.executionCtx.waitUntil(recordEdgeRead(c.env, vault, hitRecord(c, plan, nowMs)));
       c.set("audited", true);
-      return c.body(kept, 200, { "Content-Type": "application/json", [CACHE_STATUS]: HIT });
+      return c.body(kept.body, 200, { "Content-Type": "application/json", ETag: kept.etag, [CACHE_STATUS]: HIT });
     }
   }
   const read = await plan.fetch();
   const body = JSON.stringify(plan.render(read.value));
   if (read.leaseUntilMs === null) return c.body(body, 200, { "Content-Type": "application/json" });
-  c.executionCtx.waitUntil(keepRead(c.env.ROOT_KEY, plan.address, body, read.leaseUntilMs, Date.now()));
-  return c.body(body, 200, { "Content-Type": "application/json", [CACHE_STATUS]: MISS });
+  // The tag is kept with the body, so a hit (or its 304) costs no HMAC (conditional-read.ts).
+  const etag = await entityTag(c.env.ROOT_KEY, body);
+  c.executionCtx.waitUntil(keepRead(c.env.ROOT_KEY, plan.address, { body, etag }, read.leaseUntilMs, Date.now()));
+  return c.body(body, 200, { "Content-Type": "application/json", ETag: etag, [CACHE_STATUS]: MISS });
 }
 
 /** A read of one secret or key version by the authenticated caller (routes/secrets.ts, routes/keys.ts). */

@@ -1,4 +1,5 @@
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import type { KeptAnswer } from "./edge-cache.ts";
 
 /**
  * Sealing of edge-cache bodies in the Cache API (edge-cache.ts): AES-256-GCM under a key derived from ROOT_KEY
@@ -18,9 +19,9 @@ function sealKey(rootSecret: string): Promise<CryptoKey> {
   return key;
 }
 
-export async function sealKeptBody(rootSecret: string, address: string, body: string, leaseUntilMs: number): Promise<Uint8Array> {
+export async function sealKeptBody(rootSecret: string, address: string, answer: KeptAnswer, leaseUntilMs: number): Promise<Uint8Array> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const plaintext = new TextEncoder().encode(JSON.stringify({ leaseUntilMs, body }));
+  const plaintext = new TextEncoder().encode(JSON.stringify({ leaseUntilMs, body: answer.body, etag: answer.etag }));
   const additionalData = new TextEncoder().encode(address);
   const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, await sealKey(rootSecret), plaintext);
   const sealed = new Uint8Array(IV_BYTES + ciphertext.byteLength);
@@ -29,8 +30,8 @@ export async function sealKeptBody(rootSecret: string, address: string, body: st
   return sealed;
 }
 
-/** The body and lease, or null if the entry is not one this deployment sealed for this address. */
-export async function openKeptBody(rootSecret: string, address: string, sealed: ArrayBuffer): Promise<{ body: string; leaseUntilMs: number } | null> {
+/** The answer and lease, or null if the entry is not one this deployment sealed for this address. */
+export async function openKeptBody(rootSecret: string, address: string, sealed: ArrayBuffer): Promise<(KeptAnswer & { leaseUntilMs: number }) | null> {
   if (sealed.byteLength <= IV_BYTES) return null;
   const bytes = new Uint8Array(sealed);
   try {
@@ -41,8 +42,8 @@ export async function openKeptBody(rootSecret: string, address: string, sealed: 
     );
     const parsed: unknown = JSON.parse(new TextDecoder().decode(plaintext));
     if (typeof parsed !== "object" || parsed === null) return null;
-    const { leaseUntilMs, body } = parsed as { leaseUntilMs?: unknown; body?: unknown };
-    return typeof leaseUntilMs === "number" && typeof body === "string" ? { body, leaseUntilMs } : null;
+    const { leaseUntilMs, body, etag } = parsed as { leaseUntilMs?: unknown; body?: unknown; etag?: unknown };
+    return typeof leaseUntilMs === "number" && typeof body === "string" && typeof etag === "string" ? { body, etag, leaseUntilMs } : null;
   } catch {
     return null;
   }

@@ -17,8 +17,9 @@ function tagKey(rootSecret: string): Promise<CryptoKey> {
 }
 
 /** 128 bits of HMAC-SHA-256 over the body: a strong validator (RFC 9110 §8.8.3) that reveals nothing of it. */
-async function entityTag(rootSecret: string, body: ArrayBuffer): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await tagKey(rootSecret), body));
+export async function entityTag(rootSecret: string, body: ArrayBuffer | string): Promise<string> {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await tagKey(rootSecret), bytes));
   return `"${bytesToBase64Url(mac.subarray(0, 16))}"`;
 }
 
@@ -40,7 +41,8 @@ export const conditionalRead = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const response = c.res;
   if (response.status !== 200 || !(response.headers.get("Content-Type") ?? "").startsWith("application/json")) return;
-  const tag = await entityTag(c.env.ROOT_KEY, await response.clone().arrayBuffer());
+  // A route that keeps its body's tag with the body (the edge cache, worker/edge/edge-read.ts) sets it already.
+  const tag = response.headers.get("ETag") ?? (await entityTag(c.env.ROOT_KEY, await response.clone().arrayBuffer()));
   const ifNoneMatch = c.req.method === "GET" ? c.req.header("If-None-Match") : undefined;
   if (ifNoneMatch === undefined || !matches(ifNoneMatch, tag)) {
     response.headers.set("ETag", tag);
