@@ -50,13 +50,22 @@ export function formatEdgeResults(part: EdgePart, config: BenchConfig): string {
 export function formatEdgeTargets(part: EdgePart): string {
   const conditional = rate(part.conditional) / part.baseline;
   const lines = [
-    `target: GET of a secret version with If-None-Match (304) ≥ ${CONDITIONAL_TARGET}× echo: ` +
-      `${fixed(rate(part.conditional), 0)} / ${fixed(part.baseline, 0)} req/s = ${times(conditional)} → ${verdict(conditional >= CONDITIONAL_TARGET)}`,
+    conditionalTarget(part),
+    `  (the same 304 through the vault object, edge cache off: ${fixed(rate(part.conditional), 0)} / ` +
+      `${fixed(part.baseline, 0)} req/s = ${times(conditional)})`,
     cachedTarget(part),
     batchTarget(part),
     listTarget(part),
   ];
   return lines.join("\n");
+}
+
+/** The 304 that is cheap to serve: a kept version's, answered by the Worker alone (docs/edge-reads.md). */
+function conditionalTarget(part: EdgePart): string {
+  const head = `target: GET of a secret version with If-None-Match (304), edge cache on, ≥ ${CONDITIONAL_TARGET}× echo: `;
+  if ("skipped" in part.cachedConditional) return `${head}skipped (${part.cachedConditional.skipped})`;
+  const ratio = rate(part.cachedConditional) / part.baseline;
+  return `${head}${fixed(rate(part.cachedConditional), 0)} / ${fixed(part.baseline, 0)} req/s = ${times(ratio)} → ${verdict(ratio >= CONDITIONAL_TARGET)}`;
 }
 
 function cachedTarget(part: EdgePart): string {

@@ -67,10 +67,15 @@ export function getVersionScenario(name: string, target: Target, token: string, 
 }
 
 /** The same GET with If-None-Match: the version's current ETag, so the answer is 304 with no body. */
-export function conditionalGetScenario(target: Target, token: string, secrets: readonly EdgeSecret[]): Scenario {
+export function conditionalGetScenario(
+  target: Target,
+  token: string,
+  secrets: readonly EdgeSecret[],
+  name = "GET secret version, If-None-Match (304)",
+): Scenario {
   const headers = bearer(token);
   return {
-    name: "GET secret version, If-None-Match (304)",
+    name,
     description: `the GET above with If-None-Match: <the ETag that version's GET answered>; 304 with an empty body expected`,
     target,
     expectedStatus: 304,
