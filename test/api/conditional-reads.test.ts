@@ -83,3 +83,15 @@ describe("ETag and If-None-Match on secrets, keys and certificates", () => {
     expect([record?.operationName, record?.httpStatusCode]).toEqual(["SecretGet", 200]);
   });
 });
+
+describe("results of cryptographic operations", () => {
+  it("carry no ETag: a signature or random bytes represent nothing a read could be conditional on", async () => {
+    const { kv } = await setupVault(uniqueVaultName("etagop"));
+    const created = await kv.json<{ key: { kid: string } }>("POST", "/keys/k/create", { kty: "EC", crv: "P-256" });
+    expect(created.headers.get("ETag")).toMatch(TAG);
+    const digest = btoa(String.fromCharCode(...new Uint8Array(32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const signed = await kv.request("POST", "/keys/k/sign", { alg: "ES256", value: digest });
+    const random = await kv.request("POST", "/rng", { count: 8 });
+    expect([signed.status, signed.headers.get("ETag"), random.status, random.headers.get("ETag")]).toEqual([200, null, 200, null]);
+  });
+});

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
+import { OPERATIONS } from "../../core/contract/operations.ts";
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 
 /** Per isolate: the derivation is cheap but not free, and ROOT_KEY never changes while an isolate lives. */
@@ -23,6 +24,14 @@ export async function entityTag(rootSecret: string, body: ArrayBuffer | string):
   return `"${bytesToBase64Url(mac.subarray(0, 16))}"`;
 }
 
+/**
+ * Answers that are the result of an operation, not a representation of anything stored (a signature, a ciphertext,
+ * random bytes): no request can ever be conditional on them, so they carry no tag and cost no HMAC.
+ */
+const OPERATION_RESULTS: ReadonlySet<string> = new Set(
+  (["key.sign", "key.verify", "key.encrypt", "key.decrypt", "key.wrap", "key.unwrap", "rng"] as const).map((kind) => OPERATIONS[kind].auditName),
+);
+
 /** RFC 9110 §13.1.2: `*`, or a list of tags compared weakly (a W/ prefix is ignored). */
 function matches(ifNoneMatch: string, tag: string): boolean {
   if (ifNoneMatch.trim() === "*") return true;
@@ -41,6 +50,7 @@ export const conditionalRead = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const response = c.res;
   if (response.status !== 200 || !(response.headers.get("Content-Type") ?? "").startsWith("application/json")) return;
+  if (OPERATION_RESULTS.has(c.get("operation") ?? "")) return;
   // A route that keeps its body's tag with the body (the edge cache, worker/edge/edge-read.ts) sets it already.
   const tag = response.headers.get("ETag") ?? (await entityTag(c.env.ROOT_KEY, await response.clone().arrayBuffer()));
   const ifNoneMatch = c.req.method === "GET" ? c.req.header("If-None-Match") : undefined;
