@@ -5,13 +5,13 @@ import { vaultStub, type VaultAddress } from "../clients/vault-stub.ts";
 /**
  * Audit records of reads answered from the edge cache (docs/edge-reads.md, "Edge cache"): queued per vault in this
  * isolate and written by one call to the vault object for all that arrive within FLUSH_DELAY_MS (or MAX_BATCH), so a
- * hit costs no call of its own. Every request that queued a record keeps the isolate alive until its batch is written
+ * hit costs no call of its own. The request that opened a batch keeps the isolate alive until it is written
  * (waitUntil). The answer does not wait for its record — the one way edge reads differ from the vault's fail-closed
  * journal — so a refused batch stops this isolate answering that vault's reads from the cache for a lease period:
  * until then every read goes to the vault object again, and is recorded before it is answered.
  */
-const FLUSH_DELAY_MS = 20;
-const MAX_BATCH = 200;
+const FLUSH_DELAY_MS = 100;
+const MAX_BATCH = 500;
 
 interface Batch {
   readonly entries: EdgeReadAuditEntry[];
@@ -27,16 +27,23 @@ export function edgeAuditAccepting(vaultName: string, nowMs: number): boolean {
   return (refusedUntil.get(vaultName) ?? 0) <= nowMs;
 }
 
-/** Queues a hit's record; the returned promise settles once its batch has been written (or refused). */
-export function recordEdgeRead(env: Env, vault: VaultAddress, entry: EdgeReadAuditEntry): Promise<void> {
+/**
+ * Queues a hit's record. The request that opens a batch gets its write back (to hand to waitUntil, which keeps the
+ * isolate alive until the batch is written); the others get null: their records ride in that batch. Only the opener
+ * waits, because a request waiting on a promise of another request's context costs workerd more CPU than the read
+ * (measured by the edge bench: 1.3 ms per hit).
+ */
+export function recordEdgeRead(env: Env, vault: VaultAddress, entry: EdgeReadAuditEntry): Promise<void> | null {
   const vaultName = vault.name;
-  let batch = batches.get(vaultName);
-  if (batch === undefined) {
-    batch = openBatch(env, vault);
-    batches.set(vaultName, batch);
+  const open = batches.get(vaultName);
+  if (open !== undefined) {
+    open.entries.push(entry);
+    if (open.entries.length >= MAX_BATCH) open.release();
+    return null;
   }
+  const batch = openBatch(env, vault);
+  batches.set(vaultName, batch);
   batch.entries.push(entry);
-  if (batch.entries.length >= MAX_BATCH) batch.release();
   return batch.written;
 }
 

@@ -40,7 +40,8 @@ export async function answerAtEdge<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>)
   if (edgeAuditAccepting(vault.name, nowMs)) {
     const kept = await keptRead(c.env.ROOT_KEY, plan.address, nowMs);
     if (kept !== null) {
-      c.executionCtx.waitUntil(recordEdgeRead(c.env, vault, hitRecord(c, plan, nowMs)));
+      const written = recordEdgeRead(c.env, vault, hitRecord(c, plan, nowMs));
+      if (written !== null) c.executionCtx.waitUntil(written);
       c.set("audited", true);
       return c.body(kept.body, 200, { "Content-Type": "application/json", ETag: kept.etag, [CACHE_STATUS]: HIT });
     }
