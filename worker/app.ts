@@ -24,6 +24,8 @@ import { adfsDiscoveryRoutes } from "./routes/adfs-discovery.ts";
 import { secretRoutes } from "./routes/secrets.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { keyOperationRoutes } from "./routes/key-operations.ts";
+import { keyReleaseRoutes } from "./routes/key-release.ts";
+import { attestationAuthorityRoutes } from "./routes/attestation-authority.ts";
 import { deletedKeyRoutes } from "./routes/deleted-keys.ts";
 import { auditLogRoutes } from "./routes/audit-log.ts";
 import { certificateIssuerRoutes } from "./routes/certificate-issuers.ts";
@@ -69,6 +71,8 @@ vaultApp.route("/", secretRoutes);
 vaultApp.route("/", deletedSecretRoutes);
 // Before the keys: /keys/{name}/jwks would otherwise be GET /keys/{name}/{version} with the version "jwks".
 vaultApp.route("/", publishedKeySetRoutes);
+// Before the keys too: GET /keys/{name}/attestation would otherwise be GetKey of version "attestation".
+vaultApp.route("/", keyReleaseRoutes);
 vaultApp.route("/", keyRoutes);
 vaultApp.route("/", keyOperationRoutes);
 vaultApp.route("/", deletedKeyRoutes);
@@ -95,6 +99,7 @@ identityApp.route("/admin", adminVaultRoutes);
 identityApp.route("/admin", adminOperationalSettingsRoutes);
 identityApp.route("/admin", adminEventSubscriptionRoutes);
 identityApp.route("/admin", adminAuditLogRoutes);
+identityApp.route("/", attestationAuthorityRoutes);
 identityApp.route("/", adfsDiscoveryRoutes);
 identityApp.route("/", oidcRoutes);
 identityApp.notFound(notFound);

@@ -23,6 +23,8 @@ interface Env {
   HSM_BRIDGE_TIMEOUT_MS?: string;
   /** Deadline of key-making calls in milliseconds (default 30 000: RSA-4096 generation takes seconds). */
   HSM_BRIDGE_KEYGEN_TIMEOUT_MS?: string;
+  /** "channel" (default: one WebSocket per vault object, docs/hsm-channel.md) or "http" (a signed request per call). */
+  HSM_BRIDGE_TRANSPORT?: string;
   /** attributes.hsmPlatform of new HSM keys: "2" (FIPS 140-3 L3, the default), "1", or "0" for a software token. */
   HSM_PLATFORM?: string;
   /**
@@ -32,6 +34,13 @@ interface Env {
   WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
   /** DNS-over-HTTPS JSON endpoint that resolves webhook hosts before each delivery (default https://cloudflare-dns.com/dns-query). */
   WEBHOOK_DNS_RESOLVER?: string;
+  /**
+   * Attestation authorities whose tokens may release keys (URLs, space- or comma-separated; default none). Their
+   * OIDC discovery documents and key sets are fetched by the vault objects (docs/key-release.md, "Trust").
+   */
+  ATTESTATION_AUTHORITIES?: string;
+  /** "true" serves the local attestation authority at {ISSUER_ORIGIN}/local-attestation; LOCAL_IMDS=true implies it. */
+  LOCAL_ATTESTATION?: string;
   /** "true" exposes GET /_bench/echo, the baseline `npm run bench` compares against. Never set in production. */
   BENCH_ECHO?: string;
 }

@@ -1,6 +1,8 @@
 /** The keys part of the vault's RPC contract (Azure REST "Keys" operations). */
 import type { AttributesPatch, ObjectAttributes, Tags } from "../domain/objects/attributes.ts";
-import type { KeyProperties } from "../domain/objects/key-properties.ts";
+import type { KeyProperties, StoredReleasePolicy } from "../domain/objects/key-properties.ts";
+import type { AttestationTrust } from "../crypto/release/attestation-trust.ts";
+import type { KeyExportAlgorithm } from "../crypto/release/export-algorithms.ts";
 import type { RotationPolicy, RotationPolicyInput } from "../domain/objects/rotation-policy.ts";
 import type { AzureKeyType, EcCurve, KeyOperation, PrivateJwk } from "../crypto/keys/key-types.ts";
 import type { DeletedView, Page, PageRequest, Recoverability } from "./common.ts";
@@ -40,6 +42,33 @@ export interface KeyMetadataInput {
   readonly keyOps?: readonly KeyOperation[];
   readonly attributes?: AttributesPatch;
   readonly tags?: Tags;
+  /** attributes.exportable as sent (create, import, update); the vault object applies Azure's rules to it. */
+  readonly exportable?: boolean;
+  /** release_policy as sent, its policy already parsed and found valid (worker/wire/release-policy-input.ts). */
+  readonly releasePolicy?: StoredReleasePolicy;
+}
+
+/** What a release answers: the key version's view and its wrapped material; the Worker shapes and signs it. */
+export interface KeyReleaseResult {
+  readonly view: KeyView;
+  /** keys.json JsonWebKey.key_hsm of the released key (core/crypto/release/key-hsm-blob.ts). */
+  readonly keyHsm: string;
+  readonly enc: KeyExportAlgorithm;
+  /** The request's nonce, echoed. */
+  readonly nonce?: string;
+}
+
+/** keys.json KeyAttestation: the HSM vendor's evidence about a key version. */
+export interface KeyAttestation {
+  readonly certificatePemFile?: Uint8Array;
+  readonly privateKeyAttestation?: Uint8Array;
+  readonly publicKeyAttestation?: Uint8Array;
+  readonly version: string;
+}
+
+export interface KeyAttestationView {
+  readonly view: KeyView;
+  readonly attestation: KeyAttestation;
 }
 
 /** Which version an operation addresses: empty means the latest (POST /keys/{name}//sign). */
@@ -97,6 +126,17 @@ export type KeyOp =
     } & Addressed)
   | ({ readonly kind: "key.wrap"; readonly alg: string; readonly key: Uint8Array } & Addressed)
   | ({ readonly kind: "key.unwrap"; readonly alg: string; readonly wrapped: Uint8Array } & Addressed)
+  // Secure key release (docs/key-release.md): the attestation token is verified by the vault object against the
+  // authorities `trust` names, which the Worker takes from its configuration, never from the request.
+  | ({
+      readonly kind: "key.release";
+      /** KeyReleaseParameters.target: the attestation token (not named `target`: throttle-charge.ts reads that as a BYOK target). */
+      readonly attestation: string;
+      readonly nonce?: string;
+      readonly enc: KeyExportAlgorithm;
+      readonly trust: AttestationTrust;
+    } & Addressed)
+  | ({ readonly kind: "key.getAttestation" } & Addressed)
   | { readonly kind: "rng"; readonly count: number }
   // Checks the caller may create keys and does nothing else: CreateKey asks this before the Worker spends
   // seconds generating material for a caller who may not create (then key.create completes the request).
@@ -128,6 +168,8 @@ export interface KeyResults {
   "key.decrypt": CryptoResult;
   "key.wrap": CryptoResult;
   "key.unwrap": CryptoResult;
+  "key.release": KeyReleaseResult;
+  "key.getAttestation": KeyAttestationView;
   rng: { readonly value: Uint8Array };
   "key.createPreflight": null;
 }

@@ -131,6 +131,10 @@ export const OPERATIONS = {
   "key.decrypt": { action: "Microsoft.KeyVault/vaults/keys/decrypt/action", auditName: "KeyDecrypt", throttle: STORED_KEY },
   "key.wrap": { action: "Microsoft.KeyVault/vaults/keys/wrap/action", auditName: "KeyWrap", throttle: STORED_KEY },
   "key.unwrap": { action: "Microsoft.KeyVault/vaults/keys/unwrap/action", auditName: "KeyUnwrap", throttle: STORED_KEY },
+  // Secure key release: its own data action ("Key Vault Crypto Service Release User" grants only it); a key transaction.
+  "key.release": { action: "Microsoft.KeyVault/vaults/keys/release/action", auditName: "KeyRelease", throttle: STORED_KEY },
+  // GetKeyAttestation "requires the keys/get permission" (Keys/routes.tsp): keys/read. The audit name is ours.
+  "key.getAttestation": { action: "Microsoft.KeyVault/vaults/keys/read", auditName: "KeyGetAttestation", throttle: STORED_KEY },
   rng: { action: "Microsoft.KeyVault/vaults/rng/action", auditName: "GetRandomBytes", throttle: KEYS },
 
   "audit.query": { action: AUDIT_READ, auditName: "AuditLogQuery", throttle: VAULT },

@@ -9,6 +9,7 @@ import type { StoredVersion } from "../../core/domain/objects/versioned-object.t
 import { generateKey, publicExponentOf } from "../../core/crypto/keys/generate-for-spec.ts";
 import { propertiesFor, storeKeyVersion } from "./key-material.ts";
 import { generateHsmKey, storeHsmKeyVersion } from "./hsm-keys.ts";
+import { releasePropsOf } from "./key-release-rules.ts";
 import { liveVersion } from "./object-lifecycle.ts";
 import type { VaultScope, ObjectStore, Sealing, Transactions, KeyAccess, Scheduling, EventOutbox, RotationStore } from "./vault-context.ts";
 
@@ -55,7 +56,8 @@ const sameShape = (jwk: PrivateJwk, spec: KeyCreateSpec): boolean => {
 
 /**
  * Keys – Rotate: a new version of the same type, size or curve and key_ops, tags carried over, expiring
- * after the policy's expiryTime when it sets one (KeyRotationPolicy.ExpiresIn). Manual rotation brings
+ * after the policy's expiryTime when it sets one (KeyRotationPolicy.ExpiresIn), exportable under the same release
+ * policy when the latest version is. Manual rotation brings
  * material the Worker generated from {@link rotationSpec}; the alarm generates here, rarely and briefly.
  */
 export async function rotateKey(ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling & EventOutbox & RotationStore, name: string, material?: PrivateJwk): Promise<StoredVersion> {
@@ -76,10 +78,11 @@ export async function rotateKey(ctx: VaultScope & ObjectStore & Sealing & Transa
   if (AZURE_KEY_TYPES[spec.kty].hsm) {
     // The token generates the new version; the bridge call is remote I/O, not CPU held by this object.
     const made = await generateHsmKey(ctx, spec, props.keyOps);
-    stored = await storeHsmKeyVersion(ctx, made, metadata);
+    stored = await storeHsmKeyVersion(ctx, { ...made, props: { ...made.props, ...releasePropsOf(props) } }, metadata);
   } else {
     const generated = material ?? (await generateKey(spec)).jwk;
-    stored = await storeKeyVersion(ctx, { ...metadata, material: generated, props: propertiesFor(generated, props.kty, props.keyOps) });
+    // An exportable key stays exportable under the same release policy (an immutable one cannot be dropped).
+    stored = await storeKeyVersion(ctx, { ...metadata, material: generated, props: { ...propertiesFor(generated, props.kty, props.keyOps), ...releasePropsOf(props) } });
   }
   refreshRotation(ctx, name);
   return stored;

@@ -13,6 +13,9 @@ import { importByokKey } from "./byok-import.ts";
 import { destroyTokenKeys, generateHsmKey, importHsmKey, storeHsmKeyVersion } from "./hsm-keys.ts";
 import { assertTokenHolds, markHsmVersionsBackedUp, purgeableTokenKeys } from "./hsm-key-lifecycle.ts";
 import { refreshRotation, rotateKey, rotationSpec } from "./key-rotation.ts";
+import { keyReleaseHandlers } from "./key-release.ts";
+import { releasePropsForNew, releasePropsForUpdate, type ReleaseProps } from "./key-release-rules.ts";
+import type { HsmKeyMade } from "./hsm-keys.ts";
 import { assertNotManaged } from "./managed-objects.ts";
 import { deletedKeyView, keyView } from "./key-views.ts";
 import { backUpObject, openObjectBackup, versionsFromBackup } from "./object-backup.ts";
@@ -33,7 +36,7 @@ const KIND = "key";
 
 type ManagementKinds = Exclude<
   keyof KeyResults,
-  "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng"
+  "key.sign" | "key.verify" | "key.encrypt" | "key.decrypt" | "key.wrap" | "key.unwrap" | "rng" | "key.release" | "key.getAttestation"
 >;
 type Handlers = { readonly [K in ManagementKinds]: (ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling & EventOutbox & RotationStore, op: OpOf<K>) => Promise<KeyResults[K]> };
 
@@ -46,8 +49,11 @@ function versionMetadata(op: { readonly name: string } & KeyMetadataInput) {
   };
 }
 
+/** An HSM key as made, with the request's release facts (the token made it; the vault keeps the facts). */
+const withRelease = (made: HsmKeyMade, release: ReleaseProps): HsmKeyMade => ({ ...made, props: { ...made.props, ...release } });
+
 /** Key management (Azure REST "Keys" operations other than cryptography). */
-export const keyHandlers: Handlers = {
+const managementHandlers: Handlers = {
   // The vault object has already checked the caller's role for keys/create/action: nothing is left to do.
   async "key.createPreflight"() {
     return null;
@@ -57,10 +63,11 @@ export const keyHandlers: Handlers = {
     assertKeyTypeAllowed(ctx.config, op.kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.kty].family);
     const metadata = versionMetadata(op);
+    const release = releasePropsForNew(ctx.config, op);
     const stored =
       op.hsmSpec !== undefined
-        ? await storeHsmKeyVersion(ctx, await generateHsmKey(ctx, op.hsmSpec, keyOps), metadata)
-        : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, op.kty, keyOps) });
+        ? await storeHsmKeyVersion(ctx, withRelease(await generateHsmKey(ctx, op.hsmSpec, keyOps), release), metadata)
+        : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: { ...propertiesFor(op.jwk, op.kty, keyOps), ...release } });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },
@@ -71,9 +78,10 @@ export const keyHandlers: Handlers = {
     assertKeyTypeAllowed(ctx.config, kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(op.jwk.kty);
     const metadata = versionMetadata(op);
+    const release = releasePropsForNew(ctx.config, op);
     const stored = AZURE_KEY_TYPES[kty].hsm
-      ? await storeHsmKeyVersion(ctx, await importHsmKey(ctx, op.jwk, keyOps), metadata)
-      : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: propertiesFor(op.jwk, kty, keyOps) });
+      ? await storeHsmKeyVersion(ctx, withRelease(await importHsmKey(ctx, op.jwk, keyOps), release), metadata)
+      : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: { ...propertiesFor(op.jwk, kty, keyOps), ...release } });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },
@@ -82,7 +90,8 @@ export const keyHandlers: Handlers = {
     assertNotManaged(ctx, "key", op.name, "import");
     assertKeyTypeAllowed(ctx.config, op.target.kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.target.kty].family);
-    const stored = await storeHsmKeyVersion(ctx, await importByokKey(ctx, op.target, op.transfer, keyOps), versionMetadata(op));
+    const release = releasePropsForNew(ctx.config, op);
+    const stored = await storeHsmKeyVersion(ctx, withRelease(await importByokKey(ctx, op.target, op.transfer, keyOps), release), versionMetadata(op));
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },
@@ -101,7 +110,7 @@ export const keyHandlers: Handlers = {
         ...v,
         attributes: applyPatch(v.attributes, op.attributes, ctx.clock.now()),
         ...(op.tags === undefined ? {} : { tags: op.tags }),
-        props: serializeKeyProperties(op.keyOps === undefined ? props : { ...props, keyOps: [...op.keyOps] }),
+        props: serializeKeyProperties({ ...props, ...(op.keyOps === undefined ? {} : { keyOps: [...op.keyOps] }), ...releasePropsForUpdate(props, op) }),
       };
       ctx.objects.updateMetadata(KIND, nameKey(op.name), next);
       ctx.events.expiryInputsChanged(KIND, op.name);
@@ -208,3 +217,6 @@ export const keyHandlers: Handlers = {
     });
   },
 };
+
+/** Key management, and secure key release beside it (key-release.ts). */
+export const keyHandlers = { ...managementHandlers, ...keyReleaseHandlers };

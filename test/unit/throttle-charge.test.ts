@@ -94,6 +94,12 @@ const CASES = {
   "key.decrypt": [[{ kind: "key.decrypt", name: "stored", alg: "RSA-OAEP", ciphertext: bytes }, keys(16)]],
   "key.wrap": [[{ kind: "key.wrap", name: "stored", alg: "RSA-OAEP", key: bytes }, keys(16)]],
   "key.unwrap": [[{ kind: "key.unwrap", name: "missing", alg: "RSA-OAEP", wrapped: bytes }, keys(1)]],
+  // A release is a key transaction on the version it releases; its attestation token is not a BYOK target.
+  "key.release": [
+    [{ kind: "key.release", name: "stored", attestation: "t", enc: "CKM_RSA_AES_KEY_WRAP", trust: { authorities: [], localAuthority: null } }, keys(16)],
+    [{ kind: "key.release", name: "stored", version: OLDER, attestation: "t", enc: "RSA_AES_KEY_WRAP_256", trust: { authorities: [], localAuthority: null } }, keys(4)],
+  ],
+  "key.getAttestation": [[{ kind: "key.getAttestation", name: "stored" }, keys(16)]],
   rng: [[{ kind: "rng", count: 32 }, keys(1)]],
 
   "audit.query": [[{ kind: "audit.query", filter: {}, page }, secrets]],

@@ -1,5 +1,5 @@
 import { leaseServable } from "../../core/domain/vault/edge-lease.ts";
-import { sealKeptBody, openKeptBody } from "./kept-body-seal.ts";
+import { sealKeptBody, openKeptBody, type KeptAnswer } from "./kept-body-seal.ts";
 
 /**
  * Where the Worker keeps leased reads (docs/edge-reads.md, "Edge cache"): this isolate's memory first, then the
@@ -24,12 +24,6 @@ export interface EdgeAddress {
 const MEMORY_BUDGET_BYTES = 16 * 1024 * 1024;
 /** The Cache API wants a URL; this host is ours by RFC 2606 (.invalid) and never resolves. */
 const CACHE_ORIGIN = "https://edge-reads.invalid";
-
-/** A kept answer: its body and that body's entity tag (worker/middleware/conditional-read.ts). */
-export interface KeptAnswer {
-  readonly body: string;
-  readonly etag: string;
-}
 
 const bodies = new Map<string, KeptAnswer & { leaseUntilMs: number }>();
 const permissions = new Map<string, number>();

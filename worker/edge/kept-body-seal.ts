@@ -1,11 +1,16 @@
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
-import type { KeptAnswer } from "./edge-cache.ts";
 
 /**
  * Sealing of edge-cache bodies in the Cache API (edge-cache.ts): AES-256-GCM under a key derived from ROOT_KEY
  * (HKDF, purpose `edge-cache/v1`), a fresh 96-bit IV each time, and the entry's address as additional data, so a body
  * stored under one address (tenant, vault, version) cannot be served under another. The lease is sealed with it.
  */
+/** A kept answer: its body and that body's entity tag (worker/middleware/conditional-read.ts). */
+export interface KeptAnswer {
+  readonly body: string;
+  readonly etag: string;
+}
+
 const sealKeys = new Map<string, Promise<CryptoKey>>();
 const IV_BYTES = 12;
 

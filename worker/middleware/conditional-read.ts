@@ -26,10 +26,10 @@ export async function entityTag(rootSecret: string, body: ArrayBuffer | string):
 
 /**
  * Answers that are the result of an operation, not a representation of anything stored (a signature, a ciphertext,
- * random bytes): no request can ever be conditional on them, so they carry no tag and cost no HMAC.
+ * a released key, random bytes): no request can ever be conditional on them, so they carry no tag and cost no HMAC.
  */
 const OPERATION_RESULTS: ReadonlySet<string> = new Set(
-  (["key.sign", "key.verify", "key.encrypt", "key.decrypt", "key.wrap", "key.unwrap", "rng"] as const).map((kind) => OPERATIONS[kind].auditName),
+  (["key.sign", "key.verify", "key.encrypt", "key.decrypt", "key.wrap", "key.unwrap", "key.release", "rng"] as const).map((kind) => OPERATIONS[kind].auditName),
 );
 
 /** RFC 9110 §13.1.2: `*`, or a list of tags compared weakly (a W/ prefix is ignored). */

@@ -96,6 +96,12 @@ export const ADDED_MEMBERS = {
    * by `crv`, do not.
    */
   "KeyAttributes.key_size": "2026-01-01-preview",
+  /**
+   * KeyBundle.release_policy (and the release operation, ROUTES_ADDED): stable/7.3/keys.json; stable/7.2 has neither
+   * `release_policy` nor `/release` (secure key release was a 7.2 preview, Azure SDK changelogs: "service version
+   * 7.3-preview").
+   */
+  "KeyBundle.release_policy": "7.3",
 } as const;
 
 export type AddedMember = keyof typeof ADDED_MEMBERS;
@@ -127,6 +133,12 @@ export const ROUTES_ADDED: Readonly<Partial<Record<RouteKey, string>>> = {
   "POST /keys/:name/securewrapkey": "2026-01-01-preview",
   "POST /keys/:name/:version/secureunwrapkey": "2026-01-01-preview",
   "POST /keys/:name/secureunwrapkey": "2026-01-01-preview",
+  // Secure key release (KeyBundle.release_policy above), and GetKeyAttestation: Keys/routes.tsp
+  // `@Versioning.added(KeyVault.Versions.\`v7.6_preview.2\`)`.
+  "POST /keys/:name/:version/release": "7.3",
+  "POST /keys/:name/release": "7.3",
+  "GET /keys/:name/:version/attestation": "7.6-preview.2",
+  "GET /keys/:name/attestation": "7.6-preview.2",
 };
 
 /** The version that added a route (7.0 for all but those of {@link ROUTES_ADDED}). */

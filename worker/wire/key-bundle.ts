@@ -1,6 +1,6 @@
 import type { RotationPolicy } from "../../core/domain/objects/rotation-policy.ts";
 import { DEFAULT_NOTIFY } from "../../core/domain/objects/rotation-policy.ts";
-import type { CryptoResult, DeletedKeyView, KeyView } from "../../core/contract/keys.ts";
+import type { CryptoResult, DeletedKeyView, KeyAttestation, KeyView } from "../../core/contract/keys.ts";
 import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
 import { AZURE_KEY_TYPES } from "../../core/crypto/keys/key-types.ts";
 import { defines } from "./api-version.ts";
@@ -32,12 +32,36 @@ const common = (v: KeyView, apiVersion: string) => ({
   ...(v.managed ? { managed: true } : {}),
 });
 
+/** KeyBundle.release_policy (stable/7.3 on): on bundles only, never on list items (KeyItem has none). */
+function releasePolicy(v: KeyView, apiVersion: string) {
+  const policy = v.props.releasePolicy;
+  if (policy === undefined || !defines(apiVersion, "KeyBundle.release_policy")) return {};
+  return { release_policy: { contentType: policy.contentType, immutable: policy.immutable, data: policy.data } };
+}
+
 /** KeyBundle: the public JWK with kid and key_ops; a symmetric key's material is never returned. */
 export function keyBundle(base: string, v: KeyView, apiVersion: string) {
   const { kty: _family, ...publicMembers } = v.props.publicJwk ?? { kty: undefined };
   return {
     key: { kid: `${base}/keys/${v.name}/${v.version}`, kty: v.props.kty, key_ops: v.props.keyOps, ...publicMembers },
     ...common(v, apiVersion),
+    ...releasePolicy(v, apiVersion),
+  };
+}
+
+/** GetKeyAttestation: the KeyBundle with `attributes.attestation` (keys.json KeyAttestation, base64url blobs). */
+export function keyAttestationBundle(base: string, v: KeyView, attestation: KeyAttestation, apiVersion: string) {
+  const bundle = keyBundle(base, v, apiVersion);
+  const blob = (name: "certificatePemFile" | "privateKeyAttestation" | "publicKeyAttestation") => {
+    const bytes = attestation[name];
+    return bytes === undefined ? {} : { [name]: bytesToBase64Url(bytes) };
+  };
+  return {
+    ...bundle,
+    attributes: {
+      ...bundle.attributes,
+      attestation: { ...blob("certificatePemFile"), ...blob("privateKeyAttestation"), ...blob("publicKeyAttestation"), version: attestation.version },
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { isKeyOperation } from "../../core/domain/objects/key-properties.ts";
 import { validateRotationPolicy, type RotationPolicyInput } from "../../core/domain/objects/rotation-policy.ts";
 import type { ByokTarget, ByokTransfer, KeyCreateSpec, KeyMetadataInput } from "../../core/contract/keys.ts";
 import { byokTransferInput } from "./byok-transfer.ts";
+import { exportableInput, releasePolicyInput } from "./release-policy-input.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
 import { MAX_KEY_TAG_LENGTH, optionalAttributes, optionalTags } from "./assertions.ts";
 import type { JsonObject } from "./json-body.ts";
@@ -24,23 +25,11 @@ function keyOps(value: unknown): readonly KeyOperation[] | undefined {
 }
 
 /**
- * Exportable keys exist in Azure only with a release policy (secure key release), which needs an
- * attestation service this vault does not have; both are refused rather than silently ignored.
- */
-function refuseKeyRelease(body: JsonObject): void {
-  if (body.release_policy !== undefined && body.release_policy !== null) throw badParameter("Key release policies are not supported by this vault.");
-  const attributes = body.attributes;
-  if (typeof attributes === "object" && attributes !== null && (attributes as JsonObject).exportable === true) {
-    throw badParameter("Exportable keys require a release policy, which this vault does not support.");
-  }
-}
-
-/**
  * An external key (KeyAttributes.external_key {id}, Keys/models.tsp, added in 2026-01-01-preview) lives in an
  * External Key Manager the HSM reaches over its EKM connection (ekm.json); this vault has neither. Refused in every
  * version, and never ignored: a caller who asked for a key held outside must not get a key held here. 400
  * BadParameter, as Azure answers a feature a vault does not offer (`oct` on a vault: "Invalid kty value: oct",
- * Azure/azure-sdk-for-net#13437) and as release policies are refused above.
+ * Azure/azure-sdk-for-net#13437) and as secure wrap and unwrap are (routes/key-operations.ts).
  */
 function refuseExternalKey(body: JsonObject): void {
   const attributes = body.attributes;
@@ -51,16 +40,23 @@ function refuseExternalKey(body: JsonObject): void {
   }
 }
 
+/**
+ * key_ops, attributes, tags, and for secure key release `attributes.exportable` and `release_policy` (its policy
+ * parsed here; whether the key may have them is the vault object's rule, durable-objects/operations/key-release-rules.ts).
+ */
 function metadata(body: JsonObject, ops: unknown): KeyMetadataInput {
-  refuseKeyRelease(body);
   refuseExternalKey(body);
   const k = keyOps(ops);
   const attributes = optionalAttributes(body);
   const tags = optionalTags(body, MAX_KEY_TAG_LENGTH);
+  const exportable = exportableInput(body);
+  const releasePolicy = releasePolicyInput(body);
   return {
     ...(k === undefined ? {} : { keyOps: k }),
     ...(attributes === undefined ? {} : { attributes }),
     ...(tags === undefined ? {} : { tags }),
+    ...(exportable === undefined ? {} : { exportable }),
+    ...(releasePolicy === undefined ? {} : { releasePolicy }),
   };
 }
 

@@ -12,7 +12,10 @@ export interface KeyProperties {
   readonly crv?: EcCurve;
   /** RSA {n,e} or EC {crv,x,y}; symmetric keys have none (Azure never releases oct material). */
   readonly publicJwk?: PublicJwk;
+  /** Secure key release: the private key may leave, wrapped to an attested workload (keys.json KeyAttributes.exportable). */
   readonly exportable: boolean;
+  /** The policy under which it may (required when exportable; docs/key-release.md). Public, like the rest. */
+  readonly releasePolicy?: StoredReleasePolicy;
   /** HSM keys: Azure's `attributes.hsmPlatform` for the HSM that made them ("0" software … "2" FIPS 140-3 L3). */
   readonly hsmPlatform?: string;
   /**
@@ -20,6 +23,16 @@ export interface KeyProperties {
    * keeps the object for the backup's sake (as an Azure backup outlives a purge); otherwise purge destroys it.
    */
   readonly backedUp?: true;
+}
+
+/**
+ * keys.json KeyReleasePolicy as stored: `data` is the policy's JSON exactly as the client sent it (base64url), so
+ * GetKey answers the bytes that were set; it was parsed and checked on the way in. Once `immutable`, it stays so.
+ */
+export interface StoredReleasePolicy {
+  readonly contentType: string;
+  readonly immutable: boolean;
+  readonly data: string;
 }
 
 export const ALL_KEY_OPERATIONS: readonly KeyOperation[] = [

@@ -44,7 +44,7 @@ const EDGE_NEUTRAL_OPS: ReadonlySet<OpKind> = new Set<OpKind>([
   "key.createPreflight", "key.create", "key.import", "key.importByok", "key.get", "key.list", "key.listVersions",
   "key.backup", "key.restore", "key.listDeleted", "key.getDeleted", "key.recover", "key.rotationSpec", "key.rotate",
   "key.getRotationPolicy", "key.setRotationPolicy", "key.sign", "key.verify", "key.encrypt", "key.decrypt", "key.wrap",
-  "key.unwrap",
+  "key.unwrap", "key.release", "key.getAttestation",
   "audit.query", "audit.export",
   "certificate.createPreflight", "certificate.create", "certificate.get", "certificate.list",
   "certificate.listVersions", "certificate.listDeleted", "certificate.getDeleted", "certificate.recover",
