@@ -10,6 +10,8 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /** The canonical form of a URL path, or null when its percent-encoding is malformed. */
 export function canonicalPath(path: string): string | null {
+  // Nearly every path has no escape: nothing to decode, and the URL parser already removed its dot segments.
+  if (!path.includes("%")) return path;
   let malformed = false;
   const canonical = path.replace(ESCAPE, (_escape, hex: string | undefined) => {
     if (hex === undefined) {
