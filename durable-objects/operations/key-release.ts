@@ -90,6 +90,10 @@ export const keyReleaseHandlers: Handlers = {
     let ciphertext: Uint8Array;
     try {
       ciphertext = await rsaAesKeyWrap(op.enc, runtime.jwk, material);
+    } catch {
+      // A runtime key WebCrypto will not take (an odd exponent or modulus) is a refusal like any other: a 500 here
+      // would tell the token's holder that every check before it passed.
+      throw refused(ctx, op, version.version, "the token's runtime key is not a usable RSA public key");
     } finally {
       material.fill(0);
     }

@@ -14,6 +14,7 @@ import { BenchSurface } from "./bench-surface.ts";
 import { servePublishedKeySet } from "./published-key-sets.ts";
 import { vaultNotFound } from "./vault-lifecycle.ts";
 import { vaultParts, type VaultParts } from "./vault-parts.ts";
+import { edgeCacheable } from "../../core/domain/vault/edge-lease.ts";
 
 /**
  * One Durable Object per vault, named by the lower-cased vault name (so the name is globally unique by construction).
@@ -48,6 +49,8 @@ export class VaultObject extends DurableObject<Env> {
 
   /** Removes the vault and everything in it, irreversibly. */
   async destroy(): Promise<void> {
+    // Before the wipe too: after a restart only storage knows how far leases granted before it may run.
+    await this.parts.edge.outlive();
     await this.parts.lifecycle.destroy();
     await this.parts.edge.outlive();
   }
@@ -88,6 +91,8 @@ export class VaultObject extends DurableObject<Env> {
    * vault does not keep it. The lease is reserved before the read looks at anything.
    */
   async executeForEdge(call: VaultCall): Promise<Result<EdgeRead<VaultResults[OpKind]>>> {
+    // Only reads may be kept; anything else would skip the wait its change owes (afterChange).
+    if (!edgeCacheable(call.op)) throw new Error(`${call.op.kind} cannot be kept at the edge`);
     const leaseUntilMs = this.parts.edge.reserve(call.op);
     const result = await this.parts.pipeline.execute(call);
     return result.ok ? ok({ value: result.value, leaseUntilMs }) : result;

@@ -1,7 +1,7 @@
 /** The edge cache's store (worker/edge/edge-cache.ts): bodies in the Cache API sealed to their address (kept-body-seal.ts). */
 import { describe, expect, it } from "vitest";
 import { keepRead, keptRead } from "../../worker/edge/edge-cache.ts";
-import { openKeptBody, sealKeptBody } from "../../worker/edge/kept-body-seal.ts";
+import { cacheKeyOf, openKeptBody, sealKeptBody } from "../../worker/edge/kept-body-seal.ts";
 
 const ROOT = "dGVzdC1yb290LWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=";
 const OTHER_ROOT = "b3RoZXItcm9vdC1rZXktMDEyMzQ1Njc4OWFiY2RlZjA=";
@@ -28,34 +28,49 @@ describe("kept body seal", () => {
 });
 
 describe("the Cache API tier", () => {
-  const address = (read: string) => ({ read, permission: `${read}|principal|action` });
   const MAX_AGE = { headers: { "Cache-Control": "max-age=2" } };
-  const url = (kind: string, key: string) => `https://edge-reads.invalid/${kind}/${encodeURIComponent(key)}`;
+  const address = (read: string) => ({ read, permission: `${read}|principal|action` });
+  const put = async (kind: "read" | "permission", key: string, sealedFor: string, body: string, lease: number) =>
+    caches.default.put(await cacheKeyOf(ROOT, `${kind}|${key}`), new Response(await sealKeptBody(ROOT, `${kind}|${sealedFor}`, { body, etag: ETAG }, lease), MAX_AGE));
 
-  it("holds bodies sealed, and answers from them (another isolate of the data centre wrote them)", async () => {
+  it("holds entries sealed under keys that name nothing, and answers from them (another isolate of the data centre wrote them)", async () => {
     const now = Date.now();
     const kept = address(`${ADDRESS}|kept-${crypto.randomUUID()}`);
     await keepRead(ROOT, kept, { body: BODY, etag: ETAG }, now + 2_000, now);
-    const stored = await caches.default.match(url("read", kept.read));
+    const key = await cacheKeyOf(ROOT, `read|${kept.read}`);
+    expect(key).toMatch(/^https:\/\/edge-reads\.invalid\/[0-9a-f]{64}$/);
+    const stored = await caches.default.match(key);
     expect(stored).toBeDefined();
     expect(await stored?.text()).not.toContain("s3cr3t-value");
 
     // Written by "another isolate": only in the Cache API, never in this one's memory.
     const shared = address(`${ADDRESS}|shared-${crypto.randomUUID()}`);
-    expect(await keptRead(ROOT, shared, now)).toBeNull();
-    await caches.default.put(url("read", shared.read), new Response(await sealKeptBody(ROOT, shared.read, { body: BODY, etag: ETAG }, now + 2_000), MAX_AGE));
-    expect(await keptRead(ROOT, shared, now)).toBeNull(); // no permission kept for this caller
-    await caches.default.put(url("permission", shared.permission), new Response(String(now + 2_000), MAX_AGE));
-    expect(await keptRead(ROOT, shared, now)).toMatchObject({ body: BODY, etag: ETAG });
+    expect(await keptRead(ROOT, shared, () => now)).toBeNull();
+    await put("read", shared.read, shared.read, BODY, now + 2_000);
+    expect(await keptRead(ROOT, shared, () => now)).toBeNull(); // no permission kept for this caller
+    await put("permission", shared.permission, shared.permission, "granted", now + 2_000);
+    expect(await keptRead(ROOT, shared, () => now)).toMatchObject({ body: BODY, etag: ETAG });
     // A lease past (by the skew margin) is never served, wherever it is kept.
-    expect(await keptRead(ROOT, shared, now + 2_000 - 250)).toBeNull();
+    expect(await keptRead(ROOT, shared, () => now + 2_000 - 250)).toBeNull();
   });
 
-  it("does not serve an entry sealed for another address", async () => {
+  it("refuses an entry sealed for another address, a read's entry standing for a permission, a lease too far ahead, a plain one", async () => {
     const now = Date.now();
     const target = address(`${ADDRESS}|target-${crypto.randomUUID()}`);
-    await caches.default.put(url("permission", target.permission), new Response(String(now + 2_000), MAX_AGE));
-    await caches.default.put(url("read", target.read), new Response(await sealKeptBody(ROOT, `${target.read}-elsewhere`, { body: BODY, etag: ETAG }, now + 2_000), MAX_AGE));
-    expect(await keptRead(ROOT, target, now)).toBeNull();
+    await put("permission", target.permission, target.permission, "granted", now + 2_000);
+    await put("read", target.read, `${target.read}-elsewhere`, BODY, now + 2_000);
+    expect(await keptRead(ROOT, target, () => now)).toBeNull();
+
+    const crossed = address(`${ADDRESS}|crossed-${crypto.randomUUID()}`);
+    await put("read", crossed.read, crossed.read, BODY, now + 2_000);
+    await caches.default.put(await cacheKeyOf(ROOT, `permission|${crossed.permission}`), (await caches.default.match(await cacheKeyOf(ROOT, `read|${crossed.read}`))) as Response);
+    expect(await keptRead(ROOT, crossed, () => now)).toBeNull();
+
+    const planted = address(`${ADDRESS}|planted-${crypto.randomUUID()}`);
+    await put("read", planted.read, planted.read, BODY, now + 3_600_000);
+    await put("permission", planted.permission, planted.permission, "granted", now + 3_600_000);
+    expect(await keptRead(ROOT, planted, () => now)).toBeNull();
+    await caches.default.put(await cacheKeyOf(ROOT, `permission|${planted.permission}`), new Response(String(now + 2_000), MAX_AGE));
+    expect(await keptRead(ROOT, planted, () => now)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 /** Verified tokens recalled per isolate (worker/auth/verified-tokens.ts): only within the token's own window. */
 import { describe, expect, it } from "vitest";
-import { recallVerified, rememberVerified, verifiedTokenKey, type VerifiedCaller } from "../../worker/auth/verified-tokens.ts";
+import { forgetVerifiedOf, recallVerified, rememberVerified, verifiedTokenKey, type VerifiedCaller } from "../../worker/auth/verified-tokens.ts";
 
 const NOW = 1_800_000_000_000;
 const caller = (claims: Record<string, number>): VerifiedCaller => ({
@@ -40,5 +40,16 @@ describe("verified tokens", () => {
     const key = verifiedTokenKey(`tok-${crypto.randomUUID()}`, "t", "aud");
     rememberVerified(key, caller({}), NOW, 60);
     expect(recallVerified(key, NOW)).toBeNull();
+  });
+});
+
+describe("a tenant's keys loaded again", () => {
+  it("forgets what was verified for that tenant only", () => {
+    const mine = verifiedTokenKey(`tok-${crypto.randomUUID()}`, "tenant-a", "aud");
+    const theirs = verifiedTokenKey(`tok-${crypto.randomUUID()}`, "tenant-b", "aud");
+    rememberVerified(mine, caller({ exp: NOW / 1000 + 3600 }), NOW, 60);
+    rememberVerified(theirs, caller({ exp: NOW / 1000 + 3600 }), NOW, 60);
+    forgetVerifiedOf("tenant-a");
+    expect([recallVerified(mine, NOW), recallVerified(theirs, NOW)?.objectId]).toEqual([null, "o"]);
   });
 });

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from "jose";
 import { tenantStub } from "../clients/tenant-stub.ts";
+import { forgetVerifiedOf } from "./verified-tokens.ts";
 
 const TTL_MS = 5 * 60_000;
 /** An unknown kid may mean a new key: refetch, but not more often than this. */
@@ -16,6 +17,7 @@ async function load(env: Env, tenantId: string): Promise<Entry> {
   const keys: JWK[] = await tenantStub(env, tenantId).jwks();
   const entry = { getKey: createLocalJWKSet({ keys }), fetched: Date.now() };
   cache.set(tenantId, entry);
+  forgetVerifiedOf(tenantId);
   return entry;
 }
 

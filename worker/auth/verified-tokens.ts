@@ -6,8 +6,8 @@ import type { Caller } from "../../core/contract/common.ts";
  * ECDSA verification is most of what authenticating a request costs). Keyed by the whole token with the tenant and
  * audience it was verified for, so only the same bytes for the same vault match; a forged token never equals a
  * verified one. An entry is used only within the token's own exp/nbf (with the verifier's skew) and for at most
- * REVERIFY_MS, shorter than the tenant key cache's lifetime (jwks-cache.ts): a withdrawn signing key is noticed no
- * later than without this cache.
+ * REVERIFY_MS; a tenant's entries are forgotten whenever its signing keys are loaded again (jwks-cache.ts), so a
+ * withdrawn signing key is noticed no later than without this cache.
  */
 const REVERIFY_MS = 60_000;
 const MAX_ENTRIES = 10_000;
@@ -44,4 +44,10 @@ export function rememberVerified(key: string, caller: VerifiedCaller, nowMs: num
     usableFromMs: typeof nbf === "number" ? (nbf - skewS) * 1000 : 0,
     usableUntilMs: Math.min((exp + skewS) * 1000, nowMs + REVERIFY_MS),
   });
+}
+
+/** The tenant's signing keys were loaded again: what was verified with the old set is verified afresh. */
+export function forgetVerifiedOf(tenantId: string): void {
+  const prefix = `${tenantId}\n`;
+  for (const key of verified.keys()) if (key.startsWith(prefix)) verified.delete(key);
 }

@@ -1,16 +1,18 @@
 import { leaseServable } from "../../core/domain/vault/edge-lease.ts";
-import { sealKeptBody, openKeptBody, type KeptAnswer } from "./kept-body-seal.ts";
+import { cacheKeyOf, sealKeptBody, openKeptBody, type KeptAnswer } from "./kept-body-seal.ts";
 
 /**
  * Where the Worker keeps leased reads (docs/edge-reads.md, "Edge cache"): this isolate's memory first, then the
  * Workers Cache API, which every isolate of the data centre shares. Two kinds of entries, each valid until the lease
  * the vault object granted with it:
  * - a read's answer body, under the request's address (tenant, vault host, api-version, object version);
- * - a caller's permission for the read's data action in that vault.
+ * - a caller's permission for the read's data action on that object.
  * A hit needs both. Nothing here is ever invalidated: the vault object makes a change wait until the leases it
  * granted before it have run out (durable-objects/vault/edge-leases.ts), which reaches every colo without calling one.
- * Bodies hold secret values: in the Cache API (which may write to disk) they are sealed with a key derived from
- * ROOT_KEY, bound to their address (kept-body-seal.ts); in memory they are as the vault object's are.
+ * In the Cache API (which may write to disk, and which other Workers of the zone share) every entry is sealed with a
+ * key derived from ROOT_KEY and bound to its address, lease included, and stored under a keyed hash of the address
+ * (kept-body-seal.ts): it names no tenant, vault, object or principal, and an entry planted by anyone else is refused.
+ * Every lease is checked against the clock read after the last await, and never trusted beyond one lease ahead.
  */
 
 export interface EdgeAddress {
@@ -22,22 +24,20 @@ export interface EdgeAddress {
 
 /** Bodies kept in this isolate, at most this many bytes (an isolate has 128 MB); the oldest go first. */
 const MEMORY_BUDGET_BYTES = 16 * 1024 * 1024;
-/** The Cache API wants a URL; this host is ours by RFC 2606 (.invalid) and never resolves. */
-const CACHE_ORIGIN = "https://edge-reads.invalid";
+/** What a permission entry seals: only its lease and address matter. */
+const GRANTED: KeptAnswer = { body: "granted", etag: "" };
 
 const bodies = new Map<string, KeptAnswer & { leaseUntilMs: number }>();
 const permissions = new Map<string, number>();
 let memoryBytes = 0;
 
-/** The kept read the caller may be answered with at `nowMs`, or null. */
-export async function keptRead(rootSecret: string, address: EdgeAddress, nowMs: number): Promise<KeptAnswer | null> {
-  if (address.permission !== null && !(await permitted(address.permission, nowMs))) return null;
+/** The kept read the caller may be answered with now, or null. `now` is replaced by tests only. */
+export async function keptRead(rootSecret: string, address: EdgeAddress, now: () => number = Date.now): Promise<KeptAnswer | null> {
+  if (address.permission !== null && !(await permitted(rootSecret, address.permission, now))) return null;
   const inMemory = bodies.get(address.read);
-  if (inMemory !== undefined && leaseServable(inMemory.leaseUntilMs, nowMs)) return inMemory;
-  const cached = await caches.default.match(cacheUrl("read", address.read));
-  if (cached === undefined) return null;
-  const opened = await openKeptBody(rootSecret, address.read, await cached.arrayBuffer());
-  if (opened === null || !leaseServable(opened.leaseUntilMs, nowMs)) return null;
+  if (inMemory !== undefined && leaseServable(inMemory.leaseUntilMs, now())) return inMemory;
+  const opened = await fromCacheApi(rootSecret, "read", address.read);
+  if (opened === null || !leaseServable(opened.leaseUntilMs, now())) return null;
   remember(address.read, opened, opened.leaseUntilMs);
   return opened;
 }
@@ -48,23 +48,35 @@ export async function keepRead(rootSecret: string, address: EdgeAddress, answer:
   remember(address.read, answer, leaseUntilMs);
   const { permission } = address;
   if (permission !== null) permissions.set(permission, Math.max(permissions.get(permission) ?? 0, leaseUntilMs));
-  const headers = { "Cache-Control": `max-age=${Math.ceil((leaseUntilMs - nowMs) / 1000)}` };
-  const sealed = await sealKeptBody(rootSecret, address.read, answer, leaseUntilMs);
+  const maxAge = Math.ceil((leaseUntilMs - nowMs) / 1000);
   await Promise.all([
-    caches.default.put(cacheUrl("read", address.read), new Response(sealed, { headers })),
-    permission === null ? null : caches.default.put(cacheUrl("permission", permission), new Response(String(leaseUntilMs), { headers })),
+    toCacheApi(rootSecret, "read", address.read, answer, leaseUntilMs, maxAge),
+    permission === null ? null : toCacheApi(rootSecret, "permission", permission, GRANTED, leaseUntilMs, maxAge),
   ]);
 }
 
-async function permitted(key: string, nowMs: number): Promise<boolean> {
+async function permitted(rootSecret: string, key: string, now: () => number): Promise<boolean> {
   const inMemory = permissions.get(key);
-  if (inMemory !== undefined && leaseServable(inMemory, nowMs)) return true;
-  const cached = await caches.default.match(cacheUrl("permission", key));
-  if (cached === undefined) return false;
-  const leaseUntilMs = Number(await cached.text());
-  if (!Number.isSafeInteger(leaseUntilMs) || !leaseServable(leaseUntilMs, nowMs)) return false;
-  permissions.set(key, leaseUntilMs);
+  if (inMemory !== undefined && leaseServable(inMemory, now())) return true;
+  const opened = await fromCacheApi(rootSecret, "permission", key);
+  if (opened === null || !leaseServable(opened.leaseUntilMs, now())) return false;
+  permissions.set(key, opened.leaseUntilMs);
   return true;
+}
+
+/** A sealed entry's address names its kind, so a read's entry can never stand for a permission or the reverse. */
+const sealedAddress = (kind: "read" | "permission", key: string): string => `${kind}|${key}`;
+
+async function fromCacheApi(rootSecret: string, kind: "read" | "permission", key: string) {
+  const address = sealedAddress(kind, key);
+  const cached = await caches.default.match(await cacheKeyOf(rootSecret, address));
+  return cached === undefined ? null : openKeptBody(rootSecret, address, await cached.arrayBuffer());
+}
+
+async function toCacheApi(rootSecret: string, kind: "read" | "permission", key: string, answer: KeptAnswer, leaseUntilMs: number, maxAge: number) {
+  const address = sealedAddress(kind, key);
+  const sealed = await sealKeptBody(rootSecret, address, answer, leaseUntilMs);
+  await caches.default.put(await cacheKeyOf(rootSecret, address), new Response(sealed, { headers: { "Cache-Control": `max-age=${maxAge}` } }));
 }
 
 function remember(key: string, answer: KeptAnswer, leaseUntilMs: number): void {
@@ -80,8 +92,4 @@ function remember(key: string, answer: KeptAnswer, leaseUntilMs: number): void {
     memoryBytes -= entry.body.length;
   }
   if (permissions.size > 100_000) permissions.clear();
-}
-
-function cacheUrl(kind: "read" | "permission", key: string): string {
-  return `${CACHE_ORIGIN}/${kind}/${encodeURIComponent(key)}`;
 }

@@ -38,9 +38,9 @@ export async function answerAtEdge<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>)
   const vault = c.get("vault");
   const nowMs = Date.now();
   if (edgeAuditAccepting(vault.name, nowMs)) {
-    const kept = await keptRead(c.env.ROOT_KEY, plan.address, nowMs);
+    const kept = await keptRead(c.env.ROOT_KEY, plan.address);
     if (kept !== null) {
-      const written = recordEdgeRead(c.env, vault, hitRecord(c, plan, nowMs));
+      const written = recordEdgeRead(c.env, vault, hitRecord(c, plan, Date.now()));
       if (written !== null) c.executionCtx.waitUntil(written);
       c.set("audited", true);
       return c.body(kept.body, 200, { "Content-Type": "application/json", ETag: kept.etag, [CACHE_STATUS]: HIT });

@@ -12,16 +12,31 @@ export interface KeptAnswer {
 }
 
 const sealKeys = new Map<string, Promise<CryptoKey>>();
+const nameKeys = new Map<string, Promise<CryptoKey>>();
 const IV_BYTES = 12;
+/** The Cache API wants a URL; this host is ours by RFC 2606 (.invalid) and never resolves. */
+const CACHE_ORIGIN = "https://edge-reads.invalid";
 
-function sealKey(rootSecret: string): Promise<CryptoKey> {
-  let key = sealKeys.get(rootSecret);
+function derived(cache: Map<string, Promise<CryptoKey>>, rootSecret: string, make: (secret: string) => Promise<CryptoKey>): Promise<CryptoKey> {
+  let key = cache.get(rootSecret);
   if (key === undefined) {
-    key = rootKeyFromEnv(rootSecret).then((root) => root.deriveAesKey("edge-cache/v1"));
-    key.catch(() => sealKeys.delete(rootSecret));
-    sealKeys.set(rootSecret, key);
+    key = make(rootSecret);
+    key.catch(() => cache.delete(rootSecret));
+    cache.set(rootSecret, key);
   }
   return key;
+}
+
+const sealKey = (rootSecret: string) => derived(sealKeys, rootSecret, async (s) => (await rootKeyFromEnv(s)).deriveAesKey("edge-cache/v1"));
+const nameKey = (rootSecret: string) => derived(nameKeys, rootSecret, async (s) => (await rootKeyFromEnv(s)).deriveHmacKey("edge-cache-key/v1"));
+
+/**
+ * The Cache API key of an address: a keyed hash (HMAC-SHA-256 under HKDF purpose `edge-cache-key/v1`), so the cache's
+ * keys reveal no tenant, vault, object or principal, and nobody without ROOT_KEY can compute where an entry would be.
+ */
+export async function cacheKeyOf(rootSecret: string, address: string): Promise<string> {
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await nameKey(rootSecret), new TextEncoder().encode(address)));
+  return `${CACHE_ORIGIN}/${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 export async function sealKeptBody(rootSecret: string, address: string, answer: KeptAnswer, leaseUntilMs: number): Promise<Uint8Array> {

@@ -44,7 +44,7 @@ export function isSimulatedTee(value: string): value is SimulatedTee {
 export const DEFAULT_TOKEN_LIFETIME_S = 8 * 3600;
 export const MAX_TOKEN_LIFETIME_S = 24 * 3600;
 /** Claims the authority sets itself: who issued the token and when it is valid are not the requester's to say. */
-const RESERVED = ["iss", "iat", "nbf", "exp", "jti"];
+const RESERVED = ["iss", "iat", "nbf", "exp", "jti", "x-ms-simulated"];
 
 export interface SimulatedAttestation {
   readonly runtime: JsonObject;

@@ -3,7 +3,8 @@
  * deployment's allow-list names the ones it trusts. Azure's examples write the same authority with and without a
  * trailing slash ("https://sharedeus.eus.attest.azure.net/" in policies, no slash in Microsoft Azure Attestation's
  * `iss`), so they are compared in one canonical form: scheme and host lower-cased (RFC 3986 §6.2.2.1), default
- * port dropped, trailing slashes removed. Anything that is not an absolute http(s) URL has no canonical form.
+ * port dropped, trailing slashes removed. Only https: an authority's keys fetched without TLS could be swapped in
+ * transit. Anything else has no canonical form.
  */
 export function canonicalAuthority(value: string): string | null {
   let url: URL;
@@ -12,7 +13,7 @@ export function canonicalAuthority(value: string): string | null {
   } catch {
     return null;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  if (url.protocol !== "https:") return null;
   if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") return null;
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
 }
@@ -24,7 +25,8 @@ export function sameAuthority(a: string, b: string): boolean {
 }
 
 /**
- * Whether `url` lies under `authority`: same origin, and a path inside the authority's. Key sets are fetched only
+ * Whether `url` lies under `authority`: same origin, and a path inside the authority's, with no query (a query that
+ * changed each time would get past the key-set cache and make every release a fetch). Key sets are fetched only
  * from such URLs, so a token cannot point the vault (`jku`) at keys of its own choosing.
  */
 export function isUnderAuthority(url: string, authority: string): boolean {
@@ -35,8 +37,8 @@ export function isUnderAuthority(url: string, authority: string): boolean {
   } catch {
     return false;
   }
-  if (base === null || (target.protocol !== "https:" && target.protocol !== "http:")) return false;
-  if (target.username !== "" || target.password !== "" || target.hash !== "") return false;
+  if (base === null || target.protocol !== "https:") return false;
+  if (target.username !== "" || target.password !== "" || target.search !== "" || target.hash !== "") return false;
   const candidate = `${target.protocol}//${target.host}${target.pathname}`;
   return candidate === base || candidate.startsWith(`${base}/`);
 }

@@ -16,9 +16,13 @@ export const EDGE_LEASE_MS = 2_000;
  */
 export const EDGE_CLOCK_SKEW_MS = 250;
 
-/** Whether a Worker may still answer from a lease that runs until `leaseUntilMs`. */
+/**
+ * Whether a Worker may still answer from a lease that runs until `leaseUntilMs`: not past it (less the skew), and not
+ * further ahead than any lease the vault grants, so an entry that claims more (planted, or from a clock gone wrong) is
+ * never trusted.
+ */
 export function leaseServable(leaseUntilMs: number, nowMs: number): boolean {
-  return nowMs < leaseUntilMs - EDGE_CLOCK_SKEW_MS;
+  return nowMs < leaseUntilMs - EDGE_CLOCK_SKEW_MS && leaseUntilMs <= nowMs + EDGE_LEASE_MS + EDGE_CLOCK_SKEW_MS;
 }
 
 /**
