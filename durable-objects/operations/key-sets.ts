@@ -5,6 +5,7 @@ import { parseKeyProperties } from "../../core/domain/objects/key-properties.ts"
 import type { StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { MAX_PUBLISHED_KEYS, type KeySetOp, type KeySetResults, type PublishedKey } from "../../core/contract/key-sets.ts";
 import { liveVersion } from "./object-lifecycle.ts";
+import { objectErrors } from "./object-errors.ts";
 import type { ObjectStore, VaultScope } from "./vault-context.ts";
 
 /** Names read per query while gathering the vault's key set (one name-ordered index range each). */
@@ -22,13 +23,11 @@ interface Candidate {
 }
 
 /**
- * A symmetric key has no public part to publish (Azure never releases oct material: Keys – Get). 400, not 404: the
- * key exists and the request can never succeed for it, and Azure answers a key of the wrong type for a request with
- * 400 BadParameter ("The algorithm … does not fit this key"); 404 stays "no such key" (or nothing published).
+ * Anyone may ask for a key's set, so a name that publishes nothing is answered exactly as a name that does not exist
+ * (404 KeyNotFound, as GET /keys/{name} words it): a symmetric key, a key with no version that can verify now, and a
+ * deleted key are indistinguishable from no key, and the names and types of keys that are not published stay unknown.
  */
-function symmetricKey(name: string, kty: string): VaultError {
-  return new VaultError("BadParameter", `The key ${name} is a symmetric key (${kty}): it has no public key to publish.`);
-}
+const noKeySet = (name: string): VaultError => objectErrors("key").notFound(name);
 
 /**
  * A version is published when a token signed with it may be verified now: it is enabled and within its nbf/exp (the
@@ -74,10 +73,11 @@ function hasPublicKey(v: StoredVersion): boolean {
 /** Published key sets (docs/edge-reads.md, "Published key sets"): reads only, of public key members only. */
 export const keySetHandlers: Handlers = {
   async "keySet.key"(ctx, op) {
-    // An unknown, deleted or still-settling key is KeyNotFound, as GET /keys/{name} answers it.
+    // An unknown, deleted or still-settling key is KeyNotFound, as GET /keys/{name} answers it; so is one with nothing to publish.
     const latest = liveVersion(ctx, "key", op.name, undefined);
-    if (!hasPublicKey(latest)) throw symmetricKey(latest.name, parseKeyProperties(latest.props).kty);
-    return newest(keyVersions(ctx, latest, toUnixSeconds(ctx.clock.now()))).map((c) => c.key);
+    const published = hasPublicKey(latest) ? newest(keyVersions(ctx, latest, toUnixSeconds(ctx.clock.now()))) : [];
+    if (published.length === 0) throw noKeySet(op.name);
+    return published.map((c) => c.key);
   },
 
   async "keySet.vault"(ctx) {
