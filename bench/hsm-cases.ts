@@ -2,7 +2,9 @@
  * What the hsm part measures: one case per HSM key and operation, each through the vault API (on a key created
  * there, so the bridge generated it on the token) and as the same PKCS#11 call straight on that token (on an
  * equivalent key generated there with the bridge's own code: the vault keeps its keys' CKA_IDs to itself).
- * Sign cases sign a SHA-256 digest; decrypt cases open 32 bytes of plaintext.
+ * Sign cases sign a SHA-256 digest; decrypt cases open 32 bytes of plaintext. Each case also runs on a software
+ * key of the same type and size, the same request through the same server: what the HSM request costs beyond it
+ * is the hop to the bridge (issue 21's "hop cost", hsm-report.ts).
  */
 import type { GenerateKeyRequest, SignAlgorithm } from "../core/hsm/bridge-client/types.ts";
 import type { JsonFields } from "./scenarios/reply.ts";
@@ -16,14 +18,21 @@ export interface HsmKey {
   readonly create: JsonFields;
   /** The bridge's generate request for the equivalent key on the token (wasm-hsm/bridge/keys/generate.ts). */
   readonly generate: GenerateKeyRequest;
+  /** The software key of the same shape (held by the vault, no bridge) and its create body. */
+  readonly software: { readonly name: string; readonly create: JsonFields };
+}
+
+/** An HSM key kind: its name in the dev vault, its create body, the token's generate, and its software twin. */
+function kind(name: string, create: JsonFields, generate: GenerateKeyRequest, software: JsonFields): HsmKey {
+  return { name: `bench-hsm-${name}`, create, generate, software: { name: `bench-sw-${name}`, create: software } };
 }
 
 export const HSM_KEYS: Readonly<Record<HsmKeyKind, HsmKey>> = {
-  rsa2048: { name: "bench-hsm-rsa2048", create: { kty: "RSA-HSM", key_size: 2048 }, generate: { kty: "RSA", size: 2048 } },
-  rsa3072: { name: "bench-hsm-rsa3072", create: { kty: "RSA-HSM", key_size: 3072 }, generate: { kty: "RSA", size: 3072 } },
-  rsa4096: { name: "bench-hsm-rsa4096", create: { kty: "RSA-HSM", key_size: 4096 }, generate: { kty: "RSA", size: 4096 } },
-  p256: { name: "bench-hsm-p256", create: { kty: "EC-HSM", crv: "P-256" }, generate: { kty: "EC", curve: "P-256" } },
-  aes256: { name: "bench-hsm-aes256", create: { kty: "oct-HSM", key_size: 256 }, generate: { kty: "oct", size: 256 } },
+  rsa2048: kind("rsa2048", { kty: "RSA-HSM", key_size: 2048 }, { kty: "RSA", size: 2048 }, { kty: "RSA", key_size: 2048 }),
+  rsa3072: kind("rsa3072", { kty: "RSA-HSM", key_size: 3072 }, { kty: "RSA", size: 3072 }, { kty: "RSA", key_size: 3072 }),
+  rsa4096: kind("rsa4096", { kty: "RSA-HSM", key_size: 4096 }, { kty: "RSA", size: 4096 }, { kty: "RSA", key_size: 4096 }),
+  p256: kind("p256", { kty: "EC-HSM", crv: "P-256" }, { kty: "EC", curve: "P-256" }, { kty: "EC", crv: "P-256" }),
+  aes256: kind("aes256", { kty: "oct-HSM", key_size: 256 }, { kty: "oct", size: 256 }, { kty: "oct", key_size: 256 }),
 };
 
 interface HsmCaseOf<Op extends string, Alg extends string> {

@@ -12,17 +12,29 @@ import type { Scenario } from "./scenarios/scenario.ts";
 import { fixed } from "./table.ts";
 import { createAgent, type Target } from "./target.ts";
 
-/** One case: through the vault API, and straight on the token with the same PKCS#11 calls. */
+/** One case: through the vault API, straight on the token with the same PKCS#11 calls, and on a software key. */
 export interface HsmRow {
   readonly hsmCase: HsmCase;
   readonly api: Measurement;
   readonly direct: DirectRate & { readonly description: string };
+  /** The same request on the software twin (hsm-cases.ts), right after the API phase: the hop's reference. */
+  readonly software: Measurement;
 }
+
+/** The case whose lone-request latency is measured (issue 21: p50/p99 at concurrency 1 must not get worse). */
+export const LONE_CASE = "RSA-2048 RS256 sign";
+/** One request in flight: no batching, no queue, the hop's latency as one caller sees it. */
+const LONE_CONCURRENCY = 1;
+/** The lone phase runs this many times BENCH_KEY_SECONDS: a p99 of a few hundred requests is their 4th worst. */
+const LONE_PHASE_FACTOR = 3;
 
 export type HsmPart =
   | { readonly skipped: string }
   | {
       readonly rows: readonly HsmRow[];
+      /** LONE_CASE through the API with one request in flight, for `loneSeconds`. */
+      readonly lone: Measurement;
+      readonly loneSeconds: number;
       /** The bridge's shape (bridge.json), which the direct side copies. */
       readonly workers: number;
       readonly sessions: number;
@@ -50,7 +62,8 @@ const CALLERS_PER_SESSION = 2;
 /**
  * Creates the HSM keys through the API and prepares each case's request; makes an equivalent key per kind on
  * the same token and starts the direct processes; then per case the direct rate and, right after it, the API
- * phase, so each ratio compares phases seconds apart on a machine whose speed drifts.
+ * phase and the software-key phase, so each ratio and each hop cost compares phases seconds apart on a machine whose
+ * speed drifts; last, RSA-2048 RS256 with one request in flight.
  */
 export async function runHsmPart(ctx: HsmPartContext): Promise<HsmPart> {
   if (ctx.bridgeDir === undefined) {
@@ -61,8 +74,14 @@ export async function runHsmPart(ctx: HsmPartContext): Promise<HsmPart> {
   try {
     ctx.progress("creating the HSM keys through the API and preparing each case…");
     const versions = await createHsmKeys(agent, ctx.vault, ctx.token);
-    const scenarios: Scenario[] = [];
-    for (const c of HSM_CASES) scenarios.push(await hsmScenario(agent, ctx.vault, ctx.token, c, versions[c.key]));
+    const scenarios: Array<{ readonly hsm: Scenario; readonly software: Scenario }> = [];
+    for (const c of HSM_CASES) {
+      const { hsm, software } = versions[c.key];
+      scenarios.push({
+        hsm: await hsmScenario(agent, ctx.vault, ctx.token, c, hsm, "API"),
+        software: await hsmScenario(agent, ctx.vault, ctx.token, c, software, "software-key API"),
+      });
+    }
 
     ctx.progress("generating equivalent keys on the bench server's SoftHSM2 token and starting the direct processes…");
     const materials = await prepareDirect(ctx.bridgeDir);
@@ -78,10 +97,15 @@ export async function runHsmPart(ctx: HsmPartContext): Promise<HsmPart> {
       ctx.progress(`${hsmCase.name} direct: ${ctx.config.warmupSeconds} s warm-up + ${ctx.config.keySeconds} s on the token…`);
       const rate = await processes.rate(index, ctx.config.warmupSeconds, ctx.config.keySeconds);
       ctx.progress(`${hsmCase.name} direct: ${fixed(rate.opsPerSecond, 0)} ops/s`);
-      const api = await ctx.run(scenario, ctx.config.keySeconds);
-      rows.push({ hsmCase, api, direct: { ...rate, description } });
+      const api = await ctx.run(scenario.hsm, ctx.config.keySeconds);
+      const software = await ctx.run(scenario.software, ctx.config.keySeconds);
+      rows.push({ hsmCase, api, direct: { ...rate, description }, software });
     }
-    return { rows, workers: shape.workers, sessions: shape.sessions, callersPerProcess, tokenLabel: shape.label };
+    const loneScenario = scenarios[HSM_CASES.findIndex((c) => c.name === LONE_CASE)]?.hsm;
+    if (loneScenario === undefined) throw new Error(`${LONE_CASE}: not a case`);
+    const loneSeconds = ctx.config.keySeconds * LONE_PHASE_FACTOR;
+    const lone = await ctx.run(loneScenario, loneSeconds, LONE_CONCURRENCY);
+    return { rows, lone, loneSeconds, workers: shape.workers, sessions: shape.sessions, callersPerProcess, tokenLabel: shape.label };
   } finally {
     await processes?.close();
     agent.destroy();

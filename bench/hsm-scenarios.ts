@@ -7,31 +7,44 @@ import type { Scenario } from "./scenarios/scenario.ts";
 import { API_VERSION, bearer } from "./scenarios/vault-api.ts";
 import type { Target } from "./target.ts";
 
-/** The version each HSM key got when created, by kind: the phases address it as CryptographyClient does. */
-export type HsmKeyVersions = Readonly<Record<HsmKeyKind, string>>;
+/** A key the phases address as CryptographyClient does: its name and the version it got when created. */
+export interface BenchKey {
+  readonly name: string;
+  readonly version: string;
+}
 
-/** The SDK's `createKey` with an -HSM kty for every kind, checked to answer a key bundle of that type. */
+/** Per kind, the HSM key and its software twin (hsm-cases.ts). */
+export type HsmKeyVersions = Readonly<Record<HsmKeyKind, { readonly hsm: BenchKey; readonly software: BenchKey }>>;
+
+/** The SDK's `createKey` for every kind, with an -HSM kty and without, each checked to answer a bundle of its type. */
 export async function createHsmKeys(agent: Agent, vault: Target, token: string): Promise<HsmKeyVersions> {
-  const versions: Partial<Record<HsmKeyKind, string>> = {};
-  for (const [kind, { name, create }] of Object.entries(HSM_KEYS) as Array<[HsmKeyKind, HsmKey]>) {
-    const path = `/keys/${name}/create?api-version=${API_VERSION}`;
-    const reply = await send(agent, vault, { method: "POST", path, headers: bearer(token), jsonBody: JSON.stringify(create) });
-    const key = jsonObject(reply.body)?.key as JsonFields | undefined;
-    const version = typeof key?.kid === "string" ? key.kid.split("/").at(-1) : undefined;
-    if (reply.status !== 200 || key?.kty !== create.kty || version === undefined || version === "") {
-      throw new Error(`POST ${path} answered ${reply.status}: ${reply.body.slice(0, 300)}`);
-    }
-    versions[kind] = version;
+  const versions: Partial<Record<HsmKeyKind, { hsm: BenchKey; software: BenchKey }>> = {};
+  for (const [kind, { name, create, software }] of Object.entries(HSM_KEYS) as Array<[HsmKeyKind, HsmKey]>) {
+    versions[kind] = {
+      hsm: await createKey(agent, vault, token, name, create),
+      software: await createKey(agent, vault, token, software.name, software.create),
+    };
   }
   return versions as HsmKeyVersions;
+}
+
+async function createKey(agent: Agent, vault: Target, token: string, name: string, create: JsonFields): Promise<BenchKey> {
+  const path = `/keys/${name}/create?api-version=${API_VERSION}`;
+  const reply = await send(agent, vault, { method: "POST", path, headers: bearer(token), jsonBody: JSON.stringify(create) });
+  const key = jsonObject(reply.body)?.key as JsonFields | undefined;
+  const version = typeof key?.kid === "string" ? key.kid.split("/").at(-1) : undefined;
+  if (reply.status !== 200 || key?.kty !== create.kty || version === undefined || version === "") {
+    throw new Error(`POST ${path} answered ${reply.status}: ${reply.body.slice(0, 300)}`);
+  }
+  return { name, version };
 }
 
 /**
  * CryptographyClient's sign or decrypt on the version just created. A decrypt's ciphertext is made once here,
  * through the API (the token encrypts for oct-HSM; the vault with the public key for RSA), before any phase.
  */
-export async function hsmScenario(agent: Agent, vault: Target, token: string, c: HsmCase, version: string): Promise<Scenario> {
-  const { name } = HSM_KEYS[c.key];
+export async function hsmScenario(agent: Agent, vault: Target, token: string, c: HsmCase, key: BenchKey, label: string): Promise<Scenario> {
+  const { name, version } = key;
   const headers = bearer(token);
   const pathOf = (op: string) => `/keys/${name}/${version}/${op}?api-version=${API_VERSION}`;
   const input = randomBytes(HSM_INPUT_BYTES);
@@ -56,7 +69,7 @@ export async function hsmScenario(agent: Agent, vault: Target, token: string, c:
   const spec = { method: "POST", path: pathOf(c.op), headers, jsonBody: JSON.stringify(body) } as const;
   const kid = `/keys/${name}/${version}`;
   return {
-    name: `${c.name} API`,
+    name: `${c.name} ${label}`,
     description: `POST https://${vault.name}:<port>${spec.path}, Bearer token, body ${shown}`,
     target: vault,
     expectedStatus: 200,

@@ -1,4 +1,6 @@
-import { BridgeClient, DEFAULT_TIMEOUT_MS, hmacCredentials } from "./bridge-client/index.ts";
+import { BridgeClient, DEFAULT_TIMEOUT_MS, hmacCredentials, HttpTransport, type BridgeTransport } from "./bridge-client/index.ts";
+import { ChannelTransport } from "./channel/channel-transport.ts";
+import { workerConnector } from "./channel/worker-socket.ts";
 import { VaultError } from "../errors/vault-error.ts";
 import { HSM_RETRY_AFTER_SECONDS, HSM_UNAVAILABLE_MESSAGE, vaultErrorOfBridge } from "./bridge-faults.ts";
 
@@ -14,6 +16,11 @@ export interface HsmBridgeEnv {
   readonly HSM_BRIDGE_TIMEOUT_MS?: string;
   /** Deadline of key-making calls (generate, import), default 30 000 ms. */
   readonly HSM_BRIDGE_KEYGEN_TIMEOUT_MS?: string;
+  /**
+   * "channel" (the default): every call of a vault object over one multiplexed, batched WebSocket channel
+   * (docs/hsm-channel.md). "http": one signed HTTP request per call, for a path that cannot carry WebSockets.
+   */
+  readonly HSM_BRIDGE_TRANSPORT?: string;
   /** `attributes.hsmPlatform` of HSM keys: "2" FIPS 140-3 L3 (Azure Premium), "1" L2, "0" software (SoftHSM). */
   readonly HSM_PLATFORM?: string;
 }
@@ -32,8 +39,9 @@ export function hsmBridgeConfigured(env: HsmBridgeEnv): boolean {
 const PLATFORMS = new Set(["0", "1", "2"]);
 
 /**
- * One connection per isolate to the bridge: the client is built on first use (importing the HMAC key is
- * asynchronous) and every call's failure is turned into the vault's error on the way out.
+ * A vault object's link to the bridge: the client is built on first use (importing the HMAC key is asynchronous)
+ * over one transport — by default one channel per object, which workerd lets the object's requests share — and
+ * every call's failure is turned into the vault's error on the way out.
  */
 export class HsmBridge {
   private clients?: Promise<{ readonly fast: BridgeClient; readonly slow: BridgeClient }>;
@@ -70,7 +78,12 @@ export class HsmBridge {
 
   private connect(): Promise<{ readonly fast: BridgeClient; readonly slow: BridgeClient }> {
     this.clients ??= hmacCredentials(this.env.HSM_BRIDGE_KEY_ID, this.env.HSM_BRIDGE_SECRET).then((credentials) => {
-      const client = (ms: number) => new BridgeClient({ baseUrl: this.env.HSM_BRIDGE_URL, credentials, timeoutMs: ms });
+      const baseUrl = this.env.HSM_BRIDGE_URL;
+      // The deadlines are per call, so both clients share the one transport (and its one channel).
+      const transport: BridgeTransport = this.env.HSM_BRIDGE_TRANSPORT === "http"
+        ? new HttpTransport({ baseUrl, credentials })
+        : new ChannelTransport({ connect: workerConnector(baseUrl), credentials });
+      const client = (ms: number) => new BridgeClient({ transport, timeoutMs: ms });
       return {
         fast: client(timeoutOf(this.env.HSM_BRIDGE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS)),
         slow: client(timeoutOf(this.env.HSM_BRIDGE_KEYGEN_TIMEOUT_MS, DEFAULT_KEYGEN_TIMEOUT_MS)),

@@ -7,10 +7,11 @@
  * `--workers N` runs the bridge as a cluster of N worker processes (cluster/primary.ts; 1 = one process), so the
  * API columns compare with a process per core (docs/decisions.md §4.3); the direct columns are one process either way.
  * Makes a throwaway SoftHSM2 token under the temp directory, runs the bridge as its own process on a loopback
- * port, and removes everything afterwards. Traffic goes to 127.0.0.1 only, bounded by time. Two API columns:
+ * port, and removes everything afterwards. Traffic goes to 127.0.0.1 only, bounded by time. Three API columns:
  * "client" is the typed BridgeClient on Node's fetch (undici), which verifies every answer; "http" signs with the
  * same code but sends with node:http keep-alive and skips the answer check — the bridge's own capacity, closer to
- * what workerd's native fetch and WebCrypto will see. Load generator and bridge share this machine's cores.
+ * what workerd's native fetch and WebCrypto will see; "channel" is the typed client over one channel
+ * (docs/hsm-channel.md), every frame checked. Load generator and bridge share this machine's cores.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { Agent, request as httpRequest } from "node:http";
@@ -21,6 +22,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { BridgeClient, hmacCredentials, signRequest, type BridgeCredentials, type SignRequest } from "../../core/hsm/bridge-client/index.ts";
+import { ChannelTransport } from "../../core/hsm/channel/channel-transport.ts";
+import { nodeConnector } from "./channel/node-connector.ts";
 import { loadConfig } from "./config.ts";
 import { pkcs11js, type Handle } from "./pkcs11/binding.ts";
 import { SessionPool } from "./pkcs11/session-pool.ts";
@@ -65,6 +68,8 @@ try {
   try {
     const credentials = await hmacCredentials("vault", readFileSync(join(dir, "hmac.secret"), "utf8").trim());
     const client = new BridgeClient({ baseUrl: url, credentials });
+    const transport = new ChannelTransport({ connect: nodeConnector(url), credentials });
+    const channel = new BridgeClient({ transport });
     const post = keepAlivePoster(url, credentials);
     const rsa = await client.generateKey({ kty: "RSA", size: 2048 });
     const ec = await client.generateKey({ kty: "EC", curve: "P-256" });
@@ -75,7 +80,8 @@ try {
       const request: SignRequest = { alg, digest: digest.toString("base64url") };
       const viaClient = await rate(CONCURRENCY, () => client.sign(id, request));
       const viaHttp = await rate(CONCURRENCY, () => post(`/keys/${id}/sign`, request));
-      const api = `API (${CONCURRENCY} in flight): client ${fmt(viaClient)}, http ${fmt(viaHttp)}`;
+      const viaChannel = await rate(CONCURRENCY, () => channel.sign(id, request));
+      const api = `API (${CONCURRENCY} in flight): client ${fmt(viaClient)}, http ${fmt(viaHttp)}, channel ${fmt(viaChannel)}`;
       if (options["skip-direct"]) {
         rows.push(`${name.padEnd(15)} ${api}`);
         continue;
@@ -83,9 +89,10 @@ try {
       const direct = await directRate(loadConfig(configPath), id, alg, digest);
       rows.push(
         `${name.padEnd(15)} direct: 1 session ${fmt(direct.sequential)}, ${SESSIONS} sessions ${fmt(direct.parallel)} | ` +
-          `${api} = ${Math.round((100 * viaHttp) / direct.parallel)}% of direct`,
+          `${api} = http ${Math.round((100 * viaHttp) / direct.parallel)}%, channel ${Math.round((100 * viaChannel) / direct.parallel)}% of direct`,
       );
     }
+    transport.close();
     process.stdout.write(
       `${cpus().length} cores, ${SECONDS} s per case, bridge with ${WORKERS} worker(s) × ${SESSIONS} sessions\n${rows.join("\n")}\n`,
     );

@@ -1,10 +1,12 @@
 /**
- * Start-up in order: module environment → token (by label) → logged-in session pool → capability probe → HTTP.
- * Anything wrong (no module, no token, wrong PIN) fails here, before the bridge listens, so a running bridge is a
- * working one. `stop()` lets in-flight requests finish, then logs out and finalizes the module. A cluster worker
- * (cluster/worker.ts) runs this too, with the primary's request memory instead of its own.
+ * Start-up in order: module environment → token (by label) → logged-in session pool → capability probe → HTTP and
+ * the channel endpoint on the same listener. Anything wrong (no module, no token, wrong PIN) fails here, before
+ * the bridge listens, so a running bridge is a working one. `stop()` lets in-flight requests finish and drains the
+ * channels (each answers what it runs, channel/channel-session.ts), then logs out and finalizes the module. A
+ * cluster worker (cluster/worker.ts) runs this too, with the primary's request memory instead of its own.
  */
 import type { AddressInfo } from "node:net";
+import { ChannelServer } from "./channel/channel-server.ts";
 import type { BridgeConfig } from "./config.ts";
 import type { BridgeContext } from "./context.ts";
 import { clientAuths } from "./http/authenticate.ts";
@@ -38,7 +40,10 @@ export async function startBridge(
     pool.warmUp();
     const capabilities = await detectCapabilities(token, pool, config.oaepSha256);
     const context: BridgeContext = { token, pool, keys: new KeyStore(token.module, pool), capabilities, workers: config.workers };
-    const server = createBridgeServer({ config, context, clients: clientAuths(config), log, memory });
+    const clients = clientAuths(config);
+    const server = createBridgeServer({ config, context, clients, log, memory });
+    const channels = new ChannelServer({ clients, dispatcher: { context, memory, log }, maxBodyBytes: config.maxBodyBytes, now: Date.now });
+    server.on("upgrade", channels.upgrade);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.listen.port, config.listen.host, () => {
@@ -62,6 +67,7 @@ export async function startBridge(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+      await Promise.race([channels.drain(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
       await closed;
       clearTimeout(timer);
       pool.close();

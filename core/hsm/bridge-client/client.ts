@@ -1,11 +1,12 @@
 /**
- * The vault's client for the PKCS#11 bridge: one typed method per endpoint, every request signed and every answer
- * checked before its body is believed (docs/decisions.md §4.4). Only fetch and WebCrypto, so it runs in workerd.
+ * The vault's client for the PKCS#11 bridge: one typed method per endpoint over a transport (transport.ts) — a
+ * signed HTTP request per call (http-transport.ts) or the multiplexed channel (../channel/) — whose answers are
+ * checked before their bodies are believed (docs/decisions.md §4.4). Only fetch and WebCrypto, so it runs in workerd.
  */
-import type { BridgeCredentials } from "./credentials.ts";
 import { BridgeError } from "./errors.ts";
-import { responseProblem, signRequest } from "./request-signing.ts";
+import { HttpTransport, type HttpTransportOptions } from "./http-transport.ts";
 import { newNonce, utf8 } from "./protocol.ts";
+import type { BridgeMethod, BridgeTransport } from "./transport.ts";
 import type {
   BridgeErrorCode,
   DecryptRequest,
@@ -32,28 +33,18 @@ import { ERROR_CODES } from "./types.ts";
 /** A slow bridge must not hold a vault request for long: RSA-4096 generation is the slowest call (~1 s here). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export interface BridgeClientOptions {
-  /** `http://127.0.0.1:8450` — no trailing slash needed. */
-  readonly baseUrl: string;
-  readonly credentials: BridgeCredentials;
-  readonly timeoutMs?: number;
-  /** Injected for tests and for workerd service bindings; defaults to the global fetch. */
-  readonly fetch?: (request: Request) => Promise<Response>;
-  /** Injected clock (milliseconds), docs/decisions.md §6.6. */
-  readonly now?: () => number;
-}
+/** Signed HTTP to `baseUrl` (the default), or any transport; `timeoutMs` is each call's deadline. */
+export type BridgeClientOptions =
+  | (HttpTransportOptions & { readonly timeoutMs?: number })
+  | { readonly transport: BridgeTransport; readonly timeoutMs?: number };
 
 export class BridgeClient {
-  private readonly baseUrl: string;
   private readonly timeoutMs: number;
-  private readonly doFetch: (request: Request) => Promise<Response>;
-  private readonly now: () => number;
+  private readonly transport: BridgeTransport;
 
-  constructor(private readonly options: BridgeClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+  constructor(options: BridgeClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.doFetch = options.fetch ?? ((request) => fetch(request));
-    this.now = options.now ?? (() => Date.now());
+    this.transport = "transport" in options ? options.transport : new HttpTransport(options);
   }
 
   health(): Promise<HealthResponse> {
@@ -110,47 +101,17 @@ export class BridgeClient {
     return this.call("POST", "/random", { count });
   }
 
-  /** One signed call: sign, send with a deadline, verify the answer, then parse it. */
-  async call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+  /** One call: the transport delivers it and vouches for the answer; this parses it or throws its error. */
+  async call<T>(method: BridgeMethod, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     const bytes = body === undefined ? new Uint8Array(0) : utf8(JSON.stringify(body));
-    const signed = await signRequest(
-      this.options.credentials,
+    const answer = await this.transport.send(
       { method, path, body: bytes, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
-      this.now(),
+      this.timeoutMs,
     );
-    const headers: Record<string, string> = { ...signed.headers };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const request = new Request(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: bytes }),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-
-    let response: Response;
-    let answer: Uint8Array<ArrayBuffer>;
-    try {
-      response = await this.doFetch(request);
-      answer = new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new BridgeError("BridgeUnreachable", `HSM bridge unreachable: ${reason}`, undefined);
-    }
-
-    const problem = await responseProblem(
-      this.options.credentials,
-      signed.nonce,
-      response.status,
-      (name) => response.headers.get(name),
-      answer,
-      this.now(),
-    );
-    if (problem !== undefined) throw new BridgeError("BadResponse", `HSM bridge answer refused: ${problem}`, response.status);
-
-    const parsed = parseJson(answer);
-    if (response.ok) return parsed as T;
+    const parsed = parseJson(answer.body);
+    if (answer.status >= 200 && answer.status < 300) return parsed as T;
     const { code, message } = errorOf(parsed);
-    throw new BridgeError(code, message, response.status);
+    throw new BridgeError(code, message, answer.status);
   }
 }
 

@@ -1,25 +1,21 @@
 /**
  * The HTTP side of the bridge. A request's path: read the body (bounded) → authenticate (401 before anything else
- * is revealed) → route (404/405) → idempotency for state-changing calls → handler → one JSON answer, signed for
- * the caller that signed the request. Every failure becomes `{"error":{"code","message"}}` through BridgeFailure;
- * anything else is a 500 whose detail only the log sees.
+ * is revealed) → the operation (../dispatch.ts: route, idempotency, handler) → one JSON answer, signed for the
+ * caller that signed the request. Every failure becomes `{"error":{"code","message"}}` through BridgeFailure;
+ * anything else is a 500 whose detail only the log sees. WebSocket upgrades go to the channel (../channel/).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import { HEADER, responseSigningInput, unixSeconds } from "../../../core/hsm/bridge-client/protocol.ts";
-import type { ErrorBody } from "../../../core/hsm/bridge-client/types.ts";
 import type { BridgeConfig } from "../config.ts";
 import type { BridgeContext } from "../context.ts";
-import { BridgeFailure } from "../failure.ts";
+import { dispatch, failureOutcome, type Answer } from "../dispatch.ts";
 import type { Logger } from "../log.ts";
-import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
-import { Authenticator, type Authenticated, type Claimed, type ClientAuth } from "./authenticate.ts";
-import { runIdempotent, type Outcome } from "./idempotency.ts";
+import { Authenticator, type Claimed, type ClientAuth } from "./authenticate.ts";
 import { sha256Base64urlSync } from "./node-signing.ts";
 import { readBody } from "./read-body.ts";
 import type { RequestMemory } from "./request-memory.ts";
-import { matchRoute } from "./routes.ts";
 
 /** Seconds a caller should wait after a 503 (RFC 9110 §10.2.3); token trouble is usually brief or needs a human. */
 const RETRY_AFTER_SECONDS = 1;
@@ -68,11 +64,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, handli
   const method = request.method ?? "GET";
   const path = request.url ?? "/";
   const claimed = handling.authenticator.claimed(request.headers);
-  let outcome: Outcome & { replayed?: boolean };
+  let outcome: Answer;
   try {
     const body = await readBody(request, handling.config.maxBodyBytes);
     const authenticated = await handling.authenticator.authenticate(method, path, request.headers, body);
-    outcome = await dispatch(method, path, body, authenticated, handling);
+    const { client, idempotencyKey, bodySha256 } = authenticated;
+    outcome = await dispatch({ method, path, body, clientId: client.id, idempotencyKey, bodySha256 }, handling);
   } catch (error) {
     outcome = failureOutcome(error, method, path, handling.log);
   }
@@ -84,56 +81,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, handli
   }
 }
 
-async function dispatch(
-  method: string,
-  path: string,
-  body: Uint8Array,
-  authenticated: Authenticated,
-  handling: Handling,
-): Promise<Outcome & { replayed?: boolean }> {
-  const pathname = path.split("?", 1)[0] ?? path;
-  const match = matchRoute(method, pathname);
-  if (match.route === undefined) {
-    throw match.allowed
-      ? new BridgeFailure("MethodNotAllowed", `${method} is not allowed on ${pathname}`)
-      : new BridgeFailure("NotFound", `no endpoint ${pathname}`);
-  }
-  const { route, id } = match;
-  const key = authenticated.idempotencyKey;
-  const run = async (label: string | undefined): Promise<Outcome> => {
-    try {
-      const result = await route.handle({ context: handling.context, id, body, idempotencyLabel: label });
-      return { status: result.status, body: json(result.body) };
-    } catch (error) {
-      // Client errors are answers too: a repeated delete of a missing key gets the same 404 (idempotency.ts).
-      return failureOutcome(error, method, path, handling.log);
-    }
-  };
-  if (!route.changesState || key === undefined) return run(undefined);
-  const fingerprint = `${method}\n${pathname}\n${authenticated.bodySha256}`;
-  // The label outlives a restart on the token itself; hashed so it reveals nothing and fits CKA_LABEL.
-  const label = `idem:${sha256Base64urlSync(new TextEncoder().encode(`${authenticated.client.id}\n${key}\n${fingerprint}`))}`;
-  return runIdempotent(handling.memory.idempotency, authenticated.client.id, key, fingerprint, () => run(label));
-}
-
-function failureOutcome(error: unknown, method: string, path: string, log: Logger): Outcome {
-  const failure = error instanceof BridgeFailure ? error : failureFromPkcs11(error, "request");
-  if (failure.detail !== undefined || failure.status >= 500) {
-    log(failure.status >= 500 ? "error" : "warn", failure.message, {
-      method,
-      path,
-      code: failure.code,
-      detail: failure.detail ?? (error instanceof Error ? error.stack : String(error)),
-    });
-  }
-  const body: ErrorBody = { error: { code: failure.code, message: failure.message } };
-  return { status: failure.status, body: json(body) };
-}
-
 /** Signs the answer when the request named a known client and a nonce, even when it then failed to verify. */
 async function send(
   response: ServerResponse,
-  outcome: Outcome & { replayed?: boolean },
+  outcome: Answer,
   claimed: Claimed | undefined,
   nowMs: number,
 ): Promise<void> {
@@ -158,8 +109,4 @@ async function send(
   }
   response.writeHead(outcome.status, headers);
   response.end(outcome.body);
-}
-
-function json(value: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(value));
 }
