@@ -1,14 +1,13 @@
-import type { BenchConfig } from "./config.ts";
-import type { CpuMeter } from "./cpu.ts";
 import { KEY_CASES } from "./key-cases.ts";
-import type { Measurement, PhaseRunner } from "./measure.ts";
+import type { KeyPartContext } from "./key-phases.ts";
+import type { Measurement } from "./measure.ts";
 import { driveOpenLoop } from "./open-loop.ts";
 import { createBenchKeys, keyScenario } from "./scenarios/keys.ts";
 import type { Scenario } from "./scenarios/scenario.ts";
 import { getLatestScenario, seedSecret, setScenario } from "./scenarios/secrets.ts";
 import { percentile, summarize } from "./stats.ts";
 import { fixed } from "./table.ts";
-import { createAgent, type Route, type Target } from "./target.ts";
+import { createAgent } from "./target.ts";
 
 /** The open loop runs at this share of the closed loop's throughput. */
 export const LOAD_SHARE = 0.5;
@@ -27,17 +26,8 @@ export interface LatencyRow {
   readonly maxInFlight: number;
 }
 
-export interface LatencyPartContext {
-  readonly ca: string;
-  readonly port: number;
-  readonly route: Route;
-  readonly vault: Target;
-  readonly token: string;
-  readonly config: BenchConfig;
-  readonly meter: CpuMeter;
-  readonly run: PhaseRunner;
-  readonly progress: (message: string) => void;
-}
+/** The same server, vault and token as the keys part. */
+export type LatencyPartContext = KeyPartContext;
 
 /**
  * Latency at half saturation for a GET, a SET and an ES256 sign: per operation, a closed loop at the configured

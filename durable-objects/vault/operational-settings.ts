@@ -38,6 +38,11 @@ export class OperationalSettings {
     };
   }
 
+  /** Whether the published key sets are served (published-key-sets.ts): read on each such request, fresh. */
+  publicJwks(): boolean {
+    return this.deps.vaults.edgeReads().publicJwks;
+  }
+
   /** How long after its call a delete, recover or certificate creation completes (long-running.ts). */
   completionDelayMs(): number {
     this.delayMs ??= completionDelayMs(this.deps.vaults.longRunningMode());

@@ -30,7 +30,7 @@ export async function servePublishedKeySet(
   input: PublishedKeySetRequest,
 ): Promise<Result<EdgeRead<KeySetResults[KeySetKind]>>> {
   if (parts.lifecycle.config === null) return fail(vaultNotFound());
-  if (!parts.settings.read().publicJwks) return refuse(parts, input);
+  if (!parts.settings.publicJwks()) return refuse(parts, input);
   // Kept at the edge when the vault keeps reads there (edge-leases.ts): reserved before the read looks at anything.
   const leaseUntilMs = parts.edge.reserve(input.op);
   const request = { ...input.request, stage: "single" as const, apiVersion: "" };

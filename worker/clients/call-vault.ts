@@ -5,8 +5,7 @@ import type { EdgeRead } from "../../core/contract/edge-read.ts";
 import type { OpKind, OpOf, VaultCall, VaultOp, VaultResults } from "../../core/contract/vault.ts";
 import type { Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
-import { unwrap } from "./unwrap.ts";
-import { executeOnVault, vaultStub } from "./vault-stub.ts";
+import { executeOnVault, forgetVault, unwrapFrom, vaultStub } from "./vault-stub.ts";
 
 /**
  * Runs an operation on the request's vault as the authenticated caller, under the audit name of the operation the
@@ -23,7 +22,7 @@ export async function callVault<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K
 export async function callVaultForEdge<K extends OpKind>(c: Context<AppEnv>, op: OpOf<K>): Promise<EdgeRead<VaultResults[K]>> {
   return await audited(c, "single", async () => {
     const result = (await vaultStub(c.env, c.get("vault")).executeForEdge(vaultCall(c, op, "single"))) as Result<EdgeRead<VaultResults[K]>>;
-    return unwrap(result);
+    return unwrapFrom(c.get("vault"), result);
   });
 }
 
@@ -36,6 +35,8 @@ export async function callVaultEach<K extends OpKind>(c: Context<AppEnv>, ops: r
   const calls = ops.map((op) => vaultCall(c, op, "single"));
   const results = (await vaultStub(c.env, c.get("vault")).executeEach(calls)) as Result<VaultResults[K]>[];
   c.set("audited", true);
+  // A vault gone since its settings were cached: the next request looks its place up again (unwrapFrom).
+  if (results.some((r) => !r.ok && r.error.code === "VaultNotFound")) forgetVault(c.get("vault").name);
   return results;
 }
 

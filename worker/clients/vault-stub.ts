@@ -116,9 +116,15 @@ export async function executeOnVault<K extends OpKind>(
   vault: VaultAddress | string,
   call: VaultCall & { readonly op: OpOf<K> },
 ): Promise<VaultResults[K]> {
-  const result = (await vaultStub(env, vault).execute(call)) as Result<VaultResults[K]>;
-  // The settings cached below may be those of a vault deleted since (and perhaps made again elsewhere): the next
-  // request of this isolate looks again instead of being sent to the empty object for up to 30 s more.
+  return unwrapFrom(vault, (await vaultStub(env, vault).execute(call)) as Result<VaultResults[K]>);
+}
+
+/**
+ * A vault object's answer, unwrapped. The settings cached below may be those of a vault deleted since (and perhaps
+ * made again elsewhere): on VaultNotFound the next request of this isolate looks again instead of being sent to the
+ * empty object for up to 30 s more. Every data-plane call's answer goes through here.
+ */
+export function unwrapFrom<T>(vault: VaultAddress | string, result: Result<T>): T {
   if (!result.ok && result.error.code === "VaultNotFound") forgetVault(typeof vault === "string" ? vault : vault.name);
   return unwrap(result);
 }

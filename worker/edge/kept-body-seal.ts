@@ -1,4 +1,4 @@
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { derivedKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 
 /**
  * Sealing of edge-cache bodies in the Cache API (edge-cache.ts): AES-256-GCM under a key derived from ROOT_KEY
@@ -11,24 +11,12 @@ export interface KeptAnswer {
   readonly etag: string;
 }
 
-const sealKeys = new Map<string, Promise<CryptoKey>>();
-const nameKeys = new Map<string, Promise<CryptoKey>>();
 const IV_BYTES = 12;
 /** The Cache API wants a URL; this host is ours by RFC 2606 (.invalid) and never resolves. */
 const CACHE_ORIGIN = "https://edge-reads.invalid";
 
-function derived(cache: Map<string, Promise<CryptoKey>>, rootSecret: string, make: (secret: string) => Promise<CryptoKey>): Promise<CryptoKey> {
-  let key = cache.get(rootSecret);
-  if (key === undefined) {
-    key = make(rootSecret);
-    key.catch(() => cache.delete(rootSecret));
-    cache.set(rootSecret, key);
-  }
-  return key;
-}
-
-const sealKey = (rootSecret: string) => derived(sealKeys, rootSecret, async (s) => (await rootKeyFromEnv(s)).deriveAesKey("edge-cache/v1"));
-const nameKey = (rootSecret: string) => derived(nameKeys, rootSecret, async (s) => (await rootKeyFromEnv(s)).deriveHmacKey("edge-cache-key/v1"));
+const sealKey = (rootSecret: string) => derivedKeyFromEnv(rootSecret, "edge-cache/v1", "aes");
+const nameKey = (rootSecret: string) => derivedKeyFromEnv(rootSecret, "edge-cache-key/v1", "hmac");
 
 /**
  * The Cache API key of an address: a keyed hash (HMAC-SHA-256 under HKDF purpose `edge-cache-key/v1`), so the cache's

@@ -2,25 +2,12 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
 import { OPERATIONS } from "../../core/contract/operations.ts";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
-
-/** Per isolate: the derivation is cheap but not free, and ROOT_KEY never changes while an isolate lives. */
-const tagKeys = new Map<string, Promise<CryptoKey>>();
-
-function tagKey(rootSecret: string): Promise<CryptoKey> {
-  let key = tagKeys.get(rootSecret);
-  if (key === undefined) {
-    key = rootKeyFromEnv(rootSecret).then((root) => root.deriveHmacKey("etag/v1"));
-    key.catch(() => tagKeys.delete(rootSecret));
-    tagKeys.set(rootSecret, key);
-  }
-  return key;
-}
+import { derivedKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 
 /** 128 bits of HMAC-SHA-256 over the body: a strong validator (RFC 9110 §8.8.3) that reveals nothing of it. */
 export async function entityTag(rootSecret: string, body: ArrayBuffer | string): Promise<string> {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await tagKey(rootSecret), bytes));
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await derivedKeyFromEnv(rootSecret, "etag/v1", "hmac"), bytes));
   return `"${bytesToBase64Url(mac.subarray(0, 16))}"`;
 }
 

@@ -44,3 +44,20 @@ export function rootKeyFromEnv(secret: string | undefined): Promise<RootKey> {
   }
   return entry;
 }
+
+const derivedKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * A key derived from the deployment's root key for `purpose`, cached per isolate like the root key itself: for
+ * the Worker's keys that are derived on a request's path (ETags, edge-cache entries and their names).
+ */
+export function derivedKeyFromEnv(secret: string | undefined, purpose: string, kind: "aes" | "hmac"): Promise<CryptoKey> {
+  const id = `${kind}\n${purpose}\n${secret ?? ""}`;
+  let entry = derivedKeys.get(id);
+  if (entry === undefined) {
+    entry = rootKeyFromEnv(secret).then((root) => (kind === "aes" ? root.deriveAesKey(purpose) : root.deriveHmacKey(purpose)));
+    entry.catch(() => derivedKeys.delete(id));
+    derivedKeys.set(id, entry);
+  }
+  return entry;
+}
