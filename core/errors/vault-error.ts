@@ -58,6 +58,11 @@ export class VaultError extends Error {
   readonly code: ErrorCode;
   readonly inner: InnerCode | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * For the audit record only (AuditRecord.resultDescription): why, where the caller must not learn it (a key release
+   * refused for one of several checks). Never part of toValue(), so it never leaves the vault object.
+   */
+  auditDetail: string | undefined;
 
   constructor(code: ErrorCode, message: string, inner?: InnerCode, retryAfterSeconds?: number) {
     super(message);

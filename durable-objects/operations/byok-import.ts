@@ -33,7 +33,7 @@ function bridgeTarget(target: ByokTarget): ByokTargetRequest {
  * with that, so the target's plaintext never exists outside the HSM (CKM_RSA_AES_KEY_WRAP, or its two-step
  * equivalent the spec allows).
  */
-export async function importByokKey(ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling, target: ByokTarget, transfer: ByokTransfer, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
+export async function importByokKey(ctx: VaultScope & ObjectStore & Sealing & Transactions & KeyAccess & Scheduling, target: ByokTarget, transfer: ByokTransfer, keyOps: readonly KeyOperation[], exportable: boolean): Promise<HsmKeyMade> {
   const kek = liveVersion(ctx, "key", transfer.kek.name, transfer.kek.version);
   const props = parseKeyProperties(kek.props);
   if (props.kty !== "RSA-HSM" || props.keyOps.length !== 1 || props.keyOps[0] !== "import") {
@@ -43,7 +43,7 @@ export async function importByokKey(ctx: VaultScope & ObjectStore & Sealing & Tr
   const handle = keyHandleFor(ctx, kek, props);
   if (handle.kind !== "hsm" || ctx.hsm === null) throw new VaultError("BadParameter", "The key exchange key must be an RSA-HSM key.");
   const { hsmKeyId } = await handle.reference();
-  const body = { ciphertext: bytesToBase64Url(transfer.ciphertext), target: bridgeTarget(target) };
+  const body = { ciphertext: bytesToBase64Url(transfer.ciphertext), target: bridgeTarget(target), ...(exportable ? { exportable } : {}) };
   const info = await makeTokenKey(ctx, ctx.hsm, { endpoint: "importByok", kekId: hsmKeyId, body }, (error) =>
     error instanceof BridgeError && error.code === "BadParameter" ? new VaultError("BadParameter", NOT_IMPORTED) : vaultErrorOfBridge(error),
   );

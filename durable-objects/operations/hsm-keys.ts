@@ -86,9 +86,13 @@ export function hsmKeyMade(ctx: KeyAccess, info: KeyInfo, kty: AzureKeyType, key
   };
 }
 
-/** CreateKey / RotateKey of an -HSM type: the token generates the key; its private half never leaves it. */
-export async function generateHsmKey(ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling, spec: KeyCreateSpec, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
-  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "generate", body: generateRequest(spec, keyOps) });
+/**
+ * CreateKey / RotateKey of an -HSM type: the token generates the key; its private half never leaves it in the clear.
+ * `exportable` (secure key release): the token may wrap it for a release (docs/key-release.md "HSM keys").
+ */
+export async function generateHsmKey(ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling, spec: KeyCreateSpec, keyOps: readonly KeyOperation[], exportable: boolean): Promise<HsmKeyMade> {
+  const body: GenerateKeyRequest = { ...generateRequest(spec, keyOps), ...(exportable ? { exportable } : {}) };
+  const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "generate", body });
   return hsmKeyMade(ctx, info, spec.kty, keyOps);
 }
 
@@ -97,13 +101,13 @@ export async function generateHsmKey(ctx: VaultScope & Sealing & Transactions & 
  * reference. An oct key whose key_ops ask for sign/verify goes in as an HMAC key; the JWK checks allow oct keys of
  * 128–256 bits, of which RFC 7518 §3.2 leaves 256 for HMAC (HS256).
  */
-export async function importHsmKey(ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling, jwk: PrivateJwk, keyOps: readonly KeyOperation[]): Promise<HsmKeyMade> {
-  let body: ImportKeyRequest = { jwk };
+export async function importHsmKey(ctx: VaultScope & Sealing & Transactions & KeyAccess & Scheduling, jwk: PrivateJwk, keyOps: readonly KeyOperation[], exportable: boolean): Promise<HsmKeyMade> {
+  let body: ImportKeyRequest = { jwk, ...(exportable ? { exportable } : {}) };
   if (jwk.kty === "oct" && octHsmPurpose(keyOps) === "hmac") {
     // Unpadded base64url (the JWK checks normalized it): 4 characters per 3 bytes.
     const bits = Math.floor((jwk.k.length * 3) / 4) * 8;
     if (!isHmacKeySize(bits)) throw new VaultError("BadParameter", unsupportedSizeMessage(bits, HMAC_KEY_SIZES));
-    body = { jwk, purpose: "hmac" };
+    body = { ...body, purpose: "hmac" };
   }
   const info = await makeTokenKey(ctx, bridgeOf(ctx), { endpoint: "import", body });
   return hsmKeyMade(ctx, info, `${jwk.kty}-HSM`, keyOps);

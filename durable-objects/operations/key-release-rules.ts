@@ -9,7 +9,7 @@ import { badParameter } from "../../core/errors/vault-error.ts";
  * a policy without `exportable`, both with messages naming "exportable"; an immutable policy "cannot be changed
  * under any circumstances"). Secure key release is a Premium and Managed HSM feature, so a standard vault refuses
  * exportable keys. Azure releases HSM-protected keys only; this vault also releases the software RSA and EC keys of
- * a premium vault (docs/key-release.md, "Which keys"), the only keys it can release until the HSM bridge can wrap.
+ * a premium vault (docs/key-release.md, "Which keys"), so a deployment without an HSM bridge can release keys too.
  */
 export interface ReleaseProps {
   readonly exportable: boolean;

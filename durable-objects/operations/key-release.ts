@@ -6,8 +6,6 @@ import { isLocalAuthority, type AttestationTrust } from "../../core/crypto/relea
 import { AuthorityKeySets, fetchJsonDocument } from "../../core/crypto/release/authority-key-sets.ts";
 import { keyHsmBlob } from "../../core/crypto/release/key-hsm-blob.ts";
 import { localAuthorityKey } from "../../core/crypto/release/local-authority-key.ts";
-import { releasableKeyBytes } from "../../core/crypto/release/private-key-der.ts";
-import { rsaAesKeyWrap } from "../../core/crypto/release/rsa-aes-key-wrap.ts";
 import { runtimeEncryptionKey } from "../../core/crypto/release/runtime-key.ts";
 import { verifyAttestationToken, type IssuerKeys } from "../../core/crypto/release/verify-attestation.ts";
 import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
@@ -18,11 +16,11 @@ import { evaluateReleasePolicy } from "../../core/domain/release-policy/evaluate
 import { parseReleasePolicy } from "../../core/domain/release-policy/parse-policy.ts";
 import type { ReleasePolicy } from "../../core/domain/release-policy/policy-types.ts";
 import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
-import { openPrivateJwk } from "./key-material.ts";
 import { keyView } from "./key-views.ts";
 import { liveVersion } from "./object-lifecycle.ts";
 import { checkBoundNonce } from "./key-release-nonces.ts";
-import type { ObjectStore, Sealing, VaultScope } from "./vault-context.ts";
+import { wrapForRelease, WrapRefused } from "./key-release-wrap.ts";
+import type { KeyAccess, ObjectStore, ReleaseNonces, Sealing, Transactions, VaultScope } from "./vault-context.ts";
 
 /**
  * Secure key release (keys.json `release`; docs/key-release.md): an exportable key version leaves the vault only
@@ -32,20 +30,21 @@ import type { ObjectStore, Sealing, VaultScope } from "./vault-context.ts";
  */
 export const RELEASE_REFUSED_MESSAGE = "The target's attestation could not be verified, or does not satisfy the key's release policy.";
 
-/** HSM keys: the wrap must happen inside the token, and the bridge has no such operation yet (docs/key-release.md). */
-export const HSM_RELEASE_UNAVAILABLE =
-  "Releasing an HSM-protected key needs the HSM to wrap it (CKM_RSA_AES_KEY_WRAP inside the token), which this deployment's PKCS#11 bridge does not offer yet.";
+const MAX_AUDIT_DETAIL_CHARS = 500;
 
 /** Token-signing keys of listed authorities, per isolate and bounded (authority-key-sets.ts). */
 const authorityKeySets = new AuthorityKeySets(fetchJsonDocument);
 
-type Ctx = VaultScope & ObjectStore & Sealing;
+type Ctx = VaultScope & ObjectStore & Sealing & KeyAccess & ReleaseNonces & Transactions;
 type ReleaseKinds = "key.release" | "key.getAttestation";
 type Handlers = { readonly [K in ReleaseKinds]: (ctx: Ctx, op: OpOf<K>) => Promise<KeyResults[K]> };
 
 function refused(ctx: Ctx, op: OpOf<"key.release">, version: string, reason: string): VaultError {
   console.warn(JSON.stringify({ event: "key-release-refused", tenant: ctx.config.tenantId, vault: ctx.config.name, key: op.name, version, reason }));
-  return new VaultError("Forbidden", RELEASE_REFUSED_MESSAGE);
+  const error = new VaultError("Forbidden", RELEASE_REFUSED_MESSAGE);
+  // Bounded: a reason may quote the token (a jku, a claim), which the caller chose.
+  error.auditDetail = `key release refused: ${reason}`.slice(0, MAX_AUDIT_DETAIL_CHARS);
+  return error;
 }
 
 /** The local authority's keys are derived here as the Worker derives them; every other listed one is fetched. */
@@ -73,7 +72,6 @@ export const keyReleaseHandlers: Handlers = {
     if (!props.exportable || props.releasePolicy === undefined) {
       throw badParameter("The key is not exportable: only a key made with attributes.exportable and a release policy can be released.");
     }
-    if (AZURE_KEY_TYPES[props.kty].hsm) throw badParameter(HSM_RELEASE_UNAVAILABLE);
     const policy = storedPolicy(props);
     const nowMs = ctx.clock.now();
     const root = await ctx.rootKey();
@@ -84,18 +82,14 @@ export const keyReleaseHandlers: Handlers = {
     const runtime = runtimeEncryptionKey(verified.claims);
     if (runtime === null) throw refused(ctx, op, version.version, "the token's runtime claims (x-ms-runtime.keys) hold no RSA encryption key of 2048 bits or more");
     // Synchronous from the check to the record: two requests with one nonce cannot both pass.
-    const nonceProblem = checkBoundNonce(ctx.config, version, policy, verified, op.nonce, nowMs);
+    const nonceProblem = checkBoundNonce(ctx, version, policy, verified, op.nonce, nowMs);
     if (nonceProblem !== null) throw refused(ctx, op, version.version, nonceProblem);
-    const material = releasableKeyBytes(await openPrivateJwk(ctx, version));
     let ciphertext: Uint8Array;
     try {
-      ciphertext = await rsaAesKeyWrap(op.enc, runtime.jwk, material);
-    } catch {
-      // A runtime key WebCrypto will not take (an odd exponent or modulus) is a refusal like any other: a 500 here
-      // would tell the token's holder that every check before it passed.
-      throw refused(ctx, op, version.version, "the token's runtime key is not a usable RSA public key");
-    } finally {
-      material.fill(0);
+      ciphertext = await wrapForRelease(ctx, version, props, op.enc, runtime);
+    } catch (error) {
+      if (error instanceof WrapRefused) throw refused(ctx, op, version.version, error.message);
+      throw error;
     }
     return { view: keyView(ctx.config, version), keyHsm: keyHsmBlob(runtime.kid, op.enc, ciphertext), enc: op.enc, ...(op.nonce === undefined ? {} : { nonce: op.nonce }) };
   },

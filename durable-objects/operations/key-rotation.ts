@@ -77,7 +77,7 @@ export async function rotateKey(ctx: VaultScope & ObjectStore & Sealing & Transa
   let stored: StoredVersion;
   if (AZURE_KEY_TYPES[spec.kty].hsm) {
     // The token generates the new version; the bridge call is remote I/O, not CPU held by this object.
-    const made = await generateHsmKey(ctx, spec, props.keyOps);
+    const made = await generateHsmKey(ctx, spec, props.keyOps, props.exportable);
     stored = await storeHsmKeyVersion(ctx, { ...made, props: { ...made.props, ...releasePropsOf(props) } }, metadata);
   } else {
     const generated = material ?? (await generateKey(spec)).jwk;

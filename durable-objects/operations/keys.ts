@@ -66,7 +66,7 @@ const managementHandlers: Handlers = {
     const release = releasePropsForNew(ctx.config, op);
     const stored =
       op.hsmSpec !== undefined
-        ? await storeHsmKeyVersion(ctx, withRelease(await generateHsmKey(ctx, op.hsmSpec, keyOps), release), metadata)
+        ? await storeHsmKeyVersion(ctx, withRelease(await generateHsmKey(ctx, op.hsmSpec, keyOps, release.exportable), release), metadata)
         : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: { ...propertiesFor(op.jwk, op.kty, keyOps), ...release } });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
@@ -80,7 +80,7 @@ const managementHandlers: Handlers = {
     const metadata = versionMetadata(op);
     const release = releasePropsForNew(ctx.config, op);
     const stored = AZURE_KEY_TYPES[kty].hsm
-      ? await storeHsmKeyVersion(ctx, withRelease(await importHsmKey(ctx, op.jwk, keyOps), release), metadata)
+      ? await storeHsmKeyVersion(ctx, withRelease(await importHsmKey(ctx, op.jwk, keyOps, release.exportable), release), metadata)
       : await storeKeyVersion(ctx, { ...metadata, material: op.jwk, props: { ...propertiesFor(op.jwk, kty, keyOps), ...release } });
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
@@ -91,7 +91,7 @@ const managementHandlers: Handlers = {
     assertKeyTypeAllowed(ctx.config, op.target.kty, ctx.hsm !== null);
     const keyOps = op.keyOps ?? defaultKeyOps(AZURE_KEY_TYPES[op.target.kty].family);
     const release = releasePropsForNew(ctx.config, op);
-    const stored = await storeHsmKeyVersion(ctx, withRelease(await importByokKey(ctx, op.target, op.transfer, keyOps), release), versionMetadata(op));
+    const stored = await storeHsmKeyVersion(ctx, withRelease(await importByokKey(ctx, op.target, op.transfer, keyOps, release.exportable), release), versionMetadata(op));
     refreshRotation(ctx, op.name);
     return keyView(ctx.config, stored);
   },

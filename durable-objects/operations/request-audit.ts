@@ -28,8 +28,10 @@ export class RequestAudit {
     return this.record(successStatus(this.call.op.kind), AUDIT_SUCCESS, result);
   }
 
-  failed(httpStatus: number, code: string): AuditRecord {
-    return this.record(httpStatus, code, undefined);
+  /** `description`: what the caller was not told (VaultError.auditDetail). */
+  failed(httpStatus: number, code: string, description?: string): AuditRecord {
+    const record = this.record(httpStatus, code, undefined);
+    return description === undefined ? record : { ...record, resultDescription: description };
   }
 
   private record(httpStatus: number, resultCode: string, result: unknown): AuditRecord {

@@ -8,6 +8,7 @@ import type { HsmPendingKeyRepository } from "../storage/hsm-pending-key-reposit
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import type { AuditRepository } from "../storage/audit-repository.ts";
+import type { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
 import type { CertificateOperationRepository } from "../storage/certificate-operation-repository.ts";
@@ -85,6 +86,11 @@ export interface RotationStore {
   readonly rotations: RotationPolicyRepository;
 }
 
+/** Nonces spent by secure key release (key-release-nonces.ts). */
+export interface ReleaseNonces {
+  readonly releaseNonces: ReleaseNonceRepository;
+}
+
 /** The vault's audit log (read by the audit query operations; written by vault/audit-journal.ts only). */
 export interface AuditLog {
   readonly audit: AuditRepository;
@@ -103,4 +109,5 @@ export type VaultContext = VaultScope &
   EventOutbox &
   CertificateStores &
   RotationStore &
+  ReleaseNonces &
   AuditLog;

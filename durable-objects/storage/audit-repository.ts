@@ -19,6 +19,7 @@ type AuditRow = {
   http_status: number;
   result_code: string;
   duration_ms: number;
+  result_description: string | null;
 };
 
 /**
@@ -44,7 +45,7 @@ export const AUDIT_PRUNE_BATCH = 5_000;
 
 const COLUMNS =
   "seq, time_ms, request_id, tenant_id, vault, caller_object_id, caller_app_id, caller_type, client_ip, " +
-  "operation, object_kind, object_name, object_version, http_status, result_code, duration_ms";
+  "operation, object_kind, object_name, object_version, http_status, result_code, duration_ms, result_description";
 
 type Param = string | number;
 
@@ -64,8 +65,8 @@ export class AuditRepository {
   insert(record: AuditRecord): number {
     return this.sql.exec<{ seq: number }>(
       "INSERT INTO audit_log (time_ms, request_id, tenant_id, vault, caller_object_id, caller_app_id, caller_type, client_ip, " +
-        "operation, object_kind, object_name, object_version, http_status, result_code, duration_ms) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        "operation, object_kind, object_name, object_version, http_status, result_code, duration_ms, result_description) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
       record.timeMs,
       record.requestId,
       record.tenantId,
@@ -81,6 +82,7 @@ export class AuditRepository {
       record.httpStatus,
       record.resultCode,
       record.durationMs,
+      record.resultDescription ?? null,
     ).one().seq;
   }
 
@@ -234,5 +236,6 @@ function toRecord(row: AuditRow): AuditRecord {
     httpStatus: row.http_status,
     resultCode: row.result_code,
     durationMs: row.duration_ms,
+    ...(row.result_description === null ? {} : { resultDescription: row.result_description }),
   };
 }

@@ -9,10 +9,12 @@ import vault0008 from "../../migrations/vault/0008_hsm_key_reconciliation.sql";
 import vault0009 from "../../migrations/vault/0009_long_running_operations.sql";
 import vault0010 from "../../migrations/vault/0010_object_tag_index.sql";
 import vault0011 from "../../migrations/vault/0011_edge_reads.sql";
+import vault0012 from "../../migrations/vault/0012_release_nonces_and_audit_detail.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
+import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
 import type { Migration } from "./migrate.ts";
 
 /** Every shipped migration, per Durable Object class. Append only; never edit one that shipped. */
@@ -28,6 +30,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: "long_running_operations", sql: vault0009 },
   { version: 10, name: "object_tag_index", sql: vault0010 },
   { version: 11, name: "edge_reads", sql: vault0011 },
+  { version: 12, name: "release_nonces_and_audit_detail", sql: vault0012 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [
@@ -38,4 +41,5 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "init", sql: registry0001 },
   { version: 2, name: "control_plane_audit", sql: registry0002 },
+  { version: 3, name: "audit_result_description", sql: registry0003 },
 ];

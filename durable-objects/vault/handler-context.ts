@@ -55,6 +55,7 @@ export class HandlerContexts {
       keys: this.deps.keys,
       hsm: this.deps.hsm,
       hsmPendingKeys: stores.hsmPendingKeys,
+      releaseNonces: stores.releaseNonces,
       dataKey: () => this.deps.dataKey(config),
       rootKey: () => this.deps.rootKey(),
       transaction: (fn) =>

@@ -66,7 +66,7 @@ export class RequestPipeline {
       // The X.509 layer's errors describe the client's input (a corrupt chain, an unusable key).
       const error = err instanceof VaultError ? err : err instanceof X509Error ? new VaultError("BadParameter", err.message) : null;
       try {
-        journal.record(error === null ? audit.failed(500, "InternalError") : audit.failed(statusOf(error.code), error.code));
+        journal.record(error === null ? audit.failed(500, "InternalError") : audit.failed(statusOf(error.code), error.code, error.auditDetail));
       } catch (auditError) {
         // Fail closed: nothing was committed (the record shares the operation's transaction) and nothing is returned.
         console.error("audit record could not be written", auditError);

@@ -5,6 +5,7 @@ import { CertificateOperationRepository } from "../storage/certificate-operation
 import { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
 import { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
 import { ObjectRepository } from "../storage/object-repository.ts";
+import { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
 import { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
 import { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import { ThrottleRepository } from "../storage/throttle-repository.ts";
@@ -22,6 +23,7 @@ export interface VaultStores {
   readonly certificateIssuers: CertificateIssuerRepository;
   readonly certificateContacts: CertificateContactRepository;
   readonly hsmPendingKeys: HsmPendingKeyRepository;
+  readonly releaseNonces: ReleaseNonceRepository;
   /** The vault's own throttle counters and its operator's limit overrides. */
   readonly throttle: ThrottleRepository;
 }
@@ -39,6 +41,7 @@ export function vaultStores(sql: SqlStorage): VaultStores {
     certificateIssuers: new CertificateIssuerRepository(sql),
     certificateContacts: new CertificateContactRepository(sql),
     hsmPendingKeys: new HsmPendingKeyRepository(sql),
+    releaseNonces: new ReleaseNonceRepository(sql),
     throttle: new ThrottleRepository(sql, "vault"),
   };
 }

@@ -4,7 +4,7 @@
  * elsewhere, expired tokens, claims failing the policy, replayed or unbound nonces, keys that are not exportable or
  * disabled, and callers without the release permission. Every token refusal is the same 403 and generic message.
  */
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
 import { RootKey } from "../../core/crypto/envelope/root-key.ts";
@@ -13,7 +13,7 @@ import { derivedP256Key } from "../../core/crypto/release/derived-p256-key.ts";
 import { localAuthorityKey } from "../../core/crypto/release/local-authority-key.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 import { SLOW_KEYS, expectKvError, expectOk, memberWithRole, type GuardedClient } from "../support/key-api.ts";
-import { setVaultClock } from "../support/secrets.ts";
+import { setVaultClock, vaultObject } from "../support/secrets.ts";
 import { CVM_CONDITIONS, LOCAL_AUTHORITY, attest, exportableKey, release, releasePolicy, releaseVault, workload, type Workload } from "../support/key-release.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -92,7 +92,7 @@ describe("secure key release refuses", () => {
   }, SLOW_KEYS.timeout);
 
   it("a replayed nonce, a missing one and another one, where the policy binds it", async () => {
-    const { kv, w } = await setup("skr-nonce");
+    const { kv, vault, w } = await setup("skr-nonce");
     const bound = releasePolicy([...CVM_CONDITIONS, { claim: "x-ms-runtime.client-payload.nonce", exists: true }]);
     const key = await exportableKey(kv, "bound", {}, bound);
     const version = versionOf(key.key.kid);
@@ -100,6 +100,9 @@ describe("secure key release refuses", () => {
     expectRefused(await release(kv, "bound", version, { target }));
     expectRefused(await release(kv, "bound", version, { target, nonce: "fresh-2" }));
     expect((await release(kv, "bound", version, { target, nonce: "fresh-1" })).status).toBe(200);
+    expectRefused(await release(kv, "bound", version, { target, nonce: "fresh-1" }));
+    // Spent nonces are stored, not remembered: a restarted vault object still refuses the replay.
+    await expect(runInDurableObject(vaultObject(vault), (_instance, state) => state.abort("restart: spent nonces must survive"))).rejects.toThrow();
     expectRefused(await release(kv, "bound", version, { target, nonce: "fresh-1" }));
     expectRefused(await release(kv, "bound", version, { target: await attest(w, { nonce: "fresh-1" }), nonce: "fresh-1" }));
     // A policy that does not bind the nonce only echoes it, as Azure does: the same nonce twice is fine.

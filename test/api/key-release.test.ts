@@ -99,17 +99,21 @@ describe("secure key release", () => {
     expect(expectOk(await kv.json<PolicyBundle>("GET", `/keys/k/${version}`)).release_policy?.data).toBe(policy.data);
   }, SLOW_KEYS.timeout);
 
-  it("records every release as KeyRelease, refusals with their code", async () => {
+  it("records every release as KeyRelease; a refusal's record says which check failed, its answer does not", async () => {
     const { kv } = await releaseVault("skr-audit");
     const key = await exportableKey(kv, "k");
     const w = await workload();
     expectOk(await release(kv, "k", versionOf(key.key.kid), { target: await attest(w) }));
-    expectKvError(await release(kv, "k", versionOf(key.key.kid), { target: await attest(w, { claims: { "x-ms-isolation-tee": {} } }) }), 403, "Forbidden");
-    const log = expectOk(await kv.json<{ value: { operationName: string; resultCode: string; httpStatusCode: number }[] }>("GET", "/auditlog"));
-    const releases = log.value.filter((r) => r.operationName === "KeyRelease").map((r) => [r.httpStatusCode, r.resultCode]);
-    expect(releases).toEqual([
+    const refused = await release(kv, "k", versionOf(key.key.kid), { target: await attest(w, { claims: { "x-ms-isolation-tee": {} } }) });
+    expect(JSON.stringify(expectKvError(refused, 403, "Forbidden"))).not.toMatch(/x-ms-attestation-type/);
+    type Record = { operationName: string; resultCode: string; httpStatusCode: number; resultDescription?: string };
+    const log = expectOk(await kv.json<{ value: Record[] }>("GET", "/auditlog"));
+    const releases = log.value.filter((r) => r.operationName === "KeyRelease");
+    expect(releases.map((r) => [r.httpStatusCode, r.resultCode])).toEqual([
       [200, "Success"],
       [403, "Forbidden"],
     ]);
+    expect(releases[0]).not.toHaveProperty("resultDescription");
+    expect(releases[1]?.resultDescription).toMatch(/^key release refused: .*x-ms-isolation-tee\.x-ms-attestation-type/);
   }, SLOW_KEYS.timeout);
 });

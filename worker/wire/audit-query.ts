@@ -186,6 +186,7 @@ export function auditEvent(base: string, r: AuditRecord) {
     vaultName: r.vault,
     resultType: r.resultCode === AUDIT_SUCCESS ? "Success" : "Failure",
     resultCode: r.resultCode,
+    ...(r.resultDescription === undefined ? {} : { resultDescription: r.resultDescription }),
     httpStatusCode: r.httpStatus,
     durationMs: r.durationMs,
     callerIpAddress: r.clientIp,

@@ -21,6 +21,11 @@ export interface AuditRecord {
   /** "Success", or the error code the caller received (e.g. "Forbidden", "Throttled"). */
   readonly resultCode: string;
   readonly durationMs: number;
+  /**
+   * Why the request failed, where the caller was told less (AZKVAuditLogs ResultDescription): which check of a key
+   * release refused the attestation (docs/key-release.md "Refusals"). Plain words, never a value or token.
+   */
+  readonly resultDescription?: string;
 }
 
 export interface AuditCaller {

@@ -21,6 +21,8 @@ import type {
   KeyInfo,
   PublicKeyResponse,
   RandomResponse,
+  ReleaseWrapRequest,
+  ReleaseWrapResponse,
   SignRequest,
   SignResponse,
   UnwrapRequest,
@@ -91,6 +93,11 @@ export class BridgeClient {
 
   unwrap(id: string, request: UnwrapRequest): Promise<UnwrapResponse> {
     return this.call("POST", `/keys/${encodeURIComponent(id)}/unwrap`, request);
+  }
+
+  /** Secure key release: the exportable key `id`, wrapped inside the token to the workload's key. */
+  releaseWrap(id: string, request: ReleaseWrapRequest): Promise<ReleaseWrapResponse> {
+    return this.call("POST", `/keys/${encodeURIComponent(id)}/release-wrap`, request);
   }
 
   deleteKey(id: string, idempotencyKey: string = newNonce()): Promise<DeleteKeyResponse> {

@@ -9,6 +9,7 @@
 import type { EcCurve, EcPrivateJwk, OctKey, PublicJwk, RsaPrivateJwk } from "../../crypto/keys/key-types.ts";
 import type { EncryptionAlgorithmOf } from "../../crypto/encrypt/encryption-algorithms.ts";
 import type { SignatureAlgorithm } from "../../crypto/sign/signature-algorithms.ts";
+import type { KeyExportAlgorithm } from "../../crypto/release/export-algorithms.ts";
 
 export type { EcCurve, EcPrivateJwk, OctKey, PublicJwk, RsaPrivateJwk };
 
@@ -28,15 +29,26 @@ export type OctPurpose = (typeof OCT_PURPOSES)[number];
 export const HMAC_KEY_SIZES = [256, 384, 512] as const;
 export type HmacKeySize = (typeof HMAC_KEY_SIZES)[number];
 
+/**
+ * Secure key release (docs/key-release.md): an exportable key is made CKA_EXTRACTABLE — still CKA_SENSITIVE, so its
+ * value is never readable, but the token will wrap it (C_WrapKey) for `POST /keys/{id}/release-wrap`. Absent or
+ * false: never extractable, as before. PKCS#11 v2.40 §4.9: CKA_EXTRACTABLE can be turned off later, never on.
+ */
+export interface Exportability {
+  readonly exportable?: boolean;
+}
+
 /** oct: `purpose` absent is "aes", so callers from before HMAC keys are unchanged. */
-export type GenerateKeyRequest =
-  | { readonly kty: "RSA"; readonly size: RsaKeySize }
-  | { readonly kty: "EC"; readonly curve: EcCurve }
-  | { readonly kty: "oct"; readonly size: AesKeySize; readonly purpose?: "aes" }
-  | { readonly kty: "oct"; readonly size: HmacKeySize; readonly purpose: "hmac" };
+export type GenerateKeyRequest = Exportability &
+  (
+    | { readonly kty: "RSA"; readonly size: RsaKeySize }
+    | { readonly kty: "EC"; readonly curve: EcCurve }
+    | { readonly kty: "oct"; readonly size: AesKeySize; readonly purpose?: "aes" }
+    | { readonly kty: "oct"; readonly size: HmacKeySize; readonly purpose: "hmac" }
+  );
 
 /** Plaintext import (Azure's ImportKey with `hsm: true`): the material enters the token and never leaves it. */
-export interface ImportKeyRequest {
+export interface ImportKeyRequest extends Exportability {
   readonly jwk: RsaPrivateJwk | EcPrivateJwk | OctKey;
   /** oct only; absent = "aes". HMAC keys are 256, 384 or 512 bits. Refused (BadParameter) on RSA/EC jwks. */
   readonly purpose?: OctPurpose;
@@ -48,7 +60,7 @@ export interface ImportKeyRequest {
  */
 export type ByokTarget = { readonly kty: "RSA" } | { readonly kty: "EC"; readonly curve: EcCurve } | { readonly kty: "oct" };
 /** `POST /keys/{kekId}/import-byok`: the .byok file's ciphertext, unwrapped on the token under the KEK. */
-export interface ImportByokRequest {
+export interface ImportByokRequest extends Exportability {
   /** CKM_RSA_AES_KEY_WRAP output: RSA-OAEP-SHA1(KEK, ephemeral AES key) ‖ AES-KWP (RFC 5649)(ephemeral, target). */
   readonly ciphertext: string;
   readonly target: ByokTarget;
@@ -135,6 +147,24 @@ export interface UnwrapRequest {
 }
 export interface UnwrapResponse {
   readonly key: string;
+}
+
+/**
+ * Secure key release of an exportable key, wrapped inside the token (docs/key-release.md "HSM keys"): CKM_RSA_AES_KEY_WRAP
+ * done as its two steps — C_WrapKey of a fresh session AES-256 key with RSA-OAEP under `target`, then C_WrapKey of the
+ * key with that AES key (RFC 5649) — so the key is never outside the token in the clear. Names and OAEP hashes are
+ * Azure's KeyEncryptionAlgorithm (core/crypto/release/export-algorithms.ts).
+ */
+export const RELEASE_WRAP_ALGORITHMS = ["CKM_RSA_AES_KEY_WRAP", "RSA_AES_KEY_WRAP_256", "RSA_AES_KEY_WRAP_384"] as const satisfies readonly KeyExportAlgorithm[];
+export type ReleaseWrapAlgorithm = (typeof RELEASE_WRAP_ALGORITHMS)[number];
+export interface ReleaseWrapRequest {
+  readonly enc: ReleaseWrapAlgorithm;
+  /** The attested workload's RSA public key (modulus and exponent, base64url), at least 2048 bits. */
+  readonly target: { readonly n: string; readonly e: string };
+}
+export interface ReleaseWrapResponse {
+  /** OAEP(target, K) ‖ RFC 5649 wrap under K of the key: PKCS#8 DER for RSA and EC keys, the raw bytes for oct. */
+  readonly ciphertext: string;
 }
 
 export interface DeleteKeyResponse {

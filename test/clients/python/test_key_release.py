@@ -115,3 +115,18 @@ def test_refusals(edge, keys_fast, unique_name):
     with pytest.raises(HttpResponseError) as forbidden:
         keys_fast.release_key(name, Workload().attest(edge))
     assert forbidden.value.status_code == 403 and forbidden.value.error.code == "Forbidden"
+
+
+def test_release_of_an_hsm_key_wrapped_in_the_token(edge, keys_fast, unique_name):
+    """An RSA-HSM key imported exportable: the bridge wraps it inside SoftHSM2, and what `cryptography` unwraps is
+    the very key imported (SoftHSM2 pads its PKCS#8 with zero bytes to 8, which DER reading ignores)."""
+    if edge.hsm_bridge is None:
+        pytest.fail("the server runs without the PKCS#11 bridge: install softhsm2 (CI does)")
+    name = unique_name("release-hsm")
+    private = rsa_private_key(2048)
+    key = keys_fast.import_key(name, rsa_jwk(private), hardware_protected=True, exportable=True, release_policy=policy(edge))
+    assert key.key_type == "RSA-HSM" and key.properties.exportable is True
+    workload = Workload()
+    result = keys_fast.release_key(name, workload.attest(edge))
+    _, released = workload.open(result.value, "CKM_RSA_AES_KEY_WRAP")
+    assert released.private_numbers() == private.private_numbers()

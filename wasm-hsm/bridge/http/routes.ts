@@ -5,6 +5,7 @@ import { deleteKey } from "../keys/delete.ts";
 import { generateKey } from "../keys/generate.ts";
 import { importKey } from "../keys/import.ts";
 import { keyInfo } from "../keys/key-info.ts";
+import { releaseWrap } from "../keys/release-wrap.ts";
 import { badParameter } from "../failure.ts";
 import { decrypt, encrypt } from "../ops/cipher.ts";
 import { health } from "../ops/health.ts";
@@ -20,6 +21,7 @@ import {
   parseImportByok,
   parseJsonBody,
   parseRandom,
+  parseReleaseWrap,
   parseSign,
   parseUnwrap,
   parseWrap,
@@ -106,6 +108,7 @@ export const ROUTES: readonly Route[] = [
   keyOperation("decrypt", (input) => decrypt(input.context, input.id, parseDecrypt(json(input)))),
   keyOperation("wrap", (input) => wrap(input.context, input.id, parseWrap(json(input)))),
   keyOperation("unwrap", (input) => unwrap(input.context, input.id, parseUnwrap(json(input)))),
+  keyOperation("release-wrap", (input) => releaseWrap(input.context, input.id, parseReleaseWrap(json(input)))),
   {
     method: "POST",
     pattern: /^\/random$/,

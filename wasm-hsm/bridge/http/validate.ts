@@ -11,6 +11,7 @@ import {
   HMAC_KEY_SIZES,
   MAX_RANDOM_BYTES,
   OCT_PURPOSES,
+  RELEASE_WRAP_ALGORITHMS,
   RSA_CIPHER_ALGORITHMS,
   RSA_KEY_SIZES,
   SIGN_ALGORITHMS,
@@ -22,6 +23,7 @@ import {
   type ImportKeyRequest,
   type OctPurpose,
   type RandomRequest,
+  type ReleaseWrapRequest,
   type SignRequest,
   type UnwrapRequest,
   type WrapRequest,
@@ -48,10 +50,26 @@ export function parseJsonBody(body: Uint8Array): Fields {
 export function parseGenerate(fields: Fields): GenerateKeyRequest {
   const kty = oneOf(fields, "kty", ["RSA", "EC", "oct"] as const);
   const purpose = purposeField(fields, kty);
-  if (kty === "RSA") return { kty, size: oneOf(fields, "size", RSA_KEY_SIZES) };
-  if (kty === "EC") return { kty, curve: oneOf(fields, "curve", CURVES) };
-  if (purpose === "hmac") return { kty, size: oneOf(fields, "size", HMAC_KEY_SIZES), purpose };
-  return { kty, size: oneOf(fields, "size", AES_KEY_SIZES), purpose: "aes" };
+  const exportable = exportability(fields);
+  if (kty === "RSA") return { kty, size: oneOf(fields, "size", RSA_KEY_SIZES), ...exportable };
+  if (kty === "EC") return { kty, curve: oneOf(fields, "curve", CURVES), ...exportable };
+  if (purpose === "hmac") return { kty, size: oneOf(fields, "size", HMAC_KEY_SIZES), purpose, ...exportable };
+  return { kty, size: oneOf(fields, "size", AES_KEY_SIZES), purpose: "aes", ...exportable };
+}
+
+/** `exportable`: optional, a boolean when present; only `true` changes anything (keys/templates.ts). */
+function exportability(fields: Fields): { exportable?: true } {
+  const value = field(fields, "exportable");
+  if (value === undefined) return {};
+  if (typeof value !== "boolean") throw badParameter("exportable must be a boolean");
+  return value ? { exportable: true } : {};
+}
+
+export function parseReleaseWrap(fields: Fields): ReleaseWrapRequest {
+  const target = field(fields, "target");
+  if (typeof target !== "object" || target === null || Array.isArray(target)) throw badParameter("target must be an object");
+  const key = target as Fields;
+  return { enc: oneOf(fields, "enc", RELEASE_WRAP_ALGORITHMS), target: { n: bytes(key, "n"), e: bytes(key, "e") } };
 }
 
 export function parseImport(fields: Fields): ImportKeyRequest {
@@ -61,14 +79,15 @@ export function parseImport(fields: Fields): ImportKeyRequest {
   const kty = oneOf(key, "kty", ["RSA", "EC", "oct"] as const);
   const purpose = purposeField(fields, kty);
   // The key's length is checked against the purpose's sizes where the bytes are decoded (keys/import.ts).
-  if (kty === "oct") return { jwk: { kty, k: bytes(key, "k") }, purpose: purpose ?? "aes" };
+  const exportable = exportability(fields);
+  if (kty === "oct") return { jwk: { kty, k: bytes(key, "k") }, purpose: purpose ?? "aes", ...exportable };
   if (kty === "EC") {
-    return { jwk: { kty, crv: oneOf(key, "crv", CURVES), x: bytes(key, "x"), y: bytes(key, "y"), d: bytes(key, "d") } };
+    return { jwk: { kty, crv: oneOf(key, "crv", CURVES), x: bytes(key, "x"), y: bytes(key, "y"), d: bytes(key, "d") }, ...exportable };
   }
   const [n, e, d, p, q, dp, dq, qi] = (["n", "e", "d", "p", "q", "dp", "dq", "qi"] as const).map((name) => bytes(key, name)) as [
     string, string, string, string, string, string, string, string,
   ];
-  return { jwk: { kty, n, e, d, p, q, dp, dq, qi } };
+  return { jwk: { kty, n, e, d, p, q, dp, dq, qi }, ...exportable };
 }
 
 /** `purpose` says what an oct key is for (absent: "aes"); RSA and EC keys have none and must not send one. */
@@ -81,7 +100,7 @@ function purposeField(fields: Fields, kty: "RSA" | "EC" | "oct"): OctPurpose | u
 export function parseImportByok(fields: Fields): ImportByokRequest {
   const target = field(fields, "target");
   if (typeof target !== "object" || target === null || Array.isArray(target)) throw badParameter("target must be an object");
-  return { ciphertext: bytes(fields, "ciphertext"), target: byokTarget(target as Fields) };
+  return { ciphertext: bytes(fields, "ciphertext"), target: byokTarget(target as Fields), ...exportability(fields) };
 }
 
 function byokTarget(target: Fields): ByokTarget {

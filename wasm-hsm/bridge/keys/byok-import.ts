@@ -30,7 +30,7 @@ export async function importByok(context: BridgeContext, kekId: string, request:
     const created: Handle[] = [];
     try {
       const parts = splitTransferBlob(blob, Math.ceil((kek.size ?? 0) / 8));
-      const plan = planTarget(request.target, idBytes, parts.wrappedTarget.length);
+      const plan = planTarget(request.target, idBytes, parts.wrappedTarget.length, request.exportable === true);
       const target = await unwrapTransferBlob(module, session, kekPrivateKey, parts, plan.template);
       created.push(target);
       created.push(...(await plan.finish(module, session, target)));

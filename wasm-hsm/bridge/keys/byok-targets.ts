@@ -24,22 +24,22 @@ export interface TargetPlan {
 }
 
 /** `wrappedBytes`: the length of the RFC 5649 part, which bounds the target's own length (§4.1: 8·⌈m/8⌉ + 8). */
-export function planTarget(target: ByokTarget, id: Buffer, wrappedBytes: number): TargetPlan {
-  if (target.kty === "RSA") return rsaPlan(id);
-  if (target.kty === "EC") return ecPlan(target.curve, id);
-  return octPlan(id, wrappedBytes);
+export function planTarget(target: ByokTarget, id: Buffer, wrappedBytes: number, exportable: boolean): TargetPlan {
+  if (target.kty === "RSA") return rsaPlan(id, exportable);
+  if (target.kty === "EC") return ecPlan(target.curve, id, exportable);
+  return octPlan(id, wrappedBytes, exportable);
 }
 
 function refused(detail: string): BridgeFailure {
   return new BridgeFailure("BadParameter", DECRYPTION_FAILED, `BYOK: ${detail}`);
 }
 
-function rsaPlan(id: Buffer): TargetPlan {
+function rsaPlan(id: Buffer, exportable: boolean): TargetPlan {
   return {
     template: [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
       { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA },
-      ...secretTemplate("RSA", { id }),
+      ...secretTemplate("RSA", { id }, exportable),
     ],
     async finish(module, session, target) {
       const [n, e] = module.C_GetAttributeValue(session, target, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
@@ -71,13 +71,13 @@ function rsaPlan(id: Buffer): TargetPlan {
   };
 }
 
-function ecPlan(curveName: EcCurve, id: Buffer): TargetPlan {
+function ecPlan(curveName: EcCurve, id: Buffer, exportable: boolean): TargetPlan {
   const curve = CURVE_SPECS[curveName];
   return {
     template: [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
       { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_EC },
-      ...secretTemplate("EC", { id }),
+      ...secretTemplate("EC", { id }, exportable),
     ],
     async finish(module, session, target) {
       const [params] = module.C_GetAttributeValue(session, target, [{ type: pkcs11js.CKA_EC_PARAMS }]);
@@ -101,14 +101,14 @@ function ecPlan(curveName: EcCurve, id: Buffer): TargetPlan {
  * which holds exactly one AES size (9–16 → 128, 17–24 → 192, 25–32 → 256). An AES operation on the token then
  * proves the key is an AES size (the token refuses AES with any other key length), hence that one.
  */
-function octPlan(id: Buffer, wrappedBytes: number): TargetPlan {
+function octPlan(id: Buffer, wrappedBytes: number, exportable: boolean): TargetPlan {
   const bits = (wrappedBytes - 8) * 8;
   if (!AES_KEY_SIZES.some((size) => size === bits)) throw refused(`oct wrap of ${wrappedBytes} bytes`);
   return {
     template: [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
       { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
-      ...secretTemplate("aes", { id, label: sizeLabel(bits) }),
+      ...secretTemplate("aes", { id, label: sizeLabel(bits) }, exportable),
     ],
     async finish(module, session, target) {
       const [length] = module.C_GetAttributeValue(session, target, [{ type: pkcs11js.CKA_VALUE_LEN }]);

@@ -60,7 +60,7 @@ async function create(context: BridgeContext, session: Handle, request: Generate
         { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
         { type: pkcs11js.CKA_KEY_TYPE, value: kind.keyType },
         { type: pkcs11js.CKA_VALUE_LEN, value: request.size / 8 },
-        ...secretTemplate(purpose, naming),
+        ...secretTemplate(purpose, naming, request.exportable === true),
       ];
       return [await module.C_GenerateKeyAsync(session, { mechanism: kind.generation }, template)];
     }
@@ -80,7 +80,7 @@ async function create(context: BridgeContext, session: Handle, request: Generate
       session,
       mechanism,
       [...publicAttributes, ...publicTemplate(request.kty, naming)],
-      secretTemplate(request.kty, naming),
+      secretTemplate(request.kty, naming, request.exportable === true),
     );
     return [pair.privateKey, pair.publicKey];
   } catch (error) {

@@ -46,14 +46,15 @@ export async function importKey(context: BridgeContext, request: ImportKeyReques
 
 type Templates = (naming: ObjectNaming) => Template[];
 
-function objectTemplates({ jwk, purpose }: ImportKeyRequest): Templates {
-  if (jwk.kty === "oct") return octTemplates(jwk, purpose ?? "aes");
-  if (jwk.kty === "RSA") return rsaTemplates(jwk);
-  return ecTemplates(jwk);
+function objectTemplates({ jwk, purpose, exportable }: ImportKeyRequest): Templates {
+  const extractable = exportable === true;
+  if (jwk.kty === "oct") return octTemplates(jwk, purpose ?? "aes", extractable);
+  if (jwk.kty === "RSA") return rsaTemplates(jwk, extractable);
+  return ecTemplates(jwk, extractable);
 }
 
 /** The token sets CKA_VALUE_LEN from CKA_VALUE itself (SoftHSM2 refuses it in the template: read-only). */
-function octTemplates(jwk: OctKey, purpose: OctPurpose): Templates {
+function octTemplates(jwk: OctKey, purpose: OctPurpose, exportable: boolean): Templates {
   const value = Buffer.from(jwk.k, "base64url");
   const kind = OCT_KINDS[purpose];
   if (!kind.sizes.some((bits) => bits === value.length * 8)) throw badParameter(`${kind.name} keys are ${sizeList(kind)} bits`);
@@ -62,12 +63,12 @@ function octTemplates(jwk: OctKey, purpose: OctPurpose): Templates {
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
       { type: pkcs11js.CKA_KEY_TYPE, value: kind.keyType },
       { type: pkcs11js.CKA_VALUE, value },
-      ...secretTemplate(purpose, naming),
+      ...secretTemplate(purpose, naming, exportable),
     ],
   ];
 }
 
-function rsaTemplates(jwk: RsaPrivateJwk): Templates {
+function rsaTemplates(jwk: RsaPrivateJwk, exportable: boolean): Templates {
   const part = (value: string) => Buffer.from(value, "base64url");
   const [n, e, d, p, q, dp, dq, qi] = [jwk.n, jwk.e, jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].map(part) as [
     Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer,
@@ -98,13 +99,13 @@ function rsaTemplates(jwk: RsaPrivateJwk): Templates {
       { type: pkcs11js.CKA_EXPONENT_1, value: dp },
       { type: pkcs11js.CKA_EXPONENT_2, value: dq },
       { type: pkcs11js.CKA_COEFFICIENT, value: qi },
-      ...secretTemplate("RSA", naming),
+      ...secretTemplate("RSA", naming, exportable),
     ],
     [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }, ...common, ...publicTemplate("RSA", naming)],
   ];
 }
 
-function ecTemplates(jwk: EcPrivateJwk): Templates {
+function ecTemplates(jwk: EcPrivateJwk, exportable: boolean): Templates {
   const curve = CURVE_SPECS[jwk.crv];
   const [x, y, d] = [jwk.x, jwk.y, jwk.d].map((value) => Buffer.from(value, "base64url")) as [Buffer, Buffer, Buffer];
   // RFC 7518 §6.2.1.2/§6.2.2.1: x, y and d are exactly the coordinate size.
@@ -130,7 +131,7 @@ function ecTemplates(jwk: EcPrivateJwk): Templates {
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
       ...common,
       { type: pkcs11js.CKA_VALUE, value: d },
-      ...secretTemplate("EC", naming),
+      ...secretTemplate("EC", naming, exportable),
     ],
     [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },

@@ -1,7 +1,7 @@
 /**
  * Attribute templates for the objects the bridge creates. Every key lives on the token (CKA_TOKEN), needs the
- * login to use (CKA_PRIVATE), and never leaves it in the clear (CKA_SENSITIVE true, CKA_EXTRACTABLE false —
- * PKCS#11 v2.40 §4.9: neither can be turned back once set). Public halves are public objects, readable without
+ * login to use (CKA_PRIVATE), and never leaves it in the clear (CKA_SENSITIVE true, CKA_EXTRACTABLE false unless
+ * it is exportable — PKCS#11 v2.40 §4.9: neither can be turned back once set). Public halves are public objects, readable without
  * login, as in any token. The usage flags are the key kind's full set; which operations a key version may do
  * (Azure key_ops) is the vault's decision, checked before it calls the bridge.
  */
@@ -61,13 +61,16 @@ const USAGE = {
   },
 } as const satisfies Record<KeyKind, { private: readonly number[]; public: readonly number[]; denied: readonly number[] }>;
 
-/** For private and secret keys. */
-export function secretTemplate(kind: KeyKind, naming: ObjectNaming): Template {
+/**
+ * For private and secret keys. `exportable` (secure key release, docs/key-release.md): CKA_EXTRACTABLE true, so the
+ * token will wrap the key (keys/release-wrap.ts); CKA_SENSITIVE stays true, so its value is still never readable.
+ */
+export function secretTemplate(kind: KeyKind, naming: ObjectNaming, exportable = false): Template {
   return [
     { type: pkcs11js.CKA_TOKEN, value: true },
     { type: pkcs11js.CKA_PRIVATE, value: true },
     { type: pkcs11js.CKA_SENSITIVE, value: true },
-    { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+    { type: pkcs11js.CKA_EXTRACTABLE, value: exportable },
     ...named(naming),
     ...USAGE[kind].private.map((type) => ({ type, value: true })),
     ...USAGE[kind].denied.map((type) => ({ type, value: false })),
