@@ -10,7 +10,7 @@
  * (core/domain/throttle/throttle-limits.ts).
  */
 import type { AzureKeyType } from "../crypto/keys/key-types.ts";
-import type { DataAction } from "../domain/rbac/permission.ts";
+import type { ManagedHsmDataAction } from "../domain/rbac/managed-hsm-roles.ts";
 import type { ThrottleBucket } from "../domain/throttle/throttle-limits.ts";
 import type { OpKind, OpOf, VaultOp } from "./vault.ts";
 
@@ -57,8 +57,12 @@ type WeightFor<K extends OpKind, O = OpOf<K>> =
   | (O extends { readonly target: { readonly kty: AzureKeyType } } ? "byokTarget" : never);
 
 export interface OperationDescriptor<W extends ThrottleWeight = ThrottleWeight> {
-  /** The data action a role assignment of the caller must grant. */
-  readonly action: VaultDataAction;
+  /**
+   * The data action a role assignment of the caller must grant: a vault's (`Microsoft.KeyVault/vaults/…`), or for
+   * operations only a managed HSM has, the HSM's (`Microsoft.KeyVault/managedHsm/…`). A managed HSM checks the
+   * operations it shares with vaults by its own actions (managed-hsm-authorization.ts).
+   */
+  readonly action: VaultDataAction | ManagedHsmDataAction;
   /** The operation name of the request's audit record ("SecretGet", "KeySign", …). */
   readonly auditName: string;
   readonly throttle: ThrottleRule<W>;
@@ -86,6 +90,10 @@ const CONTACTS = "Microsoft.KeyVault/vaults/certificatecontacts/write";
  * Auditor and Administrator grant the action, and Key Vault Reader through its `vaults/{any}/read`.
  */
 const AUDIT_READ = "Microsoft.KeyVault/vaults/auditevents/read";
+
+/** A managed HSM's own administration (rbac.json, settings.json): HSM-wide, one unit of its key transactions. */
+const HSM = (action: ManagedHsmDataAction, auditName: string) => ({ action, auditName, throttle: KEYS }) as const;
+const MHSM = "Microsoft.KeyVault/managedHsm";
 
 export const OPERATIONS = {
   "secret.set": { action: "Microsoft.KeyVault/vaults/secrets/setSecret/action", auditName: "SecretSet", throttle: SECRET_CREATE },
@@ -177,6 +185,19 @@ export const OPERATIONS = {
   "keySet.key": { action: "Microsoft.KeyVault/vaults/keys/read", auditName: "KeyJwksGet", throttle: KEYS },
   "keySet.vault": { action: "Microsoft.KeyVault/vaults/keys/read", auditName: "VaultKeySetGet", throttle: KEYS },
   "keySet.discovery": { action: "Microsoft.KeyVault/vaults/keys/read", auditName: "VaultDiscoveryGet", throttle: KEYS },
+
+  // Managed HSM local RBAC and settings (docs/managed-hsm.md); audit names after Azure's Managed HSM logging.
+  "hsm.listRoleDefinitions": HSM(`${MHSM}/roleDefinitions/read/action`, "RoleDefinitionList"),
+  "hsm.getRoleDefinition": HSM(`${MHSM}/roleDefinitions/read/action`, "RoleDefinitionGet"),
+  "hsm.setRoleDefinition": HSM(`${MHSM}/roleDefinitions/write/action`, "RoleDefinitionCreate"),
+  "hsm.deleteRoleDefinition": HSM(`${MHSM}/roleDefinitions/delete/action`, "RoleDefinitionDelete"),
+  "hsm.listRoleAssignments": HSM(`${MHSM}/roleAssignments/read/action`, "RoleAssignmentList"),
+  "hsm.getRoleAssignment": HSM(`${MHSM}/roleAssignments/read/action`, "RoleAssignmentGet"),
+  "hsm.createRoleAssignment": HSM(`${MHSM}/roleAssignments/write/action`, "RoleAssignmentCreate"),
+  "hsm.deleteRoleAssignment": HSM(`${MHSM}/roleAssignments/delete/action`, "RoleAssignmentDelete"),
+  "hsm.listSettings": HSM(`${MHSM}/settings/read/action`, "SettingsList"),
+  "hsm.getSetting": HSM(`${MHSM}/settings/read/action`, "SettingGet"),
+  "hsm.updateSetting": HSM(`${MHSM}/settings/write/action`, "SettingUpdate"),
 } as const satisfies Descriptors;
 
 /** The descriptor of one operation kind. */
@@ -184,7 +205,7 @@ export function operationOf(kind: OpKind): OperationDescriptor {
   return OPERATIONS[kind];
 }
 
-/** The data action an operation needs: what the caller's role assignments must grant for the vault to run it. */
-export function requiredAction(op: VaultOp): DataAction {
+/** The data action an operation needs in a vault: what the caller's role assignments must grant for it to run. */
+export function requiredAction(op: VaultOp): VaultDataAction | ManagedHsmDataAction {
   return OPERATIONS[op.kind].action;
 }

@@ -9,10 +9,19 @@ import type { CertificateOp, CertificateResults } from "./certificates.ts";
 import type { Caller, RequestInfo } from "./common.ts";
 import type { KeyOp, KeyResults } from "./keys.ts";
 import type { KeySetOp, KeySetResults } from "./key-sets.ts";
+import type { HsmRbacOp, HsmRbacResults } from "./managed-hsm-rbac.ts";
+import type { HsmSettingsOp, HsmSettingsResults } from "./managed-hsm-settings.ts";
 import type { SecretOp, SecretResults } from "./secrets.ts";
 
-export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp | KeySetOp;
-export type VaultResults = SecretResults & KeyResults & AuditResults & CertificateResults & CertificateIssuerResults & KeySetResults;
+export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp | KeySetOp | HsmRbacOp | HsmSettingsOp;
+export type VaultResults = SecretResults &
+  KeyResults &
+  AuditResults &
+  CertificateResults &
+  CertificateIssuerResults &
+  KeySetResults &
+  HsmRbacResults &
+  HsmSettingsResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 

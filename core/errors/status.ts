@@ -24,6 +24,7 @@ const STATUS: { readonly [C in ErrorCode]: number } = {
   TenantNotFound: 404,
   PrincipalNotFound: 404,
   RoleAssignmentNotFound: 404,
+  RoleDefinitionNotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
   VaultAlreadyExists: 409,

@@ -26,6 +26,8 @@ export type ErrorCode =
   | "TenantNotFound"
   | "PrincipalNotFound"
   | "RoleAssignmentNotFound"
+  /** A managed HSM's role definition that is neither built in nor one of its custom roles. */
+  | "RoleDefinitionNotFound"
   | "InvalidClient"
   | "InvalidRequest"
   | "InternalError"

@@ -9,6 +9,10 @@ import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import type { AuditRepository } from "../storage/audit-repository.ts";
 import type { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
+import type { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
+import type { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
+import type { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
+import type { ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
 import type { CertificateOperationRepository } from "../storage/certificate-operation-repository.ts";
@@ -91,6 +95,17 @@ export interface ReleaseNonces {
   readonly releaseNonces: ReleaseNonceRepository;
 }
 
+/** A managed HSM's local RBAC and settings (hsm-rbac.ts, hsm-settings.ts). */
+export interface HsmAdministration {
+  readonly roleAssignments: RoleAssignmentRepository;
+  readonly roleDefinitions: HsmRoleDefinitionRepository;
+  readonly hsmSettings: HsmSettingsRepository;
+  /** A built-in Managed HSM role or a custom role of this HSM, by GUID, as the access check sees it. */
+  roleDefinition(id: string): ManagedHsmRoleDefinition | undefined;
+  /** After assignments or definitions changed (in the transaction that changed them): the access caches forget. */
+  accessChanged(): void;
+}
+
 /** The vault's audit log (read by the audit query operations; written by vault/audit-journal.ts only). */
 export interface AuditLog {
   readonly audit: AuditRepository;
@@ -110,4 +125,5 @@ export type VaultContext = VaultScope &
   CertificateStores &
   RotationStore &
   ReleaseNonces &
+  HsmAdministration &
   AuditLog;

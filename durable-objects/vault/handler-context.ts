@@ -7,6 +7,7 @@ import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
 import type { EventSink } from "../operations/event-sink.ts";
 import type { RequestAudit } from "../operations/request-audit.ts";
 import type { VaultContext } from "../operations/vault-context.ts";
+import type { VaultAccess } from "./vault-access.ts";
 import type { VaultStores } from "./vault-stores.ts";
 
 export interface HandlerContextDeps {
@@ -17,6 +18,7 @@ export interface HandlerContextDeps {
   readonly keys: KeyProvider;
   readonly hsm: HsmBridge | null;
   readonly events: EventSink;
+  readonly access: VaultAccess;
   dataKey(config: VaultConfig): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
   /** Writes a request's success record inside the caller's transaction, once (audit-journal.ts). */
@@ -56,6 +58,11 @@ export class HandlerContexts {
       hsm: this.deps.hsm,
       hsmPendingKeys: stores.hsmPendingKeys,
       releaseNonces: stores.releaseNonces,
+      roleAssignments: stores.assignments,
+      roleDefinitions: stores.hsmRoleDefinitions,
+      hsmSettings: stores.hsmSettings,
+      roleDefinition: (id) => this.deps.access.roleDefinition(id),
+      accessChanged: () => this.deps.access.forget(),
       dataKey: () => this.deps.dataKey(config),
       rootKey: () => this.deps.rootKey(),
       transaction: (fn) =>

@@ -5,6 +5,8 @@ import { certificateHandlers } from "../operations/certificates.ts";
 import { keyCryptoHandlers } from "../operations/key-crypto.ts";
 import { keyHandlers } from "../operations/keys.ts";
 import { keySetHandlers } from "../operations/key-sets.ts";
+import { hsmRbacHandlers } from "../operations/hsm-rbac.ts";
+import { hsmSettingsHandlers } from "../operations/hsm-settings.ts";
 import { secretHandlers } from "../operations/secrets.ts";
 import type { VaultContext } from "../operations/vault-context.ts";
 
@@ -17,6 +19,8 @@ const HANDLERS = {
   ...certificateHandlers,
   ...certificateIssuerHandlers,
   ...keySetHandlers,
+  ...hsmRbacHandlers,
+  ...hsmSettingsHandlers,
 };
 
 /** Runs the handler of the op's own kind. */

@@ -5,9 +5,7 @@ import { X509Error } from "../../core/crypto/x509/x509-error.ts";
 import type { Clock } from "../../core/domain/clock.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { OpKind, VaultCall, VaultResults } from "../../core/contract/vault.ts";
-import { requiredAction } from "../../core/contract/operations.ts";
 import { withPageTokens, type PageTokens } from "../operations/page-tokens.ts";
-import { forbiddenByRbac } from "../operations/rbac-errors.ts";
 import { RequestAudit } from "../operations/request-audit.ts";
 import { throttleCharge } from "../operations/throttle-charge.ts";
 import type { VaultThrottle } from "../operations/vault-throttle.ts";
@@ -15,6 +13,7 @@ import type { ObjectRepository } from "../storage/object-repository.ts";
 import { isAnonymous, runAnonymous } from "./anonymous-requests.ts";
 import { auditUnavailable, type AuditJournal } from "./audit-journal.ts";
 import type { HandlerContexts } from "./handler-context.ts";
+import { authorize } from "./request-authorization.ts";
 import { runOperation } from "./operation-handlers.ts";
 import type { VaultAccess } from "./vault-access.ts";
 import { vaultNotFound } from "./vault-lifecycle.ts";
@@ -53,8 +52,7 @@ export class RequestPipeline {
       // The Worker verified the token against this tenant's keys; checked again here so no path can skip it.
       if (call.caller.tenantId !== config.tenantId) throw new VaultError("Unauthorized", "AKV10032: Invalid issuer.");
       // The action comes from the operation's descriptor, never from the caller (core/contract/operations.ts).
-      const action = requiredAction(call.op);
-      if (!access.allows(call.caller.objectId, action)) throw forbiddenByRbac(call.caller, action, config);
+      authorize(access, call, config);
       if (call.request.stage !== "completion") await throttle.admit(throttleCharge(call.op, this.deps.objects), clock.now());
       const value = await withPageTokens(this.deps.pageTokens, config, call, (op) => runOperation(this.deps.contexts.build(config, audit), op));
       // A read changed nothing: its record joins those of concurrent reads in one commit (group commit),

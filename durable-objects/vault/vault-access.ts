@@ -1,19 +1,27 @@
 import { anyRoleGrants, type DataAction } from "../../core/domain/rbac/permission.ts";
+import { assignmentsGrant } from "../../core/domain/rbac/managed-hsm-permission.ts";
+import { findManagedHsmBuiltInRole, type ManagedHsmDataAction, type ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
+import type { HsmScope } from "../../core/domain/rbac/managed-hsm-scope.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
 import type { EventSink } from "../operations/event-sink.ts";
+import type { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
 import type { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
 
 /**
- * Who may do what in this vault: its role assignments (control plane) and the check the request pipeline makes.
- * Every change raises VaultAccessPolicyChanged in the same transaction (an outbox) and empties the roles cache.
+ * Who may do what in this vault: its role assignments (control plane, and a managed HSM's own RBAC plane) and the
+ * check the request pipeline makes. Every change raises VaultAccessPolicyChanged in the same transaction (an
+ * outbox) and empties the caches.
  */
 export class VaultAccess {
-  /** principal id → role definition ids; rebuilt from storage after any assignment change. */
-  private readonly rolesByPrincipal = new Map<string, readonly string[]>();
+  /** principal id → its assignments; rebuilt from storage after any assignment change. */
+  private readonly assignmentsByPrincipal = new Map<string, readonly RoleAssignment[]>();
+  /** A managed HSM's custom roles by GUID; null until read, and again after any definition change. */
+  private customRoles: Map<string, ManagedHsmRoleDefinition> | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly assignments: RoleAssignmentRepository,
+    private readonly definitions: HsmRoleDefinitionRepository,
     private readonly events: EventSink,
   ) {}
 
@@ -26,7 +34,7 @@ export class VaultAccess {
       this.assignments.put(assignment);
       this.events.accessPolicyChanged();
     });
-    this.rolesByPrincipal.clear();
+    this.forget();
     return assignment;
   }
 
@@ -36,7 +44,7 @@ export class VaultAccess {
       if (removed) this.events.accessPolicyChanged();
       return removed;
     });
-    this.rolesByPrincipal.clear();
+    this.forget();
     return deleted;
   }
 
@@ -47,26 +55,46 @@ export class VaultAccess {
       if (removed > 0) this.events.accessPolicyChanged();
       return removed;
     });
-    this.rolesByPrincipal.clear();
+    this.forget();
     return n;
   }
 
   /** Whether any role the principal holds here grants the data action the route declared. */
   allows(principalId: string, action: DataAction): boolean {
-    return anyRoleGrants(this.rolesOf(principalId), action);
+    return anyRoleGrants(
+      this.assignmentsOf(principalId).map((a) => a.roleDefinitionId),
+      action,
+    );
   }
 
-  /** After the vault's storage was wiped: the cache describes assignments that are gone. */
+  /**
+   * A managed HSM's check (docs/managed-hsm.md "Local RBAC"): an assignment whose scope covers `scope` and whose
+   * role — built in, or one of the HSM's custom roles — grants the action.
+   */
+  allowsOnHsm(principalId: string, action: ManagedHsmDataAction, scope: HsmScope): boolean {
+    return assignmentsGrant(this.assignmentsOf(principalId), (id) => this.roleDefinition(id), action, scope);
+  }
+
+  /** A built-in Managed HSM role or a custom role of this HSM, by GUID. */
+  roleDefinition(id: string): ManagedHsmRoleDefinition | undefined {
+    const builtIn = findManagedHsmBuiltInRole(id);
+    if (builtIn !== undefined) return builtIn;
+    this.customRoles ??= new Map(this.definitions.all().map((d) => [d.id, d]));
+    return this.customRoles.get(id.toLowerCase());
+  }
+
+  /** After an assignment or definition changed, or the vault's storage was wiped: the caches describe what is gone. */
   forget(): void {
-    this.rolesByPrincipal.clear();
+    this.assignmentsByPrincipal.clear();
+    this.customRoles = null;
   }
 
-  private rolesOf(principalId: string): readonly string[] {
-    let roles = this.rolesByPrincipal.get(principalId);
-    if (roles === undefined) {
-      roles = this.assignments.forPrincipal(principalId).map((a) => a.roleDefinitionId);
-      this.rolesByPrincipal.set(principalId, roles);
+  private assignmentsOf(principalId: string): readonly RoleAssignment[] {
+    let found = this.assignmentsByPrincipal.get(principalId);
+    if (found === undefined) {
+      found = this.assignments.forPrincipal(principalId);
+      this.assignmentsByPrincipal.set(principalId, found);
     }
-    return roles;
+    return found;
   }
 }

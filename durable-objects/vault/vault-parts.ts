@@ -85,7 +85,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   const throttle = new VaultThrottle(stores.throttle, (bucket, window, cost) =>
     env.TENANT.get(env.TENANT.idFromName(lifecycle.requireConfig().tenantId)).leaseThrottle(bucket, window, cost),
   );
-  const access = new VaultAccess(storage, stores.assignments, events);
+  const access = new VaultAccess(storage, stores.assignments, stores.hsmRoleDefinitions, events);
   const contexts: HandlerContexts = new HandlerContexts({
     storage,
     stores,
@@ -93,6 +93,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     keys,
     hsm,
     events,
+    access,
     dataKey: (config) => lifecycle.dataKey(config),
     rootKey: () => lifecycle.rootKey(),
     recordWithin: (audit, result) => journal.recordWithin(audit, result),

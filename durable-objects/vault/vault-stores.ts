@@ -4,6 +4,8 @@ import { CertificateIssuerRepository } from "../storage/certificate-issuer-repos
 import { CertificateOperationRepository } from "../storage/certificate-operation-repository.ts";
 import { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
 import { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
+import { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
+import { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
 import { ObjectRepository } from "../storage/object-repository.ts";
 import { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
 import { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
@@ -24,6 +26,9 @@ export interface VaultStores {
   readonly certificateContacts: CertificateContactRepository;
   readonly hsmPendingKeys: HsmPendingKeyRepository;
   readonly releaseNonces: ReleaseNonceRepository;
+  /** A managed HSM's custom roles and settings. */
+  readonly hsmRoleDefinitions: HsmRoleDefinitionRepository;
+  readonly hsmSettings: HsmSettingsRepository;
   /** The vault's own throttle counters and its operator's limit overrides. */
   readonly throttle: ThrottleRepository;
 }
@@ -42,6 +47,8 @@ export function vaultStores(sql: SqlStorage): VaultStores {
     certificateContacts: new CertificateContactRepository(sql),
     hsmPendingKeys: new HsmPendingKeyRepository(sql),
     releaseNonces: new ReleaseNonceRepository(sql),
+    hsmRoleDefinitions: new HsmRoleDefinitionRepository(sql),
+    hsmSettings: new HsmSettingsRepository(sql),
     throttle: new ThrottleRepository(sql, "vault"),
   };
 }

@@ -10,6 +10,11 @@ const DEV_MANAGED_HSM_NAME = "devhsm";
 const TENANT_DISPLAY_NAME = "dev";
 const IDENTITY_DISPLAY_NAME = "dev-identity";
 const DEV_ROLE = "Key Vault Administrator";
+/**
+ * A managed HSM has its own roles (docs/managed-hsm.md "Local RBAC"). Its Administrator may administer it (roles,
+ * settings, backup) but not use keys, so the dev identity also gets the key roles and may read the audit log.
+ */
+const DEV_HSM_ROLES = ["Managed HSM Administrator", "Managed HSM Crypto Officer", "Managed HSM Crypto User", "Managed HSM Audit Reader"];
 
 export type BootstrapOutcome = "reused" | "created" | "recreated-vault";
 export type ManagedHsmOutcome = "reused" | "created" | "recreated";
@@ -77,7 +82,10 @@ async function ensureVault(admin: AdminClient, statePath: string): Promise<Boots
   return { state, outcome: "created", sku: DEV_VAULT_SKU };
 }
 
-/** Creates the vault or managed HSM `name` with the identity as its administrator; returns the role assignment's id. */
+/**
+ * Creates the vault or managed HSM `name` with the identity as its administrator (for an HSM, with its key roles too);
+ * returns the (first) role assignment's id.
+ */
 async function createWithAdministrator(
   admin: AdminClient,
   owner: { readonly tenantId: string; readonly principalId: string },
@@ -98,7 +106,8 @@ async function createWithAdministrator(
     }
     throw error;
   }
-  const roleAssignmentId = randomUUID();
-  await admin.assignRole(owner.tenantId, name, roleAssignmentId, DEV_ROLE, owner.principalId);
-  return roleAssignmentId;
+  const roles = sku === "managedHSM" ? DEV_HSM_ROLES : [DEV_ROLE];
+  const ids = roles.map(() => randomUUID());
+  for (const [i, role] of roles.entries()) await admin.assignRole(owner.tenantId, name, ids[i] as string, role, owner.principalId);
+  return ids[0] as string;
 }

@@ -91,8 +91,9 @@ export interface VaultClient {
   json<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
 }
 
-export function vaultClient(vault: string, token: string | null, apiVersion = API_VERSION): VaultClient {
-  const baseUrl = `https://${vault}.vault.localhost:8443`;
+/** `host`: "managedhsm" for a managed HSM, served at `{name}.managedhsm.{domain}`. */
+export function vaultClient(vault: string, token: string | null, apiVersion = API_VERSION, host: "vault" | "managedhsm" = "vault"): VaultClient {
+  const baseUrl = `https://${vault}.${host}.localhost:8443`;
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const sep = path.includes("?") ? "&" : "?";
     return SELF.fetch(`${baseUrl}${path}${sep}api-version=${apiVersion}`, {

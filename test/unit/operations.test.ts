@@ -3,8 +3,11 @@ import { OPERATIONS, operationOf, requiredAction } from "../../core/contract/ope
 import type { OpKind } from "../../core/contract/vault.ts";
 import { findRole } from "../../core/domain/rbac/built-in-roles.ts";
 import { roleGrants } from "../../core/domain/rbac/permission.ts";
+import { hsmAuthorization } from "../../core/contract/managed-hsm-authorization.ts";
+import { MANAGED_HSM_DATA_ACTIONS } from "../../core/domain/rbac/managed-hsm-roles.ts";
 
 const kinds = Object.keys(OPERATIONS) as OpKind[];
+const vaultKinds = kinds.filter((kind) => !kind.startsWith("hsm."));
 
 describe("the operation descriptors (core/contract/operations.ts)", () => {
   it("the two create preflights need their own request's action, as the one `authorize` kind did per route", () => {
@@ -13,10 +16,21 @@ describe("the operation descriptors (core/contract/operations.ts)", () => {
     expect(requiredAction({ kind: "secret.get", name: "s" })).toBe(operationOf("secret.get").action);
   });
 
-  it("every action is one Key Vault Administrator grants (a misspelt action would be granted by no role)", () => {
+  it("every vault action is one Key Vault Administrator grants (a misspelt action would be granted by no role)", () => {
     const admin = findRole("Key Vault Administrator");
     if (admin === undefined) throw new Error("no Key Vault Administrator");
-    expect(kinds.filter((kind) => !roleGrants(admin, OPERATIONS[kind].action))).toEqual([]);
+    expect(vaultKinds.filter((kind) => !OPERATIONS[kind].action.startsWith("Microsoft.KeyVault/vaults/"))).toEqual([]);
+    expect(vaultKinds.filter((kind) => !roleGrants(admin, OPERATIONS[kind].action as `Microsoft.KeyVault/vaults/${string}`))).toEqual([]);
+  });
+
+  it("a managed HSM checks each operation it serves by a Managed HSM data action, at the scope it acts on", () => {
+    const known = new Set<string>(MANAGED_HSM_DATA_ACTIONS);
+    expect(kinds.filter((kind) => kind.startsWith("hsm.") && !known.has(OPERATIONS[kind].action))).toEqual([]);
+    expect(hsmAuthorization({ kind: "key.sign", name: "k1", alg: "RS256", value: new Uint8Array(32) } as never)).toEqual({ action: "Microsoft.KeyVault/managedHsm/keys/sign/action", scope: "/keys/k1" });
+    expect(hsmAuthorization({ kind: "key.purge", name: "k1" })).toEqual({ action: "Microsoft.KeyVault/managedHsm/keys/deletedKeys/delete", scope: "/keys/k1" });
+    expect(hsmAuthorization({ kind: "rng", count: 8 } as never)).toEqual({ action: "Microsoft.KeyVault/managedHsm/rng/action", scope: "/" });
+    expect(hsmAuthorization({ kind: "hsm.listRoleAssignments", scope: "/keys" })?.scope).toBe("/keys");
+    expect(hsmAuthorization({ kind: "secret.get", name: "s" })).toBeNull();
   });
 
   it("kinds share an audit name only when they are the calls of one Azure operation", () => {

@@ -140,6 +140,19 @@ const CASES = {
   "keySet.key": [[{ kind: "keySet.key", name: "stored" }, keys(1)]],
   "keySet.vault": [[{ kind: "keySet.vault" }, keys(1)]],
   "keySet.discovery": [[{ kind: "keySet.discovery" }, keys(1)]],
+
+  // A managed HSM's administration: one unit of its key transactions each.
+  "hsm.listRoleDefinitions": [[{ kind: "hsm.listRoleDefinitions", scope: "/" }, keys(1)]],
+  "hsm.getRoleDefinition": [[{ kind: "hsm.getRoleDefinition", scope: "/", name: "g" }, keys(1)]],
+  "hsm.setRoleDefinition": [[{ kind: "hsm.setRoleDefinition", scope: "/", name: "g", definition: { roleName: "", description: "", permissions: [], assignableScopes: ["/"] } }, keys(1)]],
+  "hsm.deleteRoleDefinition": [[{ kind: "hsm.deleteRoleDefinition", scope: "/", name: "g" }, keys(1)]],
+  "hsm.listRoleAssignments": [[{ kind: "hsm.listRoleAssignments", scope: "/keys" }, keys(1)]],
+  "hsm.getRoleAssignment": [[{ kind: "hsm.getRoleAssignment", scope: "/", name: "g" }, keys(1)]],
+  "hsm.createRoleAssignment": [[{ kind: "hsm.createRoleAssignment", scope: "/keys/stored", name: "g", roleDefinitionId: "r", principalId: "p" }, keys(1)]],
+  "hsm.deleteRoleAssignment": [[{ kind: "hsm.deleteRoleAssignment", scope: "/", name: "g" }, keys(1)]],
+  "hsm.listSettings": [[{ kind: "hsm.listSettings" }, keys(1)]],
+  "hsm.getSetting": [[{ kind: "hsm.getSetting", name: "s" }, keys(1)]],
+  "hsm.updateSetting": [[{ kind: "hsm.updateSetting", name: "s", value: "true" }, keys(1)]],
 } satisfies Cases;
 
 const rows = Object.values(CASES).flatMap((cases) => cases.map(([op, charge]) => ({ op, charge })));

@@ -12,7 +12,7 @@ import {
   pointToVault,
   vaultStub,
 } from "../clients/vault-stub.ts";
-import { findRole, roleDefinitionPath, BUILT_IN_ROLES } from "../../core/domain/rbac/built-in-roles.ts";
+import { roleDefinitionPath, BUILT_IN_ROLES } from "../../core/domain/rbac/built-in-roles.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
 import {
   RETENTION_DEFAULT_DAYS,
@@ -34,6 +34,8 @@ import { UUID } from "../wire/oauth.ts";
 import { assertVaultName } from "../wire/vault-name.ts";
 import { vaultUri } from "../../core/domain/vault/vault-host.ts";
 import { requireTenant } from "./admin-tenants.ts";
+import { HSM_ADMINISTRATOR, initialAdministrators, requirePrincipal } from "./admin-principal-checks.ts";
+import { adminRoleFor, adminRoleOf } from "../wire/admin-role-ref.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
 export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
@@ -51,11 +53,11 @@ const vaultJson = (env: Env, v: VaultConfig) => ({
 });
 
 const assignmentJson = (a: RoleAssignment) => {
-  const role = findRole(a.roleDefinitionId);
+  const role = adminRoleOf(a.roleDefinitionId);
   return {
     id: a.id,
-    roleDefinitionId: role === undefined ? a.roleDefinitionId : roleDefinitionPath(role),
-    roleDefinitionName: role?.name ?? null,
+    roleDefinitionId: role.path,
+    roleDefinitionName: role.name,
     principalId: a.principalId,
     scope: a.scope,
     created: a.created,
@@ -136,6 +138,7 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const sku = vaultSku(body.sku, hsmBridgeConfigured(c.env));
   const placement = placementInput(body.placement);
   assertJurisdictionAvailable(c.env, placement?.jurisdiction);
+  const initialAdmins = await initialAdministrators(c.env, tenantId, sku, body.initialAdminObjectIds);
   const settings = {
     name,
     tenantId,
@@ -158,6 +161,10 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   // Whatever this isolate still held about an earlier vault of the name is void.
   forgetVault(name);
   await tenantStub(c.env, tenantId).addVault(name.toLowerCase());
+  for (const principalId of initialAdmins) {
+    const id = crypto.randomUUID();
+    await vaultStub(c.env, config).putRoleAssignment({ id, principalId, roleDefinitionId: HSM_ADMINISTRATOR, scope: "/", created: toUnixSeconds(Date.now()) });
+  }
   return c.json(vaultJson(c.env, config), 201);
 });
 
@@ -196,14 +203,9 @@ adminRoute(adminVaultRoutes, "RoleAssignmentPut", async (c) => {
   const id = c.req.param("assignmentId").toLowerCase();
   if (!UUID.test(id)) throw badParameter("The role assignment id must be a GUID.");
   const body = await readJsonObject(c);
-  const roleRef = typeof body.roleDefinitionId === "string" ? body.roleDefinitionId : body.roleDefinitionName;
-  const role = typeof roleRef === "string" ? findRole(roleRef) : undefined;
-  if (role === undefined) throw badParameter("Unknown role: give roleDefinitionId or roleDefinitionName of a built-in Key Vault role.");
+  const role = adminRoleFor(config.sku, typeof body.roleDefinitionId === "string" ? body.roleDefinitionId : body.roleDefinitionName);
   const principalId = typeof body.principalId === "string" ? body.principalId : "";
-  const principal = await tenantStub(c.env, tenantId).getPrincipal(principalId);
-  if (principal === null || principal.id !== principalId) {
-    throw new VaultError("PrincipalNotFound", "The principal was not found in the vault's tenant.");
-  }
+  await requirePrincipal(c.env, tenantId, principalId);
   const assignment: RoleAssignment = { id, principalId, roleDefinitionId: role.id, scope: "/", created: toUnixSeconds(Date.now()) };
   return c.json(assignmentJson(await vaultStub(c.env, config).putRoleAssignment(assignment)), 201);
 });

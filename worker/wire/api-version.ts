@@ -139,7 +139,22 @@ export const ROUTES_ADDED: Readonly<Partial<Record<RouteKey, string>>> = {
   "POST /keys/:name/release": "7.3",
   "GET /keys/:name/:version/attestation": "7.6-preview.2",
   "GET /keys/:name/attestation": "7.6-preview.2",
+  // Managed HSM administration: rbac.json and backuprestore.json from stable/7.2; settings.json from
+  // preview/7.4-preview.1 (Python's azure-keyvault-administration 4.3 sends that version to every operation).
+  ...hsmRoutes("7.2", [
+    ...["", "/keys", "/keys/:key"].flatMap((scope) =>
+      ["roleDefinitions", "roleAssignments"].flatMap((kind) => {
+        const base = `${scope}/providers/Microsoft.Authorization/${kind}`;
+        return [`GET ${base}`, `GET ${base}/:name`, `PUT ${base}/:name`, `DELETE ${base}/:name`];
+      }),
+    ),
+  ]),
+  ...hsmRoutes("7.4-preview.1", ["GET /settings", "GET /settings/:name", "PATCH /settings/:name"]),
 };
+
+function hsmRoutes(since: string, routes: readonly string[]): Record<RouteKey, string> {
+  return Object.fromEntries(routes.map((route) => [route, since])) as Record<RouteKey, string>;
+}
 
 /** The version that added a route (7.0 for all but those of {@link ROUTES_ADDED}). */
 export function routeAddedIn(method: string, path: string): string {

@@ -72,6 +72,7 @@ const RESULT_CODES: { readonly [C in ErrorCode | typeof AUDIT_SUCCESS]: true } =
   TenantNotFound: true,
   PrincipalNotFound: true,
   RoleAssignmentNotFound: true,
+  RoleDefinitionNotFound: true,
   InvalidClient: true,
   InvalidRequest: true,
   InternalError: true,

@@ -1,0 +1,27 @@
+import { hsmAuthorization } from "../../core/contract/managed-hsm-authorization.ts";
+import { requiredAction } from "../../core/contract/operations.ts";
+import type { VaultCall } from "../../core/contract/vault.ts";
+import type { DataAction } from "../../core/domain/rbac/permission.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import { forbiddenByRbac } from "../operations/rbac-errors.ts";
+import type { VaultAccess } from "./vault-access.ts";
+
+const isVaultAction = (action: string): action is DataAction => action.startsWith("Microsoft.KeyVault/vaults/");
+
+/**
+ * The one access decision of a request, from its op's descriptor, never from the caller. A vault checks its
+ * assignments of Key Vault roles at vault scope; a managed HSM its local RBAC — the HSM's own data action at the
+ * scope the op acts on (core/contract/managed-hsm-authorization.ts). An op a vault of this kind does not serve is
+ * refused like any other denial (its routes are not mounted there, so only a bug could send one).
+ */
+export function authorize(access: VaultAccess, call: VaultCall, config: VaultConfig): void {
+  const principal = call.caller.objectId;
+  if (config.sku === "managedHSM") {
+    const needed = hsmAuthorization(call.op);
+    if (needed !== null && access.allowsOnHsm(principal, needed.action, needed.scope)) return;
+    throw forbiddenByRbac(call.caller, needed?.action ?? requiredAction(call.op), config, needed?.scope ?? "/");
+  }
+  const action = requiredAction(call.op);
+  if (isVaultAction(action) && access.allows(principal, action)) return;
+  throw forbiddenByRbac(call.caller, action, config);
+}

@@ -1,0 +1,38 @@
+import { findRole, roleDefinitionPath } from "../../core/domain/rbac/built-in-roles.ts";
+import { MANAGED_HSM_BUILT_IN_ROLES, findManagedHsmBuiltInRole } from "../../core/domain/rbac/managed-hsm-roles.ts";
+import type { VaultSku } from "../../core/domain/vault/vault-config.ts";
+import { badParameter } from "../../core/errors/vault-error.ts";
+
+/**
+ * The built-in role an admin API request names (by id, full id or name) for a vault of this kind: Key Vault roles for
+ * vaults, Managed HSM roles for managed HSMs (docs/managed-hsm.md "Local RBAC"), which have no others.
+ */
+export interface AdminRole {
+  readonly id: string;
+  readonly name: string;
+  /** As role assignments report it. */
+  readonly path: string;
+}
+
+const HSM_ROLE_PATH = (id: string) => `Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+
+export function adminRoleFor(sku: VaultSku, ref: unknown): AdminRole {
+  if (typeof ref !== "string") throw badParameter("Give roleDefinitionId or roleDefinitionName of a built-in role.");
+  if (sku === "managedHSM") {
+    const wanted = ref.toLowerCase();
+    const role = findManagedHsmBuiltInRole(ref) ?? MANAGED_HSM_BUILT_IN_ROLES.find((r) => r.roleName.toLowerCase() === wanted);
+    if (role === undefined) throw badParameter("Unknown role: a managed HSM's roles are the Managed HSM roles (e.g. 'Managed HSM Crypto User').");
+    return { id: role.id, name: role.roleName, path: HSM_ROLE_PATH(role.id) };
+  }
+  const role = findRole(ref);
+  if (role === undefined) throw badParameter("Unknown role: give roleDefinitionId or roleDefinitionName of a built-in Key Vault role.");
+  return { id: role.id, name: role.name, path: roleDefinitionPath(role) };
+}
+
+/** How an assignment's role reads in the admin API, whichever kind of vault holds it; custom HSM roles by id. */
+export function adminRoleOf(roleDefinitionId: string): { path: string; name: string | null } {
+  const vaultRole = findRole(roleDefinitionId);
+  if (vaultRole !== undefined) return { path: roleDefinitionPath(vaultRole), name: vaultRole.name };
+  const hsmRole = findManagedHsmBuiltInRole(roleDefinitionId);
+  return { path: HSM_ROLE_PATH(hsmRole?.id ?? roleDefinitionId), name: hsmRole?.roleName ?? null };
+}
