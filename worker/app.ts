@@ -34,6 +34,7 @@ import { deletedCertificateRoutes } from "./routes/deleted-certificates.ts";
 import { edgeBatchGetRoutes } from "./routes/edge-batch-get.ts";
 import { hsmRbacRoutes } from "./routes/hsm-rbac.ts";
 import { hsmSettingsRoutes } from "./routes/hsm-settings.ts";
+import { hsmSecurityDomainRoutes } from "./routes/hsm-security-domain.ts";
 import { publishedKeySetCaching, publishedKeySetRoutes, servedWithoutToken } from "./routes/published-key-sets.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
@@ -74,6 +75,7 @@ vaultApp.route("/", deletedSecretRoutes);
 // A managed HSM's administration; its RBAC paths first: /keys/providers/… would otherwise be a key named "providers".
 vaultApp.route("/", hsmRbacRoutes);
 vaultApp.route("/", hsmSettingsRoutes);
+vaultApp.route("/", hsmSecurityDomainRoutes);
 // Before the keys: /keys/{name}/jwks would otherwise be GET /keys/{name}/{version} with the version "jwks".
 vaultApp.route("/", publishedKeySetRoutes);
 // Before the keys too: GET /keys/{name}/attestation would otherwise be GetKey of version "attestation".

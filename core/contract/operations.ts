@@ -198,6 +198,11 @@ export const OPERATIONS = {
   "hsm.listSettings": HSM(`${MHSM}/settings/read/action`, "SettingsList"),
   "hsm.getSetting": HSM(`${MHSM}/settings/read/action`, "SettingGet"),
   "hsm.updateSetting": HSM(`${MHSM}/settings/write/action`, "SettingUpdate"),
+  "hsm.downloadSecurityDomain": HSM(`${MHSM}/securitydomain/download/action`, "SecurityDomainDownload"),
+  "hsm.securityDomainDownloadStatus": HSM(`${MHSM}/securitydomain/download/read`, "SecurityDomainDownloadStatus"),
+  "hsm.transferKey": HSM(`${MHSM}/securitydomain/transferkey/read`, "SecurityDomainTransferKeyGet"),
+  "hsm.uploadSecurityDomain": HSM(`${MHSM}/securitydomain/upload/action`, "SecurityDomainUpload"),
+  "hsm.securityDomainUploadStatus": HSM(`${MHSM}/securitydomain/upload/read`, "SecurityDomainUploadStatus"),
 } as const satisfies Descriptors;
 
 /** The descriptor of one operation kind. */

@@ -11,9 +11,10 @@ import type { KeyOp, KeyResults } from "./keys.ts";
 import type { KeySetOp, KeySetResults } from "./key-sets.ts";
 import type { HsmRbacOp, HsmRbacResults } from "./managed-hsm-rbac.ts";
 import type { HsmSettingsOp, HsmSettingsResults } from "./managed-hsm-settings.ts";
+import type { HsmSecurityDomainOp, HsmSecurityDomainResults } from "./managed-hsm-security-domain.ts";
 import type { SecretOp, SecretResults } from "./secrets.ts";
 
-export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp | KeySetOp | HsmRbacOp | HsmSettingsOp;
+export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp | KeySetOp | HsmRbacOp | HsmSettingsOp | HsmSecurityDomainOp;
 export type VaultResults = SecretResults &
   KeyResults &
   AuditResults &
@@ -21,7 +22,8 @@ export type VaultResults = SecretResults &
   CertificateIssuerResults &
   KeySetResults &
   HsmRbacResults &
-  HsmSettingsResults;
+  HsmSettingsResults &
+  HsmSecurityDomainResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 

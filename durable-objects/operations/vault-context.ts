@@ -12,6 +12,7 @@ import type { ReleaseNonceRepository } from "../storage/release-nonce-repository
 import type { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
 import type { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
 import type { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
+import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import type { ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
@@ -106,6 +107,11 @@ export interface HsmAdministration {
   accessChanged(): void;
 }
 
+/** A managed HSM's security domain: its activation, sealed secrets and transfer key (hsm-security-domain.ts). */
+export interface HsmDomain {
+  readonly hsmDomain: HsmDomainRepository;
+}
+
 /** The vault's audit log (read by the audit query operations; written by vault/audit-journal.ts only). */
 export interface AuditLog {
   readonly audit: AuditRepository;
@@ -126,4 +132,5 @@ export type VaultContext = VaultScope &
   RotationStore &
   ReleaseNonces &
   HsmAdministration &
+  HsmDomain &
   AuditLog;

@@ -61,6 +61,7 @@ export class HandlerContexts {
       roleAssignments: stores.assignments,
       roleDefinitions: stores.hsmRoleDefinitions,
       hsmSettings: stores.hsmSettings,
+      hsmDomain: stores.hsmDomain,
       roleDefinition: (id) => this.deps.access.roleDefinition(id),
       accessChanged: () => this.deps.access.forget(),
       dataKey: () => this.deps.dataKey(config),

@@ -7,6 +7,7 @@ import { keyHandlers } from "../operations/keys.ts";
 import { keySetHandlers } from "../operations/key-sets.ts";
 import { hsmRbacHandlers } from "../operations/hsm-rbac.ts";
 import { hsmSettingsHandlers } from "../operations/hsm-settings.ts";
+import { hsmSecurityDomainHandlers } from "../operations/hsm-security-domain.ts";
 import { secretHandlers } from "../operations/secrets.ts";
 import type { VaultContext } from "../operations/vault-context.ts";
 
@@ -21,6 +22,7 @@ const HANDLERS = {
   ...keySetHandlers,
   ...hsmRbacHandlers,
   ...hsmSettingsHandlers,
+  ...hsmSecurityDomainHandlers,
 };
 
 /** Runs the handler of the op's own kind. */

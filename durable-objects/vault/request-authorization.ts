@@ -1,4 +1,7 @@
 import { hsmAuthorization } from "../../core/contract/managed-hsm-authorization.ts";
+import { isSecurityDomainOp } from "../../core/contract/managed-hsm-security-domain.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { requiredAction } from "../../core/contract/operations.ts";
 import type { VaultCall } from "../../core/contract/vault.ts";
 import type { DataAction } from "../../core/domain/rbac/permission.ts";
@@ -24,4 +27,18 @@ export function authorize(access: VaultAccess, call: VaultCall, config: VaultCon
   const action = requiredAction(call.op);
   if (isVaultAction(action) && access.allows(principal, action)) return;
   throw forbiddenByRbac(call.caller, action, config);
+}
+
+/**
+ * A managed HSM serves only its security domain until a download or upload activated it (docs/managed-hsm.md
+ * "Security domain"). Checked after the access decision, so a caller without a role learns nothing of the state.
+ */
+export function assertActivated(domain: HsmDomainRepository, call: VaultCall, config: VaultConfig, nowMs: number): void {
+  if (config.sku !== "managedHSM" || isSecurityDomainOp(call.op.kind)) return;
+  const activatedAt = domain.activatedAt();
+  if (activatedAt !== null && activatedAt <= nowMs) return;
+  throw new VaultError(
+    "Conflict",
+    `The managed HSM '${config.name}' is not activated: download its security domain (POST /securitydomain/download) or upload one (POST /securitydomain/upload) first.`,
+  );
 }

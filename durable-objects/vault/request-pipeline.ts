@@ -13,7 +13,8 @@ import type { ObjectRepository } from "../storage/object-repository.ts";
 import { isAnonymous, runAnonymous } from "./anonymous-requests.ts";
 import { auditUnavailable, type AuditJournal } from "./audit-journal.ts";
 import type { HandlerContexts } from "./handler-context.ts";
-import { authorize } from "./request-authorization.ts";
+import { assertActivated, authorize } from "./request-authorization.ts";
+import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { runOperation } from "./operation-handlers.ts";
 import type { VaultAccess } from "./vault-access.ts";
 import { vaultNotFound } from "./vault-lifecycle.ts";
@@ -28,6 +29,8 @@ export interface RequestPipelineDeps {
   readonly pageTokens: PageTokens;
   readonly contexts: HandlerContexts;
   readonly journal: AuditJournal;
+  /** A managed HSM's activation (request-authorization.ts assertActivated). */
+  readonly hsmDomain: HsmDomainRepository;
 }
 
 /**
@@ -53,6 +56,7 @@ export class RequestPipeline {
       if (call.caller.tenantId !== config.tenantId) throw new VaultError("Unauthorized", "AKV10032: Invalid issuer.");
       // The action comes from the operation's descriptor, never from the caller (core/contract/operations.ts).
       authorize(access, call, config);
+      assertActivated(this.deps.hsmDomain, call, config, clock.now());
       if (call.request.stage !== "completion") await throttle.admit(throttleCharge(call.op, this.deps.objects), clock.now());
       const value = await withPageTokens(this.deps.pageTokens, config, call, (op) => runOperation(this.deps.contexts.build(config, audit), op));
       // A read changed nothing: its record joins those of concurrent reads in one commit (group commit),

@@ -129,6 +129,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     journal,
     contexts,
     objects: stores.objects,
+    hsmDomain: stores.hsmDomain,
     pageTokens: new PageTokens(() => lifecycle.rootKey()),
   });
   const settings = new OperationalSettings({

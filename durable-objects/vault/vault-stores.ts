@@ -6,6 +6,7 @@ import { CertificatePolicyRepository } from "../storage/certificate-policy-repos
 import { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
 import { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
 import { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
+import { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { ObjectRepository } from "../storage/object-repository.ts";
 import { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
 import { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
@@ -29,6 +30,7 @@ export interface VaultStores {
   /** A managed HSM's custom roles and settings. */
   readonly hsmRoleDefinitions: HsmRoleDefinitionRepository;
   readonly hsmSettings: HsmSettingsRepository;
+  readonly hsmDomain: HsmDomainRepository;
   /** The vault's own throttle counters and its operator's limit overrides. */
   readonly throttle: ThrottleRepository;
 }
@@ -49,6 +51,7 @@ export function vaultStores(sql: SqlStorage): VaultStores {
     releaseNonces: new ReleaseNonceRepository(sql),
     hsmRoleDefinitions: new HsmRoleDefinitionRepository(sql),
     hsmSettings: new HsmSettingsRepository(sql),
+    hsmDomain: new HsmDomainRepository(sql),
     throttle: new ThrottleRepository(sql, "vault"),
   };
 }

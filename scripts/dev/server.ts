@@ -10,6 +10,7 @@ import { exposureWarning, LOOPBACK_ADDRESSES, withLoopback } from "./listen-addr
 import { findFreePort, isPortFree } from "./port.ts";
 import { SOFTHSM_MODULE, softhsmInstalled, startDevBridge, type DevBridge } from "./hsm-bridge.ts";
 import { hostResolutionAdvice, unreachableLoopbacks } from "./reachability.ts";
+import { ensureHsmActivated } from "./hsm-activation.ts";
 import { createReporter, type FileOutcome, type Reporter } from "./reporter.ts";
 import { stateLayout } from "./state-layout.ts";
 import { waitForHealth } from "./wait-for-health.ts";
@@ -145,6 +146,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     });
     await writeEnvFile(layout.envFile, env);
     reporter.step(`wrote    ${display(layout.envFile)}`);
+    if (managedHsmUrl !== undefined) {
+      const activation = await ensureHsmActivated({ hsmUrl: managedHsmUrl, origin, identityHeader: state.identityHeader, ca, dir: layout.securityDomainDir });
+      if (activation === "activated") reporter.step(`activated managed HSM "${managedHsm?.name ?? ""}": security domain in ${display(layout.securityDomainDir)}`);
+    }
 
     const advice = await hostResolutionAdvice(managedHsmHost === undefined ? [vaultHost] : [vaultHost, managedHsmHost]);
     if (advice !== undefined) reporter.warn(advice);

@@ -16,6 +16,8 @@ export interface StateLayout {
   readonly envFile: string;
   /** SoftHSM2 token and bridge config for HSM keys (wasm-hsm/bridge/init-token.sh). */
   readonly hsmDir: string;
+  /** The `devhsm` security domain and its three holders' keys and certificates (hsm-activation.ts). */
+  readonly securityDomainDir: string;
   /**
    * Where ROOT_KEY / OPERATOR_KEY / LOCAL_IMDS live. For the developer's own state dir (`<root>/.dev`) this is
    * `<root>/.dev.vars`, which wrangler reads by itself; any other state dir (tests) keeps its own copy and the
@@ -43,6 +45,7 @@ export function stateLayout(root: string, stateDir: string): StateLayout {
     bootstrapState: join(dir, "state.json"),
     envFile: join(dir, "env"),
     hsmDir: join(dir, "hsm"),
+    securityDomainDir: join(dir, "security-domain"),
     devVars: isDeveloperStateDir ? join(absoluteRoot, ".dev.vars") : join(dir, "dev.vars"),
     devVarsReadByWrangler: isDeveloperStateDir,
   };

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { createPrincipal, createTenant, tokenFor, uniqueVaultName, vaultClient, type VaultClient } from "../support/fixture.ts";
 import { vaultObject } from "../support/secrets.ts";
+import { activateHsm } from "../support/security-domain.ts";
 
 const HSM_RESOURCE = "https://managedhsm.localhost:8443";
 const ROLES = {
@@ -30,12 +31,15 @@ async function makeHsm(prefix: string): Promise<Hsm> {
   const tenantId = await createTenant();
   const name = uniqueVaultName(prefix);
   expect((await vaultObject(name).create({ name, tenantId, retentionDays: 90, purgeProtection: false, sku: "managedHSM" })).ok).toBe(true);
+  expect((await vaultObject(name).updateOperationalSettings({ longRunningOperations: "immediate" })).ok).toBe(true);
   const admin = await createPrincipal(tenantId);
   const other = await createPrincipal(tenantId);
   const assignment = { id: crypto.randomUUID(), principalId: admin.id, roleDefinitionId: ROLES.administrator, scope: "/", created: 1 };
   await vaultObject(name).putRoleAssignment(assignment);
   const tokens = { admin: await tokenFor(admin.identityHeader as string, HSM_RESOURCE), other: await tokenFor(other.identityHeader as string, HSM_RESOURCE) };
-  return { name, tenantId, otherId: other.id, client: (who) => vaultClient(name, tokens[who], "7.5", "managedhsm") };
+  const client = (who: "admin" | "other") => vaultClient(name, tokens[who], "7.5", "managedhsm");
+  await activateHsm(client("admin"));
+  return { name, tenantId, otherId: other.id, client };
 }
 
 async function assign(hsm: Hsm, scope: string, role: string, principalId = hsm.otherId): Promise<string> {

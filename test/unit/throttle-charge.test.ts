@@ -153,6 +153,11 @@ const CASES = {
   "hsm.listSettings": [[{ kind: "hsm.listSettings" }, keys(1)]],
   "hsm.getSetting": [[{ kind: "hsm.getSetting", name: "s" }, keys(1)]],
   "hsm.updateSetting": [[{ kind: "hsm.updateSetting", name: "s", value: "true" }, keys(1)]],
+  "hsm.downloadSecurityDomain": [[{ kind: "hsm.downloadSecurityDomain", certificates: [], required: 2 }, keys(1)]],
+  "hsm.securityDomainDownloadStatus": [[{ kind: "hsm.securityDomainDownloadStatus" }, keys(1)]],
+  "hsm.transferKey": [[{ kind: "hsm.transferKey", baseUrl: "https://h" }, keys(1)]],
+  "hsm.uploadSecurityDomain": [[{ kind: "hsm.uploadSecurityDomain", value: "{}" }, keys(1)]],
+  "hsm.securityDomainUploadStatus": [[{ kind: "hsm.securityDomainUploadStatus" }, keys(1)]],
 } satisfies Cases;
 
 const rows = Object.values(CASES).flatMap((cases) => cases.map(([op, charge]) => ({ op, charge })));

@@ -150,6 +150,14 @@ export const ROUTES_ADDED: Readonly<Partial<Record<RouteKey, string>>> = {
     ),
   ]),
   ...hsmRoutes("7.4-preview.1", ["GET /settings", "GET /settings/:name", "PATCH /settings/:name"]),
+  // securitydomain.json: stable/7.2.
+  ...hsmRoutes("7.2", [
+    "POST /securitydomain/download",
+    "GET /securitydomain/download/pending",
+    "GET /securitydomain/upload",
+    "POST /securitydomain/upload",
+    "GET /securitydomain/upload/pending",
+  ]),
 };
 
 function hsmRoutes(since: string, routes: readonly string[]): Record<RouteKey, string> {

@@ -40,6 +40,16 @@ export function hsmPendingAad(vault: AadVault, idempotencyKey: string): string {
   return `hsm-pending|${vaultPart(vault)}|${idempotencyKey}`;
 }
 
+/** `vault.sealed_hsm_domain`: a managed HSM's security-domain secrets (docs/managed-hsm.md "Security domain"). */
+export function hsmDomainAad(vault: AadVault): string {
+  return `hsm-domain|${vaultPart(vault)}`;
+}
+
+/** `vault.sealed_transfer_key`: a managed HSM's security-domain upload transfer key. */
+export function hsmTransferKeyAad(vault: AadVault): string {
+  return `hsm-transfer-key|${vaultPart(vault)}`;
+}
+
 /** The owner a vault's data key is wrapped for (`vault.wrapped_dek`). */
 export function vaultDataKeyOwner(vault: AadVault): string {
   return `vault|${vaultPart(vault)}`;
