@@ -36,6 +36,7 @@ export default defineWorkersConfig({
             OPERATOR_KEY: "test-operator-key-0123456789",
             ISSUER_ORIGIN: "https://localhost:8443",
             LOCAL_IMDS: "true",
+            BACKUP_BLOB_ENDPOINTS: "https://testbackups.blob.localhost:8443",
           },
         },
       },

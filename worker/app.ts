@@ -35,6 +35,7 @@ import { edgeBatchGetRoutes } from "./routes/edge-batch-get.ts";
 import { hsmRbacRoutes } from "./routes/hsm-rbac.ts";
 import { hsmSettingsRoutes } from "./routes/hsm-settings.ts";
 import { hsmSecurityDomainRoutes } from "./routes/hsm-security-domain.ts";
+import { hsmBackupRoutes } from "./routes/hsm-backup.ts";
 import { publishedKeySetCaching, publishedKeySetRoutes, servedWithoutToken } from "./routes/published-key-sets.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
@@ -76,6 +77,7 @@ vaultApp.route("/", deletedSecretRoutes);
 vaultApp.route("/", hsmRbacRoutes);
 vaultApp.route("/", hsmSettingsRoutes);
 vaultApp.route("/", hsmSecurityDomainRoutes);
+vaultApp.route("/", hsmBackupRoutes);
 // Before the keys: /keys/{name}/jwks would otherwise be GET /keys/{name}/{version} with the version "jwks".
 vaultApp.route("/", publishedKeySetRoutes);
 // Before the keys too: GET /keys/{name}/attestation would otherwise be GetKey of version "attestation".

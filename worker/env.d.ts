@@ -41,6 +41,10 @@ interface Env {
   ATTESTATION_AUTHORITIES?: string;
   /** "true" serves the local attestation authority at {ISSUER_ORIGIN}/local-attestation; LOCAL_IMDS=true implies it. */
   LOCAL_ATTESTATION?: string;
+  /** Where managed HSM full backups are kept (docs/managed-hsm.md "Where backups go"); optional. */
+  BACKUPS?: R2Bucket;
+  /** The Azure-Blob-style origins whose container URIs map to BACKUPS (space- or comma-separated; default none). */
+  BACKUP_BLOB_ENDPOINTS?: string;
   /** "true" exposes GET /_bench/echo, the baseline `npm run bench` compares against. Never set in production. */
   BENCH_ECHO?: string;
 }

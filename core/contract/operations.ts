@@ -203,6 +203,14 @@ export const OPERATIONS = {
   "hsm.transferKey": HSM(`${MHSM}/securitydomain/transferkey/read`, "SecurityDomainTransferKeyGet"),
   "hsm.uploadSecurityDomain": HSM(`${MHSM}/securitydomain/upload/action`, "SecurityDomainUpload"),
   "hsm.securityDomainUploadStatus": HSM(`${MHSM}/securitydomain/upload/read`, "SecurityDomainUploadStatus"),
+  // Full backup and restore (backuprestore.json); a selective key restore is a restore of the HSM's.
+  "hsm.startBackup": HSM(`${MHSM}/backup/start/action`, "BackupCreate"),
+  "hsm.preBackup": HSM(`${MHSM}/backup/start/action`, "BackupCheck"),
+  "hsm.backupStatus": HSM(`${MHSM}/backup/status/action`, "BackupStatus"),
+  "hsm.startRestore": HSM(`${MHSM}/restore/start/action`, "RestoreCreate"),
+  "hsm.preRestore": HSM(`${MHSM}/restore/start/action`, "RestoreCheck"),
+  "hsm.startKeyRestore": HSM(`${MHSM}/restore/start/action`, "SelectiveKeyRestore"),
+  "hsm.restoreStatus": HSM(`${MHSM}/restore/status/action`, "RestoreStatus"),
 } as const satisfies Descriptors;
 
 /** The descriptor of one operation kind. */

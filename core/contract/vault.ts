@@ -12,9 +12,10 @@ import type { KeySetOp, KeySetResults } from "./key-sets.ts";
 import type { HsmRbacOp, HsmRbacResults } from "./managed-hsm-rbac.ts";
 import type { HsmSettingsOp, HsmSettingsResults } from "./managed-hsm-settings.ts";
 import type { HsmSecurityDomainOp, HsmSecurityDomainResults } from "./managed-hsm-security-domain.ts";
+import type { HsmBackupOp, HsmBackupResults } from "./managed-hsm-backup.ts";
 import type { SecretOp, SecretResults } from "./secrets.ts";
 
-export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp | KeySetOp | HsmRbacOp | HsmSettingsOp | HsmSecurityDomainOp;
+export type VaultOp = SecretOp | KeyOp | AuditOp | CertificateOp | CertificateIssuerOp | KeySetOp | HsmRbacOp | HsmSettingsOp | HsmSecurityDomainOp | HsmBackupOp;
 export type VaultResults = SecretResults &
   KeyResults &
   AuditResults &
@@ -23,7 +24,8 @@ export type VaultResults = SecretResults &
   KeySetResults &
   HsmRbacResults &
   HsmSettingsResults &
-  HsmSecurityDomainResults;
+  HsmSecurityDomainResults &
+  HsmBackupResults;
 export type OpKind = VaultOp["kind"];
 export type OpOf<K extends OpKind> = Extract<VaultOp, { kind: K }>;
 

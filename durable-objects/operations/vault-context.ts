@@ -13,6 +13,8 @@ import type { RoleAssignmentRepository } from "../storage/role-assignment-reposi
 import type { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
 import type { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
 import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
+import type { HsmJobRepository } from "../storage/hsm-job-repository.ts";
+import type { BackupBucket } from "./hsm-backup-bucket.ts";
 import type { ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
@@ -112,6 +114,16 @@ export interface HsmDomain {
   readonly hsmDomain: HsmDomainRepository;
 }
 
+/** A managed HSM's backup and restore jobs (hsm-backup-jobs.ts). */
+export interface HsmJobs {
+  readonly hsmJobs: HsmJobRepository;
+}
+
+/** Where full backups go: this deployment's R2 bucket, or null without the binding (hsm-backup-bucket.ts). */
+export interface BackupStorage {
+  readonly backups: BackupBucket | null;
+}
+
 /** The vault's audit log (read by the audit query operations; written by vault/audit-journal.ts only). */
 export interface AuditLog {
   readonly audit: AuditRepository;
@@ -133,4 +145,6 @@ export type VaultContext = VaultScope &
   ReleaseNonces &
   HsmAdministration &
   HsmDomain &
+  HsmJobs &
+  BackupStorage &
   AuditLog;

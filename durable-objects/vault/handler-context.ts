@@ -8,6 +8,7 @@ import type { EventSink } from "../operations/event-sink.ts";
 import type { RequestAudit } from "../operations/request-audit.ts";
 import type { VaultContext } from "../operations/vault-context.ts";
 import type { VaultAccess } from "./vault-access.ts";
+import type { BackupBucket } from "../operations/hsm-backup-bucket.ts";
 import type { VaultStores } from "./vault-stores.ts";
 
 export interface HandlerContextDeps {
@@ -19,6 +20,8 @@ export interface HandlerContextDeps {
   readonly hsm: HsmBridge | null;
   readonly events: EventSink;
   readonly access: VaultAccess;
+  /** Where a managed HSM's full backups go; null without the BACKUPS binding. */
+  readonly backups: BackupBucket | null;
   dataKey(config: VaultConfig): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
   /** Writes a request's success record inside the caller's transaction, once (audit-journal.ts). */
@@ -62,6 +65,8 @@ export class HandlerContexts {
       roleDefinitions: stores.hsmRoleDefinitions,
       hsmSettings: stores.hsmSettings,
       hsmDomain: stores.hsmDomain,
+      hsmJobs: stores.hsmJobs,
+      backups: this.deps.backups,
       roleDefinition: (id) => this.deps.access.roleDefinition(id),
       accessChanged: () => this.deps.access.forget(),
       dataKey: () => this.deps.dataKey(config),

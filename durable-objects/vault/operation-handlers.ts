@@ -8,6 +8,7 @@ import { keySetHandlers } from "../operations/key-sets.ts";
 import { hsmRbacHandlers } from "../operations/hsm-rbac.ts";
 import { hsmSettingsHandlers } from "../operations/hsm-settings.ts";
 import { hsmSecurityDomainHandlers } from "../operations/hsm-security-domain.ts";
+import { hsmBackupJobHandlers } from "../operations/hsm-backup-jobs.ts";
 import { secretHandlers } from "../operations/secrets.ts";
 import type { VaultContext } from "../operations/vault-context.ts";
 
@@ -23,6 +24,7 @@ const HANDLERS = {
   ...hsmRbacHandlers,
   ...hsmSettingsHandlers,
   ...hsmSecurityDomainHandlers,
+  ...hsmBackupJobHandlers,
 };
 
 /** Runs the handler of the op's own kind. */

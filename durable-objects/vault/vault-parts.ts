@@ -26,6 +26,8 @@ import { VaultAccess } from "./vault-access.ts";
 import { VaultLifecycle } from "./vault-lifecycle.ts";
 import { VaultScheduler } from "./vault-scheduler.ts";
 import { vaultStores } from "./vault-stores.ts";
+import { r2BackupBucket } from "../operations/hsm-backup-bucket.ts";
+import { hsmJobsDuty } from "./duties/hsm-jobs-duty.ts";
 
 /** The vault's parts by job, as the RPC surface (vault-object.ts) delegates to them. */
 export interface VaultParts {
@@ -94,6 +96,8 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     hsm,
     events,
     access,
+    // Optional: a deployment without R2 still serves everything but managed HSM full backups.
+    backups: env.BACKUPS === undefined ? null : r2BackupBucket(env.BACKUPS),
     dataKey: (config) => lifecycle.dataKey(config),
     rootKey: () => lifecycle.rootKey(),
     recordWithin: (audit, result) => journal.recordWithin(audit, result),
@@ -112,6 +116,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   scheduler.register(certificateCompletionDuty(stores.certificateOperations, alarmContext));
   scheduler.register(certificateLifetimeDuty(stores.certificatePolicies, alarmContext));
   scheduler.register(eventDeliveryDuty(events));
+  scheduler.register(hsmJobsDuty(stores.hsmJobs, alarmContext));
 
   const journal: AuditJournal = new AuditJournal({
     storage,

@@ -7,6 +7,7 @@ import { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.t
 import { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
 import { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
 import { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
+import { HsmJobRepository } from "../storage/hsm-job-repository.ts";
 import { ObjectRepository } from "../storage/object-repository.ts";
 import { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
 import { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
@@ -31,6 +32,7 @@ export interface VaultStores {
   readonly hsmRoleDefinitions: HsmRoleDefinitionRepository;
   readonly hsmSettings: HsmSettingsRepository;
   readonly hsmDomain: HsmDomainRepository;
+  readonly hsmJobs: HsmJobRepository;
   /** The vault's own throttle counters and its operator's limit overrides. */
   readonly throttle: ThrottleRepository;
 }
@@ -52,6 +54,7 @@ export function vaultStores(sql: SqlStorage): VaultStores {
     hsmRoleDefinitions: new HsmRoleDefinitionRepository(sql),
     hsmSettings: new HsmSettingsRepository(sql),
     hsmDomain: new HsmDomainRepository(sql),
+    hsmJobs: new HsmJobRepository(sql),
     throttle: new ThrottleRepository(sql, "vault"),
   };
 }

@@ -108,7 +108,14 @@ export class AdminClient {
   createVault(
     tenantId: string,
     vaultName: string,
-    settings: { softDeleteRetentionInDays: number; enablePurgeProtection: boolean; sku?: "standard" | "premium" | "managedHSM"; dataKeyProtection?: "rootKey" | "hsm" },
+    settings: {
+      softDeleteRetentionInDays: number;
+      enablePurgeProtection: boolean;
+      sku?: "standard" | "premium" | "managedHSM";
+      dataKeyProtection?: "rootKey" | "hsm";
+      /** A managed HSM's Managed HSM Administrators from the start (docs/managed-hsm.md). */
+      initialAdminObjectIds?: readonly string[];
+    },
   ): Promise<Vault> {
     return this.expect("PUT", vaultPath(tenantId, vaultName), [201], settings, isVault);
   }

@@ -24,7 +24,9 @@ export function clientEnvironment(facts: ClientEnvironment): Record<string, stri
     IDENTITY_HEADER: facts.identityHeader,
     AZURE_TENANT_ID: facts.tenantId,
     KEYVAULT_URL: facts.vaultUrl,
-    ...(facts.managedHsmUrl === undefined ? {} : { MANAGED_HSM_URL: facts.managedHsmUrl }),
+    ...(facts.managedHsmUrl === undefined
+      ? {}
+      : { MANAGED_HSM_URL: facts.managedHsmUrl, BACKUP_CONTAINER_URL: `https://devbackups.blob.localhost:${facts.port}/backups` }),
   };
 }
 

@@ -16,6 +16,11 @@ import { stateLayout } from "./state-layout.ts";
 import { waitForHealth } from "./wait-for-health.ts";
 import { startWrangler } from "./wrangler-process.ts";
 
+/** The storage account `npm run dev` keeps managed HSM backups in: https://devbackups.blob.localhost:{port}/{container}. */
+export function devBackupEndpoint(port: number): string {
+  return `https://devbackups.blob.localhost:${port}`;
+}
+
 /** The bridge's documented default port (wasm-hsm/README.md). */
 const DEFAULT_BRIDGE_PORT = 8450;
 
@@ -105,7 +110,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     certPath: layout.serverCert,
     persistTo: layout.wranglerState,
     logPath: layout.wranglerLog,
-    vars: { ISSUER_ORIGIN: origin, ...bridge?.vars, ...options.extraVars },
+    // Managed HSM full backups go to Miniflare's R2 through this account's container URIs (docs/managed-hsm.md).
+    vars: { ISSUER_ORIGIN: origin, BACKUP_BLOB_ENDPOINTS: devBackupEndpoint(options.port), ...bridge?.vars, ...options.extraVars },
     secrets: { ...(layout.devVarsReadByWrangler ? {} : devVars.vars), ...bridge?.secrets },
     forwardOutput: !(options.quiet ?? false),
   });

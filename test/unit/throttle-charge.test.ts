@@ -32,6 +32,8 @@ const keyCreate = (cost: number): ThrottleCharge => ({ bucket: "keyCreate", cost
 type Case<K extends OpKind> = readonly [OpOf<K>, ThrottleCharge];
 type Cases = { readonly [K in OpKind]: readonly [Case<K>, ...Case<K>[]] };
 
+const location = { containerUri: "https://a.blob.example/c1", account: "a", container: "c1" };
+
 const CASES = {
   "secret.set": [[{ kind: "secret.set", name: "s", value: "v" }, unit("secretCreate")]],
   "secret.get": [[{ kind: "secret.get", name: "stored" }, secrets]],
@@ -158,6 +160,13 @@ const CASES = {
   "hsm.transferKey": [[{ kind: "hsm.transferKey", baseUrl: "https://h" }, keys(1)]],
   "hsm.uploadSecurityDomain": [[{ kind: "hsm.uploadSecurityDomain", value: "{}" }, keys(1)]],
   "hsm.securityDomainUploadStatus": [[{ kind: "hsm.securityDomainUploadStatus" }, keys(1)]],
+  "hsm.startBackup": [[{ kind: "hsm.startBackup", location }, keys(1)]],
+  "hsm.preBackup": [[{ kind: "hsm.preBackup", location }, keys(1)]],
+  "hsm.startRestore": [[{ kind: "hsm.startRestore", location, folder: "f" }, keys(1)]],
+  "hsm.preRestore": [[{ kind: "hsm.preRestore", location, folder: "f" }, keys(1)]],
+  "hsm.startKeyRestore": [[{ kind: "hsm.startKeyRestore", location, folder: "f", keyName: "stored" }, keys(1)]],
+  "hsm.backupStatus": [[{ kind: "hsm.backupStatus", jobId: "j" }, keys(1)]],
+  "hsm.restoreStatus": [[{ kind: "hsm.restoreStatus", jobId: "j" }, keys(1)]],
 } satisfies Cases;
 
 const rows = Object.values(CASES).flatMap((cases) => cases.map(([op, charge]) => ({ op, charge })));

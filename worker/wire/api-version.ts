@@ -158,6 +158,9 @@ export const ROUTES_ADDED: Readonly<Partial<Record<RouteKey, string>>> = {
     "POST /securitydomain/upload",
     "GET /securitydomain/upload/pending",
   ]),
+  // backuprestore.json: stable/7.2; pre-backup and pre-restore from the 7.5 previews.
+  ...hsmRoutes("7.2", ["POST /backup", "GET /backup/:jobId/pending", "PUT /restore", "PUT /keys/:name/restore", "GET /restore/:jobId/pending"]),
+  ...hsmRoutes("7.5-preview.1", ["POST /prebackup", "PUT /prerestore"]),
 };
 
 function hsmRoutes(since: string, routes: readonly string[]): Record<RouteKey, string> {

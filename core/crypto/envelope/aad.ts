@@ -50,6 +50,14 @@ export function hsmTransferKeyAad(vault: AadVault): string {
   return `hsm-transfer-key|${vaultPart(vault)}`;
 }
 
+/**
+ * A managed HSM's full backup blob `{folder}/{blob}` in R2, sealed under its security domain (hsm-backup-seal.ts).
+ * The HSM's name is not bound: restoring into another HSM of the same domain is the point.
+ */
+export function hsmBackupAad(folder: string, blob: string): string {
+  return `hsm-backup/v1|${folder}|${blob}`;
+}
+
 /** The owner a vault's data key is wrapped for (`vault.wrapped_dek`). */
 export function vaultDataKeyOwner(vault: AadVault): string {
   return `vault|${vaultPart(vault)}`;

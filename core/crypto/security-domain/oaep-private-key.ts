@@ -19,7 +19,8 @@ function isOaepSha256(key: CryptoKey): boolean {
 /** A private RSA-OAEP SHA-256 key allowed to decrypt, or BadParameter (`what` names the key). */
 export async function importOaepPrivateKey(input: OaepPrivateKeyInput, what: string): Promise<CryptoKey> {
   const refused = new VaultError("BadParameter", `${what} must be an RSA private key usable for RSA-OAEP-256 decryption.`);
-  if (input instanceof CryptoKey) {
+  // A JWK names its type; a CryptoKey has none (and `instanceof CryptoKey` has no value outside a browser-like global).
+  if (!("kty" in input)) {
     if (!isOaepSha256(input)) throw refused;
     return input;
   }

@@ -45,11 +45,13 @@ describe("env file", () => {
     });
   });
 
-  it("adds MANAGED_HSM_URL only when there is a managed HSM", () => {
+  it("adds MANAGED_HSM_URL and the backup container only when there is a managed HSM", () => {
     const facts = { port: 8443, caPath: "/c", caBundlePath: "/b", identityHeader: "h", tenantId: "t", vaultUrl: "https://dev.vault.localhost:8443" };
     expect(clientEnvironment(facts)).not.toHaveProperty("MANAGED_HSM_URL");
+    expect(clientEnvironment(facts)).not.toHaveProperty("BACKUP_CONTAINER_URL");
     expect(clientEnvironment({ ...facts, managedHsmUrl: "https://devhsm.managedhsm.localhost:8443" })).toMatchObject({
       MANAGED_HSM_URL: "https://devhsm.managedhsm.localhost:8443",
+      BACKUP_CONTAINER_URL: "https://devbackups.blob.localhost:8443/backups",
     });
   });
 
