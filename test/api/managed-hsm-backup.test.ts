@@ -136,14 +136,26 @@ describe("full backup and restore", () => {
     expect((await second.admin.json<{ value: { properties: { type: string } }[] }>("GET", `/${AUTH}/roleDefinitions`)).body.value.some((d) => d.properties.type === "CustomRole")).toBe(false);
   });
 
-  it("a job cut short by a restart runs again at the next alarm and finishes", async () => {
+  it("a backup or a restore cut short by a restart runs again at the next alarm and finishes", async () => {
     const hsm = await newHsm("bkpcrash");
-    await activateHsm(hsm.admin);
+    const domain = await activateHsm(hsm.admin);
+    const role = await customRole(hsm);
+    const restart = () => expect(runInDurableObject(vaultObject(hsm.name), (_i, state) => state.abort("restart mid-job"))).rejects.toThrow();
     const started = await hsm.admin.json<Job>("POST", "/backup", { storageResourceUri: CONTAINER });
-    await expect(runInDurableObject(vaultObject(hsm.name), (_i, state) => state.abort("restart mid-backup"))).rejects.toThrow();
+    await restart();
     expect((await hsm.admin.json<Job>("GET", `/backup/${started.body.jobId}/pending`)).body.status).toBe("InProgress");
     expect(await runDurableObjectAlarm(vaultObject(hsm.name))).toBe(true);
-    expect((await hsm.admin.json<Job>("GET", `/backup/${started.body.jobId}/pending`)).body.status).toBe("Succeeded");
+    const backup = (await hsm.admin.json<Job>("GET", `/backup/${started.body.jobId}/pending`)).body;
+    expect(backup.status).toBe("Succeeded");
+
+    const second = await sameDomain(hsm, domain);
+    const body = { sasTokenParameters: { storageResourceUri: CONTAINER }, folderToRestore: (backup.azureStorageBlobContainerUri ?? "").slice(CONTAINER.length + 1) };
+    const restoring = await second.admin.json<Job>("PUT", "/restore", body);
+    await expect(runInDurableObject(vaultObject(second.name), (_i, state) => state.abort("restart mid-restore"))).rejects.toThrow();
+    expect((await second.admin.json("GET", `/${AUTH}/roleDefinitions/${role}`)).status).toBe(404);
+    expect(await runDurableObjectAlarm(vaultObject(second.name))).toBe(true);
+    expect((await second.admin.json<Job>("GET", `/restore/${restoring.body.jobId}/pending`)).body.status).toBe("Succeeded");
+    expect((await second.admin.json("GET", `/${AUTH}/roleDefinitions/${role}`)).status).toBe(200);
   });
 
   it("refuses what it cannot start with 400, and is a managed HSM's only", async () => {

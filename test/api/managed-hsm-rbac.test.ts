@@ -15,6 +15,7 @@ const ROLES = {
   administrator: "a290e904-7015-4bba-90c8-60543313cdb4",
   cryptoUser: "21dbd100-6940-42c2-9190-5d6cb909625b",
   cryptoOfficer: "515eb02d-2335-4d2d-92f2-b1cbdf9c3778",
+  auditReader: "51013eda-ffbe-4d29-be0f-5d7ec88f84a3",
 } as const;
 const AUTH = "providers/Microsoft.Authorization";
 const definitionId = (guid: string) => `Microsoft.KeyVault/${AUTH}/roleDefinitions/${guid}`;
@@ -25,6 +26,7 @@ interface Hsm {
   /** A client per principal: the initial administrator, and others holding what each test assigns them. */
   client(who: "admin" | "other"): VaultClient;
   readonly otherId: string;
+  readonly adminId: string;
 }
 
 async function makeHsm(prefix: string): Promise<Hsm> {
@@ -39,7 +41,7 @@ async function makeHsm(prefix: string): Promise<Hsm> {
   const tokens = { admin: await tokenFor(admin.identityHeader as string, HSM_RESOURCE), other: await tokenFor(other.identityHeader as string, HSM_RESOURCE) };
   const client = (who: "admin" | "other") => vaultClient(name, tokens[who], "7.5", "managedhsm");
   await activateHsm(client("admin"));
-  return { name, tenantId, otherId: other.id, client };
+  return { name, tenantId, otherId: other.id, adminId: admin.id, client };
 }
 
 async function assign(hsm: Hsm, scope: string, role: string, principalId = hsm.otherId): Promise<string> {
@@ -163,12 +165,18 @@ describe("role assignments", () => {
     expect([again.status, again.body.error.code]).toEqual([404, "RoleAssignmentNotFound"]);
   });
 
-  it("only a role that writes assignments may assign; bad requests change nothing", async () => {
+  it("only a role that writes assignments may assign; a denial is audited once; bad requests change nothing", async () => {
     const hsm = await makeHsm("hsmwho");
     await assign(hsm, "/", ROLES.cryptoUser);
     const body = { properties: { roleDefinitionId: definitionId(ROLES.administrator), principalId: hsm.otherId } };
     const denied = await hsm.client("other").json<{ error: { code: string } }>("PUT", `/${AUTH}/roleAssignments/${crypto.randomUUID()}`, body);
     expect([denied.status, denied.body.error.code]).toEqual([403, "Forbidden"]);
+    // The audit log is read with the HSM's own action, which this product's Managed HSM Audit Reader role grants.
+    expect((await hsm.client("admin").json("GET", "/auditlog")).status).toBe(403);
+    await assign(hsm, "/", ROLES.auditReader, hsm.adminId);
+    const log = await hsm.client("admin").json<{ value: { operationName: string; resultCode: string; identity: { claim: { oid: string } } }[] }>("GET", "/auditlog");
+    const denials = log.body.value.filter((r) => r.operationName === "RoleAssignmentCreate" && r.resultCode === "Forbidden");
+    expect(denials.map((r) => r.identity.claim.oid)).toEqual([hsm.otherId]);
     const kv = hsm.client("admin");
     for (const [path, bad] of [
       [`/${AUTH}/roleAssignments/not-a-guid`, body],
@@ -179,7 +187,7 @@ describe("role assignments", () => {
       expect([400, 404]).toContain((await kv.json("PUT", path, bad)).status);
     }
     const all = await kv.json<{ value: unknown[] }>("GET", `/${AUTH}/roleAssignments`);
-    expect(all.body.value).toHaveLength(2);
+    expect(all.body.value).toHaveLength(3);
   });
 });
 
