@@ -2,7 +2,7 @@ import type { HsmRbacResults, HsmRoleAssignmentView } from "../../core/contract/
 import type { OpOf } from "../../core/contract/vault.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import { assertCustomPermissions, assertNotBuiltIn } from "../../core/domain/rbac/custom-hsm-role.ts";
-import { scopeCovers } from "../../core/domain/rbac/managed-hsm-permission.ts";
+import { scopeCovers } from "../../core/domain/rbac/scope-covers.ts";
 import { MANAGED_HSM_BUILT_IN_ROLES, type ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { HsmScope } from "../../core/domain/rbac/managed-hsm-scope.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";

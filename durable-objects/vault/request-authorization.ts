@@ -3,6 +3,7 @@ import { isSecurityDomainOp } from "../../core/contract/managed-hsm-security-dom
 import { VaultError } from "../../core/errors/vault-error.ts";
 import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { requiredAction } from "../../core/contract/operations.ts";
+import { vaultScopeOf } from "../../core/contract/vault-authorization-scope.ts";
 import type { VaultCall } from "../../core/contract/vault.ts";
 import type { DataAction } from "../../core/domain/rbac/permission.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
@@ -25,7 +26,7 @@ export function authorize(access: VaultAccess, call: VaultCall, config: VaultCon
     throw forbiddenByRbac(call.caller, needed?.action ?? requiredAction(call.op), config, needed?.scope ?? "/");
   }
   const action = requiredAction(call.op);
-  if (isVaultAction(action) && access.allows(principal, action)) return;
+  if (isVaultAction(action) && access.allows(principal, action, vaultScopeOf(call.op))) return;
   throw forbiddenByRbac(call.caller, action, config);
 }
 

@@ -1,5 +1,7 @@
 import { anyRoleGrants, type DataAction } from "../../core/domain/rbac/permission.ts";
 import { assignmentsGrant } from "../../core/domain/rbac/managed-hsm-permission.ts";
+import { scopeCovers } from "../../core/domain/rbac/scope-covers.ts";
+import type { VaultObjectScope } from "../../core/domain/rbac/vault-object-scope.ts";
 import { findManagedHsmBuiltInRole, type ManagedHsmDataAction, type ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { HsmScope } from "../../core/domain/rbac/managed-hsm-scope.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
@@ -59,10 +61,13 @@ export class VaultAccess {
     return n;
   }
 
-  /** Whether any role the principal holds here grants the data action the route declared. */
-  allows(principalId: string, action: DataAction): boolean {
+  /**
+   * Whether any role the principal holds here, at the vault or at the object the operation acts on (`scope`), grants
+   * the data action the route declared.
+   */
+  allows(principalId: string, action: DataAction, scope: VaultObjectScope): boolean {
     return anyRoleGrants(
-      this.assignmentsOf(principalId).map((a) => a.roleDefinitionId),
+      this.assignmentsOf(principalId).flatMap((a) => (scopeCovers(a.scope, scope) ? [a.roleDefinitionId] : [])),
       action,
     );
   }

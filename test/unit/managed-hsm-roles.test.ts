@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  actionMatches,
-  assignmentsGrant,
-  rolesGrant,
-  scopeCovers,
-} from "../../core/domain/rbac/managed-hsm-permission.ts";
+import { actionMatches, assignmentsGrant, rolesGrant } from "../../core/domain/rbac/managed-hsm-permission.ts";
+import { scopeCovers } from "../../core/domain/rbac/scope-covers.ts";
 import {
   MANAGED_HSM_BUILT_IN_ROLES,
   MANAGED_HSM_DATA_ACTIONS,

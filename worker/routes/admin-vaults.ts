@@ -35,7 +35,7 @@ import { assertVaultName } from "../wire/vault-name.ts";
 import { vaultUri } from "../../core/domain/vault/vault-host.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { HSM_ADMINISTRATOR, initialAdministrators, requirePrincipal } from "./admin-principal-checks.ts";
-import { adminRoleFor, adminRoleOf } from "../wire/admin-role-ref.ts";
+import { adminRoleFor, adminRoleOf, assignmentScope } from "../wire/admin-role-ref.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
 export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
@@ -206,7 +206,8 @@ adminRoute(adminVaultRoutes, "RoleAssignmentPut", async (c) => {
   const role = adminRoleFor(config.sku, typeof body.roleDefinitionId === "string" ? body.roleDefinitionId : body.roleDefinitionName);
   const principalId = typeof body.principalId === "string" ? body.principalId : "";
   await requirePrincipal(c.env, tenantId, principalId);
-  const assignment: RoleAssignment = { id, principalId, roleDefinitionId: role.id, scope: "/", created: toUnixSeconds(Date.now()) };
+  const scope = assignmentScope(config.sku, body.scope);
+  const assignment: RoleAssignment = { id, principalId, roleDefinitionId: role.id, scope, created: toUnixSeconds(Date.now()) };
   return c.json(assignmentJson(await vaultStub(c.env, config).putRoleAssignment(assignment)), 201);
 });
 

@@ -1,6 +1,8 @@
 import { findRole, roleDefinitionPath } from "../../core/domain/rbac/built-in-roles.ts";
 import { MANAGED_HSM_BUILT_IN_ROLES, findManagedHsmBuiltInRole } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { VaultSku } from "../../core/domain/vault/vault-config.ts";
+import { parseHsmScope } from "../../core/domain/rbac/managed-hsm-scope.ts";
+import { parseVaultObjectScope } from "../../core/domain/rbac/vault-object-scope.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
 
 /**
@@ -35,4 +37,20 @@ export function adminRoleOf(roleDefinitionId: string): { path: string; name: str
   if (vaultRole !== undefined) return { path: roleDefinitionPath(vaultRole), name: vaultRole.name };
   const hsmRole = findManagedHsmBuiltInRole(roleDefinitionId);
   return { path: HSM_ROLE_PATH(hsmRole?.id ?? roleDefinitionId), name: hsmRole?.roleName ?? null };
+}
+
+/**
+ * An assignment's scope (absent: the whole vault): a vault's "/", "/secrets/{name}", "/keys/{name}" or
+ * "/certificates/{name}" (issue 17; the object's role grants on that object only), a managed HSM's "/", "/keys" or
+ * "/keys/{name}".
+ */
+export function assignmentScope(sku: VaultSku, value: unknown): string {
+  if (value === undefined || value === null) return "/";
+  const scope = typeof value === "string" ? (sku === "managedHSM" ? parseHsmScope(value) : parseVaultObjectScope(value)) : null;
+  if (scope === null) {
+    throw badParameter(
+      sku === "managedHSM" ? "scope must be '/', '/keys' or '/keys/{name}'." : "scope must be '/', '/secrets/{name}', '/keys/{name}' or '/certificates/{name}'.",
+    );
+  }
+  return scope;
 }

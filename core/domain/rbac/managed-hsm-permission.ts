@@ -1,4 +1,5 @@
 import type { ManagedHsmPermission, ManagedHsmRoleDefinition } from "./managed-hsm-roles.ts";
+import { scopeCovers } from "./scope-covers.ts";
 
 /**
  * Managed HSM local-RBAC decisions: does a set of role definitions grant a data action, and does an
@@ -11,7 +12,7 @@ import type { ManagedHsmPermission, ManagedHsmRoleDefinition } from "./managed-h
  * case (Azure's own docs write "managedHSM/keys/sign/action" where the service reports "managedHsm").
  *
  * Scopes (learn.microsoft.com/azure/key-vault/managed-hsm/role-management): "/" (the whole HSM), "/keys" (all
- * keys) and "/keys/{key-name}" (one key). Key names compare without regard to case, as Key Vault names do.
+ * keys) and "/keys/{key-name}" (one key), decided by scope-covers.ts.
  */
 
 /** Whether an action pattern matches an action: `*` stands for any characters (also "/"), case ignored. */
@@ -46,26 +47,6 @@ export function permissionGrants(permission: ManagedHsmPermission, action: strin
 /** Whether any of the role definitions grants the data action (union over roles and their entries). */
 export function rolesGrant(roles: readonly Pick<ManagedHsmRoleDefinition, "permissions">[], action: string): boolean {
   return roles.some((role) => role.permissions.some((p) => permissionGrants(p, action)));
-}
-
-/** Scope path segments, lower-cased: "/" → [], "/keys/" → ["keys"], "/keys/K1" → ["keys", "k1"]. */
-function segments(scope: string): string[] {
-  return scope
-    .toLowerCase()
-    .split("/")
-    .filter((s) => s.length > 0);
-}
-
-/**
- * Whether an assignment at `assignmentScope` covers an operation on `targetScope` ("/" for HSM-wide operations
- * such as full backup or role management, "/keys" for listing keys, "/keys/{name}" for one key; a longer
- * target such as "/keys/{name}/{version}" is covered by its key). Segment-wise prefix: "/keys/a" never covers
- * "/keys/ab", and "/keys" does not reach HSM-wide operations at "/".
- */
-export function scopeCovers(assignmentScope: string, targetScope: string): boolean {
-  const granted = segments(assignmentScope);
-  const target = segments(targetScope);
-  return granted.length <= target.length && granted.every((s, i) => s === target[i]);
 }
 
 /** The part of a role assignment a decision needs (rbac.json `RoleAssignmentPropertiesWithScope`). */
