@@ -36,6 +36,7 @@ export type ErrorCode =
 /** Innererror codes Azure uses beneath Forbidden/Conflict. */
 export type InnerCode =
   | "ForbiddenByRbac"
+  | "ForbiddenByFirewall"
   | "SecretDisabled"
   | "ObjectIsDeletedButRecoverable"
   | "ObjectIsBeingDeleted"

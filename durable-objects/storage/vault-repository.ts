@@ -1,6 +1,7 @@
 import { isVaultSku, type VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { AUDIT_RETENTION_DEFAULT_DAYS, type EdgeReadSettings } from "../../core/domain/vault/vault-operational-settings.ts";
 import { isLongRunningMode, type LongRunningMode } from "../../core/domain/objects/long-running.ts";
+import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 
 type VaultRow = {
   name: string;
@@ -58,6 +59,16 @@ export class VaultRepository {
   edgeReads(): EdgeReadSettings {
     const row = this.sql.exec<{ c: number; j: number }>("SELECT edge_cache AS c, public_jwks AS j FROM vault WHERE id = 1").toArray()[0];
     return { edgeCache: row?.c === 1, publicJwks: row?.j === 1 };
+  }
+
+  /** The firewall of migration 0015 (docs/access-control.md), null when it admits everyone. */
+  networkAcls(): NetworkAcls | null {
+    const raw = this.sql.exec<{ a: string | null }>("SELECT network_acls AS a FROM vault WHERE id = 1").toArray()[0]?.a;
+    return raw == null ? null : (JSON.parse(raw) as NetworkAcls);
+  }
+
+  setNetworkAcls(acls: NetworkAcls | null): void {
+    this.sql.exec("UPDATE vault SET network_acls = ? WHERE id = 1", acls === null ? null : JSON.stringify(acls));
   }
 
   setEdgeCache(on: boolean): void {

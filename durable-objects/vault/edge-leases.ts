@@ -4,7 +4,7 @@ import type { VaultOp } from "../../core/contract/vault.ts";
 import type { VaultRepository } from "../storage/vault-repository.ts";
 
 /** What the leases read and write of the vault's settings row. */
-export type EdgeLeaseStore = Pick<VaultRepository, "edgeReads" | "edgeLeaseHorizon" | "setEdgeLeaseHorizon">;
+export type EdgeLeaseStore = Pick<VaultRepository, "edgeReads" | "networkAcls" | "edgeLeaseHorizon" | "setEdgeLeaseHorizon">;
 
 /**
  * The vault's side of the edge cache (docs/edge-reads.md, "Edge cache"). It grants leases: until a lease runs out, a
@@ -65,8 +65,12 @@ export class EdgeLeases {
     this.persistedUntilMs = null;
   }
 
+  /**
+   * Kept only while the switch is on and no firewall narrows who may read: an edge hit is served without the vault
+   * object, so it could not apply the address rules (docs/access-control.md "Firewall").
+   */
   private isEnabled(): boolean {
-    this.enabled ??= this.vaults.edgeReads().edgeCache;
+    this.enabled ??= this.vaults.edgeReads().edgeCache && (this.vaults.networkAcls()?.defaultAction ?? "Allow") === "Allow";
     return this.enabled;
   }
 

@@ -3,6 +3,7 @@ import { badParameter } from "../../core/errors/vault-error.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import { completionDelayMs } from "../../core/domain/objects/long-running.ts";
+import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 import type { VaultThrottle } from "../operations/vault-throttle.ts";
 import type { ThrottleRepository } from "../storage/throttle-repository.ts";
 import type { VaultRepository } from "../storage/vault-repository.ts";
@@ -24,6 +25,7 @@ export interface OperationalSettingsDeps {
 export class OperationalSettings {
   /** Read by every request that starts a long-running operation; kept in memory, dropped on change and wipe. */
   private delayMs: number | null = null;
+  private acls: NetworkAcls | null | undefined = undefined;
 
   constructor(private readonly deps: OperationalSettingsDeps) {}
 
@@ -35,7 +37,14 @@ export class OperationalSettings {
       auditRetentionDays: this.deps.vaults.auditRetentionDays(),
       longRunningOperations: this.deps.vaults.longRunningMode(),
       ...this.deps.vaults.edgeReads(),
+      networkAcls: this.networkAcls(),
     };
+  }
+
+  /** The firewall every request passes (request-pipeline.ts): kept in memory, dropped on change and wipe. */
+  networkAcls(): NetworkAcls | null {
+    if (this.acls === undefined) this.acls = this.deps.vaults.networkAcls();
+    return this.acls;
   }
 
   /** Whether the published key sets are served (published-key-sets.ts): read on each such request, fresh. */
@@ -52,6 +61,7 @@ export class OperationalSettings {
   /** The vault's storage was wiped (vault deletion): a vault made again starts from the defaults. */
   forget(): void {
     this.delayMs = null;
+    this.acls = undefined;
   }
 
   update(patch: VaultSettingsPatch): Result<VaultOperationalSettings> {
@@ -67,8 +77,10 @@ export class OperationalSettings {
       if (patch.longRunningOperations !== undefined) this.deps.vaults.setLongRunningMode(patch.longRunningOperations);
       if (patch.edgeCache !== undefined) this.deps.vaults.setEdgeCache(patch.edgeCache);
       if (patch.publicJwks !== undefined) this.deps.vaults.setPublicJwks(patch.publicJwks);
+      if (patch.networkAcls !== undefined) this.deps.vaults.setNetworkAcls(patch.networkAcls);
     });
     this.delayMs = null;
+    this.acls = undefined;
     this.deps.throttle.reload();
     this.deps.reschedule();
     return ok(this.read());

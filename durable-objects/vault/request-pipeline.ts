@@ -14,6 +14,8 @@ import { isAnonymous, runAnonymous } from "./anonymous-requests.ts";
 import { auditUnavailable, type AuditJournal } from "./audit-journal.ts";
 import type { HandlerContexts } from "./handler-context.ts";
 import { assertActivated, authorize } from "./request-authorization.ts";
+import { admitsAddress, type NetworkAcls } from "../../core/domain/vault/network-acls.ts";
+import { forbiddenByFirewall } from "../operations/rbac-errors.ts";
 import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { runOperation } from "./operation-handlers.ts";
 import type { VaultAccess } from "./vault-access.ts";
@@ -31,6 +33,8 @@ export interface RequestPipelineDeps {
   readonly journal: AuditJournal;
   /** A managed HSM's activation (request-authorization.ts assertActivated). */
   readonly hsmDomain: HsmDomainRepository;
+  /** The vault's firewall (docs/access-control.md "Firewall"); null admits every caller. */
+  networkAcls(): NetworkAcls | null;
 }
 
 /**
@@ -49,6 +53,10 @@ export class RequestPipeline {
     if (config === null) return fail(vaultNotFound());
     const audit = new RequestAudit(call, config, clock);
     try {
+      // The firewall first, as Azure's network layer: it admits by the caller's address, whoever the caller is.
+      if (!admitsAddress(this.deps.networkAcls(), call.request.clientIp)) {
+        throw forbiddenByFirewall(isAnonymous(call) ? null : call.caller, call.request.clientIp, config);
+      }
       // A published key set carries no token: the vault's publicJwks setting, read on by the vault object, is its grant;
       // it is charged, run and recorded as below, and a failure ends in the same catch (anonymous-requests.ts).
       if (isAnonymous(call)) return ok(await runAnonymous(this.deps, config, audit, call));

@@ -154,7 +154,8 @@ export class VaultObject extends DurableObject<Env> {
 
   async updateOperationalSettings(patch: VaultSettingsPatch): Promise<Result<VaultOperationalSettings>> {
     const updated = this.parts.settings.update(patch);
-    if (patch.edgeCache !== undefined || patch.publicJwks !== undefined) {
+    // A firewall also turns the edge cache off (edge-leases.ts): the edge cannot see a caller's address rules.
+    if (patch.edgeCache !== undefined || patch.publicJwks !== undefined || patch.networkAcls !== undefined) {
       this.parts.edge.forget();
       // Switched off: answers already kept at the edge run out before the switch is reported done.
       if (updated.ok) await this.parts.edge.outlive();

@@ -135,6 +135,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     contexts,
     objects: stores.objects,
     hsmDomain: stores.hsmDomain,
+    networkAcls: () => settings.networkAcls(),
     pageTokens: new PageTokens(() => lifecycle.rootKey()),
   });
   const settings = new OperationalSettings({

@@ -6,6 +6,7 @@ import {
   type VaultSettingsPatch,
 } from "../../core/domain/vault/vault-operational-settings.ts";
 import { LONG_RUNNING_MODES, isLongRunningMode } from "../../core/domain/objects/long-running.ts";
+import { networkAclsInput } from "../../core/domain/vault/network-acls.ts";
 
 /**
  * `throttleLimits`: units per 10-second window per bucket (secretCreate, secrets, keyCreate, keys),
@@ -26,7 +27,7 @@ export function throttleOverridesInput(value: unknown): ThrottleOverrides | null
   return overrides;
 }
 
-const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations", "edgeCache", "publicJwks"]);
+const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations", "edgeCache", "publicJwks", "networkAcls"]);
 
 /** PATCH body of a vault's operational settings. */
 export function vaultSettingsInput(body: Record<string, unknown>): VaultSettingsPatch {
@@ -49,6 +50,7 @@ export function vaultSettingsInput(body: Record<string, unknown>): VaultSettings
   }
   if ("edgeCache" in body) patch.edgeCache = booleanSetting(body, "edgeCache");
   if ("publicJwks" in body) patch.publicJwks = booleanSetting(body, "publicJwks");
+  if ("networkAcls" in body) patch.networkAcls = networkAclsInput(body.networkAcls);
   return patch;
 }
 

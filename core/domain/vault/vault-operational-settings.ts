@@ -1,5 +1,6 @@
 import type { LongRunningMode } from "../objects/long-running.ts";
 import type { ThrottleLimits, ThrottleOverrides } from "../throttle/throttle-limits.ts";
+import type { NetworkAcls } from "./network-acls.ts";
 
 /**
  * Per-vault settings a SaaS operator may change after creation, unlike VaultConfig: throttle limits
@@ -14,6 +15,8 @@ export interface VaultOperationalSettings {
   readonly edgeCache: boolean;
   /** Edge reads: published key sets are served without a token. */
   readonly publicJwks: boolean;
+  /** The firewall (network-acls.ts); null admits every caller. */
+  readonly networkAcls: NetworkAcls | null;
 }
 
 export type EdgeReadSettings = Pick<VaultOperationalSettings, "edgeCache" | "publicJwks">;
@@ -25,6 +28,8 @@ export interface VaultSettingsPatch {
   readonly longRunningOperations?: LongRunningMode;
   readonly edgeCache?: boolean;
   readonly publicJwks?: boolean;
+  /** null removes the firewall. */
+  readonly networkAcls?: NetworkAcls | null;
 }
 
 export const AUDIT_RETENTION_MIN_DAYS = 1;
