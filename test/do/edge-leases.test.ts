@@ -14,6 +14,7 @@ function store(edgeCache = true) {
   const state = { horizon: 0, writes: 0 };
   const repository: EdgeLeaseStore = {
     edgeReads: () => ({ edgeCache, publicJwks: false }),
+    networkAcls: () => null,
     edgeLeaseHorizon: () => state.horizon,
     setEdgeLeaseHorizon: (ms) => {
       state.horizon = ms;

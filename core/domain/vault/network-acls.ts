@@ -1,4 +1,5 @@
 import { badParameter } from "../../errors/vault-error.ts";
+import { formatIpv4, parseIpAddress } from "../events/ip-address.ts";
 
 /**
  * A vault's firewall (issue 17; Azure's `properties.networkAcls`, learn.microsoft.com/azure/key-vault/general/
@@ -22,47 +23,20 @@ interface Range {
   readonly bits: number;
 }
 
-function parseV4(text: string): bigint | null {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return null;
-  return parts.reduce((n, p) => (n << 8n) | BigInt(Number(p)), 0n);
-}
-
-function parseV6(text: string): bigint | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.split("::").length > 2) return null;
-  let tail = text;
-  let v4: bigint | null = null;
-  const lastColon = text.lastIndexOf(":");
-  if (text.includes(".")) {
-    v4 = parseV4(text.slice(lastColon + 1));
-    if (v4 === null) return null;
-    tail = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const [head = "", rest] = tail.split("::");
-  const left = head === "" ? [] : head.split(":");
-  const right = rest === undefined || rest === "" ? [] : rest.split(":");
-  const missing = 8 - left.length - right.length;
-  if ((rest === undefined && missing !== 0) || (rest !== undefined && missing < 1)) return null;
-  const groups = [...left, ...Array<string>(rest === undefined ? 0 : missing).fill("0"), ...right];
-  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return null;
-  const value = groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
-  return v4 === null ? value : (value & ~0xffffffffn) | v4;
-}
-
+/** An address or CIDR range, by the events' strict address parser (RFC 4291 §2.2 text, dotted quads). */
 function parseRange(text: string): Range | null {
   const [address = "", prefix, extra] = text.trim().split("/");
   if (extra !== undefined) return null;
-  const v6 = address.includes(":");
-  const value = v6 ? parseV6(address) : parseV4(address);
-  const width = v6 ? 128 : 32;
-  const bits = prefix === undefined ? width : /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
-  if (value === null || !(bits >= 0 && bits <= width)) return null;
-  const shift = BigInt(width - bits);
-  return { v6, base: (value >> shift) << shift, bits };
+  const parsed = parseIpAddress(address);
+  if (parsed === null) return null;
+  const bits = prefix === undefined ? parsed.width : /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+  if (!(bits >= 0 && bits <= parsed.width)) return null;
+  const shift = BigInt(parsed.width - bits);
+  return { v6: parsed.width === 128, base: (parsed.bits >> shift) << shift, bits };
 }
 
 function format(range: Range): string {
-  if (!range.v6) return `${[24n, 16n, 8n, 0n].map((s) => String((range.base >> s) & 255n)).join(".")}/${range.bits}`;
+  if (!range.v6) return `${formatIpv4(range.base)}/${range.bits}`;
   const groups = Array.from({ length: 8 }, (_, i) => ((range.base >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
   return `${groups.join(":")}/${range.bits}`;
 }
