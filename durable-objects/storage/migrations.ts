@@ -13,6 +13,7 @@ import vault0012 from "../../migrations/vault/0012_release_nonces_and_audit_deta
 import vault0013 from "../../migrations/vault/0013_managed_hsm_rbac_and_settings.sql";
 import vault0014 from "../../migrations/vault/0014_managed_hsm_domain_and_jobs.sql";
 import vault0015 from "../../migrations/vault/0015_network_acls.sql";
+import vault0016 from "../../migrations/vault/0016_cors.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
@@ -37,6 +38,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 13, name: "managed_hsm_rbac_and_settings", sql: vault0013 },
   { version: 14, name: "managed_hsm_domain_and_jobs", sql: vault0014 },
   { version: 15, name: "network_acls", sql: vault0015 },
+  { version: 16, name: "cors", sql: vault0016 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [

@@ -2,6 +2,7 @@ import { isVaultSku, type VaultConfig } from "../../core/domain/vault/vault-conf
 import { AUDIT_RETENTION_DEFAULT_DAYS, type EdgeReadSettings } from "../../core/domain/vault/vault-operational-settings.ts";
 import { isLongRunningMode, type LongRunningMode } from "../../core/domain/objects/long-running.ts";
 import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
+import type { CorsRules } from "../../core/domain/vault/cors-rules.ts";
 
 type VaultRow = {
   name: string;
@@ -65,6 +66,16 @@ export class VaultRepository {
   networkAcls(): NetworkAcls | null {
     const raw = this.sql.exec<{ a: string | null }>("SELECT network_acls AS a FROM vault WHERE id = 1").toArray()[0]?.a;
     return raw == null ? null : (JSON.parse(raw) as NetworkAcls);
+  }
+
+  /** The CORS rule of migration 0016 (docs/access-control.md), null when browsers get none. */
+  cors(): CorsRules | null {
+    const raw = this.sql.exec<{ c: string | null }>("SELECT cors AS c FROM vault WHERE id = 1").toArray()[0]?.c;
+    return raw == null ? null : (JSON.parse(raw) as CorsRules);
+  }
+
+  setCors(rules: CorsRules | null): void {
+    this.sql.exec("UPDATE vault SET cors = ? WHERE id = 1", rules === null ? null : JSON.stringify(rules));
   }
 
   setNetworkAcls(acls: NetworkAcls | null): void {

@@ -38,6 +38,7 @@ export class OperationalSettings {
       longRunningOperations: this.deps.vaults.longRunningMode(),
       ...this.deps.vaults.edgeReads(),
       networkAcls: this.networkAcls(),
+      cors: this.deps.vaults.cors(),
     };
   }
 
@@ -78,6 +79,7 @@ export class OperationalSettings {
       if (patch.edgeCache !== undefined) this.deps.vaults.setEdgeCache(patch.edgeCache);
       if (patch.publicJwks !== undefined) this.deps.vaults.setPublicJwks(patch.publicJwks);
       if (patch.networkAcls !== undefined) this.deps.vaults.setNetworkAcls(patch.networkAcls);
+      if (patch.cors !== undefined) this.deps.vaults.setCors(patch.cors);
     });
     this.delayMs = null;
     this.acls = undefined;

@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
+import { forgetCors } from "../clients/vault-cors.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
@@ -46,5 +47,7 @@ adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
   if (patch.throttleLimits !== undefined && c.get("admin").kind !== "operator") {
     throw new VaultError("Forbidden", "Changing throttle limits requires the operator key.");
   }
-  return c.json(unwrap(await vaultStub(c.env, config).updateOperationalSettings(patch)));
+  const updated = unwrap(await vaultStub(c.env, config).updateOperationalSettings(patch));
+  forgetCors(config.name);
+  return c.json(updated);
 });

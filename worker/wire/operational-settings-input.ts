@@ -7,6 +7,7 @@ import {
 } from "../../core/domain/vault/vault-operational-settings.ts";
 import { LONG_RUNNING_MODES, isLongRunningMode } from "../../core/domain/objects/long-running.ts";
 import { networkAclsInput } from "../../core/domain/vault/network-acls.ts";
+import { corsInput } from "../../core/domain/vault/cors-rules.ts";
 
 /**
  * `throttleLimits`: units per 10-second window per bucket (secretCreate, secrets, keyCreate, keys),
@@ -27,7 +28,7 @@ export function throttleOverridesInput(value: unknown): ThrottleOverrides | null
   return overrides;
 }
 
-const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations", "edgeCache", "publicJwks", "networkAcls"]);
+const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations", "edgeCache", "publicJwks", "networkAcls", "cors"]);
 
 /** PATCH body of a vault's operational settings. */
 export function vaultSettingsInput(body: Record<string, unknown>): VaultSettingsPatch {
@@ -51,6 +52,7 @@ export function vaultSettingsInput(body: Record<string, unknown>): VaultSettings
   if ("edgeCache" in body) patch.edgeCache = booleanSetting(body, "edgeCache");
   if ("publicJwks" in body) patch.publicJwks = booleanSetting(body, "publicJwks");
   if ("networkAcls" in body) patch.networkAcls = networkAclsInput(body.networkAcls);
+  if ("cors" in body) patch.cors = corsInput(body.cors);
   return patch;
 }
 

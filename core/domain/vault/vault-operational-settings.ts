@@ -1,6 +1,7 @@
 import type { LongRunningMode } from "../objects/long-running.ts";
 import type { ThrottleLimits, ThrottleOverrides } from "../throttle/throttle-limits.ts";
 import type { NetworkAcls } from "./network-acls.ts";
+import type { CorsRules } from "./cors-rules.ts";
 
 /**
  * Per-vault settings a SaaS operator may change after creation, unlike VaultConfig: throttle limits
@@ -17,6 +18,8 @@ export interface VaultOperationalSettings {
   readonly publicJwks: boolean;
   /** The firewall (network-acls.ts); null admits every caller. */
   readonly networkAcls: NetworkAcls | null;
+  /** The CORS rule browsers are answered by (cors-rules.ts); null: none. */
+  readonly cors: CorsRules | null;
 }
 
 export type EdgeReadSettings = Pick<VaultOperationalSettings, "edgeCache" | "publicJwks">;
@@ -30,6 +33,7 @@ export interface VaultSettingsPatch {
   readonly publicJwks?: boolean;
   /** null removes the firewall. */
   readonly networkAcls?: NetworkAcls | null;
+  readonly cors?: CorsRules | null;
 }
 
 export const AUDIT_RETENTION_MIN_DAYS = 1;
