@@ -144,7 +144,7 @@ export class AdminClient {
   async setVaultSettings(
     tenantId: string,
     vaultName: string,
-    patch: { throttleLimits?: Record<string, number> | null; auditRetentionDays?: number },
+    patch: { throttleLimits?: Record<string, number> | null; auditRetentionDays?: number; cors?: unknown; networkAcls?: unknown },
   ): Promise<void> {
     await this.send("PATCH", `${vaultPath(tenantId, vaultName)}/settings`, [200], patch);
   }
