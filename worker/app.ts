@@ -8,6 +8,7 @@ import { challengeAuth } from "./middleware/challenge-auth.ts";
 import { managedHsmScope } from "./middleware/managed-hsm-scope.ts";
 import { resolveVault } from "./middleware/resolve-vault.ts";
 import { cors } from "./middleware/cors.ts";
+import { firewall } from "./middleware/firewall.ts";
 import { responseHeaders } from "./middleware/response-headers.ts";
 import { auditTrail } from "./middleware/audit-trail.ts";
 import { conditionalRead } from "./middleware/conditional-read.ts";
@@ -56,8 +57,8 @@ function unlessServedWithoutToken(middleware: MiddlewareHandler<AppEnv>): Middle
 /**
  * The data plane, served on vault and managed HSM hosts. Middleware order is the request path of docs/decisions.md §1:
  * request id → host → vault → CORS (a browser's preflight is answered there, without a token) → what a managed HSM
- * serves → audit trail → conditional read (ETag, 304) → api-version → challenge/auth → route (which declares its
- * permission and operation). The vault is resolved before api-version so a bad version is audited too. The published key sets skip api-version and challenge; their caching headers are set outside the
+ * serves → audit trail → conditional read (ETag, 304) → api-version → challenge/auth → firewall (before any body is
+ * read) → route (which declares its permission and operation). The vault is resolved before api-version so a bad version is audited too. The published key sets skip api-version and challenge; their caching headers are set outside the
  * response headers' `no-cache`, which they replace.
  */
 export const vaultApp = new Hono<AppEnv>({ strict: false });
@@ -72,6 +73,7 @@ vaultApp.use(
   conditionalRead,
   unlessServedWithoutToken(apiVersion),
   unlessServedWithoutToken(challengeAuth),
+  firewall,
 );
 vaultApp.route("/", secretRoutes);
 vaultApp.route("/", deletedSecretRoutes);

@@ -15,7 +15,7 @@ import { auditUnavailable, type AuditJournal } from "./audit-journal.ts";
 import type { HandlerContexts } from "./handler-context.ts";
 import { assertActivated, authorize } from "./request-authorization.ts";
 import { admitsAddress, type NetworkAcls } from "../../core/domain/vault/network-acls.ts";
-import { forbiddenByFirewall } from "../operations/rbac-errors.ts";
+import { forbiddenByFirewall } from "../../core/domain/vault/firewall-denial.ts";
 import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { runOperation } from "./operation-handlers.ts";
 import type { VaultAccess } from "./vault-access.ts";

@@ -37,6 +37,9 @@ describe("the vault firewall", () => {
       expect([denied.status, body.error.code, body.error.innererror.code]).toEqual([403, "Forbidden", "ForbiddenByFirewall"]);
       expect(body.error.message).toContain(`Client address: ${address ?? "unknown"}`);
     }
+    // Decided before the body is read: a denied caller's malformed body is never parsed (no 400).
+    const early = await kv.request("PUT", "/secrets/s", "{not json", fromAddress("198.51.100.7", { "Content-Type": "application/json" }));
+    expect([early.status, ((await early.json()) as { error: { innererror: { code: string } } }).error.innererror.code]).toEqual([403, "ForbiddenByFirewall"]);
     expect((await settings(tenantId, vault, { networkAcls: null })).status).toBe(200);
     expect((await from(kv, "198.51.100.7")).status).toBe(200);
   });

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { allowsOrigin, allowsRequest } from "../../core/domain/vault/cors-rules.ts";
-import { corsRulesOf } from "../clients/vault-cors.ts";
+import { requestSettingsOf } from "../clients/vault-request-settings.ts";
 
 /**
  * CORS for browser apps (issue 17; docs/access-control.md "CORS"), by the vault's rule. A preflight (`OPTIONS` with
@@ -20,7 +20,7 @@ const ALWAYS_EXPOSED = [
 export const cors = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header("Origin");
   if (origin === undefined) return await next();
-  const rules = await corsRulesOf(c.env, c.get("vault"));
+  const rules = (await requestSettingsOf(c.env, c.get("vault"))).cors;
   const requestedMethod = c.req.header("Access-Control-Request-Method");
   if (c.req.method === "OPTIONS" && requestedMethod !== undefined) {
     const requestedHeaders = (c.req.header("Access-Control-Request-Headers") ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");

@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
-import { forgetCors } from "../clients/vault-cors.ts";
+import { forgetRequestSettings } from "../clients/vault-request-settings.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
@@ -48,6 +48,6 @@ adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
     throw new VaultError("Forbidden", "Changing throttle limits requires the operator key.");
   }
   const updated = unwrap(await vaultStub(c.env, config).updateOperationalSettings(patch));
-  forgetCors(config.name);
+  forgetRequestSettings(config.name);
   return c.json(updated);
 });
