@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { createRestoreBlob } from "../../core/crypto/security-domain/restore-blob.ts";
 import { exchangeCertificateFrom } from "../../core/crypto/security-domain/transfer-key.ts";
 import { createPrincipal, createTenant, tokenFor, uniqueVaultName, vaultClient, type VaultClient } from "../support/fixture.ts";
-import { vaultObject } from "../support/secrets.ts";
+import { setVaultClock, vaultObject } from "../support/secrets.ts";
 import { activateHsm, securityDomainHolders } from "../support/security-domain.ts";
 
 const HSM_RESOURCE = "https://managedhsm.localhost:8443";
@@ -23,7 +23,16 @@ interface Hsm {
   readonly name: string;
   readonly tenantId: string;
   readonly admin: VaultClient;
+  /** Puts the HSM's clock an hour ahead again (a restart gives it the real one back). */
+  pinClock(): Promise<void>;
 }
+
+/**
+ * Each HSM's clock runs an hour ahead of the real one: a job falls due by its clock, but the Durable Object's alarm
+ * is armed in real time an hour later, so it never fires on its own during the test and each test runs it with
+ * runDurableObjectAlarm exactly when it means to.
+ */
+const AHEAD = Date.now() + 60 * 60 * 1000;
 
 async function newHsm(prefix: string, tenantId?: string): Promise<Hsm> {
   const tenant = tenantId ?? (await createTenant());
@@ -32,7 +41,9 @@ async function newHsm(prefix: string, tenantId?: string): Promise<Hsm> {
   expect((await vaultObject(name).updateOperationalSettings({ longRunningOperations: "immediate" })).ok).toBe(true);
   const admin = await createPrincipal(tenant);
   await vaultObject(name).putRoleAssignment({ id: crypto.randomUUID(), principalId: admin.id, roleDefinitionId: ADMINISTRATOR, scope: "/", created: 1 });
-  return { name, tenantId: tenant, admin: vaultClient(name, await tokenFor(admin.identityHeader as string, HSM_RESOURCE), "7.5", "managedhsm") };
+  const pinClock = () => setVaultClock(name, AHEAD);
+  await pinClock();
+  return { name, tenantId: tenant, admin: vaultClient(name, await tokenFor(admin.identityHeader as string, HSM_RESOURCE), "7.5", "managedhsm"), pinClock };
 }
 
 interface Job {
@@ -143,6 +154,7 @@ describe("full backup and restore", () => {
     const restart = () => expect(runInDurableObject(vaultObject(hsm.name), (_i, state) => state.abort("restart mid-job"))).rejects.toThrow();
     const started = await hsm.admin.json<Job>("POST", "/backup", { storageResourceUri: CONTAINER });
     await restart();
+    await hsm.pinClock();
     expect((await hsm.admin.json<Job>("GET", `/backup/${started.body.jobId}/pending`)).body.status).toBe("InProgress");
     expect(await runDurableObjectAlarm(vaultObject(hsm.name))).toBe(true);
     const backup = (await hsm.admin.json<Job>("GET", `/backup/${started.body.jobId}/pending`)).body;
@@ -152,6 +164,7 @@ describe("full backup and restore", () => {
     const body = { sasTokenParameters: { storageResourceUri: CONTAINER }, folderToRestore: (backup.azureStorageBlobContainerUri ?? "").slice(CONTAINER.length + 1) };
     const restoring = await second.admin.json<Job>("PUT", "/restore", body);
     await expect(runInDurableObject(vaultObject(second.name), (_i, state) => state.abort("restart mid-restore"))).rejects.toThrow();
+    await second.pinClock();
     expect((await second.admin.json("GET", `/${AUTH}/roleDefinitions/${role}`)).status).toBe(404);
     expect(await runDurableObjectAlarm(vaultObject(second.name))).toBe(true);
     expect((await second.admin.json<Job>("GET", `/restore/${restoring.body.jobId}/pending`)).body.status).toBe("Succeeded");
