@@ -10,6 +10,8 @@ export interface Caller {
   readonly appId: string;
   /** "ServicePrincipal" or "ManagedIdentity", for the audit log. */
   readonly principalType: string;
+  /** The tenant groups the caller's token names (`groups` claim): their role assignments are the caller's too. */
+  readonly groups?: readonly string[];
 }
 
 /**

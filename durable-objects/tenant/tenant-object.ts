@@ -17,6 +17,8 @@ import { ThrottleRepository } from "../storage/throttle-repository.ts";
 import { AZURE_VAULT_LIMITS, resolveLimits, tenantDefaults, type ThrottleBucket, type ThrottleLimits, type ThrottleOverrides } from "../../core/domain/throttle/throttle-limits.ts";
 import { leaseGrant } from "../../core/domain/throttle/throttle-lease.ts";
 import type { WindowCount } from "../../core/domain/throttle/throttle-window.ts";
+import { GroupRepository } from "../storage/group-repository.ts";
+import { groupsClaim, manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -33,6 +35,7 @@ export class TenantObject extends DurableObject<Env> {
 
   private readonly repo: TenantRepository;
   private readonly throttle: ThrottleRepository;
+  private readonly groups: GroupRepository;
   /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
   private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
@@ -43,6 +46,7 @@ export class TenantObject extends DurableObject<Env> {
     super(ctx, env);
     this.repo = new TenantRepository(ctx.storage.sql);
     this.throttle = new ThrottleRepository(ctx.storage.sql, "tenant");
+    this.groups = new GroupRepository(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -139,8 +143,17 @@ export class TenantObject extends DurableObject<Env> {
   async deletePrincipal(id: string): Promise<Result<string[]>> {
     const found = this.repo.findPrincipal(id);
     if (found === null || found.principal.id !== id) return fail(new VaultError("PrincipalNotFound", `Principal ${id} was not found.`));
-    this.repo.deletePrincipal(id);
+    this.ctx.storage.transactionSync(() => {
+      this.repo.deletePrincipal(id);
+      this.groups.removePrincipal(id);
+    });
     return ok(this.repo.vaults());
+  }
+
+  /** The tenant's groups (docs/access-control.md "Groups"); membership travels in tokens' `groups` claim. */
+  async manageGroups(op: GroupOp): Promise<Result<GroupResult>> {
+    if (this.info === null) return fail(tenantNotFound());
+    return manageGroups(this.groups, (id) => this.repo.findPrincipal(id)?.principal.id === id, toUnixSeconds(this.clock.now()), op);
   }
 
   async addVault(name: string): Promise<void> {
@@ -204,6 +217,7 @@ export class TenantObject extends DurableObject<Env> {
         idtyp: "app",
         ver: "2.0",
         ...(principal.tenantAdmin ? { roles: ["TenantAdmin"] } : {}),
+        ...groupsClaim(this.groups.groupsOf(principal.id)),
         // Entra marks managed-identity tokens with the identity's resource id (`xms_mirid`).
         ...(principal.type === "managedIdentity"
           ? { xms_mirid: `/tenants/${tenant.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${principal.id}` }

@@ -14,12 +14,13 @@ const isVaultAction = (action: string): action is DataAction => action.startsWit
 
 /**
  * The one access decision of a request, from its op's descriptor, never from the caller. A vault checks its
- * assignments of Key Vault roles at vault scope; a managed HSM its local RBAC — the HSM's own data action at the
+ * assignments of Key Vault roles at the vault or at the object the op acts on (docs/access-control.md); a managed
+ * HSM its local RBAC — the HSM's own data action at the
  * scope the op acts on (core/contract/managed-hsm-authorization.ts). An op a vault of this kind does not serve is
  * refused like any other denial (its routes are not mounted there, so only a bug could send one).
  */
 export function authorize(access: VaultAccess, call: VaultCall, config: VaultConfig): void {
-  const principal = call.caller.objectId;
+  const principal = call.caller;
   if (config.sku === "managedHSM") {
     const needed = hsmAuthorization(call.op);
     if (needed !== null && access.allowsOnHsm(principal, needed.action, needed.scope)) return;

@@ -5,6 +5,7 @@ import type { VaultObjectScope } from "../../core/domain/rbac/vault-object-scope
 import { findManagedHsmBuiltInRole, type ManagedHsmDataAction, type ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { HsmScope } from "../../core/domain/rbac/managed-hsm-scope.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
+import type { Caller } from "../../core/contract/common.ts";
 import type { EventSink } from "../operations/event-sink.ts";
 import type { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
 import type { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
@@ -65,9 +66,9 @@ export class VaultAccess {
    * Whether any role the principal holds here, at the vault or at the object the operation acts on (`scope`), grants
    * the data action the route declared.
    */
-  allows(principalId: string, action: DataAction, scope: VaultObjectScope): boolean {
+  allows(caller: Pick<Caller, "objectId" | "groups">, action: DataAction, scope: VaultObjectScope): boolean {
     return anyRoleGrants(
-      this.assignmentsOf(principalId).flatMap((a) => (scopeCovers(a.scope, scope) ? [a.roleDefinitionId] : [])),
+      this.assignmentsOfCaller(caller).flatMap((a) => (scopeCovers(a.scope, scope) ? [a.roleDefinitionId] : [])),
       action,
     );
   }
@@ -76,8 +77,13 @@ export class VaultAccess {
    * A managed HSM's check (docs/managed-hsm.md "Local RBAC"): an assignment whose scope covers `scope` and whose
    * role — built in, or one of the HSM's custom roles — grants the action.
    */
-  allowsOnHsm(principalId: string, action: ManagedHsmDataAction, scope: HsmScope): boolean {
-    return assignmentsGrant(this.assignmentsOf(principalId), (id) => this.roleDefinition(id), action, scope);
+  allowsOnHsm(caller: Pick<Caller, "objectId" | "groups">, action: ManagedHsmDataAction, scope: HsmScope): boolean {
+    return assignmentsGrant(this.assignmentsOfCaller(caller), (id) => this.roleDefinition(id), action, scope);
+  }
+
+  /** The caller's own assignments and those of the groups its token names (docs/access-control.md "Groups"). */
+  private assignmentsOfCaller(caller: Pick<Caller, "objectId" | "groups">): RoleAssignment[] {
+    return [caller.objectId, ...(caller.groups ?? [])].flatMap((id) => this.assignmentsOf(id));
   }
 
   /** A built-in Managed HSM role or a custom role of this HSM, by GUID. */

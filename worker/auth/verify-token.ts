@@ -57,11 +57,21 @@ async function verifyAfresh(env: Env, token: string, expected: Expected): Promis
   }
   const { tid, oid, appid } = payload;
   if (tid !== expected.tenantId || typeof oid !== "string") return null;
+  const groups = groupsOf(payload.groups);
   return {
     tenantId: tid,
     objectId: oid,
     appId: typeof appid === "string" ? appid : oid,
+    ...(groups.length === 0 ? {} : { groups }),
     principalType: typeof payload["xms_mirid"] === "string" ? "ManagedIdentity" : "ServicePrincipal",
     claims: payload,
   };
+}
+
+/** Entra's `groups` claim: at most 200 group ids (more is "overage", which this token service never issues). */
+const MAX_TOKEN_GROUPS = 200;
+
+function groupsOf(claim: unknown): string[] {
+  if (!Array.isArray(claim)) return [];
+  return claim.filter((g): g is string => typeof g === "string" && g.length > 0 && g.length <= 64).slice(0, MAX_TOKEN_GROUPS);
 }

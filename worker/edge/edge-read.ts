@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import type { Caller } from "../../core/contract/common.ts";
 import type { EdgeRead } from "../../core/contract/edge-read.ts";
 import type { OpOf, VaultResults } from "../../core/contract/vault.ts";
 import { requiredAction } from "../../core/contract/operations.ts";
@@ -82,7 +83,8 @@ function edgeAddress(c: Context<AppEnv>, op: OpOf<EdgeKind>): EdgeAddress {
   const object = `${op.kind}|${op.name.toLowerCase()}`;
   return {
     read: [tenant, c.get("vaultBaseUrl"), c.get("apiVersion"), object, (op.version ?? "").toLowerCase()].join("|"),
-    permission: [tenant, c.get("vault").name.toLowerCase(), c.get("caller").objectId, requiredAction(op), object].join("|"),
+    // The groups its token names are part of who the caller is (docs/access-control.md "Groups").
+    permission: [tenant, c.get("vault").name.toLowerCase(), callerKey(c.get("caller")), requiredAction(op), object].join("|"),
   };
 }
 
@@ -98,4 +100,8 @@ function hitRecord<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>, nowMs: number) 
     durationMs: nowMs - c.get("receivedAtMs"),
     servedAtMs: nowMs,
   };
+}
+
+function callerKey(caller: Caller): string {
+  return caller.groups === undefined ? caller.objectId : `${caller.objectId}+${[...caller.groups].sort().join(",")}`;
 }

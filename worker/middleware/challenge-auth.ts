@@ -21,6 +21,8 @@ export const challengeAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (match === null) return toErrorResponse(new VaultError("Unauthorized", MISSING_TOKEN), challenge);
   const caller = await verifyToken(c.env, match[1] as string, { tenantId: vault.tenantId, audience: resource });
   if (caller === null) return toErrorResponse(new VaultError("Unauthorized", INVALID_TOKEN), challenge);
-  c.set("caller", { tenantId: caller.tenantId, objectId: caller.objectId, appId: caller.appId, principalType: caller.principalType });
+  // What travels to the vault object: who the caller is, and the groups whose roles it holds (not the raw claims).
+  const { tenantId, objectId, appId, principalType, groups } = caller;
+  c.set("caller", { tenantId, objectId, appId, principalType, ...(groups === undefined ? {} : { groups }) });
   await next();
 });
