@@ -37,6 +37,7 @@ export type ErrorCode =
 export type InnerCode =
   | "ForbiddenByRbac"
   | "ForbiddenByFirewall"
+  | "AccessDenied"
   | "SecretDisabled"
   | "ObjectIsDeletedButRecoverable"
   | "ObjectIsBeingDeleted"

@@ -1,6 +1,7 @@
 import { VaultError } from "../../core/errors/vault-error.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { Caller } from "../../core/contract/common.ts";
+import type { PolicyPermission } from "../../core/contract/access-policy-permissions.ts";
 
 /**
  * Azure's RBAC denial: 403 Forbidden, innererror ForbiddenByRbac, naming caller, action and vault
@@ -24,3 +25,18 @@ export function forbiddenByRbac(caller: Caller, action: string, config: VaultCon
   );
 }
 
+
+/**
+ * Azure's access-policy denial (rest-error-codes.md, "Access denied"): 403 Forbidden, innererror AccessDenied, "The
+ * user, group or application '…' does not have secrets get permission on key vault '…'", naming the caller and the
+ * permission it lacks — which it could read in the vault's policies anyway — and the vault.
+ */
+export function deniedByAccessPolicy(caller: Caller, needed: PolicyPermission, config: VaultConfig): VaultError {
+  return new VaultError(
+    "Forbidden",
+    `The user, group or application 'appid=${caller.appId};oid=${caller.objectId};iss=${config.tenantId}' does not have ` +
+      `${needed.collection} ${needed.permission} permission on key vault '${config.name};location=edge'. ` +
+      "For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287",
+    "AccessDenied",
+  );
+}

@@ -14,6 +14,7 @@ import vault0013 from "../../migrations/vault/0013_managed_hsm_rbac_and_settings
 import vault0014 from "../../migrations/vault/0014_managed_hsm_domain_and_jobs.sql";
 import vault0015 from "../../migrations/vault/0015_network_acls.sql";
 import vault0016 from "../../migrations/vault/0016_cors.sql";
+import vault0017 from "../../migrations/vault/0017_access_policies.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import tenant0003 from "../../migrations/tenant/0003_groups.sql";
@@ -40,6 +41,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 14, name: "managed_hsm_domain_and_jobs", sql: vault0014 },
   { version: 15, name: "network_acls", sql: vault0015 },
   { version: 16, name: "cors", sql: vault0016 },
+  { version: 17, name: "access_policies", sql: vault0017 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [

@@ -3,6 +3,8 @@ import { AUDIT_RETENTION_DEFAULT_DAYS, type EdgeReadSettings } from "../../core/
 import { isLongRunningMode, type LongRunningMode } from "../../core/domain/objects/long-running.ts";
 import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 import type { CorsRules } from "../../core/domain/vault/cors-rules.ts";
+import type { AccessModel } from "../../core/domain/vault/vault-operational-settings.ts";
+import type { AccessPolicyEntry } from "../../core/domain/rbac/access-policy.ts";
 
 type VaultRow = {
   name: string;
@@ -72,6 +74,22 @@ export class VaultRepository {
   cors(): CorsRules | null {
     const raw = this.sql.exec<{ c: string | null }>("SELECT cors AS c FROM vault WHERE id = 1").toArray()[0]?.c;
     return raw == null ? null : (JSON.parse(raw) as CorsRules);
+  }
+
+  /** The permission model of migration 0017 (docs/access-control.md "Access policies"). */
+  accessModel(): AccessModel {
+    const row = this.sql
+      .exec<{ r: number; p: string | null }>("SELECT enable_rbac_authorization AS r, access_policies AS p FROM vault WHERE id = 1")
+      .toArray()[0];
+    return { enableRbacAuthorization: row?.r !== 0, accessPolicies: row?.p == null ? [] : (JSON.parse(row.p) as AccessPolicyEntry[]) };
+  }
+
+  setEnableRbacAuthorization(on: boolean): void {
+    this.sql.exec("UPDATE vault SET enable_rbac_authorization = ? WHERE id = 1", on ? 1 : 0);
+  }
+
+  setAccessPolicies(entries: readonly AccessPolicyEntry[]): void {
+    this.sql.exec("UPDATE vault SET access_policies = ? WHERE id = 1", JSON.stringify(entries));
   }
 
   setCors(rules: CorsRules | null): void {

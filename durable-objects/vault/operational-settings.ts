@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
-import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
+import type { AccessModel, VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import { completionDelayMs } from "../../core/domain/objects/long-running.ts";
 import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 import type { VaultThrottle } from "../operations/vault-throttle.ts";
@@ -26,6 +26,7 @@ export class OperationalSettings {
   /** Read by every request that starts a long-running operation; kept in memory, dropped on change and wipe. */
   private delayMs: number | null = null;
   private acls: NetworkAcls | null | undefined = undefined;
+  private model: AccessModel | null = null;
 
   constructor(private readonly deps: OperationalSettingsDeps) {}
 
@@ -39,7 +40,14 @@ export class OperationalSettings {
       ...this.deps.vaults.edgeReads(),
       networkAcls: this.networkAcls(),
       cors: this.deps.vaults.cors(),
+      ...this.accessModel(),
     };
+  }
+
+  /** How every request is authorized (request-authorization.ts): kept in memory, dropped on change and wipe. */
+  accessModel(): AccessModel {
+    this.model ??= this.deps.vaults.accessModel();
+    return this.model;
   }
 
   /** The firewall every request passes (request-pipeline.ts): kept in memory, dropped on change and wipe. */
@@ -63,6 +71,7 @@ export class OperationalSettings {
   forget(): void {
     this.delayMs = null;
     this.acls = undefined;
+    this.model = null;
   }
 
   update(patch: VaultSettingsPatch): Result<VaultOperationalSettings> {
@@ -72,6 +81,9 @@ export class OperationalSettings {
     if (patch.edgeCache === true && config.placement?.jurisdiction !== undefined) {
       return fail(badParameter(`edgeCache is not available for a vault in the '${config.placement.jurisdiction}' jurisdiction: the edge keeps answers outside it.`));
     }
+    if (config.sku === "managedHSM" && (patch.enableRbacAuthorization === false || patch.accessPolicies !== undefined)) {
+      return fail(badParameter("A managed HSM authorizes by its local RBAC only: it has no access policies."));
+    }
     this.deps.storage.transactionSync(() => {
       if (patch.throttleLimits !== undefined) this.deps.throttleStore.setOverrides(patch.throttleLimits);
       if (patch.auditRetentionDays !== undefined) this.deps.vaults.setAuditRetentionDays(patch.auditRetentionDays);
@@ -80,9 +92,12 @@ export class OperationalSettings {
       if (patch.publicJwks !== undefined) this.deps.vaults.setPublicJwks(patch.publicJwks);
       if (patch.networkAcls !== undefined) this.deps.vaults.setNetworkAcls(patch.networkAcls);
       if (patch.cors !== undefined) this.deps.vaults.setCors(patch.cors);
+      if (patch.enableRbacAuthorization !== undefined) this.deps.vaults.setEnableRbacAuthorization(patch.enableRbacAuthorization);
+      if (patch.accessPolicies !== undefined) this.deps.vaults.setAccessPolicies(patch.accessPolicies);
     });
     this.delayMs = null;
     this.acls = undefined;
+    this.model = null;
     this.deps.throttle.reload();
     this.deps.reschedule();
     return ok(this.read());

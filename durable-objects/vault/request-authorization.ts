@@ -9,6 +9,10 @@ import type { DataAction } from "../../core/domain/rbac/permission.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { forbiddenByRbac } from "../operations/rbac-errors.ts";
 import type { VaultAccess } from "./vault-access.ts";
+import { ACCESS_POLICY_PERMISSIONS } from "../../core/contract/access-policy-permissions.ts";
+import { accessPoliciesGrant } from "../../core/domain/rbac/access-policy.ts";
+import type { AccessModel } from "../../core/domain/vault/vault-operational-settings.ts";
+import { deniedByAccessPolicy } from "../operations/rbac-errors.ts";
 
 const isVaultAction = (action: string): action is DataAction => action.startsWith("Microsoft.KeyVault/vaults/");
 
@@ -19,16 +23,25 @@ const isVaultAction = (action: string): action is DataAction => action.startsWit
  * scope the op acts on (core/contract/managed-hsm-authorization.ts). An op a vault of this kind does not serve is
  * refused like any other denial (its routes are not mounted there, so only a bug could send one).
  */
-export function authorize(access: VaultAccess, call: VaultCall, config: VaultConfig): void {
+export function authorize(access: VaultAccess, call: VaultCall, config: VaultConfig, model: AccessModel): void {
   const principal = call.caller;
   if (config.sku === "managedHSM") {
     const needed = hsmAuthorization(call.op);
     if (needed !== null && access.allowsOnHsm(principal, needed.action, needed.scope)) return;
     throw forbiddenByRbac(call.caller, needed?.action ?? requiredAction(call.op), config, needed?.scope ?? "/");
   }
+  if (!model.enableRbacAuthorization) return authorizeByPolicy(call, config, model);
   const action = requiredAction(call.op);
   if (isVaultAction(action) && access.allows(principal, action, vaultScopeOf(call.op))) return;
   throw forbiddenByRbac(call.caller, action, config);
+}
+
+/** The access-policy model (docs/access-control.md "Access policies"): the entries for the caller or its groups. */
+function authorizeByPolicy(call: VaultCall, config: VaultConfig, model: AccessModel): void {
+  const kind = call.op.kind;
+  const needed = kind.startsWith("hsm.") ? null : ACCESS_POLICY_PERMISSIONS[kind as keyof typeof ACCESS_POLICY_PERMISSIONS];
+  if (needed !== null && accessPoliciesGrant(model.accessPolicies, call.caller, needed)) return;
+  throw deniedByAccessPolicy(call.caller, needed ?? { collection: "keys", permission: "get" }, config);
 }
 
 /**

@@ -15,6 +15,7 @@ import { auditUnavailable, type AuditJournal } from "./audit-journal.ts";
 import type { HandlerContexts } from "./handler-context.ts";
 import { assertActivated, authorize } from "./request-authorization.ts";
 import { admitsAddress, type NetworkAcls } from "../../core/domain/vault/network-acls.ts";
+import type { AccessModel } from "../../core/domain/vault/vault-operational-settings.ts";
 import { forbiddenByFirewall } from "../../core/domain/vault/firewall-denial.ts";
 import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { runOperation } from "./operation-handlers.ts";
@@ -35,6 +36,8 @@ export interface RequestPipelineDeps {
   readonly hsmDomain: HsmDomainRepository;
   /** The vault's firewall (docs/access-control.md "Firewall"); null admits every caller. */
   networkAcls(): NetworkAcls | null;
+  /** The vault's permission model (docs/access-control.md "Access policies"). */
+  accessModel(): AccessModel;
 }
 
 /**
@@ -63,7 +66,7 @@ export class RequestPipeline {
       // The Worker verified the token against this tenant's keys; checked again here so no path can skip it.
       if (call.caller.tenantId !== config.tenantId) throw new VaultError("Unauthorized", "AKV10032: Invalid issuer.");
       // The action comes from the operation's descriptor, never from the caller (core/contract/operations.ts).
-      authorize(access, call, config);
+      authorize(access, call, config, this.deps.accessModel());
       assertActivated(this.deps.hsmDomain, call, config, clock.now());
       if (call.request.stage !== "completion") await throttle.admit(throttleCharge(call.op, this.deps.objects), clock.now());
       const value = await withPageTokens(this.deps.pageTokens, config, call, (op) => runOperation(this.deps.contexts.build(config, audit), op));

@@ -155,7 +155,11 @@ export class VaultObject extends DurableObject<Env> {
   async updateOperationalSettings(patch: VaultSettingsPatch): Promise<Result<VaultOperationalSettings>> {
     const updated = this.parts.settings.update(patch);
     // A firewall also turns the edge cache off (edge-leases.ts): the edge cannot see a caller's address rules.
-    if (patch.edgeCache !== undefined || patch.publicJwks !== undefined || patch.networkAcls !== undefined) {
+    const accessChanged = patch.enableRbacAuthorization !== undefined || patch.accessPolicies !== undefined;
+    // Switching the permission model, or the policies, is a change of who may read: VaultAccessPolicyChanged, as a
+    // role assignment raises it, and kept permissions run out before the call returns.
+    if (updated.ok && accessChanged) this.ctx.storage.transactionSync(() => this.parts.events.accessPolicyChanged());
+    if (patch.edgeCache !== undefined || patch.publicJwks !== undefined || patch.networkAcls !== undefined || accessChanged) {
       this.parts.edge.forget();
       // Switched off: answers already kept at the edge run out before the switch is reported done.
       if (updated.ok) await this.parts.edge.outlive();

@@ -136,6 +136,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     objects: stores.objects,
     hsmDomain: stores.hsmDomain,
     networkAcls: () => settings.networkAcls(),
+    accessModel: () => settings.accessModel(),
     pageTokens: new PageTokens(() => lifecycle.rootKey()),
   });
   const settings = new OperationalSettings({

@@ -43,7 +43,7 @@ adminRoute(adminOperationalSettingsRoutes, "VaultSettingsGet", async (c) => {
 
 adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  const patch = vaultSettingsInput(await readJsonObject(c));
+  const patch = vaultSettingsInput(await readJsonObject(c), config.tenantId);
   if (patch.throttleLimits !== undefined && c.get("admin").kind !== "operator") {
     throw new VaultError("Forbidden", "Changing throttle limits requires the operator key.");
   }

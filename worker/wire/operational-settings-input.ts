@@ -8,6 +8,7 @@ import {
 import { LONG_RUNNING_MODES, isLongRunningMode } from "../../core/domain/objects/long-running.ts";
 import { networkAclsInput } from "../../core/domain/vault/network-acls.ts";
 import { corsInput } from "../../core/domain/vault/cors-rules.ts";
+import { accessPoliciesInput } from "../../core/domain/rbac/access-policy.ts";
 
 /**
  * `throttleLimits`: units per 10-second window per bucket (secretCreate, secrets, keyCreate, keys),
@@ -28,10 +29,11 @@ export function throttleOverridesInput(value: unknown): ThrottleOverrides | null
   return overrides;
 }
 
-const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations", "edgeCache", "publicJwks", "networkAcls", "cors"]);
+const SETTINGS = new Set(["throttleLimits", "auditRetentionDays", "longRunningOperations", "edgeCache", "publicJwks", "networkAcls", "cors", "enableRbacAuthorization", "accessPolicies"]);
 
 /** PATCH body of a vault's operational settings. */
-export function vaultSettingsInput(body: Record<string, unknown>): VaultSettingsPatch {
+/** `tenantId`: the vault's, which every access policy entry must name. */
+export function vaultSettingsInput(body: Record<string, unknown>, tenantId: string): VaultSettingsPatch {
   for (const key of Object.keys(body)) {
     if (!SETTINGS.has(key)) throw badParameter(`Unknown setting '${key}'.`);
   }
@@ -53,6 +55,11 @@ export function vaultSettingsInput(body: Record<string, unknown>): VaultSettings
   if ("publicJwks" in body) patch.publicJwks = booleanSetting(body, "publicJwks");
   if ("networkAcls" in body) patch.networkAcls = networkAclsInput(body.networkAcls);
   if ("cors" in body) patch.cors = corsInput(body.cors);
+  if ("enableRbacAuthorization" in body) {
+    if (typeof body.enableRbacAuthorization !== "boolean") throw badParameter("enableRbacAuthorization must be true or false.");
+    patch.enableRbacAuthorization = body.enableRbacAuthorization;
+  }
+  if ("accessPolicies" in body) patch.accessPolicies = accessPoliciesInput(body.accessPolicies, tenantId);
   return patch;
 }
 

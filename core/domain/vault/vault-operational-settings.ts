@@ -2,6 +2,7 @@ import type { LongRunningMode } from "../objects/long-running.ts";
 import type { ThrottleLimits, ThrottleOverrides } from "../throttle/throttle-limits.ts";
 import type { NetworkAcls } from "./network-acls.ts";
 import type { CorsRules } from "./cors-rules.ts";
+import type { AccessPolicyEntry } from "../rbac/access-policy.ts";
 
 /**
  * Per-vault settings a SaaS operator may change after creation, unlike VaultConfig: throttle limits
@@ -20,7 +21,13 @@ export interface VaultOperationalSettings {
   readonly networkAcls: NetworkAcls | null;
   /** The CORS rule browsers are answered by (cors-rules.ts); null: none. */
   readonly cors: CorsRules | null;
+  /** false: the vault authorizes by `accessPolicies`, not role assignments (docs/access-control.md). */
+  readonly enableRbacAuthorization: boolean;
+  readonly accessPolicies: readonly AccessPolicyEntry[];
 }
+
+/** How the vault authorizes: its permission model and, for the access-policy model, the entries. */
+export type AccessModel = Pick<VaultOperationalSettings, "enableRbacAuthorization" | "accessPolicies">;
 
 export type EdgeReadSettings = Pick<VaultOperationalSettings, "edgeCache" | "publicJwks">;
 
@@ -34,6 +41,8 @@ export interface VaultSettingsPatch {
   /** null removes the firewall. */
   readonly networkAcls?: NetworkAcls | null;
   readonly cors?: CorsRules | null;
+  readonly enableRbacAuthorization?: boolean;
+  readonly accessPolicies?: readonly AccessPolicyEntry[];
 }
 
 export const AUDIT_RETENTION_MIN_DAYS = 1;
