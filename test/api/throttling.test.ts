@@ -130,6 +130,10 @@ describe("throttle limits are configuration (control plane)", () => {
       longRunningOperations: "immediate",
       edgeCache: false,
       publicJwks: false,
+      networkAcls: null,
+      cors: null,
+      enableRbacAuthorization: true,
+      accessPolicies: [],
     });
     const tenant = await readJson(await admin("GET", `/tenants/${tenantId}/throttleLimits`));
     expect(tenant.body).toEqual({ secretCreate: 1500, secrets: 20000, keyCreate: 100, keys: 20000 });
