@@ -19,7 +19,8 @@ export const hsmBackupRoutes = new Hono<AppEnv>({ strict: false });
 
 const POLL_AFTER_SECONDS = "1";
 
-for (const path of ["/backup", "/backup/*", "/prebackup", "/restore", "/restore/*", "/prerestore", "/keys/:name/restore"]) {
+// `/keys/{name}/restore` only for its PUT: on a vault, other methods of that path are the keys' own (a version named so).
+for (const path of ["/backup", "/backup/*", "/prebackup", "/restore", "/restore/*", "/prerestore"]) {
   hsmBackupRoutes.use(path, managedHsmOnly);
 }
 
@@ -65,7 +66,7 @@ hsmBackupRoutes.put("/prerestore", operation("hsm.preRestore"), async (c) => {
   return accepted(c, "restore", job, restoreOperationBody(job));
 });
 
-hsmBackupRoutes.put("/keys/:name/restore", operation("hsm.startKeyRestore"), async (c) => {
+hsmBackupRoutes.put("/keys/:name/restore", managedHsmOnly, operation("hsm.startKeyRestore"), async (c) => {
   const keyName = assertObjectName(c.req.param("name"));
   const input = restoreInput(await readJsonObject(c), c.env, "folder");
   const job = await callVault(c, { kind: "hsm.startKeyRestore", keyName, ...input });
