@@ -4,6 +4,7 @@ import type { VaultSku } from "../../core/domain/vault/vault-config.ts";
 import { parseHsmScope } from "../../core/domain/rbac/managed-hsm-scope.ts";
 import { parseVaultObjectScope } from "../../core/domain/rbac/vault-object-scope.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
+import { roleDefinitionId } from "./hsm-rbac-bundle.ts";
 
 /**
  * The built-in role an admin API request names (by id, full id or name) for a vault of this kind: Key Vault roles for
@@ -16,7 +17,6 @@ export interface AdminRole {
   readonly path: string;
 }
 
-const HSM_ROLE_PATH = (id: string) => `Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${id}`;
 
 export function adminRoleFor(sku: VaultSku, ref: unknown): AdminRole {
   if (typeof ref !== "string") throw badParameter("Give roleDefinitionId or roleDefinitionName of a built-in role.");
@@ -24,7 +24,7 @@ export function adminRoleFor(sku: VaultSku, ref: unknown): AdminRole {
     const wanted = ref.toLowerCase();
     const role = findManagedHsmBuiltInRole(ref) ?? MANAGED_HSM_BUILT_IN_ROLES.find((r) => r.roleName.toLowerCase() === wanted);
     if (role === undefined) throw badParameter("Unknown role: a managed HSM's roles are the Managed HSM roles (e.g. 'Managed HSM Crypto User').");
-    return { id: role.id, name: role.roleName, path: HSM_ROLE_PATH(role.id) };
+    return { id: role.id, name: role.roleName, path: roleDefinitionId(role.id) };
   }
   const role = findRole(ref);
   if (role === undefined) throw badParameter("Unknown role: give roleDefinitionId or roleDefinitionName of a built-in Key Vault role.");
@@ -32,11 +32,11 @@ export function adminRoleFor(sku: VaultSku, ref: unknown): AdminRole {
 }
 
 /** How an assignment's role reads in the admin API, whichever kind of vault holds it; custom HSM roles by id. */
-export function adminRoleOf(roleDefinitionId: string): { path: string; name: string | null } {
-  const vaultRole = findRole(roleDefinitionId);
+export function adminRoleOf(id: string): { path: string; name: string | null } {
+  const vaultRole = findRole(id);
   if (vaultRole !== undefined) return { path: roleDefinitionPath(vaultRole), name: vaultRole.name };
-  const hsmRole = findManagedHsmBuiltInRole(roleDefinitionId);
-  return { path: HSM_ROLE_PATH(hsmRole?.id ?? roleDefinitionId), name: hsmRole?.roleName ?? null };
+  const hsmRole = findManagedHsmBuiltInRole(id);
+  return { path: roleDefinitionId(hsmRole?.id ?? id), name: hsmRole?.roleName ?? null };
 }
 
 /**
