@@ -66,7 +66,7 @@ hsmBackupRoutes.put("/prerestore", operation("hsm.preRestore"), async (c) => {
   return accepted(c, "restore", job, restoreOperationBody(job));
 });
 
-hsmBackupRoutes.put("/keys/:name/restore", managedHsmOnly, operation("hsm.startKeyRestore"), async (c) => {
+hsmBackupRoutes.put("/keys/:name/restore", operation("hsm.startKeyRestore"), managedHsmOnly, async (c) => {
   const keyName = assertObjectName(c.req.param("name"));
   const input = restoreInput(await readJsonObject(c), c.env, "folder");
   const job = await callVault(c, { kind: "hsm.startKeyRestore", keyName, ...input });
