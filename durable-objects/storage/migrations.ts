@@ -18,6 +18,7 @@ import vault0017 from "../../migrations/vault/0017_access_policies.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import tenant0003 from "../../migrations/tenant/0003_groups.sql";
+import tenant0004 from "../../migrations/tenant/0004_principal_secrets.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -48,6 +49,7 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "init", sql: tenant0001 },
   { version: 2, name: "throttle", sql: tenant0002 },
   { version: 3, name: "groups", sql: tenant0003 },
+  { version: 4, name: "principal_secrets", sql: tenant0004 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

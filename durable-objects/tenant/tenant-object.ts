@@ -18,6 +18,8 @@ import { AZURE_VAULT_LIMITS, resolveLimits, tenantDefaults, type ThrottleBucket,
 import { leaseGrant } from "../../core/domain/throttle/throttle-lease.ts";
 import type { WindowCount } from "../../core/domain/throttle/throttle-window.ts";
 import { GroupRepository } from "../storage/group-repository.ts";
+import { PrincipalSecretRepository } from "../storage/principal-secret-repository.ts";
+import { manageSecrets, secretAccepted, type SecretOp, type SecretResult } from "./principal-secrets.ts";
 import { groupsClaim, manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
@@ -36,6 +38,7 @@ export class TenantObject extends DurableObject<Env> {
   private readonly repo: TenantRepository;
   private readonly throttle: ThrottleRepository;
   private readonly groups: GroupRepository;
+  private readonly secrets: PrincipalSecretRepository;
   /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
   private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
@@ -47,6 +50,7 @@ export class TenantObject extends DurableObject<Env> {
     this.repo = new TenantRepository(ctx.storage.sql);
     this.throttle = new ThrottleRepository(ctx.storage.sql, "tenant");
     this.groups = new GroupRepository(ctx.storage.sql);
+    this.secrets = new PrincipalSecretRepository(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -146,8 +150,18 @@ export class TenantObject extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.repo.deletePrincipal(id);
       this.groups.removePrincipal(id);
+      this.secrets.deleteAllOf(id);
     });
     return ok(this.repo.vaults());
+  }
+
+  /** A service principal's client secrets (docs/access-control.md "Client secrets"). */
+  async manageSecrets(principalId: string, op: SecretOp): Promise<Result<SecretResult>> {
+    const found = this.repo.findPrincipal(principalId);
+    if (found === null || found.principal.id !== principalId || found.principal.type !== "servicePrincipal") {
+      return fail(new VaultError("PrincipalNotFound", `Service principal ${principalId} was not found.`));
+    }
+    return manageSecrets(this.secrets, principalId, toUnixSeconds(this.clock.now()), op);
   }
 
   /** The tenant's groups (docs/access-control.md "Groups"); membership travels in tokens' `groups` claim. */
@@ -189,7 +203,12 @@ export class TenantObject extends DurableObject<Env> {
     const found = this.repo.findPrincipal(request.principal);
     const expected = request.via === "clientSecret" ? found?.principal.appId : found?.principal.id;
     const type: PrincipalType = request.via === "clientSecret" ? "servicePrincipal" : "managedIdentity";
-    const matches = found !== null && (await credentialMatches(request.secret, found.credentialHash));
+    const now = toUnixSeconds(this.clock.now());
+    const matches =
+      found !== null &&
+      (request.via === "clientSecret"
+        ? await secretAccepted(this.secrets, found.principal.id, found.credentialHash, request.secret, now)
+        : await credentialMatches(request.secret, found.credentialHash));
     if (found === null || !matches || expected !== request.principal || found.principal.type !== type) return fail(invalidClient());
     return ok(await this.sign(tenant, found.principal, request.resource));
   }
