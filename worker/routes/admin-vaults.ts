@@ -138,7 +138,7 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const sku = vaultSku(body.sku, hsmBridgeConfigured(c.env));
   const placement = placementInput(body.placement);
   assertJurisdictionAvailable(c.env, placement?.jurisdiction);
-  const initialAdmins = await initialAdministrators(c.env, tenantId, sku, body.initialAdminObjectIds);
+  const initialAdmins = await initialAdministrators(c.env, tenantId, sku, body.initialAdminObjectIds, c.get("admin"));
   const settings = {
     name,
     tenantId,
