@@ -9,12 +9,14 @@ import type { VaultClient } from "./fixture.ts";
 
 export interface Holder {
   readonly certificate: Uint8Array;
+  readonly privateKey: CryptoKey;
   readonly privateJwk: RsaPrivateJwk;
   /** The JWK the download request carries for this holder. */
   readonly jwk: Record<string, unknown>;
 }
 
-async function makeHolder(name: string): Promise<Holder> {
+/** One holder, as `az keyvault security-domain download --sd-wrapping-keys` would be given it. */
+export async function makeHolder(name: string): Promise<Holder> {
   const pair = (await crypto.subtle.generateKey(
     { name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
     true,
@@ -31,8 +33,17 @@ async function makeHolder(name: string): Promise<Holder> {
     ekus: [],
   });
   const digest = async (alg: string) => bytesToBase64Url(new Uint8Array(await crypto.subtle.digest(alg, certificate)));
-  const jwk = { kty: "RSA", alg: "RSA-OAEP-256", key_ops: ["verify", "encrypt", "wrapKey"], n, e, x5c: [bytesToBase64(certificate)], "x5t#S256": await digest("SHA-256") };
-  return { certificate, privateJwk, jwk };
+  const jwk = {
+    kty: "RSA",
+    alg: "RSA-OAEP-256",
+    key_ops: ["verify", "encrypt", "wrapKey"],
+    n,
+    e,
+    x5c: [bytesToBase64(certificate)],
+    x5t: await digest("SHA-1"),
+    "x5t#S256": await digest("SHA-256"),
+  };
+  return { certificate, privateKey: pair.privateKey, privateJwk, jwk };
 }
 
 let holders: Promise<Holder[]> | undefined;

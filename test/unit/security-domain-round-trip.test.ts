@@ -7,7 +7,6 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesToBase64, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
-import type { RsaPrivateJwk } from "../../core/crypto/keys/key-types.ts";
 import { createSecurityDomainDownload } from "../../core/crypto/security-domain/download-blob.ts";
 import { SECURITY_DOMAIN_NOT_RESTORED } from "../../core/crypto/security-domain/restore-failed.ts";
 import { createRestoreBlob, type WrappingKey } from "../../core/crypto/security-domain/restore-blob.ts";
@@ -18,47 +17,8 @@ import {
   type TransferKey,
 } from "../../core/crypto/security-domain/transfer-key.ts";
 import { openRestoreBlob } from "../../core/crypto/security-domain/upload-blob.ts";
-import { issueSelfSigned } from "../../core/crypto/x509/issue.ts";
 import { badParameterAsync } from "../support/bad-parameter.ts";
-
-interface Holder {
-  readonly certificate: Uint8Array;
-  readonly privateKey: CryptoKey;
-  readonly privateJwk: RsaPrivateJwk;
-  /** What `az keyvault security-domain download --sd-wrapping-keys` sends for this certificate. */
-  readonly jwk: Record<string, unknown>;
-}
-
-async function makeHolder(name: string): Promise<Holder> {
-  const pair = (await crypto.subtle.generateKey(
-    { name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
-    true,
-    ["encrypt", "decrypt"],
-  )) as CryptoKeyPair;
-  const exported = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
-  const { n = "", e = "", d = "", p = "", q = "", dp = "", dq = "", qi = "" } = exported;
-  const privateJwk: RsaPrivateJwk = { kty: "RSA", n, e, d, p, q, dp, dq, qi };
-  const certificate = await issueSelfSigned({
-    privateJwk,
-    subject: `CN=${name}`,
-    notBefore: new Date(Date.UTC(2025, 0, 1)),
-    notAfter: new Date(Date.UTC(2026, 0, 1)),
-    keyUsage: ["keyEncipherment"],
-    ekus: [],
-  });
-  const digest = async (alg: string): Promise<string> => bytesToBase64Url(new Uint8Array(await crypto.subtle.digest(alg, certificate)));
-  const jwk = {
-    kty: "RSA",
-    alg: "RSA-OAEP-256",
-    key_ops: ["verify", "encrypt", "wrapKey"],
-    n,
-    e,
-    x5c: [bytesToBase64(certificate)],
-    x5t: await digest("SHA-1"),
-    "x5t#S256": await digest("SHA-256"),
-  };
-  return { certificate, privateKey: pair.privateKey, privateJwk, jwk };
-}
+import { makeHolder, type Holder } from "../support/security-domain.ts";
 
 const secrets = new Map<string, Uint8Array>([
   ["hsm_backup", crypto.getRandomValues(new Uint8Array(32))],

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { SecurityDomainStatus } from "../../core/contract/managed-hsm-security-domain.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
@@ -6,25 +6,17 @@ import { callVault } from "../clients/call-vault.ts";
 import { managedHsmOnly } from "../middleware/managed-hsm-only.ts";
 import { operation } from "../middleware/operation.ts";
 import { readJsonObject } from "../wire/json-body.ts";
+import { acceptedAsync } from "../wire/async-operation.ts";
 
 /**
  * A managed HSM's security domain (securitydomain.json, api-version 7.2 on; docs/managed-hsm.md "Security domain").
- * Download and upload are long-running: 202, `Azure-AsyncOperation` naming their `…/pending` status (with the
- * request's api-version, which this server requires on every call) and `Retry-After` in whole seconds.
+ * Download and upload are long-running (wire/async-operation.ts), their status at `…/pending`.
  */
 export const hsmSecurityDomainRoutes = new Hono<AppEnv>({ strict: false });
-
-const POLL_AFTER_SECONDS = "1";
 
 hsmSecurityDomainRoutes.use("/securitydomain/*", managedHsmOnly);
 
 const statusBody = (s: SecurityDomainStatus) => ({ status: s.status, status_details: s.statusDetails });
-
-function accepted(c: Context<AppEnv>, pending: string, body: unknown): Response {
-  c.header("Azure-AsyncOperation", `${c.get("vaultBaseUrl")}/securitydomain/${pending}/pending?api-version=${encodeURIComponent(c.get("apiVersion"))}`);
-  c.header("Retry-After", POLL_AFTER_SECONDS);
-  return c.json(body, 202);
-}
 
 /** The certificates as every client sends them (bare JWKs), or as the 7.2 swagger wraps them (`{value: JWK}`). */
 function certificatesOf(value: unknown): unknown[] {
@@ -38,7 +30,7 @@ hsmSecurityDomainRoutes.post("/securitydomain/download", operation("hsm.download
   const body = await readJsonObject(c);
   const certificates = certificatesOf(body.certificates);
   const { value } = await callVault(c, { kind: "hsm.downloadSecurityDomain", certificates, required: body.required ?? 2 });
-  return accepted(c, "download", { value });
+  return acceptedAsync(c, "securitydomain/download/pending", { value });
 });
 
 hsmSecurityDomainRoutes.get("/securitydomain/download/pending", operation("hsm.securityDomainDownloadStatus"), async (c) =>
@@ -53,7 +45,7 @@ hsmSecurityDomainRoutes.get("/securitydomain/upload", operation("hsm.transferKey
 hsmSecurityDomainRoutes.post("/securitydomain/upload", operation("hsm.uploadSecurityDomain"), async (c) => {
   const value = (await readJsonObject(c)).value;
   if (typeof value !== "string" || value === "") throw badParameter("'value' must be the restore blob's JSON text.");
-  return accepted(c, "upload", statusBody(await callVault(c, { kind: "hsm.uploadSecurityDomain", value })));
+  return acceptedAsync(c, "securitydomain/upload/pending", statusBody(await callVault(c, { kind: "hsm.uploadSecurityDomain", value })));
 });
 
 hsmSecurityDomainRoutes.get("/securitydomain/upload/pending", operation("hsm.securityDomainUploadStatus"), async (c) =>

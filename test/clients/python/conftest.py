@@ -22,6 +22,14 @@ def credential(managed_identity_credential):
 
 
 @pytest.fixture(scope="session")
+def hsm_url(edge):
+    """The dev server's managed HSM; no silent skip: CI installs softhsm2, and the server makes it whenever the bridge runs."""
+    if edge.managed_hsm_url is None:
+        pytest.fail("the dev server made no managed HSM: it needs SoftHSM2 behind the PKCS#11 bridge (CI installs softhsm2)")
+    return edge.managed_hsm_url
+
+
+@pytest.fixture(scope="session")
 def fast_vault(edge, admin, unique_vault_name):
     """URL of a premium vault that completes long-running operations at once; the managed identity administers it."""
     name = unique_vault_name("pyfast")

@@ -19,13 +19,6 @@ CRYPTO_USER = "21dbd100-6940-42c2-9190-5d6cb909625b"
 
 
 @pytest.fixture(scope="module")
-def hsm_url(edge):
-    if edge.managed_hsm_url is None:
-        pytest.fail("the dev server made no managed HSM: it needs SoftHSM2 behind the PKCS#11 bridge (CI installs softhsm2)")
-    return edge.managed_hsm_url
-
-
-@pytest.fixture(scope="module")
 def access(hsm_url, credential):
     return KeyVaultAccessControlClient(hsm_url, credential)
 

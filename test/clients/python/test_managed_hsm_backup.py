@@ -19,13 +19,6 @@ SAS = "sv=2026-01-01&sig=unused"  # the SDK requires one; this deployment's buck
 
 
 @pytest.fixture(scope="module")
-def hsm_url(edge):
-    if edge.managed_hsm_url is None:
-        pytest.fail("the dev server made no managed HSM: it needs SoftHSM2 behind the PKCS#11 bridge (CI installs softhsm2)")
-    return edge.managed_hsm_url
-
-
-@pytest.fixture(scope="module")
 def container_url():
     return os.environ["BACKUP_CONTAINER_URL"]
 

@@ -8,6 +8,7 @@
  */
 import { BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type PKCS11, type Template } from "../pkcs11/binding.ts";
+import { destroyQuietly } from "../pkcs11/destroy-quietly.ts";
 
 /** RFC 5649 §4.1: the wrap of at least one byte is two semiblocks, and always whole semiblocks. */
 const KWP_MIN_BYTES = 16;
@@ -71,12 +72,4 @@ export async function unwrapTransferBlob(
     throw error;
   }
   return target;
-}
-
-function destroyQuietly(module: PKCS11, session: Handle, object: Handle): void {
-  try {
-    module.C_DestroyObject(session, object);
-  } catch {
-    // The error being thrown is the one to report; the session goes with it.
-  }
 }

@@ -16,7 +16,9 @@ import type { ReleaseWrapAlgorithm, ReleaseWrapRequest, ReleaseWrapResponse } fr
 import { bytesToBase64Url } from "../../../core/crypto/bytes.ts";
 import type { BridgeContext } from "../context.ts";
 import { badParameter, BridgeFailure } from "../failure.ts";
-import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type Mechanism, type PKCS11, type RsaOAEP } from "../pkcs11/binding.ts";
+import { pkcs11js, type Handle } from "../pkcs11/binding.ts";
+import { destroyQuietly } from "../pkcs11/destroy-quietly.ts";
+import { oaepMechanism } from "../ops/rsa-cipher.ts";
 import { ckrName, failureFromPkcs11 } from "../pkcs11/ckr.ts";
 
 /** The workload keys accepted: RSA-2048 (Azure's smallest, core/crypto/release/runtime-key.ts) to RSA-16384. */
@@ -66,8 +68,7 @@ export async function releaseWrap(context: BridgeContext, id: string, request: R
   if (bits < MIN_TARGET_BITS || bits > MAX_TARGET_BITS || exponent.length === 0 || exponent.length > 8) {
     throw badParameter(`target must be an RSA public key of ${MIN_TARGET_BITS} to ${MAX_TARGET_BITS} bits`);
   }
-  const parameter: RsaOAEP = { type: pkcs11js.CK_PARAMS_RSA_OAEP, hashAlg: oaep.hash, mgf: oaep.mgf, source: CKZ_DATA_SPECIFIED };
-  const mechanism: Mechanism = { mechanism: pkcs11js.CKM_RSA_PKCS_OAEP, parameter };
+  const mechanism = oaepMechanism(oaep.hash, oaep.mgf);
   const { module } = context.token;
   return context.keys.withKey(id, async (session, key) => {
     const held = key.privateKey ?? key.secretKey;
@@ -110,12 +111,4 @@ function bitLength(bytes: Buffer): number {
   while (start < bytes.length && bytes[start] === 0) start++;
   if (start === bytes.length) return 0;
   return (bytes.length - start) * 8 - (Math.clz32(bytes[start] ?? 0) - 24);
-}
-
-function destroyQuietly(module: PKCS11, session: Handle, object: Handle): void {
-  try {
-    module.C_DestroyObject(session, object);
-  } catch {
-    // A session object ends with its session anyway; the answer (or the failure) is what matters.
-  }
 }

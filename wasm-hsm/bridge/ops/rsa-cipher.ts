@@ -17,7 +17,8 @@ import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type Mechanism, type RsaOAEP
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
 import { oaepDecode } from "./oaep-decode.ts";
 
-function oaep(hash: number, mgf: number): Mechanism {
+/** CKM_RSA_PKCS_OAEP with `hash` and its MGF1, empty label (RFC 8017 §7.1). */
+export function oaepMechanism(hash: number, mgf: number): Mechanism {
   const parameter: RsaOAEP = { type: pkcs11js.CK_PARAMS_RSA_OAEP, hashAlg: hash, mgf, source: CKZ_DATA_SPECIFIED };
   return { mechanism: pkcs11js.CKM_RSA_PKCS_OAEP, parameter };
 }
@@ -25,8 +26,8 @@ function oaep(hash: number, mgf: number): Mechanism {
 /** RFC 7518 §4.2/§4.3 and Azure's RSA-OAEP-256: MGF1 uses the same hash as OAEP, the label is empty. */
 const NATIVE_MECHANISMS: Readonly<Record<RsaCipherAlgorithm, Mechanism>> = {
   RSA1_5: { mechanism: pkcs11js.CKM_RSA_PKCS },
-  "RSA-OAEP": oaep(pkcs11js.CKM_SHA_1, pkcs11js.CKG_MGF1_SHA1),
-  "RSA-OAEP-256": oaep(pkcs11js.CKM_SHA256, pkcs11js.CKG_MGF1_SHA256),
+  "RSA-OAEP": oaepMechanism(pkcs11js.CKM_SHA_1, pkcs11js.CKG_MGF1_SHA1),
+  "RSA-OAEP-256": oaepMechanism(pkcs11js.CKM_SHA256, pkcs11js.CKG_MGF1_SHA256),
 };
 
 /** RFC 8017 §7.1.1 step 1b (OAEP: k − 2hLen − 2) and §7.2.1 step 1 (v1.5: k − 11): the longest message. */

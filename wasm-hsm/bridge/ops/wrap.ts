@@ -13,6 +13,7 @@ import { badParameter, BridgeFailure, DECRYPTION_FAILED } from "../failure.ts";
 import type { StoredKey } from "../keys/key-store.ts";
 import { pkcs11js, type Handle, type Template } from "../pkcs11/binding.ts";
 import { failureFromPkcs11 } from "../pkcs11/ckr.ts";
+import { destroyQuietly } from "../pkcs11/destroy-quietly.ts";
 import { aesKeyHandle } from "./aes-key.ts";
 import { aesKwpWrap } from "./aes-kwp-wrap.ts";
 import { isRsaAlgorithm } from "./cipher.ts";
@@ -84,7 +85,7 @@ export async function wrap(context: BridgeContext, id: string, request: WrapRequ
     } catch (error) {
       throw failureFromPkcs11(error, "wrap");
     } finally {
-      if (transient !== undefined) destroyQuietly(context, session, transient);
+      if (transient !== undefined) destroyQuietly(context.token.module, session, transient);
     }
   });
 }
@@ -117,7 +118,7 @@ export async function unwrap(context: BridgeContext, id: string, request: Unwrap
     } catch (error) {
       throw failureFromPkcs11(error, "unwrap");
     } finally {
-      destroyQuietly(context, session, transient);
+      destroyQuietly(context.token.module, session, transient);
     }
   });
 }
@@ -130,12 +131,4 @@ function assertKek(context: BridgeContext, key: StoredKey, descriptor: AesWrapDe
   }
   if (!context.token.mechanisms.has(mechanism)) throw badParameter("this token cannot do that key wrap");
   return kek;
-}
-
-function destroyQuietly(context: BridgeContext, session: Handle, object: Handle): void {
-  try {
-    context.token.module.C_DestroyObject(session, object);
-  } catch {
-    // A session object also ends with its session.
-  }
 }

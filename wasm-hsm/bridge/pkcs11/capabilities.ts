@@ -11,6 +11,7 @@ import { createCipheriv } from "node:crypto";
 import type { ByokUnwrapPath, ImplementationPath } from "../../../core/hsm/bridge-client/types.ts";
 import { BridgeFailure } from "../failure.ts";
 import { CKZ_DATA_SPECIFIED, pkcs11js, type Handle, type RsaOAEP } from "./binding.ts";
+import { destroyQuietly } from "./destroy-quietly.ts";
 import type { SessionPool } from "./session-pool.ts";
 import type { Token } from "./token.ts";
 
@@ -91,7 +92,7 @@ async function unwrapsRfc5649(token: Token, session: Handle): Promise<boolean> {
   } catch {
     return false;
   } finally {
-    for (const handle of created) destroyQuietly(token, session, handle);
+    for (const handle of created) destroyQuietly(token.module, session, handle);
   }
 }
 
@@ -126,7 +127,7 @@ async function wrapsRfc5649(token: Token, session: Handle): Promise<boolean> {
   } catch {
     return false;
   } finally {
-    for (const handle of created) destroyQuietly(token, session, handle);
+    for (const handle of created) destroyQuietly(token.module, session, handle);
   }
 }
 
@@ -168,15 +169,7 @@ async function acceptsOaepSha256(token: Token, session: Handle): Promise<boolean
       // Expected: the probe's only purpose was the Init.
     }
   }
-  destroyQuietly(token, session, pair.privateKey);
-  destroyQuietly(token, session, pair.publicKey);
+  destroyQuietly(token.module, session, pair.privateKey);
+  destroyQuietly(token.module, session, pair.publicKey);
   return native;
-}
-
-function destroyQuietly(token: Token, session: Handle, object: Handle): void {
-  try {
-    token.module.C_DestroyObject(session, object);
-  } catch {
-    // A session object disappears with its session anyway.
-  }
 }
