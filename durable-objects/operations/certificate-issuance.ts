@@ -55,8 +55,9 @@ export async function issue(ctx: VaultScope & ObjectStore & Sealing & Transactio
     ctx.certificateOperations.put(key, state, sealed, ctx.clock.now());
     return state;
   });
-  // The alarm completes a self-signed issuance nobody reads (duties/certificate-completion-duty.ts).
-  ctx.reschedule();
+  // The alarm completes a self-signed issuance nobody reads (duties/certificate-completion-duty.ts). One that
+  // completes at once (an immediate vault) is completed by the caller, so no alarm is armed for it.
+  if (ctx.completionDelayMs > 0) ctx.reschedule();
   return state;
 }
 

@@ -41,6 +41,9 @@ export const certificateHandlers: Handlers = afterDueIssuances({
   async "certificate.create"(ctx, op) {
     const policy = resolvePolicy(op.policy, null, toUnixSeconds(ctx.clock.now()));
     const state = await issue(ctx, { name: op.name, policy, jwk: op.jwk, ...metadata(op) });
+    // An immediate vault's self-signed issuance is due now: completed here, it still answers inProgress (Azure's
+    // shape, which Python's poller needs) and the first poll finds it completed.
+    await completeDueIssuance(ctx, op.name);
     refreshLifetimeAction(ctx, op.name);
     return operationView(state);
   },
