@@ -14,7 +14,10 @@ export interface ClientEnvironment {
 /**
  * The variables that point unmodified SDKs at the local server: Node trusts the CA through NODE_EXTRA_CA_CERTS,
  * Python through REQUESTS_CA_BUNDLE, and both SDKs' ManagedIdentityCredential pick the App Service flow from
- * IDENTITY_ENDPOINT + IDENTITY_HEADER.
+ * IDENTITY_ENDPOINT + IDENTITY_HEADER. The tenant is EDGE_VAULT_TENANT_ID, not AZURE_TENANT_ID: the stock
+ * EnvironmentCredential reads AZURE_TENANT_ID as the start of a service principal and, finding no client id beside
+ * it, Python's warns "Incomplete environment configuration" on every DefaultAzureCredential (azure-identity
+ * `_credentials/environment.py`); a managed identity needs no tenant.
  */
 export function clientEnvironment(facts: ClientEnvironment): Record<string, string> {
   return {
@@ -22,7 +25,7 @@ export function clientEnvironment(facts: ClientEnvironment): Record<string, stri
     REQUESTS_CA_BUNDLE: facts.caBundlePath,
     IDENTITY_ENDPOINT: `https://localhost:${facts.port}/msi/token`,
     IDENTITY_HEADER: facts.identityHeader,
-    AZURE_TENANT_ID: facts.tenantId,
+    EDGE_VAULT_TENANT_ID: facts.tenantId,
     KEYVAULT_URL: facts.vaultUrl,
     ...(facts.managedHsmUrl === undefined
       ? {}

@@ -37,6 +37,9 @@ export function startWrangler(options: WranglerOptions): WranglerProcess {
       // instead. Warnings, errors and the Worker's console.warn/error still show; WRANGLER_LOG=info brings back
       // the rest.
       WRANGLER_LOG: process.env.WRANGLER_LOG ?? "warn",
+      // Miniflare fetches `Request.cf` from workers.cloudflare.com at start and, offline, prints a stack trace as a
+      // warning; this Worker reads no `cf` field (the caller's address is CF-Connecting-IP), so the placeholder does.
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
       [WORKER_HOST_OPTIONS_VARIABLE]: JSON.stringify(hostOptions),
     },
     stdio: ["ignore", "pipe", "pipe"],

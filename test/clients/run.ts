@@ -52,7 +52,7 @@ function testEnvironment(server: DevServer, stateDir: string): NodeJS.ProcessEnv
   for (const name of COMPETING_IDENTITY_VARIABLES) delete env[name];
   return {
     ...env,
-    // NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, IDENTITY_ENDPOINT, IDENTITY_HEADER, AZURE_TENANT_ID, KEYVAULT_URL,
+    // NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, IDENTITY_ENDPOINT, IDENTITY_HEADER, EDGE_VAULT_TENANT_ID, KEYVAULT_URL,
     // MANAGED_HSM_URL: what an app on App Service would have, so the SDKs run unmodified.
     ...server.env,
     EDGE_VAULT_ORIGIN: `https://localhost:${server.port}`,

@@ -40,7 +40,7 @@ describe("env file", () => {
       REQUESTS_CA_BUNDLE: "/s/ca-bundle.pem",
       IDENTITY_ENDPOINT: "https://localhost:18443/msi/token",
       IDENTITY_HEADER: "header",
-      AZURE_TENANT_ID: "tenant",
+      EDGE_VAULT_TENANT_ID: "tenant",
       KEYVAULT_URL: "https://dev.vault.localhost:18443",
     });
   });
