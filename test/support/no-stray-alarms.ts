@@ -7,12 +7,14 @@
 import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { afterEach } from "vitest";
 
-const NAMESPACES = [env.VAULT, env.TENANT, env.REGISTRY] as const;
+async function disarmAll<T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>): Promise<void> {
+  for (const id of await listDurableObjectIds(namespace)) {
+    await runInDurableObject(namespace.get(id), (_instance, state) => state.storage.deleteAlarm());
+  }
+}
 
 afterEach(async () => {
-  for (const namespace of NAMESPACES) {
-    for (const id of await listDurableObjectIds(namespace)) {
-      await runInDurableObject(namespace.get(id), (_instance, state) => state.storage.deleteAlarm());
-    }
-  }
+  await disarmAll(env.VAULT);
+  await disarmAll(env.TENANT);
+  await disarmAll(env.REGISTRY);
 });
