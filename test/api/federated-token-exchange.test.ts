@@ -142,7 +142,8 @@ describe("workload identity federation: the token endpoint", () => {
     const { tenantId } = await setupVault(vault);
     const sp = await federatedClient(tenantId);
     const assertion = await mint();
-    for (const extra of [{ client_secret: "also-a-secret" }, { client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:saml2-bearer" }, { client_assertion: "" }]) {
+    const malformed: Record<string, string>[] = [{ client_secret: "also-a-secret" }, { client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:saml2-bearer" }, { client_assertion: "" }];
+    for (const extra of malformed) {
       const answer = await exchange(tenantId, sp.appId, assertion, TRUSTED, extra);
       expect(answer.status).toBe(400);
       expect(answer.body.error).toBe("invalid_request");
