@@ -21,8 +21,7 @@ import { GroupRepository } from "../storage/group-repository.ts";
 import { PrincipalSecretRepository } from "../storage/principal-secret-repository.ts";
 import { manageSecrets, secretAccepted, type SecretOp, type SecretResult } from "./principal-secrets.ts";
 import { groupsClaim, manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
-import { FederatedCredentialRepository } from "../storage/federated-credential-repository.ts";
-import { acceptAssertion, manageFederatedCredentials, type FederatedOp, type FederatedResult, type VerifiedAssertion } from "./federated-credentials.ts";
+import * as assertions from "./client-assertions.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -41,7 +40,7 @@ export class TenantObject extends DurableObject<Env> {
   private readonly throttle: ThrottleRepository;
   private readonly groups: GroupRepository;
   private readonly secrets: PrincipalSecretRepository;
-  private readonly federated: FederatedCredentialRepository;
+  private readonly credentials: assertions.AssertionStores;
   /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
   private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
@@ -54,7 +53,7 @@ export class TenantObject extends DurableObject<Env> {
     this.throttle = new ThrottleRepository(ctx.storage.sql, "tenant");
     this.groups = new GroupRepository(ctx.storage.sql);
     this.secrets = new PrincipalSecretRepository(ctx.storage.sql);
-    this.federated = new FederatedCredentialRepository(ctx.storage.sql);
+    this.credentials = assertions.assertionStores(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -155,7 +154,8 @@ export class TenantObject extends DurableObject<Env> {
       this.repo.deletePrincipal(id);
       this.groups.removePrincipal(id);
       this.secrets.deleteAllOf(id);
-      this.federated.deleteAllOf(id);
+      this.credentials.federated.deleteAllOf(id);
+      this.credentials.certificates.deleteAllOf(id);
     });
     return ok(this.repo.vaults());
   }
@@ -170,22 +170,25 @@ export class TenantObject extends DurableObject<Env> {
   }
 
   /** A principal's federated identity credentials (docs/access-control.md "Workload identity federation"). */
-  async manageFederatedCredentials(principalId: string, op: FederatedOp): Promise<Result<FederatedResult>> {
+  async manageFederatedCredentials(principalId: string, op: assertions.FederatedOp): Promise<Result<assertions.FederatedResult>> {
     const found = this.repo.findPrincipal(principalId);
     if (found === null || found.principal.id !== principalId) return fail(new VaultError("PrincipalNotFound", `Principal ${principalId} was not found.`));
-    return manageFederatedCredentials(this.federated, principalId, toUnixSeconds(this.clock.now()), op);
+    return assertions.manageFederatedCredentials(this.credentials.federated, principalId, toUnixSeconds(this.clock.now()), op);
   }
 
-  /** Client credentials by a federated assertion the Worker verified: the client (by client id) must trust it, once. */
-  async issueTokenForAssertion(clientId: string, assertion: VerifiedAssertion, resource: string): Promise<Result<IssuedToken>> {
+  /** A service principal's certificate credentials (docs/access-control.md "Certificate credentials"). */
+  async manageCertificates(principalId: string, op: assertions.CertificateOp): Promise<Result<assertions.CertificateResult>> {
+    const found = this.repo.findPrincipal(principalId);
+    if (found?.principal.id !== principalId || found.principal.type !== "servicePrincipal") return fail(new VaultError("PrincipalNotFound", `Service principal ${principalId} was not found.`));
+    return assertions.manageCertificates(this.credentials.certificates, principalId, toUnixSeconds(this.clock.now()), op);
+  }
+
+  /** Client credentials by client assertion (client-assertions.ts): the client, by client id, must accept it, once. */
+  async issueTokenForAssertion(clientId: string, proof: assertions.AssertionProof, resource: string): Promise<Result<IssuedToken>> {
     const found = this.repo.findPrincipal(clientId);
     if (this.info === null || found === null || found.principal.appId !== clientId) return fail(invalidClient());
-    const accepted = acceptAssertion(this.federated, found.principal.id, assertion, toUnixSeconds(this.clock.now()));
-    if (!accepted.ok) {
-      console.warn(JSON.stringify({ event: "client-assertion-refused", tenant: this.info.id, client: clientId, reason: accepted.reason }));
-      return fail(invalidClient());
-    }
-    return ok(await this.sign(this.info, found.principal, resource));
+    const accepted = await assertions.acceptClientAssertion(this.credentials, this.info.id, found.principal, proof, toUnixSeconds(this.clock.now()));
+    return accepted ? ok(await this.sign(this.info, found.principal, resource)) : fail(invalidClient());
   }
 
   /** The tenant's groups (docs/access-control.md "Groups"); membership travels in tokens' `groups` claim. */
