@@ -148,7 +148,7 @@ describe("federated identity credentials (admin API)", () => {
     );
   });
 
-  it("tenant migration 0005 applies to a tenant at 0004 with its principals and secrets intact", async () => {
+  it("tenant migrations 0005 and 0006 apply to a tenant at 0004 with its principals and secrets intact", async () => {
     const tenantId = await createTenant();
     const sp = await createPrincipal(tenantId, "servicePrincipal");
     const tenant = env.TENANT.get(env.TENANT.idFromName(tenantId));
@@ -156,11 +156,13 @@ describe("federated identity credentials (admin API)", () => {
       // Back to schema 4, as a tenant written before this migration shipped.
       state.storage.sql.exec("DROP TABLE federated_credentials");
       state.storage.sql.exec("DROP TABLE used_assertions");
+      state.storage.sql.exec("DROP TABLE principal_certificates");
       state.storage.sql.exec("DELETE FROM schema_migrations WHERE version >= 5");
       expect(migrate(state.storage, TENANT_MIGRATIONS.filter((m) => m.version <= 4))).toBe(0);
       expect(migrate(state.storage, TENANT_MIGRATIONS)).toBe(TENANT_MIGRATIONS.length - 4);
     });
     expect((await clientCredentials(tenantId, sp.appId, sp.clientSecret as string)).status).toBe(200);
     expect((await admin("PUT", `${credentialsOf(tenantId, sp.id)}/after-migration`, { issuer: GITHUB, subject: "s" })).status).toBe(201);
+    expect((await admin("GET", `/tenants/${tenantId}/principals/${sp.id}/certificates`)).status).toBe(200);
   });
 });
