@@ -106,7 +106,8 @@ describe("certificate credentials: admin API", () => {
     const cert = await makeCertificate();
     expect((await admin("POST", certificatesOf(tenantId, sp.id), { key: bytesToBase64(cert.der) })).status).toBe(201);
     const other = await makeCertificate();
-    const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", await crypto.subtle.importKey("jwk", other.privateJwk, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])));
+    const otherKey = await crypto.subtle.importKey("jwk", other.privateJwk as JsonWebKey, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
+    const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", otherKey)) as ArrayBuffer);
     const bad: unknown[] = [
       {},
       { key: "" },
