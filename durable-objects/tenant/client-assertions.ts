@@ -28,9 +28,9 @@ export function assertionStores(sql: SqlStorage): AssertionStores {
 }
 
 /** Whether `principal` accepts the assertion; a refusal's reason goes to the log only (the caller sees invalid_client). */
-export async function acceptClientAssertion(stores: AssertionStores, tenantId: string, principal: Principal, proof: AssertionProof, nowSeconds: number): Promise<boolean> {
-  const outcome = await check(stores, principal, proof, nowSeconds);
-  if (!outcome.ok) console.warn(JSON.stringify({ event: "client-assertion-refused", tenant: tenantId, client: principal.appId, kind: proof.kind, reason: outcome.reason }));
+export async function acceptClientAssertion(stores: AssertionStores, tenantId: string, clientId: string, principal: Principal | null, proof: AssertionProof, nowSeconds: number): Promise<boolean> {
+  const outcome = principal === null ? { ok: false as const, reason: "no principal of the tenant has this client id" } : await check(stores, principal, proof, nowSeconds);
+  if (!outcome.ok) console.warn(JSON.stringify({ event: "client-assertion-refused", tenant: tenantId, client: clientId.slice(0, 64), kind: proof.kind, reason: outcome.reason }));
   return outcome.ok;
 }
 

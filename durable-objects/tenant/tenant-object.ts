@@ -185,10 +185,10 @@ export class TenantObject extends DurableObject<Env> {
 
   /** Client credentials by client assertion (client-assertions.ts): the client, by client id, must accept it, once. */
   async issueTokenForAssertion(clientId: string, proof: assertions.AssertionProof, resource: string): Promise<Result<IssuedToken>> {
-    const found = this.repo.findPrincipal(clientId);
-    if (this.info === null || found === null || found.principal.appId !== clientId) return fail(invalidClient());
-    const accepted = await assertions.acceptClientAssertion(this.credentials, this.info.id, found.principal, proof, toUnixSeconds(this.clock.now()));
-    return accepted ? ok(await this.sign(this.info, found.principal, resource)) : fail(invalidClient());
+    const found = this.repo.findPrincipal(clientId)?.principal;
+    const principal = found?.appId === clientId ? found : null;
+    if (this.info === null || !(await assertions.acceptClientAssertion(this.credentials, this.info.id, clientId, principal, proof, toUnixSeconds(this.clock.now())))) return fail(invalidClient());
+    return principal === null ? fail(invalidClient()) : ok(await this.sign(this.info, principal, resource));
   }
 
   /** The tenant's groups (docs/access-control.md "Groups"); membership travels in tokens' `groups` claim. */

@@ -168,6 +168,34 @@ describe("workload identity federation: the token endpoint", () => {
   });
 });
 
+describe("the local OIDC issuer", () => {
+  const post = (body: unknown, overrides: Partial<Env> = TRUSTED) =>
+    call(overrides, new Request(`${LOCAL_ISSUER}/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }));
+
+  it("publishes discovery and keys, refuses bad requests, and is not served outside local development", async () => {
+    const discovery = await call(TRUSTED, new Request(`${LOCAL_ISSUER}/.well-known/openid-configuration`));
+    expect(discovery.status).toBe(200);
+    expect(await discovery.json()).toMatchObject({ issuer: LOCAL_ISSUER, jwks_uri: `${LOCAL_ISSUER}/keys` });
+    const keys = (await (await call(TRUSTED, new Request(`${LOCAL_ISSUER}/keys`))).json()) as { keys: { kid: string }[] };
+    expect(keys.keys.map((k) => k.kid)).toEqual([(await localKey()).jwk.kid]);
+
+    const issued = (await (await post({ subject: "s", audience: "api://x", lifetimeSeconds: 60 })).json()) as { token: string };
+    const claims = jwtParts(issued.token).payload;
+    expect(claims).toMatchObject({ iss: LOCAL_ISSUER, sub: "s", aud: ["api://x"] });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(60);
+
+    for (const body of [{}, { subject: "" }, { subject: 1 }, { subject: "s", audience: "" }, { subject: "s", lifetimeSeconds: 0 }, { subject: "s", lifetimeSeconds: 3601 }, { subject: "s", lifetimeSeconds: 1.5 }]) {
+      const answer = await post(body);
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("BadParameter");
+    }
+    for (const path of ["/.well-known/openid-configuration", "/keys", "/token"]) {
+      const answer = await call({ ...TRUSTED, LOCAL_IMDS: "false" }, new Request(`${LOCAL_ISSUER}${path}`, path === "/token" ? { method: "POST", body: "{}" } : {}));
+      expect(answer.status).toBe(404);
+    }
+  });
+});
+
 describe("workload identity federation: an issuer outside this deployment", () => {
   const fetched: string[] = [];
   let remoteKey: Awaited<ReturnType<typeof derivedP256Key>>;
