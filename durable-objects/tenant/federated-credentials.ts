@@ -94,7 +94,7 @@ export interface VerifiedAssertion {
 export function acceptAssertion(repo: FederatedCredentialRepository, principalId: string, assertion: VerifiedAssertion, nowSeconds: number): { ok: true } | { ok: false; reason: string } {
   const credential = repo.of(principalId).find((c) => c.issuer === assertion.issuer && c.subject === assertion.subject);
   if (credential === undefined) return { ok: false, reason: "no federated credential of the client names the token's issuer and subject" };
-  if (!assertion.audiences.includes(credential.audience)) return { ok: false, reason: `the token's audience is not the credential '${credential.name}''s` };
+  if (!assertion.audiences.includes(credential.audience)) return { ok: false, reason: `the token's aud does not hold the audience of credential ${credential.name}` };
   if (!repo.recordAssertion(assertion.replayKey, assertion.replayUntil, nowSeconds)) return { ok: false, reason: "the assertion was already exchanged (replay)" };
   return { ok: true };
 }
