@@ -39,6 +39,12 @@ interface Env {
    * OIDC discovery documents and key sets are fetched by the vault objects (docs/key-release.md, "Trust").
    */
   ATTESTATION_AUTHORITIES?: string;
+  /**
+   * External OIDC issuers whose tokens a principal's federated identity credentials may accept at the token endpoint
+   * (URLs, https only, space- or comma-separated; default none; docs/access-control.md "Workload identity federation").
+   * The local OIDC issuer `{ISSUER_ORIGIN}/local-oidc` (served under LOCAL_IMDS) is trusted only when listed.
+   */
+  FEDERATED_TOKEN_ISSUERS?: string;
   /** "true" serves the local attestation authority at {ISSUER_ORIGIN}/local-attestation; LOCAL_IMDS=true implies it. */
   LOCAL_ATTESTATION?: string;
   /** Where managed HSM full backups are kept (docs/managed-hsm.md "Where backups go"); optional. */

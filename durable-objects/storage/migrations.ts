@@ -19,6 +19,8 @@ import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import tenant0003 from "../../migrations/tenant/0003_groups.sql";
 import tenant0004 from "../../migrations/tenant/0004_principal_secrets.sql";
+import tenant0005 from "../../migrations/tenant/0005_federated_credentials.sql";
+import tenant0006 from "../../migrations/tenant/0006_principal_certificates.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -50,6 +52,8 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "throttle", sql: tenant0002 },
   { version: 3, name: "groups", sql: tenant0003 },
   { version: 4, name: "principal_secrets", sql: tenant0004 },
+  { version: 5, name: "federated_credentials", sql: tenant0005 },
+  { version: 6, name: "principal_certificates", sql: tenant0006 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

@@ -21,6 +21,7 @@ import { GroupRepository } from "../storage/group-repository.ts";
 import { PrincipalSecretRepository } from "../storage/principal-secret-repository.ts";
 import { manageSecrets, secretAccepted, type SecretOp, type SecretResult } from "./principal-secrets.ts";
 import { groupsClaim, manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
+import * as assertions from "./client-assertions.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -39,6 +40,7 @@ export class TenantObject extends DurableObject<Env> {
   private readonly throttle: ThrottleRepository;
   private readonly groups: GroupRepository;
   private readonly secrets: PrincipalSecretRepository;
+  private readonly credentials: assertions.AssertionStores;
   /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
   private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
@@ -51,6 +53,7 @@ export class TenantObject extends DurableObject<Env> {
     this.throttle = new ThrottleRepository(ctx.storage.sql, "tenant");
     this.groups = new GroupRepository(ctx.storage.sql);
     this.secrets = new PrincipalSecretRepository(ctx.storage.sql);
+    this.credentials = assertions.assertionStores(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -151,6 +154,8 @@ export class TenantObject extends DurableObject<Env> {
       this.repo.deletePrincipal(id);
       this.groups.removePrincipal(id);
       this.secrets.deleteAllOf(id);
+      this.credentials.federated.deleteAllOf(id);
+      this.credentials.certificates.deleteAllOf(id);
     });
     return ok(this.repo.vaults());
   }
@@ -162,6 +167,28 @@ export class TenantObject extends DurableObject<Env> {
       return fail(new VaultError("PrincipalNotFound", `Service principal ${principalId} was not found.`));
     }
     return manageSecrets(this.secrets, principalId, toUnixSeconds(this.clock.now()), op);
+  }
+
+  /** A principal's federated identity credentials (docs/access-control.md "Workload identity federation"). */
+  async manageFederatedCredentials(principalId: string, op: assertions.FederatedOp): Promise<Result<assertions.FederatedResult>> {
+    const found = this.repo.findPrincipal(principalId);
+    if (found === null || found.principal.id !== principalId) return fail(new VaultError("PrincipalNotFound", `Principal ${principalId} was not found.`));
+    return assertions.manageFederatedCredentials(this.credentials.federated, principalId, toUnixSeconds(this.clock.now()), op);
+  }
+
+  /** A service principal's certificate credentials (docs/access-control.md "Certificate credentials"). */
+  async manageCertificates(principalId: string, op: assertions.CertificateOp): Promise<Result<assertions.CertificateResult>> {
+    const found = this.repo.findPrincipal(principalId);
+    if (found?.principal.id !== principalId || found.principal.type !== "servicePrincipal") return fail(new VaultError("PrincipalNotFound", `Service principal ${principalId} was not found.`));
+    return assertions.manageCertificates(this.credentials.certificates, principalId, toUnixSeconds(this.clock.now()), op);
+  }
+
+  /** Client credentials by client assertion (client-assertions.ts): the client, by client id, must accept it, once. */
+  async issueTokenForAssertion(clientId: string, proof: assertions.AssertionProof, resource: string): Promise<Result<IssuedToken>> {
+    const found = this.repo.findPrincipal(clientId)?.principal;
+    const principal = found?.appId === clientId ? found : null;
+    if (this.info === null || !(await assertions.acceptClientAssertion(this.credentials, this.info.id, clientId, principal, proof, toUnixSeconds(this.clock.now())))) return fail(invalidClient());
+    return principal === null ? fail(invalidClient()) : ok(await this.sign(this.info, principal, resource));
   }
 
   /** The tenant's groups (docs/access-control.md "Groups"); membership travels in tokens' `groups` claim. */

@@ -111,7 +111,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     persistTo: layout.wranglerState,
     logPath: layout.wranglerLog,
     // Managed HSM full backups go to Miniflare's R2 through this account's container URIs (docs/managed-hsm.md).
-    vars: { ISSUER_ORIGIN: origin, BACKUP_BLOB_ENDPOINTS: devBackupEndpoint(options.port), ...bridge?.vars, ...options.extraVars },
+    // Workload identity federation trusts the local OIDC issuer (docs/access-control.md "Workload identity federation").
+    vars: {
+      ISSUER_ORIGIN: origin,
+      BACKUP_BLOB_ENDPOINTS: devBackupEndpoint(options.port),
+      FEDERATED_TOKEN_ISSUERS: `${origin}/local-oidc`,
+      ...bridge?.vars,
+      ...options.extraVars,
+    },
     secrets: { ...(layout.devVarsReadByWrangler ? {} : devVars.vars), ...bridge?.secrets },
     forwardOutput: !(options.quiet ?? false),
   });

@@ -24,6 +24,7 @@ export interface AdminOperation<P extends string = string> {
 const TENANT = "/tenants/:tenantId";
 const VAULT = `${TENANT}/vaults/:name`;
 const SUBSCRIPTION = `${VAULT}/eventSubscriptions/:id`;
+const FEDERATED = `${TENANT}/principals/:principalId/federatedIdentityCredentials`;
 
 const op = <P extends string>(method: AdminMethod, path: P, access: AdminAccess): AdminOperation<P> => ({ method, path, access });
 
@@ -39,6 +40,13 @@ export const ADMIN_OPERATIONS = {
   PrincipalSecretAdd: op("POST", `${TENANT}/principals/:principalId/secrets`, "tenant"),
   PrincipalSecretList: op("GET", `${TENANT}/principals/:principalId/secrets`, "tenant"),
   PrincipalSecretDelete: op("DELETE", `${TENANT}/principals/:principalId/secrets/:secretId`, "tenant"),
+  FederatedCredentialList: op("GET", `${FEDERATED}`, "tenant"),
+  FederatedCredentialPut: op("PUT", `${FEDERATED}/:credentialName`, "tenant"),
+  FederatedCredentialGet: op("GET", `${FEDERATED}/:credentialName`, "tenant"),
+  FederatedCredentialDelete: op("DELETE", `${FEDERATED}/:credentialName`, "tenant"),
+  PrincipalCertificateAdd: op("POST", `${TENANT}/principals/:principalId/certificates`, "tenant"),
+  PrincipalCertificateList: op("GET", `${TENANT}/principals/:principalId/certificates`, "tenant"),
+  PrincipalCertificateDelete: op("DELETE", `${TENANT}/principals/:principalId/certificates/:keyId`, "tenant"),
   GroupCreate: op("POST", `${TENANT}/groups`, "tenant"),
   GroupList: op("GET", `${TENANT}/groups`, "tenant"),
   GroupGet: op("GET", `${TENANT}/groups/:groupId`, "tenant"),

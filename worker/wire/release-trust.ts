@@ -22,23 +22,24 @@ export function localAuthorityIssuer(env: Env): string {
 
 const warned = new Set<string>();
 
-function listedAuthorities(env: Env): string[] {
+/** The canonical https URLs of a space- or comma-separated list (an allow-list variable); other entries are logged once. */
+export function listedAuthorities(value: string | undefined, variable = "ATTESTATION_AUTHORITIES"): string[] {
   const listed: string[] = [];
-  for (const entry of (env.ATTESTATION_AUTHORITIES ?? "").split(/[\s,]+/)) {
+  for (const entry of (value ?? "").split(/[\s,]+/)) {
     if (entry === "") continue;
     const canonical = canonicalAuthority(entry);
     if (canonical !== null) listed.push(canonical);
     else if (!warned.has(entry)) {
       // A configuration mistake: logged once per isolate, and the entry trusts nothing.
       warned.add(entry);
-      console.warn(JSON.stringify({ event: "attestation-authority-ignored", entry }));
+      console.warn(JSON.stringify({ event: "allow-list-entry-ignored", variable, entry }));
     }
   }
   return listed;
 }
 
 export function attestationTrust(env: Env): AttestationTrust {
-  const authorities = listedAuthorities(env);
+  const authorities = listedAuthorities(env.ATTESTATION_AUTHORITIES);
   const local = canonicalAuthority(localAuthorityIssuer(env));
   const localTrusted = local !== null && localAuthorityServed(env) && (env.LOCAL_IMDS === "true" || authorities.includes(local));
   return { authorities: authorities.filter((a) => a !== local), localAuthority: localTrusted ? local : null };

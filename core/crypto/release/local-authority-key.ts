@@ -17,20 +17,33 @@ export interface LocalAuthorityKey {
   readonly jwk: { readonly kty: "EC"; readonly crv: "P-256"; readonly x: string; readonly y: string; readonly kid: string; readonly use: "sig"; readonly alg: "ES256" };
 }
 
-const cache = new WeakMap<RootKey, Promise<LocalAuthorityKey>>();
+const caches = new Map<string, WeakMap<RootKey, Promise<LocalAuthorityKey>>>();
 
-async function make(root: RootKey): Promise<LocalAuthorityKey> {
-  const key = await derivedP256Key(root, LOCAL_AUTHORITY_PURPOSE);
+async function make(root: RootKey, purpose: string): Promise<LocalAuthorityKey> {
+  const key = await derivedP256Key(root, purpose);
   // RFC 7638-like: a stable kid from the public key, so a token's kid matches the published set.
   const kid = bytesToBase64Url(sha256(utf8(`${key.publicJwk.x}.${key.publicJwk.y}`)));
   return { key, jwk: { ...key.publicJwk, kid, use: "sig", alg: "ES256" } };
 }
 
-export function localAuthorityKey(root: RootKey): Promise<LocalAuthorityKey> {
+/**
+ * A local token issuer's key for `purpose`, cached per root key: the attestation authority's, and the local OIDC
+ * issuer's that stands in for GitHub Actions or Kubernetes in workload identity federation (docs/access-control.md).
+ */
+export function localIssuerKey(root: RootKey, purpose: string): Promise<LocalAuthorityKey> {
+  let cache = caches.get(purpose);
+  if (cache === undefined) {
+    cache = new WeakMap();
+    caches.set(purpose, cache);
+  }
   let entry = cache.get(root);
   if (entry === undefined) {
-    entry = make(root);
+    entry = make(root, purpose);
     cache.set(root, entry);
   }
   return entry;
+}
+
+export function localAuthorityKey(root: RootKey): Promise<LocalAuthorityKey> {
+  return localIssuerKey(root, LOCAL_AUTHORITY_PURPOSE);
 }

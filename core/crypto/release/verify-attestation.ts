@@ -33,7 +33,8 @@ export interface AttestationCheck {
 
 const refuse = (reason: string): AttestationOutcome => ({ ok: false, reason });
 
-function describeFailure(err: unknown): string {
+/** Which jose check refused a token, for the log (shared with federated client assertions). */
+export function describeFailure(err: unknown): string {
   if (err instanceof errors.JWTExpired) return "the token has expired";
   if (err instanceof errors.JWTClaimValidationFailed) return `the token's ${err.claim} claim is not valid (${err.reason})`;
   if (err instanceof errors.JWSSignatureVerificationFailed) return "the token's signature does not verify";

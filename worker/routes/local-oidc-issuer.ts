@@ -1,0 +1,61 @@
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { compactJws } from "../../core/crypto/release/compact-jws.ts";
+import { localIssuerKey } from "../../core/crypto/release/local-authority-key.ts";
+import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
+import { LOCAL_OIDC_PURPOSE } from "../auth/client-assertion.ts";
+import { toErrorResponse } from "../errors/to-response.ts";
+import { readJsonObject } from "../wire/json-body.ts";
+import { DEFAULT_FEDERATION_AUDIENCE, MAX_CREDENTIAL_FIELD } from "../wire/federated-credential-input.ts";
+import { LOCAL_OIDC_ISSUER_PATH, localOidcIssuer, localOidcIssuerServed } from "../wire/federation-trust.ts";
+
+/**
+ * The local OIDC issuer (docs/access-control.md "Workload identity federation"): stands in for GitHub Actions' or a
+ * Kubernetes cluster's token issuer, so workload identity federation can be tried and tested end to end. It vouches
+ * for whatever subject it is asked for — nothing is proven — so it is served only under LOCAL_IMDS = "true" (local
+ * development) and believed only when FEDERATED_TOKEN_ISSUERS also lists `{ISSUER_ORIGIN}/local-oidc`.
+ * Endpoints, as an OIDC issuer's: discovery, `keys` (its key set), and `POST token` `{subject, audience?,
+ * lifetimeSeconds?}` → `{token}`, an ES256 JWT like a Kubernetes projected service-account token.
+ */
+export const localOidcIssuerRoutes = new Hono<AppEnv>({ strict: false });
+
+const DEFAULT_LIFETIME_S = 600;
+const MAX_LIFETIME_S = 3600;
+
+const notServed = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
+
+localOidcIssuerRoutes.use(`${LOCAL_OIDC_ISSUER_PATH}/*`, async (c, next) => {
+  if (!localOidcIssuerServed(c.env)) return notServed();
+  await next();
+});
+
+localOidcIssuerRoutes.get(`${LOCAL_OIDC_ISSUER_PATH}/.well-known/openid-configuration`, (c) => {
+  const issuer = localOidcIssuer(c.env);
+  return c.json({
+    issuer,
+    jwks_uri: `${issuer}/keys`,
+    response_types_supported: ["id_token"],
+    subject_types_supported: ["public"],
+    id_token_signing_alg_values_supported: ["ES256"],
+    claims_supported: ["sub", "aud", "exp", "iat", "iss", "jti", "nbf"],
+  });
+});
+
+const issuerKey = async (c: Context<AppEnv>) => localIssuerKey(await rootKeyFromEnv(c.env.ROOT_KEY), LOCAL_OIDC_PURPOSE);
+
+localOidcIssuerRoutes.get(`${LOCAL_OIDC_ISSUER_PATH}/keys`, async (c) => c.json({ keys: [(await issuerKey(c)).jwk] }));
+
+localOidcIssuerRoutes.post(`${LOCAL_OIDC_ISSUER_PATH}/token`, async (c) => {
+  const body = await readJsonObject(c);
+  const { subject, audience = DEFAULT_FEDERATION_AUDIENCE, lifetimeSeconds = DEFAULT_LIFETIME_S } = body;
+  if (typeof subject !== "string" || subject === "" || subject.length > MAX_CREDENTIAL_FIELD) throw badParameter("subject must be a non-empty string.");
+  if (typeof audience !== "string" || audience === "" || audience.length > MAX_CREDENTIAL_FIELD) throw badParameter("audience must be a non-empty string.");
+  if (typeof lifetimeSeconds !== "number" || !Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > MAX_LIFETIME_S) {
+    throw badParameter(`lifetimeSeconds must be a whole number from 1 to ${MAX_LIFETIME_S}.`);
+  }
+  const { key, jwk } = await issuerKey(c);
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = { iss: localOidcIssuer(c.env), sub: subject, aud: [audience], iat, nbf: iat, exp: iat + lifetimeSeconds, jti: crypto.randomUUID() };
+  return c.json({ token: compactJws({ kid: jwk.kid, typ: "JWT" }, claims, key) });
+});
