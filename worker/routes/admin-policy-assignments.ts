@@ -2,12 +2,13 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
 import { unwrap } from "../clients/unwrap.ts";
-import { locateVault, vaultStub } from "../clients/vault-stub.ts";
+import { vaultStub } from "../clients/vault-stub.ts";
+import { pushToVaults } from "../clients/policy-push.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
 import { assertAssignmentName, policyAssignmentInput } from "../../core/domain/policy/policy-assignment-input.ts";
-import type { PolicyAdminOp } from "../../core/contract/vault-policies.ts";
+import type { PolicyState } from "../../core/contract/vault-policies.ts";
 import { vaultUri } from "../../core/domain/vault/vault-host.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { policyAssignmentJson, policyStateJson } from "../wire/policy-assignment-json.ts";
@@ -21,24 +22,6 @@ import { requireVault } from "./admin-vaults.ts";
  * without calling the tenant; a vault made later takes the tenant's list at creation (admin-vaults.ts).
  */
 export const adminPolicyAssignmentRoutes = new Hono<AppEnv>({ strict: false });
-
-/** Pushes one change to every vault of the tenant; a vault deleted meanwhile is skipped. */
-async function pushToVaults(env: Env, tenantId: string, vaults: readonly string[], op: PolicyAdminOp): Promise<void> {
-  await Promise.all(
-    vaults.map(async (name) => {
-      const config = await locateVault(env, name);
-      if (config === null || config.tenantId !== tenantId) return;
-      const result = await vaultStub(env, config).managePolicies(op);
-      if (!result.ok && result.error.code !== "VaultNotFound") unwrap(result);
-    }),
-  );
-}
-
-/** Copies the tenant's assignments into a vault just made (called by VaultPut). */
-export async function seedVaultPolicies(env: Env, tenantId: string, vault: Parameters<typeof vaultStub>[1]): Promise<void> {
-  const assignments = unwrap(await tenantStub(env, tenantId).managePolicies({ kind: "list" })) as PolicyAssignment[];
-  if (assignments.length > 0) unwrap(await vaultStub(env, vault).managePolicies({ kind: "replaceTenant", assignments }));
-}
 
 adminRoute(adminPolicyAssignmentRoutes, "TenantPolicyAssignmentList", async (c) => {
   const tenantId = c.req.param("tenantId");
@@ -113,7 +96,7 @@ adminRoute(adminPolicyAssignmentRoutes, "PolicyAssignmentDelete", async (c) => {
  */
 adminRoute(adminPolicyAssignmentRoutes, "PolicyStatesList", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  const report = unwrap(await vaultStub(c.env, config).managePolicies({ kind: "states" })) as { evaluatedAt: number; states: import("../../core/contract/vault-policies.ts").PolicyState[] };
+  const report = unwrap(await vaultStub(c.env, config).managePolicies({ kind: "states" })) as { evaluatedAt: number; states: PolicyState[] };
   const uri = vaultUri(c.env.ISSUER_ORIGIN, config.name, config.sku);
   return c.json({ value: report.states.map((s) => policyStateJson(s, report.evaluatedAt, uri, config.tenantId, config.name)) });
 });

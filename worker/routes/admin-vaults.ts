@@ -36,7 +36,7 @@ import { vaultUri } from "../../core/domain/vault/vault-host.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { HSM_ADMINISTRATOR, initialAdministrators, requirePrincipal } from "./admin-principal-checks.ts";
 import { adminRoleFor, adminRoleOf, assignmentScope } from "../wire/admin-role-ref.ts";
-import { seedVaultPolicies } from "./admin-policy-assignments.ts";
+import { seedVaultPolicies } from "../clients/policy-push.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
 export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
