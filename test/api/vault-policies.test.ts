@@ -205,6 +205,40 @@ describe("key rules", () => {
   });
 });
 
+describe("imports", () => {
+  it("a key import is judged like a create: a P-384 JWK is refused where only P-256 is allowed", SLOW, async () => {
+    const vault = uniqueVaultName("polimpk");
+    const { tenantId, kv } = await setupVault(vault);
+    await assignVault(tenantId, vault, "p256-only", EC_CURVES, "Deny", { allowedECNames: ["P-256"] });
+    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const jwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
+    const key = { kty: "EC", crv: "P-384", x: jwk.x, y: jwk.y, d: jwk.d };
+    await expectDenied(await kv.json("PUT", "/keys/imported", { key }), "p256-only");
+    expect(await versions(kv, "keys", "imported")).toBe(0);
+    await assignVault(tenantId, vault, "p256-only", EC_CURVES, "Audit", { allowedECNames: ["P-256"] });
+    expect((await kv.json("PUT", "/keys/imported", { key })).status).toBe(200);
+    expect((await states(tenantId, vault)).map((r) => [r.objectName, r.policyAssignmentName])).toEqual([["imported", "p256-only"]]);
+  });
+
+  it("a certificate import is judged by the certificate's own validity", SLOW, async () => {
+    const source = uniqueVaultName("polsrc");
+    const { kv: sourceKv } = await setupVault(source);
+    const long = { policy: { key_props: { kty: "EC", crv: "P-256" }, x509_props: { subject: "CN=long.example", validity_months: 24 }, issuer: { name: "Self" } } };
+    expect((await sourceKv.json("POST", "/certificates/long/create", long)).status).toBe(202);
+    const pfx = (await sourceKv.json<{ value: string }>("GET", "/secrets/long")).body.value;
+
+    const vault = uniqueVaultName("polimpc");
+    const { tenantId, kv } = await setupVault(vault);
+    await assignVault(tenantId, vault, "max-12", CERT_VALIDITY, "Deny", { maximumValidityInMonths: 12 });
+    // The import's own policy says 12 months; the certificate it carries is valid for 24.
+    const body = { value: pfx, policy: { x509_props: { validity_months: 12 }, secret_props: { contentType: "application/x-pkcs12" } } };
+    await expectDenied(await kv.json("POST", "/certificates/imported/import", body), "max-12");
+    expect((await kv.json("GET", "/certificates/imported")).status).toBe(404);
+    await assignVault(tenantId, vault, "max-12", CERT_VALIDITY, "Deny", { maximumValidityInMonths: 24 });
+    expect((await kv.json("POST", "/certificates/imported/import", body)).status).toBe(200);
+  });
+});
+
 describe("certificate rules", () => {
   const policy = (months: number, issuer = "Self") => ({
     policy: { key_props: { kty: "EC", crv: "P-256" }, x509_props: { subject: "CN=a.example", validity_months: months }, issuer: { name: issuer } },
