@@ -71,8 +71,15 @@ async function versions(kv: VaultClient, collection: string, name: string): Prom
   return res.status === 404 ? 0 : res.body.value.length;
 }
 
-async function auditRecords(kv: VaultClient, operation: string): Promise<{ resultCode: string; httpStatusCode: number; object: { name: string } | null }[]> {
-  const res = await kv.json<{ value: { resultCode: string; httpStatusCode: number; object: { name: string } | null }[] }>("GET", `/auditlog?operation=${operation}`);
+interface AuditRow {
+  resultCode: string;
+  httpStatusCode: number;
+  resultDescription?: string;
+  object: { name: string } | null;
+}
+
+async function auditRecords(kv: VaultClient, operation: string): Promise<AuditRow[]> {
+  const res = await kv.json<{ value: AuditRow[] }>("GET", `/auditlog?operation=${operation}`);
   expect(res.status).toBe(200);
   return res.body.value;
 }
@@ -86,6 +93,7 @@ describe("secret rules", () => {
     expect((await kv.json("GET", "/secrets/forever")).status).toBe(404);
     const records = (await auditRecords(kv, "SecretSet")).filter((r) => r.object?.name === "forever");
     expect(records.map((r) => [r.httpStatusCode, r.resultCode])).toEqual([[403, "Forbidden"]]);
+    expect(records[0]?.resultDescription).toContain("'secrets-expire' (98728c90-32c7-4049-8429-847dc0f4fe37)");
     expect((await kv.json("PUT", "/secrets/bounded", { value: "v", attributes: { exp: now() + 30 * DAY } })).status).toBe(200);
 
     await assignVault(tenantId, vault, "secrets-expire", SECRET_EXPIRY, "Audit");
