@@ -8,8 +8,11 @@ export type PolicyAdminOp =
   | { readonly kind: "get"; readonly scope: PolicyScope; readonly name: string }
   | { readonly kind: "list"; readonly scope: PolicyScope }
   | { readonly kind: "delete"; readonly scope: PolicyScope; readonly name: string }
-  /** The tenant's assignments, copied whole into a vault being made. */
-  | { readonly kind: "replaceTenant"; readonly assignments: readonly PolicyAssignment[] }
+  /**
+   * The tenant's assignments as the vault was registered with its tenant, copied into the vault being made where it
+   * has no copy of that name yet: a copy pushed meanwhile is newer (docs/vault-policies.md).
+   */
+  | { readonly kind: "seedTenant"; readonly assignments: readonly PolicyAssignment[] }
   | { readonly kind: "states" };
 
 /** One object (or the vault) that does not comply with one assignment: a row of the compliance report. */
@@ -28,7 +31,7 @@ export interface PolicyAdminResults {
   get: PolicyAssignment;
   list: PolicyAssignment[];
   delete: null;
-  replaceTenant: null;
+  seedTenant: null;
   /** `evaluatedAt`: Unix seconds. */
   states: { readonly evaluatedAt: number; readonly states: PolicyState[] };
 }

@@ -22,6 +22,7 @@ import { PrincipalSecretRepository } from "../storage/principal-secret-repositor
 import { manageSecrets, secretAccepted, type SecretOp, type SecretResult } from "./principal-secrets.ts";
 import { groupsClaim, manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
 import { PolicyAssignmentRepository } from "../storage/policy-assignment-repository.ts";
+import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
 import { managePolicies, type TenantPolicyOp, type TenantPolicyResult } from "./tenant-policies.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
@@ -180,8 +181,14 @@ export class TenantObject extends DurableObject<Env> {
     return managePolicies(this.policies, () => this.repo.vaults(), op);
   }
 
-  async addVault(name: string): Promise<void> {
+  /**
+   * Records a new vault of the tenant and answers the tenant's policy assignments as of that moment, in one step: an
+   * assignment set or removed later is pushed to this vault (it is in the list now), one set earlier is in the answer,
+   * so none falls between (docs/vault-policies.md).
+   */
+  async addVault(name: string): Promise<PolicyAssignment[]> {
     this.repo.addVault(name, toUnixSeconds(this.clock.now()));
+    return this.policies.all();
   }
 
   async removeVault(name: string): Promise<void> {

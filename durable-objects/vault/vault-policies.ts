@@ -87,8 +87,8 @@ export class VaultPolicies {
         // A tenant assignment's copy may be missing here (a vault made while it was being set): deleting it is done.
         return deleted || op.scope === "tenant" ? ok(null) : fail(notFound(op.name));
       }
-      case "replaceTenant":
-        storage.transactionSync(() => repo.replaceTenantCopies(op.assignments));
+      case "seedTenant":
+        storage.transactionSync(() => repo.seedTenantCopies(op.assignments));
         this.forget();
         return ok(null);
       case "states":

@@ -1,8 +1,7 @@
 import type { PolicyAdminOp } from "../../core/contract/vault-policies.ts";
-import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
 import { tenantStub } from "./tenant-stub.ts";
 import { unwrap } from "./unwrap.ts";
-import { locateVault, vaultStub } from "./vault-stub.ts";
+import { locateVault, vaultStub, type VaultAddress } from "./vault-stub.ts";
 
 /**
  * How a tenant's policy assignments reach its vaults (docs/vault-policies.md): each change is pushed to every vault of
@@ -21,8 +20,11 @@ export async function pushToVaults(env: Env, tenantId: string, vaults: readonly 
   );
 }
 
-/** Copies the tenant's assignments into a vault just made (VaultPut). */
-export async function seedVaultPolicies(env: Env, tenantId: string, vault: Parameters<typeof vaultStub>[1]): Promise<void> {
-  const assignments = unwrap(await tenantStub(env, tenantId).managePolicies({ kind: "list" })) as PolicyAssignment[];
-  if (assignments.length > 0) unwrap(await vaultStub(env, vault).managePolicies({ kind: "replaceTenant", assignments }));
+/**
+ * Registers a vault just made with its tenant and copies in the tenant's assignments as of that moment (VaultPut): the
+ * tenant answers both in one step, so an assignment set later is pushed to the vault and one set earlier is copied.
+ */
+export async function registerVaultWithTenant(env: Env, tenantId: string, vault: VaultAddress): Promise<void> {
+  const assignments = await tenantStub(env, tenantId).addVault(vault.name.toLowerCase());
+  if (assignments.length > 0) unwrap(await vaultStub(env, vault).managePolicies({ kind: "seedTenant", assignments }));
 }

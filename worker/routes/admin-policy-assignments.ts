@@ -47,17 +47,19 @@ adminRoute(adminPolicyAssignmentRoutes, "TenantPolicyAssignmentGet", async (c) =
   return c.json(policyAssignmentJson(found, tenantId, ""));
 });
 
-/** Azure: 200 with the deleted assignment, 204 when there was none. */
+/**
+ * Azure: 200 with the deleted assignment, 204 when there was none. The removal is pushed to every vault either way, so
+ * repeating a DELETE also clears a copy a vault may still hold (a vault made while it was being removed).
+ */
 adminRoute(adminPolicyAssignmentRoutes, "TenantPolicyAssignmentDelete", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
   const name = assertAssignmentName(c.req.param("assignmentName"));
   const tenant = tenantStub(c.env, tenantId);
   const found = await tenant.managePolicies({ kind: "get", name });
-  if (!found.ok) return c.body(null, 204);
-  const deleted = unwrap(await tenant.managePolicies({ kind: "delete", name })) as { vaults: string[] };
-  await pushToVaults(c.env, tenantId, deleted.vaults, { kind: "delete", scope: "tenant", name });
-  return c.json(policyAssignmentJson(found.value as PolicyAssignment, tenantId, ""));
+  if (found.ok) unwrap(await tenant.managePolicies({ kind: "delete", name }));
+  await pushToVaults(c.env, tenantId, await tenant.listVaults(), { kind: "delete", scope: "tenant", name });
+  return found.ok ? c.json(policyAssignmentJson(found.value as PolicyAssignment, tenantId, "")) : c.body(null, 204);
 });
 
 adminRoute(adminPolicyAssignmentRoutes, "PolicyAssignmentList", async (c) => {
