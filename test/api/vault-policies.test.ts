@@ -191,8 +191,12 @@ describe("key rules", () => {
     await assignVault(tenantId, vault, "p256-only", EC_CURVES, "Audit", { allowedECNames: ["P-256"] });
     expect((await kv.json("POST", "/keys/rsa/create", { kty: "RSA", key_size: 2048 })).status).toBe(200);
     expect((await kv.json("POST", "/keys/p384/create", { kty: "EC", crv: "P-384" })).status).toBe(200);
-    const rows = (await states(tenantId, vault)).map((r) => [r.objectName, r.policyAssignmentName]);
+    let rows = (await states(tenantId, vault)).map((r) => [r.objectName, r.policyAssignmentName]);
+    // "ec-only" is Disabled: it reports nothing.
     expect(rows.sort()).toEqual([["p384", "p256-only"], ["rsa", "rsa-3072"]]);
+    await assignVault(tenantId, vault, "ec-only", KEY_TYPES, "Audit", { allowedKeyTypes: ["EC"] });
+    rows = (await states(tenantId, vault)).map((r) => [r.objectName, r.policyAssignmentName]);
+    expect(rows.sort()).toEqual([["p384", "p256-only"], ["rsa", "ec-only"], ["rsa", "rsa-3072"]]);
   });
 
   it("rotation within N days is Audit-only, as in Azure: Deny is a 400; Audit reports keys without a timely rotation", SLOW, async () => {
@@ -404,6 +408,10 @@ describe("admin routes", () => {
       expect((await admin("DELETE", `${base}/ok`)).status).toBe(204);
     }
     expect((await admin("GET", `/tenants/${tenantId}/vaults/${uniqueVaultName("none")}/policyStates`)).status).toBe(404);
+    const badVault = await admin("GET", `/tenants/${tenantId}/vaults/no_such!vault/policyStates`);
+    expect([badVault.status, ((await badVault.json()) as ErrorBody).error.code]).toEqual([400, "VaultNameNotValid"]);
+    const noTenant = await admin("GET", `/tenants/${crypto.randomUUID()}/policyAssignments`);
+    expect(noTenant.status).toBe(404);
     // Another tenant's admin sees nothing of this one.
     const other = await admin("GET", `/tenants/${tenantId}/policyAssignments`, undefined, "wrong-key-wrong-key-wrong");
     expect(other.status).toBe(401);
