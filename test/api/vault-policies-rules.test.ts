@@ -1,88 +1,33 @@
 /**
- * Vault policies (issue 17; docs/vault-policies.md): Azure Policy's built-in Key Vault definitions assigned at a tenant
- * or a vault. Deny refuses a write with 403 ForbiddenByPolicy, writes nothing and leaves one audit record; Audit lets it
- * through and the compliance report lists the object; the report also judges objects made before the assignment.
+ * Vault policies' rules (issue 17; docs/vault-policies.md): each of Azure Policy's built-in Key Vault definitions with
+ * Deny (the write is refused with 403 ForbiddenByPolicy, nothing is written, one audit record) and Audit (the write
+ * happens and the compliance report lists the object); the report also judges objects made before the assignment.
  */
 import { describe, expect, it } from "vitest";
-import { admin, assignRole, createVault, setupVault, uniqueVaultName, vaultClient, type VaultClient } from "../support/fixture.ts";
-
-const DEF = "/providers/Microsoft.Authorization/policyDefinitions/";
-const SECRET_EXPIRY = `${DEF}98728c90-32c7-4049-8429-847dc0f4fe37`;
-const SECRET_MAX_VALIDITY = `${DEF}342e8053-e12e-4c44-be01-c3c2f318400f`;
-const SECRET_DAYS_BEFORE_EXPIRY = `${DEF}b0eb591a-5e70-4534-a8bf-04b9c489584a`;
-const KEY_EXPIRY = `${DEF}152b15f7-8e1f-4c1f-ab71-8c010ba5dbc0`;
-const KEY_TYPES = `${DEF}75c4f823-d65c-4f29-a733-01d0077fdbcb`;
-const RSA_MIN = `${DEF}82067dbb-e53b-4e06-b631-546d197452d9`;
-const EC_CURVES = `${DEF}ff25f3c8-b739-4538-9d07-3d6d25cfb255`;
-const KEY_ROTATION = `${DEF}d8cf8476-a2ec-4916-896e-992351803c44`;
-const CERT_VALIDITY = `${DEF}0a075868-4c26-42ef-914c-5bc007359560`;
-const CERT_ISSUERS = `${DEF}8e826246-c976-48f6-b03e-619bb92b3d82`;
-const FIREWALL = `${DEF}55615ac9-af46-4a59-874e-391cc3dfb490`;
-
-const SLOW = { timeout: 120_000 } as const;
-const DAY = 86_400;
-const now = () => Math.floor(Date.now() / 1000);
-
-interface ErrorBody {
-  error: { code: string; message: string; innererror?: { code: string } };
-}
-interface PolicyStateRow {
-  objectKind: string;
-  objectName: string;
-  objectVersion?: string;
-  policyAssignmentName: string;
-  policyAssignmentScope: string;
-  policyDefinitionId: string;
-  policyDefinitionAction: string;
-  complianceState: string;
-  complianceReason: string;
-  resourceType: string;
-}
-
-type Params = Record<string, unknown>;
-const body = (policyDefinitionId: string, effect: string | undefined, params: Params = {}, extra: Params = {}) => ({
-  properties: {
-    policyDefinitionId,
-    parameters: { ...(effect === undefined ? {} : { effect: { value: effect } }), ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { value: v }])) },
-    ...extra,
-  },
-});
-
-async function assignVault(tenantId: string, vault: string, name: string, definition: string, effect: string, params: Params = {}): Promise<void> {
-  const put = await admin("PUT", `/tenants/${tenantId}/vaults/${vault}/policyAssignments/${name}`, body(definition, effect, params));
-  expect(put.status, await put.clone().text()).toBe(201);
-}
-
-async function states(tenantId: string, vault: string): Promise<PolicyStateRow[]> {
-  const res = await admin("GET", `/tenants/${tenantId}/vaults/${vault}/policyStates`);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { value: PolicyStateRow[] }).value;
-}
-
-async function expectDenied(res: { status: number; body: unknown }, assignment: string): Promise<void> {
-  const error = (res.body as ErrorBody).error;
-  expect([res.status, error.code, error.innererror?.code], JSON.stringify(res.body)).toEqual([403, "Forbidden", "ForbiddenByPolicy"]);
-  expect(error.message).toContain(assignment);
-  expect(error.message).toContain("was disallowed by policy");
-}
-
-async function versions(kv: VaultClient, collection: string, name: string): Promise<number> {
-  const res = await kv.json<{ value: unknown[] }>("GET", `/${collection}/${name}/versions`);
-  return res.status === 404 ? 0 : res.body.value.length;
-}
-
-interface AuditRow {
-  resultCode: string;
-  httpStatusCode: number;
-  resultDescription?: string;
-  object: { name: string } | null;
-}
-
-async function auditRecords(kv: VaultClient, operation: string): Promise<AuditRow[]> {
-  const res = await kv.json<{ value: AuditRow[] }>("GET", `/auditlog?operation=${operation}`);
-  expect(res.status).toBe(200);
-  return res.body.value;
-}
+import { admin, setupVault, uniqueVaultName } from "../support/fixture.ts";
+import {
+  SECRET_EXPIRY,
+  SECRET_MAX_VALIDITY,
+  SECRET_DAYS_BEFORE_EXPIRY,
+  KEY_EXPIRY,
+  KEY_TYPES,
+  RSA_MIN,
+  EC_CURVES,
+  KEY_ROTATION,
+  CERT_VALIDITY,
+  CERT_ISSUERS,
+  FIREWALL,
+  SLOW,
+  DAY,
+  now,
+  body,
+  assignVault,
+  states,
+  expectDenied,
+  versions,
+  auditRecords,
+  type ErrorBody,
+} from "../support/policies.ts";
 
 describe("secret rules", () => {
   it("expiration date: Deny refuses a secret without exp (nothing written, one audit record); Audit writes it and reports it", SLOW, async () => {
@@ -306,135 +251,5 @@ describe("firewall rule", () => {
     const audit = await admin("GET", `/tenants/${tenantId}/auditLog?operation=VaultSettingsPatch`);
     const codes = ((await audit.json()) as { value: { httpStatusCode: number; resultCode: string }[] }).value.map((r) => [r.httpStatusCode, r.resultCode]);
     expect(codes.filter(([s]) => s === 403)).toEqual([[403, "Forbidden"], [403, "Forbidden"]]);
-  });
-});
-
-describe("tenant scope", () => {
-  it("a tenant's assignment reaches its existing vaults and vaults made later, and its removal too", SLOW, async () => {
-    const first = uniqueVaultName("poltena");
-    const { tenantId, kv, principal, token } = await setupVault(first);
-    expect((await kv.json("PUT", "/secrets/made-before", { value: "v" })).status).toBe(200);
-    const put = await admin("PUT", `/tenants/${tenantId}/policyAssignments/Tenant-Expiry`, body(SECRET_EXPIRY, "Deny", {}, { displayName: "Secrets expire" }));
-    expect(put.status).toBe(201);
-    const shown = (await put.json()) as { id: string; name: string; properties: { scope: string; displayName: string; parameters: unknown; enforcementMode: string } };
-    expect(shown).toMatchObject({
-      id: `/tenants/${tenantId}/providers/Microsoft.Authorization/policyAssignments/Tenant-Expiry`,
-      name: "Tenant-Expiry",
-      properties: { scope: `/tenants/${tenantId}`, displayName: "Secrets expire", parameters: { effect: { value: "Deny" } }, enforcementMode: "Default" },
-    });
-    await expectDenied(await kv.json("PUT", "/secrets/s", { value: "v" }), "Secrets expire");
-    expect((await states(tenantId, first)).map((r) => [r.objectName, r.policyAssignmentName, r.policyAssignmentScope])).toEqual([
-      ["made-before", "Tenant-Expiry", `/tenants/${tenantId}`],
-    ]);
-    // A vault's own list shows only its own assignments; the tenant's are listed at the tenant.
-    expect(((await (await admin("GET", `/tenants/${tenantId}/vaults/${first}/policyAssignments`)).json()) as { value: unknown[] }).value).toEqual([]);
-    expect(((await (await admin("GET", `/tenants/${tenantId}/policyAssignments`)).json()) as { value: { name: string }[] }).value.map((a) => a.name)).toEqual(["Tenant-Expiry"]);
-
-    const second = uniqueVaultName("poltenb");
-    await createVault(tenantId, second);
-    await assignRole(tenantId, second, principal.id, "Key Vault Administrator");
-    // The second vault was made after the assignment: it applies there from the start.
-    const secondKv = vaultClient(second, token);
-    await expectDenied(await secondKv.json("PUT", "/secrets/s", { value: "v" }), "Secrets expire");
-    expect((await states(tenantId, second)).map((r) => [r.objectKind, r.policyAssignmentScope])).toEqual([]);
-    expect((await secondKv.json("PUT", "/secrets/bounded", { value: "v", attributes: { exp: now() + DAY } })).status).toBe(200);
-    const get = await admin("GET", `/tenants/${tenantId}/policyAssignments/tenant-expiry`);
-    expect(get.status).toBe(200);
-
-    const del = await admin("DELETE", `/tenants/${tenantId}/policyAssignments/TENANT-EXPIRY`);
-    expect(del.status).toBe(200);
-    expect((await kv.json("PUT", "/secrets/s", { value: "v" })).status).toBe(200);
-    expect((await admin("DELETE", `/tenants/${tenantId}/policyAssignments/tenant-expiry`)).status).toBe(204);
-    expect((await admin("GET", `/tenants/${tenantId}/policyAssignments/tenant-expiry`)).status).toBe(404);
-  });
-
-  it("DoNotEnforce turns a Deny into a report", SLOW, async () => {
-    const vault = uniqueVaultName("poldne");
-    const { tenantId, kv } = await setupVault(vault);
-    const put = await admin("PUT", `/tenants/${tenantId}/vaults/${vault}/policyAssignments/x`, body(SECRET_EXPIRY, "Deny", {}, { enforcementMode: "DoNotEnforce" }));
-    expect(put.status).toBe(201);
-    expect((await kv.json("PUT", "/secrets/s", { value: "v" })).status).toBe(200);
-    expect((await states(tenantId, vault)).map((r) => [r.objectName, r.policyDefinitionAction])).toEqual([["s", "audit"]]);
-  });
-});
-
-describe("admin routes", () => {
-  it("refuse bad input on every route with an Azure-shaped 400, changing nothing", SLOW, async () => {
-    const vault = uniqueVaultName("polbad");
-    const { tenantId } = await setupVault(vault);
-    const bad: [string, unknown][] = [
-      ["ok", null],
-      ["ok", {}],
-      ["ok", { properties: "x" }],
-      ["ok", { properties: {} }],
-      ["ok", { properties: { policyDefinitionId: 42 } }],
-      ["ok", { properties: { policyDefinitionId: `${DEF}00000000-0000-0000-0000-000000000000` } }],
-      ["ok", { properties: { policyDefinitionId: SECRET_EXPIRY, extra: 1 } }],
-      ["ok", { properties: { policyDefinitionId: SECRET_EXPIRY }, location: "westeurope" }],
-      ["ok", body(SECRET_EXPIRY, "Block")],
-      ["ok", body(SECRET_EXPIRY, "Audit", { unknownParam: 1 })],
-      ["ok", { properties: { policyDefinitionId: SECRET_EXPIRY, parameters: { effect: "Deny" } } }],
-      ["ok", { properties: { policyDefinitionId: SECRET_EXPIRY, parameters: [] } }],
-      ["ok", body(SECRET_MAX_VALIDITY, "Deny")],
-      ["ok", body(SECRET_MAX_VALIDITY, "Deny", { maximumValidityInDays: "90" })],
-      ["ok", body(SECRET_MAX_VALIDITY, "Deny", { maximumValidityInDays: -1 })],
-      ["ok", body(SECRET_MAX_VALIDITY, "Deny", { maximumValidityInDays: 1.5 })],
-      ["ok", body(RSA_MIN, "Deny", { minimumRSAKeySize: 1024 })],
-      ["ok", body(KEY_TYPES, "Deny", { allowedKeyTypes: ["oct"] })],
-      ["ok", body(KEY_TYPES, "Deny", { allowedKeyTypes: [] })],
-      ["ok", body(EC_CURVES, "Deny", { allowedECNames: "P-256" })],
-      ["ok", body(CERT_ISSUERS, "Deny")],
-      ["ok", body(KEY_ROTATION, "Deny", { maximumDaysToRotate: 30 })],
-      ["ok", body(SECRET_EXPIRY, "Deny", {}, { displayName: "x".repeat(129) })],
-      ["ok", body(SECRET_EXPIRY, "Deny", {}, { enforcementMode: "Sometimes" })],
-      ["bad:name", body(SECRET_EXPIRY, "Deny")],
-      ["a".repeat(65), body(SECRET_EXPIRY, "Deny")],
-      ["trailing ", body(SECRET_EXPIRY, "Deny")],
-    ];
-    for (const base of [`/tenants/${tenantId}/policyAssignments`, `/tenants/${tenantId}/vaults/${vault}/policyAssignments`]) {
-      for (const [name, input] of bad) {
-        const res = await admin("PUT", `${base}/${encodeURIComponent(name)}`, input);
-        const error = ((await res.json()) as ErrorBody).error;
-        expect([res.status, error.code], `${name} ${JSON.stringify(input)}`).toEqual([400, "BadParameter"]);
-        expect(typeof error.message).toBe("string");
-      }
-      const notJson = await admin("PUT", `${base}/ok`, undefined);
-      expect(notJson.status).toBe(400);
-      expect(((await (await admin("GET", base)).json()) as { value: unknown[] }).value).toEqual([]);
-      const missing = await admin("GET", `${base}/ok`);
-      expect([missing.status, ((await missing.json()) as ErrorBody).error.code]).toEqual([404, "PolicyAssignmentNotFound"]);
-      expect((await admin("GET", `${base}/bad%3Aname`)).status).toBe(400);
-      expect((await admin("DELETE", `${base}/bad%3Aname`)).status).toBe(400);
-      expect((await admin("DELETE", `${base}/ok`)).status).toBe(204);
-    }
-    expect((await admin("GET", `/tenants/${tenantId}/vaults/${uniqueVaultName("none")}/policyStates`)).status).toBe(404);
-    const badVault = await admin("GET", `/tenants/${tenantId}/vaults/no_such!vault/policyStates`);
-    expect([badVault.status, ((await badVault.json()) as ErrorBody).error.code]).toEqual([400, "VaultNameNotValid"]);
-    const noTenant = await admin("GET", `/tenants/${crypto.randomUUID()}/policyAssignments`);
-    expect(noTenant.status).toBe(404);
-    // Another tenant's admin sees nothing of this one.
-    const other = await admin("GET", `/tenants/${tenantId}/policyAssignments`, undefined, "wrong-key-wrong-key-wrong");
-    expect(other.status).toBe(401);
-  });
-
-  it("are recorded in the control-plane audit log", SLOW, async () => {
-    const vault = uniqueVaultName("polaud");
-    const { tenantId } = await setupVault(vault);
-    await assignVault(tenantId, vault, "a", SECRET_EXPIRY, "Audit");
-    expect((await admin("PUT", `/tenants/${tenantId}/vaults/${vault}/policyAssignments/a`, {})).status).toBe(400);
-    expect((await admin("DELETE", `/tenants/${tenantId}/vaults/${vault}/policyAssignments/a`)).status).toBe(200);
-    expect((await admin("PUT", `/tenants/${tenantId}/policyAssignments/t`, body(KEY_EXPIRY, "Audit"))).status).toBe(201);
-    await states(tenantId, vault);
-    const res = await admin("GET", `/tenants/${tenantId}/auditLog`);
-    const ops = ((await res.json()) as { value: { operationName: string; httpStatusCode: number }[] }).value
-      .filter((r) => r.operationName.includes("Polic"))
-      .map((r) => [r.operationName, r.httpStatusCode]);
-    expect(ops).toEqual([
-      ["PolicyAssignmentPut", 201],
-      ["PolicyAssignmentPut", 400],
-      ["PolicyAssignmentDelete", 200],
-      ["TenantPolicyAssignmentPut", 201],
-      ["PolicyStatesList", 200],
-    ]);
   });
 });
