@@ -25,6 +25,7 @@ const STATUS: { readonly [C in ErrorCode]: number } = {
   PrincipalNotFound: 404,
   RoleAssignmentNotFound: 404,
   RoleDefinitionNotFound: 404,
+  PolicyAssignmentNotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
   VaultAlreadyExists: 409,

@@ -28,6 +28,8 @@ export type ErrorCode =
   | "RoleAssignmentNotFound"
   /** A managed HSM's role definition that is neither built in nor one of its custom roles. */
   | "RoleDefinitionNotFound"
+  /** Azure Policy's code for a policy assignment that does not exist (issue 17, docs/vault-policies.md). */
+  | "PolicyAssignmentNotFound"
   | "InvalidClient"
   | "InvalidRequest"
   | "InternalError"
@@ -37,6 +39,8 @@ export type ErrorCode =
 export type InnerCode =
   | "ForbiddenByRbac"
   | "ForbiddenByFirewall"
+  /** A vault policy assignment with the Deny effect refused the write (docs/vault-policies.md). */
+  | "ForbiddenByPolicy"
   | "AccessDenied"
   | "SecretDisabled"
   | "ObjectIsDeletedButRecoverable"

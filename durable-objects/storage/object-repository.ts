@@ -1,7 +1,7 @@
 import type { NameFilter } from "../../core/contract/common.ts";
 import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../../core/domain/objects/versioned-object.ts";
 import { namesPage } from "./object-name-pages.ts";
-import { NAME_COLUMNS, VERSION_COLUMNS, toNameState, toVersion, type NameRow, type VersionRow } from "./object-rows.ts";
+import { LATEST_JOIN, NAME_COLUMNS, VERSION_COLUMNS, toNameState, toVersion, type NameRow, type VersionRow } from "./object-rows.ts";
 import { ObjectTagIndex } from "./object-tag-index.ts";
 
 /**
@@ -60,6 +60,14 @@ export class ObjectRepository {
   allVersionsOfKind(kind: ObjectKind): StoredVersion[] {
     return this.sql
       .exec<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM objects o JOIN object_versions v ON v.kind = o.kind AND v.name_key = o.name_key WHERE o.kind = ?`, kind)
+      .toArray()
+      .map(toVersion);
+  }
+
+  /** The latest version of every live (not deleted) name of a kind, by name: what a policy compliance scan evaluates. */
+  liveLatestOfKind(kind: ObjectKind): StoredVersion[] {
+    return this.sql
+      .exec<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM objects o ${LATEST_JOIN} WHERE o.kind = ? AND o.deleted_at IS NULL ORDER BY o.name_key`, kind)
       .toArray()
       .map(toVersion);
   }

@@ -49,8 +49,3 @@ export function manageGroups(groups: GroupRepository, isPrincipal: (id: string) 
       return groups.removeMember(op.id, op.principalId) ? ok(null) : fail(new VaultError("PrincipalNotFound", `Principal ${op.principalId} is not a member.`));
   }
 }
-
-/** The token claim: Entra's `groups`, the ids of the principal's groups; absent when it has none. */
-export function groupsClaim(ids: readonly string[]): { groups?: string[] } {
-  return ids.length === 0 ? {} : { groups: [...ids] };
-}

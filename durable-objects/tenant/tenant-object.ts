@@ -9,7 +9,7 @@ import { newSigningKey, openSigner, type TokenSigner } from "../../core/crypto/t
 import { systemClock, toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
 import type { CreatedPrincipal, IssuedToken, Principal, PrincipalType, TenantInfo } from "../../core/domain/identity/principal.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
-import { issuerFor } from "../../core/domain/identity/issuer.ts";
+import { accessTokenClaims } from "../../core/domain/identity/access-token-claims.ts";
 import { migrate } from "../storage/migrate.ts";
 import { TENANT_MIGRATIONS } from "../storage/migrations.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
@@ -20,8 +20,11 @@ import type { WindowCount } from "../../core/domain/throttle/throttle-window.ts"
 import { GroupRepository } from "../storage/group-repository.ts";
 import { PrincipalSecretRepository } from "../storage/principal-secret-repository.ts";
 import { manageSecrets, secretAccepted, type SecretOp, type SecretResult } from "./principal-secrets.ts";
-import { groupsClaim, manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
+import { manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
 import * as assertions from "./client-assertions.ts";
+import { PolicyAssignmentRepository } from "../storage/policy-assignment-repository.ts";
+import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
+import { managePolicies, type TenantPolicyOp, type TenantPolicyResult } from "./tenant-policies.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -41,6 +44,7 @@ export class TenantObject extends DurableObject<Env> {
   private readonly groups: GroupRepository;
   private readonly secrets: PrincipalSecretRepository;
   private readonly credentials: assertions.AssertionStores;
+  private readonly policies: PolicyAssignmentRepository;
   /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
   private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
@@ -54,6 +58,7 @@ export class TenantObject extends DurableObject<Env> {
     this.groups = new GroupRepository(ctx.storage.sql);
     this.secrets = new PrincipalSecretRepository(ctx.storage.sql);
     this.credentials = assertions.assertionStores(ctx.storage.sql);
+    this.policies = new PolicyAssignmentRepository(ctx.storage.sql, "tenant");
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -148,8 +153,8 @@ export class TenantObject extends DurableObject<Env> {
 
   /** Deletes the principal; returns the tenant's vaults so the caller can revoke its role assignments. */
   async deletePrincipal(id: string): Promise<Result<string[]>> {
-    const found = this.repo.findPrincipal(id);
-    if (found === null || found.principal.id !== id) return fail(new VaultError("PrincipalNotFound", `Principal ${id} was not found.`));
+    const found = this.principalOf(id, "any");
+    if (!found.ok) return found;
     this.ctx.storage.transactionSync(() => {
       this.repo.deletePrincipal(id);
       this.groups.removePrincipal(id);
@@ -162,24 +167,22 @@ export class TenantObject extends DurableObject<Env> {
 
   /** A service principal's client secrets (docs/access-control.md "Client secrets"). */
   async manageSecrets(principalId: string, op: SecretOp): Promise<Result<SecretResult>> {
-    const found = this.repo.findPrincipal(principalId);
-    if (found === null || found.principal.id !== principalId || found.principal.type !== "servicePrincipal") {
-      return fail(new VaultError("PrincipalNotFound", `Service principal ${principalId} was not found.`));
-    }
+    const found = this.principalOf(principalId, "servicePrincipal");
+    if (!found.ok) return found;
     return manageSecrets(this.secrets, principalId, toUnixSeconds(this.clock.now()), op);
   }
 
   /** A principal's federated identity credentials (docs/access-control.md "Workload identity federation"). */
   async manageFederatedCredentials(principalId: string, op: assertions.FederatedOp): Promise<Result<assertions.FederatedResult>> {
-    const found = this.repo.findPrincipal(principalId);
-    if (found === null || found.principal.id !== principalId) return fail(new VaultError("PrincipalNotFound", `Principal ${principalId} was not found.`));
+    const found = this.principalOf(principalId, "any");
+    if (!found.ok) return found;
     return assertions.manageFederatedCredentials(this.credentials.federated, principalId, toUnixSeconds(this.clock.now()), op);
   }
 
   /** A service principal's certificate credentials (docs/access-control.md "Certificate credentials"). */
   async manageCertificates(principalId: string, op: assertions.CertificateOp): Promise<Result<assertions.CertificateResult>> {
-    const found = this.repo.findPrincipal(principalId);
-    if (found?.principal.id !== principalId || found.principal.type !== "servicePrincipal") return fail(new VaultError("PrincipalNotFound", `Service principal ${principalId} was not found.`));
+    const found = this.principalOf(principalId, "servicePrincipal");
+    if (!found.ok) return found;
     return assertions.manageCertificates(this.credentials.certificates, principalId, toUnixSeconds(this.clock.now()), op);
   }
 
@@ -197,8 +200,20 @@ export class TenantObject extends DurableObject<Env> {
     return manageGroups(this.groups, (id) => this.repo.findPrincipal(id)?.principal.id === id, toUnixSeconds(this.clock.now()), op);
   }
 
-  async addVault(name: string): Promise<void> {
+  /** The tenant's vault policy assignments (docs/vault-policies.md); a change answers with the vaults to push it to. */
+  async managePolicies(op: TenantPolicyOp): Promise<Result<TenantPolicyResult>> {
+    if (this.info === null) return fail(tenantNotFound());
+    return managePolicies(this.policies, () => this.repo.vaults(), op);
+  }
+
+  /**
+   * Records a new vault of the tenant and answers the tenant's policy assignments as of that moment, in one step: an
+   * assignment set or removed later is pushed to this vault (it is in the list now), one set earlier is in the answer,
+   * so none falls between (docs/vault-policies.md).
+   */
+  async addVault(name: string): Promise<PolicyAssignment[]> {
     this.repo.addVault(name, toUnixSeconds(this.clock.now()));
+    return this.policies.all();
   }
 
   async removeVault(name: string): Promise<void> {
@@ -248,30 +263,16 @@ export class TenantObject extends DurableObject<Env> {
     return ok(await this.sign(tenant, found.principal, resource));
   }
 
+  /** The principal of that object id (of that type, unless "any"), or PrincipalNotFound naming what was sought. */
+  private principalOf(id: string, type: "any" | "servicePrincipal"): Result<Principal> {
+    const found = this.repo.findPrincipal(id)?.principal;
+    if (found?.id === id && (type === "any" || found.type === type)) return ok(found);
+    return fail(new VaultError("PrincipalNotFound", `${type === "any" ? "Principal" : "Service principal"} ${id} was not found.`));
+  }
+
   private async sign(tenant: TenantInfo, principal: Principal, resource: string): Promise<IssuedToken> {
-    const signer = await this.signer(tenant);
-    const now = toUnixSeconds(this.clock.now());
-    const accessToken = await signer.sign(
-      {
-        iss: issuerFor(this.env.ISSUER_ORIGIN, tenant.id),
-        aud: resource,
-        sub: principal.id,
-        oid: principal.id,
-        tid: tenant.id,
-        appid: principal.appId,
-        azp: principal.appId,
-        idtyp: "app",
-        ver: "2.0",
-        ...(principal.tenantAdmin ? { roles: ["TenantAdmin"] } : {}),
-        ...groupsClaim(this.groups.groupsOf(principal.id)),
-        // Entra marks managed-identity tokens with the identity's resource id (`xms_mirid`).
-        ...(principal.type === "managedIdentity"
-          ? { xms_mirid: `/tenants/${tenant.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${principal.id}` }
-          : {}),
-      },
-      now,
-      TOKEN_LIFETIME_SECONDS,
-    );
+    const [signer, now] = [await this.signer(tenant), toUnixSeconds(this.clock.now())];
+    const accessToken = await signer.sign(accessTokenClaims(this.env.ISSUER_ORIGIN, tenant.id, principal, resource, this.groups.groupsOf(principal.id)), now, TOKEN_LIFETIME_SECONDS);
     return { accessToken, expiresOn: now + TOKEN_LIFETIME_SECONDS, expiresIn: TOKEN_LIFETIME_SECONDS, resource, clientId: principal.appId };
   }
 

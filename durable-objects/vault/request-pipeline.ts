@@ -21,6 +21,7 @@ import type { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { runOperation } from "./operation-handlers.ts";
 import type { VaultAccess } from "./vault-access.ts";
 import { vaultNotFound } from "./vault-lifecycle.ts";
+import type { VaultPolicies } from "./vault-policies.ts";
 
 export interface RequestPipelineDeps {
   config(): VaultConfig | null;
@@ -38,6 +39,8 @@ export interface RequestPipelineDeps {
   networkAcls(): NetworkAcls | null;
   /** The vault's permission model (docs/access-control.md "Access policies"). */
   accessModel(): AccessModel;
+  /** The vault's policies: throws ForbiddenByPolicy for a write a Deny assignment forbids (vault-policies.ts). */
+  readonly policies: Pick<VaultPolicies, "check">;
 }
 
 /**
@@ -68,6 +71,11 @@ export class RequestPipeline {
       // The action comes from the operation's descriptor, never from the caller (core/contract/operations.ts).
       authorize(access, call, config, this.deps.accessModel());
       assertActivated(this.deps.hsmDomain, call, config, clock.now());
+      // Vault policies, after the caller's roles (Azure Policy judges requests that are otherwise allowed), before the
+      // throttle (a refused write spends no budget) and before anything is written. A key or certificate create and a
+      // rotation are judged at their completion, the call that carries the material and attributes (the preflight
+      // carries only the key type, and was charged already).
+      this.deps.policies.check(call.op, config);
       if (call.request.stage !== "completion") await throttle.admit(throttleCharge(call.op, this.deps.objects), clock.now());
       const value = await withPageTokens(this.deps.pageTokens, config, call, (op) => runOperation(this.deps.contexts.build(config, audit), op));
       // A read changed nothing: its record joins those of concurrent reads in one commit (group commit),

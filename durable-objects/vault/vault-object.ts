@@ -7,6 +7,7 @@ import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import type { OpKind, VaultCall, VaultResults, VaultSettings } from "../../core/contract/vault.ts";
 import type { EventAdminOp, EventAdminResult } from "../../core/contract/events.ts";
+import type { PolicyAdminOp, PolicyAdminResult } from "../../core/contract/vault-policies.ts";
 import type { EdgeReadAuditEntry, WorkerAuditEntry } from "./audit-journal.ts";
 import type { EdgeRead } from "../../core/contract/edge-read.ts";
 import type { BookkeepingRate } from "./bench-bookkeeping.ts";
@@ -153,6 +154,11 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   async updateOperationalSettings(patch: VaultSettingsPatch): Promise<Result<VaultOperationalSettings>> {
+    // "Azure Key Vault should have firewall enabled" with Deny refuses a change that would leave the firewall off.
+    if (patch.networkAcls !== undefined) {
+      const allowed = this.parts.policies.checkNetworkAcls(patch.networkAcls);
+      if (!allowed.ok) return allowed;
+    }
     const updated = this.parts.settings.update(patch);
     // A firewall also turns the edge cache off (edge-leases.ts): the edge cannot see a caller's address rules.
     const accessChanged = patch.enableRbacAuthorization !== undefined || patch.accessPolicies !== undefined;
@@ -165,6 +171,13 @@ export class VaultObject extends DurableObject<Env> {
       if (updated.ok) await this.parts.edge.outlive();
     }
     return updated;
+  }
+
+  // Vault policies (control plane): vault-policies.ts, docs/vault-policies.md.
+
+  /** Policy assignments at this vault and copies of its tenant's; the compliance report. */
+  async managePolicies(op: PolicyAdminOp): Promise<Result<PolicyAdminResult>> {
+    return this.parts.policies.manage(op);
   }
 
   /** Every timed duty's due work (duties/), then the next alarm: vault-scheduler.ts. */

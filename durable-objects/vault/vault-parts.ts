@@ -28,6 +28,7 @@ import { VaultScheduler } from "./vault-scheduler.ts";
 import { vaultStores } from "./vault-stores.ts";
 import { r2BackupBucket } from "../operations/hsm-backup-bucket.ts";
 import { hsmJobsDuty } from "./duties/hsm-jobs-duty.ts";
+import { VaultPolicies } from "./vault-policies.ts";
 
 /** The vault's parts by job, as the RPC surface (vault-object.ts) delegates to them. */
 export interface VaultParts {
@@ -39,6 +40,7 @@ export interface VaultParts {
   readonly events: VaultEvents;
   readonly scheduler: VaultScheduler;
   readonly edge: EdgeLeases;
+  readonly policies: VaultPolicies;
 }
 
 /**
@@ -67,6 +69,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
       access.forget();
       settings.forget();
       edge.forget();
+      policies.forget();
     },
   });
   const events = new VaultEvents(storage.sql, {
@@ -137,6 +140,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     hsmDomain: stores.hsmDomain,
     networkAcls: () => settings.networkAcls(),
     accessModel: () => settings.accessModel(),
+    policies: { check: (op, config) => policies.check(op, config) },
     pageTokens: new PageTokens(() => lifecycle.rootKey()),
   });
   const settings = new OperationalSettings({
@@ -148,6 +152,14 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     reschedule: () => scheduler.reschedule(),
   });
   const edge = new EdgeLeases(stores.vaults, clock);
+  const policies = new VaultPolicies({
+    storage,
+    repo: stores.policyAssignments,
+    sources: stores,
+    clock,
+    config: () => lifecycle.config,
+    networkAcls: () => settings.networkAcls(),
+  });
   lifecycle.load();
-  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge };
+  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies };
 }

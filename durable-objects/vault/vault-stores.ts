@@ -9,6 +9,7 @@ import { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
 import { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { HsmJobRepository } from "../storage/hsm-job-repository.ts";
 import { ObjectRepository } from "../storage/object-repository.ts";
+import { PolicyAssignmentRepository } from "../storage/policy-assignment-repository.ts";
 import { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
 import { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
 import { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
@@ -35,6 +36,8 @@ export interface VaultStores {
   readonly hsmJobs: HsmJobRepository;
   /** The vault's own throttle counters and its operator's limit overrides. */
   readonly throttle: ThrottleRepository;
+  /** Vault policy assignments, the vault's own and its tenant's copies (docs/vault-policies.md). */
+  readonly policyAssignments: PolicyAssignmentRepository;
 }
 
 /** Repositories only hold the handle; nothing is read until they are used. */
@@ -56,5 +59,6 @@ export function vaultStores(sql: SqlStorage): VaultStores {
     hsmDomain: new HsmDomainRepository(sql),
     hsmJobs: new HsmJobRepository(sql),
     throttle: new ThrottleRepository(sql, "vault"),
+    policyAssignments: new PolicyAssignmentRepository(sql, "vault"),
   };
 }

@@ -36,6 +36,7 @@ import { vaultUri } from "../../core/domain/vault/vault-host.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { HSM_ADMINISTRATOR, initialAdministrators, requirePrincipal } from "./admin-principal-checks.ts";
 import { adminRoleFor, adminRoleOf, assignmentScope } from "../wire/admin-role-ref.ts";
+import { registerVaultWithTenant } from "../clients/policy-push.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
 export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
@@ -160,7 +161,8 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const config = unwrap(created);
   // Whatever this isolate still held about an earlier vault of the name is void.
   forgetVault(name);
-  await tenantStub(c.env, tenantId).addVault(name.toLowerCase());
+  // Registered with its tenant, whose policy assignments apply to it from the start (docs/vault-policies.md).
+  await registerVaultWithTenant(c.env, tenantId, config);
   for (const principalId of initialAdmins) {
     const id = crypto.randomUUID();
     await vaultStub(c.env, config).putRoleAssignment({ id, principalId, roleDefinitionId: HSM_ADMINISTRATOR, scope: "/", created: toUnixSeconds(Date.now()) });

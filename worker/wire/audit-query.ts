@@ -73,6 +73,7 @@ const RESULT_CODES: { readonly [C in ErrorCode | typeof AUDIT_SUCCESS]: true } =
   PrincipalNotFound: true,
   RoleAssignmentNotFound: true,
   RoleDefinitionNotFound: true,
+  PolicyAssignmentNotFound: true,
   InvalidClient: true,
   InvalidRequest: true,
   InternalError: true,
