@@ -108,7 +108,7 @@ export class RegistryRepository {
 
   /** When the next scheduled purge is due (Unix s), or null. */
   nextPurgeAt(): number | null {
-    return this.sql.exec<{ t: number | null }>("SELECT MIN(scheduled_purge_at) AS t FROM vault_names").one().t;
+    return this.sql.exec<{ t: number | null }>("SELECT MIN(scheduled_purge_at) AS t FROM vault_names WHERE scheduled_purge_at IS NOT NULL").one().t;
   }
 
   /** The name of a purged vault is free again; a live vault's reservation is never released here. */
