@@ -11,7 +11,7 @@ import { auditPage } from "../operations/audit-handlers.ts";
 import { PageTokens } from "../operations/page-tokens.ts";
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import type { AuditFilter } from "../../core/contract/audit.ts";
-import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import { ANONYMOUS_AUDIT_CALLER, AUDIT_SUCCESS, type AuditRecord } from "../../core/domain/vault/audit-record.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
 import { deletedVaultOf, type DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
@@ -213,13 +213,42 @@ export class RegistryObject extends DurableObject<Env> {
     this.audit.pruneOlderThan(this.clock.now() - CONTROL_PLANE_AUDIT_RETENTION_MS, AUDIT_PRUNE_BATCH);
     let failed = false;
     for (const deleted of this.repo.duePurges(toUnixSeconds(this.clock.now()), PURGE_BATCH)) {
+      const startedMs = this.clock.now();
       const purged = await this.purge(deleted).catch((error: unknown) => fail(new VaultError("InternalError", String(error))));
       if (!purged.ok) {
         failed = true;
         console.error(JSON.stringify({ event: "scheduled-vault-purge-failed", vault: deleted.name, reason: purged.error.message }));
       }
+      this.auditScheduledPurge(deleted, purged, startedMs);
     }
     await this.arm(failed);
+  }
+
+  /**
+   * The alarm's purge is a control-plane change no request made: recorded in the control-plane log as
+   * DeletedVaultPurge by the system (the nil GUID, as anonymous data-plane reads are), with its outcome.
+   */
+  private auditScheduledPurge(deleted: DeletedVault, outcome: Result<null>, startedMs: number): void {
+    try {
+      this.ctx.storage.transactionSync(() =>
+        this.audit.insert({
+          timeMs: startedMs,
+          requestId: crypto.randomUUID(),
+          tenantId: deleted.tenantId,
+          vault: deleted.name.toLowerCase(),
+          caller: { ...ANONYMOUS_AUDIT_CALLER, type: "System" },
+          clientIp: null,
+          operation: "DeletedVaultPurge",
+          object: null,
+          httpStatus: outcome.ok ? 200 : 500,
+          resultCode: outcome.ok ? AUDIT_SUCCESS : outcome.error.code,
+          durationMs: this.clock.now() - startedMs,
+          resultDescription: "Scheduled purge at the end of the vault's soft-delete retention.",
+        }),
+      );
+    } catch (err) {
+      console.error("scheduled purge audit record could not be written", err);
+    }
   }
 
   /** Points the alarm at the earliest of the next audit prune and the next scheduled purge, on the hour. */

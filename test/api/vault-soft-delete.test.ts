@@ -208,6 +208,13 @@ describe("the scheduled purge (the registry's alarm, by its clock)", () => {
     await registryAlarmAt(purgeAt);
     expect(await deletedList(tenantId)).toStrictEqual([]);
     expect(await rowsIn(name, "object_versions")).toBe(0);
+    // The alarm's purge is in the control-plane log, by the system.
+    const audited = await runInDurableObject(registry(), (_i, state) =>
+      state.storage.sql
+        .exec("SELECT tenant_id, vault, caller_type, result_code FROM audit_log WHERE operation = 'DeletedVaultPurge'")
+        .toArray(),
+    );
+    expect(audited).toStrictEqual([{ tenant_id: tenantId, vault: name, caller_type: "System", result_code: "Success" }]);
     const other = await createTenant();
     expect((await admin("PUT", vaultPath(other, name), {})).status).toBe(201);
     await runInDurableObject(registry(), (instance, state) => {
