@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock, DAY_MS } from "../../core/domain/clock.ts";
 import { admin, createTenant, createVault, uniqueVaultName, vaultClient } from "../support/fixture.ts";
 import { errorCode } from "../support/identity.ts";
-import { expectError, newTenantWithVault, setSecret, vaultObject, type SecretBundle } from "../support/secrets.ts";
+import { expectError, newTenantWithVault, setSecret, vaultAlarm, vaultObject, type SecretBundle } from "../support/secrets.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -113,8 +113,12 @@ describe("recovering a deleted vault (PUT with createMode 'recover')", () => {
     expect((await admin("PATCH", `${vaultPath(tenantId, name)}/settings`, { cors, auditRetentionDays: 30 })).status).toBe(200);
     const assignments = await (await admin("GET", `${vaultPath(tenantId, name)}/roleAssignments`)).json();
 
+    expect(await vaultAlarm(name)).not.toBeNull(); // the deleted secret's scheduled purge
     await deleteVault(tenantId, name);
+    // Nothing runs in a deleted vault: its alarm is gone until it is recovered.
+    expect(await vaultAlarm(name)).toBeNull();
     const recovered = await recover(tenantId, name);
+    expect(await vaultAlarm(name)).not.toBeNull();
     expect(recovered.status).toBe(200);
     expect(await recovered.json()).toMatchObject({ name, tenantId, cors });
     expect(await deletedList(tenantId)).toStrictEqual([]);
