@@ -128,13 +128,15 @@ export class RegistryObject extends DurableObject<Env> {
 
   /**
    * Recovery, first step: the name is live again (so neither a purge nor the alarm takes it meanwhile). Answers the
-   * deletion record, which {@link markVaultDeleted} puts back if the vault's object cannot recover.
+   * deletion record, which {@link reinstateVaultDeletion} puts back if the vault's object cannot recover. A vault past
+   * its scheduled purge date is the alarm's to purge, not recoverable, as in Azure.
    */
   async unmarkVaultDeleted(name: string, tenantId: string): Promise<Result<DeletedVault>> {
     const deleted = this.repo.deletedVault(name.toLowerCase());
-    if (deleted === null || deleted.tenantId !== tenantId || !this.repo.unmarkDeleted(name.toLowerCase(), tenantId)) {
+    if (deleted === null || deleted.tenantId !== tenantId || deleted.scheduledPurgeAt <= toUnixSeconds(this.clock.now())) {
       return fail(deletedVaultNotFound(name));
     }
+    if (!this.repo.unmarkDeleted(name.toLowerCase(), tenantId)) return fail(deletedVaultNotFound(name));
     return ok(deleted);
   }
 

@@ -96,7 +96,8 @@ export class VaultLifecycle {
 
   /**
    * Soft delete (control plane): the vault stops answering, keeps everything, and is purged at the end of its
-   * retention unless recovered first. `deletion` is the registry's record (its clock schedules the purge). Its alarm stops too: no rotation, purge or delivery runs while it is deleted.
+   * retention unless recovered first. `deletion` is the registry's record (its clock schedules the purge). Its alarm
+   * stops too: no rotation, purge or delivery runs while it is deleted.
    */
   async softDelete(deletion: VaultDeletion): Promise<Result<DeletedVault>> {
     const config = this.current;
@@ -106,9 +107,10 @@ export class VaultLifecycle {
     }
     const deleted: DeletedVault = { ...deletedVaultOf(config, 0), deletedAt: deletion.deletedAt, scheduledPurgeAt: deletion.scheduledPurgeAt };
     this.deps.storage.transactionSync(() => this.deps.vaults.setDeletion(deleted));
-    await this.deps.disarm();
+    // No await between the write and the reload: no request is served by a vault already deleted in storage.
     this.load();
     this.deps.wiped();
+    await this.deps.disarm();
     return ok(deleted);
   }
 

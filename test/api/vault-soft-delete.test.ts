@@ -208,6 +208,11 @@ describe("the scheduled purge (the registry's alarm, by its clock)", () => {
     await registryAlarmAt(purgeAt - 1000);
     expect((await deletedList(tenantId)).map((d) => d.name)).toStrictEqual([name]);
     expect(await rowsIn(name, "object_versions")).toBe(1);
+    // Past its scheduled purge date it is the alarm's, no longer recoverable.
+    await runInDurableObject(registry(), (instance) => {
+      instance.clock = new ManualClock(purgeAt);
+    });
+    expect((await recover(tenantId, name)).status).toBe(404);
 
     await registryAlarmAt(purgeAt);
     expect(await deletedList(tenantId)).toStrictEqual([]);
