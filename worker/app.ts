@@ -20,6 +20,7 @@ import { adminFederatedCredentialRoutes } from "./routes/admin-federated-credent
 import { adminPrincipalCertificateRoutes } from "./routes/admin-principal-certificates.ts";
 import { localOidcIssuerRoutes } from "./routes/local-oidc-issuer.ts";
 import { adminVaultRoutes } from "./routes/admin-vaults.ts";
+import { adminDeletedVaultRoutes } from "./routes/admin-deleted-vaults.ts";
 import { adminOperationalSettingsRoutes } from "./routes/admin-operational-settings.ts";
 import { adminEventSubscriptionRoutes } from "./routes/admin-event-subscriptions.ts";
 import { adminAuditLogRoutes } from "./routes/admin-audit-log.ts";
@@ -119,6 +120,7 @@ identityApp.route("/admin", adminPrincipalSecretRoutes);
 identityApp.route("/admin", adminFederatedCredentialRoutes);
 identityApp.route("/admin", adminPrincipalCertificateRoutes);
 identityApp.route("/admin", adminVaultRoutes);
+identityApp.route("/admin", adminDeletedVaultRoutes);
 identityApp.route("/admin", adminOperationalSettingsRoutes);
 identityApp.route("/admin", adminEventSubscriptionRoutes);
 identityApp.route("/admin", adminAuditLogRoutes);

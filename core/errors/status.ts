@@ -29,6 +29,7 @@ const STATUS: { readonly [C in ErrorCode]: number } = {
   MethodNotAllowed: 405,
   Conflict: 409,
   VaultAlreadyExists: 409,
+  ConflictError: 409,
   Throttled: 429,
   InternalError: 500,
   ServiceUnavailable: 503,

@@ -22,6 +22,8 @@ export type ErrorCode =
   | "Throttled"
   | "VaultNotFound"
   | "VaultAlreadyExists"
+  /** ARM's 409 for a name held by a soft-deleted vault (docs/access-control.md "Vault soft delete"). */
+  | "ConflictError"
   | "VaultNameNotValid"
   | "TenantNotFound"
   | "PrincipalNotFound"

@@ -11,12 +11,19 @@ import { auditPage } from "../operations/audit-handlers.ts";
 import { PageTokens } from "../operations/page-tokens.ts";
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import type { AuditFilter } from "../../core/contract/audit.ts";
-import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import { ANONYMOUS_AUDIT_CALLER, AUDIT_SUCCESS, type AuditRecord } from "../../core/domain/vault/audit-record.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
+import { deletedVaultOf, type DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
+import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import { purgeProtected, purgeVaultObject } from "./deleted-vault-purge.ts";
 
 /** How long the control-plane audit log keeps records. */
 const CONTROL_PLANE_AUDIT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
+/** Deleted vaults purged per alarm run; more re-arm the alarm at once. */
+const PURGE_BATCH = 10;
+
+const deletedVaultNotFound = (name: string): VaultError => new VaultError("VaultNotFound", `The deleted vault '${name}' was not found.`);
 
 const auditUnavailable = (): VaultError =>
   new VaultError("ServiceUnavailable", "The request was not processed because its audit record could not be written.");
@@ -64,7 +71,7 @@ export class RegistryObject extends DurableObject<Env> {
 
   /** A tenant can be removed only once it owns no vaults. */
   async removeTenant(id: string): Promise<Result<null>> {
-    if (this.repo.vaultCount(id) > 0) return fail(new VaultError("Conflict", "Delete the tenant's vaults first."));
+    if (this.repo.vaultCount(id) > 0) return fail(new VaultError("Conflict", "Delete the tenant's vaults, and purge its deleted vaults, first."));
     if (!this.repo.deleteTenant(id)) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
     if (this.localDefault()?.tenantId === id) this.repo.putSetting(LOCAL_DEFAULT_IDENTITY, "null");
     return ok(null);
@@ -72,9 +79,80 @@ export class RegistryObject extends DurableObject<Env> {
 
   async reserveVaultName(name: string, tenantId: string): Promise<Result<null>> {
     if (!this.repo.reserveVault(name.toLowerCase(), tenantId, toUnixSeconds(this.clock.now()))) {
+      // A soft-deleted vault holds its name in every tenant until recovered or purged (ARM's ConflictError).
+      if (this.repo.isDeleted(name.toLowerCase())) {
+        return fail(
+          new VaultError(
+            "ConflictError",
+            "A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. " +
+              "Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.",
+          ),
+        );
+      }
       return fail(new VaultError("VaultAlreadyExists", `The vault name '${name}' is already in use.`));
     }
     return ok(null);
+  }
+
+  // Soft-deleted vaults (docs/access-control.md "Vault soft delete"): the registry holds their names and their
+  // purge schedule, so the name stays reserved across tenants and the alarm purges each at the end of its retention.
+
+  /**
+   * Vault deletion, first step: the tenant's live vault is recorded deleted now, its purge scheduled at the end of
+   * its retention by this object's clock; the vault's object is told next (VaultObject.softDelete) and, should it
+   * fail, {@link unmarkVaultDeleted} undoes this.
+   */
+  async markVaultDeleted(config: VaultConfig): Promise<Result<DeletedVault>> {
+    const deleted = deletedVaultOf(config, this.clock.now());
+    if (!this.repo.markDeleted(deleted)) return fail(new VaultError("VaultNotFound", `The vault '${config.name}' was not found.`));
+    await this.arm();
+    return ok(deleted);
+  }
+
+  /** A recovery whose vault object failed: the deletion stands again, as it was. */
+  async reinstateVaultDeletion(deleted: DeletedVault): Promise<void> {
+    this.repo.markDeleted(deleted);
+    await this.arm();
+  }
+
+  async deletedVaults(tenantId: string | null): Promise<DeletedVault[]> {
+    return this.repo.deletedVaults(tenantId);
+  }
+
+  /** The tenant's deleted vault of this name (another tenant's reads as missing). */
+  async deletedVault(name: string, tenantId: string): Promise<Result<DeletedVault>> {
+    const deleted = this.repo.deletedVault(name.toLowerCase());
+    if (deleted === null || deleted.tenantId !== tenantId) return fail(deletedVaultNotFound(name));
+    return ok(deleted);
+  }
+
+  /**
+   * Recovery, first step: the name is live again (so neither a purge nor the alarm takes it meanwhile). Answers the
+   * deletion record, which {@link reinstateVaultDeletion} puts back if the vault's object cannot recover. A vault past
+   * its scheduled purge date is the alarm's to purge, not recoverable, as in Azure.
+   */
+  async unmarkVaultDeleted(name: string, tenantId: string): Promise<Result<DeletedVault>> {
+    const deleted = this.repo.deletedVault(name.toLowerCase());
+    if (deleted === null || deleted.tenantId !== tenantId || deleted.scheduledPurgeAt <= toUnixSeconds(this.clock.now())) {
+      return fail(deletedVaultNotFound(name));
+    }
+    if (!this.repo.unmarkDeleted(name.toLowerCase(), tenantId)) return fail(deletedVaultNotFound(name));
+    return ok(deleted);
+  }
+
+  /** An explicit purge (ARM DeletedVaultPurge): refused while purge protection holds. */
+  async purgeDeletedVault(name: string, tenantId: string): Promise<Result<null>> {
+    const deleted = this.repo.deletedVault(name.toLowerCase());
+    if (deleted === null || deleted.tenantId !== tenantId) return fail(deletedVaultNotFound(name));
+    if (deleted.purgeProtection) return purgeProtected(deleted);
+    return this.purge(deleted);
+  }
+
+  /** Destroys the vault's object, then frees the name; a recovery that won the race keeps both (VaultObject.purge). */
+  private async purge(deleted: DeletedVault): Promise<Result<null>> {
+    const purged = await purgeVaultObject(this.env, deleted);
+    if (purged.ok) this.repo.releaseDeleted(deleted.name.toLowerCase());
+    return purged;
   }
 
   async releaseVaultName(name: string): Promise<void> {
@@ -103,7 +181,7 @@ export class RegistryObject extends DurableObject<Env> {
       console.error("control-plane audit record could not be written", err);
       return fail(auditUnavailable());
     }
-    if ((await this.ctx.storage.getAlarm()) === null) await this.armPrune();
+    if ((await this.ctx.storage.getAlarm()) === null) await this.arm();
     return ok(seq);
   }
 
@@ -129,17 +207,67 @@ export class RegistryObject extends DurableObject<Env> {
     }
   }
 
-  /** Prunes records past retention, a batch at a time, and re-arms while more remain. */
+  /**
+   * Prunes audit records past retention and purges deleted vaults past theirs, a batch at a time, and re-arms while
+   * more remain. A purge that fails (the HSM bridge down, say) is logged and tried again an hour later.
+   */
   override async alarm(): Promise<void> {
     this.audit.pruneOlderThan(this.clock.now() - CONTROL_PLANE_AUDIT_RETENTION_MS, AUDIT_PRUNE_BATCH);
-    await this.armPrune();
+    let failed = false;
+    for (const deleted of this.repo.duePurges(toUnixSeconds(this.clock.now()), PURGE_BATCH)) {
+      const startedMs = this.clock.now();
+      const purged = await this.purge(deleted).catch((error: unknown) => fail(new VaultError("InternalError", String(error))));
+      if (!purged.ok) {
+        failed = true;
+        console.error(JSON.stringify({ event: "scheduled-vault-purge-failed", vault: deleted.name, reason: purged.error.message }));
+      }
+      this.auditScheduledPurge(deleted, purged, startedMs);
+    }
+    await this.arm(failed);
   }
 
-  private async armPrune(): Promise<void> {
+  /**
+   * The alarm's purge is a control-plane change no request made: recorded in the control-plane log as
+   * DeletedVaultPurge by the system (the nil GUID, as anonymous data-plane reads are), with its outcome.
+   */
+  private auditScheduledPurge(deleted: DeletedVault, outcome: Result<null>, startedMs: number): void {
+    try {
+      this.ctx.storage.transactionSync(() =>
+        this.audit.insert({
+          timeMs: startedMs,
+          requestId: crypto.randomUUID(),
+          tenantId: deleted.tenantId,
+          vault: deleted.name.toLowerCase(),
+          caller: { ...ANONYMOUS_AUDIT_CALLER, type: "System" },
+          clientIp: null,
+          operation: "DeletedVaultPurge",
+          object: null,
+          httpStatus: outcome.ok ? 200 : 500,
+          resultCode: outcome.ok ? AUDIT_SUCCESS : outcome.error.code,
+          durationMs: this.clock.now() - startedMs,
+          resultDescription: "Scheduled purge at the end of the vault's soft-delete retention.",
+        }),
+      );
+    } catch (err) {
+      console.error("scheduled purge audit record could not be written", err);
+    }
+  }
+
+  /** Points the alarm at the earliest of the next audit prune and the next scheduled purge, on the hour. */
+  private async arm(retryLater = false): Promise<void> {
+    const now = this.clock.now();
     const oldest = this.audit.oldestTimeMs();
-    if (oldest === null) return;
-    const due = oldest + CONTROL_PLANE_AUDIT_RETENTION_MS;
-    await this.ctx.storage.setAlarm(due <= this.clock.now() ? this.clock.now() : Math.ceil(due / HOUR_MS) * HOUR_MS);
+    const purgeAt = this.repo.nextPurgeAt();
+    const dues = [oldest === null ? null : oldest + CONTROL_PLANE_AUDIT_RETENTION_MS, purgeAt === null ? null : purgeAt * 1000].filter(
+      (due): due is number => due !== null,
+    );
+    if (dues.length === 0) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const due = Math.min(...dues);
+    const floor = retryLater ? now + HOUR_MS : now;
+    await this.ctx.storage.setAlarm(due <= floor ? floor : Math.ceil(due / HOUR_MS) * HOUR_MS);
   }
 
   private localDefault(): LocalDefaultIdentity | null {

@@ -15,6 +15,7 @@ import vault0014 from "../../migrations/vault/0014_managed_hsm_domain_and_jobs.s
 import vault0015 from "../../migrations/vault/0015_network_acls.sql";
 import vault0016 from "../../migrations/vault/0016_cors.sql";
 import vault0017 from "../../migrations/vault/0017_access_policies.sql";
+import vault0019 from "../../migrations/vault/0019_vault_soft_delete.sql";
 import vault0020 from "../../migrations/vault/0020_policy_assignments.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
@@ -26,6 +27,7 @@ import tenant0009 from "../../migrations/tenant/0009_policy_assignments.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
+import registry0004 from "../../migrations/registry/0004_deleted_vaults.sql";
 import type { Migration } from "./migrate.ts";
 
 /** Every shipped migration, per Durable Object class. Append only; never edit one that shipped. */
@@ -47,7 +49,8 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 15, name: "network_acls", sql: vault0015 },
   { version: 16, name: "cors", sql: vault0016 },
   { version: 17, name: "access_policies", sql: vault0017 },
-  // 0018 and 0019 are reserved for parts of issue 17 built beside this one.
+  // 0018 is reserved for a part of issue 17 built beside these.
+  { version: 19, name: "vault_soft_delete", sql: vault0019 },
   { version: 20, name: "policy_assignments", sql: vault0020 },
 ];
 
@@ -66,4 +69,5 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "init", sql: registry0001 },
   { version: 2, name: "control_plane_audit", sql: registry0002 },
   { version: 3, name: "audit_result_description", sql: registry0003 },
+  { version: 4, name: "deleted_vaults", sql: registry0004 },
 ];

@@ -15,15 +15,25 @@ type VaultRow = {
   created: number;
   wrapped_dek: ArrayBuffer;
   dek_hsm_key_id: string | null;
+  deleted_at: number | null;
+  scheduled_purge_at: number | null;
 };
+
+/** When a soft-deleted vault was deleted and is purged (migration 0019), Unix seconds. */
+export interface VaultDeletion {
+  readonly deletedAt: number;
+  readonly scheduledPurgeAt: number;
+}
 
 /** The vault's single settings row and its wrapped data key. */
 export class VaultRepository {
   constructor(private readonly sql: SqlStorage) {}
 
-  load(): { config: VaultConfig; wrappedDek: Uint8Array; dekHsmKeyId: string | null } | null {
+  load(): { config: VaultConfig; wrappedDek: Uint8Array; dekHsmKeyId: string | null; deletion: VaultDeletion | null } | null {
     const row = this.sql
-      .exec<VaultRow>("SELECT name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id FROM vault WHERE id = 1")
+      .exec<VaultRow>(
+        "SELECT name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id, deleted_at, scheduled_purge_at FROM vault WHERE id = 1",
+      )
       .toArray()[0];
     if (row === undefined) return null;
     return {
@@ -38,7 +48,23 @@ export class VaultRepository {
       },
       wrappedDek: new Uint8Array(row.wrapped_dek),
       dekHsmKeyId: row.dek_hsm_key_id,
+      deletion:
+        row.deleted_at === null || row.scheduled_purge_at === null ? null : { deletedAt: row.deleted_at, scheduledPurgeAt: row.scheduled_purge_at },
     };
+  }
+
+  /** Soft delete (null: recovery): the row and everything else stay, only these marks change. */
+  setDeletion(deletion: VaultDeletion | null): void {
+    this.sql.exec(
+      "UPDATE vault SET deleted_at = ?, scheduled_purge_at = ? WHERE id = 1",
+      deletion?.deletedAt ?? null,
+      deletion?.scheduledPurgeAt ?? null,
+    );
+  }
+
+  /** ARM's enablePurgeProtection may be turned on after creation, never off. */
+  enablePurgeProtection(): void {
+    this.sql.exec("UPDATE vault SET purge_protection = 1 WHERE id = 1");
   }
 
   auditRetentionDays(): number {

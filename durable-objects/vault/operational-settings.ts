@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from "../../core/errors/result.ts";
-import { badParameter } from "../../core/errors/vault-error.ts";
+import { badParameter, type VaultError } from "../../core/errors/vault-error.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { AccessModel, VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import { completionDelayMs } from "../../core/domain/objects/long-running.ts";
@@ -74,16 +74,26 @@ export class OperationalSettings {
     this.model = null;
   }
 
+  /**
+   * Why `patch` cannot apply to a vault of this kind and placement, or null. Checked by {@link update} and, before
+   * anything is made, by a vault creation that carries settings (vault-object.ts), so a refused one makes no vault.
+   */
+  static refusal(config: Pick<VaultConfig, "sku" | "placement">, patch: VaultSettingsPatch): VaultError | null {
+    // The edge cache keeps answers in whichever data centre served them, outside any jurisdiction (docs/placement.md).
+    if (patch.edgeCache === true && config.placement?.jurisdiction !== undefined) {
+      return badParameter(`edgeCache is not available for a vault in the '${config.placement.jurisdiction}' jurisdiction: the edge keeps answers outside it.`);
+    }
+    if (config.sku === "managedHSM" && (patch.enableRbacAuthorization === false || patch.accessPolicies !== undefined)) {
+      return badParameter("A managed HSM authorizes by its local RBAC only: it has no access policies.");
+    }
+    return null;
+  }
+
   update(patch: VaultSettingsPatch): Result<VaultOperationalSettings> {
     const config = this.deps.config();
     if (config === null) return fail(vaultNotFound());
-    // The edge cache keeps answers in whichever data centre served them, outside any jurisdiction (docs/placement.md).
-    if (patch.edgeCache === true && config.placement?.jurisdiction !== undefined) {
-      return fail(badParameter(`edgeCache is not available for a vault in the '${config.placement.jurisdiction}' jurisdiction: the edge keeps answers outside it.`));
-    }
-    if (config.sku === "managedHSM" && (patch.enableRbacAuthorization === false || patch.accessPolicies !== undefined)) {
-      return fail(badParameter("A managed HSM authorizes by its local RBAC only: it has no access policies."));
-    }
+    const refused = OperationalSettings.refusal(config, patch);
+    if (refused !== null) return fail(refused);
     this.deps.storage.transactionSync(() => {
       if (patch.throttleLimits !== undefined) this.deps.throttleStore.setOverrides(patch.throttleLimits);
       if (patch.auditRetentionDays !== undefined) this.deps.vaults.setAuditRetentionDays(patch.auditRetentionDays);

@@ -5,6 +5,7 @@ import type { VaultDataKey } from "../../core/crypto/envelope/vault-data-key.ts"
 import { rootKeyFromEnv, type RootKey } from "../../core/crypto/envelope/root-key.ts";
 import { toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import { deletedVaultOf, type DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
 import { readPlacement, type VaultPlacement } from "../../core/domain/vault/placement.ts";
 import type { VaultLocation } from "../../core/domain/vault/placement-pointer.ts";
 import type { VaultSettings } from "../../core/contract/vault.ts";
@@ -15,7 +16,7 @@ import { vaultTokenKeys } from "../operations/hsm-key-lifecycle.ts";
 import type { VaultContext } from "../operations/vault-context.ts";
 import { migrate } from "../storage/migrate.ts";
 import { VAULT_MIGRATIONS } from "../storage/migrations.ts";
-import type { VaultRepository } from "../storage/vault-repository.ts";
+import type { VaultDeletion, VaultRepository } from "../storage/vault-repository.ts";
 
 export const vaultNotFound = (): VaultError => new VaultError("VaultNotFound", "The vault was not found.");
 
@@ -44,6 +45,8 @@ export interface LifecycleDeps {
   context(config: VaultConfig): VaultContext;
   /** Deletes the alarm (vault-scheduler.ts). */
   disarm(): Promise<void>;
+  /** Arms the alarm for the duties' due work again (a recovered vault, vault-scheduler.ts). */
+  rearm(): void;
   /** Drops what other parts hold in memory about the old storage (throttle counts, alarm cover, role cache). */
   wiped(): void;
 }
@@ -54,6 +57,10 @@ export interface LifecycleDeps {
  */
 export class VaultLifecycle {
   private current: VaultConfig | null = null;
+  /** A soft-deleted vault: everything is kept, nothing is served (docs/access-control.md "Vault soft delete"). */
+  private deletedVault: DeletedVault | null = null;
+  /** The soft-deleted vault's configuration, for its purge's HSM clean-up. */
+  private deletedConfig: VaultConfig | null = null;
 
   constructor(private readonly deps: LifecycleDeps) {}
 
@@ -67,16 +74,67 @@ export class VaultLifecycle {
     return this.current;
   }
 
-  /** Reads the configuration and the wrapped data key from storage (construction, creation). */
+  /** The soft-deleted vault this object holds, or null (live, or no vault at all). */
+  get deleted(): DeletedVault | null {
+    return this.deletedVault;
+  }
+
+  /**
+   * Reads the configuration and the wrapped data key from storage (construction, creation, deletion, recovery). A
+   * soft-deleted vault has no configuration, so every data-plane and settings call finds no vault; its data key stays
+   * loaded, because its purge reads the HSM key references sealed under it.
+   */
   load(): void {
     const loaded = this.deps.vaults.load();
-    this.current = loaded === null ? null : withPlacement(loaded.config, readPlacement(this.deps.storage.kv.get(PLACEMENT_KEY)));
+    const config = loaded === null ? null : withPlacement(loaded.config, readPlacement(this.deps.storage.kv.get(PLACEMENT_KEY)));
+    const deletion = loaded?.deletion ?? null;
+    this.current = deletion === null ? config : null;
+    this.deletedConfig = deletion === null ? null : config;
+    this.deletedVault = config === null || deletion === null ? null : { ...deletedVaultOf(config, 0), ...deletion };
     this.deps.dek.use(loaded === null ? null : { wrapped: loaded.wrappedDek, hsmKeyId: loaded.dekHsmKeyId });
+  }
+
+  /**
+   * Soft delete (control plane): the vault stops answering, keeps everything, and is purged at the end of its
+   * retention unless recovered first. `deletion` is the registry's record (its clock schedules the purge). Its alarm
+   * stops too: no rotation, purge or delivery runs while it is deleted.
+   */
+  async softDelete(deletion: VaultDeletion): Promise<Result<DeletedVault>> {
+    const config = this.current;
+    if (config === null) return fail(vaultNotFound());
+    if (!Number.isSafeInteger(deletion.deletedAt) || !Number.isSafeInteger(deletion.scheduledPurgeAt)) {
+      return fail(badParameter("A vault deletion names when it was deleted and when it is purged."));
+    }
+    const deleted: DeletedVault = { ...deletedVaultOf(config, 0), deletedAt: deletion.deletedAt, scheduledPurgeAt: deletion.scheduledPurgeAt };
+    this.deps.storage.transactionSync(() => this.deps.vaults.setDeletion(deleted));
+    // No await between the write and the reload: no request is served by a vault already deleted in storage.
+    this.load();
+    this.deps.wiped();
+    await this.deps.disarm();
+    return ok(deleted);
+  }
+
+  /** Recovery of a soft-deleted vault: everything it held serves again, its timed duties re-armed. */
+  recover(): Result<VaultConfig> {
+    if (this.deletedVault === null) return fail(vaultNotFound());
+    this.deps.storage.transactionSync(() => this.deps.vaults.setDeletion(null));
+    this.load();
+    this.deps.wiped();
+    this.deps.rearm();
+    return ok(this.requireConfig());
+  }
+
+  /** ARM's enablePurgeProtection turned on after creation; it is never turned off (the route refuses false). */
+  enablePurgeProtection(): Result<VaultConfig> {
+    if (this.current === null) return fail(vaultNotFound());
+    this.deps.vaults.enablePurgeProtection();
+    this.load();
+    return ok(this.requireConfig());
   }
 
   /** Creates the vault (control plane). Fails if this name is already a vault. */
   async create(settings: CreateSettings): Promise<Result<VaultConfig>> {
-    if (this.current !== null) return fail(alreadyExists(settings.name));
+    if (this.current !== null || this.deletedVault !== null) return fail(alreadyExists(settings.name));
     const { placement: given, ...fixed } = settings;
     const placement = readPlacement(given);
     if (placement === null) return fail(badParameter("The vault's placement is not valid."));
@@ -89,7 +147,7 @@ export class VaultLifecycle {
       throw error;
     }
     // The data key's creation awaited (the HSM bridge): a concurrent create may have won meanwhile.
-    if (this.current !== null) {
+    if (this.current !== null || this.deletedVault !== null) {
       await made.undo();
       return fail(alreadyExists(settings.name));
     }
@@ -104,9 +162,9 @@ export class VaultLifecycle {
     return ok(config);
   }
 
-  /** Removes the vault and everything in it, irreversibly (control-plane vault deletion). */
+  /** Removes the vault, live or soft-deleted, and everything in it, irreversibly (the purge of a deleted vault). */
   async destroy(): Promise<void> {
-    const config = this.current;
+    const config = this.liveOrDeleted();
     const tokenKeys = await this.tokenKeysToDestroy();
     await this.deps.disarm();
     await this.deps.storage.deleteAll();
@@ -114,6 +172,8 @@ export class VaultLifecycle {
     migrate(this.deps.storage, VAULT_MIGRATIONS);
     this.deps.wiped();
     this.current = null;
+    this.deletedVault = null;
+    this.deletedConfig = null;
     this.deps.dek.use(null);
     if (config !== null) await destroyTokenKeys(this.deps.context(config), tokenKeys);
   }
@@ -140,7 +200,8 @@ export class VaultLifecycle {
     }
     const checked = readPlacement(placement);
     if (checked?.jurisdiction === undefined) return fail(badParameter("A placement pointer names a jurisdiction."));
-    if (this.current !== null) return fail(alreadyExists(this.current.name));
+    const held = this.liveOrDeleted();
+    if (held !== null) return fail(alreadyExists(held.name));
     this.deps.storage.kv.put(POINTER_KEY, checked);
     return ok(null);
   }
@@ -148,6 +209,11 @@ export class VaultLifecycle {
   /** The vault's data key (opened once, through the HSM bridge when the root of trust is there). */
   dataKey(config: VaultConfig): Promise<DataKey> {
     return this.deps.dek.open(config);
+  }
+
+  /** The vault's configuration, live or soft-deleted (what a purge destroys, what holds the name's object). */
+  private liveOrDeleted(): VaultConfig | null {
+    return this.current ?? this.deletedConfig;
   }
 
   rootKey(): Promise<RootKey> {
@@ -159,7 +225,7 @@ export class VaultLifecycle {
    * Best effort, like every token clean-up: what cannot be read now is logged and left (hsm-keys.ts).
    */
   private async tokenKeysToDestroy(): Promise<HsmKeyReference[]> {
-    const config = this.current;
+    const config = this.liveOrDeleted();
     if (config === null || this.deps.hsm === null) return [];
     const dekKey = this.deps.dek.hsmKeyId;
     const keys = await vaultTokenKeys(this.deps.context(config)).catch((error: unknown) => {

@@ -16,6 +16,10 @@ import { servePublishedKeySet } from "./published-key-sets.ts";
 import { vaultNotFound } from "./vault-lifecycle.ts";
 import { vaultParts, type VaultParts } from "./vault-parts.ts";
 import { edgeCacheable } from "../../core/domain/vault/edge-lease.ts";
+import type { DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
+import { readPlacement } from "../../core/domain/vault/placement.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { OperationalSettings } from "./operational-settings.ts";
 
 /**
  * One Durable Object per vault, named by the lower-cased vault name (so the name is globally unique by construction).
@@ -39,16 +43,63 @@ export class VaultObject extends DurableObject<Env> {
 
   // Control plane: vault-lifecycle.ts.
 
-  /** Creates the vault. Fails if this name is already a vault. */
-  async create(settings: VaultSettings): Promise<Result<VaultConfig>> {
-    return this.parts.lifecycle.create(settings);
+  /**
+   * Creates the vault with its initial settings (ARM's vault body: networkAcls, cors, access policies…), all or
+   * nothing: settings this kind of vault cannot take refuse the creation before anything is made. Fails if this name
+   * is already a vault, live or soft-deleted.
+   */
+  async create(settings: VaultSettings, initial: VaultSettingsPatch = {}): Promise<Result<VaultConfig>> {
+    const placement = readPlacement((settings as { placement?: unknown }).placement);
+    const refused = OperationalSettings.refusal({ sku: settings.sku, ...(placement == null ? {} : { placement }) }, initial);
+    if (refused !== null) return fail(refused);
+    const created = await this.parts.lifecycle.create(settings);
+    if (!created.ok || Object.keys(initial).length === 0) return created;
+    // Same call, no await since the vault was made: nothing can see it without these settings.
+    const applied = this.parts.settings.update(initial);
+    return applied.ok ? created : applied;
   }
 
   async describe(): Promise<VaultConfig | null> {
     return this.parts.lifecycle.config;
   }
 
-  /** Removes the vault and everything in it, irreversibly. */
+  /**
+   * Soft delete (docs/access-control.md "Vault soft delete"): the vault answers as one that does not exist, keeps
+   * everything until recovered or purged, and returns once reads kept at the edge have run out, so no edge serves it
+   * after the deletion is reported done.
+   */
+  async softDelete(deletion: Pick<DeletedVault, "deletedAt" | "scheduledPurgeAt">): Promise<Result<DeletedVault>> {
+    const deleted = await this.parts.lifecycle.softDelete(deletion);
+    if (deleted.ok) await this.parts.edge.outlive();
+    return deleted;
+  }
+
+  /** The soft-deleted vault this object holds, or null. */
+  async describeDeleted(): Promise<DeletedVault | null> {
+    return this.parts.lifecycle.deleted;
+  }
+
+  /** Everything the soft-deleted vault held serves again. */
+  async recover(): Promise<Result<VaultConfig>> {
+    return this.parts.lifecycle.recover();
+  }
+
+  /**
+   * Destroys a soft-deleted vault (or what is left of one) as {@link destroy} does; refused while the vault is live,
+   * so a purge racing a recovery never destroys the recovered vault.
+   */
+  async purge(): Promise<Result<null>> {
+    if (this.parts.lifecycle.config !== null) return fail(new VaultError("Conflict", "The vault is not deleted: only a deleted vault can be purged."));
+    await this.destroy();
+    return ok(null);
+  }
+
+  /** ARM's enablePurgeProtection: true, once on, for good. */
+  async enablePurgeProtection(): Promise<Result<VaultConfig>> {
+    return this.parts.lifecycle.enablePurgeProtection();
+  }
+
+  /** Removes the vault and everything in it, irreversibly (the purge of a deleted vault). */
   async destroy(): Promise<void> {
     // Before the wipe too: after a restart only storage knows how far leases granted before it may run.
     await this.parts.edge.outlive();

@@ -63,6 +63,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     env,
     context: (config) => contexts.build(config, null),
     disarm: () => scheduler.disarm(),
+    rearm: () => scheduler.reschedule(),
     wiped: () => {
       throttle.reload();
       scheduler.forget();

@@ -149,8 +149,19 @@ export class AdminClient {
     await this.send("PATCH", `${vaultPath(tenantId, vaultName)}/settings`, [200], patch);
   }
 
+  /** Soft delete: the vault is kept, not served, and its name held, until recovered or purged (docs/access-control.md). */
   async deleteVault(tenantId: string, vaultName: string): Promise<void> {
     await this.send("DELETE", vaultPath(tenantId, vaultName), [204]);
+  }
+
+  /** ARM's createMode "recover": the deleted vault serves again with everything it held. */
+  recoverVault(tenantId: string, vaultName: string): Promise<Vault> {
+    return this.expect("PUT", vaultPath(tenantId, vaultName), [200], { createMode: "recover" }, isVault);
+  }
+
+  /** Destroys a deleted vault for good and frees its name; refused (403) under purge protection. */
+  async purgeDeletedVault(tenantId: string, vaultName: string): Promise<void> {
+    await this.send("POST", `/admin/tenants/${encodeURIComponent(tenantId)}/deletedVaults/${encodeURIComponent(vaultName)}/purge`, [200]);
   }
 
   async setLocalDefaultIdentity(tenantId: string, principalId: string): Promise<void> {

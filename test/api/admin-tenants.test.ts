@@ -75,6 +75,9 @@ describe("tenants", () => {
     expect((await admin("GET", `/tenants/${tenantId}/vaults/${vault}`)).status).toBe(200);
 
     expect((await admin("DELETE", `/tenants/${tenantId}/vaults/${vault}`)).status).toBe(204);
+    // A soft-deleted vault still holds its name for the tenant: purged, the tenant can go.
+    expect((await admin("DELETE", `/tenants/${tenantId}`)).status).toBe(409);
+    expect((await admin("POST", `/tenants/${tenantId}/deletedVaults/${vault}/purge`)).status).toBe(200);
     expect((await admin("DELETE", `/tenants/${tenantId}`)).status).toBe(204);
   });
 

@@ -105,8 +105,16 @@ describe("a vault in a jurisdiction", () => {
     expect(await (await admin("GET", `${vaultPath}/eventSubscriptions`)).json()).toStrictEqual({ value: [] });
     expect((await admin("GET", `${vaultPath}/settings`)).status).toBe(200);
 
+    // Soft-deleted, it keeps its data and its name's pointer in place, and answers as a vault that does not exist;
+    // purged (through the registry, which addresses it by the placement kept with its deletion), both are gone.
     expect((await admin("DELETE", vaultPath)).status).toBe(204);
     expect(await objectIn(name, EU).describe()).toBeNull();
+    expect(await objectIn(name, EU).describeDeleted()).toMatchObject({ name, tenantId, placement: EU });
+    expect(await defaultObject(name).locate()).toStrictEqual({ kind: "pointer", placement: EU });
+    expectError(await kv.json("GET", "/secrets/placed"), 404, "VaultNotFound");
+    expect((await admin("POST", `/tenants/${tenantId}/deletedVaults/${name}/purge`)).status).toBe(200);
+    expect(await objectIn(name, EU).describeDeleted()).toBeNull();
+    expect(await rows(objectIn(name, EU), "object_versions")).toBe(0);
     expect(await defaultObject(name).locate()).toBeNull();
     expectError(await kv.json("GET", "/secrets/placed"), 404, "VaultNotFound");
   });
@@ -167,6 +175,7 @@ describe("a name made again in another place", () => {
     const first = await setupVault(name, ADMIN, { placement: EU });
     await first.kv.json("PUT", "/secrets/old", { value: "first-tenant" });
     expect((await admin("DELETE", `/tenants/${first.tenantId}/vaults/${name}`)).status).toBe(204);
+    expect((await admin("POST", `/tenants/${first.tenantId}/deletedVaults/${name}/purge`)).status).toBe(200);
 
     const second = await setupVault(name, ADMIN, { placement: FEDRAMP });
     expectError(await second.kv.json("GET", "/secrets/old"), 404, "SecretNotFound");
@@ -183,6 +192,7 @@ describe("a name made again in another place", () => {
     const name = uniqueVaultName("plback");
     const first = await setupVault(name, ADMIN, { placement: EU });
     expect((await admin("DELETE", `/tenants/${first.tenantId}/vaults/${name}`)).status).toBe(204);
+    expect((await admin("POST", `/tenants/${first.tenantId}/deletedVaults/${name}/purge`)).status).toBe(200);
     const second = await setupVault(name, ADMIN);
     await second.kv.json("PUT", "/secrets/here", { value: "default" });
     expect(await defaultObject(name).locate()).toMatchObject({ kind: "vault", config: { name, tenantId: second.tenantId } });

@@ -196,7 +196,13 @@ describe("another tenant's vault", () => {
   });
 });
 
-describe("vault deletion", () => {
+/** Soft delete, then purge: how a name is freed since vaults are soft-deleted (test/api/vault-soft-delete.test.ts). */
+async function deleteAndPurge(tenantId: string, name: string): Promise<void> {
+  expect((await admin("DELETE", `/tenants/${tenantId}/vaults/${name}`)).status).toBe(204);
+  expect((await admin("POST", `/tenants/${tenantId}/deletedVaults/${name}/purge`)).status).toBe(200);
+}
+
+describe("vault deletion and purge", () => {
   it("frees the name and the data plane answers 404 for the vault", async () => {
     const tenantId = await createTenant();
     const name = uniqueVaultName("vdel");
@@ -207,7 +213,7 @@ describe("vault deletion", () => {
     const kv = vaultClient(name, token);
     expect((await kv.json("PUT", "/secrets/before-delete", { value: "old-value" })).status).toBe(200);
 
-    expect((await admin("DELETE", `/tenants/${tenantId}/vaults/${name}`)).status).toBe(204);
+    await deleteAndPurge(tenantId, name);
     expect((await admin("GET", `/tenants/${tenantId}/vaults/${name}`)).status).toBe(404);
     expect(await (await admin("GET", `/tenants/${tenantId}/vaults`)).json()).toStrictEqual({ value: [] });
 
@@ -228,7 +234,7 @@ describe("vault deletion", () => {
     await assignRole(tenantA, name, miA.id, "Key Vault Administrator");
     const tokenA = await tokenFor(miA.identityHeader as string);
     expect((await vaultClient(name, tokenA).json("PUT", "/secrets/left-behind", { value: "tenant-a-value" })).status).toBe(200);
-    expect((await admin("DELETE", `/tenants/${tenantA}/vaults/${name}`)).status).toBe(204);
+    await deleteAndPurge(tenantA, name);
 
     const recreated = await putVault(tenantB, name);
     const text = await recreated.text();
@@ -249,7 +255,7 @@ describe("vault deletion", () => {
     const tenantId = await createTenant();
     const name = uniqueVaultName("vsame");
     await createVault(tenantId, name);
-    expect((await admin("DELETE", `/tenants/${tenantId}/vaults/${name}`)).status).toBe(204);
+    await deleteAndPurge(tenantId, name);
     const recreated = await putVault(tenantId, name, { softDeleteRetentionInDays: 7 });
     const text = await recreated.text();
     expect(recreated.status, text).toBe(201);

@@ -87,7 +87,9 @@ class Admin:
         return self.call("PUT", f"{self._tenant(tenant_id)}/vaults/{name}", (201,), settings)
 
     def delete_vault(self, name: str, tenant_id: Optional[str] = None) -> None:
+        """Deletes the vault and purges it: vaults are soft-deleted, and the name is held until the purge."""
         self.call("DELETE", f"{self._tenant(tenant_id)}/vaults/{name}", (204, 404))
+        self.call("POST", f"{self._tenant(tenant_id)}/deletedVaults/{name}/purge", (200, 404))
 
     def assign_role(self, vault: str, role: str, principal_id: str, tenant_id: Optional[str] = None) -> Dict[str, Any]:
         path = f"{self._tenant(tenant_id)}/vaults/{vault}/roleAssignments/{uuid.uuid4()}"

@@ -123,6 +123,7 @@ describe("dev server restarts", () => {
     const before = await withServer(async (server) => {
       expect(server.managedHsmUrl).toBe(`https://devhsm.managedhsm.localhost:${port}`);
       await adminOf(server).deleteVault(server.tenantId, "devhsm");
+      await adminOf(server).purgeDeletedVault(server.tenantId, "devhsm");
       return savedState();
     });
 
@@ -134,6 +135,7 @@ describe("dev server restarts", () => {
       expect(recreated.managedHsm).not.toEqual(before.managedHsm);
       // As an older state.json has it: no managed HSM recorded, and none on the server.
       await adminOf(server).deleteVault(server.tenantId, "devhsm");
+      await adminOf(server).purgeDeletedVault(server.tenantId, "devhsm");
       const { managedHsm: _, ...older } = recreated;
       await writeFile(join(stateDir, "state.json"), JSON.stringify(older));
     });

@@ -1,12 +1,13 @@
 /**
  * What happens to the token's key objects over an HSM key's and a vault's life, counted on the SoftHSM2 token
  * itself: a key purged without a backup is destroyed; one backed up survives its purge (its backup refers to it)
- * and restores; deleting a vault destroys its HSM keys and the HSM key wrapping its data key. A premium vault with
+ * and restores; deleting a vault keeps its HSM keys and the HSM key wrapping its data key (soft delete), recovering
+ * it serves with them, and purging it destroys them. A premium vault with
  * `dataKeyProtection: "hsm"` serves secrets and keys like any other.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { ManagedIdentityCredential } from "@azure/identity";
-import { KeyClient } from "@azure/keyvault-keys";
+import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/admin.ts";
@@ -61,7 +62,7 @@ describe("token objects over a key's life", () => {
 });
 
 describe("a premium vault whose data key the HSM protects", () => {
-  it("serves secrets and keys, and its deletion destroys its token keys and its data key's wrapping key", async () => {
+  it("serves secrets and keys, keeps them through a soft delete and recovery, and its purge destroys its token keys and its data key's wrapping key", async () => {
     const before = tokenKeys();
     const vault = await premiumVault({ dataKeyProtection: "hsm" });
     expect((await admin.getVault(facts.tenantId, vault.name))?.dataKeyProtection).toBe("hsm");
@@ -76,8 +77,20 @@ describe("a premium vault whose data key the HSM protects", () => {
     await keys.createKey("hsm-oct", "oct-HSM", { keySize: 256 });
     expect(tokenKeys()).toBe(before + 3);
 
+    // Soft delete keeps the HSM keys and the data key's wrapping key; recovery serves with them again.
     await admin.deleteVault(facts.tenantId, vault.name);
-    expect(tokenKeys(), "vault deletion leaves nothing of it on the token").toBe(before);
+    expect(tokenKeys(), "a soft-deleted vault keeps its token keys").toBe(before + 3);
+    await admin.recoverVault(facts.tenantId, vault.name);
+    expect((await secrets.getSecret("db-password")).value).toBe("kept under two keys");
+    const digest = createHash("sha256").update("recovered").digest();
+    const signer = new CryptographyClient(await keys.getKey("hsm"), credential);
+    const signed = await signer.sign("RS256", digest);
+    expect((await signer.verify("RS256", digest, signed.result)).result).toBe(true);
+
+    // The purge destroys everything, on the token too, as deletion did before soft delete.
+    await admin.deleteVault(facts.tenantId, vault.name);
+    await admin.purgeDeletedVault(facts.tenantId, vault.name);
+    expect(tokenKeys(), "the purge leaves nothing of it on the token").toBe(before);
   }, SLOW);
 
   it("is refused for a standard vault, with nothing created", async () => {

@@ -90,6 +90,7 @@ describe("managed HSM disaster recovery", () => {
     const folder = String(done.azureStorageBlobContainerUri).slice(container.length + 1);
 
     await admin.deleteVault(facts.tenantId, name);
+    await admin.purgeDeletedVault(facts.tenantId, name);
     await makeHsm(name);
     const reborn = new RawVault(url);
     expect((await reborn.call("GET", "/keys")).status).toBe(409);

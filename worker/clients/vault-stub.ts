@@ -4,6 +4,7 @@ import type { OpKind, OpOf, VaultCall, VaultResults } from "../../core/contract/
 import type { Result } from "../../core/errors/result.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
 import { unwrap } from "./unwrap.ts";
+import { namespaceIn, vaultObjectAt } from "../../core/domain/vault/vault-object-address.ts";
 
 /**
  * What reaches a vault's object: its name and its placement (docs/placement.md). Vault objects are named by the
@@ -13,41 +14,22 @@ import { unwrap } from "./unwrap.ts";
  */
 export type VaultAddress = Pick<VaultConfig, "name" | "placement">;
 
-type VaultNamespace = Env["VAULT"];
-
-/**
- * workerd — `wrangler dev` and the tests — has no jurisdictions: `jurisdiction()` throws "Jurisdiction restrictions
- * are not implemented in workerd" (workerd src/workerd/server/actor-id-impl.c++; test/do/vault-placement-ids.test.ts).
- * There, and only where LOCAL_IMDS says this is a local deployment (as for WEBHOOK_ALLOW_PRIVATE_TARGETS), a
- * jurisdiction's object is stood in for by a default-namespace object named `{jurisdiction}:{name}`: a different
- * object, as on Cloudflare, under a name no vault can have. Anywhere else the error stands: a runtime without
- * jurisdictions never quietly puts a vault outside the one it was promised.
- */
-function namespaceIn(env: Env, jurisdiction: Jurisdiction): { namespace: VaultNamespace; objectName: (key: string) => string } {
-  try {
-    return { namespace: env.VAULT.jurisdiction(jurisdiction), objectName: (key) => key };
-  } catch (error) {
-    if (env.LOCAL_IMDS !== "true") throw error;
-    return { namespace: env.VAULT, objectName: (key) => `${jurisdiction}:${key}` };
-  }
-}
+/** Whether this deployment stands in for jurisdictions with default-namespace objects (core vault-object-address.ts). */
+const localStandIn = (env: Env): boolean => env.LOCAL_IMDS === "true";
 
 /** Whether this deployment can make objects in `jurisdiction` (checked before a vault is reserved). */
 export function assertJurisdictionAvailable(env: Env, jurisdiction: Jurisdiction | undefined): void {
   if (jurisdiction === undefined) return;
   try {
-    namespaceIn(env, jurisdiction);
+    namespaceIn(env.VAULT, localStandIn(env), jurisdiction);
   } catch {
     throw badParameter(`placement.jurisdiction '${jurisdiction}' is not available: this runtime has no Durable Object jurisdictions.`);
   }
 }
 
-/** The object of a name in a placement; the location hint counts on the object's first `get()` only (Cloudflare). */
+/** The object of a name in a placement (core/domain/vault/vault-object-address.ts holds the rule). */
 function objectAt(env: Env, key: string, placement: VaultPlacement | undefined) {
-  const options = placement?.locationHint === undefined ? undefined : { locationHint: placement.locationHint };
-  if (placement?.jurisdiction === undefined) return env.VAULT.get(env.VAULT.idFromName(key), options);
-  const { namespace, objectName } = namespaceIn(env, placement.jurisdiction);
-  return namespace.get(namespace.idFromName(objectName(key)), options);
+  return vaultObjectAt(env.VAULT, localStandIn(env), key, placement);
 }
 
 /**

@@ -5,11 +5,24 @@ import { unwrap } from "../clients/unwrap.ts";
 import { vaultStub } from "../clients/vault-stub.ts";
 import { forgetRequestSettings } from "../clients/vault-request-settings.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
-import { VaultError } from "../../core/errors/vault-error.ts";
+import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { throttleOverridesInput, vaultSettingsInput } from "../wire/operational-settings-input.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { requireVault } from "./admin-vaults.ts";
+
+/**
+ * ARM's enablePurgeProtection after creation: true turns it on for good; false is refused once it is on, with ARM's
+ * message (az keyvault update: "cannot be set to false … an irreversible action"). Answers whether to turn it on.
+ */
+function purgeProtectionInput(value: unknown, current: boolean): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") throw badParameter("enablePurgeProtection must be true or false.");
+  if (!value && current) {
+    throw badParameter('The property "enablePurgeProtection" cannot be set to false. Enabling the purge protection for a vault is an irreversible action.');
+  }
+  return value && !current;
+}
 
 /**
  * Throttle tiers and audit retention. Limits are what a SaaS operator sells, so only the operator sets
@@ -43,11 +56,14 @@ adminRoute(adminOperationalSettingsRoutes, "VaultSettingsGet", async (c) => {
 
 adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
   const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  const patch = vaultSettingsInput(await readJsonObject(c), config.tenantId);
+  const { enablePurgeProtection, ...body } = await readJsonObject(c);
+  const protect = purgeProtectionInput(enablePurgeProtection, config.purgeProtection);
+  const patch = vaultSettingsInput(body, config.tenantId);
   if (patch.throttleLimits !== undefined && c.get("admin").kind !== "operator") {
     throw new VaultError("Forbidden", "Changing throttle limits requires the operator key.");
   }
   const updated = unwrap(await vaultStub(c.env, config).updateOperationalSettings(patch));
+  if (protect) unwrap(await vaultStub(c.env, config).enablePurgeProtection());
   forgetRequestSettings(config.name);
   return c.json(updated);
 });

@@ -26,6 +26,9 @@ import {
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import type { VaultPlacement } from "../../core/domain/vault/placement.ts";
 import type { VaultSettings } from "../../core/contract/vault.ts";
+import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
+import { createModeInput, vaultAccessInput, vaultAccessJson } from "../wire/vault-arm-json.ts";
+import { recoverVault, softDeleteVault } from "../clients/vault-soft-delete.ts";
 import type { Result } from "../../core/errors/result.ts";
 import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
@@ -41,7 +44,7 @@ import { registerVaultWithTenant } from "../clients/policy-push.ts";
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
 export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
 
-const vaultJson = (env: Env, v: VaultConfig) => ({
+const vaultJson = (env: Env, v: VaultConfig, settings: VaultOperationalSettings) => ({
   name: v.name,
   tenantId: v.tenantId,
   softDeleteRetentionInDays: v.retentionDays,
@@ -51,7 +54,14 @@ const vaultJson = (env: Env, v: VaultConfig) => ({
   placement: placementJson(v.placement),
   vaultUri: vaultUri(env.ISSUER_ORIGIN, v.name, v.sku),
   created: v.created,
+  // ARM's access settings (issue 17, "Shapes"); PATCH …/settings changes them.
+  ...vaultAccessJson(settings),
 });
+
+/** A vault as GET, list and PUT answer it: its configuration and, from its object, its access settings. */
+export async function vaultView(env: Env, config: VaultConfig) {
+  return vaultJson(env, config, await vaultStub(env, config).operationalSettings());
+}
 
 const assignmentJson = (a: RoleAssignment) => {
   const role = adminRoleOf(a.roleDefinitionId);
@@ -114,13 +124,17 @@ function dataKeyProtection(value: unknown, sku: VaultSku, hsmBridge: boolean): {
  * the vault can be found the moment it exists, and goes again if the vault is not made (were that lost, a pointer to
  * an object holding no vault reads as "not found", and the name's next vault replaces or voids it).
  */
-async function makeVault(env: Env, settings: VaultSettings & { readonly placement?: VaultPlacement }): Promise<Result<VaultConfig>> {
+async function makeVault(
+  env: Env,
+  settings: VaultSettings & { readonly placement?: VaultPlacement },
+  initial: VaultSettingsPatch,
+): Promise<Result<VaultConfig>> {
   const { placement } = settings;
-  if (placement?.jurisdiction === undefined) return vaultStub(env, settings).create(settings);
+  if (placement?.jurisdiction === undefined) return vaultStub(env, settings).create(settings, initial);
   const key = settings.name.toLowerCase();
   await pointToVault(env, key, placement);
   const created = await vaultStub(env, settings)
-    .create(settings)
+    .create(settings, initial)
     .catch(async (err: unknown) => {
       await dropVaultPointer(env, key).catch(() => undefined);
       throw err;
@@ -134,11 +148,14 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const name = assertVaultName(c.req.param("name"));
   await requireTenant(c.env, tenantId);
   const body = await readJsonObject(c);
+  // ARM recovers a soft-deleted vault by PUT with createMode "recover"; the rest of the body is not read then.
+  if (createModeInput(body.createMode) === "recover") return c.json(await vaultView(c.env, await recoverVault(c.env, tenantId, name)), 200);
   const purgeProtection = body.enablePurgeProtection ?? false;
   if (typeof purgeProtection !== "boolean") throw badParameter("enablePurgeProtection must be a boolean.");
   const sku = vaultSku(body.sku, hsmBridgeConfigured(c.env));
   const placement = placementInput(body.placement);
   assertJurisdictionAvailable(c.env, placement?.jurisdiction);
+  const access = vaultAccessInput(body, tenantId);
   const initialAdmins = await initialAdministrators(c.env, tenantId, sku, body.initialAdminObjectIds, c.get("admin"));
   const settings = {
     name,
@@ -153,7 +170,7 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
   const registry = registryStub(c.env);
   unwrap(await registry.reserveVaultName(name, tenantId));
   // The reservation is released on any failure, so a name is never left held by a vault that does not exist.
-  const created = await makeVault(c.env, settings).catch(async (err: unknown) => {
+  const created = await makeVault(c.env, settings, access).catch(async (err: unknown) => {
     await registry.releaseVaultName(name);
     throw err;
   });
@@ -167,7 +184,7 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
     const id = crypto.randomUUID();
     await vaultStub(c.env, config).putRoleAssignment({ id, principalId, roleDefinitionId: HSM_ADMINISTRATOR, scope: "/", created: toUnixSeconds(Date.now()) });
   }
-  return c.json(vaultJson(c.env, config), 201);
+  return c.json(await vaultView(c.env, config), 201);
 });
 
 adminRoute(adminVaultRoutes, "VaultList", async (c) => {
@@ -175,22 +192,22 @@ adminRoute(adminVaultRoutes, "VaultList", async (c) => {
   await requireTenant(c.env, tenantId);
   const names = await tenantStub(c.env, tenantId).listVaults();
   const configs = await Promise.all(names.map((n) => locateVault(c.env, n)));
-  return c.json({ value: configs.flatMap((v) => (v === null || v.tenantId !== tenantId ? [] : [vaultJson(c.env, v)])) });
+  const live = configs.filter((v): v is VaultConfig => v !== null && v.tenantId === tenantId);
+  return c.json({ value: await Promise.all(live.map((v) => vaultView(c.env, v))) });
 });
 
 adminRoute(adminVaultRoutes, "VaultGet", async (c) =>
-  c.json(vaultJson(c.env, await requireVault(c.env, c.req.param("tenantId"), c.req.param("name")))),
+  c.json(await vaultView(c.env, await requireVault(c.env, c.req.param("tenantId"), c.req.param("name")))),
 );
 
-/** Deleting a vault destroys it and everything in it at once (no vault-level soft delete yet). */
+/**
+ * Deleting a vault soft-deletes it, as Azure always does (docs/access-control.md "Vault soft delete"): it answers as
+ * a vault that does not exist, keeps everything for its retention, and its name stays reserved in every tenant until
+ * it is recovered (PUT with createMode "recover") or purged (…/deletedVaults/{name}/purge, or the registry's alarm).
+ */
 adminRoute(adminVaultRoutes, "VaultDelete", async (c) => {
-  const tenantId = c.req.param("tenantId");
-  const config = await requireVault(c.env, tenantId, c.req.param("name"));
-  await vaultStub(c.env, config).destroy();
-  if (config.placement?.jurisdiction !== undefined) await dropVaultPointer(c.env, config.name.toLowerCase());
-  forgetVault(config.name);
-  await tenantStub(c.env, tenantId).removeVault(config.name.toLowerCase());
-  await registryStub(c.env).releaseVaultName(config.name);
+  const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
+  await softDeleteVault(c.env, config);
   return c.body(null, 204);
 });
 

@@ -68,6 +68,7 @@ const RESULT_CODES: { readonly [C in ErrorCode | typeof AUDIT_SUCCESS]: true } =
   Throttled: true,
   VaultNotFound: true,
   VaultAlreadyExists: true,
+  ConflictError: true,
   VaultNameNotValid: true,
   TenantNotFound: true,
   PrincipalNotFound: true,

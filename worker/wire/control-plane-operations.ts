@@ -61,6 +61,9 @@ export const ADMIN_OPERATIONS = {
   VaultPut: op("PUT", VAULT, "tenant"),
   VaultGet: op("GET", VAULT, "tenant"),
   VaultDelete: op("DELETE", VAULT, "tenant"),
+  DeletedVaultList: op("GET", `${TENANT}/deletedVaults`, "tenant"),
+  DeletedVaultGet: op("GET", `${TENANT}/deletedVaults/:name`, "tenant"),
+  DeletedVaultPurge: op("POST", `${TENANT}/deletedVaults/:name/purge`, "tenant"),
   VaultSettingsGet: op("GET", `${VAULT}/settings`, "tenant"),
   VaultSettingsPatch: op("PATCH", `${VAULT}/settings`, "tenant"),
   RoleAssignmentList: op("GET", `${VAULT}/roleAssignments`, "tenant"),
@@ -85,12 +88,16 @@ export const ADMIN_OPERATIONS = {
   RoleDefinitionList: op("GET", "/roleDefinitions", "anyAdmin"),
   LocalDefaultIdentitySet: op("PUT", "/local-default-identity", "operator"),
   ControlPlaneAuditLogQuery: op("GET", "/auditLog", "operator"),
+  OperatorDeletedVaultList: op("GET", "/deletedVaults", "operator"),
 } as const satisfies Record<string, AdminOperation>;
 
 export type AdminOperationName = keyof typeof ADMIN_OPERATIONS;
 
 /** The tenant's audit query and the operator's share Azure's-style name; the table needs distinct keys. */
-const AUDIT_NAME: Partial<Record<AdminOperationName, string>> = { TenantAuditLogQuery: "ControlPlaneAuditLogQuery" };
+const AUDIT_NAME: Partial<Record<AdminOperationName, string>> = {
+  TenantAuditLogQuery: "ControlPlaneAuditLogQuery",
+  OperatorDeletedVaultList: "DeletedVaultList",
+};
 
 /** The name an operation's audit records carry. */
 export function auditNameOf(name: AdminOperationName): string {
@@ -116,6 +123,6 @@ export function controlPlaneOperation(method: string, path: string): string {
  * route has validated them, so bounded in length (tenant ids are GUIDs, vault names at most 24 characters).
  */
 export function controlPlaneTarget(path: string): { tenantId: string | null; vault: string | null } {
-  const match = /^\/tenants\/([^/]+)(?:\/vaults\/([^/]+))?/.exec(path);
+  const match = /^\/tenants\/([^/]+)(?:\/(?:vaults|deletedVaults)\/([^/]+))?/.exec(path);
   return { tenantId: match?.[1]?.slice(0, 64) ?? null, vault: match?.[2]?.toLowerCase().slice(0, 64) ?? null };
 }
