@@ -148,7 +148,7 @@ describe("federated identity credentials (admin API)", () => {
     );
   });
 
-  it("tenant migrations 0005 and 0006 apply to a tenant at 0004 with its principals and secrets intact", async () => {
+  it("tenant migrations from 0005 on apply to a tenant at 0004 with its principals and secrets intact", async () => {
     const tenantId = await createTenant();
     const sp = await createPrincipal(tenantId, "servicePrincipal");
     const tenant = env.TENANT.get(env.TENANT.idFromName(tenantId));
@@ -157,6 +157,7 @@ describe("federated identity credentials (admin API)", () => {
       state.storage.sql.exec("DROP TABLE federated_credentials");
       state.storage.sql.exec("DROP TABLE used_assertions");
       state.storage.sql.exec("DROP TABLE principal_certificates");
+      state.storage.sql.exec("DROP TABLE policy_assignments"); // tenant 0009
       state.storage.sql.exec("DELETE FROM schema_migrations WHERE version >= 5");
       expect(migrate(state.storage, TENANT_MIGRATIONS.filter((m) => m.version <= 4))).toBe(0);
       expect(migrate(state.storage, TENANT_MIGRATIONS)).toBe(TENANT_MIGRATIONS.length - 4);
