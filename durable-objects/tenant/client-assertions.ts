@@ -27,10 +27,16 @@ export function assertionStores(sql: SqlStorage): AssertionStores {
   return { federated: new FederatedCredentialRepository(sql), certificates: new PrincipalCertificateRepository(sql) };
 }
 
-/** Whether `principal` accepts the assertion; a refusal's reason goes to the log only (the caller sees invalid_client). */
+/**
+ * Whether `principal` accepts the assertion; a refusal's reason goes to the log only (the caller sees invalid_client).
+ * An acceptance is logged too — for a federated one with the external issuer and subject that vouched for the client —
+ * so a token issued on an assertion can be traced to its credential.
+ */
 export async function acceptClientAssertion(stores: AssertionStores, tenantId: string, clientId: string, principal: Principal | null, proof: AssertionProof, nowSeconds: number): Promise<boolean> {
   const outcome = principal === null ? { ok: false as const, reason: "no principal of the tenant has this client id" } : await check(stores, principal, proof, nowSeconds);
-  if (!outcome.ok) console.warn(JSON.stringify({ event: "client-assertion-refused", tenant: tenantId, client: clientId.slice(0, 64), kind: proof.kind, reason: outcome.reason }));
+  const facts = { tenant: tenantId, client: clientId.slice(0, 64), kind: proof.kind };
+  if (!outcome.ok) console.warn(JSON.stringify({ event: "client-assertion-refused", ...facts, reason: outcome.reason }));
+  else console.info(JSON.stringify({ event: "client-assertion-accepted", ...facts, ...(proof.kind === "federated" ? { issuer: proof.assertion.issuer, subject: proof.assertion.subject.slice(0, 120) } : {}) }));
   return outcome.ok;
 }
 

@@ -61,8 +61,27 @@ export class VaultLifecycle {
   private deletedVault: DeletedVault | null = null;
   /** The soft-deleted vault's configuration, for its purge's HSM clean-up. */
   private deletedConfig: VaultConfig | null = null;
+  /**
+   * A purge has begun: it awaits edge leases and the HSM bridge before it wipes, so a recovery or creation meanwhile
+   * must be refused, or the wipe would destroy the vault they reported restored.
+   */
+  private purging = false;
 
   constructor(private readonly deps: LifecycleDeps) {}
+
+  /**
+   * Claims the vault for its purge, synchronously; false while it is live or already purging. What is left of a vault
+   * whose purge failed half-way may be purged again.
+   */
+  beginPurge(): boolean {
+    if (this.current !== null || this.purging) return false;
+    this.purging = true;
+    return true;
+  }
+
+  endPurge(): void {
+    this.purging = false;
+  }
 
   /** The vault's configuration; null while this object is no vault (never created, or deleted). */
   get config(): VaultConfig | null {
@@ -116,6 +135,7 @@ export class VaultLifecycle {
 
   /** Recovery of a soft-deleted vault: everything it held serves again, its timed duties re-armed. */
   recover(): Result<VaultConfig> {
+    if (this.purging) return fail(beingPurged());
     if (this.deletedVault === null) return fail(vaultNotFound());
     this.deps.storage.transactionSync(() => this.deps.vaults.setDeletion(null));
     this.load();
@@ -134,6 +154,7 @@ export class VaultLifecycle {
 
   /** Creates the vault (control plane). Fails if this name is already a vault. */
   async create(settings: CreateSettings): Promise<Result<VaultConfig>> {
+    if (this.purging) return fail(beingPurged());
     if (this.current !== null || this.deletedVault !== null) return fail(alreadyExists(settings.name));
     const { placement: given, ...fixed } = settings;
     const placement = readPlacement(given);
@@ -239,3 +260,5 @@ export class VaultLifecycle {
 function withPlacement(config: VaultConfig, placement: VaultPlacement | undefined | null): VaultConfig {
   return placement === undefined || placement === null ? config : { ...config, placement };
 }
+
+const beingPurged = (): VaultError => new VaultError("Conflict", "The vault is being purged; try again when the purge has finished.");

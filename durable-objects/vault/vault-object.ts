@@ -85,12 +85,16 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   /**
-   * Destroys a soft-deleted vault (or what is left of one) as {@link destroy} does; refused while the vault is live,
-   * so a purge racing a recovery never destroys the recovered vault.
+   * Destroys a soft-deleted vault as {@link destroy} does; refused while the vault is live, and claimed before the
+   * first await, so a recovery racing the purge is refused rather than wiped (vault-lifecycle.ts `purging`).
    */
   async purge(): Promise<Result<null>> {
-    if (this.parts.lifecycle.config !== null) return fail(new VaultError("Conflict", "The vault is not deleted: only a deleted vault can be purged."));
-    await this.destroy();
+    if (!this.parts.lifecycle.beginPurge()) return fail(new VaultError("Conflict", "The vault is not deleted, or is being purged: only a deleted vault can be purged."));
+    try {
+      await this.destroy();
+    } finally {
+      this.parts.lifecycle.endPurge();
+    }
     return ok(null);
   }
 

@@ -11,7 +11,6 @@ import { admin, createTenant, createVault, uniqueVaultName, vaultClient } from "
 import { errorCode } from "../support/identity.ts";
 import { expectError, newTenantWithVault, setSecret, vaultAlarm, vaultObject, type SecretBundle } from "../support/secrets.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
-
 failOnlyOnTrulyUnhandledRejections();
 
 const registry = () => env.REGISTRY.get(env.REGISTRY.idFromName("registry"));

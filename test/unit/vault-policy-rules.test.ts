@@ -46,6 +46,8 @@ describe("the built-in definitions", () => {
     expect([judge(types, key()), judge(types, key({ kty: "EC", crv: "P-256" }))]).toEqual([["Deny"], []]);
     const size = assignment("82067dbb-e53b-4e06-b631-546d197452d9", "Deny", { minimumRSAKeySize: 3072 });
     expect([judge(size, key()), judge(size, key({ keySize: 3072 })), judge(size, key({ kty: "EC", crv: "P-256", keySize: undefined }))]).toEqual([["Deny"], [], []]);
+    // A BYOK import's size is unknown until its blob is unwrapped: not refused for want of it.
+    expect(judge(size, key({ keySize: undefined }))).toEqual([]);
     const curves = assignment("ff25f3c8-b739-4538-9d07-3d6d25cfb255", "Deny", { allowedECNames: ["P-256"] });
     expect([judge(curves, key({ kty: "EC-HSM", crv: "P-521" })), judge(curves, key({ kty: "EC", crv: "P-256" })), judge(curves, key())]).toEqual([["Deny"], [], []]);
     const rotation = assignment("d8cf8476-a2ec-4916-896e-992351803c44", "Audit", { maximumDaysToRotate: 90 });
