@@ -13,6 +13,11 @@ export type PolicyAdminOp =
    * has no copy of that name yet: a copy pushed meanwhile is newer (docs/vault-policies.md).
    */
   | { readonly kind: "seedTenant"; readonly assignments: readonly PolicyAssignment[] }
+  /**
+   * The tenant's assignments as a recovered vault was registered with its tenant again: they replace every copy the
+   * vault kept, since a soft-deleted vault is off its tenant's list and missed every push meanwhile.
+   */
+  | { readonly kind: "replaceTenant"; readonly assignments: readonly PolicyAssignment[] }
   | { readonly kind: "states" };
 
 /** One object (or the vault) that does not comply with one assignment: a row of the compliance report. */
@@ -32,6 +37,7 @@ export interface PolicyAdminResults {
   list: PolicyAssignment[];
   delete: null;
   seedTenant: null;
+  replaceTenant: null;
   /** `evaluatedAt`: Unix seconds. */
   states: { readonly evaluatedAt: number; readonly states: PolicyState[] };
 }

@@ -79,6 +79,12 @@ export class PolicyAssignmentRepository {
     return cursor.rowsWritten > 0;
   }
 
+  /** A recovered vault's copies of its tenant's assignments: exactly these, none it kept from before its deletion. */
+  replaceTenantCopies(assignments: readonly PolicyAssignment[]): void {
+    this.sql.exec("DELETE FROM policy_assignments WHERE scope = 'tenant'");
+    for (const a of assignments) this.put({ ...a, scope: "tenant" });
+  }
+
   /** A new vault's copies of its tenant's assignments, each only where no copy of its name was pushed meanwhile. */
   seedTenantCopies(assignments: readonly PolicyAssignment[]): void {
     for (const a of assignments) if (this.get("tenant", a.name) === null) this.put({ ...a, scope: "tenant" });

@@ -88,7 +88,8 @@ export class VaultPolicies {
         return deleted || op.scope === "tenant" ? ok(null) : fail(notFound(op.name));
       }
       case "seedTenant":
-        storage.transactionSync(() => repo.seedTenantCopies(op.assignments));
+      case "replaceTenant":
+        storage.transactionSync(() => (op.kind === "seedTenant" ? repo.seedTenantCopies(op.assignments) : repo.replaceTenantCopies(op.assignments)));
         this.forget();
         return ok(null);
       case "states":

@@ -44,6 +44,8 @@ export async function recoverVault(env: Env, tenantId: string, name: string): Pr
   if (!recovered.ok) await undo();
   const config = unwrap(recovered);
   forgetVault(config.name);
-  await tenantStub(env, tenantId).addVault(config.name.toLowerCase());
+  // Off its tenant's list while deleted, the vault missed every policy push: it takes the tenant's list as it is now.
+  const assignments = await tenantStub(env, tenantId).addVault(config.name.toLowerCase());
+  unwrap(await vaultStub(env, address).managePolicies({ kind: "replaceTenant", assignments }));
   return config;
 }
