@@ -28,6 +28,17 @@ export type ErrorCode =
   | "RoleAssignmentNotFound"
   /** A managed HSM's role definition that is neither built in nor one of its custom roles. */
   | "RoleDefinitionNotFound"
+  /**
+   * ARM's codes for a tenant's custom role definitions (learn.microsoft.com/azure/role-based-access-control/
+   * troubleshoot-limits, custom-roles): a roleName already taken, a definition still assigned, the tenant's limit, and
+   * an action or data action that names no operation of the provider.
+   */
+  | "RoleDefinitionDoesNotExist"
+  | "RoleDefinitionWithSameNameExists"
+  | "RoleDefinitionHasAssignments"
+  | "RoleDefinitionLimitExceeded"
+  | "InvalidActionOrNotAction"
+  | "InvalidDataActionOrNotDataAction"
   | "InvalidClient"
   | "InvalidRequest"
   | "InternalError"

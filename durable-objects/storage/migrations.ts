@@ -15,10 +15,12 @@ import vault0014 from "../../migrations/vault/0014_managed_hsm_domain_and_jobs.s
 import vault0015 from "../../migrations/vault/0015_network_acls.sql";
 import vault0016 from "../../migrations/vault/0016_cors.sql";
 import vault0017 from "../../migrations/vault/0017_access_policies.sql";
+import vault0018 from "../../migrations/vault/0018_custom_role_copies.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import tenant0003 from "../../migrations/tenant/0003_groups.sql";
 import tenant0004 from "../../migrations/tenant/0004_principal_secrets.sql";
+import tenant0007 from "../../migrations/tenant/0007_role_definitions.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -43,6 +45,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 15, name: "network_acls", sql: vault0015 },
   { version: 16, name: "cors", sql: vault0016 },
   { version: 17, name: "access_policies", sql: vault0017 },
+  { version: 18, name: "custom_role_copies", sql: vault0018 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [
@@ -50,6 +53,8 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "throttle", sql: tenant0002 },
   { version: 3, name: "groups", sql: tenant0003 },
   { version: 4, name: "principal_secrets", sql: tenant0004 },
+  // 5 and 6 are reserved for other parts of issue 17, merged separately.
+  { version: 7, name: "role_definitions", sql: tenant0007 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

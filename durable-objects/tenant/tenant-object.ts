@@ -21,6 +21,8 @@ import { GroupRepository } from "../storage/group-repository.ts";
 import { PrincipalSecretRepository } from "../storage/principal-secret-repository.ts";
 import { manageSecrets, secretAccepted, type SecretOp, type SecretResult } from "./principal-secrets.ts";
 import { groupsClaim, manageGroups, type GroupOp, type GroupResult } from "./tenant-groups.ts";
+import { RoleDefinitionRepository } from "../storage/role-definition-repository.ts";
+import { manageRoleDefinitions, type RoleDefinitionOp, type RoleDefinitionResult } from "./tenant-role-definitions.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -39,6 +41,7 @@ export class TenantObject extends DurableObject<Env> {
   private readonly throttle: ThrottleRepository;
   private readonly groups: GroupRepository;
   private readonly secrets: PrincipalSecretRepository;
+  private readonly roleDefinitions: RoleDefinitionRepository;
   /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
   private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
@@ -51,6 +54,7 @@ export class TenantObject extends DurableObject<Env> {
     this.throttle = new ThrottleRepository(ctx.storage.sql, "tenant");
     this.groups = new GroupRepository(ctx.storage.sql);
     this.secrets = new PrincipalSecretRepository(ctx.storage.sql);
+    this.roleDefinitions = new RoleDefinitionRepository(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -168,6 +172,12 @@ export class TenantObject extends DurableObject<Env> {
   async manageGroups(op: GroupOp): Promise<Result<GroupResult>> {
     if (this.info === null) return fail(tenantNotFound());
     return manageGroups(this.groups, (id) => this.repo.findPrincipal(id)?.principal.id === id, toUnixSeconds(this.clock.now()), op);
+  }
+
+  /** The tenant's custom roles for its vaults (docs/access-control.md "Custom roles"). */
+  async manageRoleDefinitions(op: RoleDefinitionOp): Promise<Result<RoleDefinitionResult>> {
+    if (this.info === null) return fail(tenantNotFound());
+    return manageRoleDefinitions(this.roleDefinitions, toUnixSeconds(this.clock.now()), op);
   }
 
   async addVault(name: string): Promise<void> {
