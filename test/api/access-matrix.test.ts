@@ -103,22 +103,28 @@ function snapshot(vault: string): Promise<{ writes: number; audit: number }> {
   }));
 }
 
-/** Runs every probe for every grant on one vault; answers the cells that went wrong. */
+/**
+ * Runs every probe for every grant on one vault; answers the cells that went wrong. Probe by probe: the setups of all
+ * grants' cases first (concurrently), then each case alone, its "before" the previous case's "after" where nothing
+ * ran in between.
+ */
 async function runMatrix(m: MatrixVault, grants: readonly Grant[]): Promise<string[]> {
   const wrong: string[] = [];
   let counter = 0;
-  for (const grant of grants) {
-    for (const probe of PROBES) {
-      const n = `${(counter += 1)}`;
-      const context = { admin: m.admin, kv: grant.kv, n, shared: m.shared };
-      await probe.setup?.(context);
-      await grant.prepare?.(probe, n);
-      const before = await snapshot(m.vault);
+  for (const probe of PROBES) {
+    const cases = grants.map((grant) => ({ grant, context: { admin: m.admin, kv: grant.kv, n: `${(counter += 1)}`, shared: m.shared } }));
+    await Promise.all(cases.map(({ context }) => probe.setup?.(context)));
+    let before = await snapshot(m.vault);
+    for (const { grant, context } of cases) {
+      if (grant.prepare !== undefined) {
+        await grant.prepare(probe, context.n);
+        before = await snapshot(m.vault);
+      }
       const response = await probe.call(context);
       const after = await snapshot(m.vault);
-      const cell = `${grant.label} × ${probe.kind} (${OPERATIONS[probe.kind].action})`;
+      const cell = `${grant.label} x ${probe.kind} (${OPERATIONS[probe.kind].action})`;
       const error = (response.body as { error?: { code: string; innererror?: { code: string } } } | null)?.error;
-      if (grant.allows(probe, n)) {
+      if (grant.allows(probe, context.n)) {
         if (response.status !== probe.allowed) wrong.push(`${cell}: allowed expected ${probe.allowed}, got ${response.status} ${JSON.stringify(error)}`);
       } else {
         const shape = [response.status, error?.code, error?.innererror?.code];
@@ -126,6 +132,7 @@ async function runMatrix(m: MatrixVault, grants: readonly Grant[]): Promise<stri
         if (after.writes !== before.writes) wrong.push(`${cell}: denied, yet ${after.writes - before.writes} rows were written`);
       }
       if (after.audit !== before.audit + 1) wrong.push(`${cell}: ${after.audit - before.audit} audit records`);
+      before = after;
     }
   }
   return wrong;

@@ -4,6 +4,7 @@
  * (notDataActions subtract, wildcards), a change reaching the vault, deletion refused while assigned, and each call
  * audited on the control plane.
  */
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { admin, createPrincipal, createTenant, createVault, tokenFor, uniqueVaultName, vaultClient } from "../support/fixture.ts";
 
@@ -169,6 +170,23 @@ describe("custom role definitions", () => {
       scope: "/secrets/Only",
     });
     expect([byName.status, byName.body.scope]).toEqual([201, "/secrets/Only"]);
+  });
+
+  it("stop at Azure's 5000 custom roles per tenant; a replacement still goes through", async () => {
+    const tenantId = await createTenant();
+    const last = crypto.randomUUID();
+    expect((await call("PUT", `/tenants/${tenantId}/roleDefinitions/${last}`, role("Role 5000", [`${KV}/keys/read`]))).status).toBe(201);
+    await runInDurableObject(env.TENANT.get(env.TENANT.idFromName(tenantId)), (_instance, state) => {
+      for (let i = 1; i < 5000; i++) {
+        state.storage.sql.exec(
+          "INSERT INTO role_definitions (id, role_name, role_name_key, description, permissions, assignable_scopes, version, created, updated) VALUES (?, ?, ?, '', '[]', '[\"/\"]', 1, 0, 0)",
+          crypto.randomUUID(), `Role ${i}`, `role ${i}`,
+        );
+      }
+    });
+    const refused = await call<Failure>("PUT", `/tenants/${tenantId}/roleDefinitions/${crypto.randomUUID()}`, role("One Too Many", [`${KV}/keys/read`]));
+    expect([refused.status, refused.body.error.code]).toEqual([400, "RoleDefinitionLimitExceeded"]);
+    expect((await call("PUT", `/tenants/${tenantId}/roleDefinitions/${last}`, role("Role 5000", [`${KV}/keys/*`]))).status).toBe(201);
   });
 
   it("each call is one control-plane audit record", async () => {
