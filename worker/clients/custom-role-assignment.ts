@@ -25,7 +25,8 @@ async function definitions(env: Env, tenantId: string): Promise<StoredRoleDefini
   return unwrap(await tenantStub(env, tenantId).manageRoleDefinitions({ kind: "list" })) as StoredRoleDefinition[];
 }
 
-async function definition(env: Env, tenantId: string, id: string): Promise<StoredRoleDefinition | null> {
+/** A custom role of the tenant by GUID, or null when it has none of that id. */
+export async function definition(env: Env, tenantId: string, id: string): Promise<StoredRoleDefinition | null> {
   const got = await tenantStub(env, tenantId).manageRoleDefinitions({ kind: "get", id });
   if (!got.ok && got.error.code === "RoleDefinitionDoesNotExist") return null;
   return unwrap(got) as StoredRoleDefinition;

@@ -11,6 +11,7 @@ import { readJsonObject } from "../wire/json-body.ts";
 import { roleNameFilter } from "../wire/hsm-rbac-input.ts";
 import { builtInRole, builtInRoleBody, builtInRoles, copyOf, customRoleBody, roleDefinitionGuid, roleDefinitionInput } from "../wire/vault-role-definition.ts";
 import { requireTenant } from "./admin-tenants.ts";
+import { definition } from "../clients/custom-role-assignment.ts";
 
 /**
  * A tenant's custom role definitions for its vaults (issue 17; docs/access-control.md "Custom roles"), at
@@ -38,12 +39,6 @@ async function eachVault<T>(env: Env, tenantId: string, f: (vault: VaultConfig) 
   return Promise.all(found.flatMap((v) => (v === null || v.tenantId !== tenantId || v.sku === "managedHSM" ? [] : [f(v)])));
 }
 
-export async function customRole(env: Env, tenantId: string, guid: string): Promise<StoredRoleDefinition | null> {
-  const got = await tenantStub(env, tenantId).manageRoleDefinitions({ kind: "get", id: guid });
-  if (!got.ok && got.error.code === "RoleDefinitionDoesNotExist") return null;
-  return unwrap(got) as StoredRoleDefinition;
-}
-
 adminRoute(adminRoleDefinitionRoutes, "TenantRoleDefinitionList", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
@@ -62,7 +57,7 @@ adminRoute(adminRoleDefinitionRoutes, "TenantRoleDefinitionGet", async (c) => {
   const guid = guidParam(c.req.param("roleDefinitionId"));
   const builtIn = builtInRole(guid);
   if (builtIn !== undefined) return c.json(builtInRoleBody(builtIn));
-  const found = await customRole(c.env, tenantId, guid);
+  const found = await definition(c.env, tenantId, guid);
   if (found === null) throw new VaultError("RoleDefinitionDoesNotExist", `The specified role definition with ID '${guid}' does not exist.`);
   return c.json(customRoleBody(found));
 });
@@ -88,7 +83,7 @@ adminRoute(adminRoleDefinitionRoutes, "TenantRoleDefinitionDelete", async (c) =>
   await requireTenant(c.env, tenantId);
   const guid = guidParam(c.req.param("roleDefinitionId"));
   assertCustom(guid);
-  if ((await customRole(c.env, tenantId, guid)) === null) return c.body(null, 204);
+  if ((await definition(c.env, tenantId, guid)) === null) return c.body(null, 204);
   const uses = await eachVault(c.env, tenantId, (v) => vaultStub(c.env, v).customRoleUses(guid));
   if (uses.some((n) => n > 0)) {
     throw new VaultError("RoleDefinitionHasAssignments", "There are existing role assignments referencing role. Remove them before deleting the role definition.");
