@@ -52,7 +52,7 @@ export interface CertificateInput {
 export type CertificateOp =
   // Checks the caller may create certificates and does nothing else, before the Worker generates the certificate's
   // key (as key.createPreflight does for CreateKey); the key type lets the throttle charge it as a key create.
-  | { readonly kind: "certificate.createPreflight"; readonly kty: AzureKeyType }
+  | { readonly kind: "certificate.createPreflight"; readonly name: string; readonly kty: AzureKeyType }
   // The Worker generates the key first (RSA generation is synchronous in workerd, see key.create in keys.ts).
   | ({ readonly kind: "certificate.create"; readonly name: string; readonly policy: CertificatePolicyPatch; readonly jwk: PrivateJwk } & CertificateInput)
   | ({

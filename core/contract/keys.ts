@@ -141,7 +141,9 @@ export type KeyOp =
   // Checks the caller may create keys and does nothing else: CreateKey asks this before the Worker spends
   // seconds generating material for a caller who may not create (then key.create completes the request).
   // The key type lets the throttle charge an HSM create at its own weight.
-  | { readonly kind: "key.createPreflight"; readonly kty: AzureKeyType };
+  // `name`: the key it will create, so the preflight is decided at the key's scope as the completion is (an
+  // object-scoped role may make a key's new version; docs/access-control.md).
+  | { readonly kind: "key.createPreflight"; readonly name: string; readonly kty: AzureKeyType };
 
 export interface KeyResults {
   "key.create": KeyView;

@@ -32,6 +32,17 @@ export type ErrorCode =
   | "RoleDefinitionNotFound"
   /** Azure Policy's code for a policy assignment that does not exist (issue 17, docs/vault-policies.md). */
   | "PolicyAssignmentNotFound"
+  /**
+   * ARM's codes for a tenant's custom role definitions (learn.microsoft.com/azure/role-based-access-control/
+   * troubleshoot-limits, custom-roles): a roleName already taken, a definition still assigned, the tenant's limit, and
+   * an action or data action that names no operation of the provider.
+   */
+  | "RoleDefinitionDoesNotExist"
+  | "RoleDefinitionWithSameNameExists"
+  | "RoleDefinitionHasAssignments"
+  | "RoleDefinitionLimitExceeded"
+  | "InvalidActionOrNotAction"
+  | "InvalidDataActionOrNotDataAction"
   | "InvalidClient"
   | "InvalidRequest"
   | "InternalError"

@@ -15,6 +15,7 @@ import vault0014 from "../../migrations/vault/0014_managed_hsm_domain_and_jobs.s
 import vault0015 from "../../migrations/vault/0015_network_acls.sql";
 import vault0016 from "../../migrations/vault/0016_cors.sql";
 import vault0017 from "../../migrations/vault/0017_access_policies.sql";
+import vault0018 from "../../migrations/vault/0018_custom_role_copies.sql";
 import vault0019 from "../../migrations/vault/0019_vault_soft_delete.sql";
 import vault0020 from "../../migrations/vault/0020_policy_assignments.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
@@ -23,7 +24,8 @@ import tenant0003 from "../../migrations/tenant/0003_groups.sql";
 import tenant0004 from "../../migrations/tenant/0004_principal_secrets.sql";
 import tenant0005 from "../../migrations/tenant/0005_federated_credentials.sql";
 import tenant0006 from "../../migrations/tenant/0006_principal_certificates.sql";
-import tenant0009 from "../../migrations/tenant/0009_policy_assignments.sql";
+import tenant0007 from "../../migrations/tenant/0007_role_definitions.sql";
+import tenant0008 from "../../migrations/tenant/0008_policy_assignments.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -49,7 +51,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 15, name: "network_acls", sql: vault0015 },
   { version: 16, name: "cors", sql: vault0016 },
   { version: 17, name: "access_policies", sql: vault0017 },
-  // 0018 is reserved for a part of issue 17 built beside these.
+  { version: 18, name: "custom_role_copies", sql: vault0018 },
   { version: 19, name: "vault_soft_delete", sql: vault0019 },
   { version: 20, name: "policy_assignments", sql: vault0020 },
 ];
@@ -61,8 +63,8 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "principal_secrets", sql: tenant0004 },
   { version: 5, name: "federated_credentials", sql: tenant0005 },
   { version: 6, name: "principal_certificates", sql: tenant0006 },
-  // 0007 and 0008 are reserved for parts of issue 17 built beside this one.
-  { version: 9, name: "policy_assignments", sql: tenant0009 },
+  { version: 7, name: "role_definitions", sql: tenant0007 },
+  { version: 8, name: "policy_assignments", sql: tenant0008 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

@@ -29,7 +29,7 @@ const toAssignment = (row: Row, scope: PolicyScope): PolicyAssignment => ({
 
 /**
  * Policy assignments (docs/vault-policies.md): a vault's table (vault migration 0020) holds both scopes, its own and
- * its tenant's copies; a tenant's (tenant migration 0009) only the tenant's. All their SQL lives here.
+ * its tenant's copies; a tenant's (tenant migration 0008) only the tenant's. All their SQL lives here.
  */
 export class PolicyAssignmentRepository {
   constructor(

@@ -46,6 +46,10 @@ export class RoleAssignmentRepository {
     return this.sql.exec("DELETE FROM role_assignments WHERE id = ?", id).rowsWritten > 0;
   }
 
+  deleteForRole(roleDefinitionId: string): number {
+    return this.sql.exec("DELETE FROM role_assignments WHERE role_definition_id = ?", roleDefinitionId).rowsWritten;
+  }
+
   deleteForPrincipal(principalId: string): number {
     return this.sql.exec("DELETE FROM role_assignments WHERE principal_id = ?", principalId).rowsWritten;
   }

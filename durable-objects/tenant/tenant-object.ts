@@ -25,6 +25,8 @@ import * as assertions from "./client-assertions.ts";
 import { PolicyAssignmentRepository } from "../storage/policy-assignment-repository.ts";
 import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
 import { managePolicies, type TenantPolicyOp, type TenantPolicyResult } from "./tenant-policies.ts";
+import { RoleDefinitionRepository } from "../storage/role-definition-repository.ts";
+import { manageRoleDefinitions, type RoleDefinitionOp, type RoleDefinitionResult } from "./tenant-role-definitions.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -45,6 +47,7 @@ export class TenantObject extends DurableObject<Env> {
   private readonly secrets: PrincipalSecretRepository;
   private readonly credentials: assertions.AssertionStores;
   private readonly policies: PolicyAssignmentRepository;
+  private readonly roleDefinitions: RoleDefinitionRepository;
   /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
   private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
@@ -59,6 +62,7 @@ export class TenantObject extends DurableObject<Env> {
     this.secrets = new PrincipalSecretRepository(ctx.storage.sql);
     this.credentials = assertions.assertionStores(ctx.storage.sql);
     this.policies = new PolicyAssignmentRepository(ctx.storage.sql, "tenant");
+    this.roleDefinitions = new RoleDefinitionRepository(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -198,6 +202,12 @@ export class TenantObject extends DurableObject<Env> {
   async manageGroups(op: GroupOp): Promise<Result<GroupResult>> {
     if (this.info === null) return fail(tenantNotFound());
     return manageGroups(this.groups, (id) => this.repo.findPrincipal(id)?.principal.id === id, toUnixSeconds(this.clock.now()), op);
+  }
+
+  /** The tenant's custom roles for its vaults (docs/access-control.md "Custom roles"). */
+  async manageRoleDefinitions(op: RoleDefinitionOp): Promise<Result<RoleDefinitionResult>> {
+    if (this.info === null) return fail(tenantNotFound());
+    return manageRoleDefinitions(this.roleDefinitions, toUnixSeconds(this.clock.now()), op);
   }
 
   /** The tenant's vault policy assignments (docs/vault-policies.md); a change answers with the vaults to push it to. */

@@ -1,6 +1,8 @@
-import { anyRoleGrants, type DataAction } from "../../core/domain/rbac/permission.ts";
+import { builtInPermission, type DataAction } from "../../core/domain/rbac/permission.ts";
+import { BUILT_IN_ROLES } from "../../core/domain/rbac/built-in-roles.ts";
+import type { VaultRoleCopy } from "../../core/domain/rbac/vault-custom-role.ts";
+import type { CustomRoleCopyRepository } from "../storage/custom-role-copy-repository.ts";
 import { assignmentsGrant } from "../../core/domain/rbac/managed-hsm-permission.ts";
-import { scopeCovers } from "../../core/domain/rbac/scope-covers.ts";
 import type { VaultObjectScope } from "../../core/domain/rbac/vault-object-scope.ts";
 import { findManagedHsmBuiltInRole, type ManagedHsmDataAction, type ManagedHsmRoleDefinition } from "../../core/domain/rbac/managed-hsm-roles.ts";
 import type { HsmScope } from "../../core/domain/rbac/managed-hsm-scope.ts";
@@ -20,11 +22,14 @@ export class VaultAccess {
   private readonly assignmentsByPrincipal = new Map<string, readonly RoleAssignment[]>();
   /** A managed HSM's custom roles by GUID; null until read, and again after any definition change. */
   private customRoles: Map<string, ManagedHsmRoleDefinition> | null = null;
+  /** A vault's copies of its tenant's custom roles by GUID; null until read, and again after any change. */
+  private tenantRoles: Map<string, VaultRoleCopy> | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly assignments: RoleAssignmentRepository,
     private readonly definitions: HsmRoleDefinitionRepository,
+    private readonly copies: CustomRoleCopyRepository,
     private readonly events: EventSink,
   ) {}
 
@@ -32,9 +37,16 @@ export class VaultAccess {
     return this.assignments.all();
   }
 
-  put(assignment: RoleAssignment): RoleAssignment {
+  /**
+   * `copy`: the tenant's custom role the assignment names, kept beside it (docs/access-control.md "Custom roles"); a
+   * copy already here that is as new or newer stays. Copies no assignment uses any more go in the same transaction.
+   */
+  put(assignment: RoleAssignment, copy?: VaultRoleCopy): RoleAssignment {
     this.storage.transactionSync(() => {
+      const held = copy === undefined ? null : this.copies.get(copy.id);
+      if (copy !== undefined && (held === null || held.version < copy.version)) this.copies.put(copy);
       this.assignments.put(assignment);
+      this.copies.dropUnused();
       this.events.accessPolicyChanged();
     });
     this.forget();
@@ -44,6 +56,7 @@ export class VaultAccess {
   delete(id: string): boolean {
     const deleted = this.storage.transactionSync(() => {
       const removed = this.assignments.delete(id);
+      this.copies.dropUnused();
       if (removed) this.events.accessPolicyChanged();
       return removed;
     });
@@ -55,6 +68,41 @@ export class VaultAccess {
   removePrincipal(principalId: string): number {
     const n = this.storage.transactionSync(() => {
       const removed = this.assignments.deleteForPrincipal(principalId);
+      this.copies.dropUnused();
+      if (removed > 0) this.events.accessPolicyChanged();
+      return removed;
+    });
+    this.forget();
+    return n;
+  }
+
+  /** How many of this vault's assignments name the role (a tenant refuses to delete a role still assigned). */
+  usesOf(roleDefinitionId: string): number {
+    const id = roleDefinitionId.toLowerCase();
+    return this.assignments.all().filter((a) => a.roleDefinitionId === id).length;
+  }
+
+  /**
+   * The tenant changed a custom role: a vault holding an older copy replaces it (VaultAccessPolicyChanged, as any
+   * change of who may do what). Answers whether this vault's decisions changed.
+   */
+  syncCustomRole(copy: VaultRoleCopy): boolean {
+    const changed = this.storage.transactionSync(() => {
+      const held = this.copies.get(copy.id);
+      if (held === null || held.version >= copy.version) return false;
+      this.copies.put(copy);
+      this.events.accessPolicyChanged();
+      return true;
+    });
+    this.forget();
+    return changed;
+  }
+
+  /** The tenant deleted a custom role: any assignment of it that raced the deletion goes, with the copy. */
+  dropCustomRole(roleDefinitionId: string): number {
+    const n = this.storage.transactionSync(() => {
+      const removed = this.assignments.deleteForRole(roleDefinitionId.toLowerCase());
+      this.copies.dropUnused();
       if (removed > 0) this.events.accessPolicyChanged();
       return removed;
     });
@@ -67,10 +115,15 @@ export class VaultAccess {
    * the data action the route declared.
    */
   allows(caller: Pick<Caller, "objectId" | "groups">, action: DataAction, scope: VaultObjectScope): boolean {
-    return anyRoleGrants(
-      this.assignmentsOfCaller(caller).flatMap((a) => (scopeCovers(a.scope, scope) ? [a.roleDefinitionId] : [])),
-      action,
-    );
+    return assignmentsGrant(this.assignmentsOfCaller(caller), (id) => this.vaultRole(id), action, scope);
+  }
+
+  /** A built-in Key Vault role, or this vault's copy of one of its tenant's custom roles, by GUID. */
+  vaultRole(id: string): Pick<ManagedHsmRoleDefinition, "permissions"> | undefined {
+    const builtIn = BUILT_IN_ROLES.find((r) => r.id === id);
+    if (builtIn !== undefined) return { permissions: [builtInPermission(builtIn)] };
+    this.tenantRoles ??= new Map(this.copies.all().map((c) => [c.id, c]));
+    return this.tenantRoles.get(id.toLowerCase());
   }
 
   /**
@@ -98,6 +151,7 @@ export class VaultAccess {
   forget(): void {
     this.assignmentsByPrincipal.clear();
     this.customRoles = null;
+    this.tenantRoles = null;
   }
 
   private assignmentsOf(principalId: string): readonly RoleAssignment[] {

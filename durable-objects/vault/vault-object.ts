@@ -3,6 +3,7 @@ import { systemClock, type Clock } from "../../core/domain/clock.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import type { BenchPrimitive } from "../../core/crypto/bench-primitives.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
+import type { VaultRoleCopy } from "../../core/domain/rbac/vault-custom-role.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import type { OpKind, VaultCall, VaultResults, VaultSettings } from "../../core/contract/vault.ts";
@@ -176,8 +177,8 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   /** Role assignment changes raise VaultAccessPolicyChanged in the same transaction (an outbox). */
-  async putRoleAssignment(assignment: RoleAssignment): Promise<RoleAssignment> {
-    const put = this.parts.access.put(assignment);
+  async putRoleAssignment(assignment: RoleAssignment, customRole?: VaultRoleCopy): Promise<RoleAssignment> {
+    const put = this.parts.access.put(assignment, customRole);
     // A replaced assignment may have granted more: permissions kept at the edge run out first (edge-leases.ts).
     await this.parts.edge.outlive();
     return put;
@@ -193,6 +194,28 @@ export class VaultObject extends DurableObject<Env> {
   async removePrincipal(principalId: string): Promise<number> {
     const removed = this.parts.access.removePrincipal(principalId);
     await this.parts.edge.outlive();
+    return removed;
+  }
+
+  // The tenant's custom roles (docs/access-control.md "Custom roles"): the tenant holds them, the vault a copy of each
+  // its assignments use, replaced when the tenant's changes.
+
+  /** How many assignments here name the role: a tenant refuses to delete one still assigned. */
+  async customRoleUses(roleDefinitionId: string): Promise<number> {
+    return this.parts.access.usesOf(roleDefinitionId);
+  }
+
+  /** A custom role changed at the tenant: a copy held here is replaced, and permissions kept at the edge run out. */
+  async syncCustomRole(copy: VaultRoleCopy): Promise<boolean> {
+    const changed = this.parts.access.syncCustomRole(copy);
+    if (changed) await this.parts.edge.outlive();
+    return changed;
+  }
+
+  /** A custom role deleted at the tenant: assignments of it that raced the deletion go. */
+  async dropCustomRole(roleDefinitionId: string): Promise<number> {
+    const removed = this.parts.access.dropCustomRole(roleDefinitionId);
+    if (removed > 0) await this.parts.edge.outlive();
     return removed;
   }
 

@@ -91,7 +91,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   const throttle = new VaultThrottle(stores.throttle, (bucket, window, cost) =>
     env.TENANT.get(env.TENANT.idFromName(lifecycle.requireConfig().tenantId)).leaseThrottle(bucket, window, cost),
   );
-  const access = new VaultAccess(storage, stores.assignments, stores.hsmRoleDefinitions, events);
+  const access = new VaultAccess(storage, stores.assignments, stores.hsmRoleDefinitions, stores.customRoleCopies, events);
   const contexts: HandlerContexts = new HandlerContexts({
     storage,
     stores,

@@ -5,6 +5,7 @@ import { CertificateOperationRepository } from "../storage/certificate-operation
 import { CertificatePolicyRepository } from "../storage/certificate-policy-repository.ts";
 import { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
 import { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
+import { CustomRoleCopyRepository } from "../storage/custom-role-copy-repository.ts";
 import { HsmSettingsRepository } from "../storage/hsm-settings-repository.ts";
 import { HsmDomainRepository } from "../storage/hsm-domain-repository.ts";
 import { HsmJobRepository } from "../storage/hsm-job-repository.ts";
@@ -31,6 +32,8 @@ export interface VaultStores {
   readonly releaseNonces: ReleaseNonceRepository;
   /** A managed HSM's custom roles and settings. */
   readonly hsmRoleDefinitions: HsmRoleDefinitionRepository;
+  /** Copies of the tenant's custom roles the vault's assignments use (docs/access-control.md "Custom roles"). */
+  readonly customRoleCopies: CustomRoleCopyRepository;
   readonly hsmSettings: HsmSettingsRepository;
   readonly hsmDomain: HsmDomainRepository;
   readonly hsmJobs: HsmJobRepository;
@@ -55,6 +58,7 @@ export function vaultStores(sql: SqlStorage): VaultStores {
     hsmPendingKeys: new HsmPendingKeyRepository(sql),
     releaseNonces: new ReleaseNonceRepository(sql),
     hsmRoleDefinitions: new HsmRoleDefinitionRepository(sql),
+    customRoleCopies: new CustomRoleCopyRepository(sql),
     hsmSettings: new HsmSettingsRepository(sql),
     hsmDomain: new HsmDomainRepository(sql),
     hsmJobs: new HsmJobRepository(sql),

@@ -11,8 +11,8 @@ const vaultKinds = kinds.filter((kind) => !kind.startsWith("hsm."));
 
 describe("the operation descriptors (core/contract/operations.ts)", () => {
   it("the two create preflights need their own request's action, as the one `authorize` kind did per route", () => {
-    expect(requiredAction({ kind: "key.createPreflight", kty: "EC" })).toBe("Microsoft.KeyVault/vaults/keys/create/action");
-    expect(requiredAction({ kind: "certificate.createPreflight", kty: "RSA" })).toBe("Microsoft.KeyVault/vaults/certificates/create/action");
+    expect(requiredAction({ kind: "key.createPreflight", name: "k", kty: "EC" })).toBe("Microsoft.KeyVault/vaults/keys/create/action");
+    expect(requiredAction({ kind: "certificate.createPreflight", name: "c", kty: "RSA" })).toBe("Microsoft.KeyVault/vaults/certificates/create/action");
     expect(requiredAction({ kind: "secret.get", name: "s" })).toBe(operationOf("secret.get").action);
   });
 

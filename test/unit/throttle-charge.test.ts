@@ -54,8 +54,8 @@ const CASES = {
   ],
   // Before the split these were one kind, "authorize", charged as a key CREATE of the requested type.
   "key.createPreflight": [
-    [{ kind: "key.createPreflight", kty: "RSA-HSM" }, keyCreate(2)],
-    [{ kind: "key.createPreflight", kty: "EC" }, keyCreate(1)],
+    [{ kind: "key.createPreflight", name: "k", kty: "RSA-HSM" }, keyCreate(2)],
+    [{ kind: "key.createPreflight", name: "k", kty: "EC" }, keyCreate(1)],
   ],
   "key.import": [
     [{ kind: "key.import", name: "k", jwk: rsa4096, hsm: true }, keys(16)],
@@ -108,8 +108,8 @@ const CASES = {
   "audit.export": [[{ kind: "audit.export", filter: {}, page }, secrets]],
 
   "certificate.createPreflight": [
-    [{ kind: "certificate.createPreflight", kty: "RSA" }, keyCreate(1)],
-    [{ kind: "certificate.createPreflight", kty: "EC-HSM" }, keyCreate(2)],
+    [{ kind: "certificate.createPreflight", name: "c", kty: "RSA" }, keyCreate(1)],
+    [{ kind: "certificate.createPreflight", name: "c", kty: "EC-HSM" }, keyCreate(2)],
   ],
   "certificate.create": [[{ kind: "certificate.create", name: "stored", policy: {}, jwk: rsa4096 }, secrets]],
   "certificate.import": [[{ kind: "certificate.import", name: "stored", chain: [bytes], jwk: rsa4096, policy: {} }, secrets]],

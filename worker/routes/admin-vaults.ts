@@ -40,6 +40,7 @@ import { requireTenant } from "./admin-tenants.ts";
 import { HSM_ADMINISTRATOR, initialAdministrators, requirePrincipal } from "./admin-principal-checks.ts";
 import { adminRoleFor, adminRoleOf, assignmentScope } from "../wire/admin-role-ref.ts";
 import { registerVaultWithTenant } from "../clients/policy-push.ts";
+import { assertAssignable, assignCustomRole, customRoleNames, tenantCustomRole } from "../clients/custom-role-assignment.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
 export const adminVaultRoutes = new Hono<AppEnv>({ strict: false });
@@ -212,8 +213,11 @@ adminRoute(adminVaultRoutes, "VaultDelete", async (c) => {
 });
 
 adminRoute(adminVaultRoutes, "RoleAssignmentList", async (c) => {
-  const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
-  return c.json({ value: (await vaultStub(c.env, config).listRoleAssignments()).map(assignmentJson) });
+  const tenantId = c.req.param("tenantId");
+  const config = await requireVault(c.env, tenantId, c.req.param("name"));
+  const assignments = await vaultStub(c.env, config).listRoleAssignments();
+  const names = await customRoleNames(c.env, tenantId, assignments);
+  return c.json({ value: assignments.map((a) => ({ ...assignmentJson(a), ...names.get(a.roleDefinitionId) })) });
 });
 
 adminRoute(adminVaultRoutes, "RoleAssignmentPut", async (c) => {
@@ -222,12 +226,18 @@ adminRoute(adminVaultRoutes, "RoleAssignmentPut", async (c) => {
   const id = c.req.param("assignmentId").toLowerCase();
   if (!UUID.test(id)) throw badParameter("The role assignment id must be a GUID.");
   const body = await readJsonObject(c);
-  const role = adminRoleFor(config.sku, typeof body.roleDefinitionId === "string" ? body.roleDefinitionId : body.roleDefinitionName);
+  const ref = typeof body.roleDefinitionId === "string" ? body.roleDefinitionId : body.roleDefinitionName;
+  // A tenant's custom role, where a built-in one is not named (docs/access-control.md "Custom roles").
+  const custom = config.sku === "managedHSM" ? null : await tenantCustomRole(c.env, tenantId, ref);
+  const role = custom ?? adminRoleFor(config.sku, ref);
   const principalId = typeof body.principalId === "string" ? body.principalId : "";
   await requirePrincipal(c.env, tenantId, principalId);
   const scope = assignmentScope(config.sku, body.scope);
   const assignment: RoleAssignment = { id, principalId, roleDefinitionId: role.id, scope, created: toUnixSeconds(Date.now()) };
-  return c.json(assignmentJson(await vaultStub(c.env, config).putRoleAssignment(assignment)), 201);
+  if (custom === null) return c.json(assignmentJson(await vaultStub(c.env, config).putRoleAssignment(assignment)), 201);
+  assertAssignable(custom.definition, config.name, scope);
+  const put = await assignCustomRole(c.env, config, assignment, custom.definition);
+  return c.json({ ...assignmentJson(put), roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${custom.id}`, roleDefinitionName: custom.name }, 201);
 });
 
 adminRoute(adminVaultRoutes, "RoleAssignmentDelete", async (c) => {

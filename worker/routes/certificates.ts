@@ -50,7 +50,7 @@ certificateRoutes.post("/certificates/:name/create", operation("certificate.crea
   assertKeyTypeAllowed(c.get("vault"), keyProps.kty, hsmBridgeConfigured(c.env));
   // A certificate's key is signed with and issued from inside the vault object; HSM keys sign only in the token.
   if (AZURE_KEY_TYPES[keyProps.kty].hsm) throw new VaultError("BadParameter", "Certificates with HSM-protected keys are not supported yet.");
-  await callVault(c, { kind: "certificate.createPreflight", kty: keyProps.kty }, "preflight");
+  await callVault(c, { kind: "certificate.createPreflight", name, kty: keyProps.kty }, "preflight");
   const { jwk } = await generateKey(keyProps);
   const pending = await callVault(c, { kind: "certificate.create", name, jwk, ...input }, "completion");
   const base = c.get("vaultBaseUrl");

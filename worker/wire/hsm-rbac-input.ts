@@ -27,13 +27,13 @@ export function scopeOf(key: string | undefined, collection: boolean): HsmScope 
   return scope;
 }
 
-function objectField(body: JsonObject, name: string): JsonObject {
+export function objectField(body: JsonObject, name: string): JsonObject {
   const value = body[name];
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw badParameter(`The request body needs an object '${name}'.`);
   return value as JsonObject;
 }
 
-function text(body: JsonObject, name: string, max: number): string {
+export function text(body: JsonObject, name: string, max: number): string {
   const value = body[name];
   if (value === undefined || value === null) return "";
   if (typeof value !== "string" || value.length > max) throw badParameter(`'${name}' must be a string of at most ${max} characters.`);
@@ -49,7 +49,7 @@ function actionList(entry: JsonObject, name: string): string[] {
   return value;
 }
 
-function permission(value: unknown): ManagedHsmPermission {
+export function permission(value: unknown): ManagedHsmPermission {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw badParameter("Each entry of 'permissions' must be an object.");
   const entry = value as JsonObject;
   return {

@@ -35,6 +35,7 @@ function concrete(template: string, tenantId: string, vault: string): string {
     .replace(":principalId", crypto.randomUUID())
     .replace(":assignmentId", crypto.randomUUID())
     .replace(":deliveryId", crypto.randomUUID())
+    .replace(":roleDefinitionId", crypto.randomUUID())
     .replace(":id", "hook");
 }
 
@@ -62,6 +63,7 @@ async function snapshot(tenantId: string, vault: string): Promise<unknown> {
     assignments: await read(`/tenants/${tenantId}/vaults/${vault}/roleAssignments`),
     subscriptions: await read(`/tenants/${tenantId}/vaults/${vault}/eventSubscriptions`),
     settings: await read(`/tenants/${tenantId}/vaults/${vault}/settings`),
+    roleDefinitions: await read(`/tenants/${tenantId}/roleDefinitions`),
   };
 }
 
