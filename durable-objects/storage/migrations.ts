@@ -24,6 +24,7 @@ import tenant0004 from "../../migrations/tenant/0004_principal_secrets.sql";
 import tenant0005 from "../../migrations/tenant/0005_federated_credentials.sql";
 import tenant0006 from "../../migrations/tenant/0006_principal_certificates.sql";
 import tenant0009 from "../../migrations/tenant/0009_policy_assignments.sql";
+import tenant0010 from "../../migrations/tenant/0010_trusted_issuers.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -63,6 +64,7 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: "principal_certificates", sql: tenant0006 },
   // 0007 and 0008 are reserved for parts of issue 17 built beside this one.
   { version: 9, name: "policy_assignments", sql: tenant0009 },
+  { version: 10, name: "trusted_issuers", sql: tenant0010 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

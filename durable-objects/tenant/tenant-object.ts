@@ -25,6 +25,7 @@ import * as assertions from "./client-assertions.ts";
 import { PolicyAssignmentRepository } from "../storage/policy-assignment-repository.ts";
 import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
 import { managePolicies, type TenantPolicyOp, type TenantPolicyResult } from "./tenant-policies.ts";
+import { manageTrustedIssuers, type TrustedIssuerOp, type TrustedIssuerResult } from "./trusted-issuers.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -38,7 +39,6 @@ const invalidClient = (): VaultError => new VaultError("InvalidClient", "The cli
  */
 export class TenantObject extends DurableObject<Env> {
   clock: Clock = systemClock;
-
   private readonly repo: TenantRepository;
   private readonly throttle: ThrottleRepository;
   private readonly groups: GroupRepository;
@@ -206,6 +206,12 @@ export class TenantObject extends DurableObject<Env> {
     return managePolicies(this.policies, () => this.repo.vaults(), op);
   }
 
+  /** The tenant's trusted external issuers (docs/access-control.md "Trusted external issuers"). */
+  async manageTrustedIssuers(op: TrustedIssuerOp): Promise<Result<TrustedIssuerResult>> {
+    if (this.info === null) return fail(tenantNotFound());
+    return manageTrustedIssuers(this.ctx.storage, (id) => this.repo.findPrincipal(id) !== null || this.groups.get(id) !== null, toUnixSeconds(this.clock.now()), op);
+  }
+
   /**
    * Records a new vault of the tenant and answers the tenant's policy assignments as of that moment, in one step: an
    * assignment set or removed later is pushed to this vault (it is in the list now), one set earlier is in the answer,
@@ -230,27 +236,19 @@ export class TenantObject extends DurableObject<Env> {
   }
 
   /**
-   * Issues an access token for `resource` to a principal that proves its credential: a service
-   * principal's client secret (looked up by client id) or a managed identity's header secret (by
-   * object id). Every failure looks the same to the caller.
+   * Issues an access token for `resource` to a principal that proves its credential: a service principal's client
+   * secret (looked up by client id) or a managed identity's header secret (by object id). Every failure looks the same.
    */
-  async issueToken(request: {
-    via: "clientSecret" | "identityHeader";
-    principal: string;
-    secret: string;
-    resource: string;
-  }): Promise<Result<IssuedToken>> {
+  async issueToken(request: { via: "clientSecret" | "identityHeader"; principal: string; secret: string; resource: string }): Promise<Result<IssuedToken>> {
     const tenant = this.info;
     if (tenant === null) return fail(invalidClient());
     const found = this.repo.findPrincipal(request.principal);
     const expected = request.via === "clientSecret" ? found?.principal.appId : found?.principal.id;
     const type: PrincipalType = request.via === "clientSecret" ? "servicePrincipal" : "managedIdentity";
     const now = toUnixSeconds(this.clock.now());
-    const matches =
-      found !== null &&
-      (request.via === "clientSecret"
-        ? await secretAccepted(this.secrets, found.principal.id, found.credentialHash, request.secret, now)
-        : await credentialMatches(request.secret, found.credentialHash));
+    const matches = found !== null && (request.via === "clientSecret"
+      ? await secretAccepted(this.secrets, found.principal.id, found.credentialHash, request.secret, now)
+      : await credentialMatches(request.secret, found.credentialHash));
     if (found === null || !matches || expected !== request.principal || found.principal.type !== type) return fail(invalidClient());
     return ok(await this.sign(tenant, found.principal, request.resource));
   }
