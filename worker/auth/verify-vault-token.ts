@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
-import { isLocalAuthority, isTrustedAuthority } from "../../core/crypto/release/attestation-trust.ts";
+import { isLocalAuthority, isTrustedAuthority, type AttestationTrust } from "../../core/crypto/release/attestation-trust.ts";
 import { ATTESTATION_ALGORITHMS, CLOCK_TOLERANCE_S } from "../../core/crypto/release/verify-attestation.ts";
 import { issuerFor } from "../../core/domain/identity/issuer.ts";
 import type { TrustedIssuer } from "../../core/domain/identity/trusted-issuer.ts";
@@ -28,11 +28,14 @@ import { verifyToken, type Expected } from "./verify-token.ts";
 export async function verifyVaultToken(env: Env, token: string, expected: Expected): Promise<VerifiedCaller | null> {
   const iss = unverifiedIssuer(token);
   if (iss === null || iss === issuerFor(env.ISSUER_ORIGIN, expected.tenantId)) return verifyToken(env, token, expected);
+  // The allow-list is checked before memory is asked: an operator's withdrawal holds for remembered tokens too.
+  const trust = federationTrust(env);
+  if (!isTrustedAuthority(trust, iss)) return null;
   const key = verifiedTokenKey(token, expected.tenantId, expected.audience);
   const nowMs = Date.now();
   const recalled = recallVerified(key, nowMs);
   if (recalled !== null) return recalled;
-  const caller = await verifyExternal(env, token, iss, expected, nowMs);
+  const caller = await verifyExternal(env, token, iss, trust, expected, nowMs);
   if (caller !== null) rememberVerified(key, caller, nowMs, CLOCK_TOLERANCE_S);
   return caller;
 }
@@ -46,9 +49,7 @@ function unverifiedIssuer(token: string): string | null {
   }
 }
 
-async function verifyExternal(env: Env, token: string, iss: string, expected: Expected, nowMs: number): Promise<VerifiedCaller | null> {
-  const trust = federationTrust(env);
-  if (!isTrustedAuthority(trust, iss)) return null;
+async function verifyExternal(env: Env, token: string, iss: string, trust: AttestationTrust, expected: Expected, nowMs: number): Promise<VerifiedCaller | null> {
   try {
     const alg = decodeProtectedHeader(token).alg;
     if (typeof alg !== "string" || !ATTESTATION_ALGORITHMS.includes(alg)) return null;
