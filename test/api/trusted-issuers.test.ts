@@ -15,7 +15,7 @@ import { derivedP256Key, type DerivedP256Key } from "../../core/crypto/release/d
 import { localIssuerKey } from "../../core/crypto/release/local-authority-key.ts";
 import { migrate } from "../../durable-objects/storage/migrate.ts";
 import { TENANT_MIGRATIONS } from "../../durable-objects/storage/migrations.ts";
-import { ISSUER_ORIGIN, VAULT_RESOURCE, API_VERSION, admin, assignRole, createPrincipal, createTenant, setupVault, uniqueVaultName } from "../support/fixture.ts";
+import { ISSUER_ORIGIN, OPERATOR_KEY, VAULT_RESOURCE, API_VERSION, admin, assignRole, createPrincipal, createTenant, setupVault, uniqueVaultName } from "../support/fixture.ts";
 import { alterSignature, expectChallenge } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 import { expectError } from "../support/secrets.ts";
@@ -34,8 +34,8 @@ async function call(overrides: Partial<Env>, request: Request): Promise<Response
   return response;
 }
 
-async function adminCall(method: string, path: string, body?: unknown, overrides: Partial<Env> = TRUSTED): Promise<{ status: number; body: Record<string, unknown> }> {
-  const init = { method, headers: { Authorization: "Bearer test-operator-key-0123456789", "Content-Type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+async function adminCall(method: string, path: string, body?: unknown, overrides: Partial<Env> = TRUSTED, bearer = OPERATOR_KEY): Promise<{ status: number; body: Record<string, unknown> }> {
+  const init = { method, headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
   const response = await call(overrides, new Request(`${ISSUER_ORIGIN}/admin${path}`, init));
   const text = await response.text();
   return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown> };
@@ -168,6 +168,16 @@ describe("trusted external issuers: the data plane", () => {
     expect((await readSecret(vault, token)).status).toBe(200);
   });
 
+  it("applies access policies naming a mapped oid under the vault's tenant", async () => {
+    const [reader, other] = [crypto.randomUUID(), crypto.randomUUID()];
+    const { vault, tenantId } = await trustedVault([reader, other]);
+    const entry = { tenantId, objectId: reader, permissions: { secrets: ["get"] } };
+    expect((await admin("PATCH", `/tenants/${tenantId}/vaults/${vault}/settings`, { enableRbacAuthorization: false, accessPolicies: [entry] })).status).toBe(200);
+    expect((await readSecret(vault, await mint(reader))).status).toBe(200);
+    const denied = await readSecret(vault, await mint(other));
+    expectError({ status: denied.status, body: await denied.json() }, 403, "Forbidden", "AccessDenied");
+  });
+
   it("refuses with the usual 401 challenge whatever is wrong, revealing nothing", async () => {
     const reader = crypto.randomUUID();
     const { vault, tenantId, principal } = await trustedVault([reader]);
@@ -188,6 +198,9 @@ describe("trusted external issuers: the data plane", () => {
       await mint(reader, { iss: "https://evil.example.com" }),
     ];
     for (const bad of refused) await expectChallenge(await readSecret(vault, bad), tenantId);
+    // The admin API takes the tenant's own tokens only: a trusted directory's token for it is refused.
+    const forAdmin = await adminCall("GET", `/tenants/${tenantId}`, undefined, TRUSTED, await mint(reader, { aud: `${ISSUER_ORIGIN}/admin` }));
+    expectError(forAdmin, 401, "Unauthorized");
     const good = await mint(reader);
     expect((await readSecret(vault, good)).status).toBe(200);
     // The operator withdraws the issuer: the tenant's trust no longer counts.
