@@ -26,6 +26,7 @@ import tenant0005 from "../../migrations/tenant/0005_federated_credentials.sql";
 import tenant0006 from "../../migrations/tenant/0006_principal_certificates.sql";
 import tenant0007 from "../../migrations/tenant/0007_role_definitions.sql";
 import tenant0008 from "../../migrations/tenant/0008_policy_assignments.sql";
+import tenant0009 from "../../migrations/tenant/0009_trusted_issuers.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -65,6 +66,7 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: "principal_certificates", sql: tenant0006 },
   { version: 7, name: "role_definitions", sql: tenant0007 },
   { version: 8, name: "policy_assignments", sql: tenant0008 },
+  { version: 9, name: "trusted_issuers", sql: tenant0009 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

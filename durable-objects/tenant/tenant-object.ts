@@ -14,9 +14,8 @@ import { migrate } from "../storage/migrate.ts";
 import { TENANT_MIGRATIONS } from "../storage/migrations.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
 import { ThrottleRepository } from "../storage/throttle-repository.ts";
-import { AZURE_VAULT_LIMITS, resolveLimits, tenantDefaults, type ThrottleBucket, type ThrottleLimits, type ThrottleOverrides } from "../../core/domain/throttle/throttle-limits.ts";
-import { leaseGrant } from "../../core/domain/throttle/throttle-lease.ts";
-import type { WindowCount } from "../../core/domain/throttle/throttle-window.ts";
+import type { ThrottleBucket, ThrottleLimits, ThrottleOverrides } from "../../core/domain/throttle/throttle-limits.ts";
+import { TenantThrottle } from "./tenant-throttle.ts";
 import { GroupRepository } from "../storage/group-repository.ts";
 import { PrincipalSecretRepository } from "../storage/principal-secret-repository.ts";
 import { manageSecrets, secretAccepted, type SecretOp, type SecretResult } from "./principal-secrets.ts";
@@ -27,6 +26,7 @@ import type { PolicyAssignment } from "../../core/domain/policy/policy-assignmen
 import { managePolicies, type TenantPolicyOp, type TenantPolicyResult } from "./tenant-policies.ts";
 import { RoleDefinitionRepository } from "../storage/role-definition-repository.ts";
 import { manageRoleDefinitions, type RoleDefinitionOp, type RoleDefinitionResult } from "./tenant-role-definitions.ts";
+import { manageTrustedIssuers, type TrustedIssuerOp, type TrustedIssuerResult } from "./trusted-issuers.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -40,16 +40,13 @@ const invalidClient = (): VaultError => new VaultError("InvalidClient", "The cli
  */
 export class TenantObject extends DurableObject<Env> {
   clock: Clock = systemClock;
-
   private readonly repo: TenantRepository;
-  private readonly throttle: ThrottleRepository;
+  private readonly throttle: TenantThrottle;
   private readonly groups: GroupRepository;
   private readonly secrets: PrincipalSecretRepository;
   private readonly credentials: assertions.AssertionStores;
   private readonly policies: PolicyAssignmentRepository;
   private readonly roleDefinitions: RoleDefinitionRepository;
-  /** Units granted to this tenant's vaults per bucket in the current window (mirrors storage). */
-  private leased = new Map<ThrottleBucket, WindowCount>();
   private info: TenantInfo | null = null;
   private wrappedDek: Uint8Array | null = null;
   private signerPromise: Promise<TokenSigner> | null = null;
@@ -57,7 +54,7 @@ export class TenantObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.repo = new TenantRepository(ctx.storage.sql);
-    this.throttle = new ThrottleRepository(ctx.storage.sql, "tenant");
+    this.throttle = new TenantThrottle(new ThrottleRepository(ctx.storage.sql, "tenant"));
     this.groups = new GroupRepository(ctx.storage.sql);
     this.secrets = new PrincipalSecretRepository(ctx.storage.sql);
     this.credentials = assertions.assertionStores(ctx.storage.sql);
@@ -69,35 +66,17 @@ export class TenantObject extends DurableObject<Env> {
     });
   }
 
-  /**
-   * Tenant-wide throttling (Azure: five times the per-vault limit across the subscription's vaults):
-   * grants a vault capacity in `bucket` for the window starting at `window` (Unix seconds, the vault's
-   * clock). A window older than the one being counted is charged to the current one.
-   */
+  /** Tenant-wide throttling: capacity granted to a vault (tenant-throttle.ts). */
   async leaseThrottle(bucket: ThrottleBucket, window: number, cost: number): Promise<number> {
-    const count = this.leased.get(bucket);
-    const current = count !== undefined && count.windowStart >= window ? count : { windowStart: window, used: 0 };
-    const grant = leaseGrant(this.currentThrottleLimits()[bucket], current.used, cost);
-    if (grant === 0) return 0;
-    const next = { windowStart: current.windowStart, used: current.used + grant };
-    this.throttle.save(bucket, next);
-    this.leased.set(bucket, next);
-    return grant;
+    return this.throttle.lease(bucket, window, cost);
   }
 
   async throttleLimits(): Promise<ThrottleLimits> {
-    return this.currentThrottleLimits();
+    return this.throttle.limits();
   }
 
-  private currentThrottleLimits(): ThrottleLimits {
-    return resolveLimits(tenantDefaults(AZURE_VAULT_LIMITS), this.throttle.overrides());
-  }
-
-  /** A SaaS operator's tier for this tenant: overrides of the defaults, or null to return to them. */
   async setThrottleLimits(overrides: ThrottleOverrides | null): Promise<Result<ThrottleLimits>> {
-    if (this.info === null) return fail(tenantNotFound());
-    this.throttle.setOverrides(overrides);
-    return ok(this.currentThrottleLimits());
+    return this.info === null ? fail(tenantNotFound()) : ok(this.throttle.setOverrides(overrides));
   }
 
   /** Takes the registry's record as is, so both report the same creation time. */
@@ -127,7 +106,7 @@ export class TenantObject extends DurableObject<Env> {
     this.info = null;
     this.wrappedDek = null;
     this.signerPromise = null;
-    this.leased = new Map();
+    this.throttle.reload();
   }
 
   async createPrincipal(type: PrincipalType, displayName: string, tenantAdmin: boolean): Promise<Result<CreatedPrincipal>> {
@@ -216,6 +195,12 @@ export class TenantObject extends DurableObject<Env> {
     return managePolicies(this.policies, () => this.repo.vaults(), op);
   }
 
+  /** The tenant's trusted external issuers (docs/access-control.md "Trusted external issuers"). */
+  async manageTrustedIssuers(op: TrustedIssuerOp): Promise<Result<TrustedIssuerResult>> {
+    if (this.info === null) return fail(tenantNotFound());
+    return manageTrustedIssuers(this.ctx.storage, (id) => this.repo.findPrincipal(id) !== null || this.groups.get(id) !== null, toUnixSeconds(this.clock.now()), op);
+  }
+
   /**
    * Records a new vault of the tenant and answers the tenant's policy assignments as of that moment, in one step: an
    * assignment set or removed later is pushed to this vault (it is in the list now), one set earlier is in the answer,
@@ -240,27 +225,19 @@ export class TenantObject extends DurableObject<Env> {
   }
 
   /**
-   * Issues an access token for `resource` to a principal that proves its credential: a service
-   * principal's client secret (looked up by client id) or a managed identity's header secret (by
-   * object id). Every failure looks the same to the caller.
+   * Issues an access token for `resource` to a principal that proves its credential: a service principal's client
+   * secret (looked up by client id) or a managed identity's header secret (by object id). Every failure looks the same.
    */
-  async issueToken(request: {
-    via: "clientSecret" | "identityHeader";
-    principal: string;
-    secret: string;
-    resource: string;
-  }): Promise<Result<IssuedToken>> {
+  async issueToken(request: { via: "clientSecret" | "identityHeader"; principal: string; secret: string; resource: string }): Promise<Result<IssuedToken>> {
     const tenant = this.info;
     if (tenant === null) return fail(invalidClient());
     const found = this.repo.findPrincipal(request.principal);
     const expected = request.via === "clientSecret" ? found?.principal.appId : found?.principal.id;
     const type: PrincipalType = request.via === "clientSecret" ? "servicePrincipal" : "managedIdentity";
     const now = toUnixSeconds(this.clock.now());
-    const matches =
-      found !== null &&
-      (request.via === "clientSecret"
-        ? await secretAccepted(this.secrets, found.principal.id, found.credentialHash, request.secret, now)
-        : await credentialMatches(request.secret, found.credentialHash));
+    const matches = found !== null && (request.via === "clientSecret"
+      ? await secretAccepted(this.secrets, found.principal.id, found.credentialHash, request.secret, now)
+      : await credentialMatches(request.secret, found.credentialHash));
     if (found === null || !matches || expected !== request.principal || found.principal.type !== type) return fail(invalidClient());
     return ok(await this.sign(tenant, found.principal, request.resource));
   }
@@ -303,7 +280,7 @@ export class TenantObject extends DurableObject<Env> {
     const loaded = this.repo.load();
     this.info = loaded?.info ?? null;
     this.wrappedDek = loaded?.wrappedDek ?? null;
-    this.leased = this.throttle.counts();
+    this.throttle.reload();
   }
 }
 

@@ -24,7 +24,8 @@ export const LOCAL_OIDC_PURPOSE = "local-oidc-issuer/v1";
 
 const issuerKeySets = new AuthorityKeySets(fetchJsonDocument);
 
-function issuerKeys(env: Env, isLocal: (issuer: string) => boolean, nowMs: number): IssuerKeys {
+/** Where an allow-listed issuer's keys come from (shared with trusted external issuers, auth/verify-vault-token.ts). */
+export function issuerKeys(env: Env, isLocal: (issuer: string) => boolean, nowMs: number): IssuerKeys {
   return async (issuer, jku, refresh) => {
     if (!isLocal(issuer)) return issuerKeySets.keysFor(issuer, jku, nowMs, refresh);
     return { ok: true, keys: [{ ...(await localIssuerKey(await rootKeyFromEnv(env.ROOT_KEY), LOCAL_OIDC_PURPOSE)).jwk }] };

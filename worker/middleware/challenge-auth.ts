@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { challengeHeader } from "../auth/challenge.ts";
-import { verifyToken } from "../auth/verify-token.ts";
+import { verifyVaultToken } from "../auth/verify-vault-token.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { toErrorResponse } from "../errors/to-response.ts";
 
@@ -19,7 +19,7 @@ export const challengeAuth = createMiddleware<AppEnv>(async (c, next) => {
 
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(c.req.header("Authorization") ?? "");
   if (match === null) return toErrorResponse(new VaultError("Unauthorized", MISSING_TOKEN), challenge);
-  const caller = await verifyToken(c.env, match[1] as string, { tenantId: vault.tenantId, audience: resource });
+  const caller = await verifyVaultToken(c.env, match[1] as string, { tenantId: vault.tenantId, audience: resource });
   if (caller === null) return toErrorResponse(new VaultError("Unauthorized", INVALID_TOKEN), challenge);
   // What travels to the vault object: who the caller is, and the groups whose roles it holds (not the raw claims).
   const { tenantId, objectId, appId, principalType, groups } = caller;

@@ -8,13 +8,18 @@ export const HSM_ADMINISTRATOR = "a290e904-7015-4bba-90c8-60543313cdb4";
 /** ARM's `initialAdminObjectIds` allows up to 10 (Microsoft.KeyVault/managedHSMs). */
 const MAX_INITIAL_ADMINS = 10;
 
-/** The principal — or group (docs/access-control.md "Groups") — must be one of the vault's tenant. */
+/**
+ * The principal — or group (docs/access-control.md "Groups"), or an external identity one of its trusted issuers maps
+ * ("Trusted external issuers") — must be one of the vault's tenant.
+ */
 export async function requirePrincipal(env: Env, tenantId: string, principalId: string): Promise<void> {
   const tenant = tenantStub(env, tenantId);
   const principal = await tenant.getPrincipal(principalId);
   if (principal !== null && principal.id === principalId) return;
   const group = await tenant.manageGroups({ kind: "get", id: principalId });
-  if (!group.ok) throw new VaultError("PrincipalNotFound", "The principal was not found in the vault's tenant.");
+  if (group.ok) return;
+  const external = await tenant.manageTrustedIssuers({ kind: "mapping", objectId: principalId });
+  if (!external.ok) throw new VaultError("PrincipalNotFound", "The principal was not found in the vault's tenant.");
 }
 
 /**

@@ -80,6 +80,10 @@ export const ADMIN_OPERATIONS = {
   EventDeliveryList: op("GET", `${SUBSCRIPTION}/deliveries`, "tenant"),
   EventRedeliver: op("POST", `${SUBSCRIPTION}/deliveries/:deliveryId/redeliver`, "tenant"),
   // Vault policies (docs/vault-policies.md): Azure Policy's assignment shape, at a tenant (all its vaults) or a vault.
+  TrustedIssuerList: op("GET", `${TENANT}/trustedIssuers`, "tenant"),
+  TrustedIssuerPut: op("PUT", `${TENANT}/trustedIssuers/:issuerName`, "tenant"),
+  TrustedIssuerGet: op("GET", `${TENANT}/trustedIssuers/:issuerName`, "tenant"),
+  TrustedIssuerDelete: op("DELETE", `${TENANT}/trustedIssuers/:issuerName`, "tenant"),
   TenantPolicyAssignmentList: op("GET", `${TENANT}/policyAssignments`, "tenant"),
   TenantPolicyAssignmentPut: op("PUT", `${TENANT}/policyAssignments/:assignmentName`, "tenant"),
   TenantPolicyAssignmentGet: op("GET", `${TENANT}/policyAssignments/:assignmentName`, "tenant"),
