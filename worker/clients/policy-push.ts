@@ -1,4 +1,8 @@
 import type { PolicyAdminOp } from "../../core/contract/vault-policies.ts";
+import { toUnixSeconds } from "../../core/domain/clock.ts";
+import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
+import { forbiddenByPolicy, violations } from "../../core/domain/policy/policy-evaluation.ts";
+import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 import { tenantStub } from "./tenant-stub.ts";
 import { unwrap } from "./unwrap.ts";
 import { locateVault, vaultStub, type VaultAddress } from "./vault-stub.ts";
@@ -27,4 +31,16 @@ export async function pushToVaults(env: Env, tenantId: string, vaults: readonly 
 export async function registerVaultWithTenant(env: Env, tenantId: string, vault: VaultAddress): Promise<void> {
   const assignments = await tenantStub(env, tenantId).addVault(vault.name.toLowerCase());
   if (assignments.length > 0) unwrap(await vaultStub(env, vault).managePolicies({ kind: "seedTenant", assignments }));
+}
+
+/**
+ * A vault about to be made is judged against its tenant's assignments as a settings change would be afterwards: a
+ * tenant that denies vaults without a firewall refuses one created with it off (403 ForbiddenByPolicy, nothing made).
+ * An assignment set while the vault is being made reaches it by the push, and its report then shows the vault.
+ */
+export async function assertTenantPoliciesAllowVault(env: Env, tenantId: string, name: string, networkAcls: NetworkAcls | null | undefined): Promise<void> {
+  const assignments = unwrap(await tenantStub(env, tenantId).managePolicies({ kind: "list" })) as PolicyAssignment[];
+  const subject = { kind: "vault", name, firewallEnabled: networkAcls?.defaultAction === "Deny" } as const;
+  const denied = violations(assignments, subject, toUnixSeconds(Date.now())).filter((v) => v.effect === "Deny");
+  if (denied.length > 0) throw forbiddenByPolicy(`vaults/${name}`, denied, tenantId, name);
 }

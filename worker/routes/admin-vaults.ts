@@ -39,7 +39,7 @@ import { vaultUri } from "../../core/domain/vault/vault-host.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { HSM_ADMINISTRATOR, initialAdministrators, requirePrincipal } from "./admin-principal-checks.ts";
 import { adminRoleFor, adminRoleOf, assignmentScope } from "../wire/admin-role-ref.ts";
-import { registerVaultWithTenant } from "../clients/policy-push.ts";
+import { assertTenantPoliciesAllowVault, registerVaultWithTenant } from "../clients/policy-push.ts";
 import { assertAssignable, assignCustomRole, customRoleNames, tenantCustomRole } from "../clients/custom-role-assignment.ts";
 
 /** Control plane: a tenant's vaults and the role assignments at vault scope. Mounted under /admin. */
@@ -168,6 +168,7 @@ adminRoute(adminVaultRoutes, "VaultPut", async (c) => {
     ...(placement === undefined ? {} : { placement }),
   } as const;
 
+  await assertTenantPoliciesAllowVault(c.env, tenantId, name, access.networkAcls);
   const registry = registryStub(c.env);
   unwrap(await registry.reserveVaultName(name, tenantId));
   // The reservation is released on any failure, so a name is never left held by a vault that does not exist.
