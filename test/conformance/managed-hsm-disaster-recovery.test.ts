@@ -6,18 +6,16 @@
  * as `az keyvault security-domain restore-blob` does) and restores the backup. The key comes back with its id, the
  * unmodified `@azure/keyvault-keys` CryptographyClient signs with it, and node:crypto verifies.
  */
-import { createPublicKey, generateKeyPairSync, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
 import { describe, expect, it } from "vitest";
-import { bytesToBase64, bytesToBase64Url } from "../../core/crypto/bytes.ts";
-import type { RsaPrivateJwk } from "../../core/crypto/keys/key-types.ts";
 import { createRestoreBlob } from "../../core/crypto/security-domain/restore-blob.ts";
 import { exchangeCertificateFrom } from "../../core/crypto/security-domain/transfer-key.ts";
-import { issueSelfSigned } from "../../core/crypto/x509/issue.ts";
 import { adminClient } from "./support/admin.ts";
 import { devServerFacts } from "./support/dev-server-facts.ts";
 import { digest } from "./support/jwk.ts";
+import { holder, makeManagedHsm } from "./support/managed-hsm.ts";
 import { SLOW } from "./support/keys.ts";
 import { RawVault } from "./support/raw-vault.ts";
 
@@ -26,33 +24,7 @@ const admin = adminClient(facts);
 const credential = new ManagedIdentityCredential();
 const HSM_ROLES = ["Managed HSM Crypto User", "Managed HSM Backup User", "Managed HSM Restore User"];
 
-interface Holder {
-  readonly certificate: Uint8Array;
-  readonly privateJwk: RsaPrivateJwk;
-  readonly jwk: Record<string, unknown>;
-}
-
-async function holder(n: number): Promise<Holder> {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const privateJwk = privateKey.export({ format: "jwk" }) as unknown as RsaPrivateJwk;
-  const certificate = await issueSelfSigned({
-    privateJwk,
-    subject: `CN=holder ${n}`,
-    notBefore: new Date(Date.UTC(2026, 0, 1)),
-    notAfter: new Date(Date.UTC(2036, 0, 1)),
-    keyUsage: ["keyEncipherment"],
-    ekus: [],
-  });
-  const sha256 = bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", certificate)));
-  return { certificate, privateJwk, jwk: { kty: "RSA", alg: "RSA-OAEP-256", n: privateJwk.n, e: privateJwk.e, x5c: [bytesToBase64(certificate)], "x5t#S256": sha256 } };
-}
-
-/** A managed HSM of the dev tenant, the dev identity its initial administrator and holding the key and backup roles. */
-async function makeHsm(name: string): Promise<string> {
-  await admin.createVault(facts.tenantId, name, { softDeleteRetentionInDays: 7, enablePurgeProtection: false, sku: "managedHSM", initialAdminObjectIds: [facts.principalId] });
-  for (const role of HSM_ROLES) await admin.assignRole(facts.tenantId, name, crypto.randomUUID(), role, facts.principalId);
-  return `https://${name}.managedhsm.localhost:${facts.port}`;
-}
+const makeHsm = (name: string) => makeManagedHsm(name, HSM_ROLES);
 
 async function untilDone(raw: RawVault, path: string, done: string): Promise<Record<string, unknown>> {
   for (let attempt = 0; attempt < 100; attempt++) {
