@@ -27,6 +27,9 @@ export default defineWorkersConfig({
       workers: {
         // One isolate per test file: with a single shared one, isolated storage snapshots every Durable
         // Object of the whole run for each test, and the suite slows quadratically (20× measured).
+        // The pool then starts every file at once, each its own workerd fetching modules from vitest's one
+        // Node process; at 160 files a file's module fetch waited past vitest's 60 s RPC limit ("Timeout
+        // calling fetch … pkijs"), so `npm run test:workers` runs the files in three shards, one after another.
         singleWorker: false,
         isolatedStorage: true,
         wrangler: { configPath: "./wrangler.toml" },
