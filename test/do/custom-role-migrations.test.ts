@@ -11,11 +11,25 @@ import { admin, assignRole, createPrincipal, createTenant, createVault, uniqueVa
 const versions = (sql: SqlStorage): number[] =>
   sql.exec<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version").toArray().map((r) => r.version);
 
-/** Back to the schema before `version`: its table dropped, its bookkeeping row gone. */
-function undo(sql: SqlStorage, table: string, version: number): void {
-  sql.exec(`DROP TABLE ${table}`);
-  sql.exec("DELETE FROM schema_migrations WHERE version = ?", version);
+/**
+ * Back to the schema before `version`: what it and every later migration made is dropped (`undoing`, newest first)
+ * and their bookkeeping rows are gone, since the runner applies only versions above the highest recorded.
+ */
+function undo(sql: SqlStorage, version: number, undoing: readonly string[]): void {
+  for (const statement of undoing) sql.exec(statement);
+  sql.exec("DELETE FROM schema_migrations WHERE version >= ?", version);
 }
+
+/** What tenant migrations 0007 to 0009 made, newest first. */
+const TENANT_FROM_7 = ["DROP TABLE trusted_issuer_objects", "DROP TABLE trusted_issuers", "DROP TABLE policy_assignments", "DROP TABLE role_definitions"];
+/** What vault migrations 0018 to 0020 made, newest first. */
+const VAULT_FROM_18 = [
+  "DROP TABLE policy_assignments",
+  "ALTER TABLE vault DROP COLUMN scheduled_purge_at",
+  "ALTER TABLE vault DROP COLUMN deleted_at",
+  "DROP TABLE custom_role_copies",
+];
+const after = (migrations: readonly { version: number }[], version: number) => migrations.filter((m) => m.version >= version).length;
 
 const role = (roleName: string) => ({
   properties: { roleName, permissions: [{ dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action"] }], assignableScopes: ["/"] },
@@ -28,9 +42,9 @@ describe("custom role migrations", () => {
     const group = await (await admin("POST", `/tenants/${tenantId}/groups`, { displayName: "g" })).json<{ id: string }>();
     const stub = env.TENANT.get(env.TENANT.idFromName(tenantId));
     await runInDurableObject(stub, (_instance, state) => {
-      undo(state.storage.sql, "role_definitions", 7);
+      undo(state.storage.sql, 7, TENANT_FROM_7);
       expect(versions(state.storage.sql)).not.toContain(7);
-      expect(migrate(state.storage, TENANT_MIGRATIONS)).toBe(1);
+      expect(migrate(state.storage, TENANT_MIGRATIONS)).toBe(after(TENANT_MIGRATIONS, 7));
       expect(migrate(state.storage, TENANT_MIGRATIONS)).toBe(0);
       expect(versions(state.storage.sql)).toStrictEqual(TENANT_MIGRATIONS.map((m) => m.version));
     });
@@ -49,8 +63,8 @@ describe("custom role migrations", () => {
     await assignRole(tenantId, vault, principal.id, "Key Vault Secrets User");
     const stub = env.VAULT.get(env.VAULT.idFromName(vault));
     await runInDurableObject(stub, (_instance, state) => {
-      undo(state.storage.sql, "custom_role_copies", 18);
-      expect(migrate(state.storage, VAULT_MIGRATIONS)).toBe(1);
+      undo(state.storage.sql, 18, VAULT_FROM_18);
+      expect(migrate(state.storage, VAULT_MIGRATIONS)).toBe(after(VAULT_MIGRATIONS, 18));
       expect(versions(state.storage.sql)).toStrictEqual(VAULT_MIGRATIONS.map((m) => m.version));
       expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM role_assignments").one().n).toBe(1);
     });
