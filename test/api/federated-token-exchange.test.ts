@@ -15,6 +15,7 @@ import { derivedP256Key } from "../../core/crypto/release/derived-p256-key.ts";
 import { localIssuerKey } from "../../core/crypto/release/local-authority-key.ts";
 import { ManualClock } from "../../core/domain/clock.ts";
 import { ISSUER_ORIGIN, admin, createPrincipal, setupVault, uniqueVaultName, vaultClient, type CreatedIdentity } from "../support/fixture.ts";
+import { fromAddress, fromLoopback } from "../support/caller-address.ts";
 import { base64UrlJson, jwtParts, alterSignature } from "../support/identity.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 
@@ -77,7 +78,7 @@ describe("workload identity federation: the token endpoint", () => {
     expect(grant.status).toBe(201);
 
     // The issuer's own token route, as a workload would get its token.
-    const issued = await call(TRUSTED, new Request(`${LOCAL_ISSUER}/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ subject: SUBJECT }) }));
+    const issued = await call(TRUSTED, new Request(`${LOCAL_ISSUER}/token`, { method: "POST", headers: fromLoopback({ "Content-Type": "application/json" }), body: JSON.stringify({ subject: SUBJECT }) }));
     expect(issued.status).toBe(200);
     const { token: assertion } = (await issued.json()) as { token: string };
     const answer = await exchange(tenantId, sp.appId, assertion);
@@ -169,8 +170,8 @@ describe("workload identity federation: the token endpoint", () => {
 });
 
 describe("the local OIDC issuer", () => {
-  const post = (body: unknown, overrides: Partial<Env> = TRUSTED) =>
-    call(overrides, new Request(`${LOCAL_ISSUER}/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }));
+  const post = (body: unknown, overrides: Partial<Env> = TRUSTED, from: Record<string, string> = fromLoopback()) =>
+    call(overrides, new Request(`${LOCAL_ISSUER}/token`, { method: "POST", headers: { ...from, "Content-Type": "application/json" }, body: JSON.stringify(body) }));
 
   it("publishes discovery and keys, refuses bad requests, and is not served outside local development", async () => {
     const discovery = await call(TRUSTED, new Request(`${LOCAL_ISSUER}/.well-known/openid-configuration`));
@@ -189,6 +190,8 @@ describe("the local OIDC issuer", () => {
       expect(answer.status).toBe(400);
       expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("BadParameter");
     }
+    // Tokens for any subject go only to a caller on this machine, as the credential-less IMDS's do.
+    for (const from of [fromAddress("203.0.113.7"), {}, fromAddress("127.0.0.1, 203.0.113.7")]) expect((await post({ subject: "s" }, TRUSTED, from)).status).toBe(404);
     for (const path of ["/.well-known/openid-configuration", "/keys", "/token"]) {
       const answer = await call({ ...TRUSTED, LOCAL_IMDS: "false" }, new Request(`${LOCAL_ISSUER}${path}`, path === "/token" ? { method: "POST", body: "{}" } : {}));
       expect(answer.status).toBe(404);

@@ -7,6 +7,7 @@ import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { LOCAL_OIDC_PURPOSE } from "../auth/client-assertion.ts";
 import { toErrorResponse } from "../errors/to-response.ts";
 import { readJsonObject } from "../wire/json-body.ts";
+import { callerOnLoopback } from "../wire/loopback-caller.ts";
 import { DEFAULT_FEDERATION_AUDIENCE, MAX_CREDENTIAL_FIELD } from "../wire/federated-credential-input.ts";
 import { LOCAL_OIDC_ISSUER_PATH, localOidcIssuer, localOidcIssuerServed } from "../wire/federation-trust.ts";
 
@@ -14,7 +15,8 @@ import { LOCAL_OIDC_ISSUER_PATH, localOidcIssuer, localOidcIssuerServed } from "
  * The local OIDC issuer (docs/access-control.md "Workload identity federation"): stands in for GitHub Actions' or a
  * Kubernetes cluster's token issuer, so workload identity federation can be tried and tested end to end. It vouches
  * for whatever subject it is asked for — nothing is proven — so it is served only under LOCAL_IMDS = "true" (local
- * development) and believed only when FEDERATED_TOKEN_ISSUERS also lists `{ISSUER_ORIGIN}/local-oidc`.
+ * development), issues tokens only to callers on the loopback, and is believed only when FEDERATED_TOKEN_ISSUERS also
+ * lists `{ISSUER_ORIGIN}/local-oidc`.
  * Endpoints, as an OIDC issuer's: discovery, `keys` (its key set), and `POST token` `{subject, audience?,
  * lifetimeSeconds?}` → `{token}`, an ES256 JWT like a Kubernetes projected service-account token.
  */
@@ -47,6 +49,9 @@ const issuerKey = async (c: Context<AppEnv>) => localIssuerKey(await rootKeyFrom
 localOidcIssuerRoutes.get(`${LOCAL_OIDC_ISSUER_PATH}/keys`, async (c) => c.json({ keys: [(await issuerKey(c)).jwk] }));
 
 localOidcIssuerRoutes.post(`${LOCAL_OIDC_ISSUER_PATH}/token`, async (c) => {
+  // A token for any subject, for the asking: like the credential-less IMDS, only for a caller on this machine, so a
+  // dev server exposed with --host does not mint federated tokens for the network (README "Security").
+  if (!callerOnLoopback(c.req.header("CF-Connecting-IP"))) return notServed();
   const body = await readJsonObject(c);
   const { subject, audience = DEFAULT_FEDERATION_AUDIENCE, lifetimeSeconds = DEFAULT_LIFETIME_S } = body;
   if (typeof subject !== "string" || subject === "" || subject.length > MAX_CREDENTIAL_FIELD) throw badParameter("subject must be a non-empty string.");

@@ -5,12 +5,13 @@ import { parseIdentityHeader } from "../../core/crypto/credential-hash.ts";
 import type { IssuedToken } from "../../core/domain/identity/principal.ts";
 import type { Result } from "../../core/errors/result.ts";
 import { UUID, oauthError, readForm, resourceFromScope } from "../wire/oauth.ts";
+import { callerOnLoopback } from "../wire/loopback-caller.ts";
 
 /**
  * Managed-identity token endpoints (docs/client-contract.md §3). App Service style authenticates with the
  * identity header; IMDS and Cloud Shell styles carry no credential in Azure (the network is the
  * credential), so here they serve only the operator-designated local identity, only when LOCAL_IMDS is on,
- * and only to a caller on this machine (see `fromLoopback`).
+ * and only to a caller on this machine (worker/wire/loopback-caller.ts).
  */
 export const managedIdentityRoutes = new Hono<AppEnv>({ strict: false });
 
@@ -61,28 +62,10 @@ managedIdentityRoutes.get("/msi/token", async (c) => {
   return legacy ? legacyTokenResponse(c, result) : tokenResponse(c, result);
 });
 
-/** 127.0.0.0/8 as Cloudflare and the dev front write it: one dotted quad, no spaces, no list. */
-const IPV4_LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/**
- * Azure's IMDS is reachable only from inside the VM, which is what makes a credential-less endpoint safe; here
- * the equivalent is a caller on the loopback. The address comes from CF-Connecting-IP, which Cloudflare (and the
- * dev front, scripts/dev/strict-front.ts) set from the socket, overwriting whatever the client sent. Without it
- * we cannot know the caller, so we refuse (fail closed). A list ("127.0.0.1, 10.0.0.5") is a spoof, not a caller.
- */
-function fromLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  if (address === "::1") return true;
-  // IPv4-mapped (::ffff:127.0.0.1): what a dual-stack socket reports for an IPv4 peer.
-  const v4 = address.toLowerCase().startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
-  const octets = IPV4_LOOPBACK.exec(v4);
-  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
-}
-
 async function localIdentityToken(c: Context<AppEnv>, resourceParam: string | undefined): Promise<Response> {
   // The same refusal as with LOCAL_IMDS off, so a remote caller learns nothing about whether it is on.
   const allowed = c.env.LOCAL_IMDS === "true" && c.req.header("Metadata")?.toLowerCase() === "true";
-  if (!allowed || !fromLoopback(c.req.header("CF-Connecting-IP"))) {
+  if (!allowed || !callerOnLoopback(c.req.header("CF-Connecting-IP"))) {
     return oauthError(c, 400, "invalid_request", "Required metadata header not specified or identity not available.");
   }
   const resource = resourceFromScope(resourceParam);
