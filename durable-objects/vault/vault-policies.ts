@@ -2,8 +2,8 @@ import type { PolicyAdminOp, PolicyAdminResult, PolicyState } from "../../core/c
 import type { VaultOp } from "../../core/contract/vault.ts";
 import { toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
 import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
-import { forbiddenByPolicy, violations } from "../../core/domain/policy/policy-evaluation.ts";
-import type { PolicySubject, VaultSubject } from "../../core/domain/policy/policy-subject.ts";
+import { denials, forbiddenByPolicy, violations } from "../../core/domain/policy/policy-evaluation.ts";
+import { vaultSubject, type PolicySubject } from "../../core/domain/policy/policy-subject.ts";
 import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
@@ -54,7 +54,7 @@ export class VaultPolicies {
     const now = this.deps.clock.now();
     const subject = writeSubject(op, config, this.deps.sources, now);
     if (subject === null) return;
-    const denied = violations(assignments, subject, toUnixSeconds(now)).filter((v) => v.effect === "Deny");
+    const denied = denials(assignments, subject, toUnixSeconds(now));
     if (denied.length > 0) throw forbiddenByPolicy(`${COLLECTION[subject.kind]}/${subject.name}`, denied, config.tenantId, config.name);
   }
 
@@ -62,7 +62,7 @@ export class VaultPolicies {
   checkNetworkAcls(next: NetworkAcls | null): Result<null> {
     const config = this.deps.config();
     if (config === null) return fail(vaultNotFound());
-    const denied = violations(this.assignments(), vaultSubject(config, next), toUnixSeconds(this.deps.clock.now())).filter((v) => v.effect === "Deny");
+    const denied = denials(this.assignments(), vaultSubject(config.name, next), toUnixSeconds(this.deps.clock.now()));
     return denied.length === 0 ? ok(null) : fail(forbiddenByPolicy(`vaults/${config.name}`, denied, config.tenantId, config.name));
   }
 
@@ -100,7 +100,7 @@ export class VaultPolicies {
   private states(config: VaultConfig): { evaluatedAt: number; states: PolicyState[] } {
     const now = toUnixSeconds(this.deps.clock.now());
     const assignments = this.assignments();
-    const subjects: PolicySubject[] = assignments.length === 0 ? [] : [vaultSubject(config, this.deps.networkAcls()), ...storedSubjects(this.deps.sources)];
+    const subjects: PolicySubject[] = assignments.length === 0 ? [] : [vaultSubject(config.name, this.deps.networkAcls()), ...storedSubjects(this.deps.sources)];
     const states = subjects.flatMap((subject) =>
       violations(assignments, subject, now).map((v) => ({
         objectKind: subject.kind,
@@ -113,10 +113,6 @@ export class VaultPolicies {
     );
     return { evaluatedAt: now, states };
   }
-}
-
-function vaultSubject(config: VaultConfig, acls: NetworkAcls | null): VaultSubject {
-  return { kind: "vault", name: config.name, firewallEnabled: acls?.defaultAction === "Deny" };
 }
 
 const notFound = (name: string): VaultError => new VaultError("PolicyAssignmentNotFound", `The policy assignment '${name}' is not found.`);

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
+import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { isLocalAuthority, isTrustedAuthority, type AttestationTrust } from "../../core/crypto/release/attestation-trust.ts";
 import { ATTESTATION_ALGORITHMS, CLOCK_TOLERANCE_S } from "../../core/crypto/release/verify-attestation.ts";
 import { issuerFor } from "../../core/domain/identity/issuer.ts";
@@ -6,6 +6,7 @@ import type { TrustedIssuer } from "../../core/domain/identity/trusted-issuer.ts
 import { federationTrust } from "../wire/federation-trust.ts";
 import { issuerKeys } from "./client-assertion.ts";
 import { trustedIssuersOf } from "./trusted-issuers-cache.ts";
+import { unverifiedClaim } from "./unverified-claim.ts";
 import { recallVerified, rememberVerified, verifiedTokenKey, type VerifiedCaller } from "./verified-tokens.ts";
 import { verifyToken, type Expected } from "./verify-token.ts";
 
@@ -26,8 +27,8 @@ import { verifyToken, type Expected } from "./verify-token.ts";
  * check and no object call.
  */
 export async function verifyVaultToken(env: Env, token: string, expected: Expected): Promise<VerifiedCaller | null> {
-  const iss = unverifiedIssuer(token);
-  if (iss === null || iss === issuerFor(env.ISSUER_ORIGIN, expected.tenantId)) return verifyToken(env, token, expected);
+  const iss = unverifiedClaim(token, "iss");
+  if (iss === undefined || iss === issuerFor(env.ISSUER_ORIGIN, expected.tenantId)) return verifyToken(env, token, expected);
   // The allow-list is checked before memory is asked: an operator's withdrawal holds for remembered tokens too.
   const trust = federationTrust(env);
   if (!isTrustedAuthority(trust, iss)) return null;
@@ -38,15 +39,6 @@ export async function verifyVaultToken(env: Env, token: string, expected: Expect
   const caller = await verifyExternal(env, token, iss, trust, expected, nowMs);
   if (caller !== null) rememberVerified(key, caller, nowMs, CLOCK_TOLERANCE_S);
   return caller;
-}
-
-function unverifiedIssuer(token: string): string | null {
-  try {
-    const iss = decodeJwt(token).iss;
-    return typeof iss === "string" ? iss : null;
-  } catch {
-    return null;
-  }
 }
 
 async function verifyExternal(env: Env, token: string, iss: string, trust: AttestationTrust, expected: Expected, nowMs: number): Promise<VerifiedCaller | null> {

@@ -1,7 +1,8 @@
 import type { PolicyAdminOp } from "../../core/contract/vault-policies.ts";
 import { toUnixSeconds } from "../../core/domain/clock.ts";
 import type { PolicyAssignment } from "../../core/domain/policy/policy-assignment.ts";
-import { forbiddenByPolicy, violations } from "../../core/domain/policy/policy-evaluation.ts";
+import { denials, forbiddenByPolicy } from "../../core/domain/policy/policy-evaluation.ts";
+import { vaultSubject } from "../../core/domain/policy/policy-subject.ts";
 import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 import { tenantStub } from "./tenant-stub.ts";
 import { unwrap } from "./unwrap.ts";
@@ -40,7 +41,6 @@ export async function registerVaultWithTenant(env: Env, tenantId: string, vault:
  */
 export async function assertTenantPoliciesAllowVault(env: Env, tenantId: string, name: string, networkAcls: NetworkAcls | null | undefined): Promise<void> {
   const assignments = unwrap(await tenantStub(env, tenantId).managePolicies({ kind: "list" })) as PolicyAssignment[];
-  const subject = { kind: "vault", name, firewallEnabled: networkAcls?.defaultAction === "Deny" } as const;
-  const denied = violations(assignments, subject, toUnixSeconds(Date.now())).filter((v) => v.effect === "Deny");
+  const denied = denials(assignments, vaultSubject(name, networkAcls), toUnixSeconds(Date.now()));
   if (denied.length > 0) throw forbiddenByPolicy(`vaults/${name}`, denied, tenantId, name);
 }

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { decodeJwt } from "jose";
+import { unverifiedClaim } from "../auth/unverified-claim.ts";
 import type { AppEnv } from "../app-env.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
 import { timingSafeEqual, utf8 } from "../../core/crypto/bytes.ts";
@@ -26,7 +26,7 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
     c.set("admin", { kind: "operator" });
     return next();
   }
-  const tenantId = claimedTenant(token);
+  const tenantId = unverifiedClaim(token, "tid");
   if (tenantId === undefined || !UUID.test(tenantId)) throw unauthorizedAdmin();
   const caller = await verifyToken(c.env, token, { tenantId, audience: adminResource(c.env) });
   const principal = caller === null ? null : await tenantStub(c.env, tenantId).getPrincipal(caller.objectId);
@@ -34,13 +34,3 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   c.set("admin", { kind: "tenantAdmin", tenantId, objectId: caller.objectId, appId: caller.appId });
   return next();
 });
-
-/** The unverified `tid` claim, used only to choose which tenant's keys verify the token. */
-function claimedTenant(token: string): string | undefined {
-  try {
-    const tid = decodeJwt(token).tid;
-    return typeof tid === "string" ? tid : undefined;
-  } catch {
-    return undefined;
-  }
-}

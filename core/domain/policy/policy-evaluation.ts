@@ -28,6 +28,11 @@ export function violations(assignments: readonly PolicyAssignment[], subject: Po
   return found;
 }
 
+/** The violations that refuse a write: those whose enforced effect is Deny. `now`: Unix seconds. */
+export function denials(assignments: readonly PolicyAssignment[], subject: PolicySubject, now: number): PolicyViolation[] {
+  return violations(assignments, subject, now).filter((v) => v.effect === "Deny");
+}
+
 /** The resource id an assignment carries on the wire (Azure: `{scope}/providers/Microsoft.Authorization/policyAssignments/{name}`). */
 export function policyAssignmentId(scopePath: string, name: string): string {
   return `${scopePath}/providers/Microsoft.Authorization/policyAssignments/${name}`;

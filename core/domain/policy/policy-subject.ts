@@ -1,3 +1,4 @@
+import type { NetworkAcls } from "../vault/network-acls.ts";
 import type { AzureKeyType, EcCurve } from "../../crypto/keys/key-types.ts";
 
 /**
@@ -44,6 +45,11 @@ export interface VaultSubject {
   readonly name: string;
   /** networkAcls.defaultAction is "Deny" (the firewall is on). */
   readonly firewallEnabled: boolean;
+}
+
+/** The vault as the firewall rule judges it: on only when `networkAcls` denies by default. */
+export function vaultSubject(name: string, acls: NetworkAcls | null | undefined): VaultSubject {
+  return { kind: "vault", name, firewallEnabled: acls?.defaultAction === "Deny" };
 }
 
 export type SubjectKind = PolicySubject["kind"];
