@@ -106,6 +106,19 @@ async function jsonOf(response: Response) {
   return { status: response.status, body: (text === "" ? null : JSON.parse(text)) as never, headers: response.headers };
 }
 
+describe("a purged vault's snapshots", () => {
+  it("are still listed, and restore into a vault of the same name", async () => {
+    const source = await populatedVault("snappurge");
+    const snapshot = await takeSnapshot(source.tenantId, source.name);
+    expect((await admin("DELETE", `/tenants/${source.tenantId}/vaults/${source.name}`)).status).toBe(204);
+    expect((await admin("POST", `/tenants/${source.tenantId}/deletedVaults/${source.name}/purge`)).status).toBeLessThan(300);
+    expect((await listSnapshotsOf(source.tenantId, source.name)).map((s) => s.name)).toStrictEqual([snapshot.name]);
+    const restored = await restoreSnapshot(source.tenantId, source.name, snapshot.name, { targetVault: source.name });
+    expect(restored.status, await restored.clone().text()).toBe(201);
+    expect(await secretValue(vaultClient(source.name, source.token), "/secrets/app")).toMatchObject({ status: 200, value: SECRET_A2 });
+  });
+});
+
 describe("a snapshot restored in place", () => {
   it("needs the vault's name as confirmation: without it 400 naming what to send, and nothing changes", async () => {
     const source = await populatedVault("snapconf");
