@@ -32,7 +32,14 @@ async function populatedVault(prefix: string) {
   expect(key.status).toBe(200);
   expect((await kv.json("PUT", "/certificates/issuers/ca", { provider: "Test", credentials: { account_id: "acct", pwd: ISSUER_PWD } })).status).toBe(200);
   expect((await kv.json("PUT", "/certificates/contacts", { contacts: [{ email: "ops@example.com" }] })).status).toBe(200);
-  return { ...setup, name, firstVersion: first.id.split("/").pop() as string, key: key.body.key };
+  const hook = await admin("PUT", `/tenants/${setup.tenantId}/vaults/${name}/eventSubscriptions/hook`, {
+    url: "https://hooks.receiver.example/a",
+    // An event nothing here raises: the test makes no deliveries.
+    eventTypes: ["Microsoft.KeyVault.CertificateNearExpiry"],
+  });
+  const { signingSecret } = (await hook.json()) as { signingSecret: string };
+  expect([hook.status, typeof signingSecret]).toStrictEqual([201, "string"]);
+  return { ...setup, name, signingSecret, firstVersion: first.id.split("/").pop() as string, key: key.body.key };
 }
 
 async function clientFor(tenantId: string, vault: string): Promise<VaultClient> {
@@ -49,11 +56,13 @@ describe("a snapshot restored into a new vault", () => {
     const source = await populatedVault("snapsrc");
     const snapshot = await takeSnapshot(source.tenantId, source.name);
     expect(snapshot).toMatchObject({ status: "Succeeded", trigger: "manual", vault: source.name });
-    expect(snapshot.contents).toMatchObject({ secrets: 2, keys: 1, deletedObjects: 1, roleAssignments: 1 });
+    expect(snapshot.contents).toMatchObject({ secrets: 2, keys: 1, deletedObjects: 1, roleAssignments: 1, eventSubscriptions: 1 });
 
     // Nothing readable at rest: not the values, not the issuer's password, not the key's private part.
     const raw = new TextDecoder("latin1").decode(await rawSnapshot(source.tenantId, source.name, snapshot.name));
-    for (const plain of [SECRET_A1, SECRET_A2, SECRET_GONE, ISSUER_PWD, btoa(SECRET_A1), "acct", "ops@example.com", '"d"']) expect(raw).not.toContain(plain);
+    for (const plain of [SECRET_A1, SECRET_A2, SECRET_GONE, ISSUER_PWD, source.signingSecret, btoa(SECRET_A1), "acct", "ops@example.com", '"d"']) {
+      expect(raw).not.toContain(plain);
+    }
 
     // Changes after the snapshot are not in it.
     await setSecret(source.kv, "app", { value: "after-the-snapshot" });
@@ -86,6 +95,8 @@ describe("a snapshot restored into a new vault", () => {
 
     expect((await kv.json("GET", "/certificates/issuers/ca")).body).toMatchObject({ provider: "Test", credentials: { account_id: "acct" } });
     expect((await kv.json("GET", "/certificates/contacts")).body).toMatchObject({ contacts: [{ email: "ops@example.com" }] });
+    const hooks = (await (await admin("GET", `/tenants/${source.tenantId}/vaults/${target}/eventSubscriptions`)).json()) as { value: { id: string }[] };
+    expect(hooks.value.map((h) => h.id)).toStrictEqual(["hook"]);
     const roles = (await (await admin("GET", `/tenants/${source.tenantId}/vaults/${target}/roleAssignments`)).json()) as { value: { principalId: string }[] };
     expect(roles.value.map((r) => r.principalId)).toStrictEqual([source.principal.id]);
   });
