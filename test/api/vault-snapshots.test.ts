@@ -8,7 +8,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { admin, uniqueVaultName, vaultClient, type VaultClient } from "../support/fixture.ts";
-import { expectError, newTenantWithVault, principalWithRole, setSecret, setVaultClock, vaultObject } from "../support/secrets.ts";
+import { expectError, newTenantWithVault, setSecret, setVaultClock, vaultObject } from "../support/secrets.ts";
 import { listSnapshotsOf, rawSnapshot, restoreSnapshot, snapshotsPath, takeSnapshot } from "../support/snapshots.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 failOnlyOnTrulyUnhandledRejections();
@@ -40,10 +40,6 @@ async function populatedVault(prefix: string) {
   const { signingSecret } = (await hook.json()) as { signingSecret: string };
   expect([hook.status, typeof signingSecret]).toStrictEqual([201, "string"]);
   return { ...setup, name, signingSecret, firstVersion: first.id.split("/").pop() as string, key: key.body.key };
-}
-
-async function clientFor(tenantId: string, vault: string): Promise<VaultClient> {
-  return (await principalWithRole(tenantId, vault, "Key Vault Administrator")).kv;
 }
 
 async function secretValue(kv: VaultClient, path: string): Promise<{ status: number; value?: string; id?: string }> {
