@@ -32,6 +32,10 @@ async function populatedVault(prefix: string) {
   expect(key.status).toBe(200);
   expect((await kv.json("PUT", "/certificates/issuers/ca", { provider: "Test", credentials: { account_id: "acct", pwd: ISSUER_PWD } })).status).toBe(200);
   expect((await kv.json("PUT", "/certificates/contacts", { contacts: [{ email: "ops@example.com" }] })).status).toBe(200);
+  const selfSigned = { key_props: { kty: "EC", crv: "P-256" }, x509_props: { subject: "CN=tls.example" }, issuer: { name: "Self" } };
+  expect((await kv.json("POST", "/certificates/tls/create", { policy: selfSigned })).status).toBe(202);
+  const pending = { key_props: { kty: "EC", crv: "P-256" }, x509_props: { subject: "CN=pending.example" }, issuer: { name: "Unknown" } };
+  expect((await kv.json("POST", "/certificates/waiting/create", { policy: pending })).status).toBe(202);
   const hook = await admin("PUT", `/tenants/${setup.tenantId}/vaults/${name}/eventSubscriptions/hook`, {
     url: "https://hooks.receiver.example/a",
     // An event nothing here raises: the test makes no deliveries.
@@ -52,7 +56,8 @@ describe("a snapshot restored into a new vault", () => {
     const source = await populatedVault("snapsrc");
     const snapshot = await takeSnapshot(source.tenantId, source.name);
     expect(snapshot).toMatchObject({ status: "Succeeded", trigger: "manual", vault: source.name });
-    expect(snapshot.contents).toMatchObject({ secrets: 2, keys: 1, deletedObjects: 1, roleAssignments: 1, eventSubscriptions: 1 });
+    // Names: app, gone and the certificate's managed secret; signer and its managed key; tls ("waiting" has no version yet).
+    expect(snapshot.contents).toMatchObject({ secrets: 3, keys: 2, certificates: 1, deletedObjects: 1, roleAssignments: 1, eventSubscriptions: 1 });
 
     // Nothing readable at rest: not the values, not the issuer's password, not the key's private part.
     const raw = new TextDecoder("latin1").decode(await rawSnapshot(source.tenantId, source.name, snapshot.name));
@@ -89,6 +94,13 @@ describe("a snapshot restored into a new vault", () => {
     const verified = await source.kv.json<{ value: boolean }>("POST", `/keys/signer/${version}/verify`, { alg: "ES256", digest: DIGEST, value: signed.body.value });
     expect(verified.body.value).toBe(true);
 
+    // Certificates: the issued one with its managed key and secret, the pending one with its operation and CSR.
+    const [cert, sourceCert] = [await kv.json<{ cer: string }>("GET", "/certificates/tls"), await source.kv.json<{ cer: string }>("GET", "/certificates/tls")];
+    expect([cert.status, cert.body.cer]).toStrictEqual([200, sourceCert.body.cer]);
+    const pem = await kv.json<{ value: string }>("GET", "/secrets/tls?outContentType=application/x-pem-file");
+    expect(pem.body.value).toContain("PRIVATE KEY-----");
+    const csr = async (client: VaultClient) => (await client.json<{ csr: string; status: string }>("GET", "/certificates/waiting/pending")).body;
+    expect(await csr(kv)).toMatchObject({ status: "inProgress", csr: (await csr(source.kv)).csr });
     expect((await kv.json("GET", "/certificates/issuers/ca")).body).toMatchObject({ provider: "Test", credentials: { account_id: "acct" } });
     expect((await kv.json("GET", "/certificates/contacts")).body).toMatchObject({ contacts: [{ email: "ops@example.com" }] });
     const hooks = (await (await admin("GET", `/tenants/${source.tenantId}/vaults/${target}/eventSubscriptions`)).json()) as { value: { id: string }[] };
