@@ -27,6 +27,7 @@ import { adminOperationalSettingsRoutes } from "./routes/admin-operational-setti
 import { adminEventSubscriptionRoutes } from "./routes/admin-event-subscriptions.ts";
 import { adminAuditLogRoutes } from "./routes/admin-audit-log.ts";
 import { adminPolicyAssignmentRoutes } from "./routes/admin-policy-assignments.ts";
+import { adminVaultSnapshotRoutes } from "./routes/admin-vault-snapshots.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { deletedSecretRoutes } from "./routes/deleted-secrets.ts";
 import { managedIdentityRoutes } from "./routes/managed-identity.ts";
@@ -129,6 +130,7 @@ identityApp.route("/admin", adminEventSubscriptionRoutes);
 identityApp.route("/admin", adminAuditLogRoutes);
 identityApp.route("/admin", adminPolicyAssignmentRoutes);
 identityApp.route("/admin", adminTrustedIssuerRoutes);
+identityApp.route("/admin", adminVaultSnapshotRoutes);
 identityApp.route("/", attestationAuthorityRoutes);
 identityApp.route("/", localOidcIssuerRoutes);
 identityApp.route("/", adfsDiscoveryRoutes);

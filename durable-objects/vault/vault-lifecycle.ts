@@ -152,8 +152,12 @@ export class VaultLifecycle {
     return ok(this.requireConfig());
   }
 
-  /** Creates the vault (control plane). Fails if this name is already a vault. */
-  async create(settings: CreateSettings): Promise<Result<VaultConfig>> {
+  /**
+   * Creates the vault (control plane). Fails if this name is already a vault. `contents` (a snapshot's restore,
+   * vault-snapshots.ts) prepares writes under the new data key; they commit in the transaction that makes the vault,
+   * so a failure in them leaves no vault at all.
+   */
+  async create(settings: CreateSettings, contents?: (config: VaultConfig, dataKey: DataKey) => Promise<() => void>): Promise<Result<VaultConfig>> {
     if (this.purging) return fail(beingPurged());
     if (this.current !== null || this.deletedVault !== null) return fail(alreadyExists(settings.name));
     const { placement: given, ...fixed } = settings;
@@ -167,17 +171,22 @@ export class VaultLifecycle {
       if (error instanceof VaultError) return fail(error);
       throw error;
     }
-    // The data key's creation awaited (the HSM bridge): a concurrent create may have won meanwhile.
-    if (this.current !== null || this.deletedVault !== null) {
+    try {
+      const write = contents === undefined ? null : await contents(config, made.dataKey);
+      // The data key's creation awaited (the HSM bridge): a concurrent create may have won meanwhile.
+      if (this.current !== null || this.deletedVault !== null) throw alreadyExists(settings.name);
+      this.deps.storage.transactionSync(() => {
+        this.deps.vaults.insert(config, made.stored.wrapped, made.stored.hsmKeyId);
+        if (placement !== undefined) this.deps.storage.kv.put(PLACEMENT_KEY, placement);
+        // This object is the vault now: a pointer left by an earlier vault of the name made elsewhere is void.
+        this.deps.storage.kv.delete(POINTER_KEY);
+        write?.();
+      });
+    } catch (error) {
       await made.undo();
-      return fail(alreadyExists(settings.name));
+      if (error instanceof VaultError) return fail(error);
+      throw error;
     }
-    this.deps.storage.transactionSync(() => {
-      this.deps.vaults.insert(config, made.stored.wrapped, made.stored.hsmKeyId);
-      if (placement !== undefined) this.deps.storage.kv.put(PLACEMENT_KEY, placement);
-      // This object is the vault now: a pointer left by an earlier vault of the name made elsewhere is void.
-      this.deps.storage.kv.delete(POINTER_KEY);
-    });
     this.load();
     this.deps.dek.adopt(made.stored, made.dataKey);
     return ok(config);

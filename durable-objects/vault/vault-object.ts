@@ -21,6 +21,8 @@ import type { DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
 import { readPlacement } from "../../core/domain/vault/placement.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { OperationalSettings } from "./operational-settings.ts";
+import type { SnapshotAdminOp, SnapshotAdminResult } from "../../core/contract/vault-snapshots.ts";
+import { manageSnapshots } from "./snapshot-admin.ts";
 
 /**
  * One Durable Object per vault, named by the lower-cased vault name (so the name is globally unique by construction).
@@ -256,6 +258,14 @@ export class VaultObject extends DurableObject<Env> {
   /** Policy assignments at this vault and copies of its tenant's; the compliance report. */
   async managePolicies(op: PolicyAdminOp): Promise<Result<PolicyAdminResult>> {
     return this.parts.policies.manage(op);
+  }
+
+  /** Whole-vault snapshots, their schedule, restores and point-in-time restore: snapshot-admin.ts. */
+  async manageSnapshots(op: SnapshotAdminOp): Promise<Result<SnapshotAdminResult>> {
+    const result = await manageSnapshots(this.parts, this.ctx, this.clock, op);
+    // Restored in place: answers kept at the edge from before run out first (edge-leases.ts).
+    if (result.ok && op.kind === "restoreInPlace") await this.parts.edge.outlive();
+    return result;
   }
 
   /** Every timed duty's due work (duties/), then the next alarm: vault-scheduler.ts. */

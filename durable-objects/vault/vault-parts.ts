@@ -29,6 +29,9 @@ import { vaultStores } from "./vault-stores.ts";
 import { r2BackupBucket } from "../operations/hsm-backup-bucket.ts";
 import { hsmJobsDuty } from "./duties/hsm-jobs-duty.ts";
 import { VaultPolicies } from "./vault-policies.ts";
+import { VaultSnapshots } from "./vault-snapshots.ts";
+import { SnapshotScheduler } from "./snapshot-schedule.ts";
+import { snapshotDuty } from "./duties/snapshot-duty.ts";
 
 /** The vault's parts by job, as the RPC surface (vault-object.ts) delegates to them. */
 export interface VaultParts {
@@ -41,6 +44,8 @@ export interface VaultParts {
   readonly scheduler: VaultScheduler;
   readonly edge: EdgeLeases;
   readonly policies: VaultPolicies;
+  readonly snapshots: VaultSnapshots;
+  readonly snapshotSchedule: SnapshotScheduler;
 }
 
 /**
@@ -121,6 +126,27 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   scheduler.register(certificateLifetimeDuty(stores.certificatePolicies, alarmContext));
   scheduler.register(eventDeliveryDuty(events));
   scheduler.register(hsmJobsDuty(stores.hsmJobs, alarmContext));
+  const snapshots = new VaultSnapshots({
+    storage,
+    bucket: env.BACKUPS ?? null,
+    clock,
+    config: () => lifecycle.config,
+    dataKey: (config) => lifecycle.dataKey(config),
+    rootKey: () => lifecycle.rootKey(),
+    // Rows under every part changed at once: what each holds in memory goes, as after a wipe, and the alarm re-arms.
+    restored: () => {
+      lifecycle.load();
+      throttle.reload();
+      scheduler.forget();
+      access.forget();
+      settings.forget();
+      edge.forget();
+      policies.forget();
+      scheduler.reschedule();
+    },
+  });
+  const snapshotSchedule = new SnapshotScheduler({ storage, clock, snapshots, config: () => lifecycle.config, reschedule: () => scheduler.reschedule() });
+  scheduler.register(snapshotDuty(snapshotSchedule));
 
   const journal: AuditJournal = new AuditJournal({
     storage,
@@ -162,5 +188,5 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     networkAcls: () => settings.networkAcls(),
   });
   lifecycle.load();
-  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies };
+  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies, snapshots, snapshotSchedule };
 }

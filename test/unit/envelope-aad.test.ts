@@ -11,6 +11,8 @@ import {
   pageTokenAad,
   pendingKeyAad,
   signingKeyAad,
+  snapshotAad,
+  snapshotKeyAad,
   tenantDataKeyOwner,
   valueAad,
   vaultDataKeyOwner,
@@ -36,6 +38,8 @@ const templates = {
   "tenant data key": dataKeyAad(tenantDataKeyOwner("{tenant}"), false),
   "token-signing key": signingKeyAad("{tenant}", "{kid}"),
   backup: backupAad("{tenant}", "{kind}"),
+  "vault snapshot": snapshotAad(vault, "{snapshot}"),
+  "vault snapshot key": snapshotKeyAad(vault, "{snapshot}"),
   "page token": pageTokenAad({ tenantId: "{tenant}", vault: "{vault}", collection: "{collection}", apiVersion: "{api-version}" }),
 };
 
@@ -60,6 +64,8 @@ describe("AAD formats (core/crypto/envelope/aad.ts) against migrations/README.md
     expect(dataKeyAad(tenantDataKeyOwner("t-1"), false)).toBe("dek|tenant|t-1");
     expect(signingKeyAad("t-1", "kid-1")).toBe("signing-key|t-1|kid-1");
     expect(backupAad("t-1", "key")).toBe("backup|t-1|key");
+    expect(snapshotAad(config, "s-1")).toBe("snapshot/v1|t-1|my-vault|s-1");
+    expect(snapshotKeyAad(config, "s-1")).toBe("snapshot-key/v1|t-1|my-vault|s-1");
     expect(pageTokenAad({ tenantId: "t-1", vault: "My-Vault", collection: "secret.list", apiVersion: "7.6" })).toBe("page/v1|t-1|my-vault|secret.list|7.6");
   });
 });

@@ -58,6 +58,19 @@ export function hsmBackupAad(folder: string, blob: string): string {
   return `hsm-backup/v1|${folder}|${blob}`;
 }
 
+/**
+ * A whole-vault snapshot's own random key, wrapped by a key derived from the root key for the snapshot's tenant
+ * (snapshot-seal.ts; docs/vault-snapshots.md), bound to the vault and snapshot it was made for.
+ */
+export function snapshotKeyAad(vault: AadVault, snapshotId: string): string {
+  return `snapshot-key/v1|${vaultPart(vault)}|${snapshotId}`;
+}
+
+/** A whole-vault snapshot's contents in R2, sealed under its snapshot key. */
+export function snapshotAad(vault: AadVault, snapshotId: string): string {
+  return `snapshot/v1|${vaultPart(vault)}|${snapshotId}`;
+}
+
 /** The owner a vault's data key is wrapped for (`vault.wrapped_dek`). */
 export function vaultDataKeyOwner(vault: AadVault): string {
   return `vault|${vaultPart(vault)}`;
