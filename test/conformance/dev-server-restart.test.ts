@@ -88,7 +88,7 @@ describe("dev server restarts", () => {
       await secretClient(server, principal).setSecret(secretName, "still here");
       return {
         // wrangler's internal port behind the front is picked afresh on every start; clients never see it.
-        facts: { ...server, stop: undefined, wranglerExited: undefined, upstreamPort: undefined },
+        facts: { ...server, stop: undefined, wranglerExited: undefined, wranglerPid: undefined, upstreamPort: undefined },
         principal,
         bootstrap: await readFile(join(stateDir, "state.json"), "utf8"),
         certificate: await readFile(join(stateDir, "server.pem"), "utf8"),
@@ -96,7 +96,7 @@ describe("dev server restarts", () => {
     });
 
     await withServer(async (server) => {
-      expect({ ...server, stop: undefined, wranglerExited: undefined, upstreamPort: undefined }).toEqual(first.facts);
+      expect({ ...server, stop: undefined, wranglerExited: undefined, wranglerPid: undefined, upstreamPort: undefined }).toEqual(first.facts);
       expect(await readFile(join(stateDir, "state.json"), "utf8")).toBe(first.bootstrap);
       expect(await readFile(join(stateDir, "server.pem"), "utf8")).toBe(first.certificate);
       const read = await secretClient(server, first.principal).getSecret(secretName);
