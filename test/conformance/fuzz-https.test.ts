@@ -68,7 +68,9 @@ function dataPlaneRequest(random: SeededRandom, target: FuzzTenant, bearer: Bear
   const path = mutatePath(random, template.path, { name, version });
   const body = template.method === "GET" && random.chance(0.9) ? undefined : mutateBody(random, template.body);
   const headers = mutateHeaders(random, bearer.header, body !== undefined);
-  if (random.chance(0.05)) headers.host = random.pick([`${b.vault}.vault.localhost:${world.facts.port}`, "evil.example", `localhost:${world.facts.port}`, `${target.vault}.vault.localhost:1`, `${target.vault}.VAULT.localhost`]);
+  // Another vault's Host: never with that vault's own owner, whose token may write there (the front routes by Host).
+  const otherVault = target === a && bearer.label === "other tenant's owner" ? [] : [`${b.vault}.vault.localhost:${world.facts.port}`];
+  if (random.chance(0.05)) headers.host = random.pick([...otherVault, "evil.example", `localhost:${world.facts.port}`, `${target.vault}.vault.localhost:1`, `${target.vault}.VAULT.localhost`]);
   return { method: mutateMethod(random, template.method), origin: target.vaultOrigin, path: `${path}${mutateQuery(random)}`, headers, ...(body === undefined ? {} : { body }) };
 }
 
@@ -119,12 +121,17 @@ describe("HTTPS fuzz run against the dev server", () => {
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     let next = 0;
+    let races = 0;
     const worker = async () => {
       while (next < REQUESTS && failures.length < 20) {
         const index = next++;
         const { request, bearer } = generate(SEED, index);
         try {
-          const answer = await client.send(request);
+          const answer = await client.send(request).catch(async (error: unknown) => {
+            if (!(error instanceof FuzzTransportError) || !error.reusedSocket) throw error;
+            races += 1;
+            return client.sendFresh(request);
+          });
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
           const problem = verdict(request, answer);
           if (problem !== null) failures.push(report(SEED, index, bearer, request, problem, answer));
@@ -137,7 +144,7 @@ describe("HTTPS fuzz run against the dev server", () => {
     const started = Date.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const seconds = (Date.now() - started) / 1000;
-    process.stdout.write(`fuzz: ${next} requests in ${seconds.toFixed(1)} s, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+    process.stdout.write(`fuzz: ${next} requests in ${seconds.toFixed(1)} s, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}, ${races} resent after a kept-alive connection closed\n`);
     expect(failures, failures.join("\n")).toEqual([]);
     expect(next).toBe(REQUESTS);
     // Most requests must get past the outer checks, or the run proves little about the code behind them.

@@ -22,6 +22,8 @@ export class FuzzTransportError extends Error {
   constructor(
     readonly kind: "hang" | "dropped",
     message: string,
+    /** Sent on a kept-alive connection: a reset may be the server closing it idle as the request went out. */
+    readonly reusedSocket = false,
   ) {
     super(message);
   }
@@ -35,18 +37,26 @@ export class FuzzClient {
   private readonly agent: Agent;
 
   constructor(
-    ca: string,
+    private readonly ca: string,
     sockets: number,
     private readonly deadlineMs: number,
   ) {
     this.agent = new Agent({ keepAlive: true, maxSockets: sockets, ca });
   }
 
-  send(r: FuzzRequest): Promise<FuzzAnswer> {
+  /**
+   * On a new connection of its own: to tell the keep-alive race (the server closes an idle connection just as the
+   * client reuses it; Node's documentation says to retry such a request) from a request that breaks its connection.
+   */
+  sendFresh(r: FuzzRequest): Promise<FuzzAnswer> {
+    return this.send(r, false);
+  }
+
+  send(r: FuzzRequest, reuse = true): Promise<FuzzAnswer> {
     const headers: Record<string, string> = { ...r.headers };
     if (r.body !== undefined) headers["content-length"] = String(Buffer.byteLength(r.body));
     return new Promise((resolve, reject) => {
-      const outgoing = request(`${r.origin}${nodeSafePath(r.path)}`, { method: r.method, headers, agent: this.agent, servername: "localhost" }, (response) => {
+      const outgoing = request(`${r.origin}${nodeSafePath(r.path)}`, { method: r.method, headers, servername: "localhost", ...(reuse ? { agent: this.agent } : { agent: false, ca: this.ca }) }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", (e) => reject(new FuzzTransportError("dropped", `response aborted: ${e.message}`)));
@@ -61,7 +71,7 @@ export class FuzzClient {
       }, this.deadlineMs);
       outgoing.on("error", (e) => {
         clearTimeout(timer);
-        reject(new FuzzTransportError("dropped", `connection failed: ${e.message}`));
+        reject(new FuzzTransportError("dropped", `connection failed: ${e.message}`, outgoing.reusedSocket));
       });
       outgoing.end(r.body);
     });
