@@ -62,6 +62,8 @@ export interface DevServer {
   readonly hsmBridge?: { readonly url: string; readonly dir: string };
   /** Resolves (with how it ended) if wrangler exits by itself, so a caller can stop waiting on a dead server. */
   readonly wranglerExited: Promise<string>;
+  /** The process group of wrangler, its workerd and the HTTPS front: what the crash test kills with SIGKILL. */
+  readonly wranglerPid: number;
   stop(): Promise<void>;
 }
 
@@ -182,6 +184,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       operatorKey: devVars.vars.OPERATOR_KEY,
       ...(bridge === undefined ? {} : { hsmBridge: { url: bridge.url, dir: layout.hsmDir } }),
       wranglerExited: wrangler.exited,
+      wranglerPid: wrangler.pid,
       stop: async () => {
         await wrangler.stop();
         await bridge?.stop();
