@@ -58,8 +58,10 @@ async function main(argv: readonly string[]): Promise<number> {
     session: () => (session ??= Session.open(store, values.profile as string | undefined)),
   });
   session?.progress.done();
+  // `kv run` answers with its child's exit code; every other command with a result to print.
+  if (typeof result === "number") return result;
   if (result !== undefined) process.stdout.write(render(applyQuery(result, values.query as string | undefined), format));
-  return typeof result === "number" ? result : 0;
+  return 0;
 }
 
 function parseOrUsage(command: Command, args: readonly string[]) {

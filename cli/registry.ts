@@ -1,6 +1,10 @@
 import type { Command } from "./command.ts";
+import { ADMIN_COMMANDS } from "./commands/admin.ts";
+import { AUDIT_COMMANDS } from "./commands/audit.ts";
+import { completionCommands } from "./commands/completion.ts";
 import { LOGIN_COMMANDS } from "./commands/login.ts";
+import { RUN_COMMANDS } from "./commands/run.ts";
 import { SECRET_COMMANDS } from "./commands/secret.ts";
 
 /** Every command of `kv`, by group. */
-export const COMMANDS: readonly Command[] = [...LOGIN_COMMANDS, ...SECRET_COMMANDS];
+export const COMMANDS: readonly Command[] = [...LOGIN_COMMANDS, ...SECRET_COMMANDS, ...ADMIN_COMMANDS, ...AUDIT_COMMANDS, ...RUN_COMMANDS, ...completionCommands(() => COMMANDS)];

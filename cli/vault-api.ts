@@ -36,9 +36,9 @@ export class VaultApi {
   }
 
   /** Every item of a paged list, following nextLink (az lists all unless --maxresults). */
-  async listAll(path: string, maxResults?: number): Promise<unknown[]> {
+  async listAll(path: string, maxResults?: number, query: Record<string, string> = {}): Promise<unknown[]> {
     const items: unknown[] = [];
-    let url: string | null = `${this.vaultUrl}${path}?api-version=${API_VERSION}`;
+    let url: string | null = `${this.vaultUrl}${path}?${new URLSearchParams({ ...query, "api-version": API_VERSION })}`;
     while (url !== null && (maxResults === undefined || items.length < maxResults)) {
       const page = (await this.send("GET", url, undefined)) as { value?: unknown[]; nextLink?: string | null };
       items.push(...(page.value ?? []));
