@@ -70,24 +70,23 @@ function jwkShape(wire: unknown): Wire {
   return shaped;
 }
 
+/** azure-cli keyvault/_transformers.py transform_key_bundle: these attributes, the JWK, managed, tags, name. */
+function keyAttributes(wire: unknown): Wire {
+  const { recoverableDays: _days, ...rest } = attributes(wire);
+  return rest;
+}
+
 export function keyShape(wire: unknown): Wire {
   const k = wire as Wire;
   const jwk = (k.key ?? {}) as Wire;
-  return sortKeys({
-    attributes: attributes(k.attributes, ["exportable", "hsmPlatform"]),
-    id: jwk.kid ?? k.kid ?? null,
-    key: jwkShape(jwk),
-    managed: k.managed ?? null,
-    name: nameOf(jwk.kid ?? k.kid),
-    releasePolicy: k.release_policy ?? null,
-    tags: k.tags ?? null,
-    ...deletedFields(k),
-  });
+  return sortKeys({ attributes: keyAttributes(k.attributes), key: jwkShape(jwk), managed: k.managed ?? null, name: nameOf(jwk.kid), tags: k.tags ?? null, ...deletedFields(k) });
 }
 
+/** transform_key_property / transform_deleted_key: a list item names its key by `kid`. */
 export function keyListItemShape(wire: unknown): Wire {
   const k = wire as Wire;
-  return sortKeys({ attributes: attributes(k.attributes, ["exportable", "hsmPlatform"]), kid: k.kid ?? null, managed: k.managed ?? null, name: nameOf(k.kid), tags: k.tags ?? null, ...deletedFields(k) });
+  const kid = k.kid ?? (k.key as Wire | undefined)?.kid;
+  return sortKeys({ attributes: keyAttributes(k.attributes), kid: kid ?? null, managed: k.managed ?? null, name: nameOf(kid), tags: k.tags ?? null, ...deletedFields(k) });
 }
 
 export function certificateShape(wire: unknown): Wire {
