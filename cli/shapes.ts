@@ -3,6 +3,8 @@
  * fields, every field present (null when unset), times as ISO 8601 with `+00:00` where the wire has Unix seconds,
  * the object's `name` beside its `id`, and bytes in standard base64. The wire itself is Azure's REST shape.
  */
+import { policyFromWire } from "./certificate-policy.ts";
+
 type Wire = Record<string, unknown>;
 
 export function isoTime(seconds: unknown): string | null {
@@ -98,7 +100,7 @@ export function certificateShape(wire: unknown): Wire {
     id: c.id ?? null,
     kid: c.kid ?? null,
     name: nameOf(c.id),
-    policy: c.policy ?? null,
+    policy: c.policy === undefined ? null : policyFromWire(c.policy),
     sid: c.sid ?? null,
     tags: c.tags ?? null,
     x509ThumbprintHex: typeof c.x5t === "string" ? Buffer.from(c.x5t, "base64url").toString("hex").toUpperCase() : null,
