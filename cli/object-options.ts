@@ -72,3 +72,17 @@ export async function waitUntilFound(progress: Progress, message: string, probe:
   }
   throw new CliError(`${message}: still not done after 30 s.`);
 }
+
+/** Waits until `probe` answers 404 (a recovered object has left the deleted collection). */
+export async function waitUntilGone(progress: Progress, message: string, probe: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; attempt < 60; attempt++) {
+    try {
+      await probe();
+    } catch (error) {
+      if (error instanceof ServiceError && error.status === 404) return;
+      throw error;
+    }
+    await progress.wait(message, 500);
+  }
+  throw new CliError(`${message}: still not done after 30 s.`);
+}

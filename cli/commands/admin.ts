@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { flag, list, str, type Command, type CommandContext, type OptionSpec } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { segment } from "../object-options.ts";
@@ -63,6 +64,15 @@ export const ADMIN_COMMANDS: Command[] = [
   admin("principal show", "Show a principal.", "kv admin principal show --id <oid>", ID, (api, c, t) => api.call("GET", `${t()}/principals/${need(c, "id")}`)),
   admin("principal delete", "Delete a principal.", "kv admin principal delete --id <oid>", ID, async (api, c, t) => void (await api.call("DELETE", `${t()}/principals/${need(c, "id")}`))),
   admin("principal secret add", "Add a client secret (shown once; two may be valid at once).", "kv admin principal secret add --id <oid>", ID, (api, c, t) => api.call("POST", `${t()}/principals/${need(c, "id")}/secrets`, {})),
+
+  admin("principal certificate add", "Add a certificate credential (its public certificate, PEM or DER) to a service principal.", "kv admin principal certificate add --id <oid> --file ci.crt", {
+    ...ID,
+    file: { type: "string", short: "f", required: true, description: "The certificate (PEM or DER)." },
+  }, (api, c, t) => {
+    const data = readFileSync(str(c.options, "file") as string);
+    const key = data.toString("utf8").includes("-----BEGIN") ? data.toString("utf8") : data.toString("base64");
+    return api.call("POST", `${t()}/principals/${need(c, "id")}/certificates`, { key });
+  }),
 
   admin("vault create", "Create or update a vault.", "kv admin vault create --name team --retention-days 7 --sku premium", {
     ...NAME,

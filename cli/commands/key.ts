@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto"
 import { readFileSync } from "node:fs";
 import { VAULT_OPTIONS, flag, list, str, type Command, type CommandContext } from "../command.ts";
 import { UsageError } from "../errors.ts";
-import { FILE, NAME, TAGS, TIMES, VERSION, attributesOf, booleanOf, segment, tagsOf, versioned, waitUntilFound, writeNewFile } from "../object-options.ts";
+import { FILE, NAME, TAGS, TIMES, VERSION, attributesOf, booleanOf, segment, tagsOf, versioned, waitUntilFound, waitUntilGone, writeNewFile } from "../object-options.ts";
 import { keyListItemShape, keyShape } from "../shapes.ts";
 import { vaultOf } from "./secret.ts";
 
@@ -100,8 +100,9 @@ export const KEY_COMMANDS: Command[] = [
     options: { ...VAULT_OPTIONS, ...NAME },
     async run(context) {
       const vault = vaultOf(context);
-      await vault.call("POST", `/deletedkeys/${keyName(context)}/recover`);
-      return keyShape(await waitUntilFound(context.session().progress, "Recovering", () => vault.call("GET", `/keys/${keyName(context)}`)));
+      const recovered = await vault.call("POST", `/deletedkeys/${keyName(context)}/recover`);
+      await waitUntilGone(context.session().progress, "Recovering", () => vault.call("GET", `/deletedkeys/${keyName(context)}`));
+      return keyShape(recovered);
     },
   },
   { path: "key purge", summary: "Permanently delete a deleted key.", example: "kv key purge --vault-name dev --name signing", options: { ...VAULT_OPTIONS, ...NAME }, run: async (c) => void (await vaultOf(c).call("DELETE", `/deletedkeys/${keyName(c)}`)) },

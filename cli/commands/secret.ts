@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { VAULT_OPTIONS, str, type Command, type CommandContext } from "../command.ts";
 import { UsageError } from "../errors.ts";
-import { FILE, NAME, TAGS, TIMES, VERSION, attributesOf, booleanOf, segment, tagsOf, versioned, waitUntilFound, writeNewFile } from "../object-options.ts";
+import { FILE, NAME, TAGS, TIMES, VERSION, attributesOf, booleanOf, segment, tagsOf, versioned, waitUntilFound, waitUntilGone, writeNewFile } from "../object-options.ts";
 import { secretListItemShape, secretShape } from "../shapes.ts";
 import { VaultApi, vaultUrlOf } from "../vault-api.ts";
 
@@ -86,8 +86,9 @@ export const SECRET_COMMANDS: Command[] = [
     options: { ...VAULT_OPTIONS, ...NAME },
     async run(context) {
       const vault = vaultOf(context);
-      await vault.call("POST", `/deletedsecrets/${nameOf(context)}/recover`);
-      return secretListItemShape(await waitUntilFound(context.session().progress, "Recovering", () => vault.call("GET", `/secrets/${nameOf(context)}`)));
+      const recovered = await vault.call("POST", `/deletedsecrets/${nameOf(context)}/recover`);
+      await waitUntilGone(context.session().progress, "Recovering", () => vault.call("GET", `/deletedsecrets/${nameOf(context)}`));
+      return secretListItemShape(recovered);
     },
   },
   {
