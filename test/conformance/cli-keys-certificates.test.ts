@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { devServerFacts } from "./support/dev-server-facts.ts";
-import { Kv } from "./support/kv-cli.ts";
+import { KV_TEST_TIMEOUT_MS, Kv } from "./support/kv-cli.ts";
 import { uniqueName } from "./support/names.ts";
 
 const facts = devServerFacts();
@@ -33,9 +33,9 @@ describe("kv as the operator and as service principals", () => {
       const assignment = await kv.json<{ roleDefinitionName: string; principalId: string }>(["admin", "assignment", "create", "--vault", "dev", "--role", role, "--assignee", principal.id, ...OPERATOR]);
       expect(assignment).toMatchObject({ roleDefinitionName: role, principalId: principal.id });
     }
-    const login = await kv.json<{ user: { name: string; type: string } }>(["login", "--service-principal", "-u", principal.appId, "-p", principal.clientSecret, "--tenant", facts.tenantId, "--endpoint", facts.origin, ...SP]);
+    const login = await kv.json<{ user: { name: string; type: string } }>(["login", "--service-principal", "-u", principal.appId, `--password=${principal.clientSecret}`, "--tenant", facts.tenantId, "--endpoint", facts.origin, ...SP]);
     expect(login.user).toStrictEqual({ name: principal.appId, type: "servicePrincipal" });
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("lists what the admin API holds, and refuses the operator key on the data plane", async () => {
     expect(await kv.json<string[]>(["admin", "vault", "list", "--query", "[].name", ...OPERATOR])).toContain("dev");
@@ -48,7 +48,7 @@ describe("kv as the operator and as service principals", () => {
     const missingTenant = await kv.run(["admin", "vault", "show", "--name", "dev", "--tenant", "00000000-0000-0000-0000-000000000000", ...OPERATOR]);
     expect(missingTenant.code).toBe(3);
     expect(missingTenant.stderr).toMatch(/^ERROR: \(TenantNotFound\) /);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("signs with an EC key, and node:crypto verifies the signature with the downloaded public key", async () => {
     const name = uniqueName("cli-ec");
@@ -63,7 +63,7 @@ describe("kv as the operator and as service principals", () => {
     expect(verify("sha256", Buffer.from("hello"), { key: publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signed.signature, "base64"))).toBe(true);
     const verified = await kv.json(["key", "verify", "--vault-name", "dev", "-n", name, "-a", "ES256", "--digest", digest, "--signature", signed.signature, ...SP]);
     expect(verified).toStrictEqual({ algorithm: "ES256", isValid: true });
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("encrypts and decrypts text with RSA-OAEP-256, imports a PEM key and rotates", async () => {
     const name = uniqueName("cli-rsa");
@@ -81,7 +81,7 @@ describe("kv as the operator and as service principals", () => {
     const versions = await kv.json<{ kid: string }[]>(["key", "list-versions", "--vault-name", "dev", "-n", name, ...SP]);
     expect(versions).toHaveLength(2);
     expect(versions.map((v) => v.kid)).toContain(rotated.key.kid);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("creates a certificate from the default policy and downloads it (PEM and DER)", async () => {
     const name = uniqueName("cli-cert");
@@ -97,7 +97,7 @@ describe("kv as the operator and as service principals", () => {
     expect(certificate.subject).toBe("CN=CLIGetDefaultPolicy");
     expect(certificate.fingerprint.replaceAll(":", "")).toBe(created.x509ThumbprintHex);
     expect(readFileSync(derFile).equals(certificate.raw)).toBe(true);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("signs in with a certificate credential (a client assertion signed with its key)", async () => {
     const dir = kv.configDir;
@@ -113,5 +113,5 @@ describe("kv as the operator and as service principals", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^ERROR: \(invalid_client\) /);
     expect(await kv.json<{ profile: string }[]>(["account", "list", "--query", "[].{profile:profile}"])).not.toContainEqual({ profile: "sp-wrong" });
-  });
+  }, KV_TEST_TIMEOUT_MS);
 });

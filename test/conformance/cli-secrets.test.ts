@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { devServerFacts } from "./support/dev-server-facts.ts";
-import { Kv } from "./support/kv-cli.ts";
+import { KV_TEST_TIMEOUT_MS, Kv } from "./support/kv-cli.ts";
 import { uniqueName } from "./support/names.ts";
 
 const facts = devServerFacts();
@@ -18,14 +18,14 @@ describe("kv secret, signed in as the dev managed identity", () => {
   beforeAll(async () => {
     const login = await kv.json<{ profile: string; endpoint: string; vaultDomain: string }>(["login", "--identity"]);
     expect(login).toMatchObject({ profile: "default", endpoint: facts.origin, vaultDomain: `vault.localhost:${facts.port}` });
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("keeps the profile, credential and token cache owner-only", () => {
     expect(mode(kv.configDir)).toBe(0o700);
     for (const file of ["profiles.json", "credentials/default.json", "tokens/default.json"]) expect(mode(join(kv.configDir, file))).toBe(0o600);
     const tokens = JSON.parse(readFileSync(join(kv.configDir, "tokens/default.json"), "utf8")) as Record<string, { accessToken: string }>;
     expect(Object.keys(tokens)).toStrictEqual([`https://vault.localhost:${facts.port}`]);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("sets and shows a secret in az's shape, by --vault-name and by --vault-url", async () => {
     const name = uniqueName("cli");
@@ -36,7 +36,7 @@ describe("kv secret, signed in as the dev managed identity", () => {
     expect((set.attributes as Record<string, unknown>).created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/);
     const shown = await kv.json(["secret", "show", "--vault-url", facts.vaultUrl, "--name", name]);
     expect(shown).toStrictEqual(set);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("prints every -o format and applies --query first", async () => {
     const name = uniqueName("fmt");
@@ -54,7 +54,7 @@ describe("kv secret, signed in as the dev managed identity", () => {
     expect(row.stdout).toBe(`None\tTrue\t\t${name}\t1\n`);
     const names = await kv.json<string[]>(["secret", "list", "--vault-name", "dev", "--query", "[].name"]);
     expect(names).toContain(name);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("names Azure's error code as az does and exits 3 for a missing secret, 2 for a bad command line", async () => {
     const missing = await kv.run(["secret", "show", "--vault-name", "dev", "--name", "no-such-secret"]);
@@ -69,7 +69,7 @@ describe("kv secret, signed in as the dev managed identity", () => {
     expect(noName).toMatchObject({ code: 2, stderr: "ERROR: the following arguments are required: --name\n" });
     const badQuery = await kv.run(["secret", "list", "--vault-name", "dev", "--query", "[?"]);
     expect(badQuery.code).toBe(2);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("downloads a value to a new 0600 file, refuses to overwrite it, and backs up and restores", async () => {
     const name = uniqueName("dl");
@@ -88,7 +88,7 @@ describe("kv secret, signed in as the dev managed identity", () => {
     expect((await kv.run(["secret", "purge", "--vault-name", "dev", "-n", name])).code).toBe(0);
     const restored = await kv.json<{ name: string; value: string | null }>(["secret", "restore", "--vault-name", "dev", "--file", backup]);
     expect(restored.name).toBe(name);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("sets attributes, deletes (waiting for the deletion), recovers", async () => {
     const name = uniqueName("life");
@@ -102,7 +102,7 @@ describe("kv secret, signed in as the dev managed identity", () => {
     expect(await kv.json<string[]>(["secret", "list-deleted", "--vault-name", "dev", "--query", "[].name"])).toContain(name);
     const recovered = await kv.json<{ name: string }>(["secret", "recover", "--vault-name", "dev", "-n", name]);
     expect(recovered.name).toBe(name);
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("has --help with an example on every command", async () => {
     const help = await kv.run(["secret", "set", "--help"]);
@@ -111,7 +111,7 @@ describe("kv secret, signed in as the dev managed identity", () => {
     expect(help.stdout).toContain("Examples\n    kv secret set --vault-name dev");
     const group = await kv.run(["secret"]);
     expect(group.stdout).toContain("list-versions");
-  });
+  }, KV_TEST_TIMEOUT_MS);
 
   it("logs out: the profile, credential and tokens are gone, and commands say to log in", async () => {
     const other = new Kv();
@@ -121,5 +121,5 @@ describe("kv secret, signed in as the dev managed identity", () => {
     expect(existsSync(join(other.configDir, "tokens/temp.json"))).toBe(false);
     const after = await other.run(["secret", "list", "--vault-name", "dev"]);
     expect(after).toMatchObject({ code: 1, stderr: "ERROR: Not logged in. Run `kv login` first (see `kv login --help`).\n" });
-  });
+  }, KV_TEST_TIMEOUT_MS);
 });

@@ -4,6 +4,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/**
+ * Each `kv` is a Node start plus tsx's loader: about a second on an idle machine, several on the shared 2-core
+ * one, so a test that runs ten of them gets more than vitest's minute.
+ */
+export const KV_TEST_TIMEOUT_MS = 240_000;
+
 /** The real `kv` executable of this checkout (package.json "bin"). */
 export const KV_BIN = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../bin/kv.mjs");
 
