@@ -52,8 +52,9 @@ export class Session {
       credential.kind === "user"
         ? await refreshPersonToken(this.http, this.profile, credential, latestRefreshToken(cache), resource)
         : await acquireToken(this.http, this.profile, credential, resource);
-    // A person's refresh token rotates on each use: every cached entry keeps only the newest.
-    const next: TokenCache = { ...cache, [resource]: fresh };
+    // A person's refresh token rotates on each use and a spent one presented again revokes the whole family, so
+    // only the newest is kept, on the entry just written.
+    const next: TokenCache = { ...withoutRefreshTokens(cache), [resource]: fresh };
     writePrivateJson(path, next);
     return fresh.accessToken;
   }
@@ -65,9 +66,11 @@ export class Session {
 }
 
 function latestRefreshToken(cache: TokenCache): string | undefined {
-  const withRefresh = Object.values(cache).filter((t) => t.refreshToken !== undefined);
-  withRefresh.sort((a, b) => b.expiresOn - a.expiresOn);
-  return withRefresh[0]?.refreshToken;
+  return Object.values(cache).find((t) => t.refreshToken !== undefined)?.refreshToken;
+}
+
+function withoutRefreshTokens(cache: TokenCache): TokenCache {
+  return Object.fromEntries(Object.entries(cache).map(([resource, { accessToken, expiresOn }]) => [resource, { accessToken, expiresOn }]));
 }
 
 function readCa(path: string | undefined): string | undefined {

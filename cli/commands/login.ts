@@ -5,8 +5,14 @@ import { UsageError } from "../errors.ts";
 import { Session } from "../session.ts";
 import { progressFor } from "../progress.ts";
 import type { Credential } from "../auth/credentials.ts";
+import { browserLogin } from "../auth/browser.ts";
+import { deviceCodeLogin } from "../auth/device-code.ts";
+import { userNameOf } from "../auth/people.ts";
+import { KV_CLI_CLIENT_ID } from "../../core/domain/identity/public-clients.ts";
 
 const LOGIN_OPTIONS = {
+  "use-device-code": { type: "boolean", description: "Sign in as a person with a device code (the default when no other way is given)." },
+  browser: { type: "boolean", description: "Sign in as a person in a web browser (authorization code with PKCE on a loopback redirect)." },
   "service-principal": { type: "boolean", description: "Log in as a service principal (-u app id, -p secret or --certificate)." },
   username: { type: "string", short: "u", description: "The service principal's app (client) id." },
   password: { type: "string", short: "p", description: "The service principal's client secret." },
@@ -27,11 +33,13 @@ function endpointOf(context: CommandContext): string {
   return new URL(endpoint).origin;
 }
 
-function credentialOf(context: CommandContext): { credential: Credential; user: Profile["user"] } {
+type LoginMethod = { readonly person: "deviceCode" | "browser" } | { readonly credential: Credential; readonly user: Profile["user"] };
+
+function methodOf(context: CommandContext): LoginMethod {
   const o = context.options;
   const operatorKey = str(o, "operator-key") ?? (flag(o, "service-principal") || flag(o, "identity") ? undefined : process.env.KV_OPERATOR_KEY);
-  const chosen = [flag(o, "service-principal"), flag(o, "identity"), operatorKey !== undefined].filter(Boolean).length;
-  if (chosen > 1) throw new UsageError("Choose one of --service-principal, --identity and --operator-key.");
+  const chosen = [flag(o, "service-principal"), flag(o, "identity"), operatorKey !== undefined, flag(o, "browser"), flag(o, "use-device-code")].filter(Boolean).length;
+  if (chosen > 1) throw new UsageError("Choose one of --service-principal, --identity, --operator-key, --browser and --use-device-code.");
   if (operatorKey !== undefined) return { credential: { kind: "operatorKey", key: operatorKey }, user: { name: "operator", type: "operator" } };
   if (flag(o, "identity")) {
     const endpoint = process.env.IDENTITY_ENDPOINT;
@@ -48,40 +56,53 @@ function credentialOf(context: CommandContext): { credential: Credential; user: 
     const credential: Credential = secret !== undefined ? { kind: "clientSecret", clientId, secret } : { kind: "clientCertificate", clientId, certificateFile: resolve(certificate as string) };
     return { credential, user: { name: clientId, type: "servicePrincipal" } };
   }
-  throw new UsageError("Choose how to log in: --service-principal, --identity or --operator-key (see kv login --help).");
+  return { person: flag(o, "browser") ? "browser" : "deviceCode" };
 }
 
 export const LOGIN_COMMANDS: Command[] = [
   {
     path: "login",
-    summary: "Log in and save a profile: a service principal, this machine's managed identity, or the operator key.",
-    example: "source .dev/env && kv login --identity --endpoint https://localhost:8443",
+    summary: "Log in and save a profile: as a person (device code, or --browser), a service principal, this machine's managed identity, or the operator key.",
+    example: "source .dev/env && kv login --endpoint https://localhost:8443 --tenant $EDGE_VAULT_TENANT_ID",
     options: LOGIN_OPTIONS,
     async run(context) {
       const name = checkProfileName(str(context.options, "profile") ?? process.env.KV_PROFILE ?? "default");
       const endpoint = endpointOf(context);
-      const { credential, user } = credentialOf(context);
+      const method = methodOf(context);
       const tenantId = str(context.options, "tenant") ?? process.env.EDGE_VAULT_TENANT_ID;
-      if (tenantId === undefined && credential.kind !== "operatorKey" && credential.kind !== "managedIdentity") throw new UsageError("--tenant is required.");
+      const needsTenant = "person" in method || (method.credential.kind !== "operatorKey" && method.credential.kind !== "managedIdentity");
+      if (tenantId === undefined && needsTenant) throw new UsageError("--tenant is required.");
       const caFile = str(context.options, "ca-file") ?? process.env.KV_CA_FILE ?? process.env.NODE_EXTRA_CA_CERTS;
-      const profile: Profile = {
+      const base = {
         endpoint,
         vaultDomain: str(context.options, "vault-domain") ?? `vault.${new URL(endpoint).host}`,
-        user,
         ...(tenantId === undefined ? {} : { tenantId }),
         ...(caFile === undefined ? {} : { caFile: resolve(caFile) }),
       };
-      // Prove the credential before saving anything: a token for the admin API (operator) or a vault.
-      const session = new Session(context.store, name, profile, progressFor(process.stderr));
-      writePrivateJson(context.store.credentialPath(name), credential);
-      try {
-        await session.token(credential.kind === "operatorKey" ? session.adminResource : `https://${profile.vaultDomain}`);
-      } catch (error) {
-        context.store.removeProfile(name);
-        throw error;
+      const vaultResource = `https://${base.vaultDomain}`;
+      const probe = new Session(context.store, name, { ...base, user: { name: "", type: "" } }, progressFor(process.stderr));
+      let profile: Profile;
+      if ("person" in method) {
+        // A person's first token comes from the interactive flow; the refresh token it carries renews every later one.
+        const token = method.person === "browser" ? await browserLogin(probe.http, probe.profile, vaultResource) : await deviceCodeLogin(probe.http, probe.profile, probe.progress, vaultResource);
+        const userName = userNameOf(token);
+        profile = { ...base, user: { name: userName, type: "user" } };
+        writePrivateJson(context.store.credentialPath(name), { kind: "user", clientId: KV_CLI_CLIENT_ID, userName } satisfies Credential);
+        new Session(context.store, name, profile, probe.progress).rememberToken(vaultResource, token);
+      } else {
+        // Prove the credential before keeping the profile: a token for the admin API (operator) or the vaults.
+        profile = { ...base, user: method.user };
+        writePrivateJson(context.store.credentialPath(name), method.credential);
+        const session = new Session(context.store, name, profile, probe.progress);
+        try {
+          await session.token(method.credential.kind === "operatorKey" ? session.adminResource : vaultResource);
+        } catch (error) {
+          context.store.removeProfile(name);
+          throw error;
+        }
       }
       context.store.saveProfile(name, profile, true);
-      return { profile: name, endpoint, tenantId: tenantId ?? null, user, vaultDomain: profile.vaultDomain, isDefault: true };
+      return { profile: name, endpoint, tenantId: tenantId ?? null, user: profile.user, vaultDomain: profile.vaultDomain, isDefault: true };
     },
   },
   {
