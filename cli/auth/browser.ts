@@ -26,7 +26,7 @@ export async function browserLogin(http: HttpClient, profile: Profile, resource:
   try {
     const query = new URLSearchParams({ client_id: KV_CLI_CLIENT_ID, response_type: "code", redirect_uri: redirectUri, scope: peopleScope(resource), state, code_challenge: challenge, code_challenge_method: "S256" });
     const url = `${profile.endpoint}/${profile.tenantId}/oauth2/v2.0/authorize?${query}`;
-    process.stderr.write(`A web browser has been opened at ${url}. Please continue the login in the web browser. If no web browser is available or if the web browser fails to open, open that address yourself.\n`);
+    process.stderr.write(`Opening the sign-in page in your web browser. If none opens, open this address yourself:\n${url}\n`);
     openBrowser(url);
     const received = await code;
     return await redeem(http, profile, { grant_type: "authorization_code", client_id: KV_CLI_CLIENT_ID, code: received, redirect_uri: redirectUri, code_verifier: verifier });

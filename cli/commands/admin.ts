@@ -74,6 +74,20 @@ export const ADMIN_COMMANDS: Command[] = [
     return api.call("POST", `${t()}/principals/${need(c, "id")}/certificates`, { key });
   }),
 
+  admin("user create", "Create a person who signs in with a password (docs/sign-in.md).", "kv admin user create --upn alice@contoso.example --display-name Alice --password '…' --tenant-admin", {
+    upn: { type: "string", required: true, description: "User principal name, name@domain." },
+    "display-name": { type: "string", description: "Display name." },
+    password: { type: "string", required: true, description: "Initial password (8 to 256 characters)." },
+    "tenant-admin": { type: "boolean", description: "May use the admin API for the tenant." },
+  }, (api, c, t) => api.call("POST", `${t()}/users`, { userPrincipalName: str(c.options, "upn"), displayName: str(c.options, "display-name"), password: str(c.options, "password"), ...(flag(c.options, "tenant-admin") ? { tenantAdmin: true } : {}) })),
+  admin("user list", "List users.", "kv admin user list -o table", {}, (api, _c, t) => api.listAll(`${t()}/users`)),
+  admin("user show", "Show a user.", "kv admin user show --id <oid>", ID, (api, c, t) => api.call("GET", `${t()}/users/${need(c, "id")}`)),
+  admin("user delete", "Delete a user, their role assignments and sessions.", "kv admin user delete --id <oid>", ID, async (api, c, t) => void (await api.call("DELETE", `${t()}/users/${need(c, "id")}`))),
+  admin("user set-password", "Set a user's password (their sessions are revoked).", "kv admin user set-password --id <oid> --password '…'", { ...ID, password: { type: "string", required: true, description: "New password." } }, async (api, c, t) =>
+    void (await api.call("PUT", `${t()}/users/${need(c, "id")}/password`, { password: str(c.options, "password") })),
+  ),
+  admin("user revoke-sessions", "Revoke every refresh token of a user.", "kv admin user revoke-sessions --id <oid>", ID, (api, c, t) => api.call("POST", `${t()}/users/${need(c, "id")}/revokeSessions`, {})),
+
   admin("vault create", "Create or update a vault.", "kv admin vault create --name team --retention-days 7 --sku premium", {
     ...NAME,
     "retention-days": { type: "string", description: "Soft-delete retention, 7-90 days." },
