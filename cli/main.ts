@@ -29,7 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const separator = argv.indexOf("--");
   const args = separator === -1 ? argv : argv.slice(0, separator);
   const passthrough = separator === -1 ? [] : argv.slice(separator + 1);
-  const words = args.slice(0, args.findIndex((a) => a.startsWith("-")) === -1 ? args.length : args.findIndex((a) => a.startsWith("-")));
+  const firstOption = args.findIndex((a) => a.startsWith("-"));
+  const words = firstOption === -1 ? args : args.slice(0, firstOption);
   const { command, depth } = findCommand(words);
   if (command === undefined) {
     const prefix = words.join(" ");

@@ -23,6 +23,7 @@ export const AUDIT_COMMANDS: Command[] = [
       since: { type: "string", description: "Start at this ISO 8601 time (default: now)." },
       operation: { type: "string", description: "Only this operation, e.g. SecretGet." },
       "object-name": { type: "string", description: "Only records about this secret, key or certificate (vault log)." },
+      result: { type: "string", description: "Only success, failure, or one result code (Forbidden, Throttled, …)." },
       interval: { type: "string", description: "Seconds between polls (default 2)." },
       "max-events": { type: "string", description: "Stop after this many records." },
       "include-audit-reads": { type: "boolean", description: "Also show reads of the audit log (the tail's own polls among them)." },
@@ -34,7 +35,7 @@ export const AUDIT_COMMANDS: Command[] = [
       const maxEvents = str(o, "max-events") === undefined ? Infinity : Number(str(o, "max-events"));
       if (!(interval > 0) || !(maxEvents > 0)) throw new UsageError("--interval and --max-events take positive numbers.");
       const filters = Object.fromEntries(
-        [["operation", "operation"], ["object-name", "objectName"]].flatMap(([option, parameter]) => (str(o, option as string) === undefined ? [] : [[parameter as string, str(o, option as string) as string]])),
+        [["operation", "operation"], ["object-name", "objectName"], ["result", "result"]].flatMap(([option, parameter]) => (str(o, option as string) === undefined ? [] : [[parameter as string, str(o, option as string) as string]])),
       );
       const fetchFrom = (from: string): Promise<unknown[]> => {
         if (flag(o, "admin")) {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
-import { list, str, type Command } from "../command.ts";
+import { list, str, type Command, type OptionValues } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { segment } from "../object-options.ts";
 import { VaultApi, vaultUrlOf } from "../vault-api.ts";
@@ -11,7 +11,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 
 /** `NAME=secret[/version]` pairs from --env and from the lines of --env-file (`#` comments, blank lines skipped). */
-function mappings(options: Parameters<Command["run"]>[0]["options"]): { variable: string; secret: string }[] {
+function mappings(options: OptionValues): { variable: string; secret: string }[] {
   const file = str(options, "env-file");
   const fromFile = file === undefined ? [] : readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
   return [...fromFile, ...list(options, "env")].map((pair) => {
@@ -38,7 +38,10 @@ export const RUN_COMMANDS: Command[] = [
     async run(context) {
       if (context.passthrough.length === 0) throw new UsageError("Give the command after --, e.g. kv run --vault dev --env A=a -- env");
       const session = context.session();
-      const vault = new VaultApi(session, vaultUrlOf(session, { "vault-name": str(context.options, "vault"), "vault-url": str(context.options, "vault-url") } as { "vault-name"?: string; "vault-url"?: string }));
+      const target: { "vault-name"?: string; "vault-url"?: string } = {};
+      if (str(context.options, "vault") !== undefined) target["vault-name"] = str(context.options, "vault");
+      if (str(context.options, "vault-url") !== undefined) target["vault-url"] = str(context.options, "vault-url");
+      const vault = new VaultApi(session, vaultUrlOf(session, target));
       const environment: Record<string, string> = {};
       for (const { variable, secret } of mappings(context.options)) {
         const [name, version] = secret.split("/");

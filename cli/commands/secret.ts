@@ -11,7 +11,12 @@ export const vaultOf = (context: CommandContext): VaultApi => {
 };
 const nameOf = (context: CommandContext): string => segment(str(context.options, "name") as string);
 const MAX_RESULTS = { maxresults: { type: "string", description: "Return at most this many items." } } as const;
-const maxOf = (context: CommandContext): number | undefined => (str(context.options, "maxresults") === undefined ? undefined : Number(str(context.options, "maxresults")));
+function maxOf(context: CommandContext): number | undefined {
+  const value = str(context.options, "maxresults");
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError("--maxresults takes a positive whole number.");
+  return Number(value);
+}
 
 const ENCODINGS = ["utf-8", "ascii", "base64", "hex"] as const;
 function encodingOf(context: CommandContext): BufferEncoding {

@@ -7,9 +7,11 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../cli/registry.ts";
+import { devServerFacts } from "./support/dev-server-facts.ts";
 import { KV_TEST_TIMEOUT_MS, Kv, collect } from "./support/kv-cli.ts";
 import { uniqueName } from "./support/names.ts";
 
+const facts = devServerFacts();
 const kv = new Kv();
 const PRINT_ENV = "process.stdout.write(JSON.stringify({ a: process.env.APP_A, b: process.env.APP_B }))";
 
@@ -59,6 +61,24 @@ describe("kv run, audit tail and completion", () => {
     const result = await done;
     expect(result.stdout).toBe("ready\nchild got SIGTERM");
     expect(result.code).toBe(42);
+  }, KV_TEST_TIMEOUT_MS);
+
+  it("waits out 429s as Retry-After asks, quietly in a pipe, and the calls complete", async () => {
+    const operator = ["--profile", "operator"];
+    await kv.json(["login", "--operator-key", facts.operatorKey, "--endpoint", facts.origin, "--tenant", facts.tenantId, ...operator]);
+    const vault = uniqueName("thr").slice(0, 24);
+    await kv.json(["admin", "vault", "create", "--name", vault, ...operator]);
+    await kv.json(["admin", "assignment", "create", "--vault", vault, "--role", "Key Vault Administrator", "--assignee", facts.principalId, ...operator]);
+    const vaultUrl = `https://${vault}.vault.localhost:${facts.port}`;
+    for (const name of ["a", "b", "c"]) await kv.json(["secret", "set", "--vault-url", vaultUrl, "-n", name, "--value", `v${name}`, "--profile", "default"]);
+    await kv.json(["admin", "vault", "settings", "update", "--name", vault, "--set", 'throttleLimits={"secrets":1}', ...operator]);
+
+    const since = new Date().toISOString();
+    // One process, three reads in a row: past the first, each waits for the window the 429 names.
+    const result = await kv.run(["run", "--vault-url", vaultUrl, "--env", "APP_A=a", "--env", "APP_B=b", "--env", "APP_C=c", "--profile", "default", "--", process.execPath, "-e", "process.stdout.write([process.env.APP_A, process.env.APP_B, process.env.APP_C].join())"]);
+    expect(result).toMatchObject({ code: 0, stdout: "va,vb,vc", stderr: "" });
+    const throttled = await kv.run(["audit", "tail", "--vault-url", vaultUrl, "--since", since, "--result", "Throttled", "--max-events", "1", "--profile", "default"]);
+    expect(JSON.parse(throttled.stdout)).toMatchObject({ operationName: "SecretGet", resultCode: "Throttled", httpStatusCode: 429 });
   }, KV_TEST_TIMEOUT_MS);
 
   it("tails the vault's audit log: records arrive in order as they are written, each once across overlapping polls", async () => {

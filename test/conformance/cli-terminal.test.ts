@@ -76,6 +76,6 @@ describe("kv in a terminal", () => {
     expect(pane()).not.toContain("Creating certificate");
 
     const inPipe = await kv.run(["certificate", "create", "--vault-name", "dev", "--name", uniqueName("pipe-cert"), "--policy", `@${policy}`, "--profile", "person", "--query", "attributes.enabled", "-o", "tsv"]);
-    expect(inPipe).toMatchObject({ code: 0, stdout: "True\n", stderr: "" });
+    expect(inPipe).toMatchObject({ code: 0, stdout: "true\n", stderr: "" });
   }, KV_TEST_TIMEOUT_MS);
 });
