@@ -36,8 +36,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const prefix = words.join(" ");
     const help = groupHelp(COMMANDS, prefix);
     if (help === undefined) throw new UsageError(`'${prefix}' is not a kv command. See 'kv --help'.`);
+    // A group alone shows its commands, as `az keyvault` does.
     process.stdout.write(help);
-    return words.length === 0 || args.includes("--help") || args.includes("-h") ? 0 : 2;
+    return 0;
   }
   const { values, positionals } = parseOrUsage(command, args.slice(depth));
   if (values.help === true) {

@@ -64,20 +64,21 @@ describe("kv run, audit tail and completion", () => {
   }, KV_TEST_TIMEOUT_MS);
 
   it("waits out 429s as Retry-After asks, quietly in a pipe, and the calls complete", async () => {
-    const operator = ["--profile", "operator"];
-    await kv.json(["login", "--operator-key", facts.operatorKey, "--endpoint", facts.origin, "--tenant", facts.tenantId, ...operator]);
+    // The operator in a config directory of its own, so the identity stays this file's default profile.
+    const operator = new Kv();
+    await operator.json(["login", "--operator-key", facts.operatorKey, "--endpoint", facts.origin, "--tenant", facts.tenantId]);
     const vault = uniqueName("thr").slice(0, 24);
-    await kv.json(["admin", "vault", "create", "--name", vault, ...operator]);
-    await kv.json(["admin", "assignment", "create", "--vault", vault, "--role", "Key Vault Administrator", "--assignee", facts.principalId, ...operator]);
+    await operator.json(["admin", "vault", "create", "--name", vault]);
+    await operator.json(["admin", "assignment", "create", "--vault", vault, "--role", "Key Vault Administrator", "--assignee", facts.principalId]);
     const vaultUrl = `https://${vault}.vault.localhost:${facts.port}`;
-    for (const name of ["a", "b", "c"]) await kv.json(["secret", "set", "--vault-url", vaultUrl, "-n", name, "--value", `v${name}`, "--profile", "default"]);
-    await kv.json(["admin", "vault", "settings", "update", "--name", vault, "--set", 'throttleLimits={"secrets":1}', ...operator]);
+    for (const name of ["a", "b", "c"]) await kv.json(["secret", "set", "--vault-url", vaultUrl, "-n", name, "--value", `v${name}`]);
+    await operator.json(["admin", "vault", "settings", "update", "--name", vault, "--set", 'throttleLimits={"secrets":1}']);
 
     const since = new Date().toISOString();
     // One process, three reads in a row: past the first, each waits for the window the 429 names.
-    const result = await kv.run(["run", "--vault-url", vaultUrl, "--env", "APP_A=a", "--env", "APP_B=b", "--env", "APP_C=c", "--profile", "default", "--", process.execPath, "-e", "process.stdout.write([process.env.APP_A, process.env.APP_B, process.env.APP_C].join())"]);
+    const result = await kv.run(["run", "--vault-url", vaultUrl, "--env", "APP_A=a", "--env", "APP_B=b", "--env", "APP_C=c", "--", process.execPath, "-e", "process.stdout.write([process.env.APP_A, process.env.APP_B, process.env.APP_C].join())"]);
     expect(result).toMatchObject({ code: 0, stdout: "va,vb,vc", stderr: "" });
-    const throttled = await kv.run(["audit", "tail", "--vault-url", vaultUrl, "--since", since, "--result", "Throttled", "--max-events", "1", "--profile", "default"]);
+    const throttled = await kv.run(["audit", "tail", "--vault-url", vaultUrl, "--since", since, "--result", "Throttled", "--max-events", "1"]);
     expect(JSON.parse(throttled.stdout)).toMatchObject({ operationName: "SecretGet", resultCode: "Throttled", httpStatusCode: 429 });
   }, KV_TEST_TIMEOUT_MS);
 
