@@ -27,7 +27,7 @@ describe("kv as the operator and as service principals", () => {
   let principal: Principal;
 
   beforeAll(async () => {
-    await kv.json(["login", "--operator-key", facts.operatorKey, "--endpoint", facts.origin, "--tenant", facts.tenantId, ...OPERATOR]);
+    await kv.json(["login", `--operator-key=${facts.operatorKey}`, "--endpoint", facts.origin, "--tenant", facts.tenantId, ...OPERATOR]);
     principal = await kv.json<Principal>(["admin", "principal", "create", "--type", "servicePrincipal", "--display-name", uniqueName("cli-sp"), ...OPERATOR]);
     for (const role of ["Key Vault Crypto Officer", "Key Vault Certificates Officer"]) {
       const assignment = await kv.json<{ roleDefinitionName: string; principalId: string }>(["admin", "assignment", "create", "--vault", "dev", "--role", role, "--assignee", principal.id, ...OPERATOR]);

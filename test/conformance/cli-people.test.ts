@@ -32,7 +32,7 @@ describe("kv login --browser", () => {
   let userId: string;
 
   beforeAll(async () => {
-    await kv.json(["login", "--operator-key", facts.operatorKey, "--endpoint", facts.origin, "--tenant", facts.tenantId, "--profile", "operator"]);
+    await kv.json(["login", `--operator-key=${facts.operatorKey}`, "--endpoint", facts.origin, "--tenant", facts.tenantId, "--profile", "operator"]);
     upn = `${uniqueName("ada")}@contoso.example`;
     const user = await kv.json<{ id: string; type: string }>(["admin", "user", "create", "--upn", upn, "--password", PASSWORD, "--tenant-admin", "--profile", "operator"]);
     expect(user.type).toBe("user");

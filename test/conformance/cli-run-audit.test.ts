@@ -66,7 +66,7 @@ describe("kv run, audit tail and completion", () => {
   it("waits out 429s as Retry-After asks, quietly in a pipe, and the calls complete", async () => {
     // The operator in a config directory of its own, so the identity stays this file's default profile.
     const operator = new Kv();
-    await operator.json(["login", "--operator-key", facts.operatorKey, "--endpoint", facts.origin, "--tenant", facts.tenantId]);
+    await operator.json(["login", `--operator-key=${facts.operatorKey}`, "--endpoint", facts.origin, "--tenant", facts.tenantId]);
     const vault = uniqueName("thr").slice(0, 24);
     await operator.json(["admin", "vault", "create", "--name", vault]);
     await operator.json(["admin", "assignment", "create", "--vault", vault, "--role", "Key Vault Administrator", "--assignee", facts.principalId]);

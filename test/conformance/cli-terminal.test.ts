@@ -41,7 +41,7 @@ describe("kv in a terminal", () => {
   let upn: string;
 
   beforeAll(async () => {
-    await kv.json(["login", "--operator-key", facts.operatorKey, "--endpoint", facts.origin, "--tenant", facts.tenantId, "--profile", "operator"]);
+    await kv.json(["login", `--operator-key=${facts.operatorKey}`, "--endpoint", facts.origin, "--tenant", facts.tenantId, "--profile", "operator"]);
     upn = `${uniqueName("tty")}@contoso.example`;
     const user = await kv.json<{ id: string }>(["admin", "user", "create", "--upn", upn, "--password", PASSWORD, "--profile", "operator"]);
     await kv.json(["admin", "assignment", "create", "--vault", "dev", "--role", "Key Vault Certificates Officer", "--assignee", user.id, "--profile", "operator"]);
