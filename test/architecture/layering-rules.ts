@@ -3,7 +3,9 @@ import type { ImportEdge } from "./import-graph.ts";
 /**
  * The one dependency rule of the layout (docs/architecture.md): arrows point into `core/`, never out of it, and
  * never from `durable-objects/` to `worker/`. The Worker may name Durable Object classes as types (for stubs);
- * its entry point alone re-exports them, because wrangler binds the classes the main module exports.
+ * its entry point alone re-exports them, because wrangler binds the classes the main module exports. The `kv`
+ * command line (`cli/`) is a deployable of its own that talks to the server over its public APIs only: it may
+ * import `core/`, never the Worker, the Durable Objects or the bridge, and nothing imports it.
  */
 const WORKER_ENTRY = "worker/index.ts";
 
@@ -15,6 +17,8 @@ export function ruleViolations(edges: readonly ImportEdge[]): string[] {
     const to = layerOf(edge.to);
     const arrow = `${edge.from} → ${edge.to}`;
     if (from === "core" && to !== "core") return [`core imports outside itself: ${arrow}`];
+    if (from === "cli" && to !== "cli" && to !== "core") return [`the command line imports beyond core/: ${arrow}`];
+    if (to === "cli" && from !== "cli") return [`the command line is imported: ${arrow}`];
     if (from === "durable-objects" && to === "worker") return [`a Durable Object imports the Worker: ${arrow}`];
     if (from === "worker" && to === "durable-objects" && !edge.typeOnly && edge.from !== WORKER_ENTRY) {
       return [`the Worker imports Durable Object code (types only): ${arrow}`];

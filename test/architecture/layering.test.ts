@@ -5,7 +5,7 @@ import { importsOf, projectImports } from "./import-graph.ts";
 import { importCycles, ruleViolations } from "./layering-rules.ts";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
-const LAYERS = ["core", "worker", "durable-objects", "wasm-hsm"];
+const LAYERS = ["core", "worker", "durable-objects", "wasm-hsm", "cli"];
 
 describe("the layering of the source tree (docs/architecture.md)", () => {
   const edges = projectImports(ROOT, LAYERS);
@@ -51,6 +51,18 @@ describe("the checker itself", () => {
     expect(violations[0]).toMatch(/^core imports outside itself/);
     expect(violations[1]).toMatch(/^a Durable Object imports the Worker/);
     expect(violations[2]).toMatch(/^the Worker imports Durable Object code/);
+  });
+
+  it("keeps the command line on core/ and the public APIs", () => {
+    const violations = ruleViolations(graph({
+      "cli/commands/secret.ts": 'import { x } from "../../worker/wire/oauth.ts";\nimport { y } from "../../core/errors/vault-error.ts";',
+      "cli/session.ts": 'import type { Z } from "../durable-objects/vault/vault-object.ts";',
+      "worker/app.ts": 'import { COMMANDS } from "../cli/registry.ts";',
+    }));
+    expect(violations).toHaveLength(3);
+    expect(violations[0]).toMatch(/^the command line imports beyond core\//);
+    expect(violations[1]).toMatch(/^the command line imports beyond core\//);
+    expect(violations[2]).toMatch(/^the command line is imported/);
   });
 
   it("allows what the rule allows", () => {

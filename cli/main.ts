@@ -1,0 +1,93 @@
+import { parseArgs } from "node:util";
+import { ConfigStore } from "./config.ts";
+import type { Command, OptionSpec, OptionValues } from "./command.ts";
+import { CliError, EXIT_ERROR, UsageError } from "./errors.ts";
+import { applyQuery, outputFormat, render } from "./output.ts";
+import { COMMANDS } from "./registry.ts";
+import { commandHelp, groupHelp } from "./help.ts";
+import { Session } from "./session.ts";
+
+/** Options every command takes, as in az. */
+export const GLOBAL_OPTIONS = {
+  output: { type: "string", short: "o", description: "Output format: json, jsonc, table, tsv, yaml, none (default json, or KV_OUTPUT)." },
+  query: { type: "string", description: "JMESPath query applied to the result (https://jmespath.org)." },
+  profile: { type: "string", description: "Profile to use (default: the default profile, or KV_PROFILE)." },
+  help: { type: "boolean", short: "h", description: "Show this help." },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The command whose words are the longest prefix of the leading words of argv. */
+function findCommand(words: readonly string[]): { command: Command | undefined; depth: number } {
+  for (let depth = words.length; depth > 0; depth--) {
+    const path = words.slice(0, depth).join(" ");
+    const command = COMMANDS.find((c) => c.path === path);
+    if (command !== undefined) return { command, depth };
+  }
+  return { command: undefined, depth: 0 };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const separator = argv.indexOf("--");
+  const args = separator === -1 ? argv : argv.slice(0, separator);
+  const passthrough = separator === -1 ? [] : argv.slice(separator + 1);
+  const firstOption = args.findIndex((a) => a.startsWith("-"));
+  const words = firstOption === -1 ? args : args.slice(0, firstOption);
+  const { command, depth } = findCommand(words);
+  if (command === undefined) {
+    const prefix = words.join(" ");
+    const help = groupHelp(COMMANDS, prefix);
+    if (help === undefined) throw new UsageError(`'${prefix}' is not a kv command. See 'kv --help'.`);
+    // A group alone shows its commands, as `az keyvault` does.
+    process.stdout.write(help);
+    return 0;
+  }
+  const { values, positionals } = parseOrUsage(command, args.slice(depth));
+  if (values.help === true) {
+    process.stdout.write(commandHelp(command, GLOBAL_OPTIONS));
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unrecognized arguments: ${positionals.join(" ")}`);
+  if (passthrough.length > 0 && command.acceptsPassthrough !== true) throw new UsageError(`unrecognized arguments: -- ${passthrough.join(" ")}`);
+  for (const [name, spec] of Object.entries(command.options)) {
+    if (spec.required === true && values[name] === undefined) throw new UsageError(`the following arguments are required: --${name}`);
+  }
+  const format = outputFormat(values.output as string | undefined);
+  const store = new ConfigStore();
+  let session: Session | undefined;
+  const result = await command.run({
+    options: values as OptionValues,
+    passthrough,
+    store,
+    session: () => (session ??= Session.open(store, values.profile as string | undefined)),
+  });
+  session?.progress.done();
+  // `kv run` answers with its child's exit code; every other command with a result to print.
+  if (typeof result === "number") return result;
+  if (result !== undefined) process.stdout.write(render(applyQuery(result, values.query as string | undefined), format));
+  return 0;
+}
+
+function parseOrUsage(command: Command, args: readonly string[]) {
+  const options = Object.fromEntries(
+    Object.entries({ ...GLOBAL_OPTIONS, ...command.options }).map(([name, spec]) => [name, { type: spec.type, ...("short" in spec && spec.short !== undefined ? { short: spec.short } : {}), ...("multiple" in spec && spec.multiple === true ? { multiple: true } : {}) }]),
+  );
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nSee 'kv ${command.path} --help'.`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`ERROR: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`ERROR: ${(error as Error).message ?? String(error)}\n`);
+    process.exitCode = EXIT_ERROR;
+  },
+);
