@@ -1,6 +1,7 @@
-import { DEFAULT_LOCKOUT } from "../../core/domain/identity/lockout.ts";
+import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
+import { SignInSettingsRepository } from "../storage/sign-in-settings-repository.ts";
 import { refused, type GrantOutcome, type SignInFailure, type TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
-import { fail, type Result } from "../../core/errors/result.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
@@ -49,6 +50,7 @@ export class TenantPeople {
   private readonly users: UserRepository;
   private readonly grants: SignInGrantRepository;
   private readonly devices: DeviceCodeRepository;
+  private readonly settings: SignInSettingsRepository;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -61,6 +63,7 @@ export class TenantPeople {
     this.users = new UserRepository(storage.sql);
     this.grants = new SignInGrantRepository(storage.sql);
     this.devices = new DeviceCodeRepository(storage.sql);
+    this.settings = new SignInSettingsRepository(storage.sql);
   }
 
   async manageUsers(op: UserOp): Promise<Result<UserResult>> {
@@ -72,7 +75,7 @@ export class TenantPeople {
   async signIn(request: SignInRequest): Promise<SignInOutcome> {
     const context = this.context();
     if (context === null) return { ok: false, failure: "InvalidCredentials", userId: null };
-    const result = await authenticate(this.users, request.userPrincipalName, request.password, DEFAULT_LOCKOUT, context.now);
+    const result = await authenticate(this.users, request.userPrincipalName, request.password, this.settings.lockout(), context.now);
     if (!result.ok) return result;
     return { ok: true, code: await issueCode(context, result.user, request.code), userId: result.user.id };
   }
@@ -103,10 +106,17 @@ export class TenantPeople {
       const declined = device.settleDeviceAuthorization(context, this.devices, approval.userCode, null);
       return declined ? { ok: true, userId: null, clientId } : { ok: false, failure: "InvalidUserCode", userId: null, clientId };
     }
-    const result = await authenticate(this.users, approval.userPrincipalName, approval.password, DEFAULT_LOCKOUT, context.now);
+    const result = await authenticate(this.users, approval.userPrincipalName, approval.password, this.settings.lockout(), context.now);
     if (!result.ok) return { ...result, clientId };
     const settled = device.settleDeviceAuthorization(context, this.devices, approval.userCode, result.user);
     return settled ? { ok: true, userId: result.user.id, clientId } : { ok: false, failure: "InvalidUserCode", userId: result.user.id, clientId };
+  }
+
+  /** The tenant's lockout policy (docs/sign-in.md "Lockout"): read it, or with a policy (checked by the route) set it. */
+  async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> {
+    if (this.context() === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
+    if (policy !== null) this.settings.setLockout(policy);
+    return ok(this.settings.lockout());
   }
 
   /** Inside the tenant object's transaction of a principal's deletion: the person's rows and sessions go with it. */
