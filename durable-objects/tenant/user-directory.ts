@@ -1,4 +1,5 @@
 import { hashPassword } from "../../core/crypto/password-hash.ts";
+import { hashCredential } from "../../core/crypto/credential-hash.ts";
 import type { User } from "../../core/domain/identity/user.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
@@ -17,7 +18,10 @@ export type UserOp =
   | { readonly kind: "get"; readonly id: string }
   /** A new password ends every session: the person's refresh tokens are revoked, and a lockout is lifted. */
   | { readonly kind: "setPassword"; readonly id: string; readonly password: string }
-  | { readonly kind: "revokeSessions"; readonly id: string }
+  /** Ends the person's sessions: all of them, or those of one client (sign-out, docs/sign-in.md "Sign-out"). */
+  | { readonly kind: "revokeSessions"; readonly id: string; readonly clientId?: string }
+  /** Sign-out with a refresh token: its family ends, if it is the client's. Unknown tokens revoke nothing. */
+  | { readonly kind: "revokeRefreshToken"; readonly refreshToken: string; readonly clientId: string }
   /** TOTP (docs/sign-in.md "TOTP"): a new secret, answered once as an otpauth:// URI; or none. */
   | { readonly kind: "enrollTotp"; readonly id: string }
   | { readonly kind: "removeTotp"; readonly id: string };
@@ -53,7 +57,14 @@ export async function manageUsers(dir: UserDirectory, op: UserOp): Promise<Resul
     }
     case "revokeSessions": {
       const user = found(dir, op.id);
-      return user.ok ? ok({ revoked: dir.grants.revokePrincipal(op.id) }) : user;
+      if (!user.ok) return user;
+      return ok({ revoked: op.clientId === undefined ? dir.grants.revokePrincipal(op.id) : dir.grants.revokePrincipalClient(op.id, op.clientId) });
+    }
+    case "revokeRefreshToken": {
+      const row = dir.grants.refreshToken(await hashCredential(op.refreshToken));
+      if (row === null || row.clientId !== op.clientId) return ok({ revoked: 0 });
+      dir.grants.revokeFamily(row.familyId);
+      return ok({ revoked: 1 });
     }
     case "enrollTotp": {
       const record = dir.users.byId(op.id);
