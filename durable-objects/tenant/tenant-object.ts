@@ -30,6 +30,8 @@ import { manageTrustedIssuers, type TrustedIssuerOp, type TrustedIssuerResult } 
 import { TenantSigner } from "./tenant-signer.ts";
 import { TenantPeople, type DeviceApproval, type DeviceApprovalOutcome, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
 import type { DeviceAuthorization } from "./device-authorization.ts";
+import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
+import type { Credentials } from "./user-authentication.ts";
 import type { UserOp, UserResult } from "./user-directory.ts";
 import type { GrantOutcome, TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
 
@@ -68,7 +70,7 @@ export class TenantObject extends DurableObject<Env> {
     this.policies = new PolicyAssignmentRepository(ctx.storage.sql, "tenant");
     this.roleDefinitions = new RoleDefinitionRepository(ctx.storage.sql);
     this.signer = new TenantSigner(env.ROOT_KEY);
-    this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)));
+    this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)), () => this.signer.dataKey(this.info?.id ?? "", this.wrappedDek));
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -266,6 +268,8 @@ export class TenantObject extends DurableObject<Env> {
   async userGrant(op: UserGrantOp): Promise<GrantOutcome<TokenAnswer>> { return this.people.userGrant(op); }
   async startDeviceAuthorization(clientId: string, scope: string): Promise<DeviceAuthorization | null> { return this.people.startDeviceAuthorization(clientId, scope); }
   async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
+  async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
+  async enrollOwnTotp(credentials: Credentials): ReturnType<TenantPeople["enrollOwnTotp"]> { return this.people.enrollOwnTotp(credentials); }
 
   /** The principal of that object id (of that type, unless "any"), or PrincipalNotFound naming what was sought. */
   private principalOf(id: string, type: "any" | "servicePrincipal"): Result<Principal> {

@@ -1,20 +1,21 @@
-import { DEFAULT_LOCKOUT } from "../../core/domain/identity/lockout.ts";
+import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
+import { SignInSettingsRepository } from "../storage/sign-in-settings-repository.ts";
 import { refused, type GrantOutcome, type SignInFailure, type TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
-import { fail, type Result } from "../../core/errors/result.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
 import { UserRepository } from "../storage/user-repository.ts";
-import { authenticate } from "./user-authentication.ts";
+import { authenticate, type Credentials } from "./user-authentication.ts";
+import { enrollTotp, type TotpKeys } from "./user-totp.ts";
+import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { manageUsers, type UserOp, type UserResult } from "./user-directory.ts";
 import { issueCode, redeemCode, refresh, type CodeRedemption, type CodeRequest, type GrantContext } from "./user-grants.ts";
 import { DeviceCodeRepository } from "../storage/device-code-repository.ts";
 import * as device from "./device-authorization.ts";
 
-/** A person's sign-in on the page: name, password, and the authorization request it answers. */
-export interface SignInRequest {
-  readonly userPrincipalName: string;
-  readonly password: string;
+/** A person's sign-in on the page: name, password, TOTP code, and the authorization request it answers. */
+export interface SignInRequest extends Credentials {
   readonly code: CodeRequest;
 }
 
@@ -29,7 +30,7 @@ export type UserGrantOp =
   | { readonly kind: "deviceCode"; readonly deviceCode: string; readonly clientId: string };
 
 /** The verification page: a person signs in to approve a user code, or declines it (approve false, no password asked). */
-export type DeviceApproval = { readonly userCode: string } & ({ readonly approve: true; readonly userPrincipalName: string; readonly password: string } | { readonly approve: false });
+export type DeviceApproval = { readonly userCode: string } & (({ readonly approve: true } & Credentials) | { readonly approve: false });
 
 /** The approval's outcome, with the client that asked (for the audit log) once the code is known. */
 export type DeviceApprovalOutcome =
@@ -49,6 +50,7 @@ export class TenantPeople {
   private readonly users: UserRepository;
   private readonly grants: SignInGrantRepository;
   private readonly devices: DeviceCodeRepository;
+  private readonly settings: SignInSettingsRepository;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -56,23 +58,26 @@ export class TenantPeople {
     private readonly moment: TenantMoment,
     private readonly groupsOf: (principalId: string) => readonly string[],
     private readonly sign: ClaimsSigner,
+    private readonly dataKey: () => Promise<DataKey>,
   ) {
     this.principals = new TenantRepository(storage.sql);
     this.users = new UserRepository(storage.sql);
     this.grants = new SignInGrantRepository(storage.sql);
     this.devices = new DeviceCodeRepository(storage.sql);
+    this.settings = new SignInSettingsRepository(storage.sql);
   }
 
   async manageUsers(op: UserOp): Promise<Result<UserResult>> {
     const context = this.context();
     if (context === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
-    return manageUsers({ principals: this.principals, users: this.users, grants: this.grants, transaction: this.transaction, now: context.now }, op);
+    const { principals, users, grants, transaction } = this;
+    return manageUsers({ principals, users, grants, transaction, now: context.now, totp: this.totpKeys(context.tenantId) }, op);
   }
 
   async signIn(request: SignInRequest): Promise<SignInOutcome> {
     const context = this.context();
     if (context === null) return { ok: false, failure: "InvalidCredentials", userId: null };
-    const result = await authenticate(this.users, request.userPrincipalName, request.password, DEFAULT_LOCKOUT, context.now);
+    const result = await authenticate(this.users, this.totpKeys(context.tenantId), request, this.settings.lockout(), context.now);
     if (!result.ok) return result;
     return { ok: true, code: await issueCode(context, result.user, request.code), userId: result.user.id };
   }
@@ -103,16 +108,41 @@ export class TenantPeople {
       const declined = device.settleDeviceAuthorization(context, this.devices, approval.userCode, null);
       return declined ? { ok: true, userId: null, clientId } : { ok: false, failure: "InvalidUserCode", userId: null, clientId };
     }
-    const result = await authenticate(this.users, approval.userPrincipalName, approval.password, DEFAULT_LOCKOUT, context.now);
+    const result = await authenticate(this.users, this.totpKeys(context.tenantId), approval, this.settings.lockout(), context.now);
     if (!result.ok) return { ...result, clientId };
     const settled = device.settleDeviceAuthorization(context, this.devices, approval.userCode, result.user);
     return settled ? { ok: true, userId: result.user.id, clientId } : { ok: false, failure: "InvalidUserCode", userId: result.user.id, clientId };
+  }
+
+  /**
+   * Self-service TOTP enrollment (docs/sign-in.md "TOTP"): the person proves who they are as at sign-in — password,
+   * and the current code when already enrolled — and gets a new secret's otpauth:// URI, once.
+   */
+  async enrollOwnTotp(credentials: Credentials): Promise<{ readonly ok: true; readonly otpauthUri: string; readonly userId: string } | { readonly ok: false; readonly failure: SignInFailure; readonly userId: string | null }> {
+    const context = this.context();
+    if (context === null) return { ok: false, failure: "InvalidCredentials", userId: null };
+    const keys = this.totpKeys(context.tenantId);
+    const result = await authenticate(this.users, keys, credentials, this.settings.lockout(), context.now);
+    const record = result.ok ? this.users.byId(result.user.id) : null;
+    if (!result.ok || record === null) return result.ok ? { ok: false, failure: "InvalidCredentials", userId: null } : result;
+    return { ok: true, otpauthUri: await enrollTotp(this.users, keys, record), userId: record.user.id };
+  }
+
+  /** The tenant's lockout policy (docs/sign-in.md "Lockout"): read it, or with a policy (checked by the route) set it. */
+  async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> {
+    if (this.context() === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
+    if (policy !== null) this.settings.setLockout(policy);
+    return ok(this.settings.lockout());
   }
 
   /** Inside the tenant object's transaction of a principal's deletion: the person's rows and sessions go with it. */
   forget(principalId: string): void {
     this.users.delete(principalId);
     this.grants.revokePrincipal(principalId);
+  }
+
+  private totpKeys(tenantId: string): TotpKeys {
+    return { tenantId, dataKey: this.dataKey };
   }
 
   private readonly transaction = (write: () => void): void => this.storage.transactionSync(write);

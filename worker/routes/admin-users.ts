@@ -6,6 +6,7 @@ import { locateVault, vaultStub } from "../clients/vault-stub.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { normalizeUserPrincipalName, passwordProblem, type User } from "../../core/domain/identity/user.ts";
+import { LOCKOUT_LIMITS, type LockoutPolicy } from "../../core/domain/identity/lockout.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
 import { optionalString } from "../wire/assertions.ts";
 import { readJsonObject, type JsonObject } from "../wire/json-body.ts";
@@ -77,6 +78,15 @@ adminRoute(adminUserRoutes, "UserDelete", async (c) => {
   return c.body(null, 204);
 });
 
+/** `{enabled}`: a disabled user cannot sign in, and its sessions end. */
+adminRoute(adminUserRoutes, "UserUpdate", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  const enabled = (await readJsonObject(c)).enabled;
+  if (typeof enabled !== "boolean") throw badParameter("The parameter 'enabled' is required and must be a boolean.");
+  return c.json(userJson(unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "setEnabled", id: c.req.param("userId"), enabled })) as User));
+});
+
 adminRoute(adminUserRoutes, "UserPasswordSet", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);
@@ -92,4 +102,43 @@ adminRoute(adminUserRoutes, "UserSessionsRevoke", async (c) => {
   await requireTenant(c.env, tenantId);
   const revoked = unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "revokeSessions", id: c.req.param("userId") })) as { revoked: number };
   return c.json({ revoked: revoked.revoked });
+});
+
+/** TOTP enrollment (docs/sign-in.md "TOTP"): the otpauth:// URI is in this answer only; it is never shown again. */
+adminRoute(adminUserRoutes, "UserTotpEnroll", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  const enrolled = unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "enrollTotp", id: c.req.param("userId") })) as { otpauthUri: string };
+  return c.json({ otpauthUri: enrolled.otpauthUri }, 201);
+});
+
+adminRoute(adminUserRoutes, "UserTotpRemove", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "removeTotp", id: c.req.param("userId") }));
+  return c.body(null, 204);
+});
+
+/** The tenant's lockout policy (docs/sign-in.md "Lockout"). */
+const lockoutJson = (p: LockoutPolicy) => ({ lockoutThreshold: p.threshold, lockoutMinutes: p.minutes });
+
+adminRoute(adminUserRoutes, "SignInSettingsGet", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  return c.json(lockoutJson(unwrap(await tenantStub(c.env, tenantId).lockoutPolicy(null))));
+});
+
+adminRoute(adminUserRoutes, "SignInSettingsSet", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  const body = await readJsonObject(c);
+  const bounded = (field: string, limits: { min: number; max: number }): number => {
+    const value = body[field];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < limits.min || value > limits.max) {
+      throw badParameter(`The parameter '${field}' must be a whole number from ${limits.min} to ${limits.max}.`);
+    }
+    return value;
+  };
+  const policy = { threshold: bounded("lockoutThreshold", LOCKOUT_LIMITS.threshold), minutes: bounded("lockoutMinutes", LOCKOUT_LIMITS.minutes) };
+  return c.json(lockoutJson(unwrap(await tenantStub(c.env, tenantId).lockoutPolicy(policy))));
 });

@@ -7,7 +7,9 @@ import { UUID } from "../wire/oauth.ts";
 
 /** The grant types people's clients use at the token endpoint (docs/sign-in.md). */
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-export const USER_GRANT_TYPES = ["authorization_code", "refresh_token", DEVICE_CODE_GRANT] as const;
+/** MSAL for JavaScript polls with the short name, which Entra accepts as RFC 8628's. */
+const MSAL_DEVICE_CODE_GRANT = "device_code";
+export const USER_GRANT_TYPES = ["authorization_code", "refresh_token", DEVICE_CODE_GRANT, MSAL_DEVICE_CODE_GRANT] as const;
 
 export const isUserGrantType = (grantType: string | null): boolean => USER_GRANT_TYPES.some((g) => g === grantType);
 
@@ -56,8 +58,8 @@ export async function userGrant(c: Context<AppEnv>, tenantId: string, form: URLS
     const code = form.get("code");
     const redirectUri = form.get("redirect_uri");
     if (code === null || redirectUri === null) return grantErrorResponse(c, invalid("invalid_request", 900144, "The request body must contain the parameters 'code' and 'redirect_uri'."));
-    outcome = await stub.userGrant({ kind: "authorizationCode", code, clientId, redirectUri, codeVerifier: form.get("code_verifier") });
-  } else if (form.get("grant_type") === DEVICE_CODE_GRANT) {
+    outcome = await stub.userGrant({ kind: "authorizationCode", code, clientId, redirectUri, codeVerifier: form.get("code_verifier"), scope: form.get("scope") });
+  } else if (form.get("grant_type") === DEVICE_CODE_GRANT || form.get("grant_type") === MSAL_DEVICE_CODE_GRANT) {
     const deviceCode = form.get("device_code");
     if (deviceCode === null) return grantErrorResponse(c, invalid("invalid_request", 900144, "The request body must contain the parameter 'device_code'."));
     outcome = await stub.userGrant({ kind: "deviceCode", deviceCode, clientId });
