@@ -14,7 +14,7 @@ import { base64UrlJson } from "./identity.ts";
  */
 export function signWithTenantKey(tenantId: string, claims: Record<string, unknown>, issuedAt: number, lifetime = 3600): Promise<string> {
   return runInDurableObject(env.TENANT.get(env.TENANT.idFromName(tenantId)), async (instance) => {
-    const signer = (await instance["signer"](instance["info"] as never)) as TokenSigner;
+    const signer = (await instance["openSigner"](tenantId)) as TokenSigner;
     return signer.sign(claims, issuedAt, lifetime);
   });
 }
