@@ -29,6 +29,7 @@ import { vaultStores } from "./vault-stores.ts";
 import { r2BackupBucket } from "../operations/hsm-backup-bucket.ts";
 import { hsmJobsDuty } from "./duties/hsm-jobs-duty.ts";
 import { VaultPolicies } from "./vault-policies.ts";
+import { RootKeyMove } from "./root-key-move.ts";
 
 /** The vault's parts by job, as the RPC surface (vault-object.ts) delegates to them. */
 export interface VaultParts {
@@ -41,6 +42,7 @@ export interface VaultParts {
   readonly scheduler: VaultScheduler;
   readonly edge: EdgeLeases;
   readonly policies: VaultPolicies;
+  readonly rootKeys: RootKeyMove;
 }
 
 /**
@@ -53,14 +55,14 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   const hsm = HsmBridge.fromEnv(env);
   // Prepared keys live as long as this object stays in memory (imported keys are cached per isolate).
   const keys = new KeyProviders(new SoftwareKeyProvider(), hsm === null ? null : new HsmKeyProvider(hsm));
-  const dek = new VaultDataKey(() => lifecycle.rootKey(), hsm);
+  const dek = new VaultDataKey(() => rootKeys.ring(), hsm);
   const lifecycle: VaultLifecycle = new VaultLifecycle({
     storage,
     vaults: stores.vaults,
     dek,
     hsm,
     clock,
-    env,
+    ring: () => rootKeys.ring(),
     context: (config) => contexts.build(config, null),
     disarm: () => scheduler.disarm(),
     rearm: () => scheduler.reschedule(),
@@ -72,6 +74,14 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
       edge.forget();
       policies.forget();
     },
+  });
+  const rootKeys: RootKeyMove = new RootKeyMove({
+    storage,
+    vaults: stores.vaults,
+    dek,
+    env,
+    held: () => lifecycle.liveOrDeleted(),
+    locate: () => lifecycle.locate(),
   });
   const events = new VaultEvents(storage.sql, {
     config: () => lifecycle.requireConfig(),
@@ -104,6 +114,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     backups: env.BACKUPS === undefined ? null : r2BackupBucket(env.BACKUPS),
     dataKey: (config) => lifecycle.dataKey(config),
     rootKey: () => lifecycle.rootKey(),
+    rootKeys: () => lifecycle.rootKeys(),
     recordWithin: (audit, result) => journal.recordWithin(audit, result),
     reschedule: () => scheduler.reschedule(),
     config: () => lifecycle.config,
@@ -142,7 +153,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     networkAcls: () => settings.networkAcls(),
     accessModel: () => settings.accessModel(),
     policies: { check: (op, config) => policies.check(op, config) },
-    pageTokens: new PageTokens(() => lifecycle.rootKey()),
+    pageTokens: new PageTokens(() => lifecycle.rootKeys()),
   });
   const settings = new OperationalSettings({
     storage,
@@ -162,5 +173,5 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     networkAcls: () => settings.networkAcls(),
   });
   lifecycle.load();
-  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies };
+  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies, rootKeys };
 }
