@@ -5,8 +5,10 @@ import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { VaultLocation } from "../../core/domain/vault/placement-pointer.ts";
 import type { VaultRepository } from "../storage/vault-repository.ts";
 
-/** Key-value entries (beside `placement`, vault-lifecycle.ts): the retired root key versions, and the sweep whose new
- * HSM key-encryption key this vault already has. Neither is secret. */
+/**
+ * Key-value entries (beside `placement`, vault-lifecycle.ts): the retired root key versions, and the sweep whose new
+ * HSM key-encryption key this vault already has. Neither is secret.
+ */
 const RETIRED_KEY = "root-keys-retired";
 const HSM_KEK_SWEEP_KEY = "hsm-kek-sweep";
 
@@ -45,13 +47,13 @@ export class RootKeyMove {
   }
 
   private async run(request: RootKeyMoveRequest): Promise<RootKeyMoveResult> {
-    this.deps.storage.kv.put(RETIRED_KEY, [...new Set(request.retired)].sort((a, b) => a - b));
     const config = this.deps.held();
     const before = this.deps.dek.current;
     if (config === null || before === null) {
       const location = this.deps.locate();
       return location?.kind === "pointer" ? { kind: "pointer", placement: location.placement } : { kind: "none" };
     }
+    this.deps.storage.kv.put(RETIRED_KEY, [...new Set(request.retired)].sort((a, b) => a - b));
     const newHsmKey = request.hsmKeks && before.hsmKeyId !== null && this.deps.storage.kv.get<number>(HSM_KEK_SWEEP_KEY) !== request.sweep;
     if (before.rootVersion === this.ring().current && !newHsmKey) return { kind: "moved", rootVersion: before.rootVersion };
     const made = await this.deps.dek.rewrap(config, newHsmKey);

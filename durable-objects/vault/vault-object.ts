@@ -125,7 +125,7 @@ export class VaultObject extends DurableObject<Env> {
 
   /** Root-key rotation, asked by the registry's sweep (root-key-move.ts, docs/root-key-rotation.md). */
   async moveRootKey(request: RootKeyMoveRequest): Promise<RootKeyMoveResult> {
-    return this.parts.rootKeys.move(request);
+    return this.parts.rootKeyMove.move(request);
   }
 
   // Data plane: request-pipeline.ts, audit-journal.ts.

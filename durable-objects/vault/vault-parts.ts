@@ -42,7 +42,7 @@ export interface VaultParts {
   readonly scheduler: VaultScheduler;
   readonly edge: EdgeLeases;
   readonly policies: VaultPolicies;
-  readonly rootKeys: RootKeyMove;
+  readonly rootKeyMove: RootKeyMove;
 }
 
 /**
@@ -55,14 +55,14 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   const hsm = HsmBridge.fromEnv(env);
   // Prepared keys live as long as this object stays in memory (imported keys are cached per isolate).
   const keys = new KeyProviders(new SoftwareKeyProvider(), hsm === null ? null : new HsmKeyProvider(hsm));
-  const dek = new VaultDataKey(() => rootKeys.ring(), hsm);
+  const dek = new VaultDataKey(() => rootKeyMove.ring(), hsm);
   const lifecycle: VaultLifecycle = new VaultLifecycle({
     storage,
     vaults: stores.vaults,
     dek,
     hsm,
     clock,
-    ring: () => rootKeys.ring(),
+    ring: () => rootKeyMove.ring(),
     context: (config) => contexts.build(config, null),
     disarm: () => scheduler.disarm(),
     rearm: () => scheduler.reschedule(),
@@ -75,7 +75,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
       policies.forget();
     },
   });
-  const rootKeys: RootKeyMove = new RootKeyMove({
+  const rootKeyMove: RootKeyMove = new RootKeyMove({
     storage,
     vaults: stores.vaults,
     dek,
@@ -173,5 +173,5 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     networkAcls: () => settings.networkAcls(),
   });
   lifecycle.load();
-  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies, rootKeys };
+  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies, rootKeyMove };
 }
