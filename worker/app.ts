@@ -23,6 +23,7 @@ import { adminPrincipalCertificateRoutes } from "./routes/admin-principal-certif
 import { localOidcIssuerRoutes } from "./routes/local-oidc-issuer.ts";
 import { adminVaultRoutes } from "./routes/admin-vaults.ts";
 import { adminDeletedVaultRoutes } from "./routes/admin-deleted-vaults.ts";
+import { adminRootKeyRoutes } from "./routes/admin-root-keys.ts";
 import { adminOperationalSettingsRoutes } from "./routes/admin-operational-settings.ts";
 import { adminEventSubscriptionRoutes } from "./routes/admin-event-subscriptions.ts";
 import { adminAuditLogRoutes } from "./routes/admin-audit-log.ts";
@@ -137,6 +138,7 @@ identityApp.route("/admin", adminPolicyAssignmentRoutes);
 identityApp.route("/admin", adminTrustedIssuerRoutes);
 identityApp.route("/admin", adminVaultSnapshotRoutes);
 identityApp.route("/admin", adminUserRoutes);
+identityApp.route("/admin", adminRootKeyRoutes);
 identityApp.route("/", attestationAuthorityRoutes);
 identityApp.route("/", localOidcIssuerRoutes);
 identityApp.route("/", adfsDiscoveryRoutes);

@@ -8,6 +8,8 @@ interface Env {
   REGISTRY: DurableObjectNamespace<import("../durable-objects/registry/registry-object.ts").RegistryObject>;
   /** Base64 of 32 random bytes; every stored secret depends on it. */
   ROOT_KEY: string;
+  /** Further root key versions, `version:base64` entries from 2 up; the highest is current (docs/root-key-rotation.md). */
+  ROOT_KEYS?: string;
   /** Bootstrap operator credential for the control-plane API. */
   OPERATOR_KEY: string;
   /** Origin of the token service, e.g. "https://localhost:8443". */

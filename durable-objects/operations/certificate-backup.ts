@@ -38,7 +38,7 @@ export async function backUpCertificate(ctx: VaultScope & ObjectStore & Sealing 
       ctx.objects.allVersions("secret", key).map(async (v) => ({ ...base(v), value: await secretValue(v), contentType: v.contentType ?? null })),
     ),
   };
-  return { blob: await sealBackup(await ctx.rootKey(), ctx.config.tenantId, KIND, backup) };
+  return { blob: await sealBackup(ctx.rootKeys(), ctx.config.tenantId, KIND, backup) };
 }
 
 /** RestoreCertificate: the name must be free for all three kinds; everything is restored in one transaction. */

@@ -36,12 +36,12 @@ export async function backUpObject<V>(
       value: await open(v),
     })),
   );
-  return { blob: await sealBackup(await ctx.rootKey(), ctx.config.tenantId, kind, { ...extra, name: state.name, versions }) };
+  return { blob: await sealBackup(ctx.rootKeys(), ctx.config.tenantId, kind, { ...extra, name: state.name, versions }) };
 }
 
 /** The payload of a blob this tenant sealed for `kind`, checked by the kind's shape guard; else Azure's 400 "Malformed backup blob". */
 export async function openObjectBackup<T>(ctx: VaultScope & Sealing, kind: ObjectKind, blob: string, isValid: (v: unknown) => v is T): Promise<T> {
-  const payload = await openBackup(await ctx.rootKey(), ctx.config.tenantId, kind, blob);
+  const payload = await openBackup(ctx.rootKeys(), ctx.config.tenantId, kind, blob);
   if (!isValid(payload)) throw malformedBackupBlob();
   return payload;
 }

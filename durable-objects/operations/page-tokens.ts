@@ -2,7 +2,7 @@ import { VaultError } from "../../core/errors/vault-error.ts";
 import { open, seal } from "../../core/crypto/envelope/aead.ts";
 import { pageTokenAad, type PageTokenScope as PageScope } from "../../core/crypto/envelope/aad.ts";
 import { base64UrlToBytes, bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
-import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { RootKeyRing } from "../../core/crypto/envelope/root-key-ring.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { NameFilter, Page, PageRequest } from "../../core/contract/common.ts";
 import type { VaultCall, VaultOp } from "../../core/contract/vault.ts";
@@ -19,11 +19,13 @@ const invalid = (): VaultError => new VaultError("BadParameter", "The skip token
  * from the root key (not the vault's data key, so listing never waits on the HSM bridge), bound to its
  * {@link PageScope}: clients can neither read nor forge one, nor carry one to another vault, tenant, collection (a
  * filtered list's filter included: {@link filterScope}) or api-version. Anything else is 400 BadParameter, as before.
+ * Tokens are sealed under the current root key version and open under any usable one, newest first, so a client
+ * paging through a list while the root key rotates goes on (docs/root-key-rotation.md); a retired version's fail.
  */
 export class PageTokens {
-  private key: Promise<CryptoKey> | undefined;
+  private readonly keys = new Map<number, Promise<CryptoKey>>();
 
-  constructor(private readonly rootKey: () => Promise<RootKey>) {}
+  constructor(private readonly ring: () => RootKeyRing) {}
 
   /** The op with its token opened to the handler's cursor; unchanged when it carries none. */
   async openIn<O extends { readonly page: PageRequest }>(op: O, scope: PageScope): Promise<O> {
@@ -31,23 +33,32 @@ export class PageTokens {
     if (token === undefined) return op;
     const sealed = token.length <= MAX_TOKEN_LENGTH ? base64UrlToBytes(token) : null;
     if (sealed === null) throw invalid();
-    let cursor: Uint8Array;
-    try {
-      cursor = await open(await this.cryptoKey(), sealed, pageTokenAad(scope));
-    } catch {
-      throw invalid();
+    for (const version of this.ring().usable) {
+      try {
+        const cursor = await open(await this.cryptoKey(version), sealed, pageTokenAad(scope));
+        return { ...op, page: { ...op.page, skipToken: new TextDecoder().decode(cursor) } };
+      } catch {
+        // Not sealed under this version (or not at all): the next one, else the one answer below.
+      }
     }
-    return { ...op, page: { ...op.page, skipToken: new TextDecoder().decode(cursor) } };
+    throw invalid();
   }
 
   /** A handler's cursor sealed for the client. */
   async seal(cursor: string, scope: PageScope): Promise<string> {
-    return bytesToBase64Url(await seal(await this.cryptoKey(), utf8(cursor), pageTokenAad(scope)));
+    return bytesToBase64Url(await seal(await this.cryptoKey(this.ring().current), utf8(cursor), pageTokenAad(scope)));
   }
 
-  private cryptoKey(): Promise<CryptoKey> {
-    this.key ??= this.rootKey().then((root) => root.deriveAesKey(PURPOSE));
-    return this.key;
+  private cryptoKey(version: number): Promise<CryptoKey> {
+    let key = this.keys.get(version);
+    if (key === undefined) {
+      key = this.ring()
+        .key(version)
+        .then((root) => root.deriveAesKey(PURPOSE));
+      key.catch(() => this.keys.delete(version));
+      this.keys.set(version, key);
+    }
+    return key;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Clock } from "../../core/domain/clock.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { RootKeyRing } from "../../core/crypto/envelope/root-key-ring.ts";
 import type { KeyProvider } from "../../core/crypto/providers/key-provider.ts";
 import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
 import type { HsmPendingKeyRepository } from "../storage/hsm-pending-key-repository.ts";
@@ -41,7 +42,10 @@ export interface ObjectStore {
 /** The envelope keys that seal and unseal stored material. */
 export interface Sealing {
   dataKey(): Promise<DataKey>;
+  /** The current root key version's key, for new seals. */
   rootKey(): Promise<RootKey>;
+  /** Every usable root key version, for opening what an earlier version sealed (backups, docs/root-key-rotation.md). */
+  rootKeys(): RootKeyRing;
 }
 
 /** Atomic synchronous writes. */

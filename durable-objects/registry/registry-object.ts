@@ -9,7 +9,9 @@ import { RegistryRepository } from "../storage/registry-repository.ts";
 import { AuditRepository, AUDIT_PRUNE_BATCH } from "../storage/audit-repository.ts";
 import { auditPage } from "../operations/audit-handlers.ts";
 import { PageTokens } from "../operations/page-tokens.ts";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { RootKeyRepository } from "../storage/root-key-repository.ts";
+import { RootKeySweep } from "./root-key-sweep.ts";
+import type { RootKeyStatus } from "../../core/contract/root-keys.ts";
 import type { AuditFilter } from "../../core/contract/audit.ts";
 import { ANONYMOUS_AUDIT_CALLER, AUDIT_SUCCESS, type AuditRecord } from "../../core/domain/vault/audit-record.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
@@ -49,12 +51,15 @@ export class RegistryObject extends DurableObject<Env> {
   clock: Clock = systemClock;
   private readonly repo: RegistryRepository;
   private readonly audit: AuditRepository;
-  private readonly pageTokens = new PageTokens(() => rootKeyFromEnv(this.env.ROOT_KEY));
+  private readonly pageTokens = new PageTokens(() => this.rootKeys.ring());
+  private readonly rootKeys: RootKeySweep;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.repo = new RegistryRepository(ctx.storage.sql);
     this.audit = new AuditRepository(ctx.storage.sql);
+    const [repo, nowMs] = [new RootKeyRepository(ctx.storage.sql), () => this.clock.now()];
+    this.rootKeys = new RootKeySweep({ repo, env, nowMs, transaction: (fn) => ctx.storage.transactionSync(fn) });
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, REGISTRY_MIGRATIONS);
     });
@@ -177,6 +182,23 @@ export class RegistryObject extends DurableObject<Env> {
     return userCodeTenant(this.ctx.storage.kv, userCode, this.clock.now());
   }
 
+  async rootKeyStatus(): Promise<RootKeyStatus> {
+    return this.rootKeys.status();
+  }
+
+  /** Starts the sweep to the newest root key version; the alarm runs it, a batch at a time. */
+  async startRootKeySweep(hsmKeyEncryptionKeys: boolean): Promise<RootKeyStatus> {
+    const status = this.rootKeys.start(hsmKeyEncryptionKeys);
+    await this.arm();
+    return status;
+  }
+
+  async retireRootKey(version: number): Promise<Result<RootKeyStatus>> {
+    const retired = this.rootKeys.retire(version);
+    if (retired.ok) await this.arm();
+    return retired;
+  }
+
   /**
    * Write-ahead audit of a control-plane request: recorded as Pending before it runs (if this fails the
    * request is refused), completed with its outcome after. Answers the record's sequence number.
@@ -218,10 +240,12 @@ export class RegistryObject extends DurableObject<Env> {
   }
 
   /**
-   * Prunes audit records past retention and purges deleted vaults past theirs, a batch at a time, and re-arms while
-   * more remain. A purge that fails (the HSM bridge down, say) is logged and tried again an hour later.
+   * Prunes audit records past retention, purges deleted vaults past theirs and moves holders to the newest root key,
+   * a batch at a time, and re-arms while more remain. A purge that fails (the HSM bridge down, say) is logged and tried
+   * again an hour later.
    */
   override async alarm(): Promise<void> {
+    await this.rootKeys.runBatch();
     this.audit.pruneOlderThan(this.clock.now() - CONTROL_PLANE_AUDIT_RETENTION_MS, AUDIT_PRUNE_BATCH);
     let failed = false;
     for (const deleted of this.repo.duePurges(toUnixSeconds(this.clock.now()), PURGE_BATCH)) {
@@ -268,14 +292,12 @@ export class RegistryObject extends DurableObject<Env> {
     const now = this.clock.now();
     const oldest = this.audit.oldestTimeMs();
     const purgeAt = this.repo.nextPurgeAt();
-    const dues = [oldest === null ? null : oldest + CONTROL_PLANE_AUDIT_RETENTION_MS, purgeAt === null ? null : purgeAt * 1000].filter(
-      (due): due is number => due !== null,
-    );
-    if (dues.length === 0) {
+    const dues = [oldest === null ? null : oldest + CONTROL_PLANE_AUDIT_RETENTION_MS, purgeAt === null ? null : purgeAt * 1000, this.rootKeys.nextDueMs()];
+    const due = Math.min(...dues.filter((d): d is number => d !== null));
+    if (due === Infinity) {
       await this.ctx.storage.deleteAlarm();
       return;
     }
-    const due = Math.min(...dues);
     const floor = retryLater ? now + HOUR_MS : now;
     await this.ctx.storage.setAlarm(due <= floor ? floor : Math.ceil(due / HOUR_MS) * HOUR_MS);
   }

@@ -18,6 +18,7 @@ import vault0017 from "../../migrations/vault/0017_access_policies.sql";
 import vault0018 from "../../migrations/vault/0018_custom_role_copies.sql";
 import vault0019 from "../../migrations/vault/0019_vault_soft_delete.sql";
 import vault0020 from "../../migrations/vault/0020_policy_assignments.sql";
+import vault0021 from "../../migrations/vault/0021_root_key_version.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import tenant0003 from "../../migrations/tenant/0003_groups.sql";
@@ -27,12 +28,14 @@ import tenant0006 from "../../migrations/tenant/0006_principal_certificates.sql"
 import tenant0007 from "../../migrations/tenant/0007_role_definitions.sql";
 import tenant0008 from "../../migrations/tenant/0008_policy_assignments.sql";
 import tenant0009 from "../../migrations/tenant/0009_trusted_issuers.sql";
-import tenant0012 from "../../migrations/tenant/0012_users_and_sign_in_grants.sql";
-import tenant0013 from "../../migrations/tenant/0013_totp_and_lockout_settings.sql";
+import tenant0010 from "../../migrations/tenant/0010_root_key_version.sql";
+import tenant0011 from "../../migrations/tenant/0011_users_and_sign_in_grants.sql";
+import tenant0012 from "../../migrations/tenant/0012_totp_and_lockout_settings.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
 import registry0004 from "../../migrations/registry/0004_deleted_vaults.sql";
+import registry0005 from "../../migrations/registry/0005_root_key_rotation.sql";
 import type { Migration } from "./migrate.ts";
 
 /** Every shipped migration, per Durable Object class. Append only; never edit one that shipped. */
@@ -57,6 +60,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 18, name: "custom_role_copies", sql: vault0018 },
   { version: 19, name: "vault_soft_delete", sql: vault0019 },
   { version: 20, name: "policy_assignments", sql: vault0020 },
+  { version: 21, name: "root_key_version", sql: vault0021 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [
@@ -69,9 +73,9 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: "role_definitions", sql: tenant0007 },
   { version: 8, name: "policy_assignments", sql: tenant0008 },
   { version: 9, name: "trusted_issuers", sql: tenant0009 },
-  // 10 and 11 are another branch's (renumbered at merge).
-  { version: 12, name: "users_and_sign_in_grants", sql: tenant0012 },
-  { version: 13, name: "totp_and_lockout_settings", sql: tenant0013 },
+  { version: 10, name: "root_key_version", sql: tenant0010 },
+  { version: 11, name: "users_and_sign_in_grants", sql: tenant0011 },
+  { version: 12, name: "totp_and_lockout_settings", sql: tenant0012 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [
@@ -79,4 +83,5 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "control_plane_audit", sql: registry0002 },
   { version: 3, name: "audit_result_description", sql: registry0003 },
   { version: 4, name: "deleted_vaults", sql: registry0004 },
+  { version: 5, name: "root_key_rotation", sql: registry0005 },
 ];

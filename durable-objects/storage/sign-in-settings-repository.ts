@@ -1,6 +1,6 @@
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from "../../core/domain/identity/lockout.ts";
 
-/** The tenant's lockout policy (migration 0013 `sign_in_settings`); the default when no row is stored. */
+/** The tenant's lockout policy (migration 0012 `sign_in_settings`); the default when no row is stored. */
 export class SignInSettingsRepository {
   constructor(private readonly sql: SqlStorage) {}
 

@@ -1,3 +1,4 @@
+import type { TenantWrappedKey } from "../tenant/tenant-root-key.ts";
 import type { Principal, PrincipalType, TenantInfo } from "../../core/domain/identity/principal.ts";
 
 type PrincipalRow = {
@@ -14,27 +15,33 @@ type PrincipalRow = {
 export class TenantRepository {
   constructor(private readonly sql: SqlStorage) {}
 
-  load(): { info: TenantInfo; wrappedDek: Uint8Array } | null {
+  load(): { info: TenantInfo; dataKey: TenantWrappedKey } | null {
     const row = this.sql
-      .exec<{ tenant_id: string; display_name: string; created: number; wrapped_dek: ArrayBuffer }>(
-        "SELECT tenant_id, display_name, created, wrapped_dek FROM tenant WHERE id = 1",
+      .exec<{ tenant_id: string; display_name: string; created: number; wrapped_dek: ArrayBuffer; dek_root_version: number }>(
+        "SELECT tenant_id, display_name, created, wrapped_dek, dek_root_version FROM tenant WHERE id = 1",
       )
       .toArray()[0];
     if (row === undefined) return null;
     return {
       info: { id: row.tenant_id, displayName: row.display_name, created: row.created },
-      wrappedDek: new Uint8Array(row.wrapped_dek),
+      dataKey: { wrapped: new Uint8Array(row.wrapped_dek), rootVersion: row.dek_root_version },
     };
   }
 
-  insert(info: TenantInfo, wrappedDek: Uint8Array): void {
+  insert(info: TenantInfo, dataKey: TenantWrappedKey): void {
     this.sql.exec(
-      "INSERT INTO tenant (id, tenant_id, display_name, created, wrapped_dek) VALUES (1, ?, ?, ?, ?)",
+      "INSERT INTO tenant (id, tenant_id, display_name, created, wrapped_dek, dek_root_version) VALUES (1, ?, ?, ?, ?, ?)",
       info.id,
       info.displayName,
       info.created,
-      wrappedDek,
+      dataKey.wrapped,
+      dataKey.rootVersion,
     );
+  }
+
+  /** The data key re-wrapped by root-key rotation (migration 0010). */
+  setDataKey(dataKey: TenantWrappedKey): void {
+    this.sql.exec("UPDATE tenant SET wrapped_dek = ?, dek_root_version = ? WHERE id = 1", dataKey.wrapped, dataKey.rootVersion);
   }
 
   insertPrincipal(p: Principal, credentialHash: Uint8Array): void {

@@ -32,7 +32,7 @@ export interface UserRecord {
 const SELECT = `SELECT p.id, p.display_name, p.tenant_admin, p.created, u.user_principal_name, u.enabled, u.password_hash,
   u.password_salt, u.password_iterations, u.failed_sign_ins, u.locked_until, u.sealed_totp_secret, u.totp_last_step FROM users u JOIN principals p ON p.id = u.principal_id`;
 
-/** The `users` rows (migration 0012); a user's `principals` row is written by TenantRepository in the same transaction. */
+/** The `users` rows (migration 0011); a user's `principals` row is written by TenantRepository in the same transaction. */
 export class UserRepository {
   constructor(private readonly sql: SqlStorage) {}
 

@@ -4,6 +4,7 @@ import { isLongRunningMode, type LongRunningMode } from "../../core/domain/objec
 import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
 import type { CorsRules } from "../../core/domain/vault/cors-rules.ts";
 import type { AccessModel } from "../../core/domain/vault/vault-operational-settings.ts";
+import type { StoredDataKey } from "../../core/crypto/envelope/vault-data-key.ts";
 import type { AccessPolicyEntry } from "../../core/domain/rbac/access-policy.ts";
 
 type VaultRow = {
@@ -15,6 +16,7 @@ type VaultRow = {
   created: number;
   wrapped_dek: ArrayBuffer;
   dek_hsm_key_id: string | null;
+  dek_root_version: number;
   deleted_at: number | null;
   scheduled_purge_at: number | null;
 };
@@ -29,10 +31,10 @@ export interface VaultDeletion {
 export class VaultRepository {
   constructor(private readonly sql: SqlStorage) {}
 
-  load(): { config: VaultConfig; wrappedDek: Uint8Array; dekHsmKeyId: string | null; deletion: VaultDeletion | null } | null {
+  load(): { config: VaultConfig; dataKey: StoredDataKey; deletion: VaultDeletion | null } | null {
     const row = this.sql
       .exec<VaultRow>(
-        "SELECT name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id, deleted_at, scheduled_purge_at FROM vault WHERE id = 1",
+        "SELECT name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id, dek_root_version, deleted_at, scheduled_purge_at FROM vault WHERE id = 1",
       )
       .toArray()[0];
     if (row === undefined) return null;
@@ -46,8 +48,7 @@ export class VaultRepository {
         created: row.created,
         ...(row.dek_hsm_key_id === null ? {} : { dataKeyProtection: "hsm" as const }),
       },
-      wrappedDek: new Uint8Array(row.wrapped_dek),
-      dekHsmKeyId: row.dek_hsm_key_id,
+      dataKey: { wrapped: new Uint8Array(row.wrapped_dek), hsmKeyId: row.dek_hsm_key_id, rootVersion: row.dek_root_version },
       deletion:
         row.deleted_at === null || row.scheduled_purge_at === null ? null : { deletedAt: row.deleted_at, scheduledPurgeAt: row.scheduled_purge_at },
     };
@@ -142,17 +143,28 @@ export class VaultRepository {
     this.sql.exec("UPDATE vault SET public_jwks = ? WHERE id = 1", on ? 1 : 0);
   }
 
-  insert(config: VaultConfig, wrappedDek: Uint8Array, dekHsmKeyId: string | null): void {
+  /** The data key re-wrapped by root-key rotation (migration 0021): the same key, a new wrapping. */
+  setDataKey(dataKey: StoredDataKey): void {
     this.sql.exec(
-      "INSERT INTO vault (id, name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "UPDATE vault SET wrapped_dek = ?, dek_hsm_key_id = ?, dek_root_version = ? WHERE id = 1",
+      dataKey.wrapped,
+      dataKey.hsmKeyId,
+      dataKey.rootVersion,
+    );
+  }
+
+  insert(config: VaultConfig, dataKey: StoredDataKey): void {
+    this.sql.exec(
+      "INSERT INTO vault (id, name, tenant_id, retention_days, purge_protection, sku, created, wrapped_dek, dek_hsm_key_id, dek_root_version) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       config.name,
       config.tenantId,
       config.retentionDays,
       config.purgeProtection ? 1 : 0,
       config.sku,
       config.created,
-      wrappedDek,
-      dekHsmKeyId,
+      dataKey.wrapped,
+      dataKey.hsmKeyId,
+      dataKey.rootVersion,
     );
   }
 }

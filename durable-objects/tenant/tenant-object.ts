@@ -1,10 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
-import { tenantDataKeyOwner } from "../../core/crypto/envelope/aad.ts";
 import type { JWK } from "jose";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { credentialMatches, hashCredential, identityHeader, newCredentialSecret } from "../../core/crypto/credential-hash.ts";
-import { DataKey } from "../../core/crypto/envelope/data-key.ts";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { moveTenantRootKey, newTenantDataKey, type TenantWrappedKey } from "./tenant-root-key.ts";
+import type { RootKeyMoveResult } from "../../core/contract/root-keys.ts";
 import { newSigningKey } from "../../core/crypto/token-signer.ts";
 import { systemClock, toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
 import type { CreatedPrincipal, IssuedToken, Principal, PrincipalType, TenantInfo } from "../../core/domain/identity/principal.ts";
@@ -55,7 +54,7 @@ export class TenantObject extends DurableObject<Env> {
   private readonly policies: PolicyAssignmentRepository;
   private readonly roleDefinitions: RoleDefinitionRepository;
   private info: TenantInfo | null = null;
-  private wrappedDek: Uint8Array | null = null;
+  private wrappedDek: TenantWrappedKey | null = null;
   private readonly signer: TenantSigner;
   /** Users, sign-in and the grants for people (docs/sign-in.md); its methods are this object's, by delegation. */
   private readonly people: TenantPeople;
@@ -69,7 +68,7 @@ export class TenantObject extends DurableObject<Env> {
     this.credentials = assertions.assertionStores(ctx.storage.sql);
     this.policies = new PolicyAssignmentRepository(ctx.storage.sql, "tenant");
     this.roleDefinitions = new RoleDefinitionRepository(ctx.storage.sql);
-    this.signer = new TenantSigner(env.ROOT_KEY);
+    this.signer = new TenantSigner(env);
     this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)), () => this.signer.dataKey(this.info?.id ?? "", this.wrappedDek));
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
@@ -94,16 +93,21 @@ export class TenantObject extends DurableObject<Env> {
   async create(info: TenantInfo): Promise<Result<TenantInfo>> {
     const id = info.id;
     if (this.info !== null) return fail(new VaultError("Conflict", `Tenant ${id} already exists.`));
-    const root = await rootKeyFromEnv(this.env.ROOT_KEY);
-    const { dataKey, wrapped } = await DataKey.create(root, tenantDataKeyOwner(id));
+    const { dataKey, key } = await newTenantDataKey(this.env, id);
     const signingKey = await newSigningKey(dataKey, id);
     if (this.info !== null) return fail(new VaultError("Conflict", `Tenant ${id} already exists.`));
     this.ctx.storage.transactionSync(() => {
-      this.repo.insert(info, wrapped);
+      this.repo.insert(info, key);
       this.repo.insertSigningKey(signingKey.kid, signingKey.publicJwk, signingKey.sealedPrivateJwk, info.created);
     });
     this.load();
     return ok(info);
+  }
+
+  /** Root-key rotation (docs/root-key-rotation.md): the data key re-wrapped under the newest root key version. */
+  async moveRootKey(): Promise<RootKeyMoveResult> {
+    const held = () => (this.info === null || this.wrappedDek === null ? null : { tenantId: this.info.id, key: this.wrappedDek });
+    return moveTenantRootKey(this.env, { held, store: (key) => (this.repo.setDataKey(key), (this.wrappedDek = key)) });
   }
 
   async describe(): Promise<TenantInfo | null> {
@@ -291,7 +295,7 @@ export class TenantObject extends DurableObject<Env> {
   private load(): void {
     const loaded = this.repo.load();
     this.info = loaded?.info ?? null;
-    this.wrappedDek = loaded?.wrappedDek ?? null;
+    this.wrappedDek = loaded?.dataKey ?? null;
     this.throttle.reload();
   }
 }

@@ -1,18 +1,18 @@
-import { tenantDataKeyOwner } from "../../core/crypto/envelope/aad.ts";
-import { DataKey } from "../../core/crypto/envelope/data-key.ts";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
+import type { RootKeySecrets } from "../../core/crypto/envelope/root-key-ring.ts";
+import { openTenantDataKey, type TenantWrappedKey } from "./tenant-root-key.ts";
 import { openSigner, type SigningKeyRecord, type TokenSigner } from "../../core/crypto/token-signer.ts";
 
 /**
  * The tenant's token signer, opened once per object: the newest signing key, unsealed with the tenant's data key
- * (itself unwrapped by the root key). A failed opening is forgotten, so the next request tries again.
+ * (itself unwrapped by the root key version that wrapped it). A failed opening is forgotten, so the next request tries again.
  */
 export class TenantSigner {
   private opening: Promise<TokenSigner> | null = null;
 
-  constructor(private readonly rootKey: string | undefined) {}
+  constructor(private readonly env: RootKeySecrets) {}
 
-  open(tenantId: string, wrappedDek: Uint8Array | null, newest: SigningKeyRecord | undefined): Promise<TokenSigner> {
+  open(tenantId: string, wrappedDek: TenantWrappedKey | null, newest: SigningKeyRecord | undefined): Promise<TokenSigner> {
     if (this.opening === null) {
       if (wrappedDek === null || newest === undefined) return Promise.reject(new Error("tenant has no signing key"));
       this.opening = this.dataKey(tenantId, wrappedDek).then((dataKey) => openSigner(dataKey, tenantId, newest));
@@ -22,9 +22,9 @@ export class TenantSigner {
   }
 
   /** The tenant's data key, unwrapped by the root key (for what else it seals: users' TOTP secrets). */
-  dataKey(tenantId: string, wrappedDek: Uint8Array | null): Promise<DataKey> {
+  dataKey(tenantId: string, wrappedDek: TenantWrappedKey | null): Promise<DataKey> {
     if (wrappedDek === null) return Promise.reject(new Error("tenant has no data key"));
-    return rootKeyFromEnv(this.rootKey).then((root) => DataKey.unwrap(root, tenantDataKeyOwner(tenantId), wrappedDek));
+    return openTenantDataKey(this.env, tenantId, wrappedDek);
   }
 
   forget(): void {

@@ -1,6 +1,7 @@
 import type { Clock } from "../../core/domain/clock.ts";
 import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { RootKeyRing } from "../../core/crypto/envelope/root-key-ring.ts";
 import type { KeyProvider } from "../../core/crypto/providers/key-provider.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { HsmBridge } from "../../core/hsm/hsm-bridge.ts";
@@ -24,6 +25,7 @@ export interface HandlerContextDeps {
   readonly backups: BackupBucket | null;
   dataKey(config: VaultConfig): Promise<DataKey>;
   rootKey(): Promise<RootKey>;
+  rootKeys(): RootKeyRing;
   /** Writes a request's success record inside the caller's transaction, once (audit-journal.ts). */
   recordWithin(audit: RequestAudit, result: unknown): void;
   reschedule(): void;
@@ -71,6 +73,7 @@ export class HandlerContexts {
       accessChanged: () => this.deps.access.forget(),
       dataKey: () => this.deps.dataKey(config),
       rootKey: () => this.deps.rootKey(),
+      rootKeys: () => this.deps.rootKeys(),
       transaction: (fn) =>
         storage.transactionSync(() => {
           const result = fn();

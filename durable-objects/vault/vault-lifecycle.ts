@@ -2,7 +2,8 @@ import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import type { VaultDataKey } from "../../core/crypto/envelope/vault-data-key.ts";
-import { rootKeyFromEnv, type RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { RootKeyRing } from "../../core/crypto/envelope/root-key-ring.ts";
 import { toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { deletedVaultOf, type DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
@@ -39,8 +40,8 @@ export interface LifecycleDeps {
   readonly dek: VaultDataKey;
   readonly hsm: HsmBridge | null;
   readonly clock: Clock;
-  /** Holds the Worker secret the root key comes from; read at each use, as before the split. */
-  readonly env: Pick<Env, "ROOT_KEY">;
+  /** The root key ring, read at each use (root-key-move.ts: the Worker secrets less the retired versions). */
+  ring(): RootKeyRing;
   /** A context without a request, for the HSM clean-up of a deletion (handler-context.ts). */
   context(config: VaultConfig): VaultContext;
   /** Deletes the alarm (vault-scheduler.ts). */
@@ -110,7 +111,7 @@ export class VaultLifecycle {
     this.current = deletion === null ? config : null;
     this.deletedConfig = deletion === null ? null : config;
     this.deletedVault = config === null || deletion === null ? null : { ...deletedVaultOf(config, 0), ...deletion };
-    this.deps.dek.use(loaded === null ? null : { wrapped: loaded.wrappedDek, hsmKeyId: loaded.dekHsmKeyId });
+    this.deps.dek.use(loaded?.dataKey ?? null);
   }
 
   /**
@@ -176,7 +177,7 @@ export class VaultLifecycle {
       // The data key's creation awaited (the HSM bridge): a concurrent create may have won meanwhile.
       if (this.current !== null || this.deletedVault !== null) throw alreadyExists(settings.name);
       this.deps.storage.transactionSync(() => {
-        this.deps.vaults.insert(config, made.stored.wrapped, made.stored.hsmKeyId);
+        this.deps.vaults.insert(config, made.stored);
         if (placement !== undefined) this.deps.storage.kv.put(PLACEMENT_KEY, placement);
         // This object is the vault now: a pointer left by an earlier vault of the name made elsewhere is void.
         this.deps.storage.kv.delete(POINTER_KEY);
@@ -242,12 +243,17 @@ export class VaultLifecycle {
   }
 
   /** The vault's configuration, live or soft-deleted (what a purge destroys, what holds the name's object). */
-  private liveOrDeleted(): VaultConfig | null {
+  liveOrDeleted(): VaultConfig | null {
     return this.current ?? this.deletedConfig;
   }
 
+  /** The current root key version's key: what new seals (backups, page tokens, release signers) are made under. */
   rootKey(): Promise<RootKey> {
-    return rootKeyFromEnv(this.deps.env.ROOT_KEY);
+    return this.deps.ring().currentKey().then((current) => current.root);
+  }
+
+  rootKeys(): RootKeyRing {
+    return this.deps.ring();
   }
 
   /**

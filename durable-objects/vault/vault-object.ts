@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import type { RootKeyMoveRequest, RootKeyMoveResult } from "../../core/contract/root-keys.ts";
 import { systemClock, type Clock } from "../../core/domain/clock.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import type { BenchPrimitive } from "../../core/crypto/bench-primitives.ts";
@@ -122,6 +123,11 @@ export class VaultObject extends DurableObject<Env> {
   /** Control plane, on a name's default-namespace object only: points to its vault's jurisdiction, or (null) to none. */
   async pointTo(placement: import("../../core/domain/vault/placement.ts").VaultPlacement | null): Promise<Result<null>> {
     return this.parts.lifecycle.pointTo(placement);
+  }
+
+  /** Root-key rotation, asked by the registry's sweep (root-key-move.ts, docs/root-key-rotation.md). */
+  async moveRootKey(request: RootKeyMoveRequest): Promise<RootKeyMoveResult> {
+    return this.parts.rootKeyMove.move(request);
   }
 
   // Data plane: request-pipeline.ts, audit-journal.ts.

@@ -32,6 +32,7 @@ import { VaultPolicies } from "./vault-policies.ts";
 import { VaultSnapshots } from "./vault-snapshots.ts";
 import { SnapshotScheduler } from "./snapshot-schedule.ts";
 import { snapshotDuty } from "./duties/snapshot-duty.ts";
+import { RootKeyMove } from "./root-key-move.ts";
 
 /** The vault's parts by job, as the RPC surface (vault-object.ts) delegates to them. */
 export interface VaultParts {
@@ -46,6 +47,7 @@ export interface VaultParts {
   readonly policies: VaultPolicies;
   readonly snapshots: VaultSnapshots;
   readonly snapshotSchedule: SnapshotScheduler;
+  readonly rootKeyMove: RootKeyMove;
 }
 
 /**
@@ -58,14 +60,14 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   const hsm = HsmBridge.fromEnv(env);
   // Prepared keys live as long as this object stays in memory (imported keys are cached per isolate).
   const keys = new KeyProviders(new SoftwareKeyProvider(), hsm === null ? null : new HsmKeyProvider(hsm));
-  const dek = new VaultDataKey(() => lifecycle.rootKey(), hsm);
+  const dek = new VaultDataKey(() => rootKeyMove.ring(), hsm);
   const lifecycle: VaultLifecycle = new VaultLifecycle({
     storage,
     vaults: stores.vaults,
     dek,
     hsm,
     clock,
-    env,
+    ring: () => rootKeyMove.ring(),
     context: (config) => contexts.build(config, null),
     disarm: () => scheduler.disarm(),
     rearm: () => scheduler.reschedule(),
@@ -77,6 +79,14 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
       edge.forget();
       policies.forget();
     },
+  });
+  const rootKeyMove: RootKeyMove = new RootKeyMove({
+    storage,
+    vaults: stores.vaults,
+    dek,
+    env,
+    held: () => lifecycle.liveOrDeleted(),
+    locate: () => lifecycle.locate(),
   });
   const events = new VaultEvents(storage.sql, {
     config: () => lifecycle.requireConfig(),
@@ -109,6 +119,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     backups: env.BACKUPS === undefined ? null : r2BackupBucket(env.BACKUPS),
     dataKey: (config) => lifecycle.dataKey(config),
     rootKey: () => lifecycle.rootKey(),
+    rootKeys: () => lifecycle.rootKeys(),
     recordWithin: (audit, result) => journal.recordWithin(audit, result),
     reschedule: () => scheduler.reschedule(),
     config: () => lifecycle.config,
@@ -132,7 +143,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     clock,
     config: () => lifecycle.config,
     dataKey: (config) => lifecycle.dataKey(config),
-    rootKey: () => lifecycle.rootKey(),
+    rootKeys: () => lifecycle.rootKeys(),
     // Rows under every part changed at once: what each holds in memory goes, as after a wipe, and the alarm re-arms.
     restored: () => {
       lifecycle.load();
@@ -168,7 +179,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     networkAcls: () => settings.networkAcls(),
     accessModel: () => settings.accessModel(),
     policies: { check: (op, config) => policies.check(op, config) },
-    pageTokens: new PageTokens(() => lifecycle.rootKey()),
+    pageTokens: new PageTokens(() => lifecycle.rootKeys()),
   });
   const settings = new OperationalSettings({
     storage,
@@ -188,5 +199,5 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     networkAcls: () => settings.networkAcls(),
   });
   lifecycle.load();
-  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies, snapshots, snapshotSchedule };
+  return { lifecycle, access, pipeline, journal, settings, events, scheduler, edge, policies, snapshots, snapshotSchedule, rootKeyMove };
 }

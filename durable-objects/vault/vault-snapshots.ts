@@ -1,7 +1,7 @@
 import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
-import type { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import type { RootKeyRing } from "../../core/crypto/envelope/root-key-ring.ts";
 import { openSnapshot, sealSnapshot, type SnapshotScope } from "../../core/crypto/envelope/snapshot-seal.ts";
 import { utf8 } from "../../core/crypto/bytes.ts";
 import { toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
@@ -19,7 +19,7 @@ export interface SnapshotDeps {
   readonly clock: Clock;
   config(): VaultConfig | null;
   dataKey(config: VaultConfig): Promise<DataKey>;
-  rootKey(): Promise<RootKey>;
+  rootKeys(): RootKeyRing;
   /** After an in-place restore: what other parts hold in memory about the replaced rows goes, the alarm is re-armed. */
   restored(): void;
 }
@@ -57,7 +57,7 @@ export class VaultSnapshots {
     const created = toUnixSeconds(this.deps.clock.now());
     const payload = await payloadOf(state, config, await this.deps.dataKey(config), snapshotId, created);
     const scope: SnapshotScope = { tenantId: config.tenantId, name: config.name, snapshotId };
-    const blob = await sealSnapshot(await this.deps.rootKey(), scope, utf8(JSON.stringify(payload)));
+    const blob = await sealSnapshot(this.deps.rootKeys(), scope, utf8(JSON.stringify(payload)));
     const summary = { id: snapshotId, vault: payload.vault, created, trigger, sku: config.sku, contents: contentsOf(payload) };
     await bucket.put(snapshotObjectKey(config.tenantId, config.name, snapshotId), blob, { customMetadata: snapshotMetadata(summary) });
     return ok({ ...summary, sizeInBytes: blob.length });
@@ -70,7 +70,7 @@ export class VaultSnapshots {
     const stored = await bucket.get(snapshotObjectKey(tenantId, vault, snapshotId));
     if (stored === null) return fail(notFound(snapshotId));
     const blob = new Uint8Array(await stored.arrayBuffer());
-    const opened = await openSnapshot(await this.deps.rootKey(), { tenantId, name: vault, snapshotId }, blob);
+    const opened = await openSnapshot(this.deps.rootKeys(), { tenantId, name: vault, snapshotId }, blob);
     const payload = opened === null ? null : readPayload(new TextDecoder().decode(opened));
     if (payload === null || payload.tenantId !== tenantId || payload.vault !== vault.toLowerCase() || payload.snapshotId !== snapshotId) {
       return fail(unreadable());

@@ -161,6 +161,8 @@ describe("federated identity credentials (admin API)", () => {
       state.storage.sql.exec("DROP TABLE policy_assignments"); // tenant 0008
       state.storage.sql.exec("DROP TABLE trusted_issuer_objects"); // tenant 0009
       state.storage.sql.exec("DROP TABLE trusted_issuers");
+      for (const table of ["sign_in_settings", "device_codes", "refresh_tokens", "authorization_codes", "users"]) state.storage.sql.exec(`DROP TABLE ${table}`); // tenant 0011-0012
+      state.storage.sql.exec("ALTER TABLE tenant DROP COLUMN dek_root_version"); // tenant 0010
       state.storage.sql.exec("DELETE FROM schema_migrations WHERE version >= 5");
       expect(migrate(state.storage, TENANT_MIGRATIONS.filter((m) => m.version <= 4))).toBe(0);
       expect(migrate(state.storage, TENANT_MIGRATIONS)).toBe(TENANT_MIGRATIONS.length - 4);

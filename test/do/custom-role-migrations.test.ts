@@ -20,20 +20,22 @@ function undo(sql: SqlStorage, version: number, undoing: readonly string[]): voi
   sql.exec("DELETE FROM schema_migrations WHERE version >= ?", version);
 }
 
-/** What tenant migrations 0007 to 0013 made, newest first. */
+/** What tenant migrations 0007 to 0012 made, newest first. */
 const TENANT_FROM_7 = [
   "DROP TABLE sign_in_settings",
   "DROP TABLE device_codes",
   "DROP TABLE refresh_tokens",
   "DROP TABLE authorization_codes",
   "DROP TABLE users",
+  "ALTER TABLE tenant DROP COLUMN dek_root_version",
   "DROP TABLE trusted_issuer_objects",
   "DROP TABLE trusted_issuers",
   "DROP TABLE policy_assignments",
   "DROP TABLE role_definitions",
 ];
-/** What vault migrations 0018 to 0020 made, newest first. */
+/** What vault migrations 0018 to 0021 made, newest first. */
 const VAULT_FROM_18 = [
+  "ALTER TABLE vault DROP COLUMN dek_root_version",
   "DROP TABLE policy_assignments",
   "ALTER TABLE vault DROP COLUMN scheduled_purge_at",
   "ALTER TABLE vault DROP COLUMN deleted_at",

@@ -123,7 +123,7 @@ describe("tenant storage", () => {
       const loaded = repo.load();
       const key = repo.signingKeys()[0];
       if (loaded === null || key === undefined) throw new Error("tenant row or signing key missing");
-      const dataKey = await DataKey.unwrap(await rootKeyFromEnv(env.ROOT_KEY), `tenant|${tenantId}`, loaded.wrappedDek);
+      const dataKey = await DataKey.unwrap(await rootKeyFromEnv(env.ROOT_KEY), `tenant|${tenantId}`, loaded.dataKey.wrapped);
       const jwk = JSON.parse(new TextDecoder().decode(await dataKey.open(key.sealedPrivateJwk, `signing-key|${tenantId}|${key.kid}`))) as JWK;
       // The sealed key is the private half of the published key.
       const published = publicJwks.keys.find((k) => k.kid === key.kid);

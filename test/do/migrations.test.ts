@@ -136,8 +136,10 @@ describe("vault migrations", () => {
       // The data written under schema 1 reads back through the repositories.
       const loaded = new VaultRepository(sql).load();
       expect(loaded?.config).toStrictEqual(seeded.config);
-      expect(loaded?.wrappedDek).toStrictEqual(new Uint8Array(seeded.wrappedDek));
-      const dataKey = await DataKey.unwrap(await rootKeyFromEnv(env.ROOT_KEY), `vault|${tenantId}|${name}`, loaded?.wrappedDek ?? new Uint8Array());
+      expect(loaded?.dataKey.wrapped).toStrictEqual(new Uint8Array(seeded.wrappedDek));
+      // Migration 0021: a data key made before root-key rotation existed is under ROOT_KEY, version 1.
+      expect(loaded?.dataKey.rootVersion).toBe(1);
+      const dataKey = await DataKey.unwrap(await rootKeyFromEnv(env.ROOT_KEY), `vault|${tenantId}|${name}`, loaded?.dataKey.wrapped ?? new Uint8Array());
       const objects = new ObjectRepository(sql);
       for (const s of seeded.versions) {
         const key = s.name.toLowerCase();

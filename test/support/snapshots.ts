@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
-import { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import { RootKeyRing } from "../../core/crypto/envelope/root-key-ring.ts";
 import { openSnapshot, sealSnapshot } from "../../core/crypto/envelope/snapshot-seal.ts";
 import { utf8 } from "../../core/crypto/bytes.ts";
 import { snapshotObjectKey } from "../../core/domain/vault/snapshot-location.ts";
@@ -56,7 +56,7 @@ export async function putRawSnapshot(tenantId: string, vault: string, snapshotId
  * would: a snapshot that authenticates but whose rows are what the test wants (a row that violates a constraint).
  */
 export async function rewriteSnapshot(tenantId: string, vault: string, snapshotId: string, edit: (payload: Payload) => void): Promise<void> {
-  const root = await RootKey.fromSecret(env.ROOT_KEY);
+  const root = RootKeyRing.fromEnv(env);
   const scope = { tenantId, name: vault, snapshotId };
   const opened = await openSnapshot(root, scope, await rawSnapshot(tenantId, vault, snapshotId));
   if (opened === null) throw new Error("snapshot does not open");

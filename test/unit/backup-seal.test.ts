@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openBackup, sealBackup } from "../../core/crypto/envelope/backup-seal.ts";
 import { base64UrlToBytes, bytesToBase64, bytesToBase64Url } from "../../core/crypto/bytes.ts";
 import { RootKey } from "../../core/crypto/envelope/root-key.ts";
+import { RootKeyRing } from "../../core/crypto/envelope/root-key-ring.ts";
 
 const TENANT_A = "7c1e6a52-1111-4a6e-9a0e-0123456789ab";
 const TENANT_B = "7c1e6a52-2222-4a6e-9a0e-0123456789ab";
@@ -16,11 +17,10 @@ function withByteFlipped(blob: string, index: number): string {
 }
 
 describe("backup blobs", () => {
-  let root: RootKey;
+  const root = RootKeyRing.fromEnv({ ROOT_KEY: env.ROOT_KEY });
   let blob: string;
 
   beforeAll(async () => {
-    root = await RootKey.fromSecret(env.ROOT_KEY);
     blob = await sealBackup(root, TENANT_A, "secret", payload);
   });
 
@@ -47,7 +47,7 @@ describe("backup blobs", () => {
   });
 
   it("cannot be opened under another root key", async () => {
-    const other = await RootKey.fromSecret(bytesToBase64(crypto.getRandomValues(new Uint8Array(32))));
+    const other = RootKeyRing.fromEnv({ ROOT_KEY: bytesToBase64(crypto.getRandomValues(new Uint8Array(32))) });
     expect(await openBackup(other, TENANT_A, "secret", blob)).toBeNull();
   });
 

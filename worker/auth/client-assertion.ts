@@ -1,6 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { currentRootKey } from "../../core/crypto/envelope/root-key-ring.ts";
 import { verifyExternalToken } from "../../core/crypto/federation/verify-external-token.ts";
 import { isLocalAuthority } from "../../core/crypto/release/attestation-trust.ts";
 import { AuthorityKeySets, fetchJsonDocument } from "../../core/crypto/release/authority-key-sets.ts";
@@ -28,7 +28,7 @@ const issuerKeySets = new AuthorityKeySets(fetchJsonDocument);
 export function issuerKeys(env: Env, isLocal: (issuer: string) => boolean, nowMs: number): IssuerKeys {
   return async (issuer, jku, refresh) => {
     if (!isLocal(issuer)) return issuerKeySets.keysFor(issuer, jku, nowMs, refresh);
-    return { ok: true, keys: [{ ...(await localIssuerKey(await rootKeyFromEnv(env.ROOT_KEY), LOCAL_OIDC_PURPOSE)).jwk }] };
+    return { ok: true, keys: [{ ...(await localIssuerKey(await currentRootKey(env), LOCAL_OIDC_PURPOSE)).jwk }] };
   };
 }
 

@@ -10,6 +10,7 @@ import { callVault, callVaultForEdge, clientIp } from "../clients/call-vault.ts"
 import { edgeAuditAccepting, recordEdgeRead } from "./edge-audit-batch.ts";
 import { entityTag } from "../middleware/conditional-read.ts";
 import { keepRead, keptRead, type EdgeAddress } from "./edge-cache.ts";
+import { currentRootSecret } from "../../core/crypto/envelope/root-key-ring.ts";
 
 type EdgeKind = "secret.get" | "key.get";
 
@@ -39,7 +40,7 @@ export async function answerAtEdge<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>)
   const vault = c.get("vault");
   const nowMs = Date.now();
   if (edgeAuditAccepting(vault.name, nowMs)) {
-    const kept = await keptRead(c.env.ROOT_KEY, plan.address);
+    const kept = await keptRead(currentRootSecret(c.env), plan.address);
     if (kept !== null) {
       const written = recordEdgeRead(c.env, vault, hitRecord(c, plan, Date.now()));
       if (written !== null) c.executionCtx.waitUntil(written);
@@ -51,8 +52,8 @@ export async function answerAtEdge<T>(c: Context<AppEnv>, plan: EdgeReadPlan<T>)
   const body = JSON.stringify(plan.render(read.value));
   if (read.leaseUntilMs === null) return c.body(body, 200, { "Content-Type": "application/json" });
   // The tag is kept with the body, so a hit (or its 304) costs no HMAC (conditional-read.ts).
-  const etag = await entityTag(c.env.ROOT_KEY, body);
-  c.executionCtx.waitUntil(keepRead(c.env.ROOT_KEY, plan.address, { body, etag }, read.leaseUntilMs, Date.now()));
+  const etag = await entityTag(currentRootSecret(c.env), body);
+  c.executionCtx.waitUntil(keepRead(currentRootSecret(c.env), plan.address, { body, etag }, read.leaseUntilMs, Date.now()));
   return c.body(body, 200, { "Content-Type": "application/json", ETag: etag, [CACHE_STATUS]: MISS });
 }
 

@@ -3,6 +3,7 @@ import type { AppEnv } from "../app-env.ts";
 import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
 import { OPERATIONS } from "../../core/contract/operations.ts";
 import { derivedKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { currentRootSecret } from "../../core/crypto/envelope/root-key-ring.ts";
 
 /** 128 bits of HMAC-SHA-256 over the body: a strong validator (RFC 9110 §8.8.3) that reveals nothing of it. */
 export async function entityTag(rootSecret: string, body: ArrayBuffer | string): Promise<string> {
@@ -39,7 +40,7 @@ export const conditionalRead = createMiddleware<AppEnv>(async (c, next) => {
   if (response.status !== 200 || !(response.headers.get("Content-Type") ?? "").startsWith("application/json")) return;
   if (OPERATION_RESULTS.has(c.get("operation") ?? "")) return;
   // A route that keeps its body's tag with the body (the edge cache, worker/edge/edge-read.ts) sets it already.
-  const tag = response.headers.get("ETag") ?? (await entityTag(c.env.ROOT_KEY, await response.clone().arrayBuffer()));
+  const tag = response.headers.get("ETag") ?? (await entityTag(currentRootSecret(c.env), await response.clone().arrayBuffer()));
   const ifNoneMatch = c.req.method === "GET" ? c.req.header("If-None-Match") : undefined;
   if (ifNoneMatch === undefined || !matches(ifNoneMatch, tag)) {
     response.headers.set("ETag", tag);

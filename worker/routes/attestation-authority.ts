@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { currentRootKey } from "../../core/crypto/envelope/root-key-ring.ts";
 import { compactJws } from "../../core/crypto/release/compact-jws.ts";
 import { localAuthorityKey } from "../../core/crypto/release/local-authority-key.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
@@ -36,7 +36,7 @@ attestationAuthorityRoutes.get(`${LOCAL_AUTHORITY_PATH}/.well-known/openid-confi
   });
 });
 
-const authorityKey = (c: Context<AppEnv>) => rootKeyFromEnv(c.env.ROOT_KEY).then(localAuthorityKey);
+const authorityKey = (c: Context<AppEnv>) => currentRootKey(c.env).then(localAuthorityKey);
 
 attestationAuthorityRoutes.get(`${LOCAL_AUTHORITY_PATH}/certs`, async (c) => c.json({ keys: [(await authorityKey(c)).jwk] }));
 

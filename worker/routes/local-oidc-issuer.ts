@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { currentRootKey } from "../../core/crypto/envelope/root-key-ring.ts";
 import { compactJws } from "../../core/crypto/release/compact-jws.ts";
 import { localIssuerKey } from "../../core/crypto/release/local-authority-key.ts";
 import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
@@ -44,7 +44,7 @@ localOidcIssuerRoutes.get(`${LOCAL_OIDC_ISSUER_PATH}/.well-known/openid-configur
   });
 });
 
-const issuerKey = async (c: Context<AppEnv>) => localIssuerKey(await rootKeyFromEnv(c.env.ROOT_KEY), LOCAL_OIDC_PURPOSE);
+const issuerKey = async (c: Context<AppEnv>) => localIssuerKey(await currentRootKey(c.env), LOCAL_OIDC_PURPOSE);
 
 localOidcIssuerRoutes.get(`${LOCAL_OIDC_ISSUER_PATH}/keys`, async (c) => c.json({ keys: [(await issuerKey(c)).jwk] }));
 

@@ -119,6 +119,9 @@ export const ADMIN_OPERATIONS = {
   LocalDefaultIdentitySet: op("PUT", "/local-default-identity", "operator"),
   ControlPlaneAuditLogQuery: op("GET", "/auditLog", "operator"),
   OperatorDeletedVaultList: op("GET", "/deletedVaults", "operator"),
+  RootKeyStatusGet: op("GET", "/rootKeys", "operator"),
+  RootKeyRotate: op("POST", "/rootKeys/rotate", "operator"),
+  RootKeyRetire: op("POST", "/rootKeys/:version/retire", "operator"),
 } as const satisfies Record<string, AdminOperation>;
 
 export type AdminOperationName = keyof typeof ADMIN_OPERATIONS;

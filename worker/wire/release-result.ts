@@ -1,5 +1,5 @@
 import type { KeyReleaseResult } from "../../core/contract/keys.ts";
-import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { currentRootKey } from "../../core/crypto/envelope/root-key-ring.ts";
 import { releaseSigner } from "../../core/crypto/release/release-signer.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { keyBundle } from "./key-bundle.ts";
@@ -19,6 +19,6 @@ export function releasePayload(base: string, result: KeyReleaseResult, apiVersio
 }
 
 export async function signedRelease(env: Env, vault: VaultConfig, base: string, result: KeyReleaseResult, apiVersion: string): Promise<string> {
-  const signer = await releaseSigner(await rootKeyFromEnv(env.ROOT_KEY), vault.tenantId, vault.name);
+  const signer = await releaseSigner(await currentRootKey(env), vault.tenantId, vault.name);
   return signer.sign(releasePayload(base, result, apiVersion));
 }

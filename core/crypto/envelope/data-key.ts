@@ -14,6 +14,12 @@ export interface DataKeyLayer {
   unwrap(wrapped: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
 }
 
+/** What wraps a data key: a root key version's KEK, and the HSM layer inside it if any. */
+export interface DataKeyWrapping {
+  readonly root: RootKey;
+  readonly layer?: DataKeyLayer | undefined;
+}
+
 /**
  * Envelope encryption (docs/decisions.md §5): each Durable Object owns a random 256-bit data key,
  * stored only wrapped by the root-derived KEK with AAD naming its owner and layering (aad.ts dataKeyAad),
@@ -40,6 +46,22 @@ export class DataKey {
     const dataKey = new DataKey(await importAes(raw));
     raw.fill(0);
     return dataKey;
+  }
+
+  /**
+   * The same data key under another wrapping (root-key rotation, docs/root-key-rotation.md): opened with `from`,
+   * sealed again with `to`, never imported, so nothing sealed under it changes. An HSM layer may be added, swapped
+   * (a new token key) or kept; the AAD follows the layering, as at creation.
+   */
+  static async rewrap(owner: string, wrapped: Uint8Array, from: DataKeyWrapping, to: DataKeyWrapping): Promise<Uint8Array<ArrayBuffer>> {
+    const inner = await open(await from.root.deriveAesKey(KEK_PURPOSE), wrapped, dataKeyAad(owner, from.layer !== undefined));
+    const raw = from.layer === undefined ? inner : await from.layer.unwrap(inner);
+    try {
+      const rewrapped = to.layer === undefined ? raw : await to.layer.wrap(raw);
+      return await seal(await to.root.deriveAesKey(KEK_PURPOSE), rewrapped, dataKeyAad(owner, to.layer !== undefined));
+    } finally {
+      raw.fill(0);
+    }
   }
 
   seal(plaintext: Uint8Array<ArrayBuffer>, aad: string): Promise<Uint8Array<ArrayBuffer>> {

@@ -4,13 +4,23 @@ import { vaultDataKeyOwner } from "./aad.ts";
 import { DataKey, type DataKeyLayer } from "./data-key.ts";
 import type { HsmBridge } from "../../hsm/hsm-bridge.ts";
 import { hsmDataKeyLayer } from "../../hsm/hsm-data-key-layer.ts";
-import type { RootKey } from "./root-key.ts";
+import type { RootKeyRing } from "./root-key-ring.ts";
 
 /** What the vault row stores of its data key. */
 export interface StoredDataKey {
   readonly wrapped: Uint8Array;
   /** The HSM key wrapping it inside the root key's seal, for vaults with dataKeyProtection "hsm". */
   readonly hsmKeyId: string | null;
+  /** The root key version whose KEK seals it (vault migration 0021; 1 for every key made before rotation existed). */
+  readonly rootVersion: number;
+}
+
+/** A re-wrapped data key ready to store; `retiredHsmKeyId` is the token key to destroy once it is stored. */
+export interface RewrappedDataKey {
+  readonly stored: StoredDataKey;
+  readonly retiredHsmKeyId: string | null;
+  /** Destroys the new token key should the re-wrap not be stored after all. */
+  readonly undo: () => Promise<void>;
 }
 
 /**
@@ -22,7 +32,7 @@ export class VaultDataKey {
   private opened: Promise<DataKey> | null = null;
 
   constructor(
-    private readonly rootKey: () => Promise<RootKey>,
+    private readonly ring: () => RootKeyRing,
     private readonly hsm: HsmBridge | null,
   ) {}
 
@@ -42,17 +52,17 @@ export class VaultDataKey {
    */
   async create(config: VaultConfig): Promise<{ stored: StoredDataKey; dataKey: DataKey; undo: () => Promise<void> }> {
     if (config.dataKeyProtection !== "hsm") {
-      const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), vaultDataKeyOwner(config));
-      return { stored: { wrapped, hsmKeyId: null }, dataKey, undo: async () => {} };
+      const { version, root } = await this.ring().currentKey();
+      const { dataKey, wrapped } = await DataKey.create(root, vaultDataKeyOwner(config));
+      return { stored: { wrapped, hsmKeyId: null, rootVersion: version }, dataKey, undo: async () => {} };
     }
     const bridge = this.requireHsm(config);
-    const tokenKey = await bridge.call((c) => c.generateKey({ kty: "oct", size: 256 }), undefined, true);
-    const undo = async () => {
-      await bridge.call((c) => c.deleteKey(tokenKey.id)).catch(() => undefined);
-    };
+    const tokenKey = await newTokenKey(bridge);
+    const undo = () => dropTokenKey(bridge, tokenKey);
     try {
-      const { dataKey, wrapped } = await DataKey.create(await this.rootKey(), vaultDataKeyOwner(config), hsmDataKeyLayer(bridge, tokenKey.id));
-      return { stored: { wrapped, hsmKeyId: tokenKey.id }, dataKey, undo };
+      const { version, root } = await this.ring().currentKey();
+      const { dataKey, wrapped } = await DataKey.create(root, vaultDataKeyOwner(config), hsmDataKeyLayer(bridge, tokenKey));
+      return { stored: { wrapped, hsmKeyId: tokenKey, rootVersion: version }, dataKey, undo };
     } catch (error) {
       await undo();
       throw error;
@@ -65,11 +75,51 @@ export class VaultDataKey {
     this.opened = Promise.resolve(dataKey);
   }
 
+  /** The stored wrapping (null: no vault), for the rotation sweep's progress. */
+  get current(): StoredDataKey | null {
+    return this.stored;
+  }
+
+  /**
+   * The data key re-wrapped under the current root key version and, with `newHsmKey`, under a new HSM token key
+   * (docs/root-key-rotation.md). Nothing is stored here: the caller stores it and then calls {@link rewrapped}.
+   */
+  async rewrap(config: VaultConfig, newHsmKey: boolean): Promise<RewrappedDataKey> {
+    const stored = this.stored;
+    if (stored === null) throw new Error("vault has no data key");
+    const ring = this.ring();
+    const from = { root: await ring.key(stored.rootVersion), layer: this.layerOf(config, stored) };
+    const bridge = stored.hsmKeyId !== null && newHsmKey ? this.requireHsm(config) : null;
+    const tokenKey = bridge === null ? stored.hsmKeyId : await newTokenKey(bridge);
+    const undo = bridge === null || tokenKey === null ? async () => {} : () => dropTokenKey(bridge, tokenKey);
+    try {
+      const { version, root } = await ring.currentKey();
+      const layer = tokenKey === null ? undefined : hsmDataKeyLayer(this.requireHsm(config), tokenKey);
+      const wrapped = await DataKey.rewrap(vaultDataKeyOwner(config), stored.wrapped, from, { root, layer });
+      return { stored: { wrapped, hsmKeyId: tokenKey, rootVersion: version }, retiredHsmKeyId: bridge === null ? null : stored.hsmKeyId, undo };
+    } catch (error) {
+      await undo();
+      throw error;
+    }
+  }
+
+  /** A re-wrap was stored: the same data key under a new wrapping, so the opened key stays open. */
+  rewrapped(stored: StoredDataKey): void {
+    this.stored = stored;
+  }
+
+  /** The token key a stored re-wrap replaced: destroyed, best effort (a leftover is logged by the bridge, not used). */
+  discardTokenKey(config: VaultConfig, hsmKeyId: string): Promise<void> {
+    return dropTokenKey(this.requireHsm(config), hsmKeyId);
+  }
+
   open(config: VaultConfig): Promise<DataKey> {
     if (this.opened === null) {
       const stored = this.stored;
       if (stored === null) return Promise.reject(new Error("vault has no data key"));
-      this.opened = this.rootKey().then((root) => DataKey.unwrap(root, vaultDataKeyOwner(config), stored.wrapped, this.layerOf(config, stored)));
+      this.opened = this.ring()
+        .key(stored.rootVersion)
+        .then((root) => DataKey.unwrap(root, vaultDataKeyOwner(config), stored.wrapped, this.layerOf(config, stored)));
       this.opened.catch(() => (this.opened = null));
     }
     return this.opened;
@@ -86,4 +136,14 @@ export class VaultDataKey {
     }
     return this.hsm;
   }
+}
+
+/** A new AES-256 token key for the data key's HSM layer; its CKA_ID is what the vault row keeps. */
+async function newTokenKey(bridge: HsmBridge): Promise<string> {
+  return (await bridge.call((c) => c.generateKey({ kty: "oct", size: 256 }), undefined, true)).id;
+}
+
+/** Best effort, like every token clean-up (durable-objects/operations/hsm-keys.ts). */
+async function dropTokenKey(bridge: HsmBridge, hsmKeyId: string): Promise<void> {
+  await bridge.call((c) => c.deleteKey(hsmKeyId)).catch(() => undefined);
 }

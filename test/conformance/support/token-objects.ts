@@ -10,6 +10,14 @@ import { openToken } from "../../../wasm-hsm/bridge/pkcs11/token.ts";
  * vault destroyed what it should.
  */
 export function countTokenKeys(hsmDir: string): number {
+  return tokenKeyIds(hsmDir).length;
+}
+
+/**
+ * The CKA_IDs of those key objects, hex, sorted: which token keys exist, not only how many (an HSM key-encryption key
+ * replaced by root-key rotation keeps the count and changes the set, docs/root-key-rotation.md).
+ */
+export function tokenKeyIds(hsmDir: string): string[] {
   const config = loadConfig(join(hsmDir, "bridge.json"));
   Object.assign(process.env, config.moduleEnv);
   const token = openToken(config.module, config.token.label);
@@ -17,17 +25,22 @@ export function countTokenKeys(hsmDir: string): number {
     const { module } = token;
     const session = module.C_OpenSession(token.slot, pkcs11js.CKF_SERIAL_SESSION);
     module.C_Login(session, pkcs11js.CKU_USER, config.token.pin);
-    let count = 0;
+    const ids: string[] = [];
     for (const objectClass of [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_SECRET_KEY]) {
       module.C_FindObjectsInit(session, [
         { type: pkcs11js.CKA_CLASS, value: objectClass },
         { type: pkcs11js.CKA_TOKEN, value: true },
       ]);
-      for (let batch = module.C_FindObjects(session, 100); batch.length > 0; batch = module.C_FindObjects(session, 100)) count += batch.length;
+      for (let batch = module.C_FindObjects(session, 100); batch.length > 0; batch = module.C_FindObjects(session, 100)) {
+        for (const handle of batch) {
+          const [id] = module.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_ID }]);
+          ids.push(Buffer.from(id?.value as Buffer).toString("hex"));
+        }
+      }
       module.C_FindObjectsFinal(session);
     }
     module.C_CloseSession(session);
-    return count;
+    return ids.sort();
   } finally {
     token.finalize();
   }

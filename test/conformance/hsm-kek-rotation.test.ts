@@ -1,0 +1,75 @@
+/**
+ * Rotation of the HSM key-encryption key of a premium vault with `dataKeyProtection: "hsm"` (docs/root-key-rotation.md
+ * "HSM-protected vaults") against the real dev server, SoftHSM2 behind the bridge: the operator starts a sweep with
+ * new HSM key-encryption keys, the registry's alarm runs it, and afterwards the token holds a new key in place of the
+ * old one (counted on the token itself), while the unmodified SDK reads what it wrote before, also after the vault
+ * opened its data key afresh (soft delete and recovery reload it from storage).
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { beforeAll, describe, expect, it } from "vitest";
+import { httpsJson } from "../../scripts/dev/https-json.ts";
+import type { RootKeyStatus } from "../../core/contract/root-keys.ts";
+import { adminClient } from "./support/admin.ts";
+import { devServerFacts } from "./support/dev-server-facts.ts";
+import { uniqueName } from "./support/names.ts";
+import { tokenKeyIds } from "./support/token-objects.ts";
+
+const facts = devServerFacts();
+const admin = adminClient(facts);
+const credential = new ManagedIdentityCredential();
+
+beforeAll(() => {
+  expect(facts.hsm, "the dev server runs the HSM bridge (apt-get install softhsm2)").toBeDefined();
+});
+
+async function rootKeys(method: "GET" | "POST", path: string, body?: unknown): Promise<{ status: number; json: RootKeyStatus }> {
+  const response = await httpsJson({
+    url: `${facts.origin}/admin/rootKeys${path}`,
+    method,
+    ca: readFileSync(facts.caPath, "utf8"),
+    headers: { authorization: `Bearer ${facts.operatorKey}` },
+    body,
+  });
+  return { status: response.status, json: response.json as RootKeyStatus };
+}
+
+/** The sweep runs from the registry's alarm on the server's clock: wait for it, bounded. */
+async function sweepDone(): Promise<RootKeyStatus> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { json } = await rootKeys("GET", "");
+    if (json.sweep?.state === "done") return json;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the root-key sweep did not finish");
+}
+
+describe("HSM key-encryption key rotation", () => {
+  it("replaces the token key wrapping the vault's data key; the vault serves throughout and after reopening", async () => {
+    const name = uniqueName("hsmkek");
+    await admin.createVault(facts.tenantId, name, { sku: "premium", dataKeyProtection: "hsm", softDeleteRetentionInDays: 7, enablePurgeProtection: false });
+    await admin.assignRole(facts.tenantId, name, randomUUID(), "Key Vault Administrator", facts.principalId);
+    const secrets = new SecretClient(facts.vaultUrl.replace("//dev.", `//${name}.`), credential);
+    await secrets.setSecret("before", "written before the rotation");
+    const before = tokenKeyIds(facts.hsm?.dir ?? "");
+
+    const started = await rootKeys("POST", "/rotate", { hsmKeyEncryptionKeys: true });
+    expect(started.status).toBe(202);
+    expect(started.json.sweep).toMatchObject({ hsmKeyEncryptionKeys: true });
+    await secrets.setSecret("during", "written while the sweep runs");
+    const done = await sweepDone();
+    expect(done.sweep).toMatchObject({ state: "done", remaining: 0 });
+
+    const after = tokenKeyIds(facts.hsm?.dir ?? "");
+    expect(after.length, "one new token key per HSM-protected vault, the old one destroyed").toBe(before.length);
+    expect(after.filter((id) => !before.includes(id)).length, "new token keys").toBeGreaterThanOrEqual(1);
+
+    // Soft delete and recovery make the vault read its row again: the data key opens through the new token key.
+    await admin.deleteVault(facts.tenantId, name);
+    await admin.recoverVault(facts.tenantId, name);
+    expect((await secrets.getSecret("before")).value).toBe("written before the rotation");
+    expect((await secrets.getSecret("during")).value).toBe("written while the sweep runs");
+  });
+});
