@@ -1,0 +1,107 @@
+import { getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { timingSafeEqual, utf8 } from "../../core/crypto/bytes.ts";
+import type { PortalEnv } from "./portal-env.ts";
+import { csrfTokenFor, seal, unseal } from "./session-seal.ts";
+
+/** An access token the portal holds for one resource (the admin API, or the data plane of one vault host). */
+export interface HeldToken {
+  readonly token: string;
+  /** Seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+/** Who is signed in: the operator (its key), or a person of a tenant with the tokens the token service gave them. */
+export type Identity =
+  | { readonly kind: "operator"; readonly key: string }
+  | {
+      readonly kind: "person";
+      readonly tenantId: string;
+      readonly name: string;
+      readonly refreshToken: string;
+      readonly tokens: Readonly<Record<string, HeldToken>>;
+    };
+
+/** A sign-in under way: the PKCE verifier and state (RFC 7636, RFC 6749 §10.12) until the callback. */
+export interface PendingSignIn {
+  readonly tenantId: string;
+  readonly state: string;
+  readonly verifier: string;
+}
+
+export interface PortalSession {
+  /** Random; the CSRF token is bound to it, and it is replaced at sign-in and sign-out (no session fixation). */
+  readonly id: string;
+  /** Seconds since the epoch; the session is void afterwards whatever the cookie's own lifetime says. */
+  readonly expiresAt: number;
+  readonly identity?: Identity;
+  readonly pending?: PendingSignIn;
+  /** One message for the next page (the outcome of a form that redirected). */
+  readonly notice?: { readonly kind: "ok" | "error"; readonly text: string };
+}
+
+/** `__Host-`: Secure, Path=/, no Domain (RFC 6265bis §4.1.3.2) — no sibling host can set or shadow it. */
+const COOKIE = "__Host-portal";
+/** A browser keeps at least 4,096 bytes per cookie (RFC 6265 §6.1); tokens are split over numbered cookies. */
+const CHUNK = 3_800;
+const MAX_CHUNKS = 6;
+export const SESSION_SECONDS = 8 * 3600;
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export function freshSession(): PortalSession {
+  return { id: crypto.randomUUID(), expiresAt: nowSeconds() + SESSION_SECONDS };
+}
+
+function isSession(value: unknown): value is PortalSession {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === "string" && typeof v.expiresAt === "number" && v.expiresAt > nowSeconds();
+}
+
+/**
+ * Loads the session before the route and writes it back after, when the route changed it (`c.set("session", …)`).
+ * A missing, tampered or expired cookie starts a fresh anonymous session.
+ */
+export const portalSession = createMiddleware<PortalEnv>(async (c, next) => {
+  let text = "";
+  for (let i = 0; i < MAX_CHUNKS; i++) {
+    const part = getCookie(c, `${COOKIE}-${i}`);
+    if (part === undefined) break;
+    text += part;
+  }
+  const opened = text === "" ? null : await unseal(c.env, text);
+  const loaded = isSession(opened) ? opened : freshSession();
+  c.set("session", loaded);
+  c.set("csrfToken", await csrfTokenFor(c.env, loaded.id));
+  await next();
+  const session = c.get("session");
+  if (session === loaded && opened !== null) return;
+  const sealed = await seal(c.env, session);
+  const count = Math.ceil(sealed.length / CHUNK);
+  if (count > MAX_CHUNKS) throw new Error("portal session too large");
+  const options = { path: "/", secure: true, httpOnly: true, sameSite: "Strict" } as const;
+  for (let i = 0; i < MAX_CHUNKS; i++) {
+    if (i < count) setCookie(c, `${COOKIE}-${i}`, sealed.slice(i * CHUNK, (i + 1) * CHUNK), { ...options, maxAge: SESSION_SECONDS });
+    else if (getCookie(c, `${COOKIE}-${i}`) !== undefined) setCookie(c, `${COOKIE}-${i}`, "", { ...options, maxAge: 0 });
+  }
+});
+
+/**
+ * Every state-changing request must carry the session's CSRF token in its form (`_csrf`); otherwise 403 and nothing
+ * happens. SameSite=Strict already keeps the cookie off cross-site posts; the token is the second, independent lock.
+ */
+export const csrfGuard = createMiddleware<PortalEnv>(async (c, next) => {
+  if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+  const form = await c.req.raw.clone().formData().catch(() => null);
+  const sent = form?.get("_csrf");
+  if (typeof sent !== "string" || !timingSafeEqual(utf8(sent), utf8(c.get("csrfToken")))) {
+    return c.text("The form's CSRF token is missing or wrong: reload the page and try again.", 403);
+  }
+  return next();
+});
+
+/** Replaces the session by one with the same fields over `changes`. */
+export function updateSession(c: { get(key: "session"): PortalSession; set(key: "session", value: PortalSession): void }, changes: Partial<PortalSession>): void {
+  c.set("session", { ...c.get("session"), ...changes });
+}
