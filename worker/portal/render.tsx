@@ -11,15 +11,16 @@ export interface Place {
 }
 
 /** A full page; the session's one-off notice is shown on it and then dropped. */
-export function page(c: Context<PortalEnv>, title: string, body: Child, place: Place = {}, status: 200 | 400 | 403 | 404 = 200): Response | Promise<Response> {
+export async function page(c: Context<PortalEnv>, title: string, body: Child, place: Place = {}, status: 200 | 400 | 403 | 404 = 200): Promise<Response> {
   const session = c.get("session");
   if (session.notice !== undefined) updateSession(c, { notice: undefined });
-  return c.html(
+  const html = await (
     <Page title={title} session={session} csrfToken={c.get("csrfToken")} tenantId={place.tenantId} vaultName={place.vaultName}>
       {body}
-    </Page>,
-    status,
-  );
+    </Page>
+  ).toString();
+  // The doctype keeps browsers in standards mode; JSX has no way to write it.
+  return c.html(`<!doctype html>${html}`, status);
 }
 
 /** Post/redirect/get: the outcome of a form as a notice on the page it leads to (303, so a reload does not re-post). */
