@@ -22,7 +22,7 @@ export const SHOWN = 50;
 /** The filters of the view's query string, defaulting `from` to the last 24 hours. */
 export function auditFilters(query: Record<string, string>): Record<string, string> {
   const filters: Record<string, string> = {};
-  for (const name of FILTERS) if (query[name]) filters[name] = query[name];
+  for (const name of FILTERS) if (query[name] && query[name] !== "any") filters[name] = query[name];
   filters.from ??= new Date(Date.now() - 24 * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
   return filters;
 }

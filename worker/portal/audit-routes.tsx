@@ -28,7 +28,7 @@ async function auditPage(c: Context<PortalEnv>, source: AuditSource, here: strin
             <Field label="To (ISO 8601)" name="to" value={filters.to} />
             <Field label="Operation (e.g. SecretGet)" name="operation" value={filters.operation} />
             <Field label="Caller object id" name="caller" value={filters.caller} />
-            <Select label="Object type" name="objectType" options={["", "secret", "key", "certificate"]} value={filters.objectType} />
+            <Select label="Object type" name="objectType" options={["any", "secret", "key", "certificate"]} value={filters.objectType} />
             <Field label="Object name" name="objectName" value={filters.objectName} />
             <Field label="Result (success, failure or a code)" name="result" value={filters.result} />
           </div>

@@ -73,7 +73,7 @@ tenantRoutes.get("/t/:tenant/vaults", async (c) => {
       <form method="get" action={`${base}/open`}>
         <fieldset>
           <legend>Open a vault by name</legend>
-          <Field label="Vault name" name="name" required hint="For vaults you hold a role on but cannot list (listing needs a tenant admin)." />
+          <Field label="Vault name" name="vault" required hint="For vaults you hold a role on but cannot list (listing needs a tenant admin)." />
           <button type="submit" class="secondary">Open</button>
         </fieldset>
       </form>
@@ -107,7 +107,7 @@ tenantRoutes.get("/t/:tenant/vaults", async (c) => {
 });
 
 tenantRoutes.get("/t/:tenant/vaults/open", (c) => {
-  const name = (c.req.query("name") ?? "").trim();
+  const name = (c.req.query("vault") ?? "").trim();
   const to = `/portal/t/${c.req.param("tenant")}/vaults`;
   return /^[A-Za-z0-9-]{3,24}$/.test(name) ? c.redirect(`${to}/${name.toLowerCase()}/secrets`, 303) : redirectWith(c, to, "error", "Not a vault name.");
 });
