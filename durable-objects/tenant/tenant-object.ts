@@ -5,7 +5,7 @@ import { VaultError } from "../../core/errors/vault-error.ts";
 import { credentialMatches, hashCredential, identityHeader, newCredentialSecret } from "../../core/crypto/credential-hash.ts";
 import { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { rootKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
-import { newSigningKey, openSigner, type TokenSigner } from "../../core/crypto/token-signer.ts";
+import { newSigningKey } from "../../core/crypto/token-signer.ts";
 import { systemClock, toUnixSeconds, type Clock } from "../../core/domain/clock.ts";
 import type { CreatedPrincipal, IssuedToken, Principal, PrincipalType, TenantInfo } from "../../core/domain/identity/principal.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
@@ -27,6 +27,10 @@ import { managePolicies, type TenantPolicyOp, type TenantPolicyResult } from "./
 import { RoleDefinitionRepository } from "../storage/role-definition-repository.ts";
 import { manageRoleDefinitions, type RoleDefinitionOp, type RoleDefinitionResult } from "./tenant-role-definitions.ts";
 import { manageTrustedIssuers, type TrustedIssuerOp, type TrustedIssuerResult } from "./trusted-issuers.ts";
+import { TenantSigner } from "./tenant-signer.ts";
+import { TenantPeople, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
+import type { UserOp, UserResult } from "./user-directory.ts";
+import type { GrantOutcome, TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
 
 /** Access tokens live an hour, like Entra's default for client credentials. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -49,7 +53,9 @@ export class TenantObject extends DurableObject<Env> {
   private readonly roleDefinitions: RoleDefinitionRepository;
   private info: TenantInfo | null = null;
   private wrappedDek: Uint8Array | null = null;
-  private signerPromise: Promise<TokenSigner> | null = null;
+  private readonly signer: TenantSigner;
+  /** Users, sign-in and the grants for people (docs/sign-in.md); its methods are this object's, by delegation. */
+  private readonly people: TenantPeople;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -60,6 +66,8 @@ export class TenantObject extends DurableObject<Env> {
     this.credentials = assertions.assertionStores(ctx.storage.sql);
     this.policies = new PolicyAssignmentRepository(ctx.storage.sql, "tenant");
     this.roleDefinitions = new RoleDefinitionRepository(ctx.storage.sql);
+    this.signer = new TenantSigner(env.ROOT_KEY);
+    this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)));
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -105,7 +113,7 @@ export class TenantObject extends DurableObject<Env> {
     migrate(this.ctx.storage, TENANT_MIGRATIONS);
     this.info = null;
     this.wrappedDek = null;
-    this.signerPromise = null;
+    this.signer.forget();
     this.throttle.reload();
   }
 
@@ -144,6 +152,7 @@ export class TenantObject extends DurableObject<Env> {
       this.secrets.deleteAllOf(id);
       this.credentials.federated.deleteAllOf(id);
       this.credentials.certificates.deleteAllOf(id);
+      this.people.forget(id);
     });
     return ok(this.repo.vaults());
   }
@@ -250,6 +259,11 @@ export class TenantObject extends DurableObject<Env> {
     return ok(await this.sign(tenant, found.principal, resource));
   }
 
+  // People (docs/sign-in.md): RPC reaches only methods of the class, so each is one here, delegating.
+  async manageUsers(op: UserOp): Promise<Result<UserResult>> { return this.people.manageUsers(op); }
+  async signIn(request: SignInRequest): Promise<SignInOutcome> { return this.people.signIn(request); }
+  async userGrant(op: UserGrantOp): Promise<GrantOutcome<TokenAnswer>> { return this.people.userGrant(op); }
+
   /** The principal of that object id (of that type, unless "any"), or PrincipalNotFound naming what was sought. */
   private principalOf(id: string, type: "any" | "servicePrincipal"): Result<Principal> {
     const found = this.repo.findPrincipal(id)?.principal;
@@ -258,22 +272,13 @@ export class TenantObject extends DurableObject<Env> {
   }
 
   private async sign(tenant: TenantInfo, principal: Principal, resource: string): Promise<IssuedToken> {
-    const [signer, now] = [await this.signer(tenant), toUnixSeconds(this.clock.now())];
+    const [signer, now] = [await this.openSigner(tenant.id), toUnixSeconds(this.clock.now())];
     const accessToken = await signer.sign(accessTokenClaims(this.env.ISSUER_ORIGIN, tenant.id, principal, resource, this.groups.groupsOf(principal.id)), now, TOKEN_LIFETIME_SECONDS);
     return { accessToken, expiresOn: now + TOKEN_LIFETIME_SECONDS, expiresIn: TOKEN_LIFETIME_SECONDS, resource, clientId: principal.appId };
   }
 
-  private signer(tenant: TenantInfo): Promise<TokenSigner> {
-    if (this.signerPromise === null) {
-      const wrapped = this.wrappedDek;
-      const newest = this.repo.signingKeys()[0];
-      if (wrapped === null || newest === undefined) return Promise.reject(new Error("tenant has no signing key"));
-      this.signerPromise = rootKeyFromEnv(this.env.ROOT_KEY)
-        .then((root) => DataKey.unwrap(root, tenantDataKeyOwner(tenant.id), wrapped))
-        .then((dataKey) => openSigner(dataKey, tenant.id, newest));
-      this.signerPromise.catch(() => (this.signerPromise = null));
-    }
-    return this.signerPromise;
+  private openSigner(tenantId: string) {
+    return this.signer.open(tenantId, this.wrappedDek, this.repo.signingKeys()[0]);
   }
 
   private load(): void {

@@ -146,7 +146,19 @@ describe("client credentials grant", () => {
     expect((await clientCredentials(tenantId, sp.appId, secret)).status).toBe(200);
   });
 
-  it.each(["password", "authorization_code", "refresh_token", ""])("refuses grant_type %j with 400 unsupported_grant_type", async (grant) => {
+  // authorization_code and refresh_token are people's grants (test/api/sign-in-*.test.ts): an application is not a
+  // public client, so it is refused as one (invalid_client), never given a token.
+  it.each(["authorization_code", "refresh_token"])("refuses an application's grant_type %j with 401 invalid_client", async (grant) => {
+    const tenantId = await createTenant();
+    const sp = await createPrincipal(tenantId, "servicePrincipal");
+    const response = await clientCredentials(tenantId, sp.appId, sp.clientSecret as string, `${VAULT_RESOURCE}/.default`, grant);
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body.error).toBe("invalid_client");
+    expect(body.access_token).toBeUndefined();
+  });
+
+  it.each(["password", "urn:ietf:params:oauth:grant-type:jwt-bearer", ""])("refuses grant_type %j with 400 unsupported_grant_type", async (grant) => {
     const tenantId = await createTenant();
     const sp = await createPrincipal(tenantId, "servicePrincipal");
     const response = await clientCredentials(tenantId, sp.appId, sp.clientSecret as string, `${VAULT_RESOURCE}/.default`, grant);

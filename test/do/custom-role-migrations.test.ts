@@ -20,8 +20,17 @@ function undo(sql: SqlStorage, version: number, undoing: readonly string[]): voi
   sql.exec("DELETE FROM schema_migrations WHERE version >= ?", version);
 }
 
-/** What tenant migrations 0007 to 0009 made, newest first. */
-const TENANT_FROM_7 = ["DROP TABLE trusted_issuer_objects", "DROP TABLE trusted_issuers", "DROP TABLE policy_assignments", "DROP TABLE role_definitions"];
+/** What tenant migrations 0007 to 0012 made, newest first. */
+const TENANT_FROM_7 = [
+  "DROP TABLE device_codes",
+  "DROP TABLE refresh_tokens",
+  "DROP TABLE authorization_codes",
+  "DROP TABLE users",
+  "DROP TABLE trusted_issuer_objects",
+  "DROP TABLE trusted_issuers",
+  "DROP TABLE policy_assignments",
+  "DROP TABLE role_definitions",
+];
 /** What vault migrations 0018 to 0020 made, newest first. */
 const VAULT_FROM_18 = [
   "DROP TABLE policy_assignments",

@@ -63,7 +63,7 @@ async function verifyAfresh(env: Env, token: string, expected: Expected): Promis
     objectId: oid,
     appId: typeof appid === "string" ? appid : oid,
     ...(groups.length === 0 ? {} : { groups }),
-    principalType: typeof payload["xms_mirid"] === "string" ? "ManagedIdentity" : "ServicePrincipal",
+    principalType: typeof payload["xms_mirid"] === "string" ? "ManagedIdentity" : payload.idtyp === "user" ? "User" : "ServicePrincipal",
     claims: payload,
   };
 }

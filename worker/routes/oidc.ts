@@ -6,6 +6,7 @@ import { TOKEN_ALG } from "../../core/crypto/token-signer.ts";
 import { UUID, oauthError, readForm, resourceFromScope } from "../wire/oauth.ts";
 import { JWT_BEARER_ASSERTION } from "../auth/client-assertion.ts";
 import { assertionRefused, exchangeAssertion } from "./oidc-client-assertion.ts";
+import { USER_GRANT_TYPES, isUserGrantType, userGrant } from "./oidc-user-grants.ts";
 
 /**
  * The tenant's OAuth 2.0 authority, shaped like Entra ID v2.0 so `ClientSecretCredential` works with
@@ -29,12 +30,15 @@ oidcRoutes.get("/:tenant/v2.0/.well-known/openid-configuration", async (c) => {
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     token_endpoint: `${base}/oauth2/v2.0/token`,
     jwks_uri: `${base}/discovery/v2.0/keys`,
-    response_types_supported: ["token"],
-    grant_types_supported: ["client_credentials"],
+    // People's flows (docs/sign-in.md) beside client credentials.
+    response_types_supported: ["code", "token"],
+    response_modes_supported: ["query"],
+    code_challenge_methods_supported: ["S256"],
+    grant_types_supported: ["client_credentials", ...USER_GRANT_TYPES],
     subject_types_supported: ["pairwise"],
     id_token_signing_alg_values_supported: [TOKEN_ALG],
     token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt"],
-    scopes_supported: ["openid"],
+    scopes_supported: ["openid", "profile", "offline_access"],
     tenant_region_scope: null,
     cloud_instance_name: "edge-vault",
   });
@@ -49,8 +53,9 @@ oidcRoutes.get("/:tenant/discovery/v2.0/keys", async (c) => {
 oidcRoutes.post("/:tenant/oauth2/v2.0/token", async (c) => {
   const tenantId = c.req.param("tenant");
   const form = await readForm(c);
+  if (isUserGrantType(form.get("grant_type"))) return userGrant(c, tenantId, form);
   if (form.get("grant_type") !== "client_credentials") {
-    return oauthError(c, 400, "unsupported_grant_type", "Only client_credentials is supported.");
+    return oauthError(c, 400, "unsupported_grant_type", `grant_type must be client_credentials or ${USER_GRANT_TYPES.join(", ")}.`);
   }
   const clientId = form.get("client_id");
   const clientSecret = form.get("client_secret");

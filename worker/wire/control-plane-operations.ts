@@ -93,6 +93,13 @@ export const ADMIN_OPERATIONS = {
   PolicyAssignmentGet: op("GET", `${VAULT}/policyAssignments/:assignmentName`, "tenant"),
   PolicyAssignmentDelete: op("DELETE", `${VAULT}/policyAssignments/:assignmentName`, "tenant"),
   PolicyStatesList: op("GET", `${VAULT}/policyStates`, "tenant"),
+  // People of a tenant (docs/sign-in.md "Users"): principals of type user, with a password.
+  UserCreate: op("POST", `${TENANT}/users`, "tenant"),
+  UserList: op("GET", `${TENANT}/users`, "tenant"),
+  UserGet: op("GET", `${TENANT}/users/:userId`, "tenant"),
+  UserDelete: op("DELETE", `${TENANT}/users/:userId`, "tenant"),
+  UserPasswordSet: op("PUT", `${TENANT}/users/:userId/password`, "tenant"),
+  UserSessionsRevoke: op("POST", `${TENANT}/users/:userId/revokeSessions`, "tenant"),
   RoleDefinitionList: op("GET", "/roleDefinitions", "anyAdmin"),
   LocalDefaultIdentitySet: op("PUT", "/local-default-identity", "operator"),
   ControlPlaneAuditLogQuery: op("GET", "/auditLog", "operator"),

@@ -1,5 +1,8 @@
-/** Identities a tenant owns. Credentials are random secrets of which only a SHA-256 hash is stored. */
-export type PrincipalType = "servicePrincipal" | "managedIdentity";
+/**
+ * Identities a tenant owns. An application's credentials are random secrets of which only a SHA-256 hash is stored; a
+ * user (a person, docs/sign-in.md) signs in with a password instead.
+ */
+export type PrincipalType = "servicePrincipal" | "managedIdentity" | "user";
 
 export interface Principal {
   readonly id: string;

@@ -1,0 +1,49 @@
+/**
+ * The answers of a person's grants at the token endpoint, as values the tenant object returns and the Worker writes in
+ * OAuth 2.0's shape (RFC 6749 §5.1, §5.2; RFC 8628 §3.5) with Entra's AADSTS numbers, which MSAL and az parse.
+ */
+export type GrantErrorCode =
+  | "invalid_request"
+  | "invalid_grant"
+  | "invalid_client"
+  | "invalid_scope"
+  | "unauthorized_client"
+  | "access_denied"
+  | "authorization_pending"
+  | "slow_down"
+  | "expired_token";
+
+export interface GrantError {
+  readonly error: GrantErrorCode;
+  /** Entra's AADSTS number for the failure (its `error_codes`). */
+  readonly aadsts: number;
+  readonly description: string;
+}
+
+export type GrantOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: GrantError };
+
+export const granted = <T>(value: T): GrantOutcome<T> => ({ ok: true, value });
+export const refused = (error: GrantErrorCode, aadsts: number, description: string): GrantOutcome<never> => ({
+  ok: false,
+  error: { error, aadsts, description: `AADSTS${aadsts}: ${description}` },
+});
+
+/** A token endpoint answer for a person (Entra v2.0's fields). */
+export interface TokenAnswer {
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  readonly scope: string;
+  readonly refreshToken: string | null;
+  readonly idToken: string | null;
+  readonly clientInfo: string;
+}
+
+/** Why a sign-in was refused, as the tenant's audit log records it (never the password). */
+export type SignInFailure = "InvalidCredentials" | "AccountLocked" | "AccountDisabled" | "InvalidTotp";
+
+export const SIGN_IN_REFUSALS: Record<SignInFailure, GrantError> = {
+  InvalidCredentials: { error: "invalid_grant", aadsts: 50126, description: "AADSTS50126: Error validating credentials due to invalid username or password." },
+  AccountLocked: { error: "invalid_grant", aadsts: 50053, description: "AADSTS50053: The account is locked because of too many failed sign-in attempts. Try again later." },
+  AccountDisabled: { error: "invalid_grant", aadsts: 50057, description: "AADSTS50057: The user account is disabled." },
+  InvalidTotp: { error: "invalid_grant", aadsts: 50076, description: "AADSTS50076: The verification code is missing, wrong, or already used." },
+};

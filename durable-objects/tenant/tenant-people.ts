@@ -1,0 +1,92 @@
+import { DEFAULT_LOCKOUT } from "../../core/domain/identity/lockout.ts";
+import { refused, type GrantOutcome, type SignInFailure, type TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
+import { fail, type Result } from "../../core/errors/result.ts";
+import { VaultError } from "../../core/errors/vault-error.ts";
+import { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
+import { TenantRepository } from "../storage/tenant-repository.ts";
+import { UserRepository } from "../storage/user-repository.ts";
+import { authenticate } from "./user-authentication.ts";
+import { manageUsers, type UserOp, type UserResult } from "./user-directory.ts";
+import { issueCode, redeemCode, refresh, type CodeRedemption, type CodeRequest, type GrantContext } from "./user-grants.ts";
+
+/** A person's sign-in on the page: name, password, and the authorization request it answers. */
+export interface SignInRequest {
+  readonly userPrincipalName: string;
+  readonly password: string;
+  readonly code: CodeRequest;
+}
+
+/** The code for the client, or why not; either way who it was (for the audit log), when known. */
+export type SignInOutcome =
+  | { readonly ok: true; readonly code: string; readonly userId: string }
+  | { readonly ok: false; readonly failure: SignInFailure; readonly userId: string | null };
+
+export type UserGrantOp =
+  | ({ readonly kind: "authorizationCode" } & CodeRedemption)
+  | { readonly kind: "refreshToken"; readonly refreshToken: string; readonly clientId: string; readonly scope: string | null };
+
+/** What the tenant object lends: who it is and when it is now, its groups, its signer. */
+export type TenantMoment = () => { readonly tenantId: string | null; readonly nowMs: number };
+export type ClaimsSigner = (claims: Record<string, unknown>, lifetimeSeconds: number) => Promise<string>;
+
+/**
+ * The tenant's people (docs/sign-in.md): its users, their sign-ins, and the grants that give them tokens. Kept apart
+ * from the tenant object, which delegates to it, so each stays one concept.
+ */
+export class TenantPeople {
+  private readonly principals: TenantRepository;
+  private readonly users: UserRepository;
+  private readonly grants: SignInGrantRepository;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly issuerOrigin: string,
+    private readonly moment: TenantMoment,
+    private readonly groupsOf: (principalId: string) => readonly string[],
+    private readonly sign: ClaimsSigner,
+  ) {
+    this.principals = new TenantRepository(storage.sql);
+    this.users = new UserRepository(storage.sql);
+    this.grants = new SignInGrantRepository(storage.sql);
+  }
+
+  async manageUsers(op: UserOp): Promise<Result<UserResult>> {
+    const context = this.context();
+    if (context === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
+    return manageUsers({ principals: this.principals, users: this.users, grants: this.grants, transaction: this.transaction, now: context.now }, op);
+  }
+
+  async signIn(request: SignInRequest): Promise<SignInOutcome> {
+    const context = this.context();
+    if (context === null) return { ok: false, failure: "InvalidCredentials", userId: null };
+    const result = await authenticate(this.users, request.userPrincipalName, request.password, DEFAULT_LOCKOUT, context.now);
+    if (!result.ok) return result;
+    return { ok: true, code: await issueCode(context, result.user, request.code), userId: result.user.id };
+  }
+
+  async userGrant(op: UserGrantOp): Promise<GrantOutcome<TokenAnswer>> {
+    const context = this.context();
+    if (context === null) return refused("invalid_request", 90002, "Tenant not found.");
+    switch (op.kind) {
+      case "authorizationCode":
+        return redeemCode(context, op);
+      case "refreshToken":
+        return refresh(context, op.refreshToken, op.clientId, op.scope);
+    }
+  }
+
+  /** Inside the tenant object's transaction of a principal's deletion: the person's rows and sessions go with it. */
+  forget(principalId: string): void {
+    this.users.delete(principalId);
+    this.grants.revokePrincipal(principalId);
+  }
+
+  private readonly transaction = (write: () => void): void => this.storage.transactionSync(write);
+
+  private context(): GrantContext | null {
+    const { tenantId, nowMs } = this.moment();
+    if (tenantId === null) return null;
+    const { users, grants, groupsOf, sign, issuerOrigin, transaction } = this;
+    return { users, grants, groupsOf, sign, issuerOrigin, tenantId, now: Math.floor(nowMs / 1000), transaction };
+  }
+}
