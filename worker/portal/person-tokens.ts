@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { PortalEnv } from "./portal-env.ts";
-import { PORTAL_CLIENT_ID } from "./portal-client.ts";
+import { PORTAL_CLIENT_ID } from "../../core/domain/identity/public-clients.ts";
 import { updateSession, type HeldToken } from "./session.ts";
 
 /** A token this close to expiry is replaced before use, so a call never starts with one that lapses on the way. */

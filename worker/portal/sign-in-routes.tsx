@@ -3,7 +3,7 @@ import { UUID } from "../wire/oauth.ts";
 import { challengeOf, newVerifier } from "./pkce.ts";
 import { heldTokenOf, tokenRequest } from "./person-tokens.ts";
 import type { PortalEnv } from "./portal-env.ts";
-import { PORTAL_CLIENT_ID } from "./portal-client.ts";
+import { PORTAL_CLIENT_ID } from "../../core/domain/identity/public-clients.ts";
 import { formOf, page, redirectWith } from "./render.tsx";
 import { freshSession } from "./session.ts";
 import { adminApi, vaultAddress } from "./upstream.ts";

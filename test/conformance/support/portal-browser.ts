@@ -37,3 +37,26 @@ export async function signInAsOperator(page: Page, facts: DevServerFacts): Promi
 
 /** The text of the page's one-off notice (the outcome of the last form). */
 export const noticeOf = (page: Page): Promise<string> => page.locator("p.notice").first().innerText();
+
+/** A person of the tenant, made by the operator through the admin API (docs/sign-in.md "Users"). */
+export async function createUser(facts: DevServerFacts, userPrincipalName: string, password: string, tenantAdmin: boolean): Promise<string> {
+  const response = await fetch(`${facts.origin}/admin/tenants/${facts.tenantId}/users`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${facts.operatorKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ userPrincipalName, displayName: userPrincipalName.split("@")[0], password, tenantAdmin }),
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** Signs a person in: the portal's form, then the token service's sign-in page (authorization code + PKCE). */
+export async function signInAsPerson(page: Page, facts: DevServerFacts, userPrincipalName: string, password: string): Promise<void> {
+  await page.goto(portalUrl(facts, "/signin"));
+  await page.getByLabel("Tenant id").fill(facts.tenantId);
+  await page.getByRole("button", { name: "Continue to sign-in" }).click();
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize/);
+  await page.getByLabel("Email or user name").fill(userPrincipalName);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(new RegExp(`/portal/t/${facts.tenantId}/vaults$`));
+}
