@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/admin.ts";
 import { devServerFacts } from "./support/dev-server-facts.ts";
-import { createUser, launchChromium, newPortalContext, noticeOf, portalUrl, screenshot, signInAsPerson } from "./support/portal-browser.ts";
+import { createUser, launchChromium, newPortalContext, noticeOf, portalUrl, screenshot, scriptReadableState, signInAsPerson } from "./support/portal-browser.ts";
 
 const facts = devServerFacts();
 const admin = adminClient(facts);
@@ -40,7 +40,7 @@ describe("the portal, signed in as a person", () => {
   it("signs in with authorization code + PKCE and keeps no token in the page's reach", async () => {
     await signInAsPerson(page, facts, upn, password);
     expect(await page.locator("header").innerText()).toContain(upn);
-    const stores = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
+    const stores = await scriptReadableState(page);
     expect(stores).toEqual({ local: 0, session: 0, cookie: "" });
   });
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devServerFacts } from "./support/dev-server-facts.ts";
-import { launchChromium, newPortalContext, portalUrl, signInAsOperator } from "./support/portal-browser.ts";
+import { launchChromium, newPortalContext, portalUrl, scriptReadableState, signInAsOperator } from "./support/portal-browser.ts";
 
 const facts = devServerFacts();
 let browser: Browser;
@@ -87,7 +87,7 @@ describe("portal in a browser", () => {
     try {
       const page = await context.newPage();
       await signInAsOperator(page, facts);
-      const stores = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
+      const stores = await scriptReadableState(page);
       expect(stores).toEqual({ local: 0, session: 0, cookie: "" });
       const html = await page.content();
       expect(html).not.toContain(facts.operatorKey);
@@ -108,7 +108,7 @@ describe("portal in a browser", () => {
       await page.goto(`http://127.0.0.1:${(framing.address() as AddressInfo).port}/`);
       await refused;
       const frame = page.frames().find((f) => f !== page.mainFrame());
-      const framedText = frame === undefined ? "" : await frame.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+      const framedText = frame === undefined ? "" : String(await frame.evaluate("document.body ? document.body.innerText : ''").catch(() => ""));
       expect(framedText).not.toContain("Operator key");
     } finally {
       await context.close();

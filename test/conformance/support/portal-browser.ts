@@ -60,3 +60,7 @@ export async function signInAsPerson(page: Page, facts: DevServerFacts, userPrin
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(new RegExp(`/portal/t/${facts.tenantId}/vaults$`));
 }
+
+/** What a script of the page can read: web storage and non-HttpOnly cookies (run in the page; a string, as no DOM types here). */
+export const scriptReadableState = (page: Page): Promise<unknown> =>
+  page.evaluate("({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })");
