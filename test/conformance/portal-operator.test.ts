@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/admin.ts";
 import { devServerFacts } from "./support/dev-server-facts.ts";
-import { launchChromium, newPortalContext, noticeOf, portalUrl, screenshot, signInAsOperator } from "./support/portal-browser.ts";
+import { launchChromium, newPortalContext, noticeOf, portalUrl, screenshot, signInAsOperator, signInAsPerson } from "./support/portal-browser.ts";
 
 const facts = devServerFacts();
 const admin = adminClient(facts);
@@ -75,6 +75,22 @@ describe("the portal, signed in as the operator", () => {
     await page.goto(portalUrl(facts, `/t/${facts.tenantId}/principals`));
     expect(await page.locator("pre[data-secret]").count()).toBe(0);
     expect(await page.content()).not.toContain(credential.split("clientSecret: ")[1] ?? "(none)");
+  });
+
+  it("creates a person, who can then sign in", async () => {
+    const upn = `grace-${vaultName}@example.com`;
+    await page.goto(portalUrl(facts, `/t/${facts.tenantId}/principals`));
+    const form = page.getByRole("group", { name: "New person" });
+    await form.getByLabel("User principal name").fill(upn);
+    await form.getByLabel("Initial password").fill("a long enough password");
+    await page.getByRole("button", { name: "Create person" }).click();
+    expect(await noticeOf(page)).toBe(`${upn} can now sign in.`);
+    const other = await newPortalContext(browser);
+    try {
+      await signInAsPerson(await other.newPage(), facts, upn, "a long enough password");
+    } finally {
+      await other.close();
+    }
   });
 
   it("assigns a role on the vault", async () => {

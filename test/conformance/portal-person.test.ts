@@ -100,7 +100,7 @@ describe("the portal, signed in as a person", () => {
     await form.getByLabel("DNS names (comma-separated)").fill("portal.example");
     await page.getByRole("button", { name: "Create certificate" }).click();
     expect(await noticeOf(page)).toBe("Certificate web requested.");
-    for (let i = 0; i < 20 && (await page.getByRole("link", { name: "Certificate (PEM)" }).count()) === 0; i++) {
+    for (let i = 0; i < 20 && (await page.getByText("Pending operation: completed").count()) === 0; i++) {
       await page.waitForTimeout(500);
       await page.reload();
     }
@@ -108,6 +108,25 @@ describe("the portal, signed in as a person", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Certificate (PEM)" }).click()]);
     const certificate = new X509Certificate(await streamText(download));
     expect(certificate.subject).toBe("CN=portal.example");
+  });
+
+  it("subscribes a webhook to the vault's events", async () => {
+    await page.goto(vaultPath("/events"));
+    const form = page.getByRole("group", { name: "New subscription" });
+    await form.getByLabel("Name", { exact: true }).fill("to-ci");
+    await form.getByLabel("Webhook URL (https)").fill("https://hooks.example.com/vault");
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    expect(await noticeOf(page)).toBe("Subscription to-ci saved.");
+    expect(await page.getByRole("table", { name: "Subscriptions" }).getByRole("cell", { name: "https://hooks.example.com" }).count()).toBe(1);
+    await screenshot(page, "15-events");
+  });
+
+  it("charts the vault's use of its throttle limits per window as server-rendered SVG", async () => {
+    await page.goto(vaultPath("/throttling"));
+    const charts = page.getByRole("img", { name: /peak \d+ of \d+ per window/ });
+    expect(await charts.count()).toBe(4);
+    expect(await page.getByRole("img", { name: /^secretCreate: peak [1-9]/ }).count()).toBe(1);
+    await screenshot(page, "16-throttling");
   });
 
   it("shows each action in the vault's audit log", async () => {

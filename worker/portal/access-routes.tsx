@@ -38,6 +38,17 @@ async function principalsPage(c: Context<PortalEnv>, created?: Record<string, un
         head={["Name", "Type", "Object id", "App id", "Tenant admin", "Created"]}
         rows={itemsOf<Principal>(answer).map((p) => [p.displayName, p.type, <code>{p.id}</code>, <code>{p.appId ?? ""}</code>, p.tenantAdmin === true ? "yes" : "no", when(p.created)])}
       />
+      <form method="post" action={`/portal/t/${tenantId}/users`}>
+        <fieldset>
+          <legend>New person</legend>
+          <Field label="User principal name" name="userPrincipalName" type="email" required />
+          <Field label="Display name" name="userDisplayName" />
+          <Field label="Initial password" name="password" type="password" required hint="8 to 256 characters; tell it to the person out of band." />
+          <p class="field"><label><input type="checkbox" name="userTenantAdmin" value="on" /> Tenant admin</label></p>
+          <Csrf token={c.get("csrfToken")} />
+          <button type="submit">Create person</button>
+        </fieldset>
+      </form>
       <form method="post" action={`/portal/t/${tenantId}/principals`}>
         <fieldset>
           <legend>New principal</legend>
@@ -62,6 +73,21 @@ accessRoutes.post("/t/:tenant/principals", async (c) => {
   const answer = await adminApi(c, "POST", `/tenants/${c.req.param("tenant")}/principals`, body);
   if (!answer.ok) return redirectWith(c, `/portal/t/${c.req.param("tenant")}/principals`, "error", answer.message);
   return principalsPage(c, answer.body as Record<string, unknown>);
+});
+
+/** People sign in with their password (docs/sign-in.md "Users"); the portal never shows or keeps it. */
+accessRoutes.post("/t/:tenant/users", async (c) => {
+  const tenantId = c.req.param("tenant");
+  const body = await c.req.parseBody();
+  const text = (name: string): string => (typeof body[name] === "string" ? String(body[name]) : "");
+  const answer = await adminApi(c, "POST", `/tenants/${tenantId}/users`, {
+    userPrincipalName: text("userPrincipalName").trim(),
+    ...(text("userDisplayName").trim() === "" ? {} : { displayName: text("userDisplayName").trim() }),
+    password: text("password"),
+    tenantAdmin: text("userTenantAdmin") === "on",
+  });
+  const to = `/portal/t/${tenantId}/principals`;
+  return redirectWith(c, to, answer.ok ? "ok" : "error", answer.ok ? `${text("userPrincipalName").trim()} can now sign in.` : answer.message);
 });
 
 interface Assignment {

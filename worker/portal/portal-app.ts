@@ -13,6 +13,8 @@ import { keyRoutes } from "./key-routes.tsx";
 import { certificateRoutes } from "./certificate-routes.tsx";
 import { accessRoutes } from "./access-routes.tsx";
 import { auditRoutes } from "./audit-routes.tsx";
+import { eventRoutes } from "./event-routes.tsx";
+import { throttleRoutes } from "./throttle-routes.tsx";
 
 /** Pages that need no one signed in. */
 const OPEN = new Set(["/portal/signin", "/portal/signin/person", "/portal/signin/operator", "/portal/callback"]);
@@ -60,5 +62,7 @@ export function portalApp(upstream: Upstream): Hono<PortalEnv> {
   app.route("/", certificateRoutes);
   app.route("/", accessRoutes);
   app.route("/", auditRoutes);
+  app.route("/", eventRoutes);
+  app.route("/", throttleRoutes);
   return app;
 }
