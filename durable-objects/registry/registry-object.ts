@@ -16,6 +16,7 @@ import type { Page, PageRequest } from "../../core/contract/common.ts";
 import { deletedVaultOf, type DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import { purgeProtected, purgeVaultObject } from "./deleted-vault-purge.ts";
+import { pointUserCode, userCodeTenant } from "./device-code-pointers.ts";
 
 /** How long the control-plane audit log keeps records. */
 const CONTROL_PLANE_AUDIT_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
@@ -165,6 +166,15 @@ export class RegistryObject extends DurableObject<Env> {
 
   async getLocalDefaultIdentity(): Promise<LocalDefaultIdentity | null> {
     return this.localDefault();
+  }
+
+  /** Device sign-in (docs/sign-in.md): which tenant issued a live user code (device-code-pointers.ts). */
+  async pointUserCode(userCode: string, tenantId: string, expiresMs: number): Promise<boolean> {
+    return pointUserCode(this.ctx.storage.kv, userCode, tenantId, expiresMs, this.clock.now());
+  }
+
+  async userCodeTenant(userCode: string): Promise<string | null> {
+    return userCodeTenant(this.ctx.storage.kv, userCode, this.clock.now());
   }
 
   /**

@@ -28,6 +28,7 @@ import tenant0007 from "../../migrations/tenant/0007_role_definitions.sql";
 import tenant0008 from "../../migrations/tenant/0008_policy_assignments.sql";
 import tenant0009 from "../../migrations/tenant/0009_trusted_issuers.sql";
 import tenant0012 from "../../migrations/tenant/0012_users_and_sign_in_grants.sql";
+import tenant0013 from "../../migrations/tenant/0013_totp_and_lockout_settings.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -70,6 +71,7 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: "trusted_issuers", sql: tenant0009 },
   // 10 and 11 are another branch's (renumbered at merge).
   { version: 12, name: "users_and_sign_in_grants", sql: tenant0012 },
+  { version: 13, name: "totp_and_lockout_settings", sql: tenant0013 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

@@ -28,7 +28,9 @@ import { RoleDefinitionRepository } from "../storage/role-definition-repository.
 import { manageRoleDefinitions, type RoleDefinitionOp, type RoleDefinitionResult } from "./tenant-role-definitions.ts";
 import { manageTrustedIssuers, type TrustedIssuerOp, type TrustedIssuerResult } from "./trusted-issuers.ts";
 import { TenantSigner } from "./tenant-signer.ts";
-import { TenantPeople, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
+import { TenantPeople, type DeviceApproval, type DeviceApprovalOutcome, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
+import type { DeviceAuthorization } from "./device-authorization.ts";
+import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
 import type { UserOp, UserResult } from "./user-directory.ts";
 import type { GrantOutcome, TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
 
@@ -263,6 +265,9 @@ export class TenantObject extends DurableObject<Env> {
   async manageUsers(op: UserOp): Promise<Result<UserResult>> { return this.people.manageUsers(op); }
   async signIn(request: SignInRequest): Promise<SignInOutcome> { return this.people.signIn(request); }
   async userGrant(op: UserGrantOp): Promise<GrantOutcome<TokenAnswer>> { return this.people.userGrant(op); }
+  async startDeviceAuthorization(clientId: string, scope: string): Promise<DeviceAuthorization | null> { return this.people.startDeviceAuthorization(clientId, scope); }
+  async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
+  async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
 
   /** The principal of that object id (of that type, unless "any"), or PrincipalNotFound naming what was sought. */
   private principalOf(id: string, type: "any" | "servicePrincipal"): Result<Principal> {

@@ -1,6 +1,7 @@
-import { DEFAULT_LOCKOUT } from "../../core/domain/identity/lockout.ts";
+import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
+import { SignInSettingsRepository } from "../storage/sign-in-settings-repository.ts";
 import { refused, type GrantOutcome, type SignInFailure, type TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
-import { fail, type Result } from "../../core/errors/result.ts";
+import { fail, ok, type Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
@@ -8,6 +9,8 @@ import { UserRepository } from "../storage/user-repository.ts";
 import { authenticate } from "./user-authentication.ts";
 import { manageUsers, type UserOp, type UserResult } from "./user-directory.ts";
 import { issueCode, redeemCode, refresh, type CodeRedemption, type CodeRequest, type GrantContext } from "./user-grants.ts";
+import { DeviceCodeRepository } from "../storage/device-code-repository.ts";
+import * as device from "./device-authorization.ts";
 
 /** A person's sign-in on the page: name, password, and the authorization request it answers. */
 export interface SignInRequest {
@@ -23,7 +26,16 @@ export type SignInOutcome =
 
 export type UserGrantOp =
   | ({ readonly kind: "authorizationCode" } & CodeRedemption)
-  | { readonly kind: "refreshToken"; readonly refreshToken: string; readonly clientId: string; readonly scope: string | null };
+  | { readonly kind: "refreshToken"; readonly refreshToken: string; readonly clientId: string; readonly scope: string | null }
+  | { readonly kind: "deviceCode"; readonly deviceCode: string; readonly clientId: string };
+
+/** The verification page: a person signs in to approve a user code, or declines it (approve false, no password asked). */
+export type DeviceApproval = { readonly userCode: string } & ({ readonly approve: true; readonly userPrincipalName: string; readonly password: string } | { readonly approve: false });
+
+/** The approval's outcome, with the client that asked (for the audit log) once the code is known. */
+export type DeviceApprovalOutcome =
+  | { readonly ok: true; readonly userId: string | null; readonly clientId: string }
+  | { readonly ok: false; readonly failure: SignInFailure; readonly userId: string | null; readonly clientId: string | null };
 
 /** What the tenant object lends: who it is and when it is now, its groups, its signer. */
 export type TenantMoment = () => { readonly tenantId: string | null; readonly nowMs: number };
@@ -37,6 +49,8 @@ export class TenantPeople {
   private readonly principals: TenantRepository;
   private readonly users: UserRepository;
   private readonly grants: SignInGrantRepository;
+  private readonly devices: DeviceCodeRepository;
+  private readonly settings: SignInSettingsRepository;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -48,6 +62,8 @@ export class TenantPeople {
     this.principals = new TenantRepository(storage.sql);
     this.users = new UserRepository(storage.sql);
     this.grants = new SignInGrantRepository(storage.sql);
+    this.devices = new DeviceCodeRepository(storage.sql);
+    this.settings = new SignInSettingsRepository(storage.sql);
   }
 
   async manageUsers(op: UserOp): Promise<Result<UserResult>> {
@@ -59,7 +75,7 @@ export class TenantPeople {
   async signIn(request: SignInRequest): Promise<SignInOutcome> {
     const context = this.context();
     if (context === null) return { ok: false, failure: "InvalidCredentials", userId: null };
-    const result = await authenticate(this.users, request.userPrincipalName, request.password, DEFAULT_LOCKOUT, context.now);
+    const result = await authenticate(this.users, request.userPrincipalName, request.password, this.settings.lockout(), context.now);
     if (!result.ok) return result;
     return { ok: true, code: await issueCode(context, result.user, request.code), userId: result.user.id };
   }
@@ -72,7 +88,35 @@ export class TenantPeople {
         return redeemCode(context, op);
       case "refreshToken":
         return refresh(context, op.refreshToken, op.clientId, op.scope);
+      case "deviceCode":
+        return device.pollDeviceCode(context, this.devices, op.deviceCode, op.clientId, this.moment().nowMs);
     }
+  }
+
+  async startDeviceAuthorization(clientId: string, scope: string): Promise<device.DeviceAuthorization | null> {
+    const context = this.context();
+    return context === null ? null : device.startDeviceAuthorization(context, this.devices, clientId, scope);
+  }
+
+  async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> {
+    const context = this.context();
+    const clientId = context === null ? null : device.pendingClient(context, this.devices, approval.userCode);
+    if (context === null || clientId === null) return { ok: false, failure: "InvalidUserCode", userId: null, clientId: null };
+    if (!approval.approve) {
+      const declined = device.settleDeviceAuthorization(context, this.devices, approval.userCode, null);
+      return declined ? { ok: true, userId: null, clientId } : { ok: false, failure: "InvalidUserCode", userId: null, clientId };
+    }
+    const result = await authenticate(this.users, approval.userPrincipalName, approval.password, this.settings.lockout(), context.now);
+    if (!result.ok) return { ...result, clientId };
+    const settled = device.settleDeviceAuthorization(context, this.devices, approval.userCode, result.user);
+    return settled ? { ok: true, userId: result.user.id, clientId } : { ok: false, failure: "InvalidUserCode", userId: result.user.id, clientId };
+  }
+
+  /** The tenant's lockout policy (docs/sign-in.md "Lockout"): read it, or with a policy (checked by the route) set it. */
+  async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> {
+    if (this.context() === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
+    if (policy !== null) this.settings.setLockout(policy);
+    return ok(this.settings.lockout());
   }
 
   /** Inside the tenant object's transaction of a principal's deletion: the person's rows and sessions go with it. */

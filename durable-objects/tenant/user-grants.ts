@@ -43,6 +43,8 @@ export interface CodeRedemption {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly codeVerifier: string | null;
+  /** The scope of the redemption, which Entra's v2.0 token endpoint takes over the authorization request's. */
+  readonly scope: string | null;
 }
 
 /** grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6): every binding of the code must hold. */
@@ -64,8 +66,9 @@ export async function redeemCode(ctx: GrantContext, request: CodeRedemption): Pr
     return refused("invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
   }
   const user = activeUser(ctx, code.principalId);
-  const scopes = parseSignInScopes(code.scope);
-  if (user === null || scopes === null) return refused("invalid_grant", 50173, "The provided grant has been revoked.");
+  const scopes = parseSignInScopes(request.scope ?? code.scope);
+  if (user === null) return refused("invalid_grant", 50173, "The provided grant has been revoked.");
+  if (scopes === null) return refused("invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid.");
   if (scopes.resource !== null && !mayAccess(ctx, user, scopes.resource)) return refused("invalid_scope", 65001, "The user may not use the admin API.");
   const familyId = crypto.randomUUID();
   const answer = await tokens(ctx, user, request.clientId, scopes, code.nonce, familyId);

@@ -20,8 +20,9 @@ function undo(sql: SqlStorage, version: number, undoing: readonly string[]): voi
   sql.exec("DELETE FROM schema_migrations WHERE version >= ?", version);
 }
 
-/** What tenant migrations 0007 to 0012 made, newest first. */
+/** What tenant migrations 0007 to 0013 made, newest first. */
 const TENANT_FROM_7 = [
+  "DROP TABLE sign_in_settings",
   "DROP TABLE device_codes",
   "DROP TABLE refresh_tokens",
   "DROP TABLE authorization_codes",

@@ -12,6 +12,7 @@ import {
   pendingKeyAad,
   signingKeyAad,
   tenantDataKeyOwner,
+  totpSecretAad,
   valueAad,
   vaultDataKeyOwner,
   webhookSecretAad,
@@ -35,6 +36,7 @@ const templates = {
   "vault data key in the HSM": dataKeyAad(vaultDataKeyOwner(vault), true),
   "tenant data key": dataKeyAad(tenantDataKeyOwner("{tenant}"), false),
   "token-signing key": signingKeyAad("{tenant}", "{kid}"),
+  "TOTP secret": totpSecretAad("{tenant}", "{user}"),
   backup: backupAad("{tenant}", "{kind}"),
   "page token": pageTokenAad({ tenantId: "{tenant}", vault: "{vault}", collection: "{collection}", apiVersion: "{api-version}" }),
 };

@@ -10,6 +10,8 @@ import type { SignInFailure } from "../../core/domain/identity/oauth-grant.ts";
 export interface SignInResult {
   readonly userId: string | null;
   readonly failure: SignInFailure | null;
+  /** The client, when only the sign-in itself could tell it (the device flow's page). */
+  readonly clientId?: string | null;
   readonly response: Response;
 }
 
@@ -19,7 +21,7 @@ export interface SignInResult {
  * sign-in does not run. The record names the user by object id and the client; never the password, nor the name
  * typed for an unknown user.
  */
-export async function auditedSignIn(c: Context<AppEnv>, tenantId: string, operation: string, clientId: string, run: () => Promise<SignInResult>): Promise<Response> {
+export async function auditedSignIn(c: Context<AppEnv>, tenantId: string, operation: string, clientId: string | null, run: () => Promise<SignInResult>): Promise<Response> {
   const startedMs = Date.now();
   const registry = registryStub(c.env);
   const seq = unwrap(await registry.beginAuditRecord({ requestId: c.get("requestId"), tenantId, vault: "", operation, caller: null, clientIp: clientIp(c), object: null }));
@@ -28,7 +30,7 @@ export async function auditedSignIn(c: Context<AppEnv>, tenantId: string, operat
     tenantId,
     vault: "",
     operation,
-    caller: result.userId === null ? null : { objectId: result.userId, appId: clientId, type: "User" },
+    caller: result.userId === null ? null : { objectId: result.userId, appId: result.clientId ?? clientId ?? "", type: "User" },
     httpStatus: result.response.status,
     resultCode: result.failure ?? AUDIT_SUCCESS,
     durationMs: Date.now() - startedMs,

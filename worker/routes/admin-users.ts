@@ -6,6 +6,7 @@ import { locateVault, vaultStub } from "../clients/vault-stub.ts";
 import { adminRoute } from "../middleware/admin-access.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { normalizeUserPrincipalName, passwordProblem, type User } from "../../core/domain/identity/user.ts";
+import { LOCKOUT_LIMITS, type LockoutPolicy } from "../../core/domain/identity/lockout.ts";
 import { badParameter } from "../../core/errors/vault-error.ts";
 import { optionalString } from "../wire/assertions.ts";
 import { readJsonObject, type JsonObject } from "../wire/json-body.ts";
@@ -92,4 +93,28 @@ adminRoute(adminUserRoutes, "UserSessionsRevoke", async (c) => {
   await requireTenant(c.env, tenantId);
   const revoked = unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "revokeSessions", id: c.req.param("userId") })) as { revoked: number };
   return c.json({ revoked: revoked.revoked });
+});
+
+/** The tenant's lockout policy (docs/sign-in.md "Lockout"). */
+const lockoutJson = (p: LockoutPolicy) => ({ lockoutThreshold: p.threshold, lockoutMinutes: p.minutes });
+
+adminRoute(adminUserRoutes, "SignInSettingsGet", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  return c.json(lockoutJson(unwrap(await tenantStub(c.env, tenantId).lockoutPolicy(null))));
+});
+
+adminRoute(adminUserRoutes, "SignInSettingsSet", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  const body = await readJsonObject(c);
+  const bounded = (field: string, limits: { min: number; max: number }): number => {
+    const value = body[field];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < limits.min || value > limits.max) {
+      throw badParameter(`The parameter '${field}' must be a whole number from ${limits.min} to ${limits.max}.`);
+    }
+    return value;
+  };
+  const policy = { threshold: bounded("lockoutThreshold", LOCKOUT_LIMITS.threshold), minutes: bounded("lockoutMinutes", LOCKOUT_LIMITS.minutes) };
+  return c.json(lockoutJson(unwrap(await tenantStub(c.env, tenantId).lockoutPolicy(policy))));
 });

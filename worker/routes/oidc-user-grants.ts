@@ -6,7 +6,10 @@ import type { GrantError, GrantOutcome, TokenAnswer } from "../../core/domain/id
 import { UUID } from "../wire/oauth.ts";
 
 /** The grant types people's clients use at the token endpoint (docs/sign-in.md). */
-export const USER_GRANT_TYPES = ["authorization_code", "refresh_token"] as const;
+export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+/** MSAL for JavaScript polls with the short name, which Entra accepts as RFC 8628's. */
+const MSAL_DEVICE_CODE_GRANT = "device_code";
+export const USER_GRANT_TYPES = ["authorization_code", "refresh_token", DEVICE_CODE_GRANT, MSAL_DEVICE_CODE_GRANT] as const;
 
 export const isUserGrantType = (grantType: string | null): boolean => USER_GRANT_TYPES.some((g) => g === grantType);
 
@@ -41,7 +44,7 @@ export function tokenAnswerResponse(c: Context<AppEnv>, answer: TokenAnswer, wit
 
 const invalid = (error: GrantError["error"], aadsts: number, text: string): GrantError => ({ error, aadsts, description: `AADSTS${aadsts}: ${text}` });
 
-/** grant_type authorization_code or refresh_token, from a public client (public-clients.ts) that presents no secret. */
+/** grant_type authorization_code, refresh_token or device_code (RFC 8628 §3.4), from a public client (public-clients.ts) that presents no secret. */
 export async function userGrant(c: Context<AppEnv>, tenantId: string, form: URLSearchParams): Promise<Response> {
   const clientId = form.get("client_id") ?? "";
   if (publicClient(clientId) === null) return grantErrorResponse(c, invalid("invalid_client", 700016, `Application with identifier '${clientId.slice(0, 64)}' was not found in the directory.`));
@@ -55,7 +58,11 @@ export async function userGrant(c: Context<AppEnv>, tenantId: string, form: URLS
     const code = form.get("code");
     const redirectUri = form.get("redirect_uri");
     if (code === null || redirectUri === null) return grantErrorResponse(c, invalid("invalid_request", 900144, "The request body must contain the parameters 'code' and 'redirect_uri'."));
-    outcome = await stub.userGrant({ kind: "authorizationCode", code, clientId, redirectUri, codeVerifier: form.get("code_verifier") });
+    outcome = await stub.userGrant({ kind: "authorizationCode", code, clientId, redirectUri, codeVerifier: form.get("code_verifier"), scope: form.get("scope") });
+  } else if (form.get("grant_type") === DEVICE_CODE_GRANT || form.get("grant_type") === MSAL_DEVICE_CODE_GRANT) {
+    const deviceCode = form.get("device_code");
+    if (deviceCode === null) return grantErrorResponse(c, invalid("invalid_request", 900144, "The request body must contain the parameter 'device_code'."));
+    outcome = await stub.userGrant({ kind: "deviceCode", deviceCode, clientId });
   } else {
     const refreshToken = form.get("refresh_token");
     if (refreshToken === null) return grantErrorResponse(c, invalid("invalid_request", 900144, "The request body must contain the parameter 'refresh_token'."));

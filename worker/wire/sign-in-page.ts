@@ -48,6 +48,19 @@ ${page.askUserCode === true ? html`<p><label for="user_code">Code shown on your 
 </html>`;
 }
 
+/** A page that only tells something (the device flow's outcome), under the same headers. */
+export async function sendMessagePage(c: Context, heading: string, text: string, status: ContentfulStatusCode): Promise<Response> {
+  pageHeaders(c, []);
+  return c.html(
+    html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${heading} – edge vault</title></head>
+<body><main><h1>${heading}</h1><p role="status">${text}</p></main></body>
+</html>`,
+    status,
+  );
+}
+
 /**
  * The page's security headers (docs/sign-in.md): a CSP that allows no script and no inline anything, forms posted only
  * here and to where the answer is sent (Chrome applies form-action to the redirect that follows the post), no framing.

@@ -102,3 +102,8 @@ export interface PageTokenScope {
 export function pageTokenAad(scope: PageTokenScope): string {
   return `page/v1|${scope.tenantId}|${scope.vault.toLowerCase()}|${scope.collection}|${scope.apiVersion}`;
 }
+
+/** `users.sealed_totp_secret`: a user's TOTP secret (docs/sign-in.md "TOTP"), under the tenant data key. */
+export function totpSecretAad(tenantId: string, userId: string): string {
+  return `totp|${tenantId}|${userId}`;
+}

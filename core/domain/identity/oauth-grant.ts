@@ -39,11 +39,12 @@ export interface TokenAnswer {
 }
 
 /** Why a sign-in was refused, as the tenant's audit log records it (never the password). */
-export type SignInFailure = "InvalidCredentials" | "AccountLocked" | "AccountDisabled" | "InvalidTotp";
+export type SignInFailure = "InvalidCredentials" | "AccountLocked" | "AccountDisabled" | "InvalidTotp" | "InvalidUserCode";
 
 export const SIGN_IN_REFUSALS: Record<SignInFailure, GrantError> = {
   InvalidCredentials: { error: "invalid_grant", aadsts: 50126, description: "AADSTS50126: Error validating credentials due to invalid username or password." },
   AccountLocked: { error: "invalid_grant", aadsts: 50053, description: "AADSTS50053: The account is locked because of too many failed sign-in attempts. Try again later." },
   AccountDisabled: { error: "invalid_grant", aadsts: 50057, description: "AADSTS50057: The user account is disabled." },
   InvalidTotp: { error: "invalid_grant", aadsts: 50076, description: "AADSTS50076: The verification code is missing, wrong, or already used." },
+  InvalidUserCode: { error: "invalid_grant", aadsts: 70000, description: "AADSTS70000: That code is not valid or has expired. Check the code on your device and try again." },
 };

@@ -20,6 +20,8 @@ export interface PublicClient {
    * but a code issued with a challenge is redeemed only with the matching verifier.
    */
   readonly pkceRequired: boolean;
+  /** May start a device authorization (RFC 8628): clients of devices and terminals, not the web portal. */
+  readonly deviceCode: boolean;
   /** Loopback redirects (RFC 8252 §7.3: http://localhost or 127.0.0.1, any port, any path). */
   readonly loopback: boolean;
   /** Redirect URIs under the issuer origin, by path. */
@@ -27,9 +29,9 @@ export interface PublicClient {
 }
 
 const CLIENTS: readonly PublicClient[] = [
-  { clientId: AZURE_CLI_CLIENT_ID, name: "Azure CLI", pkceRequired: false, loopback: true, originPaths: [] },
-  { clientId: PORTAL_CLIENT_ID, name: "Edge vault portal", pkceRequired: true, loopback: false, originPaths: ["/portal/callback"] },
-  { clientId: KV_CLI_CLIENT_ID, name: "kv command line", pkceRequired: true, loopback: true, originPaths: [] },
+  { clientId: AZURE_CLI_CLIENT_ID, name: "Azure CLI", pkceRequired: false, deviceCode: true, loopback: true, originPaths: [] },
+  { clientId: PORTAL_CLIENT_ID, name: "Edge vault portal", pkceRequired: true, deviceCode: false, loopback: false, originPaths: ["/portal/callback"] },
+  { clientId: KV_CLI_CLIENT_ID, name: "kv command line", pkceRequired: true, deviceCode: true, loopback: true, originPaths: [] },
 ];
 
 export function publicClient(clientId: string): PublicClient | null {
