@@ -4,7 +4,11 @@
  * download it — and see each in the vault's audit log. Every step goes through the public APIs with the person's
  * token; the checks read the results back through the admin API or the data plane. Screenshots: test-results/portal/.
  */
+import { execFileSync } from "node:child_process";
 import { createPublicKey, createVerify, X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/admin.ts";
@@ -110,6 +114,22 @@ describe("the portal, signed in as a person", () => {
     expect(certificate.subject).toBe("CN=portal.example");
   });
 
+  it("downloads a pending certificate's CSR and merges the certificate a CA issued for it", async () => {
+    await page.goto(vaultPath("/certificates"));
+    const form = page.getByRole("group", { name: "New certificate" });
+    await form.getByLabel("Name", { exact: true }).fill("issued");
+    await form.getByLabel("Subject").fill("CN=issued.example");
+    await form.getByLabel("Issuer").selectOption("Unknown");
+    await page.getByRole("button", { name: "Create certificate" }).click();
+    expect(await page.getByText("Pending operation: inProgress").count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the CSR" }).click()]);
+    const chain = issueWithTestCa(await streamText(download));
+    await page.getByLabel("Certificate chain (PEM, leaf first)").fill(chain);
+    await page.getByRole("button", { name: "Merge" }).click();
+    expect(await noticeOf(page)).toBe("Merged: the certificate is issued.");
+    expect(await page.getByText("Pending operation: completed").count()).toBe(1);
+  });
+
   it("subscribes a webhook to the vault's events", async () => {
     await page.goto(vaultPath("/events"));
     const form = page.getByRole("group", { name: "New subscription" });
@@ -139,7 +159,36 @@ describe("the portal, signed in as a person", () => {
     const control = await page.locator("tbody").innerText();
     for (const operation of ["SignIn", "VaultPut", "RoleAssignmentPut"]) expect(control).toContain(operation);
   });
+
+  it("tails the audit log live: a new request appears without a reload", async () => {
+    await page.goto(vaultPath("/audit"));
+    const rows = page.locator("tbody tr");
+    const before = await rows.count();
+    await page.getByRole("button", { name: "Start live tail" }).click();
+    // Another request of the same person (the portal's secret list is a SecretList on the data plane).
+    expect((await page.request.get(vaultPath("/secrets"))).status()).toBe(200);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(before);
+    expect(await page.getByRole("button", { name: "Stop live tail" }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("signs out: the session is gone and pages need a sign-in again", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(portalUrl(facts, "/signin"));
+    expect(await noticeOf(page)).toBe("Signed out.");
+    await page.goto(vaultPath("/secrets"));
+    expect(page.url()).toBe(portalUrl(facts, "/signin"));
+  });
 });
+
+/** Signs a CSR with a throw-away CA (openssl, as x509-openssl.test.ts): the leaf PEM. */
+function issueWithTestCa(csr: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "portal-ca-"));
+  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  writeFileSync(join(dir, "leaf.csr"), csr);
+  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Portal Test CA", "-days", "2");
+  run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "1");
+  return readFileSync(join(dir, "leaf.pem"), "utf8");
+}
 
 async function streamText(download: import("playwright-core").Download): Promise<string> {
   const stream = await download.createReadStream();
