@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { PortalEnv } from "./portal-env.ts";
 import { PORTAL_CLIENT_ID } from "../../core/domain/identity/public-clients.ts";
-import { updateSession, type HeldToken } from "./session.ts";
+import { updateSession } from "./session.ts";
+import type { HeldToken } from "./session-state.ts";
 
 /** A token this close to expiry is replaced before use, so a call never starts with one that lapses on the way. */
 const EARLY_RENEWAL_SECONDS = 60;

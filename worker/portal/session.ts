@@ -3,42 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { timingSafeEqual, utf8 } from "../../core/crypto/bytes.ts";
 import type { PortalEnv } from "./portal-env.ts";
 import { csrfTokenFor, seal, unseal } from "./session-seal.ts";
-
-/** An access token the portal holds for one resource (the admin API, or the data plane of one vault host). */
-export interface HeldToken {
-  readonly token: string;
-  /** Seconds since the epoch. */
-  readonly expiresAt: number;
-}
-
-/** Who is signed in: the operator (its key), or a person of a tenant with the tokens the token service gave them. */
-export type Identity =
-  | { readonly kind: "operator"; readonly key: string }
-  | {
-      readonly kind: "person";
-      readonly tenantId: string;
-      readonly name: string;
-      readonly refreshToken: string;
-      readonly tokens: Readonly<Record<string, HeldToken>>;
-    };
-
-/** A sign-in under way: the PKCE verifier and state (RFC 7636, RFC 6749 §10.12) until the callback. */
-export interface PendingSignIn {
-  readonly tenantId: string;
-  readonly state: string;
-  readonly verifier: string;
-}
-
-export interface PortalSession {
-  /** Random; the CSRF token is bound to it, and it is replaced at sign-in and sign-out (no session fixation). */
-  readonly id: string;
-  /** Seconds since the epoch; the session is void afterwards whatever the cookie's own lifetime says. */
-  readonly expiresAt: number;
-  readonly identity?: Identity;
-  readonly pending?: PendingSignIn;
-  /** One message for the next page (the outcome of a form that redirected). */
-  readonly notice?: { readonly kind: "ok" | "error"; readonly text: string };
-}
+import type { PortalSession } from "./session-state.ts";
 
 /** `__Host-`: Secure, Path=/, no Domain (RFC 6265bis §4.1.3.2) — no sibling host can set or shadow it. */
 const COOKIE = "__Host-portal";

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { PortalSession } from "../session.ts";
+import type { PortalSession } from "../session-state.ts";
 
 export interface PageFrame {
   readonly title: string;
