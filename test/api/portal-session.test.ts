@@ -64,7 +64,7 @@ describe("the portal's session", () => {
     const browser = await operator();
     const stranger = new Browser();
     const foreign = await stranger.csrf("/signin");
-    for (const fields of [{ displayName: "forged" }, { displayName: "forged", _csrf: foreign }]) {
+    for (const fields of [{ displayName: "forged" }, { displayName: "forged", _csrf: foreign }] as Record<string, string>[]) {
       expect((await browser.post("/tenants", fields)).status).toBe(403);
     }
     const tenants = (await (await SELF.fetch(`${ISSUER_ORIGIN}/admin/tenants`, { headers: { Authorization: `Bearer ${OPERATOR_KEY}` } })).json()) as { value: { displayName: string }[] };
