@@ -30,6 +30,7 @@ import { adminPolicyAssignmentRoutes } from "./routes/admin-policy-assignments.t
 import { adminUserRoutes } from "./routes/admin-users.ts";
 import { oidcSignInRoutes } from "./routes/oidc-sign-in.ts";
 import { oidcDeviceRoutes } from "./routes/oidc-device.ts";
+import { oidcSignOutRoutes } from "./routes/oidc-sign-out.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { deletedSecretRoutes } from "./routes/deleted-secrets.ts";
 import { managedIdentityRoutes } from "./routes/managed-identity.ts";
@@ -139,5 +140,6 @@ identityApp.route("/", adfsDiscoveryRoutes);
 identityApp.route("/", oidcRoutes);
 identityApp.route("/", oidcSignInRoutes);
 identityApp.route("/", oidcDeviceRoutes);
+identityApp.route("/", oidcSignOutRoutes);
 identityApp.notFound(notFound);
 identityApp.onError((err) => toErrorResponse(err));

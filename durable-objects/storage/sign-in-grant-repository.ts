@@ -72,6 +72,11 @@ export class SignInGrantRepository {
     return this.sql.exec("DELETE FROM refresh_tokens WHERE principal_id = ?", principalId).rowsWritten;
   }
 
+  /** The person's refresh tokens issued to one client: sign-out from that client. Answers how many. */
+  revokePrincipalClient(principalId: string, clientId: string): number {
+    return this.sql.exec("DELETE FROM refresh_tokens WHERE principal_id = ? AND client_id = ?", principalId, clientId).rowsWritten;
+  }
+
   /** Forgets what can no longer be used: expired codes and refresh tokens (called as new ones are written). */
   prune(now: number): void {
     this.sql.exec("DELETE FROM authorization_codes WHERE expires < ?", now - CODE_MEMORY_SECONDS);

@@ -13,6 +13,8 @@ type UserRow = {
   password_iterations: number;
   failed_sign_ins: number;
   locked_until: number;
+  sealed_totp_secret: ArrayBuffer | null;
+  totp_last_step: number;
 };
 
 /** A user with what signing in needs: the stored password hash and the lockout counters. */
@@ -22,10 +24,13 @@ export interface UserRecord {
   readonly failedSignIns: number;
   /** Unix seconds; 0 when not locked. */
   readonly lockedUntil: number;
+  /** The TOTP secret sealed under the tenant data key (AAD totp|{tenant}|{user}), or null when not enrolled. */
+  readonly sealedTotpSecret: Uint8Array | null;
+  readonly totpLastStep: number;
 }
 
 const SELECT = `SELECT p.id, p.display_name, p.tenant_admin, p.created, u.user_principal_name, u.enabled, u.password_hash,
-  u.password_salt, u.password_iterations, u.failed_sign_ins, u.locked_until FROM users u JOIN principals p ON p.id = u.principal_id`;
+  u.password_salt, u.password_iterations, u.failed_sign_ins, u.locked_until, u.sealed_totp_secret, u.totp_last_step FROM users u JOIN principals p ON p.id = u.principal_id`;
 
 /** The `users` rows (migration 0012); a user's `principals` row is written by TenantRepository in the same transaction. */
 export class UserRepository {
@@ -72,6 +77,15 @@ export class UserRepository {
     this.sql.exec("UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE principal_id = ?", failedSignIns, lockedUntil, id);
   }
 
+  /** A new secret (or none) starts with no step used. */
+  setTotpSecret(id: string, sealed: Uint8Array | null): void {
+    this.sql.exec("UPDATE users SET sealed_totp_secret = ?, totp_last_step = 0 WHERE principal_id = ?", sealed, id);
+  }
+
+  setTotpLastStep(id: string, step: number): void {
+    this.sql.exec("UPDATE users SET totp_last_step = ? WHERE principal_id = ?", step, id);
+  }
+
   delete(id: string): void {
     this.sql.exec("DELETE FROM users WHERE principal_id = ?", id);
   }
@@ -97,5 +111,7 @@ function toRecord(r: UserRow): UserRecord {
     password: { hash: new Uint8Array(r.password_hash), salt: new Uint8Array(r.password_salt), iterations: r.password_iterations },
     failedSignIns: r.failed_sign_ins,
     lockedUntil: r.locked_until,
+    sealedTotpSecret: r.sealed_totp_secret === null ? null : new Uint8Array(r.sealed_totp_secret),
+    totpLastStep: r.totp_last_step,
   };
 }

@@ -69,7 +69,7 @@ export class TenantObject extends DurableObject<Env> {
     this.policies = new PolicyAssignmentRepository(ctx.storage.sql, "tenant");
     this.roleDefinitions = new RoleDefinitionRepository(ctx.storage.sql);
     this.signer = new TenantSigner(env.ROOT_KEY);
-    this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)));
+    this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)), () => this.signer.dataKey(this.info?.id ?? "", this.wrappedDek));
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();

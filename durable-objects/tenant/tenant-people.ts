@@ -6,16 +6,16 @@ import { VaultError } from "../../core/errors/vault-error.ts";
 import { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
 import { UserRepository } from "../storage/user-repository.ts";
-import { authenticate } from "./user-authentication.ts";
+import { authenticate, type Credentials } from "./user-authentication.ts";
+import type { TotpKeys } from "./user-totp.ts";
+import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { manageUsers, type UserOp, type UserResult } from "./user-directory.ts";
 import { issueCode, redeemCode, refresh, type CodeRedemption, type CodeRequest, type GrantContext } from "./user-grants.ts";
 import { DeviceCodeRepository } from "../storage/device-code-repository.ts";
 import * as device from "./device-authorization.ts";
 
-/** A person's sign-in on the page: name, password, and the authorization request it answers. */
-export interface SignInRequest {
-  readonly userPrincipalName: string;
-  readonly password: string;
+/** A person's sign-in on the page: name, password, TOTP code, and the authorization request it answers. */
+export interface SignInRequest extends Credentials {
   readonly code: CodeRequest;
 }
 
@@ -30,7 +30,7 @@ export type UserGrantOp =
   | { readonly kind: "deviceCode"; readonly deviceCode: string; readonly clientId: string };
 
 /** The verification page: a person signs in to approve a user code, or declines it (approve false, no password asked). */
-export type DeviceApproval = { readonly userCode: string } & ({ readonly approve: true; readonly userPrincipalName: string; readonly password: string } | { readonly approve: false });
+export type DeviceApproval = { readonly userCode: string } & (({ readonly approve: true } & Credentials) | { readonly approve: false });
 
 /** The approval's outcome, with the client that asked (for the audit log) once the code is known. */
 export type DeviceApprovalOutcome =
@@ -58,6 +58,7 @@ export class TenantPeople {
     private readonly moment: TenantMoment,
     private readonly groupsOf: (principalId: string) => readonly string[],
     private readonly sign: ClaimsSigner,
+    private readonly dataKey: () => Promise<DataKey>,
   ) {
     this.principals = new TenantRepository(storage.sql);
     this.users = new UserRepository(storage.sql);
@@ -69,13 +70,14 @@ export class TenantPeople {
   async manageUsers(op: UserOp): Promise<Result<UserResult>> {
     const context = this.context();
     if (context === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
-    return manageUsers({ principals: this.principals, users: this.users, grants: this.grants, transaction: this.transaction, now: context.now }, op);
+    const { principals, users, grants, transaction } = this;
+    return manageUsers({ principals, users, grants, transaction, now: context.now, totp: this.totpKeys(context.tenantId) }, op);
   }
 
   async signIn(request: SignInRequest): Promise<SignInOutcome> {
     const context = this.context();
     if (context === null) return { ok: false, failure: "InvalidCredentials", userId: null };
-    const result = await authenticate(this.users, request.userPrincipalName, request.password, this.settings.lockout(), context.now);
+    const result = await authenticate(this.users, this.totpKeys(context.tenantId), request, this.settings.lockout(), context.now);
     if (!result.ok) return result;
     return { ok: true, code: await issueCode(context, result.user, request.code), userId: result.user.id };
   }
@@ -106,7 +108,7 @@ export class TenantPeople {
       const declined = device.settleDeviceAuthorization(context, this.devices, approval.userCode, null);
       return declined ? { ok: true, userId: null, clientId } : { ok: false, failure: "InvalidUserCode", userId: null, clientId };
     }
-    const result = await authenticate(this.users, approval.userPrincipalName, approval.password, this.settings.lockout(), context.now);
+    const result = await authenticate(this.users, this.totpKeys(context.tenantId), approval, this.settings.lockout(), context.now);
     if (!result.ok) return { ...result, clientId };
     const settled = device.settleDeviceAuthorization(context, this.devices, approval.userCode, result.user);
     return settled ? { ok: true, userId: result.user.id, clientId } : { ok: false, failure: "InvalidUserCode", userId: result.user.id, clientId };
@@ -123,6 +125,10 @@ export class TenantPeople {
   forget(principalId: string): void {
     this.users.delete(principalId);
     this.grants.revokePrincipal(principalId);
+  }
+
+  private totpKeys(tenantId: string): TotpKeys {
+    return { tenantId, dataKey: this.dataKey };
   }
 
   private readonly transaction = (write: () => void): void => this.storage.transactionSync(write);

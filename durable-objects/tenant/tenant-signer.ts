@@ -15,12 +15,16 @@ export class TenantSigner {
   open(tenantId: string, wrappedDek: Uint8Array | null, newest: SigningKeyRecord | undefined): Promise<TokenSigner> {
     if (this.opening === null) {
       if (wrappedDek === null || newest === undefined) return Promise.reject(new Error("tenant has no signing key"));
-      this.opening = rootKeyFromEnv(this.rootKey)
-        .then((root) => DataKey.unwrap(root, tenantDataKeyOwner(tenantId), wrappedDek))
-        .then((dataKey) => openSigner(dataKey, tenantId, newest));
+      this.opening = this.dataKey(tenantId, wrappedDek).then((dataKey) => openSigner(dataKey, tenantId, newest));
       this.opening.catch(() => (this.opening = null));
     }
     return this.opening;
+  }
+
+  /** The tenant's data key, unwrapped by the root key (for what else it seals: users' TOTP secrets). */
+  dataKey(tenantId: string, wrappedDek: Uint8Array | null): Promise<DataKey> {
+    if (wrappedDek === null) return Promise.reject(new Error("tenant has no data key"));
+    return rootKeyFromEnv(this.rootKey).then((root) => DataKey.unwrap(root, tenantDataKeyOwner(tenantId), wrappedDek));
   }
 
   forget(): void {

@@ -1,10 +1,12 @@
 import { hashPassword } from "../../core/crypto/password-hash.ts";
+import { hashCredential } from "../../core/crypto/credential-hash.ts";
 import type { User } from "../../core/domain/identity/user.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import type { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
 import type { TenantRepository } from "../storage/tenant-repository.ts";
 import type { UserRepository } from "../storage/user-repository.ts";
+import { enrollTotp, type TotpKeys } from "./user-totp.ts";
 
 /**
  * A tenant's users, as the admin API manages them (docs/sign-in.md "Users"). Names and passwords arrive checked by
@@ -16,9 +18,15 @@ export type UserOp =
   | { readonly kind: "get"; readonly id: string }
   /** A new password ends every session: the person's refresh tokens are revoked, and a lockout is lifted. */
   | { readonly kind: "setPassword"; readonly id: string; readonly password: string }
-  | { readonly kind: "revokeSessions"; readonly id: string };
+  /** Ends the person's sessions: all of them, or those of one client (sign-out, docs/sign-in.md "Sign-out"). */
+  | { readonly kind: "revokeSessions"; readonly id: string; readonly clientId?: string }
+  /** Sign-out with a refresh token: its family ends, if it is the client's. Unknown tokens revoke nothing. */
+  | { readonly kind: "revokeRefreshToken"; readonly refreshToken: string; readonly clientId: string }
+  /** TOTP (docs/sign-in.md "TOTP"): a new secret, answered once as an otpauth:// URI; or none. */
+  | { readonly kind: "enrollTotp"; readonly id: string }
+  | { readonly kind: "removeTotp"; readonly id: string };
 
-export type UserResult = User | User[] | { readonly revoked: number };
+export type UserResult = User | User[] | { readonly revoked: number } | { readonly otpauthUri: string };
 
 export interface UserDirectory {
   readonly principals: TenantRepository;
@@ -26,6 +34,7 @@ export interface UserDirectory {
   readonly grants: SignInGrantRepository;
   readonly transaction: (write: () => void) => void;
   readonly now: number;
+  readonly totp: TotpKeys;
 }
 
 export async function manageUsers(dir: UserDirectory, op: UserOp): Promise<Result<UserResult>> {
@@ -48,7 +57,23 @@ export async function manageUsers(dir: UserDirectory, op: UserOp): Promise<Resul
     }
     case "revokeSessions": {
       const user = found(dir, op.id);
-      return user.ok ? ok({ revoked: dir.grants.revokePrincipal(op.id) }) : user;
+      if (!user.ok) return user;
+      return ok({ revoked: op.clientId === undefined ? dir.grants.revokePrincipal(op.id) : dir.grants.revokePrincipalClient(op.id, op.clientId) });
+    }
+    case "revokeRefreshToken": {
+      const row = dir.grants.refreshToken(await hashCredential(op.refreshToken));
+      if (row === null || row.clientId !== op.clientId) return ok({ revoked: 0 });
+      dir.grants.revokeFamily(row.familyId);
+      return ok({ revoked: 1 });
+    }
+    case "enrollTotp": {
+      const record = dir.users.byId(op.id);
+      return record === null ? notFound(op.id) : ok({ otpauthUri: await enrollTotp(dir.users, dir.totp, record) });
+    }
+    case "removeTotp": {
+      const user = found(dir, op.id);
+      if (user.ok) dir.users.setTotpSecret(op.id, null);
+      return user;
     }
   }
 }
@@ -72,7 +97,9 @@ async function create(dir: UserDirectory, op: Extract<UserOp, { kind: "create" }
 
 function found(dir: UserDirectory, id: string): Result<User> {
   const record = dir.users.byId(id);
-  return record === null ? fail(new VaultError("PrincipalNotFound", `User ${id} was not found.`)) : ok(record.user);
+  return record === null ? notFound(id) : ok(record.user);
 }
+
+const notFound = (id: string) => fail(new VaultError("PrincipalNotFound", `User ${id} was not found.`));
 
 const taken = (name: string): VaultError => new VaultError("Conflict", `A user named ${name} already exists in the tenant.`);

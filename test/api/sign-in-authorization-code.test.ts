@@ -70,6 +70,7 @@ describe("the sign-in page (GET /{tenant}/oauth2/v2.0/authorize)", () => {
       [{ code_challenge: challenge, code_challenge_method: "plain" }, "invalid_request"],
       [{ code_challenge: challenge, code_challenge_method: "S256", scope: "https://vault.localhost:8443/.default https://other.example/.default" }, "invalid_scope"],
       [{ code_challenge: challenge, code_challenge_method: "S256", response_type: "token" }, "unsupported_response_type"],
+      [{ code_challenge: challenge, code_challenge_method: "S256", prompt: "none" }, "login_required"],
     ];
     for (const [params, error] of cases) {
       const response = await SELF.fetch(authorizeUrl(tenantId, params), { redirect: "manual" });

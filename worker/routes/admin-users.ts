@@ -95,6 +95,21 @@ adminRoute(adminUserRoutes, "UserSessionsRevoke", async (c) => {
   return c.json({ revoked: revoked.revoked });
 });
 
+/** TOTP enrollment (docs/sign-in.md "TOTP"): the otpauth:// URI is in this answer only; it is never shown again. */
+adminRoute(adminUserRoutes, "UserTotpEnroll", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  const enrolled = unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "enrollTotp", id: c.req.param("userId") })) as { otpauthUri: string };
+  return c.json({ otpauthUri: enrolled.otpauthUri }, 201);
+});
+
+adminRoute(adminUserRoutes, "UserTotpRemove", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "removeTotp", id: c.req.param("userId") }));
+  return c.body(null, 204);
+});
+
 /** The tenant's lockout policy (docs/sign-in.md "Lockout"). */
 const lockoutJson = (p: LockoutPolicy) => ({ lockoutThreshold: p.threshold, lockoutMinutes: p.minutes });
 

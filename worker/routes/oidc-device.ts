@@ -4,7 +4,7 @@ import { auditedSignIn } from "../auth/sign-in-audit.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { CSRF_FIELD, csrfAccepted, csrfToken } from "../wire/csrf.ts";
 import { readForm, UUID } from "../wire/oauth.ts";
-import { sendMessagePage, sendPage, type SignInPage } from "../wire/sign-in-page.ts";
+import { sendMessagePage, sendPage, typedTotp, type SignInPage } from "../wire/sign-in-page.ts";
 import { deviceCodeMessage, normalizeUserCode } from "../../core/domain/identity/device-code.ts";
 import { SIGN_IN_REFUSALS } from "../../core/domain/identity/oauth-grant.ts";
 import { publicClient } from "../../core/domain/identity/public-clients.ts";
@@ -71,7 +71,7 @@ oidcDeviceRoutes.post("/devicelogin", async (c) => {
       ? await stub.approveDevice({ userCode, approve: false })
       : name === null
         ? ({ ok: false, failure: "InvalidCredentials", userId: null, clientId: null } as const)
-        : await stub.approveDevice({ userCode, approve: true, userPrincipalName: name, password });
+        : await stub.approveDevice({ userCode, approve: true, userPrincipalName: name, password, totp: typedTotp(form) });
     if (outcome.ok) {
       const text = cancel ? "You declined to sign in on your device. You can close this window." : "You have signed in to the application on your device. You can close this window.";
       return { userId: outcome.userId, failure: null, clientId: outcome.clientId, response: await sendMessagePage(c, HEADING, text, 200) };

@@ -5,7 +5,7 @@ import { tenantStub } from "../clients/tenant-stub.ts";
 import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest } from "../wire/authorization-request.ts";
 import { CSRF_FIELD, csrfAccepted, csrfToken } from "../wire/csrf.ts";
 import { readForm, UUID } from "../wire/oauth.ts";
-import { sendPage } from "../wire/sign-in-page.ts";
+import { sendPage, typedTotp } from "../wire/sign-in-page.ts";
 import { SIGN_IN_REFUSALS } from "../../core/domain/identity/oauth-grant.ts";
 import { MAX_PASSWORD_LENGTH, MAX_USER_PRINCIPAL_NAME, normalizeUserPrincipalName } from "../../core/domain/identity/user.ts";
 
@@ -62,6 +62,7 @@ oidcSignInRoutes.post("/:tenant/oauth2/v2.0/authorize", async (c) => {
       : await tenantStub(c.env, tenantId).signIn({
           userPrincipalName: name,
           password,
+          totp: typedTotp(form),
           code: { clientId: request.client.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge, scope: request.scope, nonce: request.nonce },
         });
     if (outcome.ok) {

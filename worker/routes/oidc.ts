@@ -29,6 +29,7 @@ oidcRoutes.get("/:tenant/v2.0/.well-known/openid-configuration", async (c) => {
     issuer: issuerFor(c.env.ISSUER_ORIGIN, tenantId),
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     token_endpoint: `${base}/oauth2/v2.0/token`,
     jwks_uri: `${base}/discovery/v2.0/keys`,
     // People's flows (docs/sign-in.md) beside client credentials.

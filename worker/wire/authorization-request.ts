@@ -41,6 +41,9 @@ export function checkAuthorizationRequest(query: URLSearchParams, issuerOrigin: 
   if (param("response_type") !== "code") return refuse("unsupported_response_type", "AADSTS700054: response_type must be code.");
   const responseMode = param("response_mode");
   if (responseMode !== null && responseMode !== "query") return refuse("invalid_request", "AADSTS900144: Only response_mode=query is supported.");
+  // The service keeps no sign-in session, so a request that forbids asking the person cannot be answered (OIDC Core
+  // §3.1.2.6; Entra's AADSTS50058), e.g. MSAL's silent renewal in a hidden frame.
+  if (param("prompt") === "none") return refuse("login_required", "AADSTS50058: A silent sign-in request was sent but no user is signed in.");
   const scope = param("scope") ?? "";
   if (parseSignInScopes(scope) === null) return refuse("invalid_scope", "AADSTS70011: The provided value for the input parameter 'scope' is not valid.");
   const challenge = param("code_challenge");

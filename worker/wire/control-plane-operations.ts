@@ -100,6 +100,8 @@ export const ADMIN_OPERATIONS = {
   UserDelete: op("DELETE", `${TENANT}/users/:userId`, "tenant"),
   UserPasswordSet: op("PUT", `${TENANT}/users/:userId/password`, "tenant"),
   UserSessionsRevoke: op("POST", `${TENANT}/users/:userId/revokeSessions`, "tenant"),
+  UserTotpEnroll: op("POST", `${TENANT}/users/:userId/totp`, "tenant"),
+  UserTotpRemove: op("DELETE", `${TENANT}/users/:userId/totp`, "tenant"),
   SignInSettingsGet: op("GET", `${TENANT}/signInSettings`, "tenant"),
   SignInSettingsSet: op("PUT", `${TENANT}/signInSettings`, "tenant"),
   RoleDefinitionList: op("GET", "/roleDefinitions", "anyAdmin"),

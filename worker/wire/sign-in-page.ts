@@ -41,11 +41,18 @@ ${hidden.map(([name, value]) => html`<input type="hidden" name="${name}" value="
 ${page.askUserCode === true ? html`<p><label for="user_code">Code shown on your device</label><br><input id="user_code" name="user_code" required autocomplete="off" autocapitalize="characters" spellcheck="false"></p>` : ""}
 <p><label for="userPrincipalName">Email or user name</label><br><input id="userPrincipalName" name="userPrincipalName" type="email" required autocomplete="username" value="${page.userPrincipalName}"></p>
 <p><label for="password">Password</label><br><input id="password" name="password" type="password" required autocomplete="current-password"></p>
+<p><label for="totp">Code from your authenticator app, if you use one</label><br><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code"></p>
 <p><button type="submit" name="action" value="sign-in">Sign in</button> <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button></p>
 </form>
 </main>
 </body>
 </html>`;
+}
+
+/** The TOTP code typed in the form, or null when the field was left empty (docs/sign-in.md "TOTP"). */
+export function typedTotp(form: URLSearchParams): string | null {
+  const typed = (form.get("totp") ?? "").replace(/\s/g, "").slice(0, 16);
+  return typed === "" ? null : typed;
 }
 
 /** A page that only tells something (the device flow's outcome), under the same headers. */
