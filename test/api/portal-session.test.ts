@@ -38,6 +38,13 @@ class Browser {
     return this.fetch(`${PORTAL}${path}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
   }
 
+  /** Another browser holding the same cookies (what a stolen cookie is). */
+  copy(): Browser {
+    const other = new Browser();
+    for (const [name, value] of this.jar) other.jar.set(name, value);
+    return other;
+  }
+
   tamper(): void {
     for (const [name, value] of this.jar) this.jar.set(name, `${value.slice(0, -4)}AAAA`);
   }
@@ -117,6 +124,22 @@ describe("a person's sign-in through the portal (authorization code + PKCE)", ()
     const replay = await browser.fetch(callback);
     expect(replay.headers.get("Location")).toBe("/portal/signin");
     expect((await browser.fetch(`${PORTAL}/t/${tenantId}/vaults`)).headers.get("Location")).toBe("/portal/signin");
+  });
+
+  it("signs out: the session ends, and its refresh token is revoked at the token service", async () => {
+    const tenantId = await createTenant();
+    const user = await createUser(tenantId, "grace@example.com", { tenantAdmin: true });
+    const browser = new Browser();
+    await browser.fetch(await codeRedirect(await startSignIn(browser, tenantId), user.userPrincipalName));
+    // A copy of the cookies taken before sign-out holds the same refresh token and no admin API token yet.
+    const stolen = browser.copy();
+    const signedOut = await browser.post("/signout", { _csrf: await browser.csrf("/signin") });
+    expect(signedOut.headers.get("Location")).toBe("/portal/signin");
+    expect((await browser.fetch(`${PORTAL}/t/${tenantId}/vaults`)).headers.get("Location")).toBe("/portal/signin");
+    // The copy must renew with the revoked refresh token to reach the admin API: refused, so the API answers 401.
+    const page = await (await stolen.fetch(`${PORTAL}/t/${tenantId}/principals`)).text();
+    expect(page).toContain("A valid operator key or tenant-admin token is required.");
+    expect(page).not.toContain("grace@example.com</td>");
   });
 
   it("refuses a callback whose state is not the one this browser started (login CSRF)", async () => {
