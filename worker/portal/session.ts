@@ -1,6 +1,7 @@
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { timingSafeEqual, utf8 } from "../../core/crypto/bytes.ts";
+import { readBoundedBody } from "../wire/bounded-body.ts";
 import type { PortalEnv } from "./portal-env.ts";
 import { csrfTokenFor, seal, unseal } from "./session-seal.ts";
 import type { PortalSession } from "./session-state.ts";
@@ -52,15 +53,19 @@ export const portalSession = createMiddleware<PortalEnv>(async (c, next) => {
   }
 });
 
+/** The portal's forms are small (a secret value is at most 25 KB in Azure, a PEM chain a few KB). */
+const MAX_FORM_BYTES = 256 * 1024;
+
 /**
  * Every state-changing request must carry the session's CSRF token in its form (`_csrf`); otherwise 403 and nothing
  * happens. SameSite=Strict already keeps the cookie off cross-site posts; the token is the second, independent lock.
  */
 export const csrfGuard = createMiddleware<PortalEnv>(async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-  const form = await c.req.raw.clone().formData().catch(() => null);
-  const sent = form?.get("_csrf");
-  if (typeof sent !== "string" || !timingSafeEqual(utf8(sent), utf8(c.get("csrfToken")))) {
+  const bytes = await readBoundedBody(c.req.raw.clone(), MAX_FORM_BYTES);
+  if (bytes === null) return c.text("The form is too large.", 413);
+  const sent = new URLSearchParams(new TextDecoder().decode(bytes)).get("_csrf");
+  if (sent === null || !timingSafeEqual(utf8(sent), utf8(c.get("csrfToken")))) {
     return c.text("The form's CSRF token is missing or wrong: reload the page and try again.", 403);
   }
   return next();
