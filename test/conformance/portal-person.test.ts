@@ -74,12 +74,18 @@ describe("the portal, signed in as a person", () => {
     expect(revealed.headers()["cache-control"]).toBe("no-store");
     expect(await page.locator("pre[data-secret]").innerText()).toBe("s3cr3t from the portal");
     await screenshot(page, "10-secret-revealed");
+    await page.getByLabel("Expires (UTC, YYYY-MM-DD or ISO date-time)").fill("2031-01-02");
+    await page.getByLabel("Enabled").uncheck();
+    await page.getByRole("button", { name: "Save attributes" }).click();
+    expect(await noticeOf(page)).toBe("Attributes saved.");
+    const version = page.getByRole("table", { name: "Versions" }).getByRole("row").nth(1);
+    expect(await version.innerText()).toMatch(/\bno\b[\s\S]*2031-01-02T00:00:00Z/);
     await page.goto(vaultPath("/secrets"));
     await screenshot(page, "11-secrets");
     expect(await page.content()).not.toContain("s3cr3t");
   });
 
-  it("creates a key and signs with it; the signature verifies with the downloaded public key", async () => {
+  it("creates a key and signs with it (verified with the downloaded public key), sets its rotation policy and rotates it", async () => {
     await page.goto(vaultPath("/keys"));
     await page.getByRole("group", { name: "New key" }).getByLabel("Name").fill("signer");
     await page.getByLabel("Type").selectOption("EC P-256");
@@ -89,11 +95,18 @@ describe("the portal, signed in as a person", () => {
     await page.getByLabel("Message (UTF-8; its digest is signed)").fill("hello from the portal");
     await page.getByRole("button", { name: "Sign", exact: true }).click();
     const signature = Buffer.from(await page.locator("pre[data-signature]").innerText(), "base64url");
-    await screenshot(page, "12-key");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download public key (PEM)" }).click()]);
     const pem = await streamText(download);
     const verify = createVerify("SHA256").update("hello from the portal");
     expect(verify.verify({ key: createPublicKey(pem), dsaEncoding: "ieee-p1363" }, signature)).toBe(true);
+    await page.getByLabel("Rotate this long after creation (ISO 8601, e.g. P90D)").fill("P90D");
+    await page.getByRole("button", { name: "Save rotation policy" }).click();
+    expect(await noticeOf(page)).toBe("Rotation policy saved.");
+    await page.getByRole("button", { name: "Rotate now" }).click();
+    expect(await noticeOf(page)).toBe("Rotated: a new version is current.");
+    expect(await page.getByRole("table", { name: "Versions" }).getByRole("row").count()).toBe(3);
+    expect(await page.getByLabel("Rotate this long after creation (ISO 8601, e.g. P90D)").inputValue()).toBe("P90D");
+    await screenshot(page, "12-key");
   });
 
   it("creates a self-signed certificate with the policy form and downloads it", async () => {
