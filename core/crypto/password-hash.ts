@@ -1,3 +1,5 @@
+import { pbkdf2Async } from "@noble/hashes/pbkdf2.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { timingSafeEqual, utf8 } from "./bytes.ts";
 
 /**
@@ -27,6 +29,19 @@ export async function passwordMatches(password: string, stored: PasswordHash): P
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", utf8(password), "PBKDF2", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(salt), iterations }, key, HASH_BITS);
-  return new Uint8Array(bits);
+  try {
+    const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(salt), iterations }, key, HASH_BITS);
+    return new Uint8Array(bits);
+  } catch (err) {
+    // workerd refuses iteration counts above a configured cap (checkPbkdfLimits; 100,000 on some deployments,
+    // cloudflare/workerd#1346) with NotSupportedError. The local runtime accepts 600,000; where one does not, the same
+    // PBKDF2 runs in JavaScript — identical output, so stored hashes verify either way, at a higher CPU cost.
+    if (!(err instanceof DOMException) || err.name !== "NotSupportedError") throw err;
+    return derivePortable(password, salt, iterations);
+  }
+}
+
+/** PBKDF2-HMAC-SHA-256 in JavaScript (@noble/hashes), for runtimes whose WebCrypto caps the iteration count. */
+export function derivePortable(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  return pbkdf2Async(sha256, utf8(password), salt, { c: iterations, dkLen: HASH_BITS / 8 });
 }

@@ -31,6 +31,7 @@ import { TenantSigner } from "./tenant-signer.ts";
 import { TenantPeople, type DeviceApproval, type DeviceApprovalOutcome, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
 import type { DeviceAuthorization } from "./device-authorization.ts";
 import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
+import type { Credentials } from "./user-authentication.ts";
 import type { UserOp, UserResult } from "./user-directory.ts";
 import type { GrantOutcome, TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
 
@@ -268,6 +269,7 @@ export class TenantObject extends DurableObject<Env> {
   async startDeviceAuthorization(clientId: string, scope: string): Promise<DeviceAuthorization | null> { return this.people.startDeviceAuthorization(clientId, scope); }
   async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
   async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
+  async enrollOwnTotp(credentials: Credentials): ReturnType<TenantPeople["enrollOwnTotp"]> { return this.people.enrollOwnTotp(credentials); }
 
   /** The principal of that object id (of that type, unless "any"), or PrincipalNotFound naming what was sought. */
   private principalOf(id: string, type: "any" | "servicePrincipal"): Result<Principal> {

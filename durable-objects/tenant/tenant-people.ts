@@ -7,7 +7,7 @@ import { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
 import { UserRepository } from "../storage/user-repository.ts";
 import { authenticate, type Credentials } from "./user-authentication.ts";
-import type { TotpKeys } from "./user-totp.ts";
+import { enrollTotp, type TotpKeys } from "./user-totp.ts";
 import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { manageUsers, type UserOp, type UserResult } from "./user-directory.ts";
 import { issueCode, redeemCode, refresh, type CodeRedemption, type CodeRequest, type GrantContext } from "./user-grants.ts";
@@ -112,6 +112,20 @@ export class TenantPeople {
     if (!result.ok) return { ...result, clientId };
     const settled = device.settleDeviceAuthorization(context, this.devices, approval.userCode, result.user);
     return settled ? { ok: true, userId: result.user.id, clientId } : { ok: false, failure: "InvalidUserCode", userId: result.user.id, clientId };
+  }
+
+  /**
+   * Self-service TOTP enrollment (docs/sign-in.md "TOTP"): the person proves who they are as at sign-in — password,
+   * and the current code when already enrolled — and gets a new secret's otpauth:// URI, once.
+   */
+  async enrollOwnTotp(credentials: Credentials): Promise<{ readonly ok: true; readonly otpauthUri: string; readonly userId: string } | { readonly ok: false; readonly failure: SignInFailure; readonly userId: string | null }> {
+    const context = this.context();
+    if (context === null) return { ok: false, failure: "InvalidCredentials", userId: null };
+    const keys = this.totpKeys(context.tenantId);
+    const result = await authenticate(this.users, keys, credentials, this.settings.lockout(), context.now);
+    const record = result.ok ? this.users.byId(result.user.id) : null;
+    if (!result.ok || record === null) return result.ok ? { ok: false, failure: "InvalidCredentials", userId: null } : result;
+    return { ok: true, otpauthUri: await enrollTotp(this.users, keys, record), userId: record.user.id };
   }
 
   /** The tenant's lockout policy (docs/sign-in.md "Lockout"): read it, or with a policy (checked by the route) set it. */

@@ -20,6 +20,8 @@ export type UserOp =
   | { readonly kind: "setPassword"; readonly id: string; readonly password: string }
   /** Ends the person's sessions: all of them, or those of one client (sign-out, docs/sign-in.md "Sign-out"). */
   | { readonly kind: "revokeSessions"; readonly id: string; readonly clientId?: string }
+  /** Disabling a user ends its sessions too: a disabled user's refresh tokens would be refused anyway. */
+  | { readonly kind: "setEnabled"; readonly id: string; readonly enabled: boolean }
   /** Sign-out with a refresh token: its family ends, if it is the client's. Unknown tokens revoke nothing. */
   | { readonly kind: "revokeRefreshToken"; readonly refreshToken: string; readonly clientId: string }
   /** TOTP (docs/sign-in.md "TOTP"): a new secret, answered once as an otpauth:// URI; or none. */
@@ -59,6 +61,14 @@ export async function manageUsers(dir: UserDirectory, op: UserOp): Promise<Resul
       const user = found(dir, op.id);
       if (!user.ok) return user;
       return ok({ revoked: op.clientId === undefined ? dir.grants.revokePrincipal(op.id) : dir.grants.revokePrincipalClient(op.id, op.clientId) });
+    }
+    case "setEnabled": {
+      if (!found(dir, op.id).ok) return notFound(op.id);
+      dir.transaction(() => {
+        dir.users.setEnabled(op.id, op.enabled);
+        if (!op.enabled) dir.grants.revokePrincipal(op.id);
+      });
+      return found(dir, op.id);
     }
     case "revokeRefreshToken": {
       const row = dir.grants.refreshToken(await hashCredential(op.refreshToken));

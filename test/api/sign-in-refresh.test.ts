@@ -56,6 +56,20 @@ describe("refresh tokens (rotation and revocation)", () => {
     await expectRefused(await refresh(tenantId, c.refresh_token ?? ""), 9002313);
   });
 
+  it("ends with disabling the user, who then cannot sign in until enabled again", async () => {
+    const tenantId = await createTenant();
+    const user = await createUser(tenantId, "alice@contoso.example");
+    const session = await signedIn(tenantId, "alice@contoso.example");
+    expect((await admin("PATCH", `/tenants/${tenantId}/users/${user.id}`, { enabled: "no" })).status).toBe(400);
+    const disabled = await admin("PATCH", `/tenants/${tenantId}/users/${user.id}`, { enabled: false });
+    expect(await disabled.json()).toMatchObject({ id: user.id, enabled: false });
+    await expectRefused(await refresh(tenantId, session.refresh_token ?? ""), 9002313);
+    const { challenge } = await pkcePair();
+    await expect(signInForCode(tenantId, "alice@contoso.example", { code_challenge: challenge, code_challenge_method: "S256" })).rejects.toThrow();
+    expect((await admin("PATCH", `/tenants/${tenantId}/users/${user.id}`, { enabled: true })).status).toBe(200);
+    expect(typeof (await signedIn(tenantId, "alice@contoso.example")).access_token).toBe("string");
+  });
+
   it("issues no refresh token without offline_access, and none after the user is deleted", async () => {
     const tenantId = await createTenant();
     const user = await createUser(tenantId, "alice@contoso.example");

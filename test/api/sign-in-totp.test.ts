@@ -1,8 +1,8 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../core/domain/clock.ts";
 import { totpCode } from "../../core/crypto/totp.ts";
-import { admin, createTenant } from "../support/fixture.ts";
+import { ISSUER_ORIGIN, admin, createTenant } from "../support/fixture.ts";
 import { PASSWORD, authorizeUrl, createUser, openSignInPage, pkcePair, submitSignIn, withTenantClock } from "../support/sign-in.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 
@@ -80,5 +80,27 @@ describe("TOTP (docs/sign-in.md \"TOTP\")", () => {
     expect((await admin("DELETE", `/tenants/${tenantId}/users/${user.id}/totp`)).status).toBe(204);
     expect(await attempt(tenantId)).toBe("code");
     expect((await admin("POST", `/tenants/${tenantId}/users/${crypto.randomUUID()}/totp`)).status).toBe(404);
+  });
+
+  it("is enrolled by the person with the password, and replaced only with a current code too", async () => {
+    const tenantId = await createTenant();
+    await createUser(tenantId, "alice@contoso.example");
+    const enroll = (body: Record<string, string>) =>
+      SELF.fetch(`${ISSUER_ORIGIN}/${tenantId}/me/totp`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userPrincipalName: "alice@contoso.example", ...body }) });
+    expect((await enroll({ password: "not the password" })).status).toBe(401);
+    const first = await enroll({ password: PASSWORD });
+    expect(first.status).toBe(201);
+    const secret = base32Bytes(new URL(((await first.json()) as { otpauthUri: string }).otpauthUri).searchParams.get("secret") ?? "");
+    // Enrolled: the password alone no longer replaces the secret, nor signs in.
+    const again = await enroll({ password: PASSWORD });
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toMatch(/^AADSTS50076/);
+    const clock = new ManualClock(Date.UTC(2030, 0, 1, 12, 0, 10));
+    await withTenantClock(tenantId, clock, async () => {
+      const replaced = await enroll({ password: PASSWORD, totp: await totpCode(secret, Math.floor(clock.now() / 30_000)) });
+      expect(replaced.status).toBe(201);
+    });
+    const records = ((await (await admin("GET", `/tenants/${tenantId}/auditLog`)).json()) as { value: { operationName: string }[] }).value;
+    expect(records.filter((r) => r.operationName === "TotpSelfEnroll")).toHaveLength(4);
   });
 });

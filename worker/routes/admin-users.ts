@@ -78,6 +78,15 @@ adminRoute(adminUserRoutes, "UserDelete", async (c) => {
   return c.body(null, 204);
 });
 
+/** `{enabled}`: a disabled user cannot sign in, and its sessions end. */
+adminRoute(adminUserRoutes, "UserUpdate", async (c) => {
+  const tenantId = c.req.param("tenantId");
+  await requireTenant(c.env, tenantId);
+  const enabled = (await readJsonObject(c)).enabled;
+  if (typeof enabled !== "boolean") throw badParameter("The parameter 'enabled' is required and must be a boolean.");
+  return c.json(userJson(unwrap(await tenantStub(c.env, tenantId).manageUsers({ kind: "setEnabled", id: c.req.param("userId"), enabled })) as User));
+});
+
 adminRoute(adminUserRoutes, "UserPasswordSet", async (c) => {
   const tenantId = c.req.param("tenantId");
   await requireTenant(c.env, tenantId);

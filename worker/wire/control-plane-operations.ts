@@ -98,6 +98,7 @@ export const ADMIN_OPERATIONS = {
   UserList: op("GET", `${TENANT}/users`, "tenant"),
   UserGet: op("GET", `${TENANT}/users/:userId`, "tenant"),
   UserDelete: op("DELETE", `${TENANT}/users/:userId`, "tenant"),
+  UserUpdate: op("PATCH", `${TENANT}/users/:userId`, "tenant"),
   UserPasswordSet: op("PUT", `${TENANT}/users/:userId/password`, "tenant"),
   UserSessionsRevoke: op("POST", `${TENANT}/users/:userId/revokeSessions`, "tenant"),
   UserTotpEnroll: op("POST", `${TENANT}/users/:userId/totp`, "tenant"),
