@@ -3,6 +3,7 @@ import { badParameter } from "../core/errors/vault-error.ts";
 import { toErrorResponse } from "./errors/to-response.ts";
 import { canonicalPath } from "./wire/canonical-path.ts";
 import { parseVaultHost } from "../core/domain/vault/vault-host.ts";
+import { portalApp } from "./portal/portal-app.ts";
 
 export { VaultObject } from "../durable-objects/vault/vault-object.ts";
 export { TenantObject } from "../durable-objects/tenant/tenant-object.ts";
@@ -21,17 +22,27 @@ function withoutEmptySegments(path: string): string {
  * path is put in its one canonical form first (wire/canonical-path.ts), so routing, authorization and audit all
  * see the same path.
  */
+function route(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+  const url = new URL(request.url);
+  const canonical = canonicalPath(url.pathname);
+  if (canonical === null) return toErrorResponse(badParameter("The request URI is not valid: malformed percent-encoding."));
+  const vaultHost = parseVaultHost(url) !== null;
+  const path = vaultHost ? withoutEmptySegments(canonical) : canonical;
+  if (path !== url.pathname) {
+    url.pathname = path;
+    request = new Request(url, request);
+  }
+  return (vaultHost ? vaultApp : identityApp).fetch(request, env, ctx);
+}
+
+/** The portal (docs/portal.md) calls the public APIs through `route`, the same path every other client takes. */
+const portal = portalApp(route);
+const isPortalPath = (url: URL): boolean => url.pathname === "/portal" || url.pathname.startsWith("/portal/");
+
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
     const url = new URL(request.url);
-    const canonical = canonicalPath(url.pathname);
-    if (canonical === null) return toErrorResponse(badParameter("The request URI is not valid: malformed percent-encoding."));
-    const vaultHost = parseVaultHost(url) !== null;
-    const path = vaultHost ? withoutEmptySegments(canonical) : canonical;
-    if (path !== url.pathname) {
-      url.pathname = path;
-      request = new Request(url, request);
-    }
-    return (vaultHost ? vaultApp : identityApp).fetch(request, env, ctx);
+    if (isPortalPath(url) && parseVaultHost(url) === null) return portal.fetch(request, env, ctx);
+    return route(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -31,7 +31,7 @@ function sourceFiles(root: string, dir: string): string[] {
     if (name === "node_modules") return [];
     const path = join(full, name);
     if (statSync(path).isDirectory()) return sourceFiles(root, relative(root, path));
-    return name.endsWith(".ts") && !name.endsWith(".d.ts") ? [relative(root, path).split("\\").join("/")] : [];
+    return /\.tsx?$/.test(name) && !name.endsWith(".d.ts") ? [relative(root, path).split("\\").join("/")] : [];
   });
 }
 
