@@ -2,6 +2,7 @@ import type { DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
 import { vaultObjectAt } from "../../core/domain/vault/vault-object-address.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
+import { ANONYMOUS_AUDIT_CALLER, AUDIT_SUCCESS, type AuditRecord } from "../../core/domain/vault/audit-record.ts";
 
 /**
  * Destroys a soft-deleted vault's object with everything in it — objects, versions, role assignments, settings, its
@@ -34,4 +35,25 @@ export function purgeProtected(deleted: DeletedVault): Result<never> {
         `Key Vault service will automatically purge it after the retention period has passed (${new Date(deleted.scheduledPurgeAt * 1000).toISOString()}).`,
     ),
   );
+}
+
+/**
+ * The alarm's purge is a control-plane change no request made: recorded in the control-plane log as
+ * DeletedVaultPurge by the system (the nil GUID, as anonymous data-plane reads are), with its outcome.
+ */
+export function scheduledPurgeRecord(deleted: DeletedVault, outcome: Result<null>, startedMs: number, nowMs: number): AuditRecord {
+  return {
+    timeMs: startedMs,
+    requestId: crypto.randomUUID(),
+    tenantId: deleted.tenantId,
+    vault: deleted.name.toLowerCase(),
+    caller: { ...ANONYMOUS_AUDIT_CALLER, type: "System" },
+    clientIp: null,
+    operation: "DeletedVaultPurge",
+    object: null,
+    httpStatus: outcome.ok ? 200 : 500,
+    resultCode: outcome.ok ? AUDIT_SUCCESS : outcome.error.code,
+    durationMs: nowMs - startedMs,
+    resultDescription: "Scheduled purge at the end of the vault's soft-delete retention.",
+  };
 }

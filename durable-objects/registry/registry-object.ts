@@ -13,11 +13,11 @@ import { RootKeyRepository } from "../storage/root-key-repository.ts";
 import { RootKeySweep } from "./root-key-sweep.ts";
 import type { RootKeyStatus } from "../../core/contract/root-keys.ts";
 import type { AuditFilter } from "../../core/contract/audit.ts";
-import { ANONYMOUS_AUDIT_CALLER, AUDIT_SUCCESS, type AuditRecord } from "../../core/domain/vault/audit-record.ts";
+import type { AuditRecord } from "../../core/domain/vault/audit-record.ts";
 import type { Page, PageRequest } from "../../core/contract/common.ts";
 import { deletedVaultOf, type DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
-import { purgeProtected, purgeVaultObject } from "./deleted-vault-purge.ts";
+import { purgeProtected, purgeVaultObject, scheduledPurgeRecord } from "./deleted-vault-purge.ts";
 import { pointUserCode, userCodeTenant } from "./device-code-pointers.ts";
 
 /** How long the control-plane audit log keeps records. */
@@ -260,28 +260,9 @@ export class RegistryObject extends DurableObject<Env> {
     await this.arm(failed);
   }
 
-  /**
-   * The alarm's purge is a control-plane change no request made: recorded in the control-plane log as
-   * DeletedVaultPurge by the system (the nil GUID, as anonymous data-plane reads are), with its outcome.
-   */
   private auditScheduledPurge(deleted: DeletedVault, outcome: Result<null>, startedMs: number): void {
     try {
-      this.ctx.storage.transactionSync(() =>
-        this.audit.insert({
-          timeMs: startedMs,
-          requestId: crypto.randomUUID(),
-          tenantId: deleted.tenantId,
-          vault: deleted.name.toLowerCase(),
-          caller: { ...ANONYMOUS_AUDIT_CALLER, type: "System" },
-          clientIp: null,
-          operation: "DeletedVaultPurge",
-          object: null,
-          httpStatus: outcome.ok ? 200 : 500,
-          resultCode: outcome.ok ? AUDIT_SUCCESS : outcome.error.code,
-          durationMs: this.clock.now() - startedMs,
-          resultDescription: "Scheduled purge at the end of the vault's soft-delete retention.",
-        }),
-      );
+      this.ctx.storage.transactionSync(() => this.audit.insert(scheduledPurgeRecord(deleted, outcome, startedMs, this.clock.now())));
     } catch (err) {
       console.error("scheduled purge audit record could not be written", err);
     }

@@ -27,6 +27,7 @@ import { RoleDefinitionRepository } from "../storage/role-definition-repository.
 import { manageRoleDefinitions, type RoleDefinitionOp, type RoleDefinitionResult } from "./tenant-role-definitions.ts";
 import { manageTrustedIssuers, type TrustedIssuerOp, type TrustedIssuerResult } from "./trusted-issuers.ts";
 import { TenantSigner } from "./tenant-signer.ts";
+import { principalOf } from "./principal-lookup.ts";
 import { TenantPeople, type DeviceApproval, type DeviceApprovalOutcome, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
 import type { DeviceAuthorization } from "./device-authorization.ts";
 import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
@@ -151,7 +152,7 @@ export class TenantObject extends DurableObject<Env> {
 
   /** Deletes the principal; returns the tenant's vaults so the caller can revoke its role assignments. */
   async deletePrincipal(id: string): Promise<Result<string[]>> {
-    const found = this.principalOf(id, "any");
+    const found = principalOf(this.repo, id, "any");
     if (!found.ok) return found;
     this.ctx.storage.transactionSync(() => {
       this.repo.deletePrincipal(id);
@@ -166,21 +167,21 @@ export class TenantObject extends DurableObject<Env> {
 
   /** A service principal's client secrets (docs/access-control.md "Client secrets"). */
   async manageSecrets(principalId: string, op: SecretOp): Promise<Result<SecretResult>> {
-    const found = this.principalOf(principalId, "servicePrincipal");
+    const found = principalOf(this.repo, principalId, "servicePrincipal");
     if (!found.ok) return found;
     return manageSecrets(this.secrets, principalId, toUnixSeconds(this.clock.now()), op);
   }
 
   /** A principal's federated identity credentials (docs/access-control.md "Workload identity federation"). */
   async manageFederatedCredentials(principalId: string, op: assertions.FederatedOp): Promise<Result<assertions.FederatedResult>> {
-    const found = this.principalOf(principalId, "any");
+    const found = principalOf(this.repo, principalId, "any");
     if (!found.ok) return found;
     return assertions.manageFederatedCredentials(this.credentials.federated, principalId, toUnixSeconds(this.clock.now()), op);
   }
 
   /** A service principal's certificate credentials (docs/access-control.md "Certificate credentials"). */
   async manageCertificates(principalId: string, op: assertions.CertificateOp): Promise<Result<assertions.CertificateResult>> {
-    const found = this.principalOf(principalId, "servicePrincipal");
+    const found = principalOf(this.repo, principalId, "servicePrincipal");
     if (!found.ok) return found;
     return assertions.manageCertificates(this.credentials.certificates, principalId, toUnixSeconds(this.clock.now()), op);
   }
@@ -274,13 +275,6 @@ export class TenantObject extends DurableObject<Env> {
   async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
   async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
   async enrollOwnTotp(credentials: Credentials): ReturnType<TenantPeople["enrollOwnTotp"]> { return this.people.enrollOwnTotp(credentials); }
-
-  /** The principal of that object id (of that type, unless "any"), or PrincipalNotFound naming what was sought. */
-  private principalOf(id: string, type: "any" | "servicePrincipal"): Result<Principal> {
-    const found = this.repo.findPrincipal(id)?.principal;
-    if (found?.id === id && (type === "any" || found.type === type)) return ok(found);
-    return fail(new VaultError("PrincipalNotFound", `${type === "any" ? "Principal" : "Service principal"} ${id} was not found.`));
-  }
 
   private async sign(tenant: TenantInfo, principal: Principal, resource: string): Promise<IssuedToken> {
     const [signer, now] = [await this.openSigner(tenant.id), toUnixSeconds(this.clock.now())];

@@ -11,8 +11,12 @@ export async function manageSnapshots(parts: VaultParts, ctx: DurableObjectState
   switch (op.kind) {
     case "take":
       return parts.snapshots.take("manual");
-    case "restoreInPlace":
-      return parts.snapshots.restoreInPlace(op.snapshotId);
+    case "restoreInPlace": {
+      const restored = await parts.snapshots.restoreInPlace(op.snapshotId);
+      // Answers kept at the edge from before run out before the restore is reported done (edge-leases.ts).
+      if (restored.ok) await parts.edge.outlive();
+      return restored;
+    }
     case "schedule":
       return ok(parts.snapshotSchedule.current());
     case "setSchedule":

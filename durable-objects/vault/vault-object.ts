@@ -19,9 +19,11 @@ import { vaultNotFound } from "./vault-lifecycle.ts";
 import { vaultParts, type VaultParts } from "./vault-parts.ts";
 import { edgeCacheable } from "../../core/domain/vault/edge-lease.ts";
 import type { DeletedVault } from "../../core/domain/vault/deleted-vault.ts";
-import { readPlacement } from "../../core/domain/vault/placement.ts";
+import { readPlacement, type VaultPlacement } from "../../core/domain/vault/placement.ts";
+import type { VaultLocation } from "../../core/domain/vault/placement-pointer.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { OperationalSettings } from "./operational-settings.ts";
+import { changeSettings } from "./settings-change.ts";
 import type { SnapshotAdminOp, SnapshotAdminResult } from "../../core/contract/vault-snapshots.ts";
 import { manageSnapshots } from "./snapshot-admin.ts";
 
@@ -116,12 +118,12 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   /** Where the vault of this name is: here, in the jurisdiction a pointer names, or nowhere (docs/placement.md). */
-  async locate(): Promise<import("../../core/domain/vault/placement-pointer.ts").VaultLocation> {
+  async locate(): Promise<VaultLocation> {
     return this.parts.lifecycle.locate();
   }
 
   /** Control plane, on a name's default-namespace object only: points to its vault's jurisdiction, or (null) to none. */
-  async pointTo(placement: import("../../core/domain/vault/placement.ts").VaultPlacement | null): Promise<Result<null>> {
+  async pointTo(placement: VaultPlacement | null): Promise<Result<null>> {
     return this.parts.lifecycle.pointTo(placement);
   }
 
@@ -240,23 +242,7 @@ export class VaultObject extends DurableObject<Env> {
   }
 
   async updateOperationalSettings(patch: VaultSettingsPatch): Promise<Result<VaultOperationalSettings>> {
-    // "Azure Key Vault should have firewall enabled" with Deny refuses a change that would leave the firewall off.
-    if (patch.networkAcls !== undefined) {
-      const allowed = this.parts.policies.checkNetworkAcls(patch.networkAcls);
-      if (!allowed.ok) return allowed;
-    }
-    const updated = this.parts.settings.update(patch);
-    // A firewall also turns the edge cache off (edge-leases.ts): the edge cannot see a caller's address rules.
-    const accessChanged = patch.enableRbacAuthorization !== undefined || patch.accessPolicies !== undefined;
-    // Switching the permission model, or the policies, is a change of who may read: VaultAccessPolicyChanged, as a
-    // role assignment raises it, and kept permissions run out before the call returns.
-    if (updated.ok && accessChanged) this.ctx.storage.transactionSync(() => this.parts.events.accessPolicyChanged());
-    if (patch.edgeCache !== undefined || patch.publicJwks !== undefined || patch.networkAcls !== undefined || accessChanged) {
-      this.parts.edge.forget();
-      // Switched off: answers already kept at the edge run out before the switch is reported done.
-      if (updated.ok) await this.parts.edge.outlive();
-    }
-    return updated;
+    return changeSettings(this.parts, this.ctx.storage, patch);
   }
 
   // Vault policies (control plane): vault-policies.ts, docs/vault-policies.md.
@@ -268,10 +254,7 @@ export class VaultObject extends DurableObject<Env> {
 
   /** Whole-vault snapshots, their schedule, restores and point-in-time restore: snapshot-admin.ts. */
   async manageSnapshots(op: SnapshotAdminOp): Promise<Result<SnapshotAdminResult>> {
-    const result = await manageSnapshots(this.parts, this.ctx, this.clock, op);
-    // Restored in place: answers kept at the edge from before run out first (edge-leases.ts).
-    if (result.ok && op.kind === "restoreInPlace") await this.parts.edge.outlive();
-    return result;
+    return manageSnapshots(this.parts, this.ctx, this.clock, op);
   }
 
   /** Every timed duty's due work (duties/), then the next alarm: vault-scheduler.ts. */
