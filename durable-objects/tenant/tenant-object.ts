@@ -174,7 +174,7 @@ export class TenantObject extends DurableObject<Env> {
 
   /** A principal's federated identity credentials (docs/access-control.md "Workload identity federation"). */
   async manageFederatedCredentials(principalId: string, op: assertions.FederatedOp): Promise<Result<assertions.FederatedResult>> {
-    const found = principalOf(this.repo, principalId, "any");
+    const found = principalOf(this.repo, principalId, "workload");
     if (!found.ok) return found;
     return assertions.manageFederatedCredentials(this.credentials.federated, principalId, toUnixSeconds(this.clock.now()), op);
   }
@@ -189,7 +189,7 @@ export class TenantObject extends DurableObject<Env> {
   /** Client credentials by client assertion (client-assertions.ts): the client, by client id, must accept it, once. */
   async issueTokenForAssertion(clientId: string, proof: assertions.AssertionProof, resource: string): Promise<Result<IssuedToken>> {
     const found = this.repo.findPrincipal(clientId)?.principal;
-    const principal = found?.appId === clientId ? found : null;
+    const principal = found?.appId === clientId && found.type !== "user" ? found : null;
     if (this.info === null || !(await assertions.acceptClientAssertion(this.credentials, this.info.id, clientId, principal, proof, toUnixSeconds(this.clock.now())))) return fail(invalidClient());
     return principal === null ? fail(invalidClient()) : ok(await this.sign(this.info, principal, resource));
   }
@@ -274,6 +274,7 @@ export class TenantObject extends DurableObject<Env> {
   async startDeviceAuthorization(clientId: string, scope: string): Promise<DeviceAuthorization | null> { return this.people.startDeviceAuthorization(clientId, scope); }
   async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
   async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
+  async activeTenantAdmin(id: string): Promise<Principal | null> { return this.people.activeTenantAdmin(id); }
   async enrollOwnTotp(credentials: Credentials): ReturnType<TenantPeople["enrollOwnTotp"]> { return this.people.enrollOwnTotp(credentials); }
 
   private async sign(tenant: TenantInfo, principal: Principal, resource: string): Promise<IssuedToken> {

@@ -1,4 +1,5 @@
 import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
+import type { Principal } from "../../core/domain/identity/principal.ts";
 import { SignInSettingsRepository } from "../storage/sign-in-settings-repository.ts";
 import { refused, type GrantOutcome, type SignInFailure, type TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
 import { fail, ok, type Result } from "../../core/errors/result.ts";
@@ -136,6 +137,16 @@ export class TenantPeople {
   }
 
   /** Inside the tenant object's transaction of a principal's deletion: the person's rows and sessions go with it. */
+  /**
+   * The principal if it may use the admin API now: a tenant admin that exists and, for a person, is enabled — checked
+   * on every admin request, so disabling a user ends their admin access at once, not when their token expires.
+   */
+  activeTenantAdmin(id: string): Principal | null {
+    const principal = this.principals.findPrincipal(id)?.principal ?? null;
+    if (principal === null || !principal.tenantAdmin) return null;
+    return principal.type === "user" && this.users.byId(id)?.user.enabled !== true ? null : principal;
+  }
+
   forget(principalId: string): void {
     this.users.delete(principalId);
     this.grants.revokePrincipal(principalId);

@@ -126,6 +126,17 @@ describe("what a person's token may do", () => {
     expect(((await widened.json()) as TokenBody).error).toBe("invalid_scope");
   });
 
+  it("ends a tenant admin's admin API access the moment the user is disabled, though the token has not expired", async () => {
+    const tenantId = await createTenant();
+    const boss = await createUser(tenantId, "boss@contoso.example", { tenantAdmin: true });
+    const { access_token: token } = await signedIn(tenantId, "boss@contoso.example", `${ISSUER_ORIGIN}/admin/.default`);
+    expect((await admin("GET", `/tenants/${tenantId}/users`, undefined, token)).status).toBe(200);
+    expect((await admin("PATCH", `/tenants/${tenantId}/users/${boss.id}`, { enabled: false })).status).toBe(200);
+    expect((await admin("GET", `/tenants/${tenantId}/users`, undefined, token)).status).toBe(401);
+    expect((await admin("PATCH", `/tenants/${tenantId}/users/${boss.id}`, { enabled: true })).status).toBe(200);
+    expect((await admin("GET", `/tenants/${tenantId}/users`, undefined, token)).status).toBe(200);
+  });
+
   it("records sign-ins, successful and refused, in the tenant's audit log without the password", async () => {
     const tenantId = await createTenant();
     const user = await createUser(tenantId, "alice@contoso.example");

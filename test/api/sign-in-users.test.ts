@@ -46,6 +46,17 @@ describe("users in the admin API (docs/sign-in.md \"Users\")", () => {
     expect(listed.value).toHaveLength(1);
   });
 
+  it("takes no workload credential: a federated identity credential, client secret or certificate on a person is 404", async () => {
+    const tenantId = await createTenant();
+    const user = await createUser(tenantId, "erin@contoso.example");
+    const base = `/tenants/${tenantId}/principals/${user.id}`;
+    const federated = await admin("PUT", `${base}/federatedIdentityCredentials/ci`, { issuer: "https://token.actions.githubusercontent.com", subject: "repo:o/r:ref:refs/heads/main" });
+    expect(federated.status).toBe(404);
+    expect(((await federated.json()) as { error: { code: string } }).error.code).toBe("PrincipalNotFound");
+    expect((await admin("POST", `${base}/secrets`, {})).status).toBe(404);
+    expect((await admin("GET", `${base}/federatedIdentityCredentials`)).status).toBe(404);
+  });
+
   it("changes a password under the policy, deletes a user, and answers 404 for what is not a user", async () => {
     const tenantId = await createTenant();
     const user = await createUser(tenantId, "dave@contoso.example");

@@ -16,7 +16,7 @@ export const unauthorizedAdmin = (): VaultError => new VaultError("Unauthorized"
  * Control-plane authentication: who the caller is, never what it may do (that is decided per route, on the route's
  * parameters, by admin-access.ts). The operator key (Worker secret OPERATOR_KEY) is the operator; otherwise a token
  * for the admin resource, verified against the keys of the tenant it names, of a principal of that tenant that
- * still exists and is still a tenant admin.
+ * still exists and is still a tenant admin (and, for a person, still enabled).
  */
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = /^Bearer (\S+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
@@ -29,8 +29,8 @@ export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
   const tenantId = unverifiedClaim(token, "tid");
   if (tenantId === undefined || !UUID.test(tenantId)) throw unauthorizedAdmin();
   const caller = await verifyToken(c.env, token, { tenantId, audience: adminResource(c.env) });
-  const principal = caller === null ? null : await tenantStub(c.env, tenantId).getPrincipal(caller.objectId);
-  if (caller === null || principal === null || !principal.tenantAdmin) throw unauthorizedAdmin();
+  const principal = caller === null ? null : await tenantStub(c.env, tenantId).activeTenantAdmin(caller.objectId);
+  if (caller === null || principal === null) throw unauthorizedAdmin();
   c.set("admin", { kind: "tenantAdmin", tenantId, objectId: caller.objectId, appId: caller.appId });
   return next();
 });

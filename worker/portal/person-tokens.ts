@@ -34,12 +34,25 @@ export function heldTokenOf(answer: TokenAnswer): HeldToken | null {
 }
 
 /**
+ * Refreshes of one request, one after another: the token service rotates the refresh token on each use and revokes
+ * the whole family when a rotated one comes back (docs/sign-in.md), so two panels of a page refreshing at once with
+ * the same refresh token would end the session. Each waits for the one before and reads the session it left.
+ */
+const refreshQueues = new WeakMap<object, Promise<unknown>>();
+
+/**
  * The signed-in person's access token for `resource` (the admin API, or a vault host's audience): the one held if it
  * is not about to expire, else a new one from the refresh token (which the token service rotates: the new refresh
  * token replaces the old in the session at once). Null when the token service refuses, e.g. the admin API for a
  * person who is not a tenant admin; the API then answers 401 and the page says so.
  */
-export async function personToken(c: Context<PortalEnv>, resource: string): Promise<string | null> {
+export function personToken(c: Context<PortalEnv>, resource: string): Promise<string | null> {
+  const next = (refreshQueues.get(c) ?? Promise.resolve()).then(() => heldOrRefreshed(c, resource));
+  refreshQueues.set(c, next.catch(() => undefined));
+  return next;
+}
+
+async function heldOrRefreshed(c: Context<PortalEnv>, resource: string): Promise<string | null> {
   const identity = c.get("session").identity;
   if (identity?.kind !== "person") return null;
   const held = identity.tokens[resource];

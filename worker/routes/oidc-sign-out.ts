@@ -32,7 +32,8 @@ async function hintedPerson(env: Env, tenantId: string, hint: string): Promise<{
   }
 }
 
-async function signOut(c: Context<AppEnv>, params: URLSearchParams): Promise<Response> {
+/** `viaPost`: a refresh token is taken from a form body only, never from a URL (which logs and histories keep). */
+async function signOut(c: Context<AppEnv>, params: URLSearchParams, viaPost: boolean): Promise<Response> {
   const tenantId = c.req.param("tenant") ?? "";
   if (!UUID.test(tenantId) || (await tenantStub(c.env, tenantId).describe()) === null) return sendMessagePage(c, "Sign out", "AADSTS90002: Tenant not found.", 400);
   const stub = tenantStub(c.env, tenantId);
@@ -40,7 +41,7 @@ async function signOut(c: Context<AppEnv>, params: URLSearchParams): Promise<Res
   const person = hint === null ? null : await hintedPerson(c.env, tenantId, hint);
   const clientId = person?.clientId ?? params.get("client_id") ?? "";
   if (person !== null) await stub.manageUsers({ kind: "revokeSessions", id: person.userId, clientId: person.clientId });
-  const refreshToken = params.get("refresh_token");
+  const refreshToken = viaPost ? params.get("refresh_token") : null;
   if (refreshToken !== null) await stub.manageUsers({ kind: "revokeRefreshToken", refreshToken, clientId });
   const client = publicClient(clientId);
   const back = params.get("post_logout_redirect_uri");
@@ -50,5 +51,5 @@ async function signOut(c: Context<AppEnv>, params: URLSearchParams): Promise<Res
   return sendMessagePage(c, "Sign out", "You have signed out. You can close this window.", 200);
 }
 
-oidcSignOutRoutes.get("/:tenant/oauth2/v2.0/logout", (c) => signOut(c, new URL(c.req.url).searchParams));
-oidcSignOutRoutes.post("/:tenant/oauth2/v2.0/logout", async (c) => signOut(c, await readForm(c)));
+oidcSignOutRoutes.get("/:tenant/oauth2/v2.0/logout", (c) => signOut(c, new URL(c.req.url).searchParams, false));
+oidcSignOutRoutes.post("/:tenant/oauth2/v2.0/logout", async (c) => signOut(c, await readForm(c), true));
