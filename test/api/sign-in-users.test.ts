@@ -50,7 +50,7 @@ describe("users in the admin API (docs/sign-in.md \"Users\")", () => {
     const tenantId = await createTenant();
     const user = await createUser(tenantId, "erin@contoso.example");
     const base = `/tenants/${tenantId}/principals/${user.id}`;
-    const federated = await admin("PUT", `${base}/federatedIdentityCredentials/ci`, { issuer: "https://token.actions.githubusercontent.com", subject: "repo:o/r:ref:refs/heads/main" });
+    const federated = await admin("PUT", `${base}/federatedIdentityCredentials/deploy-main`, { issuer: "https://token.actions.githubusercontent.com", subject: "repo:o/r:ref:refs/heads/main" });
     expect(federated.status).toBe(404);
     expect(((await federated.json()) as { error: { code: string } }).error.code).toBe("PrincipalNotFound");
     expect((await admin("POST", `${base}/secrets`, {})).status).toBe(404);
