@@ -61,6 +61,15 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   // Prepared keys live as long as this object stays in memory (imported keys are cached per isolate).
   const keys = new KeyProviders(new SoftwareKeyProvider(), hsm === null ? null : new HsmKeyProvider(hsm));
   const dek = new VaultDataKey(() => rootKeyMove.ring(), hsm);
+  // What the parts hold in memory about the vault's rows, dropped when the rows change under them (wipe, restore).
+  const forgetHeld = (): void => {
+    throttle.reload();
+    scheduler.forget();
+    access.forget();
+    settings.forget();
+    edge.forget();
+    policies.forget();
+  };
   const lifecycle: VaultLifecycle = new VaultLifecycle({
     storage,
     vaults: stores.vaults,
@@ -71,14 +80,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     context: (config) => contexts.build(config, null),
     disarm: () => scheduler.disarm(),
     rearm: () => scheduler.reschedule(),
-    wiped: () => {
-      throttle.reload();
-      scheduler.forget();
-      access.forget();
-      settings.forget();
-      edge.forget();
-      policies.forget();
-    },
+    wiped: () => forgetHeld(),
   });
   const rootKeyMove: RootKeyMove = new RootKeyMove({
     storage,
@@ -147,12 +149,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
     // Rows under every part changed at once: what each holds in memory goes, as after a wipe, and the alarm re-arms.
     restored: () => {
       lifecycle.load();
-      throttle.reload();
-      scheduler.forget();
-      access.forget();
-      settings.forget();
-      edge.forget();
-      policies.forget();
+      forgetHeld();
       scheduler.reschedule();
     },
   });

@@ -49,17 +49,23 @@ class FakeToken {
 
 const CONFIG: VaultConfig = { name: "kek", tenantId: "t", retentionDays: 90, purgeProtection: false, sku: "premium", created: 1, dataKeyProtection: "hsm" };
 
+/** A premium vault's data key under the fake token's key-encryption key and root key version 1, stored and open. */
+async function premiumVault(state: DurableObjectState) {
+  const token = new FakeToken();
+  const secrets: { ROOT_KEY: string; ROOT_KEYS?: string } = { ROOT_KEY: env.ROOT_KEY };
+  const dek = new VaultDataKey(() => RootKeyRing.fromEnv(secrets), token.bridge);
+  const vaults = new VaultRepository(state.storage.sql);
+  const made = await dek.create(CONFIG);
+  vaults.insert(CONFIG, made.stored);
+  dek.adopt(made.stored, made.dataKey);
+  return { token, secrets, dek, vaults, made };
+}
+
 describe("HSM key-encryption key rotation", () => {
   it("makes a new token key, re-wraps under it and root key version 2, destroys the old one, once per sweep", async () => {
     const stub = env.VAULT.get(env.VAULT.idFromName(`hsm-kek-${crypto.randomUUID()}`));
     await runInDurableObject(stub, async (_instance, state) => {
-      const token = new FakeToken();
-      const secrets: { ROOT_KEY: string; ROOT_KEYS?: string } = { ROOT_KEY: env.ROOT_KEY };
-      const dek = new VaultDataKey(() => RootKeyRing.fromEnv(secrets), token.bridge);
-      const vaults = new VaultRepository(state.storage.sql);
-      const made = await dek.create(CONFIG);
-      vaults.insert(CONFIG, made.stored);
-      dek.adopt(made.stored, made.dataKey);
+      const { token, secrets, dek, vaults, made } = await premiumVault(state);
       const sealed = await made.dataKey.seal(utf8("sealed before rotation"), "aad");
       const firstTokenKey = made.stored.hsmKeyId as string;
       expect([...token.keys.keys()]).toStrictEqual([firstTokenKey]);
@@ -95,13 +101,7 @@ describe("HSM key-encryption key rotation", () => {
   it("without a new token key the HSM layer stays and only the root key version moves", async () => {
     const stub = env.VAULT.get(env.VAULT.idFromName(`hsm-kek-${crypto.randomUUID()}`));
     await runInDurableObject(stub, async (_instance, state) => {
-      const token = new FakeToken();
-      const secrets: { ROOT_KEY: string; ROOT_KEYS?: string } = { ROOT_KEY: env.ROOT_KEY };
-      const dek = new VaultDataKey(() => RootKeyRing.fromEnv(secrets), token.bridge);
-      const vaults = new VaultRepository(state.storage.sql);
-      const made = await dek.create(CONFIG);
-      vaults.insert(CONFIG, made.stored);
-      dek.adopt(made.stored, made.dataKey);
+      const { secrets, dek, vaults, made } = await premiumVault(state);
       secrets.ROOT_KEYS = VERSION_2;
       const move = new RootKeyMove({ storage: state.storage, vaults, dek, env: secrets, held: () => CONFIG, locate: () => null });
       expect(await move.move({ sweep: 1, hsmKeks: false, retired: [] })).toStrictEqual({ kind: "moved", rootVersion: 2 });
