@@ -1,7 +1,7 @@
 import type { BenchConfig } from "./config.ts";
 import { BIG_LIST_NAMES, DEEP_PAGE, names, SMALL_LIST_NAMES, setUpEdge, type EdgeSetup, type EdgeSetupContext } from "./edge-setup.ts";
 import type { Measurement, PhaseRunner } from "./measure.ts";
-import { echoScenario } from "./scenarios/echo.ts";
+import { echoScenario, workerAloneScenario } from "./scenarios/echo.ts";
 import { batchGetScenario, conditionalGetScenario, getVersionScenario } from "./scenarios/edge.ts";
 import { firstPagePath, listPageScenario } from "./scenarios/list-pages.ts";
 import { mean } from "./stats.ts";
@@ -15,6 +15,8 @@ export interface EdgePart {
   readonly last: Measurement;
   /** Mean echo throughput of the first and last phases. */
   readonly baseline: number;
+  /** The Worker alone, right after the first echo: the ceiling of the edge cache's hits. */
+  readonly workerAlone: Measurement;
   /** Single GETs of a version, edge cache off: the batch's comparison and the 304's context. */
   readonly get: Measurement;
   readonly conditional: Measurement;
@@ -62,6 +64,7 @@ export async function runEdgePart(ctx: EdgePartContext): Promise<EdgePart> {
   const { secrets, cached: cachedVault, small, big, edgeToken } = setup;
 
   const first = await ctx.run(echoScenario("echo (edge, first)", ctx.port, ctx.route));
+  const workerAlone = await ctx.run(workerAloneScenario("Worker alone (no Durable Object)", ctx.port, ctx.route));
   const get = await ctx.run(getVersionScenario("GET secret version", ctx.vault, ctx.token, secrets));
   const conditional = await ctx.run(conditionalGetScenario(ctx.vault, ctx.token, secrets));
   const cached =
@@ -85,13 +88,14 @@ export async function runEdgePart(ctx: EdgePartContext): Promise<EdgePart> {
   const last = await ctx.run(echoScenario("echo (edge, last)", ctx.port, ctx.route));
 
   const ran = (m: Measurement | { readonly skipped: string }) => ("skipped" in m ? [] : [m]);
-  const measurements = [first, get, conditional, ...ran(cached), ...ran(cachedConditional), batch, smallFirst, bigFirst, ...ran(bigDeep), last];
+  const measurements = [first, workerAlone, get, conditional, ...ran(cached), ...ran(cachedConditional), batch, smallFirst, bigFirst, ...ran(bigDeep), last];
   return {
     setup,
     measurements,
     first,
     last,
     baseline: mean([first.summary.throughput, last.summary.throughput]),
+    workerAlone,
     get,
     conditional,
     cached,

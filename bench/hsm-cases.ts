@@ -46,6 +46,12 @@ export type HsmCase =
   | HsmCaseOf<"sign", Extract<SignAlgorithm, "RS256" | "PS256" | "ES256">>
   | HsmCaseOf<"decrypt", "RSA-OAEP" | "RSA-OAEP-256" | "A256GCM">;
 
+/**
+ * Issue 21's headline case: its lone-request latency (p50/p99 at concurrency 1 must not get worse) and its rate
+ * against the per-request HTTP path (≥ 2×) are measured on it.
+ */
+export const LONE_CASE = "RSA-2048 RS256 sign";
+
 export const HSM_CASES: readonly HsmCase[] = [
   { name: "RSA-2048 RS256 sign", key: "rsa2048", op: "sign", alg: "RS256" },
   { name: "RSA-3072 PS256 sign", key: "rsa3072", op: "sign", alg: "PS256" },

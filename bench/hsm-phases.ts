@@ -1,11 +1,13 @@
 import { generateKey } from "../wasm-hsm/bridge/keys/generate.ts";
 import { SOFTHSM_MODULE } from "../scripts/dev/hsm-bridge.ts";
 import type { BenchConfig } from "./config.ts";
-import { HSM_CASES, HSM_KEYS, type HsmCase, type HsmKeyKind } from "./hsm-cases.ts";
+import { HSM_CASES, HSM_KEYS, LONE_CASE, type HsmCase, type HsmKeyKind } from "./hsm-cases.ts";
 import { directMaterial, type DirectMaterial } from "./hsm-direct.ts";
 import { DirectProcesses } from "./hsm-direct-processes.ts";
 import type { DirectRate } from "./hsm-direct-rate.ts";
+import { measureHttpTransport, type HttpBaselineContext } from "./hsm-http-baseline.ts";
 import { createHsmKeys, hsmScenario } from "./hsm-scenarios.ts";
+import { echoScenario } from "./scenarios/echo.ts";
 import { bridgeShape, openDirectToken } from "./hsm-token.ts";
 import type { Measurement, PhaseRunner } from "./measure.ts";
 import type { Scenario } from "./scenarios/scenario.ts";
@@ -21,8 +23,6 @@ export interface HsmRow {
   readonly software: Measurement;
 }
 
-/** The case whose lone-request latency is measured (issue 21: p50/p99 at concurrency 1 must not get worse). */
-export const LONE_CASE = "RSA-2048 RS256 sign";
 /** One request in flight: no batching, no queue, the hop's latency as one caller sees it. */
 const LONE_CONCURRENCY = 1;
 /** The lone phase runs this many times BENCH_KEY_SECONDS: a p99 of a few hundred requests is their 4th worst. */
@@ -35,6 +35,10 @@ export type HsmPart =
       /** LONE_CASE through the API with one request in flight, for `loneSeconds`. */
       readonly lone: Measurement;
       readonly loneSeconds: number;
+      /** The bare Worker→Durable Object echo on this server, right before `httpTransport`: the least any request costs. */
+      readonly echo: Measurement;
+      /** LONE_CASE at full concurrency over the per-request HTTP path, on a second server (hsm-http-baseline.ts). */
+      readonly httpTransport: Measurement;
       /** The bridge's shape (bridge.json), which the direct side copies. */
       readonly workers: number;
       readonly sessions: number;
@@ -42,8 +46,9 @@ export type HsmPart =
       readonly tokenLabel: string;
     };
 
-export interface HsmPartContext {
+export interface HsmPartContext extends Omit<HttpBaselineContext, "progress" | "config"> {
   readonly ca: string;
+  readonly port: number;
   readonly vault: Target;
   readonly token: string;
   /** `<stateDir>/hsm` of the bench server's bridge; undefined when it runs without one. */
@@ -63,7 +68,8 @@ const CALLERS_PER_SESSION = 2;
  * Creates the HSM keys through the API and prepares each case's request; makes an equivalent key per kind on
  * the same token and starts the direct processes; then per case the direct rate and, right after it, the API
  * phase and the software-key phase, so each ratio and each hop cost compares phases seconds apart on a machine whose
- * speed drifts; last, RSA-2048 RS256 with one request in flight.
+ * speed drifts; then RSA-2048 RS256 with one request in flight; last, the echo and RSA-2048 RS256 over the
+ * per-request HTTP path on a second server (issue 21's "today").
  */
 export async function runHsmPart(ctx: HsmPartContext): Promise<HsmPart> {
   if (ctx.bridgeDir === undefined) {
@@ -105,7 +111,9 @@ export async function runHsmPart(ctx: HsmPartContext): Promise<HsmPart> {
     if (loneScenario === undefined) throw new Error(`${LONE_CASE}: not a case`);
     const loneSeconds = ctx.config.keySeconds * LONE_PHASE_FACTOR;
     const lone = await ctx.run(loneScenario, loneSeconds, LONE_CONCURRENCY);
-    return { rows, lone, loneSeconds, workers: shape.workers, sessions: shape.sessions, callersPerProcess, tokenLabel: shape.label };
+    const echo = await ctx.run(echoScenario("echo (hsm part)", ctx.port, ctx.route), ctx.config.keySeconds);
+    const httpTransport = await measureHttpTransport(ctx);
+    return { rows, lone, loneSeconds, echo, httpTransport, workers: shape.workers, sessions: shape.sessions, callersPerProcess, tokenLabel: shape.label };
   } finally {
     await processes?.close();
     agent.destroy();

@@ -1,7 +1,8 @@
 import type { BenchConfig } from "./config.ts";
 import { formatHopByProcess } from "./hsm-hop-report.ts";
 import type { HsmPart, HsmRow } from "./hsm-phases.ts";
-import type { Measurement } from "./measure.ts";
+import { formatSpeedupTarget } from "./hsm-speedup-report.ts";
+import { allProcessesMs, type Measurement } from "./measure.ts";
 import { fixed, renderTable } from "./table.ts";
 
 /** The issue's target: HSM sign and decrypt through the API at no less than this share of direct PKCS#11. */
@@ -36,9 +37,9 @@ export function formatHsmResults(part: HsmPart, config: BenchConfig): string {
       fixed(direct.opsPerSecond, 0),
       percent(ratio({ hsmCase, api, direct, software })),
       fixed(direct.cpuMsPerOp, 2),
-      fixed(allMs(api), 2),
-      fixed(allMs(api) - direct.cpuMsPerOp, 2),
-      fixed(allMs(software), 2),
+      fixed(allProcessesMs(api), 2),
+      fixed(allProcessesMs(api) - direct.cpuMsPerOp, 2),
+      fixed(allProcessesMs(software), 2),
       fixed(hopMs({ hsmCase, api, direct, software }), 2),
     ]),
   );
@@ -68,7 +69,10 @@ export function formatHsmResults(part: HsmPart, config: BenchConfig): string {
     ...part.rows.map(({ software }) => `  ${software.scenario.name}: ${software.scenario.description}`),
     `lone ${lone.scenario.name} (1 in flight, ${loneSeconds} s): ${fixed(lone.summary.throughput, 0)} req/s, ` +
       `p50 ${fixed(lone.summary.p50Ms, 2)} ms, p99 ${fixed(lone.summary.p99Ms, 2)} ms`,
-    ...phaseErrors([...part.rows.map((row) => row.software), lone]),
+    `${part.httpTransport.scenario.name} (second server, ${config.concurrency} in flight): ` +
+      `${fixed(part.httpTransport.summary.throughput, 0)} req/s, p50 ${fixed(part.httpTransport.summary.p50Ms, 2)} ms, ` +
+      `p99 ${fixed(part.httpTransport.summary.p99Ms, 2)} ms; ${part.echo.scenario.name}: ${fixed(part.echo.summary.throughput, 0)} req/s`,
+    ...phaseErrors([...part.rows.map((row) => row.software), lone, part.echo, part.httpTransport]),
     "",
     formatHopByProcess(part.rows),
   ].join("\n");
@@ -83,6 +87,7 @@ export function formatHsmTarget(part: HsmPart): string | undefined {
     `target: HSM sign/decrypt through the API ≥ ${HSM_TARGET_RATIO * 100}% of direct PKCS#11 on the same token: ` +
       `${part.rows.length - short.length} of ${part.rows.length} cases${below} → ${verdict}`,
     hopTarget(part.rows),
+    formatSpeedupTarget(part),
   ].join("\n");
 }
 
@@ -95,7 +100,7 @@ function hopTarget(rows: readonly HsmRow[]): string {
 }
 
 function hopMs(row: HsmRow): number {
-  return allMs(row.api) - row.direct.cpuMsPerOp - allMs(row.software);
+  return allProcessesMs(row.api) - row.direct.cpuMsPerOp - allProcessesMs(row.software);
 }
 
 /** The software-key and lone phases are this part's own: their failures are listed here (run.ts counts the API's). */
@@ -111,10 +116,4 @@ function ratio({ api, direct }: HsmRow): number {
 
 function percent(value: number): string {
   return Number.isFinite(value) ? `${fixed(value * 100, 0)}%` : "n/a";
-}
-
-/** CPU ms per request served of all of the bench's processes; NaN without CPU figures. */
-function allMs(m: Measurement): number {
-  if (m.cpu === undefined) return Number.NaN;
-  return (m.cpu.byLabel.reduce((sum, [, share]) => sum + share, 0) / 100 / m.summary.throughput) * 1000;
 }

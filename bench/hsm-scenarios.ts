@@ -28,7 +28,8 @@ export async function createHsmKeys(agent: Agent, vault: Target, token: string):
   return versions as HsmKeyVersions;
 }
 
-async function createKey(agent: Agent, vault: Target, token: string, name: string, create: JsonFields): Promise<BenchKey> {
+/** POST /keys/{name}/create, checked to answer a bundle of the asked type; the version it made. */
+export async function createKey(agent: Agent, vault: Target, token: string, name: string, create: JsonFields): Promise<BenchKey> {
   const path = `/keys/${name}/create?api-version=${API_VERSION}`;
   const reply = await send(agent, vault, { method: "POST", path, headers: bearer(token), jsonBody: JSON.stringify(create) });
   const key = jsonObject(reply.body)?.key as JsonFields | undefined;

@@ -1,6 +1,6 @@
 import { APP_WORKERD } from "./cpu.ts";
 import type { KeyRow } from "./key-phases.ts";
-import type { Measurement } from "./measure.ts";
+import { allProcessesMs, type Measurement } from "./measure.ts";
 import { mean } from "./stats.ts";
 import { fixed, renderTable } from "./table.ts";
 
@@ -51,8 +51,8 @@ export function formatKeyResults(rows: readonly KeyRow[], cores: number): string
 
 /** The one line that says why API ÷ in-runtime stays far from 100%, with this run's CPU figures when there are any. */
 function proxyChainNote(rows: readonly KeyRow[], cores: number): string {
-  const all = rows.map(({ primitive }) => allMs(primitive)).filter(Number.isFinite);
-  const outside = mean(rows.map(({ primitive }) => allMs(primitive) - appMs(primitive)).filter(Number.isFinite));
+  const all = rows.map(({ primitive }) => allProcessesMs(primitive)).filter(Number.isFinite);
+  const outside = mean(rows.map(({ primitive }) => allProcessesMs(primitive) - appMs(primitive)).filter(Number.isFinite));
   const cost =
     all.length === 0
       ? "~4.5–7 ms CPU per request in all"
@@ -96,9 +96,9 @@ export function formatKeyCpu(rows: readonly KeyRow[]): string | undefined {
         fixed(appMs(api), 2),
         fixed(appMs(api) - appMs(primitive), 2),
         fixed(rateShare, 0),
-        fixed(allMs(primitive), 2),
-        fixed(allMs(api), 2),
-        percent(allMs(primitive) / allMs(api)),
+        fixed(allProcessesMs(primitive), 2),
+        fixed(allProcessesMs(api), 2),
+        percent(allProcessesMs(primitive) / allProcessesMs(api)),
       ];
     }),
   );
@@ -113,9 +113,9 @@ export function formatKeyCpu(rows: readonly KeyRow[]): string | undefined {
 export function formatKeyTargets(rows: readonly KeyRow[]): string {
   const cases = rows.map(({ keyCase, api, primitive }) => {
     const ratio = api.summary.throughput / primitive.summary.throughput;
-    const cpuRatio = allMs(primitive) / allMs(api);
+    const cpuRatio = allProcessesMs(primitive) / allProcessesMs(api);
     const cpu = Number.isFinite(cpuRatio)
-      ? ` (CPU per request, all processes: ${fixed(allMs(primitive), 2)} / ${fixed(allMs(api), 2)} ms = ${fixed(cpuRatio, 2)}×)`
+      ? ` (CPU per request, all processes: ${fixed(allProcessesMs(primitive), 2)} / ${fixed(allProcessesMs(api), 2)} ms = ${fixed(cpuRatio, 2)}×)`
       : "";
     return {
       met: ratio >= KEY_TARGET_RATIO,
@@ -139,10 +139,4 @@ function appShare(byLabel: ReadonlyArray<readonly [string, number]>): number {
 /** CPU ms per request served of the workerd app; NaN without CPU figures. */
 function appMs(m: Measurement): number {
   return m.cpu === undefined ? Number.NaN : (appShare(m.cpu.byLabel) / 100 / m.summary.throughput) * 1000;
-}
-
-/** CPU ms per request served of all of the bench's processes; NaN without CPU figures. */
-function allMs(m: Measurement): number {
-  if (m.cpu === undefined) return Number.NaN;
-  return (m.cpu.byLabel.reduce((sum, [, share]) => sum + share, 0) / 100 / m.summary.throughput) * 1000;
 }

@@ -14,6 +14,12 @@ export interface Measurement {
   readonly cpu: CpuShares | undefined;
 }
 
+/** CPU ms per request served of all of the bench's processes; NaN without CPU figures. */
+export function allProcessesMs(m: Measurement): number {
+  if (m.cpu === undefined) return Number.NaN;
+  return (m.cpu.byLabel.reduce((sum, [, share]) => sum + share, 0) / 100 / m.summary.throughput) * 1000;
+}
+
 /**
  * Measures one scenario for the run (warm-up, timed phase, progress lines); `seconds` overrides the phase length,
  * `concurrency` the requests in flight.

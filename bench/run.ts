@@ -62,7 +62,7 @@ import { formatLatency } from "./latency-report.ts";
 import { measure, totalErrors, type PhaseRunner } from "./measure.ts";
 import { formatBaseline, formatCpu, formatErrors, formatFacts, formatResults, formatTarget, type MachineFacts } from "./report.ts";
 import { chooseRoute } from "./route-choice.ts";
-import { vaultTarget } from "./scenarios/vault-api.ts";
+import { vaultNameOf, vaultTarget } from "./scenarios/vault-api.ts";
 import { runSecretPart, type SecretPart } from "./secret-phases.ts";
 import { ThrottleAdmin } from "./throttle-admin.ts";
 import { runThrottlePart } from "./throttle-phases.ts";
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
 
     progress("choosing how to connect (echo probe over 127.0.0.1 and over name resolution)…");
     const route = await chooseRoute(port, ca, config, meter);
-    const devVault = vaultName(server.vaultUrl);
+    const devVault = vaultNameOf(server.vaultUrl);
     const vault = vaultTarget(devVault, port, route.chosen);
     const admin = new ThrottleAdmin(`https://localhost:${port}`, server.operatorKey, ca, server.tenantId);
     await admin.liftLimits(devVault);
@@ -129,7 +129,7 @@ async function main(): Promise<number> {
     const context = { ca, port, route: route.chosen, vault, token, run, progress };
     const secrets = config.parts.secrets ? await runSecretPart({ ...context, setNames: config.setNames }) : undefined;
     const keys = config.parts.keys ? await runKeyPart({ ...context, config, meter }) : undefined;
-    const hsm = config.parts.hsm ? await runHsmPart({ ...context, config, bridgeDir: server.hsmBridge?.dir }) : undefined;
+    const hsm = config.parts.hsm ? await runHsmPart({ ...context, config, bridgeDir: server.hsmBridge?.dir, root: ROOT, signal: interrupted.signal }) : undefined;
     const edge = config.parts.edge ? await runEdgePart({ ...context, admin, config }) : undefined;
     const latency = config.parts.latency ? await runLatencyPart({ ...context, config, meter }) : undefined;
     const throttle = config.parts.throttle ? await runThrottlePart({ ...context, admin, config, get: secrets?.get }) : undefined;
@@ -177,12 +177,6 @@ async function main(): Promise<number> {
 function secretSections(secrets: SecretPart | undefined): string[] {
   if (secrets === undefined) return [];
   return [formatResults(secrets.measurements, secrets.baseline), formatBaseline(secrets.first, secrets.last, secrets.baseline)];
-}
-
-function vaultName(vaultUrl: string): string {
-  const name = new URL(vaultUrl).hostname.split(".")[0];
-  if (name === undefined || name === "") throw new Error(`cannot read a vault name from ${vaultUrl}`);
-  return name;
 }
 
 function machineFacts(): MachineFacts {

@@ -21,16 +21,17 @@ const PREFERRED_BRIDGE_PORT = 18550;
 /**
  * A dev server of its own: a fresh state directory (so the developer's `.dev` data, keys, CA and SoftHSM2 token
  * are never touched and every run starts from the same empty vault), free ports for it and its HSM bridge, no
- * console output, and the echo route on.
+ * console output, and the echo route on. `vars` adds Worker variables (the hsm part's second server sets the bridge
+ * transport with them).
  */
-export async function startBenchServer(root: string, signal?: AbortSignal): Promise<BenchServer> {
+export async function startBenchServer(root: string, signal?: AbortSignal, vars: Readonly<Record<string, string>> = {}): Promise<BenchServer> {
   const stateDir = await mkdtemp(join(tmpdir(), "edge-vault-bench-"));
   const removeState = () => rm(stateDir, { recursive: true, force: true });
   let server: DevServer;
   try {
     const port = await findFreePort(PREFERRED_PORT);
     const hsmBridgePort = await findFreePort(PREFERRED_BRIDGE_PORT);
-    server = await startDevServer({ root, stateDir, port, hsmBridgePort, quiet: true, signal, extraVars: { BENCH_ECHO: "true" } });
+    server = await startDevServer({ root, stateDir, port, hsmBridgePort, quiet: true, signal, extraVars: { BENCH_ECHO: "true", ...vars } });
   } catch (error) {
     await removeState();
     throw error;

@@ -19,3 +19,17 @@ export function echoScenario(name: string, port: number, route: Route): Scenario
     request: () => ({ method: "GET", path: "/_bench/echo" }),
   };
 }
+
+/**
+ * The ceiling of reads the Worker answers alone (issue 20's edge cache): the same wrangler proxy, TLS and Worker as
+ * the echo, without its Durable Object call. A kept read does more than this, so it cannot be faster.
+ */
+export function workerAloneScenario(name: string, port: number, route: Route): Scenario {
+  return {
+    name,
+    description: "GET https://localhost:<port>/_bench/worker (the Worker alone: no Durable Object, no auth, no storage)",
+    target: benchTarget(port, route),
+    expectedStatus: 200,
+    request: () => ({ method: "GET", path: "/_bench/worker" }),
+  };
+}

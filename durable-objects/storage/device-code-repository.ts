@@ -57,6 +57,11 @@ export class DeviceCodeRepository {
     this.sql.exec("DELETE FROM device_codes WHERE device_code_hash = ?", deviceCodeHash);
   }
 
+  /** How many there are; after `prune`, the live ones. */
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM device_codes").one().n;
+  }
+
   prune(now: number): void {
     this.sql.exec("DELETE FROM device_codes WHERE expires < ?", now);
   }

@@ -1,6 +1,6 @@
 import { bytesToBase64Url } from "../../core/crypto/bytes.ts";
 import { hashCredential } from "../../core/crypto/credential-hash.ts";
-import { DEVICE_CODE_LIFETIME_SECONDS, DEVICE_POLL_INTERVAL_SECONDS, newUserCode } from "../../core/domain/identity/device-code.ts";
+import { DEVICE_CODE_LIFETIME_SECONDS, DEVICE_POLL_INTERVAL_SECONDS, MAX_LIVE_DEVICE_CODES, newUserCode } from "../../core/domain/identity/device-code.ts";
 import { granted, refused, type GrantOutcome, type TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
 import { parseSignInScopes } from "../../core/domain/identity/sign-in-scopes.ts";
 import type { User } from "../../core/domain/identity/user.ts";
@@ -23,18 +23,22 @@ const POLL_GRACE_MS = 1000;
 /**
  * Starts a device authorization (RFC 8628 §3.1–3.2). The Worker then points the user code at this tenant in the
  * registry (the verification page is tenant-less); in the rare case the code is live in another tenant it starts again,
- * and this one expires unused.
+ * and this one expires unused. "busy" when the tenant holds MAX_LIVE_DEVICE_CODES live ones already.
  */
-export async function startDeviceAuthorization(ctx: GrantContext, devices: DeviceCodeRepository, clientId: string, scope: string): Promise<DeviceAuthorization> {
+export async function startDeviceAuthorization(ctx: GrantContext, devices: DeviceCodeRepository, clientId: string, scope: string): Promise<DeviceAuthorization | "busy"> {
   const deviceCode = bytesToBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const hash = await hashCredential(deviceCode);
   const expires = ctx.now + DEVICE_CODE_LIFETIME_SECONDS;
   let userCode = newUserCode();
+  let started = false;
   ctx.transaction(() => {
     devices.prune(ctx.now);
+    if (devices.count() >= MAX_LIVE_DEVICE_CODES) return;
     while (devices.byUserCode(userCode) !== null) userCode = newUserCode();
     devices.insert(hash, { userCode, clientId, scope, expires });
+    started = true;
   });
+  if (!started) return "busy";
   return { deviceCode, userCode, expiresIn: DEVICE_CODE_LIFETIME_SECONDS, interval: DEVICE_POLL_INTERVAL_SECONDS };
 }
 

@@ -271,7 +271,7 @@ export class TenantObject extends DurableObject<Env> {
   async manageUsers(op: UserOp): Promise<Result<UserResult>> { return this.people.manageUsers(op); }
   async signIn(request: SignInRequest): Promise<SignInOutcome> { return this.people.signIn(request); }
   async userGrant(op: UserGrantOp): Promise<GrantOutcome<TokenAnswer>> { return this.people.userGrant(op); }
-  async startDeviceAuthorization(clientId: string, scope: string): Promise<DeviceAuthorization | null> { return this.people.startDeviceAuthorization(clientId, scope); }
+  async startDeviceAuthorization(clientId: string, scope: string): Promise<DeviceAuthorization | "busy" | null> { return this.people.startDeviceAuthorization(clientId, scope); }
   async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
   async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
   async activeTenantAdmin(id: string): Promise<Principal | null> { return this.people.activeTenantAdmin(id); }

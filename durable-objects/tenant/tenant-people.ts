@@ -96,7 +96,7 @@ export class TenantPeople {
     }
   }
 
-  async startDeviceAuthorization(clientId: string, scope: string): Promise<device.DeviceAuthorization | null> {
+  async startDeviceAuthorization(clientId: string, scope: string): Promise<device.DeviceAuthorization | "busy" | null> {
     const context = this.context();
     return context === null ? null : device.startDeviceAuthorization(context, this.devices, clientId, scope);
   }

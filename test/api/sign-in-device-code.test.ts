@@ -1,6 +1,7 @@
-import { SELF } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../core/domain/clock.ts";
+import { DEVICE_CODE_LIFETIME_SECONDS, MAX_LIVE_DEVICE_CODES } from "../../core/domain/identity/device-code.ts";
 import { AZURE_CLI_CLIENT_ID, PORTAL_CLIENT_ID } from "../../core/domain/identity/public-clients.ts";
 import { ISSUER_ORIGIN, VAULT_RESOURCE, admin, createTenant } from "../support/fixture.ts";
 import { jwtParts, postForm } from "../support/identity.ts";
@@ -107,6 +108,31 @@ describe("device code (RFC 8628) as Entra serves it", () => {
       clock.advance(901_000);
       await expectPollError(await poll(tenantId, late.device_code), "expired_token", 70020);
       expect((await deviceLogin({ user_code: late.user_code, userPrincipalName: "alice@contoso.example", password: PASSWORD })).html).toContain("AADSTS70000");
+    });
+  });
+
+  it("holds at most MAX_LIVE_DEVICE_CODES live codes per tenant: beyond them 429 with Retry-After, until some expire", async () => {
+    const tenantId = await createTenant();
+    const clock = new ManualClock(Date.now());
+    await withTenantClock(tenantId, clock, async () => {
+      await startDevice(tenantId);
+      // The rest of the bound written straight into the tenant's table: a thousand requests would only be slower.
+      await runInDurableObject(env.TENANT.get(env.TENANT.idFromName(tenantId)), (_instance, state) => {
+        const expires = Math.floor(clock.now() / 1000) + DEVICE_CODE_LIFETIME_SECONDS;
+        for (let i = 1; i < MAX_LIVE_DEVICE_CODES; i++) {
+          state.storage.sql.exec("INSERT INTO device_codes (device_code_hash, user_code, client_id, scope, expires) VALUES (?, ?, ?, ?, ?)", new TextEncoder().encode(`fill-${i}`), `FILL${i}`, AZURE_CLI_CLIENT_ID, SCOPE, expires);
+        }
+      });
+      const refused = await postForm(`${ISSUER_ORIGIN}/${tenantId}/oauth2/v2.0/devicecode`, { client_id: AZURE_CLI_CLIENT_ID, scope: SCOPE });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("Retry-After")).toBe("60");
+      expect(await refused.json()).toMatchObject({ error: "temporarily_unavailable", error_codes: [90055] });
+      const count = () => runInDurableObject(env.TENANT.get(env.TENANT.idFromName(tenantId)), (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM device_codes").one().n);
+      expect(await count()).toBe(MAX_LIVE_DEVICE_CODES);
+
+      clock.advance((DEVICE_CODE_LIFETIME_SECONDS + 1) * 1000);
+      await startDevice(tenantId);
+      expect(await count()).toBe(1);
     });
   });
 

@@ -11,6 +11,8 @@ import { assertVaultName } from "../wire/vault-name.ts";
 /**
  * Baselines for `npm run bench`, off unless BENCH_ECHO is "true":
  * - GET /_bench/echo: a bare Worker→Durable Object round trip (the secrets API's baseline);
+ * - GET /_bench/worker: the Worker alone, no Durable Object: the most any read the Worker answers by itself (the edge
+ *   cache's hits) can reach through the same harness;
  * - GET /_bench/primitive/{name}: the same round trip plus one raw primitive (the keys API's baseline);
  * - GET /_bench/primitive-rate/{name}?ms=: the primitive back to back inside the Durable Object;
  * - GET /_bench/bookkeeping-rate?ms=: throttle admission and the counter + audit writes back to back inside the
@@ -32,6 +34,8 @@ const primitive = (name: string): BenchPrimitive | null =>
   (BENCH_PRIMITIVES as readonly string[]).includes(name) ? (name as BenchPrimitive) : null;
 
 benchRoutes.get("/_bench/echo", async (c) => c.json({ echo: await benchStub(c.env).echo(c.req.query("v") ?? "") }));
+
+benchRoutes.get("/_bench/worker", (c) => c.json({ worker: c.req.query("v") ?? "" }));
 
 benchRoutes.get("/_bench/primitive/:name", async (c) => {
   const name = primitive(c.req.param("name"));

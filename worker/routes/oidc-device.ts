@@ -37,6 +37,7 @@ oidcDeviceRoutes.post("/:tenant/oauth2/v2.0/devicecode", async (c) => {
   for (let draw = 0; draw < MAX_USER_CODE_DRAWS; draw++) {
     const started = await tenantStub(c.env, tenantId).startDeviceAuthorization(clientId, scope);
     if (started === null) return grantErrorResponse(c, { error: "invalid_request", aadsts: 90002, description: "AADSTS90002: Tenant not found." });
+    if (started === "busy") return grantErrorResponse(c, { error: "temporarily_unavailable", aadsts: 90055, description: "AADSTS90055: There are too many incoming requests. Try again later." });
     if (await registryStub(c.env).pointUserCode(started.userCode, tenantId, Date.now() + started.expiresIn * 1000)) {
       const uri = verificationUri(c.env);
       return c.json({ user_code: started.userCode, device_code: started.deviceCode, verification_uri: uri, expires_in: started.expiresIn, interval: started.interval, message: deviceCodeMessage(uri, started.userCode) });

@@ -15,8 +15,11 @@ export const isUserGrantType = (grantType: string | null): boolean => USER_GRANT
 
 /**
  * An error as Entra writes it (RFC 6749 §5.2 plus `error_codes`, `timestamp`, `trace_id`, `correlation_id`, which MSAL
- * reads): invalid_client is 401, the rest 400.
+ * reads): invalid_client is 401, temporarily_unavailable 429 (with Retry-After), the rest 400.
  */
+/** When a refused start may be tried again: device codes expire over 15 minutes, about one a second at the bound. */
+const RETRY_AFTER_SECONDS = 60;
+
 export function grantErrorResponse(c: Context<AppEnv>, e: GrantError): Response {
   const body = {
     error: e.error,
@@ -26,7 +29,8 @@ export function grantErrorResponse(c: Context<AppEnv>, e: GrantError): Response 
     trace_id: c.get("requestId"),
     correlation_id: c.req.header("client-request-id") ?? c.get("requestId"),
   };
-  return c.json(body, e.error === "invalid_client" ? 401 : 400);
+  if (e.error === "temporarily_unavailable") c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+  return c.json(body, e.error === "invalid_client" ? 401 : e.error === "temporarily_unavailable" ? 429 : 400);
 }
 
 export function tokenAnswerResponse(c: Context<AppEnv>, answer: TokenAnswer, withClientInfo: boolean): Response {

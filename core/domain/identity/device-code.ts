@@ -4,6 +4,12 @@
  */
 export const DEVICE_CODE_LIFETIME_SECONDS = 900;
 export const DEVICE_POLL_INTERVAL_SECONDS = 5;
+/**
+ * Live device authorizations one tenant holds at most. `/devicecode` takes no credential (RFC 8628 §3.1, a public
+ * client), so without a bound a flood of it would grow the tenant's and the registry's storage for 15 minutes a
+ * request; beyond it new ones wait for old ones to expire (about one a second sustained, far above people's use).
+ */
+export const MAX_LIVE_DEVICE_CODES = 1000;
 
 /**
  * RFC 8628 §6.1: 8 characters of a 20-letter alphabet without vowels (no words) and without look-alikes: 20^8 ≈ 2^34.6,

@@ -11,7 +11,8 @@ export type GrantErrorCode =
   | "access_denied"
   | "authorization_pending"
   | "slow_down"
-  | "expired_token";
+  | "expired_token"
+  | "temporarily_unavailable";
 
 export interface GrantError {
   readonly error: GrantErrorCode;
