@@ -8,6 +8,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BridgeClient, KeyInfo } from "../../core/hsm/bridge-client/index.ts";
 import { attestationCertificate, verifiedStatement } from "./support/attestation-jws.ts";
+import { channelClient } from "./support/channel-clients.ts";
 import { hmacClient } from "./support/clients.ts";
 import { expectBridgeError } from "./support/expect-failure.ts";
 import { openTokenSession, pkcs11js, type TokenSession } from "./support/token-session.ts";
@@ -99,6 +100,23 @@ describe("key attestation statements", () => {
     expect(privateStatement.jwkThumbprint).toBeUndefined();
     expect(privateStatement.attributes).toMatchObject({ CKA_CLASS: "CKO_SECRET_KEY", CKA_KEY_TYPE: "CKK_GENERIC_SECRET", CKA_SIGN: true, CKA_ENCRYPT: false });
     expectTruthful(privateStatement.attributes, objectOf(key, pkcs11js.CKO_SECRET_KEY));
+  });
+});
+
+describe("over the channel (docs/hsm-channel.md)", () => {
+  it("the same operation through the shared dispatch: statements that verify, about the same key", async () => {
+    const key = await client.generateKey({ kty: "EC", curve: "P-256" });
+    if (key.kty !== "EC") throw new Error("expected an EC key");
+    const { client: overChannel, transport } = await channelClient();
+    try {
+      const answer = await overChannel.attestKey(key.id, { subject: SUBJECT });
+      const certificate = attestationCertificate(answer.certificatePem);
+      expect(answer.certificatePem).toBe((await client.attestKey(key.id, { subject: SUBJECT })).certificatePem);
+      expect(verifiedStatement(answer.privateKeyAttestation, certificate)).toMatchObject({ keyId: key.id, object: "private", subject: SUBJECT });
+      expect(verifiedStatement(answer.publicKeyAttestation ?? "", certificate)).toMatchObject({ keyId: key.id, object: "public", jwk: key.publicJwk });
+    } finally {
+      transport.close();
+    }
   });
 });
 
