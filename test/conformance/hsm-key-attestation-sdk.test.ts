@@ -92,6 +92,20 @@ describe("KeyClient.getKeyAttestation of HSM keys", () => {
   });
 });
 
+describe("KeyClient.getKeyAttestation of a managed HSM's oct-HSM key", () => {
+  it("one statement, about the secret key object, naming the version by kid", { timeout: SLOW }, async () => {
+    const hsm = new KeyClient(String(facts.managedHsmUrl), credential);
+    const name = uniqueName("attest-oct");
+    const created = await hsm.createOctKey(name, { hsm: true, keySize: 256 });
+    const attestation = (await hsm.getKeyAttestation(name)).properties.attestation;
+    expect(attestation?.publicKeyAttestation).toBeUndefined();
+    const certificate = new X509Certificate(Buffer.from(attestation?.certificatePemFile ?? []));
+    const statement = verified(attestation?.privateKeyAttestation, certificate);
+    expect(statement).toMatchObject({ subject: created.id, object: "secret", kty: "oct" });
+    expect(statement.attributes).toMatchObject({ CKA_CLASS: "CKO_SECRET_KEY", CKA_KEY_TYPE: "CKK_AES", CKA_LOCAL: true, CKA_NEVER_EXTRACTABLE: true, CKA_EXTRACTABLE: false });
+  });
+});
+
 describe("refusals", () => {
   it("a software key has no attestation (400); a missing key is 404; api-version 7.5 has no such operation", { timeout: SLOW }, async () => {
     const name = uniqueName("attest-soft");
