@@ -58,7 +58,7 @@ export interface KeyReleaseResult {
   readonly nonce?: string;
 }
 
-/** keys.json KeyAttestation: the HSM vendor's evidence about a key version. */
+/** keys.json KeyAttestation: the HSM's evidence about a key version (docs/key-release.md "Key attestation"). */
 export interface KeyAttestation {
   readonly certificatePemFile?: Uint8Array;
   readonly privateKeyAttestation?: Uint8Array;
@@ -136,7 +136,8 @@ export type KeyOp =
       readonly enc: KeyExportAlgorithm;
       readonly trust: AttestationTrust;
     } & Addressed)
-  | ({ readonly kind: "key.getAttestation" } & Addressed)
+  // `vaultUrl`: the vault's base URL as the caller addressed it, so the attestation can name the key version by kid.
+  | ({ readonly kind: "key.getAttestation"; readonly vaultUrl: string } & Addressed)
   | { readonly kind: "rng"; readonly count: number }
   // Checks the caller may create keys and does nothing else: CreateKey asks this before the Worker spends
   // seconds generating material for a caller who may not create (then key.create completes the request).

@@ -18,6 +18,7 @@ import type { ReleasePolicy } from "../../core/domain/release-policy/policy-type
 import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { keyView } from "./key-views.ts";
 import { liveVersion } from "./object-lifecycle.ts";
+import { attestInToken } from "./key-attestation.ts";
 import { checkBoundNonce } from "./key-release-nonces.ts";
 import { wrapForRelease, WrapRefused } from "./key-release-wrap.ts";
 import type { KeyAccess, ObjectStore, ReleaseNonces, Sealing, Transactions, VaultScope } from "./vault-context.ts";
@@ -95,18 +96,15 @@ export const keyReleaseHandlers: Handlers = {
   },
 
   /**
-   * GetKeyAttestation answers the HSM vendor's evidence about a key (Keys/models.tsp KeyAttestation: certificates,
-   * private and public key attestation blobs). A software key has none; an HSM key's would come from its token, and
-   * SoftHSM2 has none to give (PKCS#11 defines no key attestation, and SoftHSM2 holds no vendor certificate): both
-   * are refused rather than answered with an attestation that attests nothing.
+   * GetKeyAttestation answers evidence from the HSM about a key (Keys/models.tsp KeyAttestation). An HSM key's comes
+   * from its token through the bridge (key-attestation.ts); a software key has none, and is refused with a reason.
    */
   async "key.getAttestation"(ctx, op) {
-    const props = parseKeyProperties(liveVersion(ctx, "key", op.name, op.version).props);
+    const version = liveVersion(ctx, "key", op.name, op.version);
+    const props = parseKeyProperties(version.props);
     if (!AZURE_KEY_TYPES[props.kty].hsm) {
       throw badParameter("Key attestation is evidence from the HSM that holds a key; this key is software-protected and has none.");
     }
-    throw badParameter(
-      "Key attestation needs vendor evidence from the HSM; this deployment's PKCS#11 token (SoftHSM2) produces none and its bridge offers no attestation.",
-    );
+    return { view: keyView(ctx.config, version), attestation: await attestInToken(ctx, version, props, op.vaultUrl) };
   },
 };

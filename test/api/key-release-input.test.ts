@@ -77,15 +77,24 @@ describe("the release request", () => {
 });
 
 describe("key attestation (GET /keys/{name}/{version}/attestation)", () => {
-  it("is refused honestly: a software key has none, and is not read as GetKey of version 'attestation'", async () => {
+  it("a software key has none (400), and is not read as GetKey of version 'attestation'; older api-versions have no such route", async () => {
     const { kv } = await releaseVault("skr-attestation");
     const key = await exportableKey(kv, "k");
     for (const path of ["/keys/k/attestation", `/keys/k/${versionOf(key.key.kid)}/attestation`]) {
       expect(expectKvError(await kv.json("GET", path), 400, "BadParameter").message).toMatch(/software-protected/);
     }
     expectKvError(await kv.json("GET", "/keys/missing/attestation"), 404, "KeyNotFound");
-    const old = await kv.request("GET", "/keys/k/attestation?api-version=7.5");
-    expect(((await old.json()) as { error: { message: string } }).error.message).toMatch(/added in 7.6-preview.2/);
+    expectKvError(await kv.json("GET", "/keys/k/00000000000000000000000000000000/attestation"), 404, "KeyNotFound");
+    for (const version of ["7.6-preview.2", "7.6", "2025-07-01"]) {
+      const answer = await kv.request("GET", `/keys/k/attestation?api-version=${version}`);
+      expect(answer.status, version).toBe(400);
+      expect(((await answer.json()) as { error: { message: string } }).error.message).toMatch(/software-protected/);
+    }
+    for (const version of ["7.5", "7.4"]) {
+      const old = await kv.request("GET", `/keys/k/attestation?api-version=${version}`);
+      expect(old.status, version).toBe(400);
+      expect(((await old.json()) as { error: { message: string } }).error.message).toMatch(/added in 7.6-preview.2/);
+    }
   }, SLOW_KEYS.timeout);
 });
 

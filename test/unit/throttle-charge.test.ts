@@ -101,7 +101,7 @@ const CASES = {
     [{ kind: "key.release", name: "stored", attestation: "t", enc: "CKM_RSA_AES_KEY_WRAP", trust: { authorities: [], localAuthority: null } }, keys(16)],
     [{ kind: "key.release", name: "stored", version: OLDER, attestation: "t", enc: "RSA_AES_KEY_WRAP_256", trust: { authorities: [], localAuthority: null } }, keys(4)],
   ],
-  "key.getAttestation": [[{ kind: "key.getAttestation", name: "stored" }, keys(16)]],
+  "key.getAttestation": [[{ kind: "key.getAttestation", name: "stored", vaultUrl: "https://v.vault.localhost" }, keys(16)]],
   rng: [[{ kind: "rng", count: 32 }, keys(1)]],
 
   "audit.query": [[{ kind: "audit.query", filter: {}, page }, secrets]],

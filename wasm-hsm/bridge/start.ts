@@ -1,5 +1,6 @@
 /**
- * Start-up in order: module environment → token (by label) → logged-in session pool → capability probe → HTTP and
+ * Start-up in order: module environment → token (by label) → logged-in session pool → capability probe → the
+ * token's attestation key, made if missing (attestation/attestation-identity.ts) → HTTP and
  * the channel endpoint on the same listener. Anything wrong (no module, no token, wrong PIN) fails here, before
  * the bridge listens, so a running bridge is a working one. `stop()` lets in-flight requests finish and drains the
  * channels (each answers what it runs, channel/channel-session.ts), then logs out and finalizes the module. A
@@ -14,6 +15,7 @@ import { inProcessMemory, LocalRequestMemory, type RequestMemory } from "./http/
 import { createBridgeServer } from "./http/server.ts";
 import { KeyStore } from "./keys/key-store.ts";
 import type { Logger } from "./log.ts";
+import { ensureAttestationIdentity } from "./attestation/attestation-identity.ts";
 import { detectCapabilities } from "./pkcs11/capabilities.ts";
 import { SessionPool } from "./pkcs11/session-pool.ts";
 import { openToken } from "./pkcs11/token.ts";
@@ -39,6 +41,7 @@ export async function startBridge(
   try {
     pool.warmUp();
     const capabilities = await detectCapabilities(token, pool, config.oaepSha256);
+    await pool.use((session) => ensureAttestationIdentity(token.module, session, new Date()));
     const context: BridgeContext = { token, pool, keys: new KeyStore(token.module, pool), capabilities, workers: config.workers };
     const clients = clientAuths(config);
     const server = createBridgeServer({ config, context, clients, log, memory });

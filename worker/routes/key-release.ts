@@ -34,7 +34,7 @@ for (const path of ["/keys/:name/:version/release", "/keys/:name/release"]) {
 for (const path of ["/keys/:name/:version/attestation", "/keys/:name/attestation"]) {
   keyReleaseRoutes.get(path, operation("key.getAttestation"), async (c) => {
     const key = addressed(c.req.param("name"), c.req.param("version"));
-    const result = await callVault(c, { kind: "key.getAttestation", ...key });
+    const result = await callVault(c, { kind: "key.getAttestation", ...key, vaultUrl: c.get("vaultBaseUrl") });
     return c.json(keyAttestationBundle(c.get("vaultBaseUrl"), result.view, result.attestation, c.get("apiVersion")));
   });
 }

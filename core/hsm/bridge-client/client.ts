@@ -18,6 +18,8 @@ import type {
   HealthResponse,
   ImportByokRequest,
   ImportKeyRequest,
+  KeyAttestationRequest,
+  KeyAttestationResponse,
   KeyInfo,
   PublicKeyResponse,
   RandomResponse,
@@ -98,6 +100,11 @@ export class BridgeClient {
   /** Secure key release: the exportable key `id`, wrapped inside the token to the workload's key. */
   releaseWrap(id: string, request: ReleaseWrapRequest): Promise<ReleaseWrapResponse> {
     return this.call("POST", `/keys/${encodeURIComponent(id)}/release-wrap`, request);
+  }
+
+  /** Key attestation: statements about the key's token objects, signed by the token's attestation key. */
+  attestKey(id: string, request: KeyAttestationRequest): Promise<KeyAttestationResponse> {
+    return this.call("POST", `/keys/${encodeURIComponent(id)}/attestation`, request);
   }
 
   deleteKey(id: string, idempotencyKey: string = newNonce()): Promise<DeleteKeyResponse> {

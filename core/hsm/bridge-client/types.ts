@@ -167,6 +167,49 @@ export interface ReleaseWrapResponse {
   readonly ciphertext: string;
 }
 
+/**
+ * Key attestation (docs/key-release.md "Key attestation"): statements about the key's objects as the token reports
+ * them, each a compact JWS (RFC 7515 §7.1, ES256) signed inside the token by its attestation key, whose self-signed
+ * certificate comes with them. What the bridge attests is what the PKCS#11 module says — SoftHSM2 is software — not
+ * a hardware vendor's evidence.
+ */
+export const KEY_ATTESTATION_VERSION = "PKCS11-BRIDGE-1" as const;
+/** The vault's name for the key version (its kid), at most this long; carried under the signature. */
+export const MAX_ATTESTATION_SUBJECT_CHARS = 1024;
+export interface KeyAttestationRequest {
+  readonly subject: string;
+}
+export interface KeyAttestationStatement {
+  readonly version: typeof KEY_ATTESTATION_VERSION;
+  /** When the token was asked (seconds since the epoch, the bridge's clock). */
+  readonly iat: number;
+  /** The request's subject: the vault's claim that this token key is that key version. */
+  readonly subject: string;
+  /** The key's CKA_ID, base64url: the token objects the statement is about. */
+  readonly keyId: string;
+  readonly object: "private" | "secret" | "public";
+  readonly kty: KeyType;
+  readonly size?: number;
+  readonly crv?: EcCurve;
+  /** RFC 7638 SHA-256 thumbprint of the key's public JWK (RSA and EC). */
+  readonly jwkThumbprint?: string;
+  /** The public key itself, in the public object's statement. */
+  readonly jwk?: PublicJwk;
+  /** PKCS#11 attribute names → values read from the object: flags as booleans, CKA_CLASS/CKA_KEY_TYPE by name. */
+  readonly attributes: Readonly<Record<string, string | boolean>>;
+  readonly token: HealthResponse["token"];
+  readonly module: HealthResponse["module"];
+}
+export interface KeyAttestationResponse {
+  readonly version: typeof KEY_ATTESTATION_VERSION;
+  /** The attestation key's self-signed certificate, PEM (RFC 7468). */
+  readonly certificatePem: string;
+  /** JWS over the private key's (RSA, EC) or secret key's (oct) statement. */
+  readonly privateKeyAttestation: string;
+  /** JWS over the public key's statement; absent for oct keys, which have none. */
+  readonly publicKeyAttestation?: string;
+}
+
 export interface DeleteKeyResponse {
   readonly id: string;
   readonly deleted: true;

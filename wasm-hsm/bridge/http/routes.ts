@@ -1,4 +1,5 @@
 /** The bridge's endpoints as one table: method, path pattern, whether it changes state, and the handler. */
+import { attestKey } from "../attestation/attest-key.ts";
 import type { BridgeContext } from "../context.ts";
 import { importByok } from "../keys/byok-import.ts";
 import { deleteKey } from "../keys/delete.ts";
@@ -20,6 +21,7 @@ import {
   parseImport,
   parseImportByok,
   parseJsonBody,
+  parseKeyAttestation,
   parseRandom,
   parseReleaseWrap,
   parseSign,
@@ -109,6 +111,7 @@ export const ROUTES: readonly Route[] = [
   keyOperation("wrap", (input) => wrap(input.context, input.id, parseWrap(json(input)))),
   keyOperation("unwrap", (input) => unwrap(input.context, input.id, parseUnwrap(json(input)))),
   keyOperation("release-wrap", (input) => releaseWrap(input.context, input.id, parseReleaseWrap(json(input)))),
+  keyOperation("attestation", (input) => attestKey(input.context, input.id, parseKeyAttestation(json(input)), Date.now())),
   {
     method: "POST",
     pattern: /^\/random$/,

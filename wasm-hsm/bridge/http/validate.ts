@@ -9,6 +9,7 @@ import {
   AES_WRAP_ALGORITHMS,
   CURVES,
   HMAC_KEY_SIZES,
+  MAX_ATTESTATION_SUBJECT_CHARS,
   MAX_RANDOM_BYTES,
   OCT_PURPOSES,
   RELEASE_WRAP_ALGORITHMS,
@@ -21,6 +22,7 @@ import {
   type GenerateKeyRequest,
   type ImportByokRequest,
   type ImportKeyRequest,
+  type KeyAttestationRequest,
   type OctPurpose,
   type RandomRequest,
   type ReleaseWrapRequest,
@@ -70,6 +72,14 @@ export function parseReleaseWrap(fields: Fields): ReleaseWrapRequest {
   if (typeof target !== "object" || target === null || Array.isArray(target)) throw badParameter("target must be an object");
   const key = target as Fields;
   return { enc: oneOf(fields, "enc", RELEASE_WRAP_ALGORITHMS), target: { n: bytes(key, "n"), e: bytes(key, "e") } };
+}
+
+export function parseKeyAttestation(fields: Fields): KeyAttestationRequest {
+  const subject = field(fields, "subject");
+  if (typeof subject !== "string" || subject.length === 0 || subject.length > MAX_ATTESTATION_SUBJECT_CHARS) {
+    throw badParameter(`subject must be a string of 1 to ${MAX_ATTESTATION_SUBJECT_CHARS} characters`);
+  }
+  return { subject };
 }
 
 export function parseImport(fields: Fields): ImportKeyRequest {
