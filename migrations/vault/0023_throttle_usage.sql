@@ -1,4 +1,4 @@
--- Throttle usage history (issue 19, docs/throttling.md "Usage"): the units each bucket admitted in each of the last
+-- Throttle usage history (issue 19, docs/portal.md "Throttling"): the units each bucket admitted in each of the last
 -- 60 finished 10-second windows, a bounded ring. `slot` = (window_start / 10) mod 60, so a window overwrites the slot
 -- of the one 60 windows before it and the table never holds more than 60 rows per bucket. A window is written once,
 -- when the bucket's next window begins (the counter in `throttle_windows` already holds the current one).
