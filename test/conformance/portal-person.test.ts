@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "./support/admin.ts";
 import { devServerFacts } from "./support/dev-server-facts.ts";
-import { createUser, launchChromium, newPortalContext, noticeOf, portalUrl, screenshot, scriptReadableState, signInAsPerson } from "./support/portal-browser.ts";
+import { createUser, everyPage, launchChromium, newPortalContext, noticeOf, portalUrl, screenshot, scriptReadableState, signInAsPerson } from "./support/portal-browser.ts";
 
 const facts = devServerFacts();
 const admin = adminClient(facts);
@@ -166,7 +166,7 @@ describe("the portal, signed in as a person", () => {
   });
 
   it("pages the vault's audit log by its Next page link and shows each action in it", async () => {
-    const { text, pages } = await everyPage(vaultPath("/audit"));
+    const { text, pages } = await everyPage(page, vaultPath("/audit"));
     // Every portal page is a request of the data plane: far more than one page of 25 records by now.
     expect(pages).toBeGreaterThan(1);
     for (const operation of ["SecretSet", "SecretGet", "KeyCreate", "KeySign", "CertificateCreate"]) expect(text).toContain(operation);
@@ -174,7 +174,7 @@ describe("the portal, signed in as a person", () => {
     await page.goto(vaultPath("/audit"));
     await screenshot(page, "14-vault-audit");
     // The tenant's control-plane log, filtered to this person (other suites share the tenant): the filter stays on every page.
-    const control = await everyPage(portalUrl(facts, `/t/${facts.tenantId}/audit?caller=${userId}`));
+    const control = await everyPage(page, portalUrl(facts, `/t/${facts.tenantId}/audit?caller=${userId}`));
     for (const operation of ["SignIn", "VaultPut", "RoleAssignmentPut"]) expect(control.text).toContain(operation);
   });
 
@@ -197,19 +197,6 @@ describe("the portal, signed in as a person", () => {
     expect(page.url()).toBe(portalUrl(facts, "/signin"));
   });
 });
-
-/** The table bodies of a list's every page, followed by its "Next page" link (server-rendered, no script needed). */
-async function everyPage(url: string): Promise<{ text: string; pages: number }> {
-  await page.goto(url);
-  let text = await page.locator("tbody").innerText();
-  let pages = 1;
-  for (let next = page.getByRole("link", { name: "Next page" }); (await next.count()) > 0 && pages < 40; pages++) {
-    await next.click();
-    await page.waitForLoadState();
-    text += await page.locator("tbody").innerText();
-  }
-  return { text, pages };
-}
 
 /** Signs a CSR with a throw-away CA (openssl, as x509-openssl.test.ts): the leaf PEM. */
 function issueWithTestCa(csr: string): string {
