@@ -7,6 +7,7 @@ import { runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ISSUER_ORIGIN, admin, createPrincipal, createTenant, tokenFor, uniqueVaultName } from "../support/fixture.ts";
 import { errorCode } from "../support/identity.ts";
+import { systemClock } from "../../core/domain/clock.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 import { newTenantWithVault, setVaultClock, vaultObject } from "../support/secrets.ts";
 import type { VaultClient } from "../support/fixture.ts";
@@ -74,7 +75,7 @@ describe("the vault usage report", () => {
     expect(await ringRows(vault)).toBe(0);
   });
 
-  it("rolls over: a finished window is kept once in the ring and the next one counts from zero", async () => {
+  it("rolls over: a finished window is kept once in the ring, across restarts, and the next one counts from zero", async () => {
     const vault = uniqueVaultName("use");
     const { tenantId, kv } = await newTenantWithVault(vault);
     await setVaultClock(vault, T);
@@ -83,6 +84,12 @@ describe("the vault usage report", () => {
     await requests(kv, 1);
     expect(series(await usage(tenantId, vault), "secrets").slice(-3)).toStrictEqual([0, 3, 1]);
     expect(await ringRows(vault)).toBe(1);
+    // Kept in storage, not only in memory: a restarted object reports the same (the ring, and the current counter).
+    await expect(runInDurableObject(vaultObject(vault), (_i, state) => state.abort("restart for the usage test"))).rejects.toThrow();
+    // A new instance: the clock the test set is gone with the old one.
+    expect(await runInDurableObject(vaultObject(vault), (instance) => instance.clock === systemClock)).toBe(true);
+    await setVaultClock(vault, T + 10_000);
+    expect(series(await usage(tenantId, vault), "secrets").slice(-3)).toStrictEqual([0, 3, 1]);
     // Two windows later, with no request in between: the history moves on with the clock alone.
     await setVaultClock(vault, T + 30_000);
     expect(series(await usage(tenantId, vault), "secrets").slice(-5)).toStrictEqual([0, 3, 1, 0, 0]);
