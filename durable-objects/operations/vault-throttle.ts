@@ -1,7 +1,9 @@
 import { VaultError } from "../../core/errors/vault-error.ts";
 import { resolveLimits, AZURE_VAULT_LIMITS, type ThrottleBucket, type ThrottleLimits } from "../../core/domain/throttle/throttle-limits.ts";
 import { retryAfterSeconds, usedIn, windowStart, type WindowCount } from "../../core/domain/throttle/throttle-window.ts";
+import { oldestReportedWindow, throttleUsage, type ThrottleUsage, type UsageSample } from "../../core/domain/throttle/usage-history.ts";
 import type { ThrottleRepository } from "../storage/throttle-repository.ts";
+import type { ThrottleUsageRepository } from "../storage/throttle-usage-repository.ts";
 
 /** What one request costs: the bucket it is charged to and its weight there (throttle-limits.ts). */
 export interface ThrottleCharge {
@@ -22,16 +24,22 @@ interface Lease {
  * limit). Tenant capacity is leased in chunks so most requests cost no call to the tenant object; a
  * vault can hold at most one unused chunk per bucket, which bounds how far the tenant limit can be
  * under-used. Requests refused here are not counted against the window.
+ *
+ * Its usage history costs no write per request: a bucket's count is already written with each request; when the
+ * bucket's next window begins, the finished count goes once into the bounded ring of past windows (`history`).
  */
 export class VaultThrottle {
   private counts: Map<ThrottleBucket, WindowCount>;
   private limits: ThrottleLimits;
   private readonly dirty = new Set<ThrottleBucket>();
+  /** Windows finished since the last persist, for the history ring. */
+  private finished: UsageSample[] = [];
   private readonly leases = new Map<ThrottleBucket, Lease>();
   private readonly leasing = new Map<ThrottleBucket, Promise<void>>();
 
   constructor(
     private readonly repo: ThrottleRepository,
+    private readonly history: ThrottleUsageRepository,
     private readonly leaseFromTenant: TenantLeaser,
   ) {
     this.counts = repo.counts();
@@ -43,6 +51,7 @@ export class VaultThrottle {
     this.counts = this.repo.counts();
     this.limits = resolveLimits(AZURE_VAULT_LIMITS, this.repo.overrides());
     this.dirty.clear();
+    this.finished = [];
     this.leases.clear();
   }
 
@@ -57,7 +66,9 @@ export class VaultThrottle {
     await this.takeFromTenant(charge, window, nowMs);
     // Re-checked: other requests may have been admitted while the tenant answered.
     this.assertVaultRoom(charge, window, nowMs);
-    this.counts.set(charge.bucket, { windowStart: window, used: usedIn(this.counts.get(charge.bucket), window) + charge.cost });
+    const previous = this.counts.get(charge.bucket);
+    if (previous !== undefined && previous.windowStart !== window) this.finished.push({ bucket: charge.bucket, ...previous });
+    this.counts.set(charge.bucket, { windowStart: window, used: usedIn(previous, window) + charge.cost });
     this.dirty.add(charge.bucket);
   }
 
@@ -68,6 +79,15 @@ export class VaultThrottle {
       if (count !== undefined) this.repo.save(bucket, count);
     }
     this.dirty.clear();
+    for (const sample of this.finished) this.history.record(sample);
+    this.finished = [];
+  }
+
+  /** The last USAGE_WINDOWS windows of every bucket, the one in progress last: the ring, then what memory holds. */
+  usage(nowMs: number): ThrottleUsage {
+    const current = windowStart(nowMs);
+    const held = [...this.counts].map(([bucket, count]): UsageSample => ({ bucket, ...count }));
+    return throttleUsage(current, this.limits, [...this.history.since(oldestReportedWindow(current)), ...this.finished, ...held]);
   }
 
   private assertVaultRoom(charge: ThrottleCharge, window: number, nowMs: number): void {

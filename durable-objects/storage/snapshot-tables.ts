@@ -39,6 +39,7 @@ export const SNAPSHOT_EXCLUDED_TABLES: Readonly<Record<string, string>> = {
   vault: "its settings columns are carried (SNAPSHOT_SETTING_COLUMNS); name, tenant, data key and soft-delete marks stay the target's",
   schema_migrations: "the target's own schema",
   throttle_windows: "counters of the current 10-second window",
+  throttle_usage: "the throttle's finished windows: the usage of the vault it was taken from, not of the target",
   audit_log: "the record of requests that happened; a restore does not rewrite history",
   event_deliveries: "the outbox of events already raised; restoring it would deliver them again",
   release_nonces: "spent key-release nonces, kept only until their tokens expire",

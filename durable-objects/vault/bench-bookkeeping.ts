@@ -4,6 +4,7 @@ import { windowStart } from "../../core/domain/throttle/throttle-window.ts";
 import { VaultThrottle } from "../operations/vault-throttle.ts";
 import { AuditRepository } from "../storage/audit-repository.ts";
 import { ThrottleRepository } from "../storage/throttle-repository.ts";
+import { ThrottleUsageRepository } from "../storage/throttle-usage-repository.ts";
 
 /**
  * What throttling and auditing add to every data-plane request, measured inside the runtime with no HTTP
@@ -64,7 +65,7 @@ export async function bookkeepingRate(storage: DurableObjectStorage, ms: number)
   const baseMs = Date.now();
 
   // Granting far more than a window can use: the tenant's side is an RPC to another object, not bookkeeping here.
-  const throttle = new VaultThrottle(counters, async () => MAX_LIMIT);
+  const throttle = new VaultThrottle(counters, new ThrottleUsageRepository(sql), async () => MAX_LIMIT);
   let fakeNowMs = baseMs;
   const admission = await timed(ms, async (n) => {
     for (let i = 0; i < n; i++) {

@@ -4,6 +4,7 @@ import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
 import type { AccessModel, VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import { completionDelayMs } from "../../core/domain/objects/long-running.ts";
 import type { NetworkAcls } from "../../core/domain/vault/network-acls.ts";
+import type { ThrottleUsage } from "../../core/domain/throttle/usage-history.ts";
 import type { VaultThrottle } from "../operations/vault-throttle.ts";
 import type { ThrottleRepository } from "../storage/throttle-repository.ts";
 import type { VaultRepository } from "../storage/vault-repository.ts";
@@ -42,6 +43,12 @@ export class OperationalSettings {
       cors: this.deps.vaults.cors(),
       ...this.accessModel(),
     };
+  }
+
+  /** Its use of its throttle limits per window (operations/vault-throttle.ts); throws VaultNotFound when this object is no vault. */
+  usage(nowMs: number): ThrottleUsage {
+    if (this.deps.config() === null) throw vaultNotFound();
+    return this.deps.throttle.usage(nowMs);
   }
 
   /** How every request is authorized (request-authorization.ts): kept in memory, dropped on change and wipe. */

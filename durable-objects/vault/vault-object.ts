@@ -6,6 +6,7 @@ import type { BenchPrimitive } from "../../core/crypto/bench-primitives.ts";
 import type { RoleAssignment } from "../../core/domain/rbac/role-assignment.ts";
 import type { VaultRoleCopy } from "../../core/domain/rbac/vault-custom-role.ts";
 import type { VaultConfig } from "../../core/domain/vault/vault-config.ts";
+import type { ThrottleUsage } from "../../core/domain/throttle/usage-history.ts";
 import type { VaultOperationalSettings, VaultSettingsPatch } from "../../core/domain/vault/vault-operational-settings.ts";
 import type { OpKind, VaultCall, VaultResults, VaultSettings } from "../../core/contract/vault.ts";
 import type { EventAdminOp, EventAdminResult } from "../../core/contract/events.ts";
@@ -239,6 +240,11 @@ export class VaultObject extends DurableObject<Env> {
   /** Throttle limits, audit retention: what a SaaS operator may tune per vault. */
   async operationalSettings(): Promise<VaultOperationalSettings> {
     return this.parts.settings.read();
+  }
+
+  /** Its use of its throttle limits over the last windows, by this object's clock (the admin API's usage report). */
+  async throttleUsage(): Promise<ThrottleUsage> {
+    return this.parts.settings.usage(this.clock.now());
   }
 
   async updateOperationalSettings(patch: VaultSettingsPatch): Promise<Result<VaultOperationalSettings>> {

@@ -105,7 +105,7 @@ export function vaultParts(ctx: DurableObjectState, env: Env, clock: Clock): Vau
   });
   // Migrated before anything reads: the throttle loads its counters in its constructor.
   migrate(storage, VAULT_MIGRATIONS);
-  const throttle = new VaultThrottle(stores.throttle, (bucket, window, cost) =>
+  const throttle = new VaultThrottle(stores.throttle, stores.throttleUsage, (bucket, window, cost) =>
     env.TENANT.get(env.TENANT.idFromName(lifecycle.requireConfig().tenantId)).leaseThrottle(bucket, window, cost),
   );
   const access = new VaultAccess(storage, stores.assignments, stores.hsmRoleDefinitions, stores.customRoleCopies, events);

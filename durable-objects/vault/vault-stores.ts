@@ -15,6 +15,7 @@ import { ReleaseNonceRepository } from "../storage/release-nonce-repository.ts";
 import { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
 import { RotationPolicyRepository } from "../storage/rotation-policy-repository.ts";
 import { ThrottleRepository } from "../storage/throttle-repository.ts";
+import { ThrottleUsageRepository } from "../storage/throttle-usage-repository.ts";
 import { VaultRepository } from "../storage/vault-repository.ts";
 
 /** The repositories over one vault's SQLite database, one of each per Durable Object (storage/ holds the SQL). */
@@ -39,6 +40,8 @@ export interface VaultStores {
   readonly hsmJobs: HsmJobRepository;
   /** The vault's own throttle counters and its operator's limit overrides. */
   readonly throttle: ThrottleRepository;
+  /** The ring of its finished throttle windows (the usage report). */
+  readonly throttleUsage: ThrottleUsageRepository;
   /** Vault policy assignments, the vault's own and its tenant's copies (docs/vault-policies.md). */
   readonly policyAssignments: PolicyAssignmentRepository;
 }
@@ -63,6 +66,7 @@ export function vaultStores(sql: SqlStorage): VaultStores {
     hsmDomain: new HsmDomainRepository(sql),
     hsmJobs: new HsmJobRepository(sql),
     throttle: new ThrottleRepository(sql, "vault"),
+    throttleUsage: new ThrottleUsageRepository(sql),
     policyAssignments: new PolicyAssignmentRepository(sql, "vault"),
   };
 }

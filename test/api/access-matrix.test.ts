@@ -77,11 +77,11 @@ async function member(tenantId: string): Promise<{ id: string; kv: (vault: strin
   return { id: p.id, kv: async (vault) => vaultClient(vault, await tokenFor(p.identityHeader as string)) };
 }
 
-const UNWATCHED = new Set(["audit_log", "throttle_windows", "schema_migrations", "matrix_writes"]);
+const UNWATCHED = new Set(["audit_log", "throttle_windows", "throttle_usage", "schema_migrations", "matrix_writes"]);
 
 /**
  * Counts every row written to the vault's tables but those a request always writes (its audit record, throttle
- * counters): triggers on each, so telling "nothing changed" costs one read, not a dump of a growing database.
+ * counters and their finished windows): triggers on each, so telling "nothing changed" costs one read, not a dump of a growing database.
  */
 function watchWrites(vault: string): Promise<void> {
   return runInDurableObject(env.VAULT.get(env.VAULT.idFromName(vault)), (_instance, ctx) => {

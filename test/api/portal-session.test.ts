@@ -5,50 +5,11 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ISSUER_ORIGIN, OPERATOR_KEY, createTenant } from "../support/fixture.ts";
+import { Browser, PORTAL } from "../support/portal-http.ts";
 import { PASSWORD, createUser, openSignInPage, submitSignIn } from "../support/sign-in.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 
 failOnlyOnTrulyUnhandledRejections();
-
-const PORTAL = `${ISSUER_ORIGIN}/portal`;
-
-/** A browser's cookie jar, enough for the portal's `__Host-portal-N` cookies. */
-class Browser {
-  private readonly jar = new Map<string, string>();
-
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
-    const response = await SELF.fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), ...(cookie === "" ? {} : { Cookie: cookie }) } });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = line.split(";");
-      const [name = "", value = ""] = pair.split("=");
-      if (attributes.some((a) => /max-age=0/i.test(a.trim()))) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return response;
-  }
-
-  /** The CSRF token of the form on `path`. */
-  async csrf(path: string): Promise<string> {
-    const html = await (await this.fetch(`${PORTAL}${path}`)).text();
-    return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  }
-
-  post(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.fetch(`${PORTAL}${path}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
-  }
-
-  /** Another browser holding the same cookies (what a stolen cookie is). */
-  copy(): Browser {
-    const other = new Browser();
-    for (const [name, value] of this.jar) other.jar.set(name, value);
-    return other;
-  }
-
-  tamper(): void {
-    for (const [name, value] of this.jar) this.jar.set(name, `${value.slice(0, -4)}AAAA`);
-  }
-}
 
 async function operator(): Promise<Browser> {
   const browser = new Browser();

@@ -33,8 +33,9 @@ const TENANT_FROM_7 = [
   "DROP TABLE policy_assignments",
   "DROP TABLE role_definitions",
 ];
-/** What vault migrations 0018 to 0021 made, newest first. */
+/** What vault migrations 0018 to 0023 made, newest first. */
 const VAULT_FROM_18 = [
+  "DROP TABLE throttle_usage",
   "ALTER TABLE vault DROP COLUMN dek_root_version",
   "DROP TABLE policy_assignments",
   "ALTER TABLE vault DROP COLUMN scheduled_purge_at",

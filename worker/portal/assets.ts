@@ -38,13 +38,14 @@ button.danger{background:#8a1c1c;border-color:#8a1c1c}
 .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1rem}
 .chart text{font-size:11px;fill:#1a1a2e}.chart .bar{fill:#0b5cad}.chart .limit{stroke:#8a1c1c;stroke-dasharray:4 3}
 .chart .axis{stroke:#6b7785}
+.pager{display:flex;gap:1.2rem;margin:.2rem 0 1rem}
 `;
 
 /**
  * Progressive enhancement only; every page works without it:
  *  - a revealed secret value is wiped when the page is left (also from the back-forward cache);
  *  - forms marked data-confirm ask before they run (deletes, purges);
- *  - the audit view's live tail polls its JSON feed and prepends new records.
+ *  - the audit view's live tail polls its JSON feed and appends new records (the log reads oldest first).
  */
 export const PORTAL_JS = `
 "use strict";
@@ -68,13 +69,13 @@ document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     fetch(body.getAttribute("data-tail"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (records) {
-        records.slice().reverse().forEach(function (r) {
+        records.forEach(function (r) {
           if (seen.has(r.id)) return;
           seen.add(r.id);
           var tr = document.createElement("tr");
           tr.setAttribute("data-id", r.id);
           r.cells.forEach(function (t) { tr.appendChild(cell(t)); });
-          body.insertBefore(tr, body.firstChild);
+          body.appendChild(tr);
         });
       })
       .catch(function () {});

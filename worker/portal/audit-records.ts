@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { PortalEnv } from "./portal-env.ts";
 import { adminApi, itemsOf, vaultApi, type ApiAnswer } from "./upstream.ts";
+import { nextPageToken, pageQuery } from "./list-pages.tsx";
 
 /** One audit event as the vault's /auditlog and the admin API's auditLog give it (worker/wire/audit-query.ts). */
 export interface AuditEvent {
@@ -15,9 +16,8 @@ export interface AuditEvent {
 }
 
 export const FILTERS = ["from", "to", "operation", "caller", "objectType", "objectName", "result"] as const;
-/** Pages of 25 read for one view: the log is kept oldest first, and the view shows the newest. */
-const MAX_PAGES = 8;
-export const SHOWN = 50;
+/** Pages of 25 the live tail reads at most per poll (it asks only for records since the page was loaded). */
+const TAIL_PAGES = 8;
 
 /** The filters of the view's query string, defaulting `from` to the last 24 hours. */
 export function auditFilters(query: Record<string, string>): Record<string, string> {
@@ -30,24 +30,23 @@ export function auditFilters(query: Record<string, string>): Record<string, stri
 /** Where the records come from: a vault's data plane, or the tenant's control-plane log. */
 export type AuditSource = { vault: string } | { tenant: string };
 
-function readPage(c: Context<PortalEnv>, source: AuditSource, query: Record<string, string>): Promise<ApiAnswer> {
+/** One page of the log (oldest first, as the API keeps it): the filters, the page size and any continuation. */
+export function readAuditPage(c: Context<PortalEnv>, source: AuditSource, query: Record<string, string>): Promise<ApiAnswer> {
   if ("vault" in source) return vaultApi(c, source.vault, "GET", "/auditlog", undefined, query);
   return adminApi(c, "GET", `/tenants/${source.tenant}/auditLog?${new URLSearchParams(query)}`);
 }
 
-/** The newest records matching the filters, newest first, or the API's refusal. */
-export async function newestRecords(c: Context<PortalEnv>, source: AuditSource, filters: Record<string, string>): Promise<{ records: AuditEvent[]; error?: string }> {
+/** The live tail's records: every page matching the filters (since the page was loaded), oldest first. */
+export async function tailRecords(c: Context<PortalEnv>, source: AuditSource, filters: Record<string, string>): Promise<AuditEvent[]> {
   const records: AuditEvent[] = [];
-  let skiptoken: string | null = null;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const answer = await readPage(c, source, { ...filters, maxresults: "25", ...(skiptoken === null ? {} : { $skiptoken: skiptoken }) });
-    if (!answer.ok) return { records, error: answer.message };
+  let token: string | null = null;
+  for (let i = 0; i < TAIL_PAGES; i++) {
+    const answer = await readAuditPage(c, source, { ...filters, maxresults: "25", ...pageQuery(token ?? undefined) });
     records.push(...itemsOf<AuditEvent>(answer));
-    const next = (answer.body as { nextLink?: string | null }).nextLink;
-    skiptoken = typeof next === "string" ? new URL(next).searchParams.get("$skiptoken") : null;
-    if (skiptoken === null) break;
+    token = nextPageToken(answer);
+    if (token === null) break;
   }
-  return { records: records.reverse().slice(0, SHOWN) };
+  return records;
 }
 
 /** A record's table cells (the live tail builds the same cells in the page's script). */

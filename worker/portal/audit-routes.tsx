@@ -1,8 +1,9 @@
 import { Hono, type Context } from "hono";
-import { auditCells, auditFilters, auditRecordId, newestRecords, type AuditSource } from "./audit-records.ts";
+import { auditCells, auditFilters, auditRecordId, readAuditPage, tailRecords, type AuditEvent, type AuditSource } from "./audit-records.ts";
+import { nextPageToken, PAGE_PARAM, pageQuery, Pager } from "./list-pages.tsx";
 import type { PortalEnv } from "./portal-env.ts";
 import { page } from "./render.tsx";
-import { vaultApi } from "./upstream.ts";
+import { itemsOf, vaultApi } from "./upstream.ts";
 import { Field, Select } from "./views/table.tsx";
 
 /** The audit logs: a vault's (data plane) and its tenant's control plane; filters, a live tail and an export. */
@@ -12,14 +13,16 @@ const HEAD = ["Time", "Operation", "Result", "Caller", "Object"];
 
 async function auditPage(c: Context<PortalEnv>, source: AuditSource, here: string, title: string, place: { tenantId: string; vaultName?: string }) {
   const filters = auditFilters(c.req.query());
-  const { records, error } = await newestRecords(c, source, filters);
+  const current = c.req.query(PAGE_PARAM);
+  const answer = await readAuditPage(c, source, { ...filters, maxresults: "25", ...pageQuery(current) });
+  const records = itemsOf<AuditEvent>(answer);
   const since = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const exportQuery = new URLSearchParams(filters).toString();
   return page(
     c,
     title,
     <>
-      {error === undefined ? null : <p class="notice error" role="alert">{error}</p>}
+      {answer.ok ? null : <p class="notice error" role="alert">{answer.message}</p>}
       <form method="get" action={here} role="search">
         <fieldset>
           <legend>Filters</legend>
@@ -40,20 +43,21 @@ async function auditPage(c: Context<PortalEnv>, source: AuditSource, here: strin
         <button type="button" class="secondary" data-tail-toggle aria-pressed="false" hidden>Start live tail</button>
       </p>
       <table>
-        <caption>Newest first (at most 50)</caption>
+        <caption>Oldest first, 25 a page (the live tail adds new records at the end)</caption>
         <thead><tr>{HEAD.map((h) => <th scope="col">{h}</th>)}</tr></thead>
         <tbody data-tail={`${here}/tail?from=${encodeURIComponent(since)}`} aria-live="polite">
           {records.map((r) => <tr data-id={auditRecordId(r)}>{auditCells(r).map((t) => <td>{t}</td>)}</tr>)}
         </tbody>
       </table>
+      <Pager here={here} query={filters} current={current} next={nextPageToken(answer)} label="the audit log" />
     </>,
     place,
   );
 }
 
-/** The live tail's feed: the newest records since the page was loaded, as cells the script puts in the table. */
+/** The live tail's feed: the records since the page was loaded, oldest first, as cells the script adds to the table. */
 async function tail(c: Context<PortalEnv>, source: AuditSource): Promise<Response> {
-  const { records } = await newestRecords(c, source, auditFilters({ from: c.req.query("from") ?? "" }));
+  const records = await tailRecords(c, source, auditFilters({ from: c.req.query("from") ?? "" }));
   return c.json(records.map((r) => ({ id: auditRecordId(r), cells: auditCells(r) })));
 }
 

@@ -8,6 +8,8 @@ import { itemsOf, vaultApi } from "./upstream.ts";
 import { certificatePolicyOf, CertificatePolicyForm, lifetimeActionsOf, LifetimeFields } from "./views/certificate-policy.tsx";
 import { Csrf } from "./views/layout.tsx";
 import { Table, when } from "./views/table.tsx";
+import { NameFilterForm, nameFilter } from "./views/name-filter.tsx";
+import { nextPageToken, PAGE_PARAM, pageQuery, Pager } from "./list-pages.tsx";
 
 /**
  * Certificates through the data plane: create with a policy, the pending operation (CSR download, merge of the
@@ -20,12 +22,15 @@ const base = (tenant: string, vault: string): string => `/portal/t/${tenant}/vau
 
 certificateRoutes.get("/t/:tenant/vaults/:vault/certificates", async (c) => {
   const { tenant, vault } = c.req.param();
-  const answer = await vaultApi(c, vault, "GET", "/certificates", undefined, { maxresults: "25" });
+  const { filter, query } = nameFilter(c);
+  const current = c.req.query(PAGE_PARAM);
+  const answer = await vaultApi(c, vault, "GET", "/certificates", undefined, { maxresults: "25", ...query, ...pageQuery(current) });
   return page(
     c,
     `Certificates in ${vault}`,
     <>
       {answer.ok ? null : <p class="notice error" role="alert">{answer.message}</p>}
+      <NameFilterForm action={base(tenant, vault)} value={filter} />
       <Table
         caption="Certificates"
         head={["Name", "Enabled", "Expires", "Tags"]}
@@ -36,6 +41,7 @@ certificateRoutes.get("/t/:tenant/vaults/:vault/certificates", async (c) => {
           tagsText(x.tags),
         ])}
       />
+      <Pager here={base(tenant, vault)} query={{ filter }} current={current} next={nextPageToken(answer)} label="certificates" />
       <CertificatePolicyForm action={base(tenant, vault)} csrf={c.get("csrfToken")} />
     </>,
     { tenantId: tenant, vaultName: vault },

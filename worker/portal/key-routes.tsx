@@ -8,6 +8,8 @@ import { itemsOf, vaultApi } from "./upstream.ts";
 import { Csrf } from "./views/layout.tsx";
 import { Field, Select, Table, when } from "./views/table.tsx";
 import { RotationPolicyForm, rotationPolicyOf } from "./views/rotation-policy.tsx";
+import { NameFilterForm, nameFilter } from "./views/name-filter.tsx";
+import { nextPageToken, PAGE_PARAM, pageQuery, Pager } from "./list-pages.tsx";
 
 /** Keys through the data plane: create, versions, rotate and its policy, sign a message, public key download. */
 export const keyRoutes = new Hono<PortalEnv>({ strict: false });
@@ -19,12 +21,15 @@ const SIGN_HASH: Record<string, string> = { RS256: "SHA-256", PS256: "SHA-256", 
 
 keyRoutes.get("/t/:tenant/vaults/:vault/keys", async (c) => {
   const { tenant, vault } = c.req.param();
-  const answer = await vaultApi(c, vault, "GET", "/keys", undefined, { maxresults: "25" });
+  const { filter, query } = nameFilter(c);
+  const current = c.req.query(PAGE_PARAM);
+  const answer = await vaultApi(c, vault, "GET", "/keys", undefined, { maxresults: "25", ...query, ...pageQuery(current) });
   return page(
     c,
     `Keys in ${vault}`,
     <>
       {answer.ok ? null : <p class="notice error" role="alert">{answer.message}</p>}
+      <NameFilterForm action={base(tenant, vault)} value={filter} />
       <Table
         caption="Keys"
         head={["Name", "Enabled", "Expires", "Tags"]}
@@ -35,6 +40,7 @@ keyRoutes.get("/t/:tenant/vaults/:vault/keys", async (c) => {
           tagsText(k.tags),
         ])}
       />
+      <Pager here={base(tenant, vault)} query={{ filter }} current={current} next={nextPageToken(answer)} label="keys" />
       <form method="post" action={base(tenant, vault)}>
         <fieldset>
           <legend>New key</legend>
@@ -67,8 +73,9 @@ interface KeyBundle extends ObjectItem {
 async function keyPage(c: Context<PortalEnv>, signed?: { alg: string; signature: string }) {
   const { tenant, vault, name } = c.req.param() as { tenant: string; vault: string; name: string };
   const path = `/keys/${encodeURIComponent(name)}`;
+  const current = c.req.query(PAGE_PARAM);
   const [versions, latest, policy] = await Promise.all([
-    vaultApi(c, vault, "GET", `${path}/versions`, undefined, { maxresults: "25" }),
+    vaultApi(c, vault, "GET", `${path}/versions`, undefined, { maxresults: "25", ...pageQuery(current) }),
     vaultApi(c, vault, "GET", path),
     vaultApi(c, vault, "GET", `${path}/rotationpolicy`),
   ]);
@@ -98,6 +105,7 @@ async function keyPage(c: Context<PortalEnv>, signed?: { alg: string; signature:
           .sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0))
           .map((v) => [<code>{idParts(v.kid ?? "").version}</code>, when(v.attributes?.created), v.attributes?.enabled === false ? "no" : "yes", when(v.attributes?.exp)])}
       />
+      <Pager here={here} current={current} next={nextPageToken(versions)} label="versions" />
       <form method="post" action={`${here}/rotate`}>
         <Csrf token={csrf} />
         <button type="submit">Rotate now</button>

@@ -15,6 +15,7 @@ import { accessRoutes } from "./access-routes.tsx";
 import { auditRoutes } from "./audit-routes.tsx";
 import { eventRoutes } from "./event-routes.tsx";
 import { throttleRoutes } from "./throttle-routes.tsx";
+import { wellFormedPage } from "./list-pages.tsx";
 
 /** Pages that need no one signed in. */
 const OPEN = new Set(["/portal/signin", "/portal/signin/person", "/portal/signin/operator", "/portal/callback"]);
@@ -49,7 +50,7 @@ export function portalApp(upstream: Upstream): Hono<PortalEnv> {
     await next();
   });
   app.use("*", portalSession, csrfGuard, signedIn);
-  app.use("/t/*", wellFormedPlace);
+  app.use("/t/*", wellFormedPlace, wellFormedPage);
   app.route("/", signInRoutes);
   app.get("/", (c) => {
     const identity = c.get("session").identity;

@@ -5,6 +5,8 @@ import { formOf, page, redirectWith } from "./render.tsx";
 import { itemsOf, vaultApi } from "./upstream.ts";
 import { Csrf } from "./views/layout.tsx";
 import { Field, Table, when } from "./views/table.tsx";
+import { NameFilterForm, nameFilter } from "./views/name-filter.tsx";
+import { nextPageToken, PAGE_PARAM, pageQuery, Pager } from "./list-pages.tsx";
 
 /**
  * Secrets through the data plane with the person's token. A value is shown only in the answer to a "Reveal" post
@@ -16,22 +18,19 @@ const base = (tenant: string, vault: string): string => `/portal/t/${tenant}/vau
 
 secretRoutes.get("/t/:tenant/vaults/:vault/secrets", async (c) => {
   const { tenant, vault } = c.req.param();
-  const filter = (c.req.query("filter") ?? "").trim().toLowerCase();
-  const answer = await vaultApi(c, vault, "GET", "/secrets", undefined, { maxresults: "25" });
-  const items = itemsOf<ObjectItem>(answer).filter((s) => idParts(s.id).name.toLowerCase().includes(filter));
+  const { filter, query } = nameFilter(c);
+  const current = c.req.query(PAGE_PARAM);
+  const answer = await vaultApi(c, vault, "GET", "/secrets", undefined, { maxresults: "25", ...query, ...pageQuery(current) });
   return page(
     c,
     `Secrets in ${vault}`,
     <>
       {answer.ok ? null : <p class="notice error" role="alert">{answer.message}</p>}
-      <form method="get" action={base(tenant, vault)} role="search">
-        <Field label="Filter by name" name="filter" value={filter} />
-        <button type="submit" class="secondary">Filter</button>
-      </form>
+      <NameFilterForm action={base(tenant, vault)} value={filter} />
       <Table
         caption="Secrets"
         head={["Name", "Enabled", "Expires", "Content type", "Tags"]}
-        rows={items.map((s) => [
+        rows={itemsOf<ObjectItem>(answer).map((s) => [
           <a href={`${base(tenant, vault)}/${idParts(s.id).name}`}>{idParts(s.id).name}</a>,
           s.attributes?.enabled === false ? "no" : "yes",
           when(s.attributes?.exp),
@@ -39,6 +38,7 @@ secretRoutes.get("/t/:tenant/vaults/:vault/secrets", async (c) => {
           tagsText(s.tags),
         ])}
       />
+      <Pager here={base(tenant, vault)} query={{ filter }} current={current} next={nextPageToken(answer)} label="secrets" />
       <SetSecretForm action={base(tenant, vault)} csrf={c.get("csrfToken")} legend="New secret" />
     </>,
     { tenantId: tenant, vaultName: vault },
@@ -84,11 +84,14 @@ secretRoutes.post("/t/:tenant/vaults/:vault/secrets", async (c) => {
 
 async function secretPage(c: Context<PortalEnv>, revealed?: { version: string; value: string }) {
   const { tenant, vault, name } = c.req.param() as { tenant: string; vault: string; name: string };
-  const answer = await vaultApi(c, vault, "GET", `/secrets/${encodeURIComponent(name)}/versions`, undefined, { maxresults: "25" });
+  const current = c.req.query(PAGE_PARAM);
+  const answer = await vaultApi(c, vault, "GET", `/secrets/${encodeURIComponent(name)}/versions`, undefined, { maxresults: "25", ...pageQuery(current) });
   const versions = itemsOf<ObjectItem>(answer).sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0));
   const csrf = c.get("csrfToken");
   const here = `${base(tenant, vault)}/${name}`;
-  const latest = versions[0];
+  // The API lists versions oldest first: the newest, whose attributes the form edits, is on the last page.
+  const next = nextPageToken(answer);
+  const latest = next === null ? versions[0] : undefined;
   return page(
     c,
     `Secret ${name}`,
@@ -117,6 +120,8 @@ async function secretPage(c: Context<PortalEnv>, revealed?: { version: string; v
           </form>,
         ])}
       />
+      <Pager here={here} current={current} next={next} label="versions" />
+      {next === null ? null : <p><small>Newer versions are on the next pages; the newest one's attributes are edited on the last.</small></p>}
       {latest === undefined ? null : <AttributesForm action={`${here}/attributes`} csrf={csrf} item={latest} />}
       <SetSecretForm action={base(tenant, vault)} csrf={csrf} legend="Set a new version" name={name} />
       <form method="post" action={`${here}/delete`} data-confirm={`Delete secret ${name}?`}>

@@ -1,53 +1,39 @@
 import { Hono } from "hono";
-import { THROTTLE_BUCKETS, WINDOW_SECONDS, type ThrottleBucket } from "../../core/domain/throttle/throttle-limits.ts";
-import { newestRecords } from "./audit-records.ts";
 import type { PortalEnv } from "./portal-env.ts";
 import { page } from "./render.tsx";
 import { adminApi } from "./upstream.ts";
-import { UsageChart } from "./views/usage-chart.tsx";
+import { UsageChart, UsageTable, type UsageReport } from "./views/usage-chart.tsx";
 
 /**
- * A vault's use of its throttle limits, window by window (10 s, Azure's), over the last five minutes. No API reports
- * usage, so it is counted from the vault's audit log (a public API; one record per request), each operation charged to
- * its bucket by name — unweighted, so key transactions on large or HSM keys count as one each here.
+ * A vault's use of its throttle limits, window by window, from the admin API's usage report
+ * (`GET /admin/tenants/{t}/vaults/{v}/usage`): the units the vault's throttle admitted per bucket and 10-second window,
+ * weighted as they are charged, over the last 60 windows, against the vault's limits. Read with the signed-in
+ * person's token like every other page: tenant admins see it, others see the API's refusal.
  */
 export const throttleRoutes = new Hono<PortalEnv>({ strict: false });
 
-const WINDOWS = 30;
-
-function bucketOf(operation: string): ThrottleBucket {
-  if (/^Key(Create|Import|Rotate)/.test(operation)) return "keyCreate";
-  if (operation.startsWith("Key")) return "keys";
-  if (/^Secret(Set|Restore)/.test(operation)) return "secretCreate";
-  return "secrets";
-}
-
 throttleRoutes.get("/t/:tenant/vaults/:vault/throttling", async (c) => {
   const { tenant, vault } = c.req.param();
-  const nowMs = Date.now();
-  const firstMs = (Math.floor(nowMs / 1000 / WINDOW_SECONDS) - WINDOWS + 1) * WINDOW_SECONDS * 1000;
-  const [limits, log] = await Promise.all([
-    adminApi(c, "GET", `/tenants/${tenant}/vaults/${vault}/settings`),
-    newestRecords(c, { vault }, { from: new Date(firstMs).toISOString().replace(/\.\d+Z$/, "Z") }),
-  ]);
-  const vaultLimits = (limits.body as { throttleLimits?: Record<string, number> } | null)?.throttleLimits ?? {};
-  const counts = Object.fromEntries(THROTTLE_BUCKETS.map((b) => [b, new Array<number>(WINDOWS).fill(0)])) as Record<ThrottleBucket, number[]>;
-  for (const record of log.records) {
-    const index = Math.floor((Date.parse(record.time) - firstMs) / (WINDOW_SECONDS * 1000));
-    if (index >= 0 && index < WINDOWS) counts[bucketOf(record.operationName)][index]! += 1;
-  }
-  const starts = Array.from({ length: WINDOWS }, (_, i) => new Date(firstMs + i * WINDOW_SECONDS * 1000).toISOString());
+  const answer = await adminApi(c, "GET", `/tenants/${tenant}/vaults/${vault}/usage`);
+  const report = answer.ok ? (answer.body as UsageReport) : null;
   return page(
     c,
     `Throttling of ${vault}`,
-    <>
-      {limits.ok ? null : <p class="notice error" role="alert">{limits.message}</p>}
-      {log.error === undefined ? null : <p class="notice error" role="alert">{log.error}</p>}
-      <p>Requests per 10-second window over the last five minutes, from the vault's audit log (at most its newest 50 records), against the vault's limits.</p>
-      {THROTTLE_BUCKETS.map((bucket) => (
-        <UsageChart series={{ bucket, limit: vaultLimits[bucket] ?? 0, counts: counts[bucket], starts }} />
-      ))}
-    </>,
+    report === null ? (
+      <p class="notice error" role="alert">{answer.message}</p>
+    ) : (
+      <>
+        <p>
+          Units each bucket admitted per {report.windowSeconds}-second window, {report.from} to {report.to} (the last window is
+          in progress), against the vault's limits. Key transactions count their weight (an RSA-4096 or HSM key more than one);
+          refused requests are not counted.
+        </p>
+        {report.buckets.map((series) => (
+          <UsageChart series={series} report={report} />
+        ))}
+        <UsageTable report={report} />
+      </>
+    ),
     { tenantId: tenant, vaultName: vault },
   );
 });

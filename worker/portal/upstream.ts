@@ -12,6 +12,8 @@ export interface ApiAnswer {
   readonly status: number;
   readonly body: unknown;
   readonly headers: Headers;
+  /** The URL the portal called (list-pages.tsx checks a nextLink against it). */
+  readonly url: string;
   /** Azure's `error.message`, or the status line when there is none. */
   readonly message: string;
 }
@@ -25,7 +27,7 @@ export function vaultAddress(env: Env, vaultName: string): { base: string; resou
   return { base, resource: parseVaultHost(new URL(base))?.resource ?? base };
 }
 
-async function answerOf(response: Response): Promise<ApiAnswer> {
+async function answerOf(url: string, response: Response): Promise<ApiAnswer> {
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -35,7 +37,7 @@ async function answerOf(response: Response): Promise<ApiAnswer> {
   }
   const error = typeof body === "object" && body !== null ? (body as { error?: { message?: unknown; code?: unknown } }).error : undefined;
   const message = typeof error?.message === "string" ? error.message : `${response.status} ${response.statusText}`;
-  return { ok: response.ok, status: response.status, body, headers: response.headers, message };
+  return { ok: response.ok, status: response.status, body, headers: response.headers, url, message };
 }
 
 /**
@@ -50,7 +52,7 @@ async function call(c: Context<PortalEnv>, url: string, resource: string, method
   if (bearer !== null) headers.set("Authorization", `Bearer ${bearer}`);
   if (body !== undefined) headers.set("Content-Type", "application/json");
   const request = new Request(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return answerOf(await c.get("upstream")(request, c.env, c.executionCtx));
+  return answerOf(url, await c.get("upstream")(request, c.env, c.executionCtx));
 }
 
 /** The admin API (`{ISSUER_ORIGIN}/admin{path}`). */

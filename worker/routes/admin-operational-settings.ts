@@ -8,6 +8,7 @@ import { adminRoute } from "../middleware/admin-access.ts";
 import { VaultError, badParameter } from "../../core/errors/vault-error.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { throttleOverridesInput, vaultSettingsInput } from "../wire/operational-settings-input.ts";
+import { throttleUsageJson } from "../wire/throttle-usage.ts";
 import { requireTenant } from "./admin-tenants.ts";
 import { requireVault } from "./admin-vaults.ts";
 
@@ -66,4 +67,13 @@ adminRoute(adminOperationalSettingsRoutes, "VaultSettingsPatch", async (c) => {
   if (protect) unwrap(await vaultStub(c.env, config).enablePurgeProtection());
   forgetRequestSettings(config.name);
   return c.json(updated);
+});
+
+/**
+ * The vault's use of its limits per 10-second window, the last 60 (docs/portal.md "Throttling"): read from the ring the
+ * vault's throttle keeps beside its counters. Like the limits, readable by the tenant's admins and the operator.
+ */
+adminRoute(adminOperationalSettingsRoutes, "VaultThrottleUsageGet", async (c) => {
+  const config = await requireVault(c.env, c.req.param("tenantId"), c.req.param("name"));
+  return c.json(throttleUsageJson(await vaultStub(c.env, config).throttleUsage()));
 });

@@ -70,6 +70,7 @@ export const ADMIN_OPERATIONS = {
   DeletedVaultPurge: op("POST", `${TENANT}/deletedVaults/:name/purge`, "tenant"),
   VaultSettingsGet: op("GET", `${VAULT}/settings`, "tenant"),
   VaultSettingsPatch: op("PATCH", `${VAULT}/settings`, "tenant"),
+  VaultThrottleUsageGet: op("GET", `${VAULT}/usage`, "tenant"),
   RoleAssignmentList: op("GET", `${VAULT}/roleAssignments`, "tenant"),
   RoleAssignmentPut: op("PUT", `${VAULT}/roleAssignments/:assignmentId`, "tenant"),
   RoleAssignmentDelete: op("DELETE", `${VAULT}/roleAssignments/:assignmentId`, "tenant"),

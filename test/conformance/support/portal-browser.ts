@@ -64,3 +64,16 @@ export async function signInAsPerson(page: Page, facts: DevServerFacts, userPrin
 /** What a script of the page can read: web storage and non-HttpOnly cookies (run in the page; a string, as no DOM types here). */
 export const scriptReadableState = (page: Page): Promise<unknown> =>
   page.evaluate("({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })");
+
+/** The table bodies of a list's every page, followed by its "Next page" link (server-rendered; no script needed). */
+export async function everyPage(page: Page, url: string, maxPages = 40): Promise<{ text: string; pages: number }> {
+  await page.goto(url);
+  let text = await page.locator("tbody").innerText();
+  let pages = 1;
+  for (let next = page.getByRole("link", { name: "Next page" }); (await next.count()) > 0 && pages < maxPages; pages++) {
+    await next.click();
+    await page.waitForLoadState();
+    text += await page.locator("tbody").innerText();
+  }
+  return { text, pages };
+}
