@@ -19,7 +19,7 @@ import vault0018 from "../../migrations/vault/0018_custom_role_copies.sql";
 import vault0019 from "../../migrations/vault/0019_vault_soft_delete.sql";
 import vault0020 from "../../migrations/vault/0020_policy_assignments.sql";
 import vault0021 from "../../migrations/vault/0021_root_key_version.sql";
-import vault0023 from "../../migrations/vault/0023_throttle_usage.sql";
+import vault0022 from "../../migrations/vault/0022_throttle_usage.sql";
 import tenant0001 from "../../migrations/tenant/0001_init.sql";
 import tenant0002 from "../../migrations/tenant/0002_throttle.sql";
 import tenant0003 from "../../migrations/tenant/0003_groups.sql";
@@ -62,7 +62,7 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   { version: 19, name: "vault_soft_delete", sql: vault0019 },
   { version: 20, name: "policy_assignments", sql: vault0020 },
   { version: 21, name: "root_key_version", sql: vault0021 },
-  { version: 23, name: "throttle_usage", sql: vault0023 },
+  { version: 22, name: "throttle_usage", sql: vault0022 },
 ];
 
 export const TENANT_MIGRATIONS: readonly Migration[] = [

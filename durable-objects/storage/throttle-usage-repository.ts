@@ -2,7 +2,7 @@ import { THROTTLE_BUCKETS, type ThrottleBucket } from "../../core/domain/throttl
 import { usageSlot, type UsageSample } from "../../core/domain/throttle/usage-history.ts";
 
 /**
- * A vault's finished throttle windows (`throttle_usage`, migration 0023): a ring of USAGE_WINDOWS slots per bucket,
+ * A vault's finished throttle windows (`throttle_usage`, migration 0022): a ring of USAGE_WINDOWS slots per bucket,
  * each window written over the slot of the one USAGE_WINDOWS windows before it, so it stays bounded with no pruning.
  */
 export class ThrottleUsageRepository {

@@ -33,7 +33,7 @@ const TENANT_FROM_7 = [
   "DROP TABLE policy_assignments",
   "DROP TABLE role_definitions",
 ];
-/** What vault migrations 0018 to 0023 made, newest first. */
+/** What vault migrations 0018 to 0022 made, newest first. */
 const VAULT_FROM_18 = [
   "DROP TABLE throttle_usage",
   "ALTER TABLE vault DROP COLUMN dek_root_version",
