@@ -1,19 +1,12 @@
 import { parseArgs } from "node:util";
 import { ConfigStore } from "./config.ts";
-import type { Command, OptionSpec, OptionValues } from "./command.ts";
+import type { Command, OptionValues } from "./command.ts";
+import { GLOBAL_OPTIONS } from "./global-options.ts";
 import { CliError, EXIT_ERROR, UsageError } from "./errors.ts";
 import { applyQuery, outputFormat, render } from "./output.ts";
 import { COMMANDS } from "./registry.ts";
 import { commandHelp, groupHelp } from "./help.ts";
 import { Session } from "./session.ts";
-
-/** Options every command takes, as in az. */
-export const GLOBAL_OPTIONS = {
-  output: { type: "string", short: "o", description: "Output format: json, jsonc, table, tsv, yaml, none (default json, or KV_OUTPUT)." },
-  query: { type: "string", description: "JMESPath query applied to the result (https://jmespath.org)." },
-  profile: { type: "string", description: "Profile to use (default: the default profile, or KV_PROFILE)." },
-  help: { type: "boolean", short: "h", description: "Show this help." },
-} as const satisfies Record<string, OptionSpec>;
 
 /** The command whose words are the longest prefix of the leading words of argv. */
 function findCommand(words: readonly string[]): { command: Command | undefined; depth: number } {
