@@ -100,12 +100,18 @@ export function certificateShape(wire: unknown): Wire {
     id: c.id ?? null,
     kid: c.kid ?? null,
     name: nameOf(c.id),
-    policy: c.policy === undefined ? null : policyFromWire(c.policy),
+    policy: c.policy === undefined ? null : policyShape(c.policy),
     sid: c.sid ?? null,
     tags: c.tags ?? null,
     x509ThumbprintHex: typeof c.x5t === "string" ? Buffer.from(c.x5t, "base64url").toString("hex").toUpperCase() : null,
     ...deletedFields(c),
   });
+}
+
+/** The policy in az's names, its attributes' times as ISO 8601 like every other az attributes block. */
+function policyShape(wire: unknown): unknown {
+  const policy = policyFromWire(wire) as Wire;
+  return policy.attributes === undefined ? policy : { ...policy, attributes: attributes(policy.attributes) };
 }
 
 export function certificateListItemShape(wire: unknown): Wire {

@@ -25,7 +25,7 @@ interface Certificate {
   readonly x509ThumbprintHex: string;
   readonly attributes: { readonly enabled: boolean };
   readonly tags: Record<string, string> | null;
-  readonly policy: { readonly secretProperties: { readonly contentType: string }; readonly lifetimeActions: unknown[] };
+  readonly policy: { readonly secretProperties: { readonly contentType: string }; readonly lifetimeActions: unknown[]; readonly attributes: Record<string, unknown> };
 }
 
 /** The SHA-1 thumbprint az prints, from the certificate itself. */
@@ -86,6 +86,8 @@ describe("kv certificate import", () => {
     expect(imported.policy.lifetimeActions).toStrictEqual([{ trigger: { daysBeforeExpiry: 10 }, action: { actionType: "EmailContacts" } }]);
     expect(imported.policy.secretProperties.contentType).toBe("application/x-pkcs12");
     expect(imported).toMatchObject({ attributes: { enabled: false }, tags: { team: "a" } });
+    // az prints the policy's attributes as every attributes block: ISO 8601 times, not the wire's Unix seconds.
+    expect(imported.policy.attributes).toMatchObject({ created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/), updated: expect.stringMatching(/\+00:00$/) });
   }, KV_TEST_TIMEOUT_MS);
 });
 
