@@ -89,6 +89,16 @@ describe("kv certificate import", () => {
     // az prints the policy's attributes as every attributes block: ISO 8601 times, not the wire's Unix seconds.
     expect(imported.policy.attributes).toMatchObject({ created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/), updated: expect.stringMatching(/\+00:00$/) });
   }, KV_TEST_TIMEOUT_MS);
+
+  it("takes --disabled as az's three-state flag: alone, true or false", async () => {
+    for (const [words, enabled] of [[["--disabled", "true"], false], [["--disabled", "false"], true]] as const) {
+      const imported = await kv.json<Certificate>(["certificate", "import", ...DEV, "-n", uniqueName("cli-imp-flag"), ...words, "-f", file("open.pfx")]);
+      expect(imported.attributes.enabled, words.join(" ")).toBe(enabled);
+    }
+    const stray = await kv.run(["certificate", "import", ...DEV, "-n", uniqueName("cli-imp-flag"), "-f", file("open.pfx"), "--disabled", "yes"]);
+    expect(stray).toMatchObject({ code: 2, stdout: "" });
+    expect(stray.stderr).toContain("unrecognized arguments: yes");
+  }, KV_TEST_TIMEOUT_MS);
 });
 
 describe("kv certificate pending merge", () => {
