@@ -1,19 +1,12 @@
 import { parseArgs } from "node:util";
 import { ConfigStore } from "./config.ts";
-import type { Command, OptionSpec, OptionValues } from "./command.ts";
+import type { Command, OptionValues } from "./command.ts";
+import { GLOBAL_OPTIONS } from "./global-options.ts";
 import { CliError, EXIT_ERROR, UsageError } from "./errors.ts";
 import { applyQuery, outputFormat, render } from "./output.ts";
 import { COMMANDS } from "./registry.ts";
 import { commandHelp, groupHelp } from "./help.ts";
 import { Session } from "./session.ts";
-
-/** Options every command takes, as in az. */
-export const GLOBAL_OPTIONS = {
-  output: { type: "string", short: "o", description: "Output format: json, jsonc, table, tsv, yaml, none (default json, or KV_OUTPUT)." },
-  query: { type: "string", description: "JMESPath query applied to the result (https://jmespath.org)." },
-  profile: { type: "string", description: "Profile to use (default: the default profile, or KV_PROFILE)." },
-  help: { type: "boolean", short: "h", description: "Show this help." },
-} as const satisfies Record<string, OptionSpec>;
 
 /** The command whose words are the longest prefix of the leading words of argv. */
 function findCommand(words: readonly string[]): { command: Command | undefined; depth: number } {
@@ -71,10 +64,31 @@ function parseOrUsage(command: Command, args: readonly string[]) {
     Object.entries({ ...GLOBAL_OPTIONS, ...command.options }).map(([name, spec]) => [name, { type: spec.type, ...("short" in spec && spec.short !== undefined ? { short: spec.short } : {}), ...("multiple" in spec && spec.multiple === true ? { multiple: true } : {}) }]),
   );
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    return threeState(parseArgs({ args: [...args], options, strict: true, allowPositionals: true, tokens: true }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\nSee 'kv ${command.path} --help'.`);
   }
+}
+
+type Token = { kind: "option"; name: string; value?: string | undefined } | { kind: "positional"; value: string; index: number } | { kind: "option-terminator" };
+
+/**
+ * az's flags are three-state (azure-cli get_three_state_flag): `--disabled` alone, `--disabled true` and
+ * `--disabled false` all parse. A kv command takes no positional words, so a `true`/`false` right after a flag is its
+ * value, never something else.
+ */
+function threeState(parsed: { values: Readonly<Record<string, unknown>>; tokens?: readonly Token[] }): { values: Record<string, unknown>; positionals: string[] } {
+  const values: Record<string, unknown> = { ...parsed.values };
+  const tokens = parsed.tokens ?? [];
+  const taken = new Set<number>();
+  tokens.forEach((token, i) => {
+    const next = tokens[i + 1];
+    if (token.kind !== "option" || token.value !== undefined || next?.kind !== "positional" || (next.value !== "true" && next.value !== "false")) return;
+    values[token.name] = next.value === "true";
+    taken.add(next.index);
+  });
+  const positionals = tokens.flatMap((t) => (t.kind === "positional" && !taken.has(t.index) ? [t.value] : []));
+  return { values, positionals };
 }
 
 main(process.argv.slice(2)).then(

@@ -100,7 +100,7 @@ export function certificateShape(wire: unknown): Wire {
     id: c.id ?? null,
     kid: c.kid ?? null,
     name: nameOf(c.id),
-    policy: c.policy === undefined ? null : policyFromWire(c.policy),
+    policy: c.policy === undefined ? null : policyShape(c.policy),
     sid: c.sid ?? null,
     tags: c.tags ?? null,
     x509ThumbprintHex: typeof c.x5t === "string" ? Buffer.from(c.x5t, "base64url").toString("hex").toUpperCase() : null,
@@ -108,9 +108,35 @@ export function certificateShape(wire: unknown): Wire {
   });
 }
 
+/** The policy in az's names, its attributes' times as ISO 8601 like every other az attributes block. */
+function policyShape(wire: unknown): unknown {
+  const policy = policyFromWire(wire) as Wire;
+  return policy.attributes === undefined ? policy : { ...policy, attributes: attributes(policy.attributes) };
+}
+
 export function certificateListItemShape(wire: unknown): Wire {
   const c = wire as Wire;
   return sortKeys({ attributes: attributes(c.attributes), id: c.id ?? null, name: nameOf(c.id), tags: c.tags ?? null, x509ThumbprintHex: typeof c.x5t === "string" ? Buffer.from(c.x5t, "base64url").toString("hex").toUpperCase() : null, ...deletedFields(c) });
+}
+
+/**
+ * A certificate's pending operation as az prints the SDK model (CertificateOperation): camelCase, the issuer as
+ * issuerParameters, the CSR in standard base64 (what `--query csr -o tsv` gives to wrap in PEM for a CA).
+ */
+export function certificateOperationShape(wire: unknown): Wire {
+  const o = wire as Wire;
+  const issuer = o.issuer as Wire | undefined;
+  return sortKeys({
+    cancellationRequested: o.cancellation_requested ?? null,
+    csr: typeof o.csr === "string" ? toBase64(o.csr) : null,
+    error: o.error ?? null,
+    id: o.id ?? null,
+    issuerParameters: issuer === undefined ? null : { certificateTransparency: issuer.cert_transparency ?? null, certificateType: issuer.cty ?? null, name: issuer.name ?? null },
+    requestId: o.request_id ?? null,
+    status: o.status ?? null,
+    statusDetails: o.status_details ?? null,
+    target: o.target ?? null,
+  });
 }
 
 /** base64url (the wire's bytes) to standard base64 (what az prints for bytes). */

@@ -44,6 +44,16 @@ function settingsOf(pairs: string[]): Record<string, unknown> {
   );
 }
 
+/** `{ [field]: value }` when the option was given, so the API applies its default otherwise. */
+const given = <T>(field: string, value: T | undefined): Record<string, T> => (value === undefined ? {} : { [field]: value });
+
+function wholeNumber(context: CommandContext, name: string): number | undefined {
+  const value = str(context.options, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} takes a whole number.`);
+  return Number(value);
+}
+
 const ID = { id: { type: "string", required: true, description: "Object id." } } as const satisfies Record<string, OptionSpec>;
 const NAME = { name: { type: "string", short: "n", required: true, description: "Name." } } as const satisfies Record<string, OptionSpec>;
 
@@ -121,19 +131,46 @@ export const ADMIN_COMMANDS: Command[] = [
   admin("assignment list", "List a vault's role assignments.", "kv admin assignment list --vault dev -o table", VAULT, (api, c, t) => api.listAll(`${t()}/vaults/${need(c, "vault")}/roleAssignments`)),
   admin("assignment delete", "Remove a role assignment.", "kv admin assignment delete --vault dev --id <guid>", { ...VAULT, ...ID }, async (api, c, t) => void (await api.call("DELETE", `${t()}/vaults/${need(c, "vault")}/roleAssignments/${need(c, "id")}`))),
 
-  admin("event-subscription create", "Subscribe a webhook to a vault's events.", "kv admin event-subscription create --vault dev --name hook --endpoint https://example.com/hook --event-types Microsoft.KeyVault.SecretNewVersionCreated", {
+  // Flags as `az eventgrid event-subscription create` names them (--endpoint, --included-event-types,
+  // --subject-begins-with, --event-delivery-schema, --max-delivery-attempts); --near-expiry-days is ours (Azure fixes 30).
+  admin("event-subscription create", "Subscribe a webhook to a vault's events (again: replace its settings); the signing secret is shown once.", "kv admin event-subscription create --vault dev --name hook --endpoint https://example.com/hook --included-event-types Microsoft.KeyVault.SecretNewVersionCreated", {
     ...VAULT,
     ...NAME,
-    endpoint: { type: "string", required: true, description: "Webhook URL." },
-    "event-types": { type: "string", multiple: true, description: "Event type; repeat for more (default: all)." },
+    endpoint: { type: "string", required: true, description: "Webhook URL (https; http only on loopback)." },
+    "included-event-types": { type: "string", multiple: true, description: "Event type; repeat for more (default: all)." },
+    "subject-begins-with": { type: "string", description: "Only objects whose name starts with this (case-insensitive)." },
+    "event-delivery-schema": { type: "string", description: "EventGridSchema (default) or CloudEventSchemaV1_0." },
+    "max-delivery-attempts": { type: "string", description: "Attempts before a delivery is dead-lettered, 1-30 (default 8)." },
+    "near-expiry-days": { type: "string", description: "Days before expiry that NearExpiry events are sent (default 30)." },
   }, (api, c, t) => {
-    const types = list(c.options, "event-types");
-    return api.call("PUT", `${t()}/vaults/${need(c, "vault")}/eventSubscriptions/${need(c, "name")}`, { url: str(c.options, "endpoint"), ...(types.length === 0 ? {} : { eventTypes: types }) });
+    const types = list(c.options, "included-event-types");
+    const body = {
+      url: str(c.options, "endpoint"),
+      ...(types.length === 0 ? {} : { eventTypes: types }),
+      ...given("subjectBeginsWith", str(c.options, "subject-begins-with")),
+      ...given("schema", str(c.options, "event-delivery-schema")),
+      ...given("maxDeliveryAttempts", wholeNumber(c, "max-delivery-attempts")),
+      ...given("nearExpiryDays", wholeNumber(c, "near-expiry-days")),
+    };
+    return api.call("PUT", `${t()}/vaults/${need(c, "vault")}/eventSubscriptions/${need(c, "name")}`, body);
   }),
-  admin("event-subscription list", "List a vault's event subscriptions.", "kv admin event-subscription list --vault dev", VAULT, (api, c, t) => api.listAll(`${t()}/vaults/${need(c, "vault")}/eventSubscriptions`)),
+  admin("event-subscription list", "List a vault's event subscriptions.", "kv admin event-subscription list --vault dev -o table", VAULT, (api, c, t) => api.listAll(`${t()}/vaults/${need(c, "vault")}/eventSubscriptions`)),
   admin("event-subscription show", "Show an event subscription.", "kv admin event-subscription show --vault dev --name hook", { ...VAULT, ...NAME }, (api, c, t) => api.call("GET", `${t()}/vaults/${need(c, "vault")}/eventSubscriptions/${need(c, "name")}`)),
   admin("event-subscription delete", "Delete an event subscription.", "kv admin event-subscription delete --vault dev --name hook", { ...VAULT, ...NAME }, async (api, c, t) => void (await api.call("DELETE", `${t()}/vaults/${need(c, "vault")}/eventSubscriptions/${need(c, "name")}`))),
-  admin("event-subscription deliveries", "List an event subscription's deliveries.", "kv admin event-subscription deliveries --vault dev --name hook", { ...VAULT, ...NAME }, (api, c, t) => api.listAll(`${t()}/vaults/${need(c, "vault")}/eventSubscriptions/${need(c, "name")}/deliveries`)),
+  admin("event-subscription deliveries", "List an event subscription's deliveries, newest first.", "kv admin event-subscription deliveries --vault dev --name hook --status deadLettered", {
+    ...VAULT,
+    ...NAME,
+    status: { type: "string", description: "pending, delivered or deadLettered (default: all)." },
+    top: { type: "string", description: "At most this many, 1-1000 (default 100)." },
+  }, (api, c, t) => {
+    const query = { ...given("status", str(c.options, "status")), ...given("$top", wholeNumber(c, "top")?.toString()) };
+    return api.listAll(`${t()}/vaults/${need(c, "vault")}/eventSubscriptions/${need(c, "name")}/deliveries`, query);
+  }),
+  admin("event-subscription redeliver", "Send a dead-lettered delivery again, from its first attempt.", "kv admin event-subscription redeliver --vault dev --name hook --delivery-id <guid>", {
+    ...VAULT,
+    ...NAME,
+    "delivery-id": { type: "string", required: true, description: "The delivery's id (from deliveries)." },
+  }, (api, c, t) => api.call("POST", `${t()}/vaults/${need(c, "vault")}/eventSubscriptions/${need(c, "name")}/deliveries/${need(c, "delivery-id")}/redeliver`, {})),
 
   admin("audit list", "Query the control-plane audit log (the tenant's; with --all-tenants, the operator's view of all).", "kv admin audit list --operation VaultPut -o table", {
     operation: { type: "string", description: "Operation name, e.g. VaultPut." },

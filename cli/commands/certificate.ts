@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { VAULT_OPTIONS, flag, str, type Command, type CommandContext } from "../command.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { FILE, NAME, TAGS, VERSION, attributesOf, segment, tagsOf, versioned, writeNewFile } from "../object-options.ts";
-import { certificateListItemShape, certificateShape } from "../shapes.ts";
+import { certificateListItemShape, certificateOperationShape, certificateShape } from "../shapes.ts";
 import { policyToWire } from "../certificate-policy.ts";
 import { jsonArgument } from "./key.ts";
 import { vaultOf } from "./secret.ts";
@@ -48,16 +48,18 @@ export const CERTIFICATE_COMMANDS: Command[] = [
     async run(context) {
       const vault = vaultOf(context);
       const body = { policy: policyToWire(jsonArgument(str(context.options, "policy") as string)), tags: tagsOf(context.options), attributes: attributesOf(context.options, flag(context.options, "disabled") ? false : undefined) };
-      let operation = (await vault.call("POST", `/certificates/${certName(context)}/create`, body)) as { status?: string; issuerParameters?: { name?: string } };
+      // The wire's CertificateOperation names its issuer `issuer` (certificates.json); az's model, issuerParameters.
+      let operation = (await vault.call("POST", `/certificates/${certName(context)}/create`, body)) as { status?: string; issuer?: { name?: string } };
       const progress = context.session().progress;
-      // A CA's certificate ("Unknown" issuer) waits for `pending merge`, so there is nothing to wait for here.
-      for (let polls = 0; operation.status === "inProgress" && operation.issuerParameters?.name !== "Unknown"; polls++) {
+      // A CA's certificate ("Unknown" issuer) waits for `pending merge`, so there is nothing to wait for here
+      // (azure-cli create_certificate returns the pending operation at once for it too).
+      for (let polls = 0; operation.status === "inProgress" && operation.issuer?.name?.toLowerCase() !== "unknown"; polls++) {
         if (polls >= POLL_LIMIT) throw new CliError("The certificate is still being issued; see kv certificate pending show.");
         await progress.wait(`Creating certificate '${str(context.options, "name")}'`, POLL_INTERVAL_MS);
         operation = (await vault.call("GET", `/certificates/${certName(context)}/pending`)) as typeof operation;
       }
       progress.done();
-      if (operation.status === "inProgress") return operation;
+      if (operation.status === "inProgress") return certificateOperationShape(operation);
       if (operation.status !== "completed") throw new CliError(`Certificate creation ended ${operation.status}: ${JSON.stringify(operation)}`);
       return certificateShape(await vault.call("GET", `/certificates/${certName(context)}`));
     },
@@ -65,15 +67,20 @@ export const CERTIFICATE_COMMANDS: Command[] = [
   {
     path: "certificate import",
     summary: "Import a certificate with its private key (PEM or PFX file).",
-    example: "kv certificate import --vault-name dev --name web --file web.pem",
-    options: { ...VAULT_OPTIONS, ...NAME, ...FILE, password: { type: "string", description: "Password of a PFX." }, disabled: { type: "boolean", description: "Import it disabled." }, ...TAGS },
+    example: "kv certificate import --vault-name dev --name web --file web.pfx --password \"$PFX_PASSWORD\"",
+    options: { ...VAULT_OPTIONS, ...NAME, ...FILE, password: { type: "string", description: "Password of a PFX." }, policy: { type: "string", short: "p", description: "A policy for the certificate's renewal and key (JSON, or @file)." }, disabled: { type: "boolean", description: "Import it disabled." }, ...TAGS },
     async run(context) {
       const data = readFileSync(str(context.options, "file") as string);
       const pem = data.toString("utf8").includes("-----BEGIN");
+      const contentType = pem ? "application/x-pem-file" : "application/x-pkcs12";
+      const given = str(context.options, "policy");
+      const policy = (given === undefined ? {} : policyToWire(jsonArgument(given))) as Record<string, unknown>;
       const body = {
-        value: pem ? data.toString("utf8") : data.toString("base64"),
+        // az sends PEM as text with Windows line ends made Unix (azure-cli keyvault/custom.py import_certificate).
+        value: pem ? data.toString("utf8").replaceAll("\r\n", "\n") : data.toString("base64"),
         pwd: str(context.options, "password"),
-        policy: { secretProperties: { contentType: pem ? "application/x-pem-file" : "application/x-pkcs12" } },
+        // The wire's policy is snake_case (certificates.json): the file's type rides in secret_props, as az sets it.
+        policy: { ...policy, secret_props: { ...(policy.secret_props as Record<string, unknown> | undefined), contentType } },
         tags: tagsOf(context.options),
         attributes: attributesOf(context.options, flag(context.options, "disabled") ? false : undefined),
       };
@@ -97,13 +104,16 @@ export const CERTIFICATE_COMMANDS: Command[] = [
       return undefined;
     },
   },
-  { path: "certificate pending show", summary: "Show a certificate's pending operation (status, CSR).", example: "kv certificate pending show --vault-name dev --name web", options: { ...VAULT_OPTIONS, ...NAME }, run: async (c) => vaultOf(c).call("GET", `/certificates/${certName(c)}/pending`) },
+  { path: "certificate pending show", summary: "Show a certificate's pending operation (status, CSR in base64 DER).", example: "kv certificate pending show --vault-name dev --name web --query csr -o tsv", options: { ...VAULT_OPTIONS, ...NAME }, run: async (c) => certificateOperationShape(await vaultOf(c).call("GET", `/certificates/${certName(c)}/pending`)) },
   {
     path: "certificate pending merge",
     summary: "Merge the certificate (and chain) a CA signed from the pending CSR.",
     example: "kv certificate pending merge --vault-name dev --name web --file signed-chain.pem",
-    options: { ...VAULT_OPTIONS, ...NAME, ...FILE },
-    run: async (c) => certificateShape(await vaultOf(c).call("POST", `/certificates/${certName(c)}/pending/merge`, { x5c: certificatesOf(str(c.options, "file") as string) })),
+    options: { ...VAULT_OPTIONS, ...NAME, ...FILE, disabled: { type: "boolean", description: "Merge it disabled." }, ...TAGS },
+    run: async (c) => {
+      const body = { x5c: certificatesOf(str(c.options, "file") as string), tags: tagsOf(c.options), attributes: attributesOf(c.options, flag(c.options, "disabled") ? false : undefined) };
+      return certificateShape(await vaultOf(c).call("POST", `/certificates/${certName(c)}/pending/merge`, body));
+    },
   },
-  { path: "certificate pending delete", summary: "Cancel and delete a pending operation.", example: "kv certificate pending delete --vault-name dev --name web", options: { ...VAULT_OPTIONS, ...NAME }, run: async (c) => vaultOf(c).call("DELETE", `/certificates/${certName(c)}/pending`) },
+  { path: "certificate pending delete", summary: "Cancel and delete a pending operation.", example: "kv certificate pending delete --vault-name dev --name web", options: { ...VAULT_OPTIONS, ...NAME }, run: async (c) => certificateOperationShape(await vaultOf(c).call("DELETE", `/certificates/${certName(c)}/pending`)) },
 ];
