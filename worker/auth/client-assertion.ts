@@ -32,6 +32,11 @@ export function issuerKeys(env: Env, isLocal: (issuer: string) => boolean, nowMs
   };
 }
 
+/** An allow-listed issuer's discovered endpoints, from the same cache as its keys (external sign-in, external-provider.ts). */
+export function issuerDiscovery(issuer: string, nowMs: number) {
+  return issuerKeySets.endpoints(issuer, nowMs);
+}
+
 /**
  * One assertion's name in the replay window: its issuer and `jti` (RFC 7519 §4.1.7: unique per issuer), or the
  * whole assertion when it carries no jti (then only that exact token is refused again).

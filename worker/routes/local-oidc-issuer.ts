@@ -37,10 +37,15 @@ localOidcIssuerRoutes.get(`${LOCAL_OIDC_ISSUER_PATH}/.well-known/openid-configur
   return c.json({
     issuer,
     jwks_uri: `${issuer}/keys`,
-    response_types_supported: ["id_token"],
+    // People's sign-in through it (routes/local-oidc-sign-in.ts, docs/sign-in.md "External identity providers").
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/oauth2/token`,
+    token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic"],
+    code_challenge_methods_supported: ["S256"],
+    response_types_supported: ["code", "id_token"],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["ES256"],
-    claims_supported: ["sub", "aud", "exp", "iat", "iss", "jti", "nbf"],
+    claims_supported: ["sub", "aud", "exp", "iat", "iss", "jti", "nbf", "nonce", "email", "email_verified"],
   });
 });
 

@@ -20,13 +20,32 @@ export type JsonFetcher = (url: string) => Promise<unknown>;
 
 export type KeySetLookup = { readonly ok: true; readonly keys: JWK[] } | { readonly ok: false; readonly reason: string };
 
+/** What an OpenID provider's discovery document says (OIDC Discovery 1.0 §3): endpoints absent are null. */
+export interface DiscoveredEndpoints {
+  readonly jwksUri: string;
+  readonly authorizationEndpoint: string | null;
+  readonly tokenEndpoint: string | null;
+}
+
+export type EndpointsLookup = { readonly ok: true; readonly endpoints: DiscoveredEndpoints } | { readonly ok: false; readonly reason: string };
+
+/** An endpoint a browser or this Worker is sent to: https only (OIDC Discovery 1.0 §3 requires it). */
+const httpsOrNull = (value: unknown): string | null => {
+  if (typeof value !== "string") return null;
+  try {
+    return new URL(value).protocol === "https:" ? value : null;
+  } catch {
+    return null;
+  }
+};
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export class AuthorityKeySets {
   private readonly sets = new BoundedCache<JWK[]>(MAX_CACHED_SETS);
-  private readonly discovery = new BoundedCache<string>(MAX_CACHED_SETS);
+  private readonly discovery = new BoundedCache<DiscoveredEndpoints>(MAX_CACHED_SETS);
 
   constructor(private readonly fetchJson: JsonFetcher) {}
 
@@ -44,13 +63,32 @@ export class AuthorityKeySets {
     }
   }
 
+  /**
+   * The provider's authorization and token endpoints, from the same kept discovery document as its keys (external
+   * sign-in, docs/sign-in.md "External identity providers"). Never throws.
+   */
+  async endpoints(authority: string, nowMs: number): Promise<EndpointsLookup> {
+    const base = canonicalAuthority(authority);
+    if (base === null) return { ok: false, reason: `authority ${authority} is not a URL` };
+    try {
+      return { ok: true, endpoints: await this.discovered(base, nowMs) };
+    } catch (err) {
+      return { ok: false, reason: `discovery of ${base} unavailable: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
   private async jwksUri(base: string, nowMs: number): Promise<string> {
+    return (await this.discovered(base, nowMs)).jwksUri;
+  }
+
+  private async discovered(base: string, nowMs: number): Promise<DiscoveredEndpoints> {
     const kept = this.kept(this.discovery, base, nowMs, false);
     if (kept !== null) return kept;
     const document = await this.fetchJson(`${base}/.well-known/openid-configuration`);
     if (!isObject(document) || typeof document.jwks_uri !== "string") throw new Error("discovery document has no jwks_uri");
-    this.discovery.set(base, document.jwks_uri, nowMs);
-    return document.jwks_uri;
+    const endpoints = { jwksUri: document.jwks_uri, authorizationEndpoint: httpsOrNull(document.authorization_endpoint), tokenEndpoint: httpsOrNull(document.token_endpoint) };
+    this.discovery.set(base, endpoints, nowMs);
+    return endpoints;
   }
 
   private async keySet(url: string, nowMs: number, refresh: boolean): Promise<JWK[]> {
@@ -94,7 +132,7 @@ export const fetchJsonDocument: JsonFetcher = async (url) => {
   return JSON.parse(text) as unknown;
 };
 
-async function boundedText(response: Response, limit: number): Promise<string> {
+export async function boundedText(response: Response, limit: number): Promise<string> {
   const reader = response.body?.getReader();
   if (reader === undefined) return "";
   const chunks: Uint8Array[] = [];
