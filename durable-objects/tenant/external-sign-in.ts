@@ -21,12 +21,18 @@ export type ExternalSignInOutcome =
   | { readonly ok: true; readonly code: string; readonly userId: string }
   | { readonly ok: false; readonly failure: SignInFailure; readonly userId: string | null };
 
-export async function externalSignIn(ctx: GrantContext, repo: SignInProviderRepository, op: ExternalSignInOp): Promise<ExternalSignInOutcome> {
-  if (op.kind === "spendState") {
-    // Expiry by this object's clock; one use, whatever happens after (a failed exchange does not give it back).
-    const spent = op.expires > ctx.now && repo.spendState(op.stateId, op.expires, ctx.now);
-    return spent ? { ok: true, code: "", userId: "" } : { ok: false, failure: "InvalidSignInState", userId: null };
-  }
+/** Each op's answer, told apart by `kind`. */
+export type ExternalSignInAnswer =
+  | { readonly kind: "stateSpent"; readonly spent: boolean }
+  | { readonly kind: "signedIn"; readonly outcome: ExternalSignInOutcome };
+
+export async function externalSignIn(ctx: GrantContext, repo: SignInProviderRepository, op: ExternalSignInOp): Promise<ExternalSignInAnswer> {
+  // Expiry by this object's clock; one use, whatever happens after (a failed exchange does not give it back).
+  if (op.kind === "spendState") return { kind: "stateSpent", spent: op.expires > ctx.now && repo.spendState(op.stateId, op.expires, ctx.now) };
+  return { kind: "signedIn", outcome: await signIn(ctx, repo, op) };
+}
+
+async function signIn(ctx: GrantContext, repo: SignInProviderRepository, op: Extract<ExternalSignInOp, { kind: "signIn" }>): Promise<ExternalSignInOutcome> {
   const provider = repo.find(op.providerName)?.provider ?? null;
   if (provider === null || provider.issuer !== op.identity.issuer) return { ok: false, failure: "ProviderNotConfigured", userId: null };
   const record = mappedUser(ctx, repo, op.identity, provider.linkByVerifiedEmail);

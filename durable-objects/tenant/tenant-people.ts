@@ -16,7 +16,7 @@ import { DeviceCodeRepository } from "../storage/device-code-repository.ts";
 import * as device from "./device-authorization.ts";
 import { SignInProviderRepository } from "../storage/sign-in-provider-repository.ts";
 import { manageSignInProviders, type SignInProviderOp, type SignInProviderResult } from "./sign-in-providers.ts";
-import { externalSignIn, type ExternalSignInOp, type ExternalSignInOutcome } from "./external-sign-in.ts";
+import { externalSignIn, type ExternalSignInAnswer, type ExternalSignInOp } from "./external-sign-in.ts";
 
 /** A person's sign-in on the page: name, password, TOTP code, and the authorization request it answers. */
 export interface SignInRequest extends Credentials {
@@ -149,9 +149,10 @@ export class TenantPeople {
   }
 
   /** A sign-in through an external provider (external-sign-in.ts): its state spent, then its identity mapped. */
-  async externalSignIn(op: ExternalSignInOp): Promise<ExternalSignInOutcome> {
+  async externalSignIn(op: ExternalSignInOp): Promise<ExternalSignInAnswer> {
     const context = this.context();
-    return context === null ? { ok: false, failure: "ProviderNotConfigured", userId: null } : externalSignIn(context, this.providers, op);
+    if (context !== null) return externalSignIn(context, this.providers, op);
+    return op.kind === "spendState" ? { kind: "stateSpent", spent: false } : { kind: "signedIn", outcome: { ok: false, failure: "ProviderNotConfigured", userId: null } };
   }
 
   /**

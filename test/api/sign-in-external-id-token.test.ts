@@ -11,7 +11,7 @@ import { compactJws } from "../../core/crypto/release/compact-jws.ts";
 import { derivedP256Key, type DerivedP256Key } from "../../core/crypto/release/derived-p256-key.ts";
 import { createTenant } from "../support/fixture.ts";
 import { LOOPBACK, createUser } from "../support/sign-in.ts";
-import { REMOTE_ISSUER, callback, linkIdentity, putProvider, startExternalSignIn } from "../support/external-sign-in.ts";
+import { FOREIGN_KEYS_ISSUER, PATH_ISSUER, REMOTE_ISSUER, callback, linkIdentity, putProvider, startExternalSignIn } from "../support/external-sign-in.ts";
 import { failOnlyOnTrulyUnhandledRejections } from "../support/rejections.ts";
 
 failOnlyOnTrulyUnhandledRejections();
@@ -36,7 +36,14 @@ beforeAll(async () => {
   const idp = fetchMock.get(REMOTE_ISSUER);
   const discovery = { issuer: REMOTE_ISSUER, jwks_uri: `${REMOTE_ISSUER}/keys`, authorization_endpoint: `${REMOTE_ISSUER}/authorize`, token_endpoint: `${REMOTE_ISSUER}/token` };
   idp.intercept({ path: "/.well-known/openid-configuration" }).reply(200, JSON.stringify(discovery)).persist();
-  idp.intercept({ path: "/keys" }).reply(200, JSON.stringify({ keys: [{ ...providerKey.publicJwk, kid: "idp-1", use: "sig" }] })).persist();
+  const keySet = JSON.stringify({ keys: [{ ...providerKey.publicJwk, kid: "idp-1", use: "sig" }] });
+  idp.intercept({ path: "/keys" }).reply(200, keySet).persist();
+  const pathDiscovery = { ...discovery, issuer: PATH_ISSUER, jwks_uri: `${REMOTE_ISSUER}/tenant-1/discovery/v2.0/keys` };
+  idp.intercept({ path: "/tenant-1/v2.0/.well-known/openid-configuration" }).reply(200, JSON.stringify(pathDiscovery)).persist();
+  idp.intercept({ path: "/tenant-1/discovery/v2.0/keys" }).reply(200, keySet).persist();
+  const foreignDiscovery = { ...discovery, issuer: FOREIGN_KEYS_ISSUER, jwks_uri: "https://keys.example.net/keys" };
+  idp.intercept({ path: "/foreign-keys/.well-known/openid-configuration" }).reply(200, JSON.stringify(foreignDiscovery)).persist();
+  fetchMock.get("https://keys.example.net").intercept({ path: "/keys" }).reply(200, keySet).persist();
   idp
     .intercept({ path: "/token", method: "POST" })
     .reply((request) => {
@@ -56,11 +63,11 @@ beforeEach(() => {
   idTokenFor = (nonce) => signed(claims(nonce));
 });
 
-async function tenantWithRemoteProvider(fields: Record<string, unknown> = {}) {
+async function tenantWithRemoteProvider(fields: Record<string, unknown> = {}, issuer = REMOTE_ISSUER) {
   const tenantId = await createTenant();
-  await putProvider(tenantId, "remote", { issuer: REMOTE_ISSUER, clientId: CLIENT_ID, clientSecret: "remote-secret", ...fields });
+  await putProvider(tenantId, "remote", { issuer, clientId: CLIENT_ID, clientSecret: "remote-secret", ...fields });
   const user = await createUser(tenantId, "alice@contoso.example");
-  await linkIdentity(tenantId, user.id, "remote-alice", REMOTE_ISSUER);
+  await linkIdentity(tenantId, user.id, "remote-alice", issuer);
   return tenantId;
 }
 
@@ -119,6 +126,22 @@ describe("the external provider's ID token", () => {
   it.each(bad)("refuses %s and issues nothing", async (_what, token) => {
     const tenantId = await tenantWithRemoteProvider();
     idTokenFor = token;
+    await expectNothingIssued(await remoteSignIn(tenantId));
+  });
+});
+
+describe("where the provider's keys may be", () => {
+  it("beside an issuer with a path, on its origin (Entra ID v2.0's shape)", async () => {
+    const tenantId = await tenantWithRemoteProvider({}, PATH_ISSUER);
+    idTokenFor = (nonce) => signed(claims(nonce, { iss: PATH_ISSUER }));
+    const answer = await remoteSignIn(tenantId);
+    expect(answer.status, await answer.clone().text()).toBe(302);
+    expect(new URL(answer.headers.get("Location") ?? "").searchParams.get("code")).toBeTruthy();
+  });
+
+  it("not on another host, whatever the discovery document says", async () => {
+    const tenantId = await tenantWithRemoteProvider({}, FOREIGN_KEYS_ISSUER);
+    idTokenFor = (nonce) => signed(claims(nonce, { iss: FOREIGN_KEYS_ISSUER }));
     await expectNothingIssued(await remoteSignIn(tenantId));
   });
 });

@@ -203,6 +203,7 @@ describe("sign-in through an external provider", () => {
     const back = new URL(answer.headers.get("Location") ?? "");
     expect(back.searchParams.get("error")).toBe("access_denied");
     expect(back.searchParams.get("code")).toBeNull();
+    expect(await signInRecords(tenantId)).toContain("ExternalSignInDeclined");
   });
 
   it("the local provider serves only callers on the loopback", async () => {

@@ -9,7 +9,11 @@ import { authorizeUrl, pkcePair } from "./sign-in.ts";
 
 export const LOCAL_ISSUER = `${ISSUER_ORIGIN}/local-oidc`;
 export const REMOTE_ISSUER = "https://idp.example.com";
-export const TRUSTED: Partial<Env> = { FEDERATED_TOKEN_ISSUERS: `${LOCAL_ISSUER} ${REMOTE_ISSUER}` };
+/** Entra ID v2.0's shape: an issuer with a path its key set is not under (…/discovery/v2.0/keys beside it). */
+export const PATH_ISSUER = `${REMOTE_ISSUER}/tenant-1/v2.0`;
+/** An issuer whose discovery document names a key set on another host. */
+export const FOREIGN_KEYS_ISSUER = `${REMOTE_ISSUER}/foreign-keys`;
+export const TRUSTED: Partial<Env> = { FEDERATED_TOKEN_ISSUERS: `${LOCAL_ISSUER} ${REMOTE_ISSUER} ${PATH_ISSUER} ${FOREIGN_KEYS_ISSUER}` };
 const LOOPBACK_CALLER = { "CF-Connecting-IP": "127.0.0.1" };
 
 export async function call(url: string, init: RequestInit = {}, overrides: Partial<Env> = TRUSTED): Promise<Response> {

@@ -61,7 +61,7 @@ export async function redeemAndVerify(env: Env, provider: SignInProviderRegistra
     clientId: provider.clientId,
     nonce: exchange.nonce,
     nowSeconds: Math.floor(nowMs / 1000),
-    keys: issuerKeys(env, (issuer) => isLocalAuthority(trust, issuer), nowMs),
+    keys: issuerKeys(env, (issuer) => isLocalAuthority(trust, issuer), nowMs, true),
   });
 }
 

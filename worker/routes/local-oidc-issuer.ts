@@ -18,7 +18,8 @@ import { LOCAL_OIDC_ISSUER_PATH, localOidcIssuer, localOidcIssuerServed } from "
  * development), issues tokens only to callers on the loopback, and is believed only when FEDERATED_TOKEN_ISSUERS also
  * lists `{ISSUER_ORIGIN}/local-oidc`.
  * Endpoints, as an OIDC issuer's: discovery, `keys` (its key set), and `POST token` `{subject, audience?,
- * lifetimeSeconds?}` → `{token}`, an ES256 JWT like a Kubernetes projected service-account token.
+ * lifetimeSeconds?}` → `{token}`, an ES256 JWT like a Kubernetes projected service-account token. Its endpoints for
+ * people's sign-in through it (authorize, oauth2/token) are in local-oidc-sign-in.ts.
  */
 export const localOidcIssuerRoutes = new Hono<AppEnv>({ strict: false });
 

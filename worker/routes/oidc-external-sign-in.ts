@@ -26,13 +26,14 @@ import type { SignInProvider, SignInProviderRegistration } from "../../core/doma
 export const oidcExternalSignInRoutes = new Hono<AppEnv>({ strict: false });
 
 const OPERATION = "ExternalSignIn";
+const MAX_CARRIED_QUERY = 4096;
 
 oidcExternalSignInRoutes.get("/:tenant/oauth2/v2.0/authorize/external/:provider", async (c) => {
   const found = await checked(c);
   if (found instanceof Response) return found;
   const { tenantId, request } = found;
   const name = c.req.param("provider");
-  const provider = PROVIDER_NAME.test(name) ? await configured(c, tenantId, name, "get") : null;
+  const provider = PROVIDER_NAME.test(name) ? await configured(c, tenantId, name) : null;
   if (provider === null) return refusalPage(c, "ProviderNotConfigured", 400);
   const nowMs = Date.now();
   const endpoints = await providerEndpoints(c.env, provider.issuer, nowMs);
@@ -40,6 +41,8 @@ oidcExternalSignInRoutes.get("/:tenant/oauth2/v2.0/authorize/external/:provider"
     console.warn("external sign-in: provider unavailable", provider.name, endpoints.reason);
     return sendMessagePage(c, "Sign-in unavailable", "The identity provider could not be reached. Try again later, or sign in with your password.", 502);
   }
+  // The request travels inside the sealed state through the provider's URL; keep that URL within what servers accept.
+  if (new URL(c.req.url).search.length > MAX_CARRIED_QUERY) return badRequestPage(c, "AADSTS90015: The authorization request is too long to continue at the identity provider.");
   const verifier = newVerifier();
   const { state, nonce } = await startState(c, tenantId, provider.name, new URL(c.req.url).search.slice(1), verifier, Math.floor(nowMs / 1000));
   const target = redirectWith(endpoints.authorizationEndpoint, {
@@ -69,36 +72,45 @@ oidcExternalSignInRoutes.get("/:tenant/oauth2/v2.0/external/callback", async (c)
   return auditedSignIn(c, tenantId, OPERATION, request?.client.clientId ?? null, async () => {
     if (state === null || request === null) return refuse("InvalidSignInState", 400);
     const stub = tenantStub(c.env, tenantId);
-    if (!(await stub.externalSignIn({ kind: "spendState", stateId: state.id, expires: state.expires })).ok) return refuse("InvalidSignInState", 400);
+    const spending = await stub.externalSignIn({ kind: "spendState", stateId: state.id, expires: state.expires });
+    if (spending.kind !== "stateSpent" || !spending.spent) return refuse("InvalidSignInState", 400);
     // The person declined or the provider failed: the client hears access_denied, as after Cancel on our page.
     const code = query.get("code");
     if (code === null) {
-      return { userId: null, failure: "InvalidExternalToken", response: c.redirect(redirectWith(request.redirectUri, { error: "access_denied", error_description: "AADSTS65004: The user declined to sign in or the identity provider refused.", state: request.state }), 302) };
+      return { userId: null, failure: "ExternalSignInDeclined", response: c.redirect(redirectWith(request.redirectUri, { error: "access_denied", error_description: SIGN_IN_REFUSALS.ExternalSignInDeclined.description, state: request.state }), 302) };
     }
-    const provider = await configured(c, tenantId, state.provider, "registration");
+    const provider = await registration(c, tenantId, state.provider);
     const nowMs = Date.now();
     const endpoints = provider === null ? null : await providerEndpoints(c.env, provider.issuer, nowMs);
     if (provider === null || endpoints === null || !endpoints.ok) return refuse("ProviderNotConfigured", 400);
-    const verified = await redeemAndVerify(c.env, provider as SignInProviderRegistration, endpoints, { code, redirectUri: externalCallbackUri(c.env, tenantId), verifier: state.verifier, nonce: state.nonce }, nowMs);
+    const verified = await redeemAndVerify(c.env, provider, endpoints, { code, redirectUri: externalCallbackUri(c.env, tenantId), verifier: state.verifier, nonce: state.nonce }, nowMs);
     if (!verified.ok) {
       console.warn("external sign-in refused", provider.name, verified.reason);
       return refuse("InvalidExternalToken", 400);
     }
-    const outcome = await stub.externalSignIn({
+    const answer = await stub.externalSignIn({
       kind: "signIn",
       providerName: provider.name,
       identity: verified.identity,
       code: { clientId: request.client.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge, scope: request.scope, nonce: request.nonce },
     });
+    if (answer.kind !== "signedIn") throw new Error("a sign-in answered without its outcome");
+    const { outcome } = answer;
     if (!outcome.ok) return refuse(outcome.failure, 403, outcome.userId);
     return { userId: outcome.userId, failure: null, response: c.redirect(redirectWith(request.redirectUri, { code: outcome.code, state: request.state }), 302) };
   }, state === null ? undefined : `provider ${state.provider}`);
 });
 
-/** The provider as the tenant keeps it (its public record, or with the opened secret for the exchange), or null. */
-async function configured(c: Context<AppEnv>, tenantId: string, name: string, kind: "get" | "registration"): Promise<SignInProvider | null> {
-  const result = await tenantStub(c.env, tenantId).manageSignInProviders({ kind, name });
+/** The provider's public record as the tenant keeps it, or null. */
+async function configured(c: Context<AppEnv>, tenantId: string, name: string): Promise<SignInProvider | null> {
+  const result = await tenantStub(c.env, tenantId).manageSignInProviders({ kind: "get", name });
   return result.ok && result.value !== null && !Array.isArray(result.value) && "issuer" in result.value ? (result.value as SignInProvider) : null;
+}
+
+/** The provider with its opened client secret, for the one token request; or null. */
+async function registration(c: Context<AppEnv>, tenantId: string, name: string): Promise<SignInProviderRegistration | null> {
+  const result = await tenantStub(c.env, tenantId).manageSignInProviders({ kind: "registration", name });
+  return result.ok && result.value !== null && !Array.isArray(result.value) && "clientSecret" in result.value ? (result.value as SignInProviderRegistration) : null;
 }
 
 function refusalPage(c: Context<AppEnv>, failure: SignInFailure, status: 400 | 403): Promise<Response> {

@@ -47,7 +47,16 @@ export class AuthorityKeySets {
   private readonly sets = new BoundedCache<JWK[]>(MAX_CACHED_SETS);
   private readonly discovery = new BoundedCache<DiscoveredEndpoints>(MAX_CACHED_SETS);
 
-  constructor(private readonly fetchJson: JsonFetcher) {}
+  /**
+   * `jwksScope` "sameOrigin" lets the discovery document name a key set anywhere on the authority's origin, not only
+   * under its path: an OpenID provider's issuer is often a path its keys are not under (Entra ID v2.0's issuer
+   * `…/{tenant}/v2.0`, keys `…/{tenant}/discovery/v2.0/keys`). Only the document fetched from the allow-listed issuer
+   * says so; a token's `jku` stays confined to the authority's path either way.
+   */
+  constructor(
+    private readonly fetchJson: JsonFetcher,
+    private readonly jwksScope: "underAuthority" | "sameOrigin" = "underAuthority",
+  ) {}
 
   /** The key set a token of `authority` (with header `jku`, if any) is verified against. Never throws. */
   async keysFor(authority: string, jku: string | undefined, nowMs: number, refresh: boolean): Promise<KeySetLookup> {
@@ -56,7 +65,8 @@ export class AuthorityKeySets {
     if (jku !== undefined && !isUnderAuthority(jku, base)) return { ok: false, reason: `jku ${jku} is outside authority ${base}` };
     try {
       const url = jku ?? (await this.jwksUri(base, nowMs));
-      if (!isUnderAuthority(url, base)) return { ok: false, reason: `jwks_uri ${url} is outside authority ${base}` };
+      const allowed = isUnderAuthority(url, base) || (jku === undefined && this.jwksScope === "sameOrigin" && isUnderAuthority(url, new URL(base).origin));
+      if (!allowed) return { ok: false, reason: `jwks_uri ${url} is outside authority ${base}` };
       return { ok: true, keys: await this.keySet(url, nowMs, refresh) };
     } catch (err) {
       return { ok: false, reason: `key set of ${base} unavailable: ${err instanceof Error ? err.message : String(err)}` };

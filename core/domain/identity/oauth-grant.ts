@@ -49,7 +49,8 @@ export type SignInFailure =
   | "UnknownExternalIdentity"
   | "InvalidExternalToken"
   | "InvalidSignInState"
-  | "ProviderNotConfigured";
+  | "ProviderNotConfigured"
+  | "ExternalSignInDeclined";
 
 export const SIGN_IN_REFUSALS: Record<SignInFailure, GrantError> = {
   InvalidCredentials: { error: "invalid_grant", aadsts: 50126, description: "AADSTS50126: Error validating credentials due to invalid username or password." },
@@ -61,4 +62,5 @@ export const SIGN_IN_REFUSALS: Record<SignInFailure, GrantError> = {
   InvalidExternalToken: { error: "access_denied", aadsts: 50000, description: "AADSTS50000: The external identity provider's answer could not be verified. Try again, or sign in with your password." },
   InvalidSignInState: { error: "invalid_request", aadsts: 50000, description: "AADSTS50000: This sign-in expired, was already used, or was started in another browser. Go back to the application and sign in again." },
   ProviderNotConfigured: { error: "invalid_request", aadsts: 50000, description: "AADSTS50000: That identity provider is not configured for this tenant." },
+  ExternalSignInDeclined: { error: "access_denied", aadsts: 65004, description: "AADSTS65004: The user declined to sign in or the identity provider refused." },
 };
