@@ -32,6 +32,7 @@ import tenant0009 from "../../migrations/tenant/0009_trusted_issuers.sql";
 import tenant0010 from "../../migrations/tenant/0010_root_key_version.sql";
 import tenant0011 from "../../migrations/tenant/0011_users_and_sign_in_grants.sql";
 import tenant0012 from "../../migrations/tenant/0012_totp_and_lockout_settings.sql";
+import tenant0013 from "../../migrations/tenant/0013_sign_in_providers.sql";
 import registry0001 from "../../migrations/registry/0001_init.sql";
 import registry0002 from "../../migrations/registry/0002_control_plane_audit.sql";
 import registry0003 from "../../migrations/registry/0003_audit_result_description.sql";
@@ -78,6 +79,7 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: "root_key_version", sql: tenant0010 },
   { version: 11, name: "users_and_sign_in_grants", sql: tenant0011 },
   { version: 12, name: "totp_and_lockout_settings", sql: tenant0012 },
+  { version: 13, name: "sign_in_providers", sql: tenant0013 },
 ];
 
 export const REGISTRY_MIGRATIONS: readonly Migration[] = [

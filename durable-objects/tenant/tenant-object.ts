@@ -29,7 +29,6 @@ import { manageTrustedIssuers, type TrustedIssuerOp, type TrustedIssuerResult } 
 import { TenantSigner } from "./tenant-signer.ts";
 import { principalOf } from "./principal-lookup.ts";
 import { TenantPeople, type DeviceApproval, type DeviceApprovalOutcome, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
-import type { DeviceAuthorization } from "./device-authorization.ts";
 import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
 import type { Credentials } from "./user-authentication.ts";
 import type { UserOp, UserResult } from "./user-directory.ts";
@@ -271,11 +270,13 @@ export class TenantObject extends DurableObject<Env> {
   async manageUsers(op: UserOp): Promise<Result<UserResult>> { return this.people.manageUsers(op); }
   async signIn(request: SignInRequest): Promise<SignInOutcome> { return this.people.signIn(request); }
   async userGrant(op: UserGrantOp): Promise<GrantOutcome<TokenAnswer>> { return this.people.userGrant(op); }
-  async startDeviceAuthorization(clientId: string, scope: string): Promise<DeviceAuthorization | "busy" | null> { return this.people.startDeviceAuthorization(clientId, scope); }
+  async startDeviceAuthorization(clientId: string, scope: string): ReturnType<TenantPeople["startDeviceAuthorization"]> { return this.people.startDeviceAuthorization(clientId, scope); }
   async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
   async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
   async activeTenantAdmin(id: string): Promise<Principal | null> { return this.people.activeTenantAdmin(id); }
   async enrollOwnTotp(credentials: Credentials): ReturnType<TenantPeople["enrollOwnTotp"]> { return this.people.enrollOwnTotp(credentials); }
+  async manageSignInProviders(op: Parameters<TenantPeople["manageSignInProviders"]>[0]): ReturnType<TenantPeople["manageSignInProviders"]> { return this.people.manageSignInProviders(op); }
+  async externalSignIn(op: Parameters<TenantPeople["externalSignIn"]>[0]): ReturnType<TenantPeople["externalSignIn"]> { return this.people.externalSignIn(op); }
 
   private async sign(tenant: TenantInfo, principal: Principal, resource: string): Promise<IssuedToken> {
     const [signer, now] = [await this.openSigner(tenant.id), toUnixSeconds(this.clock.now())];

@@ -14,6 +14,9 @@ import { manageUsers, type UserOp, type UserResult } from "./user-directory.ts";
 import { issueCode, redeemCode, refresh, type CodeRedemption, type CodeRequest, type GrantContext } from "./user-grants.ts";
 import { DeviceCodeRepository } from "../storage/device-code-repository.ts";
 import * as device from "./device-authorization.ts";
+import { SignInProviderRepository } from "../storage/sign-in-provider-repository.ts";
+import { manageSignInProviders, type SignInProviderOp, type SignInProviderResult } from "./sign-in-providers.ts";
+import { externalSignIn, type ExternalSignInAnswer, type ExternalSignInOp } from "./external-sign-in.ts";
 
 /** A person's sign-in on the page: name, password, TOTP code, and the authorization request it answers. */
 export interface SignInRequest extends Credentials {
@@ -52,6 +55,7 @@ export class TenantPeople {
   private readonly grants: SignInGrantRepository;
   private readonly devices: DeviceCodeRepository;
   private readonly settings: SignInSettingsRepository;
+  private readonly providers: SignInProviderRepository;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -66,6 +70,7 @@ export class TenantPeople {
     this.grants = new SignInGrantRepository(storage.sql);
     this.devices = new DeviceCodeRepository(storage.sql);
     this.settings = new SignInSettingsRepository(storage.sql);
+    this.providers = new SignInProviderRepository(storage.sql);
   }
 
   async manageUsers(op: UserOp): Promise<Result<UserResult>> {
@@ -136,7 +141,20 @@ export class TenantPeople {
     return ok(this.settings.lockout());
   }
 
-  /** Inside the tenant object's transaction of a principal's deletion: the person's rows and sessions go with it. */
+  /** The tenant's external sign-in providers and users' linked identities (sign-in-providers.ts). */
+  async manageSignInProviders(op: SignInProviderOp): Promise<Result<SignInProviderResult>> {
+    const context = this.context();
+    if (context === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
+    return manageSignInProviders({ repo: this.providers, users: this.users, tenantId: context.tenantId, dataKey: this.dataKey, now: context.now }, op);
+  }
+
+  /** A sign-in through an external provider (external-sign-in.ts): its state spent, then its identity mapped. */
+  async externalSignIn(op: ExternalSignInOp): Promise<ExternalSignInAnswer> {
+    const context = this.context();
+    if (context !== null) return externalSignIn(context, this.providers, op);
+    return op.kind === "spendState" ? { kind: "stateSpent", spent: false } : { kind: "signedIn", outcome: { ok: false, failure: "ProviderNotConfigured", userId: null } };
+  }
+
   /**
    * The principal if it may use the admin API now: a tenant admin that exists and, for a person, is enabled — checked
    * on every admin request, so disabling a user ends their admin access at once, not when their token expires.
@@ -147,8 +165,10 @@ export class TenantPeople {
     return principal.type === "user" && this.users.byId(id)?.user.enabled !== true ? null : principal;
   }
 
+  /** Inside the tenant object's transaction of a principal's deletion: the person's rows, links and sessions go with it. */
   forget(principalId: string): void {
     this.users.delete(principalId);
+    this.providers.deleteLinksOf(principalId);
     this.grants.revokePrincipal(principalId);
   }
 

@@ -161,6 +161,7 @@ describe("federated identity credentials (admin API)", () => {
       state.storage.sql.exec("DROP TABLE policy_assignments"); // tenant 0008
       state.storage.sql.exec("DROP TABLE trusted_issuer_objects"); // tenant 0009
       state.storage.sql.exec("DROP TABLE trusted_issuers");
+      for (const table of ["spent_sign_in_states", "external_identities", "sign_in_providers"]) state.storage.sql.exec(`DROP TABLE ${table}`); // tenant 0013
       for (const table of ["sign_in_settings", "device_codes", "refresh_tokens", "authorization_codes", "users"]) state.storage.sql.exec(`DROP TABLE ${table}`); // tenant 0011-0012
       state.storage.sql.exec("ALTER TABLE tenant DROP COLUMN dek_root_version"); // tenant 0010
       state.storage.sql.exec("DELETE FROM schema_migrations WHERE version >= 5");

@@ -144,6 +144,7 @@ describe("trusted external issuers: the admin API", () => {
     await runInDurableObject(env.TENANT.get(env.TENANT.idFromName(tenantId)), (_instance, state) => {
       state.storage.sql.exec("DROP TABLE trusted_issuer_objects");
       state.storage.sql.exec("DROP TABLE trusted_issuers");
+      for (const table of ["spent_sign_in_states", "external_identities", "sign_in_providers"]) state.storage.sql.exec(`DROP TABLE ${table}`); // tenant 0013
       for (const table of ["sign_in_settings", "device_codes", "refresh_tokens", "authorization_codes", "users"]) state.storage.sql.exec(`DROP TABLE ${table}`); // tenant 0011-0012
       state.storage.sql.exec("ALTER TABLE tenant DROP COLUMN dek_root_version"); // tenant 0010
       state.storage.sql.exec("DELETE FROM schema_migrations WHERE version >= 9");

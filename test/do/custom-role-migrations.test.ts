@@ -20,8 +20,11 @@ function undo(sql: SqlStorage, version: number, undoing: readonly string[]): voi
   sql.exec("DELETE FROM schema_migrations WHERE version >= ?", version);
 }
 
-/** What tenant migrations 0007 to 0012 made, newest first. */
+/** What tenant migrations 0007 to 0013 made, newest first. */
 const TENANT_FROM_7 = [
+  "DROP TABLE spent_sign_in_states",
+  "DROP TABLE external_identities",
+  "DROP TABLE sign_in_providers",
   "DROP TABLE sign_in_settings",
   "DROP TABLE device_codes",
   "DROP TABLE refresh_tokens",

@@ -24,12 +24,23 @@ export const LOCAL_OIDC_PURPOSE = "local-oidc-issuer/v1";
 
 const issuerKeySets = new AuthorityKeySets(fetchJsonDocument);
 
-/** Where an allow-listed issuer's keys come from (shared with trusted external issuers, auth/verify-vault-token.ts). */
-export function issuerKeys(env: Env, isLocal: (issuer: string) => boolean, nowMs: number): IssuerKeys {
+/** External sign-in providers' discovery and keys: key sets anywhere on the issuer's origin (authority-key-sets.ts). */
+const providerKeySets = new AuthorityKeySets(fetchJsonDocument, "sameOrigin");
+
+/**
+ * Where an allow-listed issuer's keys come from (shared with trusted external issuers, auth/verify-vault-token.ts);
+ * `forSignIn` for the ID tokens of external sign-in providers (external-provider.ts).
+ */
+export function issuerKeys(env: Env, isLocal: (issuer: string) => boolean, nowMs: number, forSignIn = false): IssuerKeys {
   return async (issuer, jku, refresh) => {
-    if (!isLocal(issuer)) return issuerKeySets.keysFor(issuer, jku, nowMs, refresh);
+    if (!isLocal(issuer)) return (forSignIn ? providerKeySets : issuerKeySets).keysFor(issuer, jku, nowMs, refresh);
     return { ok: true, keys: [{ ...(await localIssuerKey(await currentRootKey(env), LOCAL_OIDC_PURPOSE)).jwk }] };
   };
+}
+
+/** An allow-listed sign-in provider's discovered endpoints, from the same cache as its keys (external-provider.ts). */
+export function issuerDiscovery(issuer: string, nowMs: number) {
+  return providerKeySets.endpoints(issuer, nowMs);
 }
 
 /**

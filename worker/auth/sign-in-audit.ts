@@ -19,12 +19,12 @@ export interface SignInResult {
  * Runs a person's sign-in under a write-ahead record in the tenant's control-plane audit log (docs/sign-in.md
  * "Audit"), as every control-plane request is (middleware/control-plane-audit.ts): if the record cannot be begun the
  * sign-in does not run. The record names the user by object id and the client; never the password, nor the name
- * typed for an unknown user.
+ * typed for an unknown user. An external sign-in's record names its provider in `description` (resultDescription).
  */
-export async function auditedSignIn(c: Context<AppEnv>, tenantId: string, operation: string, clientId: string | null, run: () => Promise<SignInResult>): Promise<Response> {
+export async function auditedSignIn(c: Context<AppEnv>, tenantId: string, operation: string, clientId: string | null, run: () => Promise<SignInResult>, description?: string): Promise<Response> {
   const startedMs = Date.now();
   const registry = registryStub(c.env);
-  const seq = unwrap(await registry.beginAuditRecord({ requestId: c.get("requestId"), tenantId, vault: "", operation, caller: null, clientIp: clientIp(c), object: null }));
+  const seq = unwrap(await registry.beginAuditRecord({ requestId: c.get("requestId"), tenantId, vault: "", operation, caller: null, clientIp: clientIp(c), object: null, ...(description === undefined ? {} : { resultDescription: description }) }));
   const result = await run();
   await registry.completeAuditRecord(seq, {
     tenantId,

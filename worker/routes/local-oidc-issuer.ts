@@ -18,7 +18,8 @@ import { LOCAL_OIDC_ISSUER_PATH, localOidcIssuer, localOidcIssuerServed } from "
  * development), issues tokens only to callers on the loopback, and is believed only when FEDERATED_TOKEN_ISSUERS also
  * lists `{ISSUER_ORIGIN}/local-oidc`.
  * Endpoints, as an OIDC issuer's: discovery, `keys` (its key set), and `POST token` `{subject, audience?,
- * lifetimeSeconds?}` → `{token}`, an ES256 JWT like a Kubernetes projected service-account token.
+ * lifetimeSeconds?}` → `{token}`, an ES256 JWT like a Kubernetes projected service-account token. Its endpoints for
+ * people's sign-in through it (authorize, oauth2/token) are in local-oidc-sign-in.ts.
  */
 export const localOidcIssuerRoutes = new Hono<AppEnv>({ strict: false });
 
@@ -37,10 +38,15 @@ localOidcIssuerRoutes.get(`${LOCAL_OIDC_ISSUER_PATH}/.well-known/openid-configur
   return c.json({
     issuer,
     jwks_uri: `${issuer}/keys`,
-    response_types_supported: ["id_token"],
+    // People's sign-in through it (routes/local-oidc-sign-in.ts, docs/sign-in.md "External identity providers").
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/oauth2/token`,
+    token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic"],
+    code_challenge_methods_supported: ["S256"],
+    response_types_supported: ["code", "id_token"],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["ES256"],
-    claims_supported: ["sub", "aud", "exp", "iat", "iss", "jti", "nbf"],
+    claims_supported: ["sub", "aud", "exp", "iat", "iss", "jti", "nbf", "nonce", "email", "email_verified"],
   });
 });
 

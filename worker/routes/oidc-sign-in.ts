@@ -7,6 +7,7 @@ import { CSRF_FIELD, csrfAccepted, csrfToken } from "../wire/csrf.ts";
 import { readForm, UUID } from "../wire/oauth.ts";
 import { sendPage, typedTotp } from "../wire/sign-in-page.ts";
 import { SIGN_IN_REFUSALS } from "../../core/domain/identity/oauth-grant.ts";
+import type { SignInProvider } from "../../core/domain/identity/sign-in-provider.ts";
 import { MAX_PASSWORD_LENGTH, MAX_USER_PRINCIPAL_NAME, normalizeUserPrincipalName } from "../../core/domain/identity/user.ts";
 
 /**
@@ -19,13 +20,13 @@ export const oidcSignInRoutes = new Hono<AppEnv>({ strict: false });
 const PAGE_HEADING = "Sign in";
 
 /** A request that cannot be answered at a redirect URI is answered here, as a plain page (RFC 6749 §4.1.2.1). */
-function badRequestPage(c: Context<AppEnv>, description: string): Response {
+export function badRequestPage(c: Context<AppEnv>, description: string): Response {
   c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   c.header("X-Frame-Options", "DENY");
   return c.text(description, 400);
 }
 
-async function checked(c: Context<AppEnv>): Promise<{ tenantId: string; request: AuthorizationRequest } | Response> {
+export async function checked(c: Context<AppEnv>): Promise<{ tenantId: string; request: AuthorizationRequest } | Response> {
   const tenantId = c.req.param("tenant") ?? "";
   if (!UUID.test(tenantId) || (await tenantStub(c.env, tenantId).describe()) === null) return badRequestPage(c, "AADSTS90002: Tenant not found.");
   const check = checkAuthorizationRequest(new URL(c.req.url).searchParams, c.env.ISSUER_ORIGIN);
@@ -36,11 +37,19 @@ async function checked(c: Context<AppEnv>): Promise<{ tenantId: string; request:
 
 const formTargets = (request: AuthorizationRequest): string[] => [new URL(request.redirectUri).origin];
 
+/** "Sign in with …" links to the tenant's external providers, each carrying this request on (oidc-external-sign-in.ts). */
+async function providerLinks(c: Context<AppEnv>, tenantId: string) {
+  const listed = await tenantStub(c.env, tenantId).manageSignInProviders({ kind: "list" });
+  const providers = listed.ok && Array.isArray(listed.value) ? (listed.value as SignInProvider[]) : [];
+  const search = new URL(c.req.url).search;
+  return providers.map((p) => ({ displayName: p.displayName, href: `/${tenantId}/oauth2/v2.0/authorize/external/${p.name}${search}` }));
+}
+
 oidcSignInRoutes.get("/:tenant/oauth2/v2.0/authorize", async (c) => {
   const found = await checked(c);
   if (found instanceof Response) return found;
-  const { request } = found;
-  const page = { heading: PAGE_HEADING, clientName: request.client.name, csrf: csrfToken(c), userPrincipalName: request.loginHint, error: null };
+  const { tenantId, request } = found;
+  const page = { heading: PAGE_HEADING, clientName: request.client.name, csrf: csrfToken(c), userPrincipalName: request.loginHint, error: null, providers: await providerLinks(c, tenantId) };
   return sendPage(c, page, 200, formTargets(request));
 });
 
@@ -68,7 +77,7 @@ oidcSignInRoutes.post("/:tenant/oauth2/v2.0/authorize", async (c) => {
     if (outcome.ok) {
       return { userId: outcome.userId, failure: null, response: c.redirect(redirectWith(request.redirectUri, { code: outcome.code, state: request.state }), 302) };
     }
-    const page = { heading: PAGE_HEADING, clientName: request.client.name, csrf: csrfToken(c), userPrincipalName: typed, error: SIGN_IN_REFUSALS[outcome.failure].description };
+    const page = { heading: PAGE_HEADING, clientName: request.client.name, csrf: csrfToken(c), userPrincipalName: typed, error: SIGN_IN_REFUSALS[outcome.failure].description, providers: await providerLinks(c, tenantId) };
     return { userId: outcome.userId, failure: outcome.failure, response: await sendPage(c, page, 200, formTargets(request)) };
   });
 });

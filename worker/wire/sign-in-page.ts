@@ -15,6 +15,8 @@ export interface SignInPage {
   readonly hidden?: Readonly<Record<string, string>>;
   /** The device flow asks for the code shown on the device first. */
   readonly askUserCode?: boolean;
+  /** The tenant's external identity providers: a link each, continuing this request there (docs/sign-in.md). */
+  readonly providers?: readonly { readonly displayName: string; readonly href: string }[];
 }
 
 /**
@@ -44,6 +46,7 @@ ${page.askUserCode === true ? html`<p><label for="user_code">Code shown on your 
 <p><label for="totp">Code from your authenticator app, if you use one</label><br><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code"></p>
 <p><button type="submit" name="action" value="sign-in">Sign in</button> <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button></p>
 </form>
+${(page.providers ?? []).map((p) => html`<p><a class="external-sign-in" href="${p.href}">Sign in with ${p.displayName}</a></p>`)}
 </main>
 </body>
 </html>`;

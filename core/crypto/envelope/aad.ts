@@ -120,3 +120,13 @@ export function pageTokenAad(scope: PageTokenScope): string {
 export function totpSecretAad(tenantId: string, userId: string): string {
   return `totp|${tenantId}|${userId}`;
 }
+
+/** `sign_in_providers.sealed_client_secret`: the client secret of the tenant's registration at an external provider. */
+export function signInProviderSecretAad(tenantId: string, providerName: string): string {
+  return `sign-in-provider-secret|${tenantId}|${providerName}`;
+}
+
+/** An external sign-in's state (returned to the browser, not stored), bound to the tenant whose sign-in it continues. */
+export function externalSignInStateAad(tenantId: string): string {
+  return `sign-in-state/v1|${tenantId}`;
+}

@@ -20,15 +20,43 @@ export type JsonFetcher = (url: string) => Promise<unknown>;
 
 export type KeySetLookup = { readonly ok: true; readonly keys: JWK[] } | { readonly ok: false; readonly reason: string };
 
+/** What an OpenID provider's discovery document says (OIDC Discovery 1.0 §3): endpoints absent are null. */
+export interface DiscoveredEndpoints {
+  readonly jwksUri: string;
+  readonly authorizationEndpoint: string | null;
+  readonly tokenEndpoint: string | null;
+}
+
+export type EndpointsLookup = { readonly ok: true; readonly endpoints: DiscoveredEndpoints } | { readonly ok: false; readonly reason: string };
+
+/** An endpoint a browser or this Worker is sent to: https only (OIDC Discovery 1.0 §3 requires it). */
+const httpsOrNull = (value: unknown): string | null => {
+  if (typeof value !== "string") return null;
+  try {
+    return new URL(value).protocol === "https:" ? value : null;
+  } catch {
+    return null;
+  }
+};
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export class AuthorityKeySets {
   private readonly sets = new BoundedCache<JWK[]>(MAX_CACHED_SETS);
-  private readonly discovery = new BoundedCache<string>(MAX_CACHED_SETS);
+  private readonly discovery = new BoundedCache<DiscoveredEndpoints>(MAX_CACHED_SETS);
 
-  constructor(private readonly fetchJson: JsonFetcher) {}
+  /**
+   * `jwksScope` "sameOrigin" lets the discovery document name a key set anywhere on the authority's origin, not only
+   * under its path: an OpenID provider's issuer is often a path its keys are not under (Entra ID v2.0's issuer
+   * `…/{tenant}/v2.0`, keys `…/{tenant}/discovery/v2.0/keys`). Only the document fetched from the allow-listed issuer
+   * says so; a token's `jku` stays confined to the authority's path either way.
+   */
+  constructor(
+    private readonly fetchJson: JsonFetcher,
+    private readonly jwksScope: "underAuthority" | "sameOrigin" = "underAuthority",
+  ) {}
 
   /** The key set a token of `authority` (with header `jku`, if any) is verified against. Never throws. */
   async keysFor(authority: string, jku: string | undefined, nowMs: number, refresh: boolean): Promise<KeySetLookup> {
@@ -37,20 +65,40 @@ export class AuthorityKeySets {
     if (jku !== undefined && !isUnderAuthority(jku, base)) return { ok: false, reason: `jku ${jku} is outside authority ${base}` };
     try {
       const url = jku ?? (await this.jwksUri(base, nowMs));
-      if (!isUnderAuthority(url, base)) return { ok: false, reason: `jwks_uri ${url} is outside authority ${base}` };
+      const allowed = isUnderAuthority(url, base) || (jku === undefined && this.jwksScope === "sameOrigin" && isUnderAuthority(url, new URL(base).origin));
+      if (!allowed) return { ok: false, reason: `jwks_uri ${url} is outside authority ${base}` };
       return { ok: true, keys: await this.keySet(url, nowMs, refresh) };
     } catch (err) {
       return { ok: false, reason: `key set of ${base} unavailable: ${err instanceof Error ? err.message : String(err)}` };
     }
   }
 
+  /**
+   * The provider's authorization and token endpoints, from the same kept discovery document as its keys (external
+   * sign-in, docs/sign-in.md "External identity providers"). Never throws.
+   */
+  async endpoints(authority: string, nowMs: number): Promise<EndpointsLookup> {
+    const base = canonicalAuthority(authority);
+    if (base === null) return { ok: false, reason: `authority ${authority} is not a URL` };
+    try {
+      return { ok: true, endpoints: await this.discovered(base, nowMs) };
+    } catch (err) {
+      return { ok: false, reason: `discovery of ${base} unavailable: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
   private async jwksUri(base: string, nowMs: number): Promise<string> {
+    return (await this.discovered(base, nowMs)).jwksUri;
+  }
+
+  private async discovered(base: string, nowMs: number): Promise<DiscoveredEndpoints> {
     const kept = this.kept(this.discovery, base, nowMs, false);
     if (kept !== null) return kept;
     const document = await this.fetchJson(`${base}/.well-known/openid-configuration`);
     if (!isObject(document) || typeof document.jwks_uri !== "string") throw new Error("discovery document has no jwks_uri");
-    this.discovery.set(base, document.jwks_uri, nowMs);
-    return document.jwks_uri;
+    const endpoints = { jwksUri: document.jwks_uri, authorizationEndpoint: httpsOrNull(document.authorization_endpoint), tokenEndpoint: httpsOrNull(document.token_endpoint) };
+    this.discovery.set(base, endpoints, nowMs);
+    return endpoints;
   }
 
   private async keySet(url: string, nowMs: number, refresh: boolean): Promise<JWK[]> {
@@ -94,7 +142,7 @@ export const fetchJsonDocument: JsonFetcher = async (url) => {
   return JSON.parse(text) as unknown;
 };
 
-async function boundedText(response: Response, limit: number): Promise<string> {
+export async function boundedText(response: Response, limit: number): Promise<string> {
   const reader = response.body?.getReader();
   if (reader === undefined) return "";
   const chunks: Uint8Array[] = [];

@@ -40,7 +40,18 @@ export interface TokenAnswer {
 }
 
 /** Why a sign-in was refused, as the tenant's audit log records it (never the password). */
-export type SignInFailure = "InvalidCredentials" | "AccountLocked" | "AccountDisabled" | "InvalidTotp" | "InvalidUserCode";
+export type SignInFailure =
+  | "InvalidCredentials"
+  | "AccountLocked"
+  | "AccountDisabled"
+  | "InvalidTotp"
+  | "InvalidUserCode"
+  // External identity providers (docs/sign-in.md "External identity providers"):
+  | "UnknownExternalIdentity"
+  | "InvalidExternalToken"
+  | "InvalidSignInState"
+  | "ProviderNotConfigured"
+  | "ExternalSignInDeclined";
 
 export const SIGN_IN_REFUSALS: Record<SignInFailure, GrantError> = {
   InvalidCredentials: { error: "invalid_grant", aadsts: 50126, description: "AADSTS50126: Error validating credentials due to invalid username or password." },
@@ -48,4 +59,9 @@ export const SIGN_IN_REFUSALS: Record<SignInFailure, GrantError> = {
   AccountDisabled: { error: "invalid_grant", aadsts: 50057, description: "AADSTS50057: The user account is disabled." },
   InvalidTotp: { error: "invalid_grant", aadsts: 50076, description: "AADSTS50076: The verification code is missing, wrong, or already used." },
   InvalidUserCode: { error: "invalid_grant", aadsts: 70000, description: "AADSTS70000: That code is not valid or has expired. Check the code on your device and try again." },
+  UnknownExternalIdentity: { error: "access_denied", aadsts: 50020, description: "AADSTS50020: The user account from the external identity provider does not exist in this tenant and cannot access the application. Ask an administrator to link it to your account." },
+  InvalidExternalToken: { error: "access_denied", aadsts: 50000, description: "AADSTS50000: The external identity provider's answer could not be verified. Try again, or sign in with your password." },
+  InvalidSignInState: { error: "invalid_request", aadsts: 50000, description: "AADSTS50000: This sign-in expired, was already used, or was started in another browser. Go back to the application and sign in again." },
+  ProviderNotConfigured: { error: "invalid_request", aadsts: 50000, description: "AADSTS50000: That identity provider is not configured for this tenant." },
+  ExternalSignInDeclined: { error: "access_denied", aadsts: 65004, description: "AADSTS65004: The user declined to sign in or the identity provider refused." },
 };
