@@ -19,12 +19,51 @@ export interface PasswordHash {
 }
 
 export async function hashPassword(password: string, iterations = PASSWORD_ITERATIONS): Promise<PasswordHash> {
-  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+  const salt = newPasswordSalt();
   return { hash: await derive(password, salt, iterations), salt, iterations };
 }
 
-export async function passwordMatches(password: string, stored: PasswordHash): Promise<boolean> {
-  return timingSafeEqual(await derive(password, stored.salt, stored.iterations), stored.hash);
+export const newPasswordSalt = (): Uint8Array => crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+
+/** A salt for a name that is no user: the same on every ask, unguessable without the deployment's key. */
+export async function decoyPasswordSalt(key: CryptoKey, userPrincipalName: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8(userPrincipalName))).slice(0, SALT_BYTES);
+}
+
+/**
+ * What stretching needs, handed out by the tenant object so the Worker can stretch (docs/sign-in.md "Where passwords
+ * are stretched"): the stored hash's salt and count — or, for a name that is no user, a salt derived from the name
+ * under a deployment key, so asking cannot tell names apart — and fresh ones when the stored count is below today's.
+ */
+export interface PasswordParameters {
+  readonly salt: Uint8Array;
+  readonly iterations: number;
+  readonly upgrade: { readonly salt: Uint8Array; readonly iterations: number } | null;
+}
+
+/** A typed password stretched with the parameters given: all the tenant object sees of it. */
+export interface PasswordProof {
+  readonly salt: Uint8Array;
+  readonly iterations: number;
+  readonly hash: Uint8Array;
+  /** The same password under the fresh parameters, stored in place of the old hash after a successful sign-in. */
+  readonly upgrade: PasswordHash | null;
+}
+
+export async function passwordProof(password: string, parameters: PasswordParameters): Promise<PasswordProof> {
+  const { salt, iterations, upgrade } = parameters;
+  return {
+    salt,
+    iterations,
+    hash: await derive(password, salt, iterations),
+    upgrade: upgrade === null ? null : { ...upgrade, hash: await derive(password, upgrade.salt, upgrade.iterations) },
+  };
+}
+
+/** Constant-time in the hash; a proof made with another salt or count (the password changed meanwhile) never matches. */
+export function proofMatches(proof: PasswordProof, stored: PasswordHash): boolean {
+  const sameParameters = proof.iterations === stored.iterations && timingSafeEqual(proof.salt, stored.salt);
+  return timingSafeEqual(proof.hash, stored.hash) && sameParameters;
 }
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {

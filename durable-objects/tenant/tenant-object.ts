@@ -30,7 +30,6 @@ import { TenantSigner } from "./tenant-signer.ts";
 import { principalOf } from "./principal-lookup.ts";
 import { TenantPeople, type DeviceApproval, type DeviceApprovalOutcome, type SignInOutcome, type SignInRequest, type UserGrantOp } from "./tenant-people.ts";
 import type { LockoutPolicy } from "../../core/domain/identity/lockout.ts";
-import type { Credentials } from "./user-authentication.ts";
 import type { UserOp, UserResult } from "./user-directory.ts";
 import type { GrantOutcome, TokenAnswer } from "../../core/domain/identity/oauth-grant.ts";
 
@@ -69,7 +68,7 @@ export class TenantObject extends DurableObject<Env> {
     this.policies = new PolicyAssignmentRepository(ctx.storage.sql, "tenant");
     this.roleDefinitions = new RoleDefinitionRepository(ctx.storage.sql);
     this.signer = new TenantSigner(env);
-    this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)), () => this.signer.dataKey(this.info?.id ?? "", this.wrappedDek));
+    this.people = new TenantPeople(ctx.storage, env.ISSUER_ORIGIN, () => ({ tenantId: this.info?.id ?? null, nowMs: this.clock.now() }), (id) => this.groups.groupsOf(id), (claims, lifetime) => this.openSigner(this.info?.id ?? "").then((s) => s.sign(claims, toUnixSeconds(this.clock.now()), lifetime)), () => this.signer.dataKey(this.info?.id ?? "", this.wrappedDek), env);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, TENANT_MIGRATIONS);
       this.load();
@@ -274,7 +273,8 @@ export class TenantObject extends DurableObject<Env> {
   async approveDevice(approval: DeviceApproval): Promise<DeviceApprovalOutcome> { return this.people.approveDevice(approval); }
   async lockoutPolicy(policy: LockoutPolicy | null): Promise<Result<LockoutPolicy>> { return this.people.lockoutPolicy(policy); }
   async activeTenantAdmin(id: string): Promise<Principal | null> { return this.people.activeTenantAdmin(id); }
-  async enrollOwnTotp(credentials: Credentials): ReturnType<TenantPeople["enrollOwnTotp"]> { return this.people.enrollOwnTotp(credentials); }
+  async passwordParameters(userPrincipalName: string): ReturnType<TenantPeople["passwordParameters"]> { return this.people.passwordParameters(userPrincipalName); }
+  async enrollOwnTotp(credentials: Parameters<TenantPeople["enrollOwnTotp"]>[0]): ReturnType<TenantPeople["enrollOwnTotp"]> { return this.people.enrollOwnTotp(credentials); }
   async manageSignInProviders(op: Parameters<TenantPeople["manageSignInProviders"]>[0]): ReturnType<TenantPeople["manageSignInProviders"]> { return this.people.manageSignInProviders(op); }
   async externalSignIn(op: Parameters<TenantPeople["externalSignIn"]>[0]): ReturnType<TenantPeople["externalSignIn"]> { return this.people.externalSignIn(op); }
 

@@ -7,7 +7,10 @@ import { VaultError } from "../../core/errors/vault-error.ts";
 import { SignInGrantRepository } from "../storage/sign-in-grant-repository.ts";
 import { TenantRepository } from "../storage/tenant-repository.ts";
 import { UserRepository } from "../storage/user-repository.ts";
-import { authenticate, type Credentials } from "./user-authentication.ts";
+import { authenticate, passwordParameters, type Credentials } from "./user-authentication.ts";
+import { decoyPasswordSalt, type PasswordParameters } from "../../core/crypto/password-hash.ts";
+import { derivedKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
+import { currentRootSecret, type RootKeySecrets } from "../../core/crypto/envelope/root-key-ring.ts";
 import { enrollTotp, type TotpKeys } from "./user-totp.ts";
 import type { DataKey } from "../../core/crypto/envelope/data-key.ts";
 import { manageUsers, type UserOp, type UserResult } from "./user-directory.ts";
@@ -64,6 +67,8 @@ export class TenantPeople {
     private readonly groupsOf: (principalId: string) => readonly string[],
     private readonly sign: ClaimsSigner,
     private readonly dataKey: () => Promise<DataKey>,
+    /** Whose current root key the decoy salts are derived from (user-authentication.ts passwordParameters). */
+    private readonly rootKeys: RootKeySecrets,
   ) {
     this.principals = new TenantRepository(storage.sql);
     this.users = new UserRepository(storage.sql);
@@ -78,6 +83,13 @@ export class TenantPeople {
     if (context === null) return fail(new VaultError("TenantNotFound", "The tenant was not found."));
     const { principals, users, grants, transaction } = this;
     return manageUsers({ principals, users, grants, transaction, now: context.now, totp: this.totpKeys(context.tenantId) }, op);
+  }
+
+  /** What the Worker stretches a typed password with before it asks signIn, approveDevice or enrollOwnTotp. */
+  async passwordParameters(userPrincipalName: string): Promise<PasswordParameters> {
+    // Derived from the current root key: a rotation changes unknown names' salts once, known users' never.
+    const key = await derivedKeyFromEnv(currentRootSecret(this.rootKeys), "password-decoy-salt/v1", "hmac");
+    return passwordParameters(this.users, userPrincipalName, await decoyPasswordSalt(key, userPrincipalName));
   }
 
   async signIn(request: SignInRequest): Promise<SignInOutcome> {

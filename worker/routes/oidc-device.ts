@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { auditedSignIn } from "../auth/sign-in-audit.ts";
+import { stretchedPassword } from "../auth/stretched-password.ts";
 import { registryStub, tenantStub } from "../clients/tenant-stub.ts";
 import { CSRF_FIELD, csrfAccepted, csrfToken } from "../wire/csrf.ts";
 import { readForm, UUID } from "../wire/oauth.ts";
@@ -72,7 +73,7 @@ oidcDeviceRoutes.post("/devicelogin", async (c) => {
       ? await stub.approveDevice({ userCode, approve: false })
       : name === null
         ? ({ ok: false, failure: "InvalidCredentials", userId: null, clientId: null } as const)
-        : await stub.approveDevice({ userCode, approve: true, userPrincipalName: name, password, totp: typedTotp(form) });
+        : await stub.approveDevice({ userCode, approve: true, userPrincipalName: name, password: await stretchedPassword(c.env, tenantId, name, password), totp: typedTotp(form) });
     if (outcome.ok) {
       const text = cancel ? "You declined to sign in on your device. You can close this window." : "You have signed in to the application on your device. You can close this window.";
       return { userId: outcome.userId, failure: null, clientId: outcome.clientId, response: await sendMessagePage(c, HEADING, text, 200) };

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { auditedSignIn } from "../auth/sign-in-audit.ts";
+import { stretchedPassword } from "../auth/stretched-password.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
 import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest } from "../wire/authorization-request.ts";
 import { CSRF_FIELD, csrfAccepted, csrfToken } from "../wire/csrf.ts";
@@ -70,7 +71,7 @@ oidcSignInRoutes.post("/:tenant/oauth2/v2.0/authorize", async (c) => {
       ? ({ ok: false, failure: "InvalidCredentials", userId: null } as const)
       : await tenantStub(c.env, tenantId).signIn({
           userPrincipalName: name,
-          password,
+          password: await stretchedPassword(c.env, tenantId, name, password),
           totp: typedTotp(form),
           code: { clientId: request.client.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge, scope: request.scope, nonce: request.nonce },
         });

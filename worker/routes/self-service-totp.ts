@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { auditedSignIn } from "../auth/sign-in-audit.ts";
+import { stretchedPassword } from "../auth/stretched-password.ts";
 import { tenantStub } from "../clients/tenant-stub.ts";
 import { readJsonObject } from "../wire/json-body.ts";
 import { UUID } from "../wire/oauth.ts";
@@ -24,7 +25,7 @@ selfServiceTotpRoutes.post("/:tenant/me/totp", async (c) => {
   const totp = typeof body.totp === "string" ? body.totp.slice(0, 16) : null;
   if (name === null || password === null) throw badParameter("The parameters 'userPrincipalName' and 'password' are required.");
   return auditedSignIn(c, tenantId, "TotpSelfEnroll", null, async () => {
-    const outcome = await tenantStub(c.env, tenantId).enrollOwnTotp({ userPrincipalName: name, password, totp });
+    const outcome = await tenantStub(c.env, tenantId).enrollOwnTotp({ userPrincipalName: name, password: await stretchedPassword(c.env, tenantId, name, password), totp });
     if (outcome.ok) return { userId: outcome.userId, failure: null, response: c.json({ otpauthUri: outcome.otpauthUri }, 201) };
     const refusal = { error: { code: "Unauthorized", message: SIGN_IN_REFUSALS[outcome.failure].description } };
     return { userId: outcome.userId, failure: outcome.failure, response: c.json(refusal, 401) };
