@@ -16,7 +16,8 @@ export default defineWorkersConfig({
   plugins: [sqlAsText()],
   test: {
     include: ["test/unit/**/*.test.ts", "test/do/**/*.test.ts", "test/api/**/*.test.ts"],
-    setupFiles: ["./test/support/no-stray-alarms.ts"],
+    // pool-wrapper-prototype.ts: the pool's SELF wrapper gained a Proxy per request (cloudflare/workers-sdk#15092).
+    setupFiles: ["./test/support/pool-wrapper-prototype.ts", "./test/support/no-stray-alarms.ts"],
     // Generous limits: RSA-4096 generation alone can take seconds on a loaded 2-core machine, and a test
     // cut off mid-request breaks isolated storage for the next one. Speed is measured by `npm run bench`.
     // Every test fits in it but key tests that generate RSA keys (SLOW_KEYS in test/support/key-api.ts):

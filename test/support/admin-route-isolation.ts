@@ -65,8 +65,9 @@ export async function snapshot(tenantId: string, vault: string): Promise<unknown
 }
 
 /**
- * One test per route. The routes are split over two files: one file of all ~80 (about 1,800 admin requests in one
- * workerd isolate) made the runner fail the 64th and every later test with "Maximum call stack size exceeded".
+ * One test per route, the routes split over two files. One file of all ~80 (about 1,800 requests in one workerd isolate)
+ * once failed the 64th and every later test with "Maximum call stack size exceeded": the test pool's SELF wrapper gained
+ * a Proxy per request (cloudflare/workers-sdk#15092), which test/support/pool-wrapper-prototype.ts now prevents.
  */
 export function describeRouteIsolation(routes: ReadonlyArray<readonly [string, AdminOperation]>): void {
   describe("another tenant's admin routes, however the path is spelled", () => {
