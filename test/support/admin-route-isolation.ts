@@ -61,6 +61,10 @@ export async function snapshot(tenantId: string, vault: string): Promise<unknown
     subscriptions: await read(`/tenants/${tenantId}/vaults/${vault}/eventSubscriptions`),
     settings: await read(`/tenants/${tenantId}/vaults/${vault}/settings`),
     roleDefinitions: await read(`/tenants/${tenantId}/roleDefinitions`),
+    groups: await read(`/tenants/${tenantId}/groups`),
+    users: await read(`/tenants/${tenantId}/users`),
+    trustedIssuers: await read(`/tenants/${tenantId}/trustedIssuers`),
+    signInProviders: await read(`/tenants/${tenantId}/signInProviders`),
   };
 }
 
