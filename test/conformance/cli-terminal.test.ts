@@ -3,7 +3,6 @@
  * (here, over HTTPS as the browser would), the spinner while it waits, and the progress of a certificate's issuance —
  * shown on the terminal and cleared after, and absent when stderr is a pipe.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,29 +10,15 @@ import { devServerFacts } from "./support/dev-server-facts.ts";
 import { KV_BIN, KV_TEST_TIMEOUT_MS, Kv } from "./support/kv-cli.ts";
 import { uniqueName } from "./support/names.ts";
 import { signInOnPage } from "./support/sign-in-page.ts";
+import { TmuxShell, eventually } from "./support/tmux.ts";
 
 const facts = devServerFacts();
 const kv = new Kv();
 const PASSWORD = "correct horse battery staple";
-/** A tmux server of this test's own (its own socket), so no one else's sessions are touched. */
-const SOCKET = `kv-cli-test-${process.pid}`;
-const SESSION = "kv";
 const rawLog = join(kv.configDir, "pane.log");
-
-const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8", env: kv.env() });
-const pane = (): string => tmux("capture-pane", "-p", "-J", "-t", SESSION);
-const typeLine = (line: string): void => void tmux("send-keys", "-t", SESSION, line, "Enter");
-
-/** Waits (up to a deadline, not asserting on time) until `read` yields a match. */
-async function eventually(what: string, read: () => string, pattern: RegExp): Promise<RegExpExecArray> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const match = pattern.exec(read());
-    if (match !== null) return match;
-    if (Date.now() > deadline) throw new Error(`${what}: ${pattern} never appeared in:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+let terminal: TmuxShell;
+const pane = (): string => terminal.screen();
+const typeLine = (line: string): void => terminal.send(line, "Enter");
 
 const rawOutput = (): string => (existsSync(rawLog) ? readFileSync(rawLog, "utf8") : "");
 
@@ -45,13 +30,13 @@ describe("kv in a terminal", () => {
     upn = `${uniqueName("tty")}@contoso.example`;
     const user = await kv.json<{ id: string }>(["admin", "user", "create", "--upn", upn, "--password", PASSWORD, "--profile", "operator"]);
     await kv.json(["admin", "assignment", "create", "--vault", "dev", "--role", "Key Vault Certificates Officer", "--assignee", user.id, "--profile", "operator"]);
-    tmux("new-session", "-d", "-s", SESSION, "-x", "220", "-y", "50", "bash --noprofile --norc");
+    terminal = new TmuxShell("bash --noprofile --norc", kv.env(), 220);
     // Everything the terminal receives, escape sequences included: the spinner is overwritten on screen.
-    tmux("pipe-pane", "-t", SESSION, "-o", `cat >> ${rawLog}`);
+    terminal.recordTo(rawLog);
   }, KV_TEST_TIMEOUT_MS);
 
   afterAll(() => {
-    tmux("kill-server");
+    terminal?.close();
   });
 
   it("prompts for a device code, waits with a spinner, and finishes when the person signs in", async () => {

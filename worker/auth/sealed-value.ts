@@ -3,11 +3,13 @@ import { derivedKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import { currentRootSecret } from "../../core/crypto/envelope/root-key-ring.ts";
 
 /**
- * A small JSON value handed to the browser sealed (AES-256-GCM under a key derived from the root key for `purpose`
- * only, with `aad` binding where it may be opened) and kept nowhere: an external sign-in's state, the local
- * provider's codes. Sealed under the current root key version, as the portal's session is (portal/session-seal.ts).
+ * A JSON value handed to the browser sealed (AES-256-GCM under a key derived from the root key for `purpose` only,
+ * with `aad` binding where it may be opened) and kept nowhere: an external sign-in's state, the local provider's
+ * codes, the portal's session (portal/session-seal.ts). Sealed under the current root key version.
  */
 const IV_BYTES = 12;
+/** What a state or code in a query string may be; a caller whose values are larger (a chunked cookie) says its own. */
+const DEFAULT_MAX_CHARS = 8192;
 
 export async function sealValue(env: Env, purpose: string, aad: string, value: unknown): Promise<string> {
   const key = await derivedKeyFromEnv(currentRootSecret(env), purpose, "aes");
@@ -17,8 +19,8 @@ export async function sealValue(env: Env, purpose: string, aad: string, value: u
 }
 
 /** The value, or null for anything this deployment did not seal for this purpose and place (tampered, truncated). */
-export async function unsealValue(env: Env, purpose: string, aad: string, text: string): Promise<unknown> {
-  const bytes = text.length > 8192 ? null : base64UrlToBytes(text);
+export async function unsealValue(env: Env, purpose: string, aad: string, text: string, maxChars = DEFAULT_MAX_CHARS): Promise<unknown> {
+  const bytes = text.length > maxChars ? null : base64UrlToBytes(text);
   if (bytes === null || bytes.length <= IV_BYTES) return null;
   const key = await derivedKeyFromEnv(currentRootSecret(env), purpose, "aes");
   try {

@@ -1,4 +1,5 @@
-import { base64UrlToBytes, bytesToBase64Url, concatBytes, utf8 } from "../../core/crypto/bytes.ts";
+import { bytesToBase64Url, utf8 } from "../../core/crypto/bytes.ts";
+import { sealValue, unsealValue } from "../auth/sealed-value.ts";
 import { derivedKeyFromEnv } from "../../core/crypto/envelope/root-key.ts";
 import { currentRootSecret } from "../../core/crypto/envelope/root-key-ring.ts";
 
@@ -8,29 +9,15 @@ import { currentRootSecret } from "../../core/crypto/envelope/root-key-ring.ts";
  * stored server-side, so the portal keeps no state of its own and no storage it could read behind the APIs' back.
  */
 const PURPOSE = "portal/session/v1";
-const IV_BYTES = 12;
 /** Bound into every seal so a value sealed for another purpose under a sibling key can never be opened here. */
-const AAD = utf8("edge-vault portal session v1");
+const AAD = "edge-vault portal session v1";
+/** The session's cookies: at most six of 3,800 characters (session.ts), with room to spare. */
+const MAX_SEALED_CHARS = 32_768;
 
-export async function seal(env: Env, value: unknown): Promise<string> {
-  const key = await derivedKeyFromEnv(currentRootSecret(env), PURPOSE, "aes");
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: AAD }, key, utf8(JSON.stringify(value)));
-  return bytesToBase64Url(concatBytes(iv, new Uint8Array(sealed)));
-}
+export const seal = (env: Env, value: unknown): Promise<string> => sealValue(env, PURPOSE, AAD, value);
 
 /** The sealed value, or null for anything not sealed by this deployment (tampered, truncated, another root key). */
-export async function unseal(env: Env, text: string): Promise<unknown> {
-  const bytes = base64UrlToBytes(text);
-  if (bytes === null || bytes.length <= IV_BYTES) return null;
-  const key = await derivedKeyFromEnv(currentRootSecret(env), PURPOSE, "aes");
-  try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: AAD }, key, bytes.slice(IV_BYTES));
-    return JSON.parse(new TextDecoder().decode(plain));
-  } catch {
-    return null;
-  }
-}
+export const unseal = (env: Env, text: string): Promise<unknown> => unsealValue(env, PURPOSE, AAD, text, MAX_SEALED_CHARS);
 
 const CSRF_PURPOSE = "portal/csrf/v1";
 

@@ -1,18 +1,10 @@
-/** The admin API's usage report (worker/wire/throttle-usage.ts), as the throttling page reads it. */
-export interface UsageReport {
-  readonly windowSeconds: number;
-  readonly windows: number;
-  readonly from: string;
-  readonly to: string;
-  readonly buckets: readonly UsageSeries[];
-}
+import type { throttleUsageJson } from "../../wire/throttle-usage.ts";
+
+/** The admin API's usage report as the throttling page reads it: the shape the route writes (wire/throttle-usage.ts). */
+export type UsageReport = ReturnType<typeof throttleUsageJson>;
 
 /** One bucket: its limit per window and the units admitted in each window, oldest first. */
-export interface UsageSeries {
-  readonly bucket: string;
-  readonly limit: number;
-  readonly used: readonly number[];
-}
+export type UsageSeries = UsageReport["buckets"][number];
 
 const WIDTH = 640;
 const HEIGHT = 160;
