@@ -58,6 +58,7 @@ import { hsmSettingsRoutes } from "./routes/hsm-settings.ts";
 import { hsmSecurityDomainRoutes } from "./routes/hsm-security-domain.ts";
 import { hsmBackupRoutes } from "./routes/hsm-backup.ts";
 import { publishedKeySetCaching, publishedKeySetRoutes, servedWithoutToken } from "./routes/published-key-sets.ts";
+import { vaultRoutingPath } from "./wire/vault-path.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
@@ -80,7 +81,7 @@ function unlessServedWithoutToken(middleware: MiddlewareHandler<AppEnv>): Middle
  * read) → route (which declares its permission and operation). The vault is resolved before api-version so a bad version is audited too. The published key sets skip api-version and challenge; their caching headers are set outside the
  * response headers' `no-cache`, which they replace.
  */
-export const vaultApp = new Hono<AppEnv>({ strict: false });
+export const vaultApp = new Hono<AppEnv>({ getPath: vaultRoutingPath });
 vaultApp.use("*", publishedKeySetCaching);
 vaultApp.use(
   "*",

@@ -10,29 +10,19 @@ export { TenantObject } from "../durable-objects/tenant/tenant-object.ts";
 export { RegistryObject } from "../durable-objects/registry/registry-object.ts";
 
 /**
- * An empty version segment means "latest": SDKs send `POST /keys/{name}//sign` (docs/client-contract.md §5).
- * Collapsing the empty segment lets one route serve both forms.
- */
-function withoutEmptySegments(path: string): string {
-  return path.includes("//") ? path.replace(/\/{2,}/g, "/") : path;
-}
-
-/**
  * Vault hosts (`{vault}.vault.{domain}`) get the data plane; every other host the identity/control plane. The
  * path is put in its one canonical form first (wire/canonical-path.ts), so routing, authorization and audit all
- * see the same path.
+ * see the same path; the data plane also collapses empty segments as it routes (wire/vault-path.ts).
  */
 function route(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
   const url = new URL(request.url);
   const canonical = canonicalPath(url.pathname);
   if (canonical === null) return toErrorResponse(badParameter("The request URI is not valid: malformed percent-encoding."));
-  const vaultHost = parseVaultHost(url) !== null;
-  const path = vaultHost ? withoutEmptySegments(canonical) : canonical;
-  if (path !== url.pathname) {
-    url.pathname = path;
+  if (canonical !== url.pathname) {
+    url.pathname = canonical;
     request = new Request(url, request);
   }
-  return (vaultHost ? vaultApp : identityApp).fetch(request, env, ctx);
+  return (parseVaultHost(url) !== null ? vaultApp : identityApp).fetch(request, env, ctx);
 }
 
 /** The portal (docs/portal.md) calls the public APIs through `route`, the same path every other client takes. */

@@ -7,6 +7,7 @@ import { vaultStub } from "../clients/vault-stub.ts";
 import { errorCodeOf } from "../errors/error-code-of.ts";
 import { toErrorResponse } from "../errors/to-response.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
+import { vaultRequestPath } from "../wire/vault-path.ts";
 
 /** Azure logs token failures under this operation name (AuditEvent "Authentication"). */
 const AUTHENTICATION = "Authentication";
@@ -31,7 +32,7 @@ export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
     caller: caller === undefined ? null : { objectId: caller.objectId, appId: caller.appId, type: caller.principalType },
     clientIp: clientIp(c),
     operation: c.get("operation") ?? (response.status === 401 ? AUTHENTICATION : UNKNOWN_OPERATION),
-    object: objectInPath(new URL(c.req.url).pathname),
+    object: objectInPath(vaultRequestPath(c.req.url)),
     httpStatus: response.status,
     resultCode: response.status < 400 ? AUDIT_SUCCESS : await errorCodeOf(response),
     durationMs: Date.now() - c.get("receivedAtMs"),

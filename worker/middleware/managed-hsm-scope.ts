@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { VaultError } from "../../core/errors/vault-error.ts";
+import { vaultRequestPath } from "../wire/vault-path.ts";
 
 /**
  * What a managed HSM serves: the keys API (keys, deleted keys, key operations), `/rng`, its administration (local RBAC
@@ -12,7 +13,7 @@ const MANAGED_HSM_PATHS =
   /^\/(keys|deletedkeys|rng|auditlog|\.well-known|providers|settings|backup|restore|prebackup|prerestore|securitydomain)(\/|$)/i;
 
 export const managedHsmScope = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("vault").sku === "managedHSM" && !MANAGED_HSM_PATHS.test(new URL(c.req.url).pathname)) {
+  if (c.get("vault").sku === "managedHSM" && !MANAGED_HSM_PATHS.test(vaultRequestPath(c.req.url))) {
     throw new VaultError("NotFound", "The requested resource was not found.");
   }
   await next();
