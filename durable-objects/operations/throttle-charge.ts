@@ -1,23 +1,22 @@
 import { nameKey } from "../../core/domain/objects/ids.ts";
-import { parseKeyProperties } from "../../core/domain/objects/key-properties.ts";
 import { keyCreateCost, keyTransactionCost, type KeyWeightInput } from "../../core/domain/throttle/throttle-limits.ts";
 import { OPERATIONS, type ThrottleWeight } from "../../core/contract/operations.ts";
 import type { VaultOp } from "../../core/contract/vault.ts";
 import type { ObjectRepository } from "../storage/object-repository.ts";
 import type { ThrottleCharge } from "./vault-throttle.ts";
 
-type KeyPropertiesReader = Pick<ObjectRepository, "keyProperties">;
+type KeyWeightReader = Pick<ObjectRepository, "keyWeight">;
 
 /**
  * The bucket and weight of one operation, as its descriptor gives them (core/contract/operations.ts, after
  * Azure's service limits); the weight is turned into units here, where the stored key can be read.
  */
-export function throttleCharge(op: VaultOp, objects: KeyPropertiesReader): ThrottleCharge {
+export function throttleCharge(op: VaultOp, objects: KeyWeightReader): ThrottleCharge {
   const { bucket, weight } = OPERATIONS[op.kind].throttle;
   return { bucket, cost: units(weight, op, objects) };
 }
 
-function units(weight: ThrottleWeight, op: VaultOp, objects: KeyPropertiesReader): number {
+function units(weight: ThrottleWeight, op: VaultOp, objects: KeyWeightReader): number {
   // Exhaustive, with no default: a new weight does not compile until it is priced here. The descriptor table only
   // gives an op a weight whose fields it has; the `in` checks narrow the op for the compiler.
   switch (weight) {
@@ -41,11 +40,8 @@ function misdescribed(op: VaultOp, weight: ThrottleWeight): never {
   throw new Error(`operation ${op.kind} lacks the fields its throttle weight ${weight} reads`);
 }
 
-function storedKey(objects: KeyPropertiesReader, name: string, version: string | undefined): KeyWeightInput | null {
-  const json = objects.keyProperties(nameKey(name), version);
-  if (json === null) return null;
-  const props = parseKeyProperties(json);
-  return props.keySize === undefined ? { kty: props.kty } : { kty: props.kty, keySize: props.keySize };
+function storedKey(objects: KeyWeightReader, name: string, version: string | undefined): KeyWeightInput | null {
+  return objects.keyWeight(nameKey(name), version);
 }
 
 /** An RSA modulus of n base64url characters has about n·6 bits; enough to pick the limits table row. */

@@ -3,6 +3,10 @@ import type { NameState, NamedLatest, ObjectKind, StoredVersion } from "../../co
 import { namesPage } from "./object-name-pages.ts";
 import { LATEST_JOIN, NAME_COLUMNS, VERSION_COLUMNS, toNameState, toVersion, type NameRow, type VersionRow } from "./object-rows.ts";
 import { ObjectTagIndex } from "./object-tag-index.ts";
+import type { KeyWeightInput } from "../../core/domain/throttle/throttle-limits.ts";
+
+/** What SQLite's json_extract answers for a key version's type and size. */
+type KeyWeightRow = { kty: SqlStorageValue; keySize: SqlStorageValue };
 
 /**
  * Rows ⇄ versioned objects for every kind: the one door to `objects`, `object_versions` and their derived tag index
@@ -40,20 +44,22 @@ export class ObjectRepository {
     return row === undefined ? null : { state: toNameState(row), latest: toVersion(row) };
   }
 
-  /** A key version's public properties JSON (the latest when `version` is undefined), for throttle weights. */
-  keyProperties(key: string, version: string | undefined): string | null {
+  /**
+   * A key version's type and size (the latest when `version` is undefined), for throttle weights: read by SQLite's
+   * json_extract from the stored properties, so the hot path neither carries nor parses the rest (the public key).
+   */
+  keyWeight(key: string, version: string | undefined): KeyWeightInput | null {
+    const columns = "json_extract(props, '$.kty') AS kty, json_extract(props, '$.keySize') AS keySize";
     const rows =
       version === undefined
-        ? this.sql.exec<{ props: string | null }>(
-            "SELECT props FROM object_versions WHERE kind = 'key' AND name_key = ? ORDER BY seq DESC LIMIT 1",
-            key,
-          )
-        : this.sql.exec<{ props: string | null }>(
-            "SELECT props FROM object_versions WHERE kind = 'key' AND name_key = ? AND version = ?",
-            key,
-            version,
-          );
-    return rows.toArray()[0]?.props ?? null;
+        ? this.sql.exec<KeyWeightRow>(`SELECT ${columns} FROM object_versions WHERE kind = 'key' AND name_key = ? ORDER BY seq DESC LIMIT 1`, key)
+        : this.sql.exec<KeyWeightRow>(`SELECT ${columns} FROM object_versions WHERE kind = 'key' AND name_key = ? AND version = ?`, key, version);
+    const row = rows.toArray()[0];
+    if (row === undefined) return null;
+    // Written only by this code (serializeKeyProperties); a row without a type is a storage fault, not a client error.
+    if (typeof row.kty !== "string") throw new Error("key version has no properties");
+    const kty = row.kty as KeyWeightInput["kty"];
+    return typeof row.keySize === "number" ? { kty, keySize: row.keySize } : { kty };
   }
 
   /** Every version of every name of a kind, deleted ones included (vault deletion). */

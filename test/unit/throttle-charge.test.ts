@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { OpKind, OpOf } from "../../core/contract/vault.ts";
 import type { ThrottleCharge } from "../../durable-objects/operations/vault-throttle.ts";
 import { throttleCharge } from "../../durable-objects/operations/throttle-charge.ts";
+import type { KeyWeightInput } from "../../core/domain/throttle/throttle-limits.ts";
 
 /**
  * Every operation's bucket and weight (Azure Key Vault service limits), pinned as they were before the operation
@@ -12,9 +13,9 @@ import { throttleCharge } from "../../durable-objects/operations/throttle-charge
 /** The vault holds one key, "stored": its latest version is RSA-4096 HSM, an older one is RSA-3072. */
 const OLDER = "0123456789abcdef0123456789abcdef";
 const objects = {
-  keyProperties(key: string, version: string | undefined): string | null {
+  keyWeight(key: string, version: string | undefined): KeyWeightInput | null {
     if (key !== "stored") return null;
-    return JSON.stringify(version === OLDER ? { kty: "RSA", keySize: 3072 } : { kty: "RSA-HSM", keySize: 4096 });
+    return version === OLDER ? { kty: "RSA", keySize: 3072 } : { kty: "RSA-HSM", keySize: 4096 };
   },
 };
 
