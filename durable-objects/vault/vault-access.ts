@@ -17,9 +17,17 @@ import type { RoleAssignmentRepository } from "../storage/role-assignment-reposi
  * check the request pipeline makes. Every change raises VaultAccessPolicyChanged in the same transaction (an
  * outbox) and empties the caches.
  */
+/** How many decisions one vault object remembers. */
+const MAX_DECISIONS = 4096;
+
 export class VaultAccess {
   /** principal id → its assignments; rebuilt from storage after any assignment change. */
   private readonly assignmentsByPrincipal = new Map<string, readonly RoleAssignment[]>();
+  /**
+   * Vault-role decisions by caller, groups, action and scope: the same caller repeats the same check on every request,
+   * and it depends only on what forget() clears with it. Bounded: emptied when full.
+   */
+  private readonly decisions = new Map<string, boolean>();
   /** A managed HSM's custom roles by GUID; null until read, and again after any definition change. */
   private customRoles: Map<string, ManagedHsmRoleDefinition> | null = null;
   /** A vault's copies of its tenant's custom roles by GUID; null until read, and again after any change. */
@@ -115,7 +123,13 @@ export class VaultAccess {
    * the data action the route declared.
    */
   allows(caller: Pick<Caller, "objectId" | "groups">, action: DataAction, scope: VaultObjectScope): boolean {
-    return assignmentsGrant(this.assignmentsOfCaller(caller), (id) => this.vaultRole(id), action, scope);
+    const key = `${caller.objectId}\n${(caller.groups ?? []).join(",")}\n${action}\n${scope}`;
+    const known = this.decisions.get(key);
+    if (known !== undefined) return known;
+    const decided = assignmentsGrant(this.assignmentsOfCaller(caller), (id) => this.vaultRole(id), action, scope);
+    if (this.decisions.size >= MAX_DECISIONS) this.decisions.clear();
+    this.decisions.set(key, decided);
+    return decided;
   }
 
   /** A built-in Key Vault role, or this vault's copy of one of its tenant's custom roles, by GUID. */
@@ -150,6 +164,7 @@ export class VaultAccess {
   /** After an assignment or definition changed, or the vault's storage was wiped: the caches describe what is gone. */
   forget(): void {
     this.assignmentsByPrincipal.clear();
+    this.decisions.clear();
     this.customRoles = null;
     this.tenantRoles = null;
   }

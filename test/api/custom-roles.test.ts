@@ -129,6 +129,8 @@ describe("custom role definitions", () => {
     const purge = await kv.json<Failure>("DELETE", "/deletedsecrets/s1");
     expect([purge.status, purge.body.error.code, purge.body.error.innererror?.code]).toEqual([403, "Forbidden", "ForbiddenByRbac"]);
     expect((await kv.json("POST", "/deletedsecrets/s1/recover")).status).toBe(200);
+    // Allowed once before the change: the vault remembers decisions, and the change must reach them too.
+    expect((await kv.json("GET", "/secrets/s1")).status).toBe(200);
 
     // The definition replaced without getSecret: the vault's copy follows before the PUT answers.
     const narrowed = role("Secret Keeper", [`${KV}/secrets/readMetadata/action`]);
@@ -142,6 +144,7 @@ describe("custom role definitions", () => {
     expect((await call("GET", `/tenants/${tenantId}/roleDefinitions/${id}`)).status).toBe(200);
     const assignmentId = (assigned.body as unknown as { id: string }).id;
     expect((await admin("DELETE", `/tenants/${tenantId}/vaults/${vault}/roleAssignments/${assignmentId}`)).status).toBe(204);
+    expect((await kv.json("GET", "/secrets")).status, "the deleted assignment no longer grants what it granted").toBe(403);
     const deleted = await call<Definition>("DELETE", `/tenants/${tenantId}/roleDefinitions/${id}`);
     expect([deleted.status, deleted.body.name]).toEqual([200, id]);
     expect((await call("DELETE", `/tenants/${tenantId}/roleDefinitions/${id}`)).status).toBe(204);
