@@ -59,6 +59,7 @@ import { hsmSecurityDomainRoutes } from "./routes/hsm-security-domain.ts";
 import { hsmBackupRoutes } from "./routes/hsm-backup.ts";
 import { publishedKeySetCaching, publishedKeySetRoutes, servedWithoutToken } from "./routes/published-key-sets.ts";
 import { vaultRoutingPath } from "./wire/vault-path.ts";
+import { RememberedRoutes } from "./wire/remembered-routes.ts";
 
 const notFound = (): Response => toErrorResponse(new VaultError("NotFound", "The requested resource was not found."));
 
@@ -81,7 +82,7 @@ function unlessServedWithoutToken(middleware: MiddlewareHandler<AppEnv>): Middle
  * read) → route (which declares its permission and operation). The vault is resolved before api-version so a bad version is audited too. The published key sets skip api-version and challenge; their caching headers are set outside the
  * response headers' `no-cache`, which they replace.
  */
-export const vaultApp = new Hono<AppEnv>({ getPath: vaultRoutingPath });
+export const vaultApp = new Hono<AppEnv>({ getPath: vaultRoutingPath, router: new RememberedRoutes() });
 vaultApp.use("*", publishedKeySetCaching);
 vaultApp.use(
   "*",
@@ -119,7 +120,7 @@ vaultApp.notFound(notFound);
 vaultApp.onError((err) => toErrorResponse(err));
 
 /** Everything else: the token service (OIDC, managed identity) and the control-plane API. */
-export const identityApp = new Hono<AppEnv>({ strict: false });
+export const identityApp = new Hono<AppEnv>({ strict: false, router: new RememberedRoutes() });
 identityApp.use("*", responseHeaders);
 identityApp.get("/healthz", (c) => c.json({ status: "ok" }));
 // `az login` lists subscriptions after signing in; there are none here (docs/client-contract.md §3).
