@@ -7,7 +7,7 @@ import { ensureCertificates } from "./certificates.ts";
 import { ensureDevVars, isWellFormedRootKey } from "./dev-vars.ts";
 import { clientEnvironment, writeEnvFile } from "./env-file.ts";
 import { exposureWarning, LOOPBACK_ADDRESSES, withLoopback } from "./listen-addresses.ts";
-import { findFreePort, isPortFree } from "./port.ts";
+import { isPortFree } from "./port.ts";
 import { SOFTHSM_MODULE, softhsmInstalled, startDevBridge, type DevBridge } from "./hsm-bridge.ts";
 import { hostResolutionAdvice, unreachableLoopbacks } from "./reachability.ts";
 import { ensureHsmActivated } from "./hsm-activation.ts";
@@ -97,8 +97,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const listen = withLoopback(options.listen ?? LOOPBACK_ADDRESSES);
   const exposure = exposureWarning(listen, options.port);
   if (exposure !== undefined) reporter.warn(`\n${exposure}`);
-  // Any free port: only the front connects to it, and it is never written down for clients.
-  const upstreamPort = await findFreePort();
 
   options.signal?.throwIfAborted();
   const bridge = await startBridgeIfInstalled(options, layout.hsmDir, reporter);
@@ -107,7 +105,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     root: options.root,
     port: options.port,
     listen,
-    upstreamPort,
     keyPath: layout.serverKey,
     certPath: layout.serverCert,
     persistTo: layout.wranglerState,
@@ -133,6 +130,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   try {
     const ca = await readFile(layout.caCert, "utf8");
     await waitForHealth({ origin, ca, wrangler });
+    const upstreamPort = await wrangler.upstreamPort;
     reporter.step(`healthy: ${origin}/healthz`);
     for (const failure of await unreachableLoopbacks(options.port, ca)) {
       reporter.warn(`not reachable: ${failure}`);

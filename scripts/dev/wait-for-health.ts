@@ -23,6 +23,14 @@ export async function waitForHealth(target: HealthTarget): Promise<void> {
   void target.wrangler.exited.then((how) => {
     exitedWith = how;
   });
+  let frontListening = false;
+  // A rejection means wrangler exited, which `exitedWith` reports.
+  target.wrangler.upstreamPort.then(
+    () => {
+      frontListening = true;
+    },
+    () => undefined,
+  );
   let lastProblem = "no answer yet";
   while (Date.now() < deadline) {
     if (exitedWith !== undefined) {
@@ -33,8 +41,12 @@ export async function waitForHealth(target: HealthTarget): Promise<void> {
     lastProblem = problem;
     await sleep(POLL_INTERVAL_MS);
   }
+  // wrangler reports start-up errors itself (worker-host.ts), so which of these two it is narrows the search.
+  const stage = frontListening
+    ? "the front listens, so the Worker behind it did not answer"
+    : "wrangler had neither finished starting nor reported an error";
   throw new Error(
-    `${target.origin}/healthz did not answer 200 within ${timeoutMs / 1000} s (last: ${lastProblem}).\n${quoted(target.wrangler)}`,
+    `${target.origin}/healthz did not answer 200 within ${timeoutMs / 1000} s (last: ${lastProblem}); ${stage}.\n${quoted(target.wrangler)}`,
   );
 }
 
@@ -55,5 +67,6 @@ export async function healthProblem(url: string, ca: string): Promise<string | u
 
 function quoted(wrangler: WranglerProcess): string {
   const output = wrangler.output().trim();
-  return output === "" ? "wrangler printed nothing." : `wrangler output:\n${output}`;
+  const printed = output === "" ? "wrangler printed nothing." : `wrangler output:\n${output}`;
+  return `${printed}\nIts whole log: ${wrangler.logPath}`;
 }

@@ -7,8 +7,6 @@ export interface WorkerHostOptions {
   readonly port: number;
   /** Addresses the front listens on; loopback unless the developer chose otherwise (listen-addresses.ts). */
   readonly listen: readonly string[];
-  /** wrangler's own dev server, on 127.0.0.1 only; nothing but the front should talk to it. */
-  readonly upstreamPort: number;
   readonly keyPath: string;
   readonly certPath: string;
   readonly persistTo: string;
@@ -20,4 +18,12 @@ export interface WorkerHostOptions {
   readonly inspector: boolean;
   /** Print one line per request (method, path, status, time), as `wrangler dev` does. */
   readonly requestLog: boolean;
+}
+
+/**
+ * Sent over the IPC channel once the front listens: wrangler's own dev server (127.0.0.1 only; nothing but the
+ * front talks to it) is on a port the kernel picked when it bound it (worker-host.ts says why).
+ */
+export interface WorkerHostReady {
+  readonly upstreamPort: number;
 }

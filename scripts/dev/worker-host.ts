@@ -18,7 +18,8 @@ import { join } from "node:path";
 import { unstable_startWorker } from "wrangler";
 import { UPSTREAM_HOST } from "./front-proxy.ts";
 import { startStrictFront } from "./strict-front.ts";
-import { WORKER_HOST_OPTIONS_VARIABLE, type WorkerHostOptions } from "./worker-host-options.ts";
+import { readyOrFirstError } from "./wrangler-start.ts";
+import { WORKER_HOST_OPTIONS_VARIABLE, type WorkerHostOptions, type WorkerHostReady } from "./worker-host-options.ts";
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.env[WORKER_HOST_OPTIONS_VARIABLE] ?? "") as WorkerHostOptions;
@@ -41,7 +42,10 @@ async function main(): Promise<void> {
     dev: {
       // Plain HTTP on the loopback: the front already terminated TLS (see front-proxy.ts for why the Worker still
       // sees https:// URLs).
-      server: { hostname: UPSTREAM_HOST, port: options.upstreamPort, secure: false },
+      // Port 0: the kernel picks a free one as workerd binds it (and Miniflare keeps it across reloads). A port
+      // chosen beforehand could be taken by another process in the seconds before the bind, and wrangler then waits
+      // forever, silently: a conformance run lost its dev server that way.
+      server: { hostname: UPSTREAM_HOST, port: 0, secure: false },
       // The scheme of the URL the Worker sees: wrangler takes it from here, not from the socket, and defaults it to
       // the server's, so a plain-HTTP upstream would otherwise make every request.url http://.
       origin: { secure: true },
@@ -52,18 +56,21 @@ async function main(): Promise<void> {
       watch: true,
     },
   });
-  await worker.ready;
+  const upstream = await readyOrFirstError(worker, (line) => console.error(`[worker-host] ${line}`));
+  const upstreamPort = Number(upstream.port);
   const [cert, key] = await Promise.all([readFile(options.certPath, "utf8"), readFile(options.keyPath, "utf8")]);
   const front = await startStrictFront({
     addresses: options.listen,
     port: options.port,
     cert,
     key,
-    upstreamPort: options.upstreamPort,
+    upstreamPort,
     ...(options.requestLog ? { log: (line: string) => process.stdout.write(`[front] ${line}\n`) } : {}),
   });
   const shown = front.addresses.map((address) => (address.includes(":") ? `[${address}]` : address)).join(", ");
-  console.log(`[worker-host] ready: front on ${shown} port ${options.port} → wrangler on ${(await worker.url).origin}`);
+  console.log(`[worker-host] ready: front on ${shown} port ${options.port} → wrangler on ${upstream.origin}`);
+  const ready: WorkerHostReady = { upstreamPort };
+  process.send?.(ready);
   const stop = () => {
     void front
       .close()

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { OutputTail } from "./output-tail.ts";
-import { WORKER_HOST_OPTIONS_VARIABLE, type WorkerHostOptions } from "./worker-host-options.ts";
+import { WORKER_HOST_OPTIONS_VARIABLE, type WorkerHostOptions, type WorkerHostReady } from "./worker-host-options.ts";
 
 export interface WranglerOptions extends Omit<WorkerHostOptions, "inspector" | "requestLog"> {
   readonly logPath: string;
@@ -12,8 +12,11 @@ export interface WranglerOptions extends Omit<WorkerHostOptions, "inspector" | "
 
 export interface WranglerProcess {
   readonly pid: number;
+  readonly logPath: string;
   /** Last lines wrangler printed, for error messages. */
   output(): string;
+  /** wrangler's port behind the front, once the front listens; rejects if the host exits first. */
+  readonly upstreamPort: Promise<number>;
   /** Resolves with the exit code (or signal) once wrangler has exited. */
   readonly exited: Promise<string>;
   stop(): Promise<void>;
@@ -42,7 +45,8 @@ export function startWrangler(options: WranglerOptions): WranglerProcess {
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
       [WORKER_HOST_OPTIONS_VARIABLE]: JSON.stringify(hostOptions),
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    // The IPC channel carries the host's one "ready" message (WorkerHostReady).
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
     // Its own process group, so stopping it also stops the workerd it spawns, and a Ctrl-C in the terminal
     // reaches only us: we then stop wrangler in order instead of racing it.
     detached: true,
@@ -57,7 +61,7 @@ export function startWrangler(options: WranglerOptions): WranglerProcess {
   const tail = new OutputTail();
   const log = createWriteStream(logPath, { flags: "a" });
   // The header names the bindings but not their values: some of them are secrets.
-  const shown = `port ${options.port} on ${options.listen.join(", ")}, wrangler on 127.0.0.1:${options.upstreamPort}, inspector ${hostOptions.inspector ? "on" : "off"}, vars ${Object.keys(options.vars).join(", ")}, secrets ${Object.keys(options.secrets).join(", ")}`;
+  const shown = `port ${options.port} on ${options.listen.join(", ")}, inspector ${hostOptions.inspector ? "on" : "off"}, vars ${Object.keys(options.vars).join(", ")}, secrets ${Object.keys(options.secrets).join(", ")}`;
   log.write(`\n--- wrangler dev server (${HOST_SCRIPT}; ${shown}) (${new Date().toISOString()}) ---\n`);
   const capture = (target: NodeJS.WriteStream) => (chunk: Buffer) => {
     const text = chunk.toString("utf8");
@@ -74,6 +78,12 @@ export function startWrangler(options: WranglerOptions): WranglerProcess {
       resolve(signal === null ? `exit code ${code ?? "unknown"}` : `signal ${signal}`);
     });
   });
+  const upstreamPort = new Promise<number>((resolve, reject) => {
+    child.once("message", (message: WorkerHostReady) => resolve(message.upstreamPort));
+    void exited.then((how) => reject(new Error(`${HOST_SCRIPT} exited (${how}) before its front listened`)));
+  });
+  // Read only after a healthy start; a start that failed says why through `exited` and the output.
+  upstreamPort.catch(() => undefined);
   // Even if the caller crashes before calling stop(), don't leave a server holding the port behind.
   const killOnExit = () => killGroup(pid, "SIGKILL");
   process.once("exit", killOnExit);
@@ -81,7 +91,9 @@ export function startWrangler(options: WranglerOptions): WranglerProcess {
   let stopping: Promise<void> | undefined;
   return {
     pid,
+    logPath,
     output: () => tail.text(),
+    upstreamPort,
     exited,
     stop() {
       stopping ??= stopChild(child, pid, exited).finally(() => process.removeListener("exit", killOnExit));
@@ -91,19 +103,21 @@ export function startWrangler(options: WranglerOptions): WranglerProcess {
 }
 
 async function stopChild(child: ChildProcess, pid: number, exited: Promise<string>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  killGroup(pid, "SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), STOP_GRACE_MS);
-  });
-  const result = await Promise.race([exited, timedOut]);
-  clearTimeout(timer);
-  if (result === "timeout") {
-    killGroup(pid, "SIGKILL");
-    await exited;
+  if (child.exitCode === null && child.signalCode === null) {
+    killGroup(pid, "SIGTERM");
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), STOP_GRACE_MS);
+    });
+    const result = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (result === "timeout") {
+      killGroup(pid, "SIGKILL");
+      await exited;
+    }
   }
-  // workerd may outlive wrangler by a moment; make sure nothing of the group stays behind.
+  // workerd and esbuild may outlive wrangler: by a moment when stopped, for good when wrangler exited by itself
+  // (a failed start leaves them running). Nothing of the group stays behind.
   killGroup(pid, "SIGKILL");
 }
 
