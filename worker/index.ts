@@ -2,6 +2,7 @@ import { identityApp, vaultApp } from "./app.ts";
 import { badParameter } from "../core/errors/vault-error.ts";
 import { toErrorResponse } from "./errors/to-response.ts";
 import { canonicalPath } from "./wire/canonical-path.ts";
+import { requestUrl } from "./wire/request-url.ts";
 import { parseVaultHost } from "../core/domain/vault/vault-host.ts";
 import { portalApp } from "./portal/portal-app.ts";
 
@@ -15,12 +16,13 @@ export { RegistryObject } from "../durable-objects/registry/registry-object.ts";
  * see the same path; the data plane also collapses empty segments as it routes (wire/vault-path.ts).
  */
 function route(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-  const url = new URL(request.url);
+  const url = requestUrl(request);
   const canonical = canonicalPath(url.pathname);
   if (canonical === null) return toErrorResponse(badParameter("The request URI is not valid: malformed percent-encoding."));
   if (canonical !== url.pathname) {
-    url.pathname = canonical;
-    request = new Request(url, request);
+    const rewritten = new URL(url);
+    rewritten.pathname = canonical;
+    request = new Request(rewritten, request);
   }
   return (parseVaultHost(url) !== null ? vaultApp : identityApp).fetch(request, env, ctx);
 }
@@ -31,7 +33,7 @@ const isPortalPath = (url: URL): boolean => url.pathname === "/portal" || url.pa
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-    const url = new URL(request.url);
+    const url = requestUrl(request);
     if (isPortalPath(url) && parseVaultHost(url) === null) return portal.fetch(request, env, ctx);
     return route(request, env, ctx);
   },

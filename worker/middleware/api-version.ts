@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env.ts";
 import { apiVersionOf, assertRouteInVersion } from "../wire/api-version.ts";
+import { requestUrl } from "../wire/request-url.ts";
 
 /**
  * Every data-plane call carries a supported api-version; checked centrally, before auth. The request's route is
@@ -10,7 +11,7 @@ import { apiVersionOf, assertRouteInVersion } from "../wire/api-version.ts";
  * (worker/wire/api-version.ts ROUTES_ADDED).
  */
 export const apiVersion = createMiddleware<AppEnv>(async (c, next) => {
-  const version = apiVersionOf(new URL(c.req.url));
+  const version = apiVersionOf(requestUrl(c.req.raw));
   const route = matchedRoutes(c).find((r) => r.method !== "ALL");
   if (route !== undefined) assertRouteInVersion(route.method, route.path, version);
   c.set("apiVersion", version);

@@ -32,7 +32,7 @@ export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
     caller: caller === undefined ? null : { objectId: caller.objectId, appId: caller.appId, type: caller.principalType },
     clientIp: clientIp(c),
     operation: c.get("operation") ?? (response.status === 401 ? AUTHENTICATION : UNKNOWN_OPERATION),
-    object: objectInPath(vaultRequestPath(c.req.url)),
+    object: objectInPath(vaultRequestPath(c.req.raw)),
     httpStatus: response.status,
     resultCode: response.status < 400 ? AUDIT_SUCCESS : await errorCodeOf(response),
     durationMs: Date.now() - c.get("receivedAtMs"),

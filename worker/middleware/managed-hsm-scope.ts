@@ -13,7 +13,7 @@ const MANAGED_HSM_PATHS =
   /^\/(keys|deletedkeys|rng|auditlog|\.well-known|providers|settings|backup|restore|prebackup|prerestore|securitydomain)(\/|$)/i;
 
 export const managedHsmScope = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("vault").sku === "managedHSM" && !MANAGED_HSM_PATHS.test(vaultRequestPath(c.req.url))) {
+  if (c.get("vault").sku === "managedHSM" && !MANAGED_HSM_PATHS.test(vaultRequestPath(c.req.raw))) {
     throw new VaultError("NotFound", "The requested resource was not found.");
   }
   await next();

@@ -1,4 +1,5 @@
 import { getPath } from "hono/utils/url";
+import { requestUrl } from "./request-url.ts";
 
 /**
  * An empty version segment means "latest": SDKs send `POST /keys/{name}//sign` (docs/client-contract.md §5).
@@ -20,6 +21,6 @@ export function vaultRoutingPath(request: Request): string {
 }
 
 /** The request's path as the data plane's checks and audit see it: the URL's path with empty segments collapsed. */
-export function vaultRequestPath(url: string): string {
-  return withoutEmptySegments(new URL(url).pathname);
+export function vaultRequestPath(request: Request): string {
+  return withoutEmptySegments(requestUrl(request).pathname);
 }
