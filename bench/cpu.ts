@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { listensOn } from "./listening-process.ts";
 
 /**
  * Who burns the CPU during a phase: this process (the load generator), wrangler's Node process (which also runs
@@ -79,9 +80,7 @@ export class CpuMeter {
     if (known !== undefined) return known;
     let label = "esbuild etc.";
     if (comm === "workerd") {
-      const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      const listensOnServerPort = commandLine.some((arg) => arg.startsWith("--socket-addr=entry=") && arg.endsWith(`:${this.serverPort}`));
-      label = listensOnServerPort ? "workerd proxy" : APP_WORKERD;
+      label = listensOn(pid, this.serverPort) ? "workerd proxy" : APP_WORKERD;
     } else if (comm === "node") {
       label = "wrangler + TLS front (node)";
     }
