@@ -1,4 +1,5 @@
 import type { BenchConfig } from "./config.ts";
+import { hopMs } from "./hsm-hop.ts";
 import { formatHopByProcess } from "./hsm-hop-report.ts";
 import type { HsmPart, HsmRow } from "./hsm-phases.ts";
 import { formatSpeedupTarget } from "./hsm-speedup-report.ts";
@@ -97,10 +98,6 @@ function hopTarget(rows: readonly HsmRow[]): string {
   const verdict = over.length === 0 ? "PASS" : "FAIL";
   const above = over.length === 0 ? "" : `; above: ${over.map((row) => `${row.hsmCase.name} ${fixed(hopMs(row), 2)} ms`).join(", ")}`;
   return `target: hop cost ≤ ${HOP_TARGET_MS} ms per HSM request (issue 21): ${rows.length - over.length} of ${rows.length} cases${above} → ${verdict}`;
-}
-
-function hopMs(row: HsmRow): number {
-  return allProcessesMs(row.api) - row.direct.cpuMsPerOp - allProcessesMs(row.software);
 }
 
 /** The software-key and lone phases are this part's own: their failures are listed here (run.ts counts the API's). */
