@@ -52,13 +52,17 @@ export async function startDevBridge(options: DevBridgeOptions): Promise<DevBrid
 
   let stopping = false;
   let child: ChildProcess | undefined;
+  /** A relaunch under way: stop() waits for it, or the new bridge would outlive the stop and keep the port. */
+  let relaunching: Promise<unknown> | undefined;
   const launch = async (): Promise<string> => {
     const started = await launchBridge(options.root, configPath, logPath);
     child = started.child;
     await writeFile(pidPath, `${started.child.pid ?? ""}\n`);
     started.child.once("exit", () => {
       if (stopping) return;
-      setTimeout(() => void launch().catch(() => undefined), RESTART_DELAY_MS);
+      setTimeout(() => {
+        if (!stopping) relaunching = launch().catch(() => undefined);
+      }, RESTART_DELAY_MS);
     });
     return started.url;
   };
@@ -72,6 +76,7 @@ export async function startDevBridge(options: DevBridgeOptions): Promise<DevBrid
     secrets: { HSM_BRIDGE_SECRET: secret },
     async stop() {
       stopping = true;
+      await relaunching;
       const running = child;
       if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
       const exited = new Promise((resolve) => running.once("exit", resolve));
