@@ -12,14 +12,14 @@ import type { EventSink } from "../operations/event-sink.ts";
 import type { HsmRoleDefinitionRepository } from "../storage/hsm-role-definition-repository.ts";
 import type { RoleAssignmentRepository } from "../storage/role-assignment-repository.ts";
 
+/** How many decisions one vault object remembers. */
+const MAX_DECISIONS = 4096;
+
 /**
  * Who may do what in this vault: its role assignments (control plane, and a managed HSM's own RBAC plane) and the
  * check the request pipeline makes. Every change raises VaultAccessPolicyChanged in the same transaction (an
  * outbox) and empties the caches.
  */
-/** How many decisions one vault object remembers. */
-const MAX_DECISIONS = 4096;
-
 export class VaultAccess {
   /** principal id → its assignments; rebuilt from storage after any assignment change. */
   private readonly assignmentsByPrincipal = new Map<string, readonly RoleAssignment[]>();

@@ -14,11 +14,11 @@ import { concatBytes } from "../../core/crypto/bytes.ts";
 export async function readBoundedBody(request: Request, maxBytes: number): Promise<Uint8Array | null> {
   const declared = request.headers.get("Content-Length");
   if (declared !== null && Number(declared) > maxBytes) return null;
-  if (request.body === null) return new Uint8Array(0);
   if (declared !== null && /^\d+$/.test(declared)) {
     const bytes = new Uint8Array(await request.arrayBuffer());
     return bytes.byteLength > maxBytes ? null : bytes;
   }
+  if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
