@@ -126,6 +126,26 @@ describe("crash mid-rotation and resume", () => {
   });
 });
 
+describe("a running sweep without its alarm", () => {
+  // The sweep runs from the registry's alarm; should the alarm go missing, any admin request sets it again (its
+  // write-ahead audit record arms the alarm when none is set), reading the sweep's progress included.
+  it("is armed again by reading its progress, and then finishes", async () => {
+    await newTenantWithVault(uniqueVaultName("rkm"));
+    await deployRootKeys(VERSION_2);
+    await setRegistryClock(A_YEAR_MS);
+    expect((await rotate({ hsmKeyEncryptionKeys: false })).status).toBe(202);
+    const alarm = () => runInDurableObject(registry(), (_instance, state) => state.storage.getAlarm());
+    await runInDurableObject(registry(), (_instance, state) => state.storage.deleteAlarm());
+    expect(await alarm()).toBeNull();
+
+    expect((await rootKeyStatus()).sweep?.state).toBe("running");
+    expect(await alarm()).not.toBeNull();
+    let status = await sweepBatch();
+    for (let batch = 0; status.sweep?.state !== "done" && batch < 20; batch++) status = await sweepBatch();
+    expect(status.sweep).toMatchObject({ state: "done", remaining: 0 });
+  });
+});
+
 describe("POST /admin/rootKeys/{version}/retire", () => {
   it("is refused naming what still needs the version, allowed once the sweep is done, and the version is refused after", async () => {
     const vault = uniqueVaultName("rkr");

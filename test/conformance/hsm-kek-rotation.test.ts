@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -39,9 +40,9 @@ async function rootKeys(method: "GET" | "POST", path: string, body?: unknown): P
 /**
  * The sweep runs from the registry's alarm on the server's clock and walks every vault the shared dev server holds (the
  * whole conformance run's, hundreds of them), so its length depends on what ran before: wait while it makes progress,
- * and fail only when it stalls (no holder moved for STALL_MS).
+ * and fail only when it stalls (no holder moved for STALL_MS, longer than the bridge's key-generation deadline).
  */
-const STALL_MS = 30_000;
+const STALL_MS = 90_000;
 async function sweepDone(): Promise<RootKeyStatus> {
   let moved = -1;
   let progressAt = Date.now();
@@ -52,7 +53,8 @@ async function sweepDone(): Promise<RootKeyStatus> {
       moved = json.sweep?.moved ?? 0;
       progressAt = Date.now();
     } else if (Date.now() - progressAt > STALL_MS) {
-      throw new Error(`the root-key sweep stalled: ${JSON.stringify(json.sweep)}`);
+      const log = readFileSync(join(facts.stateDir, "wrangler.log"), "utf8").split("\n").slice(-60).join("\n");
+      throw new Error(`the root-key sweep stalled: ${JSON.stringify(json.sweep)}\nthe dev server's last log lines:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
