@@ -38,9 +38,9 @@ async function rootKeys(method: "GET" | "POST", path: string, body?: unknown): P
 }
 
 /**
- * The sweep runs from the registry's alarm on the server's clock and walks every vault the shared dev server holds (the
- * whole conformance run's, hundreds of them), so its length depends on what ran before: wait while it makes progress,
- * and fail only when it stalls (no holder moved for STALL_MS, longer than the bridge's key-generation deadline).
+ * The sweep runs from the registry's alarm on the server's clock and walks every tenant and vault the shared dev server
+ * holds, so its length depends on what ran before: wait while it makes progress, and fail only when it stalls (no
+ * holder moved for STALL_MS, longer than the bridge's key-generation deadline), quoting the server's log.
  */
 const STALL_MS = 90_000;
 async function sweepDone(): Promise<RootKeyStatus> {
