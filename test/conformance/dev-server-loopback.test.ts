@@ -58,6 +58,19 @@ function tryConnect(address: string): Promise<string> {
   });
 }
 
+/**
+ * The dev vault's key-create budget (20 per 10 s, Azure's) is shared with the tests that ran just before; a 429 is
+ * answered as every Azure client answers it: wait the Retry-After the vault names, then send again.
+ */
+async function honouringRetryAfter(send: () => Promise<RawResponse>): Promise<RawResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await send();
+    const wait = Number(response.headers.get("retry-after"));
+    if (response.status !== 429 || attempt === 3 || !(wait > 0 && wait <= 10)) return response;
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+  }
+}
+
 describe("dev server: loopback only", () => {
   it("is not reachable on this machine's non-loopback addresses", async (context) => {
     const addresses = nonLoopbackAddresses();
@@ -75,10 +88,12 @@ describe("dev server: loopback only", () => {
       // reaches the client as https:// (wrangler's proxy would rewrite it if its URL and ours disagreed).
       const policy = { key_props: { kty: "EC", crv: "P-256" }, x509_props: { subject: "CN=front.example" }, issuer: { name: "Unknown" } };
       const body = JSON.stringify({ policy });
-      const created = await rawExchange(
-        { host: address, port: facts.port, ca },
-        `POST /certificates/${name}/create?api-version=7.5 HTTP/1.1\r\nHost: ${new URL(facts.vaultUrl).host}\r\n` +
-          `Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      const created = await honouringRetryAfter(() =>
+        rawExchange(
+          { host: address, port: facts.port, ca },
+          `POST /certificates/${name}/create?api-version=7.5 HTTP/1.1\r\nHost: ${new URL(facts.vaultUrl).host}\r\n` +
+            `Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        ),
       );
       expect(created.status, created.body).toBe(202);
       expect(created.headers.get("location")).toMatch(new RegExp(`^${facts.vaultUrl}/certificates/${name}/pending\\?`));
