@@ -1,4 +1,5 @@
 import { builtInPermission, type DataAction } from "../../core/domain/rbac/permission.ts";
+import { LruCache } from "../../core/crypto/providers/lru-cache.ts";
 import { BUILT_IN_ROLES } from "../../core/domain/rbac/built-in-roles.ts";
 import type { VaultRoleCopy } from "../../core/domain/rbac/vault-custom-role.ts";
 import type { CustomRoleCopyRepository } from "../storage/custom-role-copy-repository.ts";
@@ -25,9 +26,9 @@ export class VaultAccess {
   private readonly assignmentsByPrincipal = new Map<string, readonly RoleAssignment[]>();
   /**
    * Vault-role decisions by caller, groups, action and scope: the same caller repeats the same check on every request,
-   * and it depends only on what forget() clears with it. Bounded: emptied when full.
+   * and it depends only on what forget() clears with it. Bounded, the least recently used first out.
    */
-  private readonly decisions = new Map<string, boolean>();
+  private readonly decisions = new LruCache<boolean>(MAX_DECISIONS);
   /** A managed HSM's custom roles by GUID; null until read, and again after any definition change. */
   private customRoles: Map<string, ManagedHsmRoleDefinition> | null = null;
   /** A vault's copies of its tenant's custom roles by GUID; null until read, and again after any change. */
@@ -124,12 +125,7 @@ export class VaultAccess {
    */
   allows(caller: Pick<Caller, "objectId" | "groups">, action: DataAction, scope: VaultObjectScope): boolean {
     const key = `${caller.objectId}\n${(caller.groups ?? []).join(",")}\n${action}\n${scope}`;
-    const known = this.decisions.get(key);
-    if (known !== undefined) return known;
-    const decided = assignmentsGrant(this.assignmentsOfCaller(caller), (id) => this.vaultRole(id), action, scope);
-    if (this.decisions.size >= MAX_DECISIONS) this.decisions.clear();
-    this.decisions.set(key, decided);
-    return decided;
+    return this.decisions.get(key, () => assignmentsGrant(this.assignmentsOfCaller(caller), (id) => this.vaultRole(id), action, scope));
   }
 
   /** A built-in Key Vault role, or this vault's copy of one of its tenant's custom roles, by GUID. */

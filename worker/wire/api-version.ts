@@ -1,4 +1,5 @@
 import { VaultError } from "../../core/errors/vault-error.ts";
+import { LruCache } from "../../core/crypto/providers/lru-cache.ts";
 
 /**
  * The data-plane api-versions this server answers, and what each one defines: the catalogue the api-version
@@ -29,17 +30,12 @@ const SHAPE = /^(?:7\.(\d)|(\d{4})-(\d{2})-(\d{2}))(-preview(?:\.(\d+))?)?$/;
  * before the release of the same name, as Azure publishes them. Null when the version is not one this server knows.
  */
 function rankOf(version: string): readonly number[] | null {
-  const known = RANKS.get(version);
-  if (known !== undefined) return known;
-  const rank = rankFromShape(version);
-  // Every request asks for its version's rank two or three times; only known versions are kept, a bounded few.
-  if (rank !== null && RANKS.size < MAX_RANKS) RANKS.set(version, rank);
-  return rank;
+  // Every request asks for its version's rank two or three times.
+  return RANKS.get(version, () => rankFromShape(version));
 }
 
-/** Ranks of the versions requests named (previews may carry any `.N`, hence the bound). */
-const RANKS = new Map<string, readonly number[]>();
-const MAX_RANKS = 256;
+/** Ranks of the versions requests named, null for unknown ones (any string may arrive, hence the bound). */
+const RANKS = new LruCache<readonly number[] | null>(256);
 
 function rankFromShape(version: string): readonly number[] | null {
   const match = SHAPE.exec(version);

@@ -2,8 +2,9 @@ import type { Result, Router } from "hono/router";
 import { SmartRouter } from "hono/router/smart-router";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { TrieRouter } from "hono/router/trie-router";
+import { LruCache } from "../../core/crypto/providers/lru-cache.ts";
 
-/** How many (method, path) answers one isolate keeps; the oldest goes first. */
+/** How many (method, path) answers one isolate keeps; the least recently used goes first. */
 const REMEMBERED = 1024;
 
 /**
@@ -18,7 +19,7 @@ const REMEMBERED = 1024;
 export class RememberedRoutes<T> implements Router<T> {
   readonly name = "RememberedRoutes";
   private readonly inner: Router<T> = new SmartRouter<T>({ routers: [new RegExpRouter(), new TrieRouter()] });
-  private readonly answers = new Map<string, Result<T>>();
+  private readonly answers = new LruCache<Result<T>>(REMEMBERED);
 
   add(method: string, path: string, handler: T): void {
     this.answers.clear();
@@ -26,15 +27,6 @@ export class RememberedRoutes<T> implements Router<T> {
   }
 
   match(method: string, path: string): Result<T> {
-    const key = `${method} ${path}`;
-    const known = this.answers.get(key);
-    if (known !== undefined) return known;
-    const answer = this.inner.match(method, path);
-    if (this.answers.size >= REMEMBERED) {
-      const oldest = this.answers.keys().next().value;
-      if (oldest !== undefined) this.answers.delete(oldest);
-    }
-    this.answers.set(key, answer);
-    return answer;
+    return this.answers.get(`${method} ${path}`, () => this.inner.match(method, path));
   }
 }

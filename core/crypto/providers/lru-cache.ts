@@ -37,4 +37,8 @@ export class LruCache<T> {
   delete(id: string): void {
     this.entries.delete(id);
   }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }
